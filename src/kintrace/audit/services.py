@@ -1,0 +1,70 @@
+"""The one write path of the audit log.
+
+Every service that changes data calls `audit_record` inside its own transaction, so the
+change and its audit entry commit or roll back together.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-safe, key-sorted form, so the hash of an entry read back equals the hash written."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def entry_hash(
+    *, seq: int, at: str, actor_label: str, action: str, target_type: str, target_id: str,
+    before: Any, after: Any, prev_hash: str,
+) -> str:
+    body = json.dumps(
+        [seq, at, actor_label, action, target_type, target_id, before, after, prev_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audit view of a model instance: its concrete field values, foreign keys as ids."""
+    out = {}
+    for f in instance._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        out[f.attname] = getattr(instance, f.attname)
+    return _canonical(out)
+
+
+def audit_record(
+    *, actor, action: str, target: models.Model | None = None, target_type: str = "",
+    target_id: str = "", before: Any = None, after: Any = None,
+) -> AuditEntry:
+    """Append one entry to the hash chain. Must run inside the caller's transaction."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+    before, after = _canonical(before), _canonical(after)
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        at = timezone.now()
+        seq = head.seq + 1
+        actor_label = "" if actor is None else actor.get_username()
+        h = entry_hash(
+            seq=seq, at=at.isoformat(), actor_label=actor_label, action=action,
+            target_type=target_type, target_id=str(target_id), before=before, after=after,
+            prev_hash=head.hash,
+        )
+        entry = AuditEntry.objects.create(
+            seq=seq, at=at, actor=actor if actor is not None and actor.pk else None,
+            actor_label=actor_label, action=action, target_type=target_type,
+            target_id=str(target_id), before=before, after=after, prev_hash=head.hash, hash=h,
+        )
+        head.seq, head.hash = seq, h
+        head.save(update_fields=["seq", "hash"])
+    return entry

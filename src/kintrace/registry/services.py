@@ -1,0 +1,2 @@
+def regions_ensure_loaded() -> None:
+    """Load the gazetteer of regions into the database (filled in by the registry work)."""

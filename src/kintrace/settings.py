@@ -1,0 +1,240 @@
+"""Project settings, read from the environment.
+
+Two modes:
+- embedded (default): SQLite in WAL mode and files under KINTRACE_DATA_DIR; a secret key is
+  generated once into the data directory so a newcomer needs no configuration.
+- production (KINTRACE_MODE=production): every secret must come from the environment, and a
+  start without them refuses (ImproperlyConfigured) instead of running with a weak default.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def envbool(name: str, default: str) -> bool:
+    v = os.getenv(name, default=default)
+    if v not in ("", "True", "False"):
+        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use 'True' or 'False'")
+    return v == "True"
+
+
+def envint(name: str, default: str) -> int:
+    v = os.getenv(name, default=default)
+    try:
+        return int(v)
+    except ValueError:
+        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use a whole number") from None
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    v = os.getenv(name, default=default)
+    if v not in choices:
+        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use one of {', '.join(choices)}")
+    return v
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MODE = envchoice("KINTRACE_MODE", "embedded", ("embedded", "production"))
+PRODUCTION = MODE == "production"
+DATA_DIR = Path(os.getenv("KINTRACE_DATA_DIR", "data")).resolve()
+FILES_DIR = DATA_DIR / "files"
+
+
+def _secret_key() -> str:
+    key = os.getenv("KINTRACE_SECRET_KEY", "")
+    if key:
+        if len(key) < 40:
+            raise ImproperlyConfigured("KINTRACE_SECRET_KEY must be at least 40 characters")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("KINTRACE_MODE=production needs KINTRACE_SECRET_KEY")
+    # Embedded mode: one random key per data directory, readable only by its owner.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = envbool("KINTRACE_DEBUG", "False")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("KINTRACE_DEBUG=True is refused in production mode")
+
+_hosts = os.getenv("KINTRACE_ALLOWED_HOSTS", "")
+if PRODUCTION and not _hosts:
+    raise ImproperlyConfigured("KINTRACE_MODE=production needs KINTRACE_ALLOWED_HOSTS")
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or [
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    "testserver",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "kintrace.web",
+    "kintrace.audit",
+    "kintrace.accounts",
+    "kintrace.registry",
+    "kintrace.security",
+    "kintrace.cases",
+    "kintrace.intake",
+    "kintrace.lists",
+    "kintrace.api",
+]
+
+MIDDLEWARE = [
+    "kintrace.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns lockouts raised by the auth backend into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "kintrace.urls"
+WSGI_APPLICATION = "kintrace.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kintrace.web.context.kintrace",
+            ],
+        },
+    }
+]
+
+_database_url = os.getenv("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "kintrace.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers queue
+                # on busy_timeout instead of one failing with "database is locked" on upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+            },
+            "TEST": {"NAME": os.getenv("KINTRACE_SQLITE_TEST_NAME") or None},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registry:search"
+
+# Short idle sessions for staff; reporters get no session beyond the form's CSRF protection.
+SESSION_COOKIE_AGE = envint("KINTRACE_SESSION_SECONDS", "1800")
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+# No max-age: the CSRF cookie dies with the browser session.
+CSRF_COOKIE_AGE = None
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-axes: lock a username after repeated failures. Keyed on the username only, so no
+# client IP address is ever stored.
+AXES_FAILURE_LIMIT = envint("KINTRACE_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = []
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_RESET_ON_SUCCESS = True
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = FILES_DIR
+
+# Uploads: refuse politely above these sizes (the views check and say so).
+KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+KINTRACE_MAX_LIST_BYTES = envint("KINTRACE_MAX_LIST_BYTES", str(100 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None
+
+# Logging: never the client address. The default Django request logger is kept off the
+# console for 4xx so that no request line with an address is written anywhere.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "kintrace": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,45 @@
+"""`kintrace serve` and `kintrace manage`."""
+
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="migrate if needed and serve the web app")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=serve)
+
+    m = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    m.add_argument("rest", nargs="...")
+    m.set_defaults(func=manage)
+
+
+def serve(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    from kintrace.wsgi import application
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from kintrace.registry.services import regions_ensure_loaded
+
+    regions_ensure_loaded()
+    print(f"kintrace: serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    # waitress logs no access lines, so no client address is written anywhere.
+    waitress_serve(application, host=args.host, port=args.port, threads=args.threads,
+                   ident="kintrace", clear_untrusted_proxy_headers=True)
+    return 0
+
+
+def manage(args) -> int:
+    import os
+
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintrace.settings")
+    execute_from_command_line(["kintrace manage", *args.rest])
+    return 0

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def kintrace(request):
+    return {"KINTRACE_MODE": settings.MODE}

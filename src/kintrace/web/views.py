@@ -1,0 +1,26 @@
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("registry:search")
+    return redirect("accounts:login")
+
+
+def static(request, path: str):
+    """Serve the app's own static files; there is no CDN and no outside asset."""
+    if ".." in path.split("/"):
+        raise Http404
+    found = finders.find(path)
+    if not found:
+        raise Http404
+    response = FileResponse(open(found, "rb"))  # noqa: SIM115 - FileResponse closes it
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+set_language = require_POST(django_set_language)
