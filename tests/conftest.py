@@ -3,3 +3,38 @@ import tempfile
 
 # Each test run gets its own data directory, so tests never touch a developer's data.
 os.environ.setdefault("KINTRACE_DATA_DIR", tempfile.mkdtemp(prefix="kintrace-test-"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def make_staff(db):
+    """Create a staff user of a role: make_staff("caseworker", username="alice")."""
+    from kintrace.accounts.models import User
+
+    def make(role: str, username: str | None = None, password: str = "correct horse battery"):
+        username = username or f"{role}-{User.objects.count() + 1}"
+        return User.objects.create_user(username, password=password, role=role)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in as if they had passed the password and the TOTP steps.
+
+    Uses a real TOTP device and django-otp's own session key, so views see a verified user.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def do(user, c=None):
+        c = c or client
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+        c.force_login(user)
+        session = c.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return c
+
+    return do
