@@ -1,0 +1,39 @@
+# Sourced by run.sh and test.sh: make .venv in the repository root with kintrace installed.
+# Usage: . scripts/bootstrap.sh EXTRAS   (EXTRAS: "" for the app, "dev" for the test suite)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+    local c
+    for c in python3.13 python3.12 python3; do
+        if command -v "$c" >/dev/null 2>&1 &&
+            "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            command -v "$c"; return 0
+        fi
+    done
+    # pyenv installs that are not on PATH
+    for c in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3; do
+        [ -x "$c" ] && { echo "$c"; return 0; }
+    done
+    return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+    PY="$(find_python)" || { echo "kintrace needs Python >= 3.12 (Django 6); none found" >&2; exit 1; }
+    echo "kintrace: creating .venv with $PY" >&2
+    "$PY" -m venv .venv
+    .venv/bin/python -m pip install --quiet --upgrade pip
+fi
+
+extras="${1:-}"
+spec="."
+[ -n "$extras" ] && spec=".[$extras]"
+stamp=".venv/.kintrace-installed-${extras:-app}"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "kintrace: installing $spec into .venv (first time takes a few minutes)" >&2
+    .venv/bin/python -m pip install --quiet -e "$spec"
+    echo "$want" > "$stamp"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
