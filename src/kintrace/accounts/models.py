@@ -14,6 +14,8 @@ class User(AbstractUser):
     """A staff member. Reporters never have accounts."""
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CASEWORKER)
+    # Set for a one-time password (new account or reset): the next login must choose a new one.
+    must_change_password = models.BooleanField(default=False)
 
     @property
     def sees_names(self) -> bool:

@@ -1,0 +1,317 @@
+"""Key management: one organisation key pair, unlocked per staff member by their password.
+
+    reporter data --seal/encrypt--> org public key
+    org private key --encrypt--> recovery key (printed once)                 [OrgKey]
+    org private key --seal-->    staff member's public key                    [UserKey.sealed_org_key]
+    staff private key --encrypt--> Argon2id(password, salt)                  [UserKey.wrapped_private]
+
+At login the password opens the staff member's private key, which opens the organisation key.
+That key is then kept for the session only encrypted under a random session key that lives in
+an HttpOnly, SameSite=Strict cookie without max-age: the server's session store holds a
+ciphertext it cannot open on its own, and the browser holds a key that opens nothing without
+the server. docs/security.md explains why and what this does not protect against.
+"""
+
+import base64
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kintrace.audit.services import audit_record
+
+from . import crypto
+from .models import OrgKey, UserKey
+
+log = logging.getLogger(__name__)
+
+SESSION_FIELD = "kintrace_org_key"
+COOKIE_NAME = "kintrace_unlock"
+# Roles that may hold the organisation key. Analysts never do (numbers only).
+KEY_ROLES = ("admin", "coordinator", "caseworker")
+# Roles that may grant the organisation key to a colleague.
+GRANT_ROLES = ("admin", "coordinator")
+
+
+class KeyManagementError(Exception):
+    """Base for key-management errors shown to staff."""
+
+
+class OrgKeysMissing(KeyManagementError):
+    """The organisation keys have not been created yet (`kintrace createstaff` creates them)."""
+
+
+class KeyLocked(KeyManagementError):
+    """The organisation key is not available to this request.
+
+    `reason` is "not_unlocked" (log in again), "pending" (an admin must grant the key) or
+    "not_allowed" (this role never holds the key).
+    """
+
+    def __init__(self, reason: str, message: str = ""):
+        self.reason = reason
+        super().__init__(message or reason)
+
+
+class KeyGrantError(KeyManagementError):
+    """A key grant that cannot be made (wrong role, no key pair yet, ...)."""
+
+
+def _b(value) -> bytes:
+    # BinaryField reads back as memoryview on PostgreSQL and bytes on SQLite.
+    return bytes(value) if value is not None else b""
+
+
+# --- Organisation keys -------------------------------------------------------------------
+
+
+def org_keys_exist() -> bool:
+    return OrgKey.objects.filter(pk=1).exists()
+
+
+def org_public_key() -> bytes:
+    row = OrgKey.objects.filter(pk=1).only("public_key").first()
+    if row is None:
+        raise OrgKeysMissing(_("The organisation keys have not been created yet."))
+    return _b(row.public_key)
+
+
+def org_keys_create(*, actor) -> tuple[bytes, str]:
+    """Create the organisation key pair. Returns (private key, printed recovery key).
+
+    The caller must show the recovery key once and grant the private key to the first staff
+    member; neither is stored in clear anywhere.
+    """
+    public, private = crypto.keypair()
+    recovery = crypto.new_recovery_key()
+    with transaction.atomic():
+        OrgKey.objects.create(
+            pk=1, public_key=public, recovery_wrapped_private=crypto.encrypt(recovery, private)
+        )
+        audit_record(
+            actor=actor, action="security.org_keys_create", target_type="security.orgkey",
+            target_id="1", after={"public_key": public.hex()},
+        )
+    return private, crypto.recovery_key_format(recovery)
+
+
+def org_private_key_from_recovery(recovery_key: str) -> bytes:
+    """Open the organisation private key with the printed recovery key (CryptoError if wrong)."""
+    row = OrgKey.objects.get(pk=1)
+    return crypto.decrypt(
+        crypto.recovery_key_parse(recovery_key), _b(row.recovery_wrapped_private)
+    )
+
+
+# --- Staff key pairs ---------------------------------------------------------------------
+
+
+def _wrap_private(private: bytes, password: str) -> dict:
+    salt = crypto.new_salt()
+    kek = crypto.derive_key(password, salt)
+    return {
+        "wrapped_private": crypto.encrypt(kek, private), "salt": salt,
+        "ops": crypto.PASSWORD_OPS, "mem": crypto.PASSWORD_MEM,
+    }
+
+
+def _unwrap_private(user_key: UserKey, password: str) -> bytes:
+    kek = crypto.derive_key(password, _b(user_key.salt), ops=user_key.ops, mem=user_key.mem)
+    return crypto.decrypt(kek, _b(user_key.wrapped_private))
+
+
+def user_key_create(*, user, password: str) -> UserKey:
+    """Give a staff member a key pair, its private half wrapped under `password`."""
+    public, private = crypto.keypair()
+    return UserKey.objects.create(user=user, public_key=public, **_wrap_private(private, password))
+
+
+def _grant(*, user_key: UserKey, org_private: bytes, actor) -> None:
+    if user_key.user.role not in KEY_ROLES:
+        raise KeyGrantError(_("This role never holds the organisation key."))
+    user_key.sealed_org_key = crypto.seal(_b(user_key.public_key), org_private)
+    user_key.granted_by = actor if actor is not None and actor.pk else None
+    user_key.granted_at = timezone.now()
+    user_key.save(update_fields=["sealed_org_key", "granted_by", "granted_at", "updated_at"])
+    audit_record(
+        actor=actor, action="security.key_grant", target=user_key.user,
+        after={"username": user_key.user.get_username()},
+    )
+
+
+def grant_key_with_private(*, actor, user, org_private: bytes) -> None:
+    """Grant the organisation key to `user` when the caller already holds it (CLI paths)."""
+    try:
+        user_key = user.security_key
+    except UserKey.DoesNotExist:
+        raise KeyGrantError(_("This account has no key pair yet; it must log in once.")) from None
+    with transaction.atomic():
+        _grant(user_key=user_key, org_private=org_private, actor=actor)
+
+
+def grant_key(*, actor, request, user) -> None:
+    """Grant the organisation key to `user`, using the key unlocked in `actor`'s session."""
+    if actor.role not in GRANT_ROLES:
+        raise KeyGrantError(_("Only an administrator or a coordinator can grant keys."))
+    grant_key_with_private(actor=actor, user=user, org_private=org_private_key_for(request))
+
+
+def revoke_key(*, actor, user) -> None:
+    """Remove `user`'s copy of the organisation key (e.g. when the account is deactivated).
+
+    It does not help against someone who already copied the key: see docs/security.md.
+    """
+    with transaction.atomic():
+        updated = UserKey.objects.filter(user=user, sealed_org_key__isnull=False).update(
+            sealed_org_key=None, granted_by=None, granted_at=None, updated_at=timezone.now()
+        )
+        if updated:
+            audit_record(
+                actor=actor, action="security.key_revoke", target=user,
+                after={"username": user.get_username()},
+            )
+
+
+def key_status(user) -> str:
+    """'granted', 'pending' or 'none' (roles that never hold the key)."""
+    if user.role not in KEY_ROLES:
+        return "none"
+    has = UserKey.objects.filter(user=user, sealed_org_key__isnull=False).exists()
+    return "granted" if has else "pending"
+
+
+def rewrap_for_password(*, user, old_password: str, new_password: str) -> None:
+    """Re-encrypt the user's private key under their new password (password change)."""
+    with transaction.atomic():
+        user_key = UserKey.objects.select_for_update().filter(user=user).first()
+        if user_key is None:
+            user_key_create(user=user, password=new_password)
+            return
+        try:
+            private = _unwrap_private(user_key, old_password)
+        except crypto.CryptoError:
+            _reset_user_key(user_key=user_key, password=new_password)
+            return
+        for field, value in _wrap_private(private, new_password).items():
+            setattr(user_key, field, value)
+        user_key.save()
+
+
+def _reset_user_key(*, user_key: UserKey, password: str) -> None:
+    """The password was set outside our services, so the old wrapping cannot be opened.
+
+    The old key pair is lost; a new one is made and any grant becomes pending again.
+    """
+    log.warning("key pair of %s could not be opened; replaced, grant pending", user_key.user)
+    public, private = crypto.keypair()
+    user_key.public_key = public
+    for field, value in _wrap_private(private, password).items():
+        setattr(user_key, field, value)
+    user_key.sealed_org_key = None
+    user_key.granted_by = None
+    user_key.granted_at = None
+    user_key.save()
+    audit_record(
+        actor=user_key.user, action="security.user_key_reset", target=user_key.user,
+        after={"username": user_key.user.get_username()},
+    )
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+
+def unlock_at_login(*, request, user, password: str) -> None:
+    """After a correct password: open the organisation key and keep it for this session.
+
+    Gives the user a key pair on first use. Sets nothing when the grant is pending or the role
+    never holds the key. The cookie half is attached by `attach_unlock_cookie(request, resp)`.
+    """
+    request.session.pop(SESSION_FIELD, None)
+    user_key = UserKey.objects.filter(user=user).first()
+    if user_key is None:
+        with transaction.atomic():
+            user_key = user_key_create(user=user, password=password)
+    if user.role not in KEY_ROLES or user_key.sealed_org_key is None:
+        return
+    try:
+        private = _unwrap_private(user_key, password)
+        org_private = crypto.unseal(private, _b(user_key.sealed_org_key))
+    except crypto.CryptoError:
+        with transaction.atomic():
+            _reset_user_key(user_key=user_key, password=password)
+        return
+    session_key = crypto.random_key()
+    request.session[SESSION_FIELD] = base64.b64encode(
+        crypto.encrypt(session_key, org_private)
+    ).decode()
+    request._kintrace_unlock_cookie = base64.urlsafe_b64encode(session_key).decode()
+
+
+def attach_unlock_cookie(request, response):
+    """Put the session key set by unlock_at_login on the response (no max-age: it dies with
+    the browser)."""
+    value = getattr(request, "_kintrace_unlock_cookie", None)
+    if value:
+        response.set_cookie(
+            COOKIE_NAME, value, httponly=True, samesite="Strict",
+            secure=settings.SESSION_COOKIE_SECURE, path="/",
+        )
+    return response
+
+
+def forget_unlock(request, response):
+    """Drop both halves of the session's key (logout)."""
+    request.session.pop(SESSION_FIELD, None)
+    response.delete_cookie(COOKIE_NAME, path="/", samesite="Strict")
+    return response
+
+
+def org_private_key_for(request) -> bytes:
+    """The organisation private key unlocked in this request's session, or KeyLocked."""
+    cached = getattr(request, "_kintrace_org_private", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        raise KeyLocked("not_unlocked", _("Log in to read reporter data."))
+    if user.role not in KEY_ROLES:
+        raise KeyLocked("not_allowed", _("Your role does not read reporter data."))
+    if not (hasattr(user, "is_verified") and user.is_verified()):
+        raise KeyLocked("not_unlocked", _("Finish two-factor login to read reporter data."))
+    if not UserKey.objects.filter(user=user, sealed_org_key__isnull=False).exists():
+        raise KeyLocked("pending", _("An administrator has not yet granted you the key."))
+    blob = request.session.get(SESSION_FIELD)
+    cookie = request.COOKIES.get(COOKIE_NAME)
+    if not blob or not cookie:
+        raise KeyLocked("not_unlocked", _("Log in again to unlock reporter data."))
+    try:
+        session_key = base64.urlsafe_b64decode(cookie.encode())
+        org_private = crypto.decrypt(session_key, base64.b64decode(blob.encode()))
+    except (ValueError, crypto.CryptoError):
+        raise KeyLocked("not_unlocked", _("Log in again to unlock reporter data.")) from None
+    if crypto.public_from_private(org_private) != org_public_key():
+        raise KeyLocked("not_unlocked", _("Log in again to unlock reporter data."))
+    request._kintrace_org_private = org_private
+    return org_private
+
+
+def unlocked_required(view):
+    """Wrap a view (after staff_required) that needs the organisation key: a locked session
+    goes back to the login page; a pending grant gets a page that says so (403)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            org_private_key_for(request)
+        except KeyLocked as e:
+            if e.reason == "not_unlocked":
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            return render(request, "accounts/key_locked.html", {"reason": e.reason}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
