@@ -1,0 +1,342 @@
+"""Dates as people write them, with the precision they actually gave.
+
+"1987", "03.1987", "14.03.1987 г.р.", "14 марта 1987 года", "March 14, 1987" all become a
+`PartialDate` that remembers whether the day and month were known. An impossible date
+(31.02.1987, month 13, year 3000) is a `DateError`, never a guess: a wrong birth date
+splits one man into two, or merges two namesakes.
+
+Two-digit years ("14.03.87") pivot on `max_year` (by default the current year): a year
+that would lie after `max_year` in the 2000s goes to the 1900s, so in 2026 "26" is 2026
+and "27" is 1927.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+__all__ = [
+    "DateError",
+    "PartialDate",
+    "Precision",
+    "parse_date",
+    "parse_date_or_none",
+    "parse_date_range",
+]
+
+
+class DateError(ValueError):
+    """A date that cannot be read or cannot exist. `code` is short and stable."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Precision(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A calendar date of which only the year, or the year and month, may be known."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    precision: Precision | None = None  # derived from month/day when not given
+
+    def __post_init__(self) -> None:
+        derived = (
+            Precision.YEAR
+            if self.month is None
+            else Precision.MONTH
+            if self.day is None
+            else Precision.DAY
+        )
+        if self.precision is None:
+            object.__setattr__(self, "precision", derived)
+        elif Precision(self.precision) is not derived:
+            raise DateError(
+                f"precision {self.precision} does not fit the parts given", code="precision"
+            )
+        else:
+            object.__setattr__(self, "precision", Precision(self.precision))
+        if self.month is None and self.day is not None:
+            raise DateError("a day without a month", code="precision")
+        _check_parts(self.year, self.month, self.day)
+
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    def compatible(self, other: PartialDate) -> bool:
+        """True when the two dates agree on every part both of them know."""
+        if self.year != other.year:
+            return False
+        if self.month is not None and other.month is not None and self.month != other.month:
+            return False
+        return self.day is None or other.day is None or self.day == other.day
+
+    def swapped(self) -> PartialDate | None:
+        """The date with day and month exchanged, when that is a different valid date."""
+        if self.day is None or self.month is None or self.day == self.month or self.day > 12:
+            return None
+        return PartialDate(self.year, self.day, self.month)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return dt.date(self.year, month, day)
+
+
+def _check_parts(year: int, month: int | None, day: int | None) -> None:
+    if not 1 <= year <= 9999:
+        raise DateError(f"year {year} is out of range", code="year")
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"month {month} does not exist", code="month")
+    if day is not None:
+        last = calendar.monthrange(year, month or 1)[1]
+        if not 1 <= day <= last:
+            raise DateError(
+                f"day {day} does not exist in {year:04d}-{month:02d} (it has {last} days)",
+                code="day",
+            )
+
+
+# --- month names -----------------------------------------------------------------------
+
+_RU_MONTH_STEMS = (
+    ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("ма", 5), ("июн", 6),
+    ("июл", 7), ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
+)  # fmt: skip
+_RU_SOFT_ENDINGS = ("ь", "я", "е", "ю", "ем", "ём")
+_RU_HARD_ENDINGS = ("", "а", "е", "у", "ом")
+
+
+def _month_words() -> dict[str, int]:
+    words: dict[str, int] = {}
+    for stem, number in _RU_MONTH_STEMS:
+        if number == 5:
+            endings: tuple[str, ...] = ("й", "я", "е", "ю", "ем", "ём")
+        elif stem.endswith("т"):
+            endings = _RU_HARD_ENDINGS
+        else:
+            endings = _RU_SOFT_ENDINGS
+        for ending in endings:
+            words[(stem + ending).replace("ё", "е")] = number
+    ru_short = {
+        "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8,
+        "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+    }  # fmt: skip
+    en = (
+        "january february march april may june july august september october november "
+        "december"
+    ).split()
+    words.update(ru_short)
+    for number, name in enumerate(en, start=1):
+        words[name] = number
+        words[name[:3]] = number
+    words["sept"] = 9
+    roman = "i ii iii iv v vi vii viii ix x xi xii".split()
+    for number, numeral in enumerate(roman, start=1):
+        words.setdefault(numeral, number)
+    return words
+
+
+_MONTH_WORDS = _month_words()
+# Roman numerals stand for months only between dots ("14.III.1987"), never as words.
+_ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
+_WORD_MONTHS = {w: n for w, n in _MONTH_WORDS.items() if w not in _ROMAN}
+
+# --- normalisation ----------------------------------------------------------------------
+
+_UNKNOWN = frozenset(
+    {"-", "--", "?", "??", "н/д", "нд", "н.д.", "нет", "неизв", "неизв.", "неизвестно",
+     "не известно", "нет данных", "n/a", "na", "unknown", "none", "null", "nan"}
+)  # fmt: skip
+
+# Trailing words that only say "this is a (birth) year": "г.", "года", "г.р.", "р.", "гг.".
+_SUFFIX = re.compile(
+    r"(?:\s*(?:г\.?\s*р\.?|гг?\.?|года?|годов|гр\.?|р\.|рожд(?:ения)?\.?|y\.?o\.?b\.?|yr\.?"
+    r"|year|born))+\s*$"
+)
+_PREFIX = re.compile(r"^(?:(?:род\.?|родился|родилась|рожд\.?|born|b\.|д\.\s*р\.?|др)\s*)+")
+_SPACES = re.compile(r"\s+")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "ё": "е", "\u00a0": " "})
+
+
+def _clean(text: str) -> str:
+    text = _SPACES.sub(" ", text.translate(_DASHES).strip().lower())
+    text = _PREFIX.sub("", text)
+    return _SUFFIX.sub("", text).strip(" ,;")
+
+
+# --- patterns ---------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:t[\d:.]+z?)?")
+_YMD = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
+_MY = re.compile(r"(\d{1,2})\s?[./-]\s?(\d{4})")
+_DMY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2}|[ivx]{1,4})\s?\2\s?(\d{4}|\d{2})")
+_WORD = r"([a-zа-я]+)\.?"
+_D_WORD_Y = re.compile(r"(\d{1,2})(?:-?(?:е|го|ое|st|nd|rd|th))?\s?(?:of\s)?" + _WORD + r",?\s?(\d{4})")
+_WORD_D_Y = re.compile(_WORD + r"\s?(\d{1,2})(?:st|nd|rd|th)?,?\s(\d{4})")
+_WORD_Y = re.compile(_WORD + r",?\s?(\d{4})")
+
+
+def _month(word: str, text: str) -> int:
+    number = _WORD_MONTHS.get(word)
+    if number is None:
+        raise DateError(f"{word!r} is not a month name in {text!r}", code="month_name")
+    return number
+
+
+def _two_digit_year(yy: int, max_year: int) -> int:
+    return 2000 + yy if 2000 + yy <= max_year else 1900 + yy
+
+
+def _build(
+    text: str, year: int, month: int | None, day: int | None, min_year: int, max_year: int
+) -> PartialDate:
+    if not min_year <= year <= max_year:
+        raise DateError(
+            f"year {year} in {text!r} is outside {min_year}–{max_year}", code="year_range"
+        )
+    return PartialDate(year, month, day)
+
+
+def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
+    s = _clean(text)
+    if not s or s in _UNKNOWN:
+        raise DateError("no date given", code="empty")
+    if m := _YEAR.fullmatch(s):
+        return _build(text, int(m[1]), None, None, min_year, max_year)
+    if m := _ISO.fullmatch(s) or _YMD.fullmatch(s):
+        day = int(m[3]) if m[3] else None
+        return _build(text, int(m[1]), int(m[2]), day, min_year, max_year)
+    if m := _MY.fullmatch(s):
+        return _build(text, int(m[2]), int(m[1]), None, min_year, max_year)
+    if m := _DMY.fullmatch(s):
+        month_part = m[3]
+        month = int(month_part) if month_part.isdigit() else _MONTH_WORDS.get(month_part)
+        if month is None:
+            raise DateError(f"{month_part!r} is not a month in {text!r}", code="month_name")
+        year = int(m[4]) if len(m[4]) == 4 else _two_digit_year(int(m[4]), max_year)
+        return _build(text, year, month, int(m[1]), min_year, max_year)
+    if m := _D_WORD_Y.fullmatch(s):
+        return _build(text, int(m[3]), _month(m[2], text), int(m[1]), min_year, max_year)
+    if m := _WORD_D_Y.fullmatch(s):
+        return _build(text, int(m[3]), _month(m[1], text), int(m[2]), min_year, max_year)
+    if m := _WORD_Y.fullmatch(s):
+        return _build(text, int(m[2]), _month(m[1], text), None, min_year, max_year)
+    if s.isdigit():
+        raise DateError(f"{text!r} is a number, not a date", code="number")
+    raise DateError(f"{text!r} is not a date in any format we read", code="format")
+
+
+@lru_cache(maxsize=1 << 17)
+def _parse_cached(text: str, min_year: int, max_year: int) -> PartialDate | DateError:
+    # Errors are cached too: a million-row list repeats the same bad cell many times.
+    try:
+        return _parse(text, min_year, max_year)
+    except DateError as error:
+        return error
+
+
+def _default_max_year() -> int:
+    return dt.date.today().year  # noqa: DTZ011 - a calendar year, time zone is immaterial
+
+
+def parse_date(text: str, *, min_year: int = 1900, max_year: int | None = None) -> PartialDate:
+    """Read a date written by a person; raise `DateError` if it is unreadable or impossible."""
+    result = _parse_cached(text, min_year, max_year or _default_max_year())
+    if isinstance(result, DateError):
+        # A fresh exception each time, so tracebacks don't pile up on a cached instance.
+        raise DateError(str(result), code=result.code)
+    return result
+
+
+def parse_date_or_none(
+    text: str | None, *, min_year: int = 1900, max_year: int | None = None
+) -> PartialDate | None:
+    """Like `parse_date`, but None for an empty cell or an "unknown" marker ("н/д", "-")."""
+    if text is None:
+        return None
+    try:
+        return parse_date(text, min_year=min_year, max_year=max_year)
+    except DateError as error:
+        if error.code == "empty":
+            return None
+        raise
+
+
+# --- ranges -----------------------------------------------------------------------------
+
+_RANGE_PREFIX = re.compile(r"^(?:с|со|от|from|between|в период с)\s+")
+_RANGE_SEP = re.compile(r"\s*(?:-|\bпо\b|\bдо\b|\bto\b|\band\b|\buntil\b|\btill\b)\s*")
+_DAY_MONTH = re.compile(r"\d{1,2}[./]\d{1,2}")
+
+
+def parse_date_range(
+    text: str, *, min_year: int = 1900, max_year: int | None = None
+) -> tuple[PartialDate, PartialDate]:
+    """Read "2023–2024", "с марта по май 2023", "between March and May 2023".
+
+    A single date gives (date, date). The start may borrow the year (and month) of the end:
+    "14–20.03.2023", "с 14 по 20 марта 2023".
+    """
+    kwargs = {"min_year": min_year, "max_year": max_year}
+    try:
+        single = parse_date(text, **kwargs)
+    except DateError as error:
+        if error.code == "empty":
+            raise
+        first_error = error
+    else:
+        return single, single
+    s = _RANGE_PREFIX.sub("", _clean(text))
+    for sep in _RANGE_SEP.finditer(s):
+        left, right = s[: sep.start()].strip(" ,"), s[sep.end() :].strip(" ,")
+        if not left or not right:
+            continue
+        try:
+            end = parse_date(right, **kwargs)
+        except DateError:
+            continue
+        start = _range_start(left, end, kwargs)
+        if start is None:
+            continue
+        if start.first_day() > end.last_day():
+            raise DateError(f"the range {text!r} ends before it starts", code="range_order")
+        return start, end
+    raise first_error
+
+
+def _range_start(left: str, end: PartialDate, kwargs: dict) -> PartialDate | None:
+    candidates = [left, f"{left} {end.year}"]
+    if _DAY_MONTH.fullmatch(left):
+        candidates.append(f"{left}.{end.year}")
+    if left.isdigit() and len(left) <= 2 and end.day is not None:
+        candidates.append(f"{left}.{end.month}.{end.year}")
+    for candidate in candidates:
+        try:
+            return parse_date(candidate, **kwargs)
+        except DateError:
+            continue
+    return None
