@@ -1,0 +1,170 @@
+"""Gazetteer of Russian federal subjects and occupied Ukrainian regions, and finding them in text.
+
+The data lives in `data/regions.csv` (the source of truth; its Russian case forms were
+generated once with pymorphy3 and are edited by hand since). It holds the 83 subjects Russia
+counted before 2014 under their ISO 3166-2:RU codes, and Crimea, Sevastopol, Donetsk,
+Luhansk, Zaporizhzhia and Kherson under their ISO 3166-2:UA codes, with kind "ua_occupied".
+
+Matching is on word tokens, so "Тула" never matches inside "Тулаев", and the longest
+phrase wins: "Moscow Oblast" is RU-MOS, "Moscow" alone RU-MOW, "Ямало-Ненецкий" RU-YAN
+rather than "Ненецкий" RU-NEN.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = [
+    "REGIONS",
+    "Region",
+    "find_region",
+    "fold",
+    "normalise_region",
+    "region_by_code",
+    "tokens",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str  # ISO 3166-2, e.g. "RU-MO", "UA-14"
+    kind: str  # "ru_subject" or "ua_occupied"
+    name_ru: str
+    short_ru: str
+    name_en: str
+    federal_district: str  # empty for the occupied Ukrainian regions
+    lat: float  # the administrative centre, a point for maps
+    lon: float
+    forms: tuple[str, ...]  # how the region is written in Russian and English text
+
+
+# --- text folding shared by the names modules ------------------------------------------
+
+_CYR = "авекмнорстухь"
+_LAT = "abekmhopctyxb"
+_LAT_TO_CYR = str.maketrans(_LAT, _CYR)
+_CYR_TO_LAT = str.maketrans(_CYR, _LAT)
+_HAS_CYR = re.compile(r"[а-я]")
+_HAS_LAT = re.compile(r"[a-z]")
+_MIXED_WORD = re.compile(r"[a-zа-я]*(?:[a-z][а-я]|[а-я][a-z])[a-zа-я]*")
+_FOLD = str.maketrans({"ё": "е", "–": "-", "—": "-", "‒": "-", "−": "-", "\u00a0": " "})
+
+
+def _unmix(match: re.Match[str]) -> str:
+    word = match[0]
+    cyrillic = len(_HAS_CYR.findall(word))
+    if cyrillic * 2 >= len(word):
+        return word.translate(_LAT_TO_CYR)
+    return word.translate(_CYR_TO_LAT)
+
+
+def fold(text: str) -> str:
+    """Lower case, ё→е, one kind of dash, and Latin look-alikes inside Cyrillic words
+    (and the reverse) replaced by the script the word is mostly written in."""
+    text = text.lower().translate(_FOLD)
+    if _HAS_CYR.search(text) and _HAS_LAT.search(text):
+        text = _MIXED_WORD.sub(_unmix, text)
+    return text
+
+
+_TOKEN = re.compile(r"[0-9a-zа-я]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of folded text; hyphens, dots and apostrophes separate words."""
+    return _TOKEN.findall(fold(text))
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _load() -> tuple[Region, ...]:
+    path = files("kintrace.names").joinpath("data/regions.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(
+            Region(
+                code=row["code"],
+                kind=row["kind"],
+                name_ru=row["name_ru"],
+                short_ru=row["short_ru"],
+                name_en=row["name_en"],
+                federal_district=row["federal_district"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                forms=tuple(
+                    f
+                    for column in ("forms_ru", "forms_en")
+                    for f in row[column].split("|")
+                    if f
+                ),
+            )
+            for row in csv.DictReader(f)
+        )
+
+
+REGIONS: tuple[Region, ...] = _load()
+_BY_CODE = {r.code: r for r in REGIONS}
+
+
+def _index() -> tuple[dict[tuple[str, ...], Region], dict[str, int]]:
+    phrases: dict[tuple[str, ...], Region] = {}
+    for region in REGIONS:
+        for form in (region.name_ru, region.short_ru, region.name_en, *region.forms):
+            key = tuple(tokens(form))
+            other = phrases.setdefault(key, region)
+            if other is not region:
+                raise ValueError(f"{form!r} names both {other.code} and {region.code}")
+    longest: dict[str, int] = {}
+    for key in phrases:
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return phrases, longest
+
+
+_PHRASES, _LONGEST_FROM = _index()
+
+
+def region_by_code(code: str) -> Region | None:
+    return _BY_CODE.get(code.strip().upper())
+
+
+def _matches(words: list[str]) -> list[tuple[int, int, Region]]:
+    """Leftmost-longest, non-overlapping matches as (start, length, region)."""
+    found = []
+    i, n = 0, len(words)
+    while i < n:
+        longest = _LONGEST_FROM.get(words[i], 0)
+        for length in range(min(longest, n - i), 0, -1):
+            region = _PHRASES.get(tuple(words[i : i + length]))
+            if region is not None:
+                found.append((i, length, region))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+@lru_cache(maxsize=1 << 16)
+def find_region(text: str) -> Region | None:
+    """The region named anywhere in the text; the longest mention wins, then the first."""
+    found = _matches(tokens(text))
+    if not found:
+        return None
+    return max(found, key=lambda m: (m[1], -m[0]))[2]
+
+
+_CODE = re.compile(r"(?:ru|ua)-[a-z0-9]{2,3}")
+
+
+def normalise_region(text: str) -> str | None:
+    """The ISO code for a free-text region field ("Респ. Мордовия", "RU-MO"), else None."""
+    cleaned = text.strip().lower()
+    if _CODE.fullmatch(cleaned):
+        region = region_by_code(cleaned)
+        return region.code if region else None
+    region = find_region(text)
+    return region.code if region else None
