@@ -178,19 +178,21 @@ _SUFFIX = re.compile(
 )
 _PREFIX = re.compile(r"^(?:(?:род\.?|родился|родилась|рожд\.?|born|b\.|д\.\s*р\.?|др)\s*)+")
 _SPACES = re.compile(r"\s+")
+# Spreadsheet exports append a midnight time: "1987-03-14 00:00:00", "14.03.1987 0:00".
+_TIME = re.compile(r"[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "ё": "е", "\u00a0": " "})
 
 
 def _clean(text: str) -> str:
     text = _SPACES.sub(" ", text.translate(_DASHES).strip().lower())
-    text = _PREFIX.sub("", text)
+    text = _TIME.sub("", _PREFIX.sub("", text))
     return _SUFFIX.sub("", text).strip(" ,;")
 
 
 # --- patterns ---------------------------------------------------------------------------
 
 _YEAR = re.compile(r"(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:t[\d:.]+z?)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _YMD = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
 _MY = re.compile(r"(\d{1,2})\s?[./-]\s?(\d{4})")
 _DMY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2}|[ivx]{1,4})\s?\2\s?(\d{4}|\d{2})")
@@ -214,11 +216,12 @@ def _two_digit_year(yy: int, max_year: int) -> int:
 def _build(
     text: str, year: int, month: int | None, day: int | None, min_year: int, max_year: int
 ) -> PartialDate:
+    date = PartialDate(year, month, day)  # first: "00.00.0000" is wrong before it is old
     if not min_year <= year <= max_year:
         raise DateError(
             f"year {year} in {text!r} is outside {min_year}–{max_year}", code="year_range"
         )
-    return PartialDate(year, month, day)
+    return date
 
 
 def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
