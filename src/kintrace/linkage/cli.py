@@ -1,2 +1,188 @@
+"""`kintrace dedupe` and `kintrace link`: the matching engine on CSV files.
+
+The contract is fixed (other parts and outside checks depend on it): UTF-8 CSV with a
+header, `id` plus `name` or `surname`/`given_name`/`patronymic`, optional `birth_date`,
+`facility`, `region`. Bad input is one line on stderr naming the file and line, a non-zero
+exit, and no output file: results go to a temporary file renamed into place at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """One line a person can act on: which file, which line, what is wrong."""
+
+
+def _threshold(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("threshold must be between 0 and 1")
+    return value
+
+
 def register(sub) -> None:
-    """dedupe and link are added by the matching-engine work (issue 2)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--out", type=Path, required=True, help="output CSV")
+    common.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
+    common.add_argument("--model", type=Path, default=None,
+                        help="model parameters JSON (default: the packaged model)")
+    common.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = sub.add_parser("dedupe", parents=[common],
+                       help="cluster the records of one CSV that are the same person")
+    p.add_argument("input", type=Path, metavar="INPUT.csv")
+    p.add_argument("--threshold", type=_threshold, default=0.9)
+    p.set_defaults(func=_dedupe)
+
+    p = sub.add_parser("link", parents=[common],
+                       help="pairs of records, one from each CSV, that are the same person")
+    p.add_argument("left", type=Path, metavar="LEFT.csv")
+    p.add_argument("right", type=Path, metavar="RIGHT.csv")
+    p.add_argument("--threshold", type=_threshold, default=0.5)
+    p.set_defaults(func=_link)
+
+
+def read_contract_csv(path: Path):
+    """The file as a frame of strings, or InputError naming the file and line."""
+    import csv
+
+    import pandas as pd
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read file: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x})") from error
+    if not text.strip():
+        raise InputError(f"{path}:1: empty file, expected a header row")
+    reader = csv.reader(text.splitlines(keepends=True) if "\r" in text else text.split("\n"))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as error:
+        raise InputError(f"{path}:1: cannot read the header: {error}") from error
+    if "id" not in header:
+        raise InputError(f"{path}:1: no 'id' column in the header")
+    if "name" not in header and not {"surname", "given_name"} & set(header):
+        raise InputError(f"{path}:1: needs a 'name' column or 'surname'/'given_name'/'patronymic'")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InputError(f"{path}:1: column {dup!r} appears twice in the header")
+    width = len(header)
+    rows, seen = [], {}
+    id_at = header.index("id")
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != width:
+                raise InputError(f"{path}:{line}: {len(row)} fields, the header has {width}")
+            rid = row[id_at].strip()
+            if not rid:
+                raise InputError(f"{path}:{line}: empty id")
+            if rid in seen:
+                raise InputError(f"{path}:{line}: duplicate id {rid!r} (first on line {seen[rid]})")
+            seen[rid] = line
+            row[id_at] = rid
+            rows.append(row)
+    except csv.Error as error:
+        raise InputError(f"{path}:{reader.line_num}: malformed CSV: {error}") from error
+    return pd.DataFrame(rows, columns=header, dtype=object)
+
+
+def _write_atomically(out: Path, write) -> None:
+    import os
+    import tempfile
+
+    out = out.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            write(f)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _progress(args):
+    if args.quiet:
+        return None
+    import time
+
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _check_out(out: Path) -> None:
+    if not out.resolve().parent.is_dir():
+        raise InputError(f"{out}: the output folder does not exist")
+
+
+def _dedupe(args) -> int:
+    try:
+        _check_out(args.out)
+        frame = read_contract_csv(args.input)
+    except InputError as error:
+        print(f"kintrace dedupe: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from kintrace.linkage.api import dedupe_frame
+
+    say = _progress(args)
+    result = dedupe_frame(frame, threshold=args.threshold, backend=args.backend,
+                          model_path=args.model, progress=say, explain=False)
+
+    def write(f) -> None:
+        import csv
+
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "cluster_id"])
+        clusters = result.clusters
+        w.writerows((rid, clusters[rid]) for rid in frame["id"])
+
+    _write_atomically(args.out, write)
+    if say:
+        timings = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+        say(f"wrote {len(frame)} rows, {len(set(result.clusters.values()))} clusters, "
+            f"{len(result.review)} pairs for review ({timings})")
+    return 0
+
+
+def _link(args) -> int:
+    try:
+        _check_out(args.out)
+        left = read_contract_csv(args.left)
+        right = read_contract_csv(args.right)
+    except InputError as error:
+        print(f"kintrace link: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from kintrace.linkage.api import link_frames
+
+    say = _progress(args)
+    timings: dict[str, float] = {}
+    pairs = link_frames(left, right, threshold=args.threshold, backend=args.backend,
+                        model_path=args.model, progress=say, timings=timings)
+
+    def write(f) -> None:
+        pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
+            columns={"unique_id_l": "left_id", "unique_id_r": "right_id"}
+        ).to_csv(f, index=False, float_format="%.6f", lineterminator="\n")
+
+    _write_atomically(args.out, write)
+    if say:
+        say(f"wrote {len(pairs)} pairs ({', '.join(f'{k} {v:.1f}s' for k, v in timings.items())})")
+    return 0

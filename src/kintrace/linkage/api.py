@@ -1,0 +1,165 @@
+"""What the rest of kintrace calls: link two sets of records, or find duplicates in one.
+
+Records are dicts with the CSV contract's keys (id, name or surname/given_name/patronymic,
+birth_date, facility, region). Models are never trained on the caller's records: a saved
+model (the packaged default unless `model_path` is given) scores them, so one intake report
+against the registry takes milliseconds, not a training run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kintrace.linkage.model import Parameters
+
+Progress = Callable[[str], None] | None
+
+
+@dataclass(frozen=True)
+class ComparisonExplanation:
+    comparison: str
+    level: str
+    match_weight: float
+
+
+@dataclass(frozen=True)
+class Match:
+    left_id: str
+    right_id: str
+    probability: float
+    match_weight: float
+    explanation: tuple[ComparisonExplanation, ...]
+
+
+@dataclass
+class DedupeResult:
+    clusters: dict[str, str]  # record id -> cluster id
+    pairs: list[Match]  # pairs at or above the threshold, strongest first
+    review: list[Match] = field(default_factory=list)  # pairs a person must decide
+    refused: list[Match] = field(default_factory=list)  # pairs that would join conflicting records
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _say(progress: Progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def explain_rows(pairs: pd.DataFrame, params: Parameters
+                 ) -> list[tuple[ComparisonExplanation, ...]]:
+    """Per pair, each comparison's level label and match weight (TF adjustment included).
+
+    Splink returns each comparison's match weight; the level is the one with that weight
+    (weight 0 with no level of weight 0 is a missing value on one side).
+    """
+    import numpy as np
+
+    cols = {}
+    for comp, level_params in params.levels.items():
+        mw = pairs.get(f"mw_{comp}")
+        if mw is None:
+            continue
+        mw = mw.astype(float).fillna(0.0).to_numpy()
+        names = ["missing", *level_params]
+        weights = np.array([0.0, *(math.log2(m / u) for m, u in level_params.values())])
+        # the null level wins a tie at 0 only when no real level weighs exactly 0
+        level = np.abs(mw[:, None] - weights[None, :]).argmin(axis=1)
+        tf = pairs.get(f"mw_tf_adj_{comp}")
+        total = mw + (tf.astype(float).fillna(0.0).to_numpy() if tf is not None else 0.0)
+        cols[comp] = (names, level, total)
+    out = []
+    for i in range(len(pairs)):
+        out.append(tuple(
+            ComparisonExplanation(comp, names[level[i]], round(float(total[i]), 3))
+            for comp, (names, level, total) in cols.items()
+        ))
+    return out
+
+
+def to_matches(pairs: pd.DataFrame, params: Parameters, *, explain: bool = True) -> list[Match]:
+    explanations = explain_rows(pairs, params) if explain else [()] * len(pairs)
+    return [
+        Match(str(l_id), str(r_id), float(p), float(w), e)
+        for l_id, r_id, p, w, e in zip(pairs["unique_id_l"], pairs["unique_id_r"],
+                                       pairs["match_probability"], pairs["match_weight"],
+                                       explanations, strict=True)
+    ]
+
+
+def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, backend: str,
+                model_path: Path | None, progress: Progress = None,
+                timings: dict | None = None) -> pd.DataFrame:
+    """Scored pairs (left id in unique_id_l) between two contract-shaped frames."""
+    from kintrace.linkage.engine import score
+    from kintrace.linkage.prepare import prepare
+
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    _say(progress, f"normalising {len(left)} + {len(right)} records")
+    pl, pr = prepare(left), prepare(right)
+    t1 = time.perf_counter()
+    timings["normalise"] = t1 - t0
+    _say(progress, "scoring pairs")
+    pairs = score([pl, pr], Parameters.load(model_path), threshold=threshold, backend=backend)
+    timings["predict"] = time.perf_counter() - t1
+    # link_only pairs come with the first input (input_0) on the left: Splink joins
+    # l.source_dataset < r.source_dataset.
+    return pairs.sort_values("match_probability", ascending=False, kind="stable")
+
+
+def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: float = 0.5,
+                 backend: str = "duckdb", model_path: Path | None = None,
+                 progress: Progress = None) -> list[Match]:
+    """Pairs (left record, right record) at or above `threshold`, strongest first, explained."""
+    from kintrace.linkage.prepare import records_to_frame
+
+    pairs = link_frames(records_to_frame(left), records_to_frame(right), threshold=threshold,
+                        backend=backend, model_path=model_path, progress=progress)
+    return to_matches(pairs, Parameters.load(model_path))
+
+
+def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
+                 model_path: Path | None, progress: Progress = None,
+                 explain: bool = True) -> DedupeResult:
+    from kintrace.linkage.cluster import cluster, name_only_common
+    from kintrace.linkage.engine import common_surnames, score
+    from kintrace.linkage.prepare import prepare
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    _say(progress, f"normalising {len(frame)} records")
+    prepared = prepare(frame)
+    t1 = time.perf_counter()
+    timings["normalise"] = t1 - t0
+    _say(progress, "scoring pairs")
+    params = Parameters.load(model_path)
+    pairs = score([prepared], params, threshold=threshold, backend=backend)
+    t2 = time.perf_counter()
+    timings["predict"] = t2 - t1
+    _say(progress, f"clustering {len(pairs)} pairs")
+    result = cluster(prepared, pairs, threshold=threshold,
+                     hold_back=name_only_common(prepared, common_surnames()))
+    timings["cluster"] = time.perf_counter() - t2
+    strongest = pairs.sort_values("match_probability", ascending=False, kind="stable")
+    return DedupeResult(
+        clusters=result.cluster_of,
+        pairs=to_matches(strongest, params, explain=explain),
+        review=to_matches(pairs.loc[result.review], params),
+        refused=to_matches(pairs.loc[result.refused], params),
+        timings=timings,
+    )
+
+
+def dedupe_records(records: Iterable[dict], *, threshold: float = 0.9, backend: str = "duckdb",
+                   model_path: Path | None = None, progress: Progress = None) -> DedupeResult:
+    """Clusters of records that are one person, with the pairs behind them explained."""
+    from kintrace.linkage.prepare import records_to_frame
+
+    return dedupe_frame(records_to_frame(records), threshold=threshold, backend=backend,
+                        model_path=model_path, progress=progress)

@@ -1,0 +1,124 @@
+"""Scoring prepared records with Splink on DuckDB (embedded) or Spark.
+
+`score` takes one prepared frame (dedupe) or two (link) and returns the pairs at or above a
+probability, with each comparison's level (gamma) and match weight so every pair can be
+explained.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cache
+
+import pandas as pd
+
+from kintrace.linkage.model import SURNAME_TF_PATH, Parameters, settings
+
+BACKENDS = ("duckdb", "spark")
+
+
+@cache
+def surname_tf() -> pd.DataFrame:
+    """Population surname frequencies by comparison key (shipped with the package)."""
+    if SURNAME_TF_PATH.exists():
+        return pd.read_csv(SURNAME_TF_PATH, dtype={"surname_key": str, "tf_surname_key": float})
+    return pd.DataFrame({"surname_key": pd.Series([], dtype=str),
+                         "tf_surname_key": pd.Series([], dtype=float)})
+
+
+def common_surnames(min_frequency: float = 1 / 4000) -> set[str]:
+    tf = surname_tf()
+    return set(tf.loc[tf["tf_surname_key"] >= min_frequency, "surname_key"])
+
+
+@cache
+def spark_session():
+    """A local Spark session unless the environment points at a cluster (see docs/linkage.md)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("kintrace-linkage")
+    master = os.environ.get("KINTRACE_SPARK_MASTER", "local[*]")
+    builder = builder.master(master)
+    if master.startswith("local"):
+        builder = builder.config("spark.driver.memory", os.environ.get(
+            "KINTRACE_SPARK_DRIVER_MEMORY", "4g"))
+    builder = (builder.config("spark.sql.shuffle.partitions", "8")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.ui.enabled", "false"))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(os.environ.get("KINTRACE_SPARK_CHECKPOINT_DIR",
+                                                       "/tmp/kintrace-spark-checkpoints"))
+    return spark
+
+
+def _db_api(backend: str):
+    if backend == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        con = duckdb.connect()
+        threads = os.environ.get("KINTRACE_DUCKDB_THREADS")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        return DuckDBAPI(connection=con)
+    if backend == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist")
+    raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
+    if backend == "spark":
+        from pyspark.sql import types as T
+
+        string_cols = [c for c in frame.columns if not c.startswith("birth_") and c != "tf_surname_key"]
+        schema = T.StructType(
+            [T.StructField(c, T.StringType()) for c in string_cols if c in frame.columns]
+            + [T.StructField(c, T.IntegerType()) for c in frame.columns if c.startswith("birth_")]
+            + [T.StructField(c, T.DoubleType()) for c in frame.columns if c == "tf_surname_key"]
+        )
+        ordered = frame[[f.name for f in schema.fields]]
+        rows = ordered.astype(object).where(ordered.notna(), None).itertuples(index=False, name=None)
+        sdf = spark_session().createDataFrame(list(rows), schema=schema)
+        return db_api.register(sdf, table_name=name)
+    import pyarrow as pa
+
+    return db_api.register(pa.Table.from_pandas(frame, preserve_index=False), table_name=name)
+
+
+def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
+               prior: float | None = None):
+    """A Splink linker over prepared frames (one: dedupe; two: link), model loaded."""
+    from splink import Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    db_api = _db_api(backend)
+    link_type = "dedupe_only" if len(frames) == 1 else "link_only"
+    sdfs = [_register(db_api, backend, f, f"input_{i}") for i, f in enumerate(frames)]
+    dialect = "spark" if backend == "spark" else "duckdb"
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings(link_type, dialect, params, prior),
+                    log_level=None)
+    tf = _register(db_api, backend, surname_tf(), "surname_tf_lookup")
+    linker.table_management.register_term_frequency_lookup(tf, "surname_key")
+    return linker
+
+
+def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
+          backend: str = "duckdb") -> pd.DataFrame:
+    """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison."""
+    if any(len(f) == 0 for f in frames) or (len(frames) == 1 and len(frames[0]) < 2):
+        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
+                                     "match_weight"])
+    sizes = [len(f) for f in frames]
+    linker = linker_for(frames, params, backend, params.prior_for(*sizes))
+    pred = linker.inference.predict(threshold_match_probability=threshold)
+    out = pred.as_pandas_dataframe()
+    keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [
+        c for c in out.columns if c.startswith(("gamma_", "mw_"))
+    ]
+    out = out[[c for c in keep if c in out.columns]]
+    pred.drop_table_from_database_and_remove_from_cache()
+    return out.reset_index(drop=True)

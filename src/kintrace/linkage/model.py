@@ -1,0 +1,219 @@
+"""The Fellegi-Sunter model: comparisons, blocking rules and their saved parameters.
+
+The comparison SQL is written once here for both backends (DuckDB and Spark); only the few
+functions whose names differ are switched by dialect. Parameters (m and u per level, the
+prior) live in a small JSON file so a model trained once on a large set can score one intake
+report against the registry in milliseconds. Birth-date and facility m values are fixed from
+domain knowledge, not learnt: EM on name blocks full of namesakes learns that true matches
+disagree on birth year (see docs/linkage.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+DEFAULT_MODEL_PATH = PACKAGE_DIR / "default_model.json"
+SURNAME_TF_PATH = PACKAGE_DIR / "surname_tf.csv"
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    m: float
+    u: float
+    null: bool = False
+    tf_column: str | None = None
+
+
+def _alts_overlap(dialect: str) -> str:
+    """Given-name alternatives ("a|b") share a name: Саша and Шура both hold Александр."""
+    if dialect == "spark":
+        return "arrays_overlap(split(given_alts_l, '[|]'), split(given_alts_r, '[|]'))"
+    return "list_has_any(string_split(given_alts_l, '|'), string_split(given_alts_r, '|'))"
+
+
+def comparisons(dialect: str) -> dict[str, list[Level]]:
+    """Comparison name -> levels in evaluation order (first true wins), with prior m/u."""
+    both_days = "birth_day_l IS NOT NULL AND birth_day_r IS NOT NULL"
+    same_fac = "facility_key_l = facility_key_r"
+    region_ok = "(region_l IS NULL OR region_r IS NULL OR region_l = region_r)"
+    return {
+        "surname": [
+            Level("missing", "surname_key_l IS NULL OR surname_key_r IS NULL", 1, 1, null=True),
+            Level("exact", "surname_key_l = surname_key_r", 0.88, 0.002, tf_column="surname_key"),
+            Level("one edit", "levenshtein(surname_key_l, surname_key_r) <= 1", 0.08, 0.0008),
+            Level("two edits",
+                  "levenshtein(surname_key_l, surname_key_r) <= 2 "
+                  "AND length(surname_key_l) >= 6", 0.03, 0.001),
+            Level("different", "TRUE", 0.01, 0.996),
+        ],
+        "given_name": [
+            Level("missing", "given_initial_l IS NULL OR given_initial_r IS NULL", 1, 1, null=True),
+            Level("exact", "given_key_l = given_key_r", 0.75, 0.03),
+            Level("same name, other form", _alts_overlap(dialect), 0.12, 0.002),
+            Level("one edit",
+                  "levenshtein(given_key_l, given_key_r) <= 1 AND length(given_key_l) >= 4",
+                  0.04, 0.003),
+            Level("initial agrees",
+                  "(given_key_l IS NULL OR given_key_r IS NULL) "
+                  "AND given_initial_l = given_initial_r", 0.07, 0.02),
+            Level("different", "TRUE", 0.02, 0.945),
+        ],
+        "patronymic": [
+            Level("missing", "patronymic_initial_l IS NULL OR patronymic_initial_r IS NULL",
+                  1, 1, null=True),
+            Level("exact", "patronymic_key_l = patronymic_key_r", 0.8, 0.03),
+            Level("close",
+                  "levenshtein(patronymic_key_l, patronymic_key_r) <= 2 "
+                  "AND length(patronymic_key_l) >= 6", 0.05, 0.004),
+            Level("initial agrees",
+                  "(patronymic_key_l IS NULL OR patronymic_key_r IS NULL) "
+                  "AND patronymic_initial_l = patronymic_initial_r", 0.12, 0.03),
+            Level("different", "TRUE", 0.03, 0.936),
+        ],
+        # m fixed from what one man's records look like when written by different people
+        "birth_date": [
+            Level("missing", "birth_year_l IS NULL OR birth_year_r IS NULL", 1, 1, null=True),
+            Level("same day",
+                  f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                  " AND birth_day_l = birth_day_r", 0.70, 0.00008),
+            Level("day and month swapped",
+                  f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
+                  " AND birth_day_l = birth_month_r", 0.02, 0.00008),
+            Level("same month",
+                  "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                  " AND (birth_day_l IS NULL OR birth_day_r IS NULL)", 0.10, 0.002),
+            Level("same year",
+                  "birth_year_l = birth_year_r"
+                  " AND (birth_month_l IS NULL OR birth_month_r IS NULL)", 0.15, 0.025),
+            Level("same year, other day", "birth_year_l = birth_year_r", 0.02, 0.025),
+            Level("one year apart", "abs(birth_year_l - birth_year_r) = 1", 0.007, 0.05),
+            Level("different", "TRUE", 0.003, 0.9),
+        ],
+        "facility": [
+            Level("missing",
+                  "(facility_key_l IS NULL OR facility_key_r IS NULL)"
+                  " AND (region_l IS NULL OR region_r IS NULL)", 1, 1, null=True),
+            Level("same facility", f"{same_fac} AND region_l = region_r", 0.6, 0.0005),
+            Level("same facility number", f"{same_fac} AND {region_ok}", 0.25, 0.002),
+            Level("same region",
+                  "(facility_key_l IS NULL OR facility_key_r IS NULL) AND region_l = region_r",
+                  0.1, 0.05),
+            Level("different", "TRUE", 0.05, 0.95),
+        ],
+    }
+
+
+FIXED_M = ("birth_date", "facility")
+
+
+def blocking_rules() -> list[str]:
+    """Pairs worth scoring. Each rule catches what the others miss; all are equi-joins."""
+    return [
+        # ИВАНОВ А.С. against Иванов Александр Сергеевич
+        "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
+        " AND l.patronymic_initial = r.patronymic_initial",
+        # no patronymic (English media, chat): full given name, and something else or nothing
+        "l.surname_key = r.surname_key AND l.given_key = r.given_key"
+        " AND (l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL)",
+        "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
+        # a typo in the surname: everything else agrees
+        "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
+        " AND l.birth_year = r.birth_year",
+        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+        " AND l.birth_day = r.birth_day AND l.given_initial = r.given_initial",
+        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+        " AND l.birth_day = r.birth_day AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
+        "l.surname_key = r.surname_key AND l.facility_key = r.facility_key",
+    ]
+
+
+@dataclass
+class Parameters:
+    prior: float  # probability that two random records match, in the training data
+    levels: dict[str, dict[str, tuple[float, float]]]  # comparison -> label -> (m, u)
+    matches_per_record: float = 0.8  # true pairs per record in the training data
+
+    # A tiny input (1 intake report vs 1 person) still stands for a population of men
+    MAX_PRIOR = 1e-3
+
+    def prior_for(self, n_left: int, n_right: int | None = None) -> float:
+        """The prior for this run: the same expected number of matches per record, spread
+        over this run's number of candidate pairs (dedupe when n_right is None)."""
+        if n_right is None:
+            prior = 2 * self.matches_per_record / max(n_left - 1, 1)
+        else:
+            prior = self.matches_per_record / max(n_left, n_right, 1)
+        return min(prior, self.MAX_PRIOR)
+
+    @classmethod
+    def defaults(cls) -> Parameters:
+        return cls(
+            prior=1e-5,
+            levels={
+                name: {lv.label: (lv.m, lv.u) for lv in levels if not lv.null}
+                for name, levels in comparisons("duckdb").items()
+            },
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Parameters:
+        path = Path(path) if path else DEFAULT_MODEL_PATH
+        if not path.exists():
+            if path == DEFAULT_MODEL_PATH:
+                return cls.defaults()
+            raise FileNotFoundError(f"no model at {path}")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        levels = {c: {lab: (v["m"], v["u"]) for lab, v in lv.items()}
+                  for c, lv in data["comparisons"].items()}
+        return cls(prior=data["probability_two_random_records_match"], levels=levels,
+                   matches_per_record=data.get("matches_per_record", 0.8))
+
+    def save(self, path: Path) -> None:
+        data = {
+            "probability_two_random_records_match": self.prior,
+            "matches_per_record": self.matches_per_record,
+            "comparisons": {c: {lab: {"m": m, "u": u} for lab, (m, u) in lv.items()}
+                            for c, lv in self.levels.items()},
+        }
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+
+
+def settings(link_type: str, dialect: str, params: Parameters, prior: float | None = None
+             ) -> dict:
+    """A Splink settings dict for `link_type` ("dedupe_only" / "link_only")."""
+    comps = []
+    for name, levels in comparisons(dialect).items():
+        out_levels = []
+        for lv in levels:
+            d: dict = {"sql_condition": lv.sql, "label_for_charts": lv.label}
+            if lv.null:
+                d["is_null_level"] = True
+            else:
+                m, u = params.levels.get(name, {}).get(lv.label, (lv.m, lv.u))
+                d["m_probability"] = m
+                d["u_probability"] = u
+                if name in FIXED_M:
+                    d["fix_m_probability"] = True
+            if lv.tf_column:
+                d["tf_adjustment_column"] = lv.tf_column
+                d["tf_adjustment_weight"] = 1.0
+                d["tf_minimum_u_value"] = 0.0001
+            out_levels.append(d)
+        comps.append({"output_column_name": name, "comparison_levels": out_levels,
+                      "comparison_description": name})
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": prior if prior is not None else params.prior,
+        "blocking_rules_to_generate_predictions": blocking_rules(),
+        "comparisons": comps,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+    }

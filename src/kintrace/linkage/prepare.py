@@ -1,0 +1,210 @@
+"""Turn contract records (id, name or surname/given_name/patronymic, birth_date, facility,
+region) into the normalised columns the model compares.
+
+A million records hold far fewer distinct strings, so every column is factorised first,
+each distinct value is parsed once, and the results are joined back by index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kintrace.names.dates import DateError, parse_date_or_none
+from kintrace.names.facilities import parse_facility
+from kintrace.names.parse import parse_name, parse_name_parts
+from kintrace.names.regions import normalise_region
+
+NAME_COLUMNS = ("name", "surname", "given_name", "patronymic")
+OPTIONAL_COLUMNS = ("birth_date", "facility", "region")
+
+# Columns the model reads; the order is the order of the table handed to Splink.
+PREPARED_COLUMNS = [
+    "unique_id",
+    "surname_key",
+    "given_key",
+    "given_initial",
+    "given_alts",
+    "patronymic_key",
+    "patronymic_initial",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "facility_key",
+    "region",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _NameFields:
+    surname_key: str | None
+    given_key: str | None
+    given_initial: str | None
+    given_alts: str | None
+    patronymic_key: str | None
+    patronymic_initial: str | None
+
+
+_EMPTY_NAME = _NameFields(None, None, None, None, None, None)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip()
+
+
+def _initial_key(letter: str | None) -> str | None:
+    """Initials compare in the same ASCII space as the keys, so "A." (Latin) meets "А." ."""
+    if not letter:
+        return None
+    from kintrace.names.parse import name_key
+
+    key = name_key(letter)
+    return key[:1] if key else None
+
+
+def _name_fields(parsed) -> _NameFields:
+    if parsed is None:
+        return _EMPTY_NAME
+    given_key = parsed.given_key or None
+    alts = set()
+    for alt in getattr(parsed, "given_alternatives", ()) or ():
+        from kintrace.names.parse import name_key
+
+        k = name_key(alt) if alt else None
+        if k:
+            alts.add(k)
+    if given_key:
+        alts.add(given_key)
+    given_initial = (given_key[:1] if given_key else None) or _initial_key(parsed.given_initial)
+    patr_key = parsed.patronymic_key or None
+    patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
+    return _NameFields(
+        surname_key=parsed.surname_key or None,
+        given_key=given_key,
+        given_initial=given_initial,
+        given_alts="|".join(sorted(alts)) if alts else None,
+        patronymic_key=patr_key,
+        patronymic_initial=patr_initial,
+    )
+
+
+def _parse_full_name(text: str) -> _NameFields:
+    try:
+        return _name_fields(parse_name(text))
+    except ValueError:
+        return _EMPTY_NAME
+
+
+def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
+    surname, given, patronymic = triple
+    try:
+        return _name_fields(
+            parse_name_parts(surname=surname or None, given=given or None,
+                             patronymic=patronymic or None)
+        )
+    except ValueError:
+        return _EMPTY_NAME
+
+
+def _date_parts(text: str) -> tuple[float, float, float]:
+    if len(text) == 8 and text.isdigit():  # compact YYYYMMDD, as registers export it
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        date = parse_date_or_none(text)
+    except DateError:  # an impossible date says nothing reliable about the man
+        date = None
+    if date is None:
+        return (np.nan, np.nan, np.nan)
+    return (
+        float(date.year),
+        float(date.month) if date.month is not None else np.nan,
+        float(date.day) if date.day is not None else np.nan,
+    )
+
+
+def _facility_parts(text: str) -> tuple[str | None, str | None]:
+    try:
+        ref = parse_facility(text)
+    except ValueError:
+        return (None, None)
+    if ref is None or ref.number is None:
+        return (None, getattr(ref, "region_code", None) if ref is not None else None)
+    return (f"{ref.type}-{ref.number}", ref.region_code)
+
+
+def _region(text: str) -> str | None:
+    """ISO code for a known region; anything else (a state abroad) compares as written."""
+    try:
+        code = normalise_region(text)
+    except ValueError:
+        code = None
+    return code or text.strip().casefold() or None
+
+
+def _map_distinct(values: pd.Series, fn: Callable, empty) -> list:
+    """Apply `fn` once per distinct non-blank value of `values`; blank values get `empty`."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = [empty if _blank(u) else fn(u) for u in uniques]
+    parsed.append(empty)  # position -1 (missing) picks this
+    return [parsed[c] for c in codes] if len(codes) < 50 else list(np.array(parsed, dtype=object)[codes])
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].fillna("").astype(str).str.strip()
+    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+
+
+def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """Normalised comparison columns for contract-shaped records (one row per record)."""
+    n = len(frame)
+    out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
+    full = _column(frame, "name")
+    parts = [_column(frame, c) for c in ("surname", "given_name", "patronymic")]
+    has_full = full != ""
+    names: list[_NameFields] = [_EMPTY_NAME] * n
+    if has_full.any():
+        idx = np.flatnonzero(has_full.to_numpy())
+        for i, fields in zip(idx, _map_distinct(full[has_full], _parse_full_name, _EMPTY_NAME),
+                             strict=True):
+            names[i] = fields
+    if (~has_full).any():
+        idx = np.flatnonzero((~has_full).to_numpy())
+        joined = (parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2])[~has_full]
+        fields = _map_distinct(
+            joined, lambda s: _parse_name_triple(tuple(s.split("\x1f"))), _EMPTY_NAME
+        )
+        for i, f in zip(idx, fields, strict=True):
+            names[i] = f
+    for attr in ("surname_key", "given_key", "given_initial", "given_alts", "patronymic_key",
+                 "patronymic_initial"):
+        out[attr] = [getattr(f, attr) for f in names]
+    dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan))
+    date_arr = np.array(dates, dtype=float).reshape(n, 3) if n else np.empty((0, 3))
+    out["birth_year"] = pd.array(date_arr[:, 0], dtype="Int32") if n else pd.array([], "Int32")
+    out["birth_month"] = pd.array(date_arr[:, 1], dtype="Int32") if n else pd.array([], "Int32")
+    out["birth_day"] = pd.array(date_arr[:, 2], dtype="Int32") if n else pd.array([], "Int32")
+    fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None))
+    out["facility_key"] = [f[0] for f in fac]
+    fac_region = [f[1] for f in fac]
+    region = _map_distinct(_column(frame, "region"), _region, None)
+    out["region"] = [r or fr for r, fr in zip(region, fac_region, strict=True)]
+    return out[PREPARED_COLUMNS]
+
+
+def records_to_frame(records: Iterable[dict]) -> pd.DataFrame:
+    """Contract-shaped dicts (as the Python API receives them) to a frame `prepare` reads."""
+    rows = [dict(r) for r in records]
+    frame = pd.DataFrame(rows, dtype=object)
+    if len(rows) and "id" not in frame.columns:
+        raise ValueError("every record needs an 'id'")
+    if not len(rows):
+        frame = pd.DataFrame({"id": pd.Series([], dtype=object)})
+    frame["id"] = frame["id"].astype(str)
+    if frame["id"].duplicated().any():
+        dup = frame["id"][frame["id"].duplicated()].iloc[0]
+        raise ValueError(f"duplicate id {dup!r}")
+    return frame
