@@ -1,0 +1,270 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kintrace.names.dates import (
+    DateError,
+    PartialDate,
+    Precision,
+    parse_date,
+    parse_date_or_none,
+    parse_date_range,
+)
+
+MAX = {"max_year": 2026}  # fixed, so two-digit years pivot the same whichever year tests run
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1987", "1987"),
+        ("1987 г.", "1987"),
+        ("1987г.", "1987"),
+        ("1987 г.р.", "1987"),
+        ("1987 г. р.", "1987"),
+        ("1987 года", "1987"),
+        ("1987 р.", "1987"),
+        ("род. 1987 г.", "1987"),
+        ("  1987  ", "1987"),
+        ("03.1987", "1987-03"),
+        ("3/1987", "1987-03"),
+        ("3.1987 г.", "1987-03"),
+        ("1987-03", "1987-03"),
+        ("14.03.1987", "1987-03-14"),
+        ("14.03.1987 г.р.", "1987-03-14"),
+        ("14.03.1987г.р.", "1987-03-14"),
+        ("4.3.1987", "1987-03-04"),
+        ("14 . 03 . 1987", "1987-03-14"),
+        ("14/03/1987", "1987-03-14"),
+        ("14-03-1987", "1987-03-14"),
+        ("1987-03-14", "1987-03-14"),
+        ("1987.03.14", "1987-03-14"),
+        ("1987-03-14 00:00:00", "1987-03-14"),
+        ("14.03.1987 0:00", "1987-03-14"),
+        ("1987-03-14T00:00:00Z", "1987-03-14"),
+        ("14.III.1987", "1987-03-14"),
+        ("14 марта 1987", "1987-03-14"),
+        ("14 марта 1987 года", "1987-03-14"),
+        ("14 марта 1987 г.", "1987-03-14"),
+        ("14-го марта 1987", "1987-03-14"),
+        ("1 января 1990", "1990-01-01"),
+        ("1 янв. 1990", "1990-01-01"),
+        ("январь 1990", "1990-01"),
+        ("январе 1990", "1990-01"),
+        ("Январь 1990 г.", "1990-01"),
+        ("март 1987", "1987-03"),
+        ("мая 1987", "1987-05"),
+        ("май 1987", "1987-05"),
+        ("2 мая 1987", "1987-05-02"),
+        ("сентября 2023", "2023-09"),
+        ("сент. 2023", "2023-09"),
+        ("3 нояб. 2022", "2022-11-03"),
+        ("31 декабря 1999", "1999-12-31"),
+        ("29 февраля 2000", "2000-02-29"),
+        ("14 МАРТА 1987", "1987-03-14"),
+        ("Марта 1987", "1987-03"),
+        ("2 декабря 1987", "1987-12-02"),
+        ("March 14, 1987", "1987-03-14"),
+        ("March 14 1987", "1987-03-14"),
+        ("14 March 1987", "1987-03-14"),
+        ("14th March 1987", "1987-03-14"),
+        ("1st of May 1990", "1990-05-01"),
+        ("May 1st, 1990", "1990-05-01"),
+        ("Mar 1987", "1987-03"),
+        ("Sept. 2023", "2023-09"),
+        ("September 2023", "2023-09"),
+        ("born 1987", "1987"),
+    ],
+)
+def test_parse_date_reads_the_formats_people_write(text, expected):
+    assert parse_date(text, **MAX).iso() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("14.03.87", "1987-03-14"), ("01.02.05", "2005-02-01"), ("14.03.26", "2026-03-14"),
+     ("14.03.27", "1927-03-14"), ("14/03/99", "1999-03-14")],
+)  # fmt: skip
+def test_two_digit_years_pivot_on_max_year(text, expected):
+    assert parse_date(text, **MAX).iso() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("31.02.1987", "day"),
+        ("29.02.1987", "day"),
+        ("31.04.2001", "day"),
+        ("32.01.1987", "day"),
+        ("13.1987", "month"),
+        ("14.13.1987", "month"),
+        ("1987-13-01", "month"),
+        ("3000", "year_range"),
+        ("1899", "year_range"),
+        ("14.03.3000", "year_range"),
+        ("00.00.0000", "year"),
+        ("00.03.1987", "day"),
+        ("14 мартабря 1987", "month_name"),
+        ("14.XIII.1987", "month_name"),
+        ("hello", "format"),
+        ("Иванов", "format"),
+        ("12345", "number"),
+        ("31121987", "number"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("н/д", "empty"),
+        ("-", "empty"),
+        ("неизвестно", "empty"),
+    ],
+)
+def test_impossible_or_unreadable_dates_are_errors_with_a_code(text, code):
+    with pytest.raises(DateError) as caught:
+        parse_date(text, **MAX)
+    assert caught.value.code == code
+    assert str(caught.value)  # says what is wrong
+
+
+def test_an_error_message_names_the_impossible_day():
+    with pytest.raises(DateError, match="day 31 does not exist in 1987-02"):
+        parse_date("31.02.1987")
+
+
+def test_repeated_bad_input_raises_every_time_not_only_the_first():
+    for _ in range(3):
+        with pytest.raises(DateError):
+            parse_date("31.02.1987")
+
+
+def test_min_and_max_year_bound_the_accepted_years():
+    assert parse_date("1890", min_year=1850).year == 1890
+    with pytest.raises(DateError):
+        parse_date("2020", max_year=2010)
+
+
+def test_parse_date_or_none_is_none_only_for_empty_cells():
+    assert parse_date_or_none(None) is None
+    assert parse_date_or_none("") is None
+    assert parse_date_or_none(" н/д ") is None
+    assert parse_date_or_none("1987") == PartialDate(1987)
+    with pytest.raises(DateError):
+        parse_date_or_none("31.02.1987")
+    with pytest.raises(DateError):
+        parse_date_or_none("garbage")
+
+
+def test_precision_follows_the_parts_given():
+    assert parse_date("1987").precision is Precision.YEAR
+    assert parse_date("03.1987").precision is Precision.MONTH
+    assert parse_date("14.03.1987").precision is Precision.DAY
+    assert str(parse_date("14.03.1987")) == "1987-03-14"
+
+
+def test_a_partial_date_refuses_inconsistent_parts():
+    with pytest.raises(DateError):
+        PartialDate(1987, None, 14)
+    with pytest.raises(DateError):
+        PartialDate(1987, 3, None, Precision.DAY)
+    with pytest.raises(DateError):
+        PartialDate(1987, 2, 30)
+    assert PartialDate(1987, 3, 14, "day").precision is Precision.DAY
+
+
+def test_compatible_dates_agree_on_every_part_both_know():
+    day = PartialDate(1987, 3, 14)
+    assert day.compatible(PartialDate(1987))
+    assert day.compatible(PartialDate(1987, 3))
+    assert PartialDate(1987).compatible(day)
+    assert not day.compatible(PartialDate(1987, 4))
+    assert not day.compatible(PartialDate(1988))
+    assert not day.compatible(PartialDate(1987, 3, 15))
+
+
+def test_swapped_exchanges_day_and_month_only_when_that_is_another_valid_date():
+    assert PartialDate(1987, 3, 4).swapped() == PartialDate(1987, 4, 3)
+    assert PartialDate(1987, 3, 14).swapped() is None  # no month 14
+    assert PartialDate(1987, 3, 3).swapped() is None  # the same date
+    assert PartialDate(1987, 3).swapped() is None
+
+
+def test_first_and_last_day_span_the_precision():
+    assert PartialDate(2024, 2).first_day() == dt.date(2024, 2, 1)
+    assert PartialDate(2024, 2).last_day() == dt.date(2024, 2, 29)
+    assert PartialDate(2023).last_day() == dt.date(2023, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2023–2024", "2023", "2024"),
+        ("2023-2024", "2023", "2024"),
+        ("2022 — 2023 гг.", "2022", "2023"),
+        ("с 2022 по 2023 год", "2022", "2023"),
+        ("с марта по май 2023", "2023-03", "2023-05"),
+        ("с марта 2023 по май 2024", "2023-03", "2024-05"),
+        ("март–май 2023", "2023-03", "2023-05"),
+        ("between March and May 2023", "2023-03", "2023-05"),
+        ("from March 2023 to May 2024", "2023-03", "2024-05"),
+        ("March–May 2023", "2023-03", "2023-05"),
+        ("14–20.03.2023", "2023-03-14", "2023-03-20"),
+        ("с 14 по 20 марта 2023", "2023-03-14", "2023-03-20"),
+        ("с 01.02.2023 по 05.03.2024", "2023-02-01", "2024-03-05"),
+        ("01.02–05.03.2023", "2023-02-01", "2023-03-05"),
+        ("14.03.2023", "2023-03-14", "2023-03-14"),
+    ],
+)
+def test_parse_date_range_reads_simple_ranges(text, start, end):
+    got = parse_date_range(text, **MAX)
+    assert (got[0].iso(), got[1].iso()) == (start, end)
+
+
+def test_a_range_that_ends_before_it_starts_is_an_error():
+    with pytest.raises(DateError) as caught:
+        parse_date_range("2024–2023", **MAX)
+    assert caught.value.code == "range_order"
+
+
+def test_an_unreadable_range_is_an_error():
+    with pytest.raises(DateError):
+        parse_date_range("весной или летом", **MAX)
+
+
+_RU_GENITIVE = ("января февраля марта апреля мая июня июля августа сентября октября ноября "
+                "декабря").split()  # fmt: skip
+_EN = ("January February March April May June July August September October November "
+       "December").split()  # fmt: skip
+_FORMATS = (
+    lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
+    lambda d: f"{d.day}.{d.month}.{d.year} г.р.",
+    lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
+    lambda d: f"{d.day:02d}-{d.month:02d}-{d.year}",
+    lambda d: d.isoformat(),
+    lambda d: f"{d.isoformat()} 00:00:00",
+    lambda d: f"{d.day} {_RU_GENITIVE[d.month - 1]} {d.year} года",
+    lambda d: f"{d.day} {_RU_GENITIVE[d.month - 1][:3]}. {d.year}",
+    lambda d: f"{_EN[d.month - 1]} {d.day}, {d.year}",
+    lambda d: f"{d.day} {_EN[d.month - 1]} {d.year}",
+)
+_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2026, 12, 31))
+
+
+@given(_dates, st.sampled_from(_FORMATS))
+def test_any_valid_date_in_any_supported_format_parses_back_to_itself(date, fmt):
+    assert parse_date(fmt(date), **MAX) == PartialDate(date.year, date.month, date.day)
+
+
+@given(_dates)
+def test_month_precision_round_trips(date):
+    assert parse_date(f"{date.month:02d}.{date.year}", **MAX) == PartialDate(date.year, date.month)
+    assert parse_date(f"{_RU_GENITIVE[date.month - 1]} {date.year}", **MAX).month == date.month
+
+
+@given(st.text(max_size=30))
+def test_arbitrary_text_either_parses_or_raises_a_date_error(text):
+    try:
+        result = parse_date(text, **MAX)
+    except DateError as error:
+        assert error.code
+    else:
+        assert 1900 <= result.year <= 2026
