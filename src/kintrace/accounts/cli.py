@@ -1,2 +1,62 @@
+"""`kintrace createstaff USERNAME --role ROLE`.
+
+Prints `password: <one-time password>` on stdout; when it creates the organisation keys it
+also prints the recovery key, once, clearly labelled. Exit status 2 on a bad role or a
+username that already exists.
+"""
+
+import sys
+
+ROLES = ("admin", "coordinator", "caseworker", "analyst")
+
+
 def register(sub) -> None:
-    """createstaff is added by the accounts work (issue 3)."""
+    p = sub.add_parser("createstaff", help="create a staff account with a one-time password")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, help="one of: " + ", ".join(ROLES))
+    p.add_argument(
+        "--recovery-key", default=None, metavar="KEY",
+        help="grant the organisation key at once with the recovery key ('-' reads it from stdin)",
+    )
+    p.set_defaults(func=createstaff)
+
+
+def createstaff(args) -> int:
+    if args.role not in ROLES:
+        print(f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ROLES)}",
+              file=sys.stderr)
+        return 2
+    recovery = args.recovery_key
+    if recovery == "-":
+        recovery = sys.stdin.readline().strip()
+
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from kintrace.accounts.services import StaffError, staff_create
+
+    try:
+        created = staff_create(
+            actor=None, username=args.username, role=args.role, recovery_key=recovery
+        )
+    except StaffError as e:
+        print(f"kintrace createstaff: {e}", file=sys.stderr)
+        return 2
+    print(f"username: {created.user.username}")
+    print(f"role: {created.user.role}")
+    print(f"password: {created.password}")
+    print(f"key: {created.key}")
+    if created.key == "pending":
+        print("The organisation key is pending: an administrator or coordinator grants it on "
+              "the staff page (/accounts/staff/).", file=sys.stderr)
+    if created.recovery_key:
+        print()
+        print("=" * 72)
+        print("ORGANISATION RECOVERY KEY - shown once, never stored. Print it and keep it")
+        print("offline. Without it, reporter data is lost if every staff password is lost.")
+        print(f"recovery key: {created.recovery_key}")
+        print("=" * 72)
+    return 0

@@ -6,5 +6,11 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
+    path("two-factor/setup/", views.totp_setup_view, name="totp_setup"),
+    path("password/", views.password_change_view, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
+    path("staff/", views.staff_list_view, name="staff"),
+    path("staff/new/", views.staff_create_view, name="staff_create"),
+    path("staff/<int:user_id>/grant/", views.staff_grant_view, name="staff_grant"),
+    path("staff/<int:user_id>/deactivate/", views.staff_deactivate_view, name="staff_deactivate"),
 ]

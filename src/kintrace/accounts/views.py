@@ -1,18 +1,244 @@
-"""Placeholder views; the accounts work (issue 3/4) replaces these with login + TOTP."""
+"""Staff login: password, then TOTP (enrolled at first login), then a forced password change
+for one-time passwords; and the small staff-management pages for administrators.
 
-from django.contrib.auth import logout
-from django.http import HttpResponse
-from django.shortcuts import redirect
+The login steps run in this order, each redirecting to the next that is still owed:
+  password -> [TOTP, if a device exists] -> [new password, if one-time] -> [TOTP enrolment]
+"""
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kintrace.security import keys
+
+from . import selectors, services
+from .access import staff_required
+from .forms import LoginForm, PasswordChangeForm, StaffCreateForm, TokenForm
+from .lockout import lockout_response
+from .models import Role, User
+
+NEXT_FIELD = "kintrace_next"
 
 
+def _safe_next(request, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def _next_step(request):
+    """Redirect to the next login step this user still owes, or to where they were going."""
+    user = request.user
+    device = _confirmed_device(user)
+    if device is not None and not user.is_verified():
+        return redirect("accounts:two_factor")
+    if user.must_change_password:
+        return redirect("accounts:password_change")
+    if device is None:
+        return redirect("accounts:totp_setup")
+    return redirect(request.session.pop(NEXT_FIELD, "") or settings.LOGIN_REDIRECT_URL)
+
+
+def _verified(request, device) -> None:
+    otp_login(request, device)
+    services.login_record(user=request.user)
+
+
+@never_cache
 def login_view(request):
-    return HttpResponse("login")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+        user = authenticate(request, username=username, password=password)
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if user is None:
+            form.add_error(None, _("Wrong username or password."))
+        else:
+            next_url = _safe_next(request, request.POST.get("next"))
+            login(request, user)
+            keys.unlock_at_login(request=request, user=user, password=password)
+            request.session[NEXT_FIELD] = next_url
+            return keys.attach_unlock_cookie(request, _next_step(request))
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
+@never_cache
 def two_factor_view(request):
-    return HttpResponse("two-factor")
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if request.GET.get("next"):
+        request.session[NEXT_FIELD] = _safe_next(request, request.GET["next"])
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:totp_setup")
+    if request.user.is_verified():
+        return _next_step(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
+            _verified(request, device)
+            return _next_step(request)
+        else:
+            form.add_error("token", _("That code is not right. Codes change every 30 seconds."))
+    return render(request, "accounts/two_factor.html", {"form": form})
+
+
+@never_cache
+def password_change_view(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if _confirmed_device(user) is not None and not user.is_verified():
+        return redirect("accounts:two_factor")
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        forced = user.must_change_password
+        try:
+            services.password_change(
+                user=user, old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except services.StaffError as e:
+            form.add_error(None, str(e))
+        else:
+            update_session_auth_hash(request, user)
+            if forced:
+                return _next_step(request)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:password_change")
+    return render(
+        request, "accounts/password_change.html",
+        {"form": form, "forced": user.must_change_password},
+    )
+
+
+def _qr_data_uri(text: str) -> str:
+    svg = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+@never_cache
+def totp_setup_view(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if user.must_change_password:
+        return redirect("accounts:password_change")
+    if _confirmed_device(user) is not None:
+        return redirect("accounts:two_factor")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            _verified(request, device)
+            return _next_step(request)
+        else:
+            form.add_error("token", _("That code is not right. Check the phone's clock."))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "qr": _qr_data_uri(device.config_url),
+    }
+    return render(request, "accounts/totp_setup.html", context)
 
 
 def logout_view(request):
+    if request.method != "POST":
+        return render(request, "accounts/logout.html")
+    response = redirect("accounts:login")
+    keys.forget_unlock(request, response)
     logout(request)
-    return redirect("accounts:login")
+    return response
+
+
+# --- Staff management --------------------------------------------------------------------
+
+
+@staff_required(Role.ADMIN, Role.COORDINATOR)
+def staff_list_view(request):
+    try:
+        keys.org_private_key_for(request)
+        unlocked = True
+    except keys.KeyLocked:
+        unlocked = False
+    return render(request, "accounts/staff_list.html", {
+        "staff": selectors.staff_list(), "unlocked": unlocked,
+        "can_manage": request.user.role == Role.ADMIN,
+    })
+
+
+@never_cache
+@staff_required(Role.ADMIN)
+def staff_create_view(request):
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.staff_create(
+                actor=request.user, request=request, **form.cleaned_data
+            )
+        except services.StaffError as e:
+            form.add_error("username", str(e))
+        else:
+            # Shown on this response only, never stored: no redirect that could be reloaded.
+            return render(request, "accounts/staff_created.html", {"created": created})
+    return render(request, "accounts/staff_create.html", {"form": form})
+
+
+@require_POST
+@staff_required(Role.ADMIN, Role.COORDINATOR)
+@keys.unlocked_required
+def staff_grant_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id, is_active=True)
+    try:
+        keys.grant_key(actor=request.user, request=request, user=target)
+    except keys.KeyGrantError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("%(name)s can now read reporter data.")
+                         % {"name": target.get_username()})
+    return redirect("accounts:staff")
+
+
+@require_POST
+@staff_required(Role.ADMIN)
+def staff_deactivate_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    try:
+        services.staff_deactivate(actor=request.user, user=target)
+    except services.StaffError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("%(name)s has been deactivated.")
+                         % {"name": target.get_username()})
+    return redirect("accounts:staff")
