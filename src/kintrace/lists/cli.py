@@ -1,2 +1,167 @@
+"""`kintrace lists import FILE --kind KIND --source TEXT`, `kintrace lists match LIST_ID`,
+`kintrace registry dedupe`.
+
+Command-line actions are done by the system actor: an inactive staff account named "system"
+(created on first use, no usable password, so it can never log in). Audit entries, events
+and case notes then name "system" as their author.
+
+Exit status: 0 done; 1 the list has bad rows (each printed as "line N: reason" on stderr,
+nothing imported); 2 the input was refused (unreadable, too large, already imported, bad
+arguments).
+"""
+
+import sys
+import time
+
+KINDS = ("hospital", "casualty", "burial", "pardon", "court", "other")
+SYSTEM_USERNAME = "system"
+
+
 def register(sub) -> None:
-    """demo and `registry dedupe` are added by the registry and lists work."""
+    lists = sub.add_parser("lists", help="import lists and match them against the registry")
+    lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION")
+    lsub.required = True
+
+    p = lsub.add_parser("import", help="import a CSV/XLSX list (all rows or none)")
+    p.add_argument("file")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--source", required=True, metavar="TEXT",
+                   help="where the list came from (the source's title)")
+    p.add_argument("--title", default="", help="the list's title (default: the file name)")
+    p.add_argument("--publisher", default="")
+    p.add_argument("--url", default="")
+    p.add_argument("--reliability", default="F", choices=list("ABCDEF"))
+    p.add_argument("--credibility", default=6, type=int, choices=range(1, 7))
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=import_command)
+
+    m = lsub.add_parser("match", help="match a list's entries against the registry")
+    m.add_argument("list_id", type=int)
+    m.add_argument("--threshold", type=float, default=0.5)
+    m.add_argument("--quiet", action="store_true")
+    m.set_defaults(func=match_command)
+
+    # `registry` may also be registered by the registry part; share the parser if so.
+    registry = _existing_parser(sub, "registry") or sub.add_parser(
+        "registry", help="registry maintenance")
+    rsub = _existing_subparsers(registry) or registry.add_subparsers(
+        dest="registry_command", metavar="ACTION")
+    rsub.required = True
+    d = rsub.add_parser("dedupe", help="propose pairs of registry persons that are one man")
+    d.add_argument("--threshold", type=float, default=0.8)
+    d.add_argument("--quiet", action="store_true")
+    d.set_defaults(func=dedupe_command)
+
+
+def _existing_parser(sub, name):
+    return sub.choices.get(name)
+
+
+def _existing_subparsers(parser):
+    import argparse
+
+    for action in parser._actions:  # argparse keeps no public handle on them
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def _setup():
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return system_actor()
+
+
+def system_actor():
+    """The inactive "system" account that command-line actions are recorded under."""
+    from kintrace.accounts.models import User
+
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": "caseworker"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _say(quiet: bool):
+    if quiet:
+        return None
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _bar(quiet: bool):
+    say = _say(quiet)
+    if say is None:
+        return None
+
+    def progress(phase: str, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        say(f"{phase}: {done}/{total} rows ({pct}%)")
+
+    return progress
+
+
+def import_command(args) -> int:
+    from pathlib import Path
+
+    actor = _setup()
+    from kintrace.lists.models import JobStatus
+    from kintrace.lists.services import ImportRefused, list_import_file
+
+    path = Path(args.file)
+    try:
+        person_list = list_import_file(
+            path=path, kind=args.kind, title=args.title or path.name, actor=actor,
+            progress=_bar(args.quiet), source_kind="official_list", publisher=args.publisher,
+            url=args.url, reliability=args.reliability, credibility=args.credibility,
+        )
+    except ImportRefused as e:
+        print(f"kintrace lists import: {path}: {e}", file=sys.stderr)
+        return 2
+    if person_list.status != JobStatus.DONE:
+        for line, reason in person_list.row_errors:
+            print(f"{path}: line {line}: {reason}", file=sys.stderr)
+        print(f"kintrace lists import: {path}: {len(person_list.row_errors)} bad rows; "
+              "nothing imported", file=sys.stderr)
+        return 1
+    print(f"list: {person_list.pk}")
+    print(f"entries: {person_list.entry_count}")
+    return 0
+
+
+def match_command(args) -> int:
+    actor = _setup()
+    from kintrace.lists.models import JobStatus, PersonList
+    from kintrace.lists.services import match_run
+
+    person_list = PersonList.objects.filter(pk=args.list_id).first()
+    if person_list is None or person_list.status != JobStatus.DONE:
+        print(f"kintrace lists match: no imported list {args.list_id}", file=sys.stderr)
+        return 2
+    run = match_run(person_list=person_list, actor=actor, threshold=args.threshold,
+                    progress=_say(args.quiet))
+    print(f"run: {run.pk}")
+    print(f"entries: {run.records_left}")
+    print(f"candidates: {run.candidate_count}")
+    return 0
+
+
+def dedupe_command(args) -> int:
+    actor = _setup()
+    from kintrace.lists.services import dedupe_run
+
+    run = dedupe_run(actor=actor, threshold=args.threshold, progress=_say(args.quiet))
+    print(f"run: {run.pk}")
+    print(f"persons: {run.records_left}")
+    print(f"candidates: {run.candidate_count}")
+    return 0

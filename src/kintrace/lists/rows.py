@@ -1,0 +1,97 @@
+"""Turning a mapped row into the fields of a list entry, or saying exactly why it cannot be.
+
+Dates go through `kintrace.names.dates.parse_date`; a bare number in a date column that is too
+large to be a year is an Excel serial date (days since 30 December 1899, the 1900 system).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+_SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class RowError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    line: int
+    raw: dict[str, str]
+    fields: dict
+
+
+def excel_serial(text: str) -> str | None:
+    """"31852" → "1987-03-15" when the number is an Excel serial date (after 1927); else None."""
+    if not _SERIAL.match(text):
+        return None
+    n = float(text)
+    if n < 10_000 or n > 80_000:  # below that it is a year (or nonsense), not a serial
+        return None
+    return (_EXCEL_EPOCH + dt.timedelta(days=int(n))).isoformat()
+
+
+def read_date(text: str, *, what: str, max_year: int):
+    """A PartialDate from a cell, None for an empty or "unknown" cell; RowError otherwise."""
+    from kintrace.names.dates import DateError, parse_date_or_none
+
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return parse_date_or_none(excel_serial(text) or text, max_year=max_year)
+    except DateError as e:
+        raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
+                       % {"what": what, "text": text, "why": e}) from None
+
+
+def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:
+    col = mapping.get(field)
+    return row[col].strip() if col is not None and col < len(row) else ""
+
+
+def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
+    """The entry fields of one row; raises RowError with the reason the row is refused."""
+    surname, given, patronymic = (_cell(row, mapping, f)
+                                  for f in ("surname", "given_name", "patronymic"))
+    name = _cell(row, mapping, "name") or " ".join(p for p in (surname, given, patronymic) if p)
+    if not name:
+        raise RowError(_("no name"))
+    if len(name) > 300:
+        raise RowError(_("the name is longer than 300 characters"))
+    birth_text, event_text = _cell(row, mapping, "birth_date"), _cell(row, mapping, "event_date")
+    birth = read_date(birth_text, what=_("birth date"), max_year=today.year)
+    event = read_date(event_text, what=_("date"), max_year=today.year)
+    if birth and birth.first_day() > today:
+        raise RowError(_("birth date %(d)s is in the future") % {"d": birth_text})
+    if event and event.first_day() > today:
+        raise RowError(_("date %(d)s is in the future") % {"d": event_text})
+    if birth and event and birth.first_day() > event.last_day():
+        raise RowError(_("born (%(b)s) after the date of the event (%(e)s)")
+                       % {"b": birth_text, "e": event_text})
+    out = {
+        "name": name, "surname": surname[:100], "given_name": given[:100],
+        "patronymic": patronymic[:100], "birth_text": birth_text[:100],
+        "facility_text": _cell(row, mapping, "facility")[:300],
+        "region_text": _cell(row, mapping, "region")[:200],
+        "event_text": event_text[:100], "place_text": _cell(row, mapping, "place")[:300],
+    }
+    for prefix, d in (("birth", birth), ("event", event)):
+        out[f"{prefix}_year"] = d.year if d else None
+        out[f"{prefix}_month"] = d.month if d else None
+        out[f"{prefix}_day"] = d.day if d else None
+        out[f"{prefix}_precision"] = str(d.precision) if d else ""
+    return out
+
+
+def row_width_error(row: list[str], width: int) -> str | None:
+    extra = [c for c in row[width:] if c.strip()]
+    if extra:
+        return _("the row has %(n)s cells but the header has %(w)s") % {"n": len(row), "w": width}
+    return None

@@ -1,0 +1,22 @@
+"""Every write of the lists part: imports, match runs, review decisions, merges.
+
+Split by what they do; import from here.
+"""
+
+from .imports import (  # noqa: F401
+    DuplicateListError,
+    ImportRefused,
+    list_import_file,
+    list_import_run,
+    list_import_start,
+    list_upload,
+)
+from .matching import dedupe_run, match_run  # noqa: F401
+from .merges import MergeError, duplicate_decide, merge_undo, persons_merge  # noqa: F401
+from .review import (  # noqa: F401
+    ReviewError,
+    candidate_confirm,
+    candidate_reject,
+    candidate_skip,
+    entry_create_person,
+)
