@@ -126,13 +126,16 @@ def _date_parts(text: str) -> tuple[float, float, float]:
 
 
 def _facility_parts(text: str) -> tuple[str | None, str | None]:
+    """("IK-17", "RU-MO") from "ИК-17 Мордовия"; the number is what identifies a colony."""
     try:
         ref = parse_facility(text)
     except ValueError:
         return (None, None)
-    if ref is None or ref.number is None:
-        return (None, getattr(ref, "region_code", None) if ref is not None else None)
-    return (f"{ref.type}-{ref.number}", ref.region_code)
+    if ref is None:
+        return (None, None)
+    if ref.number is None or ref.type is None:
+        return (None, ref.region_code)
+    return (ref.key().split("@")[0], ref.region_code)
 
 
 def _region(text: str) -> str | None:

@@ -1,0 +1,96 @@
+"""The Python API other parts call: one man across scripts, namesakes, fathers and sons."""
+
+import time
+
+from kintrace.linkage.api import dedupe_records, link_records
+
+ONE_MAN = [
+    {"id": "mother", "name": "Иванов Александр Сергеевич", "birth_date": "14.03.1984",
+     "facility": "ИК-17 Мордовия"},
+    {"id": "hospital", "name": "ИВАНОВ А.С.", "birth_date": "14.03.1984 г.р."},
+    {"id": "article", "name": "Aleksandr Ivanov", "birth_date": "March 14, 1984",
+     "facility": "Penal Colony No. 17 (Mordovia)"},
+    {"id": "sentence", "name": "Иванова Александра Сергеевича", "birth_date": "1984",
+     "facility": "ИК №17 УФСИН по Республике Мордовия"},
+]
+
+
+def test_one_man_across_scripts_is_one_cluster_and_a_namesake_is_not():
+    namesake = {"id": "namesake", "name": "Иванов Александр Сергеевич", "birth_date": "1991"}
+    result = dedupe_records([*ONE_MAN, namesake])
+    clusters = result.clusters
+    assert len({clusters[r["id"]] for r in ONE_MAN}) == 1
+    assert clusters["namesake"] != clusters["mother"]
+
+
+def test_father_and_son_are_kept_apart():
+    records = [
+        {"id": "father", "name": "Кузнецов Сергей Петрович", "birth_date": "1962"},
+        {"id": "son", "name": "Кузнецов Дмитрий Сергеевич", "birth_date": "1988"},
+        {"id": "son-again", "name": "КУЗНЕЦОВ Д.С.", "birth_date": "12.05.1988"},
+    ]
+    clusters = dedupe_records(records).clusters
+    assert clusters["father"] != clusters["son"]
+    assert clusters["son"] == clusters["son-again"]
+
+
+def test_link_explains_each_comparison_with_level_and_weight():
+    left = [{"id": "L", "surname": "Иванов", "given_name": "Александр", "patronymic": "Сергеевич",
+             "birth_date": "14.03.1984", "facility": "ИК-17", "region": "Мордовия"}]
+    right = [{"id": "R", "name": "Sasha Ivanov", "birth_date": "1984"}]
+    matches = link_records(left, right, threshold=0.0)
+    assert len(matches) == 1
+    match = matches[0]
+    assert (match.left_id, match.right_id) == ("L", "R")
+    levels = {e.comparison: e for e in match.explanation}
+    assert set(levels) == {"surname", "given_name", "patronymic", "birth_date", "facility"}
+    assert levels["surname"].level == "exact" and levels["surname"].match_weight > 0
+    assert levels["birth_date"].level == "same year"
+    assert levels["patronymic"].level == "missing" and levels["patronymic"].match_weight == 0
+    assert abs(sum(e.match_weight for e in match.explanation) - match.match_weight) < 20
+
+
+def test_conflicting_birth_years_are_never_clustered_even_through_a_bridge():
+    records = [
+        {"id": "a", "name": "Смирнов Андрей Викторович", "birth_date": "1984", "facility": "ИК-3"},
+        {"id": "bridge", "name": "Смирнов Андрей Викторович", "facility": "ИК-3"},
+        {"id": "b", "name": "Смирнов Андрей Викторович", "birth_date": "1990", "facility": "ИК-3"},
+    ]
+    clusters = dedupe_records(records, threshold=0.5).clusters
+    assert clusters["a"] != clusters["b"]
+
+
+def test_a_record_with_only_a_common_name_goes_to_review_not_into_a_cluster():
+    records = [
+        {"id": "full", "name": "Иванов Сергей Александрович", "birth_date": "1980",
+         "facility": "ИК-2 Коми"},
+        {"id": "bare", "name": "Иванов Сергей Александрович"},
+    ]
+    result = dedupe_records(records, threshold=0.5)
+    assert result.clusters["bare"] == "bare"
+    assert {(m.left_id, m.right_id) for m in result.review} in ({("full", "bare")},
+                                                                 {("bare", "full")})
+
+
+def test_one_report_against_ten_thousand_persons_takes_under_a_second():
+    import random
+
+    rng = random.Random(1)
+    surnames = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Волков"]
+    given = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Иван"]
+    registry = [{"id": f"p{i}", "surname": rng.choice(surnames), "given_name": rng.choice(given),
+                 "patronymic": rng.choice(given) + "ович",
+                 "birth_date": f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.{rng.randint(1965, 2000)}"}
+                for i in range(10_000)]
+    report = [{"id": "report", "name": "Петров Андрей", "birth_date": "1985"}]
+    link_records(report, registry[:10])  # warm the parsers once, as a running server has
+    start = time.perf_counter()
+    matches = link_records(report, registry)
+    assert time.perf_counter() - start < 1.0
+    assert all(m.left_id == "report" for m in matches)
+
+
+def test_empty_inputs_give_empty_results():
+    assert link_records([], [{"id": "1", "name": "Иванов"}]) == []
+    assert dedupe_records([]).clusters == {}
+    assert dedupe_records([{"id": "1", "name": "Иванов"}]).clusters == {"1": "1"}

@@ -1,0 +1,133 @@
+"""The CSV contract of `kintrace dedupe` and `kintrace link`, run as a user runs them."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KINTRACE = [sys.executable, "-m", "kintrace.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*KINTRACE, *args], capture_output=True, text=True, check=False)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def assert_one_line_error(proc, path: Path, out: Path, line: int | None = None) -> None:
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(path) in lines[0]
+    if line is not None:
+        assert f"{path}:{line}:" in lines[0]
+    assert not out.exists()
+    assert not list(out.parent.glob(f".{out.name}.*"))
+
+
+def test_dedupe_refuses_a_file_without_an_id_column(tmp_path):
+    src = write(tmp_path / "in.csv", "name,birth_date\nИванов Иван,1980\n")
+    out = tmp_path / "out.csv"
+    assert_one_line_error(run("dedupe", str(src), "--out", str(out)), src, out, line=1)
+
+
+def test_dedupe_names_the_line_of_a_duplicate_id(tmp_path):
+    src = write(tmp_path / "in.csv", "id,name\n1,Иванов Иван\n2,Петров Пётр\n1,Сидоров\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert_one_line_error(proc, src, out, line=4)
+    assert "duplicate id '1'" in proc.stderr
+
+
+def test_dedupe_refuses_a_file_that_is_not_utf8(tmp_path):
+    src = write(tmp_path / "in.csv", "id,name\n1,Иванов Иван\n2,Петров Пётр\n", encoding="cp1251")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert_one_line_error(proc, src, out, line=2)
+    assert "UTF-8" in proc.stderr
+
+
+def test_dedupe_refuses_a_file_it_cannot_read(tmp_path):
+    src = tmp_path / "missing.csv"
+    out = tmp_path / "out.csv"
+    assert_one_line_error(run("dedupe", str(src), "--out", str(out)), src, out)
+
+
+def test_dedupe_refuses_a_folder_given_as_input(tmp_path):
+    out = tmp_path / "out.csv"
+    assert_one_line_error(run("dedupe", str(tmp_path), "--out", str(out)), tmp_path, out)
+
+
+def test_link_names_the_right_file_when_only_it_is_bad(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name\n1,Иванов Иван\n")
+    right = write(tmp_path / "right.csv", "ident,name\n1,Иванов Иван\n")
+    out = tmp_path / "out.csv"
+    proc = run("link", str(left), str(right), "--out", str(out))
+    assert_one_line_error(proc, right, out, line=1)
+
+
+def test_link_refuses_a_row_with_the_wrong_number_of_fields(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name\n1,Иванов Иван\n2,a,b\n")
+    right = write(tmp_path / "right.csv", "id,name\n1,Иванов Иван\n")
+    out = tmp_path / "out.csv"
+    assert_one_line_error(run("link", str(left), str(right), "--out", str(out)), left, out, line=3)
+
+
+def test_a_failed_run_leaves_an_existing_output_untouched(tmp_path):
+    src = write(tmp_path / "in.csv", "name\nИванов\n")
+    out = write(tmp_path / "out.csv", "id,cluster_id\nold,old\n")
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert proc.returncode != 0
+    assert out.read_text() == "id,cluster_id\nold,old\n"
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_dedupe_writes_a_cluster_for_every_row_and_joins_one_man(tmp_path):
+    src = write(tmp_path / "in.csv", (
+        "id,name,surname,given_name,patronymic,birth_date,facility\n"
+        "a,Иванов Александр Сергеевич,,,,14.03.1984,ИК-17 Мордовия\n"
+        "b,ИВАНОВ А.С.,,,,1984,ФКУ ИК-17 УФСИН России по Республике Мордовия\n"
+        "c,,Иванов,Александр,Сергеевич,1991-06-02,ИК-5 Свердловская область\n"
+        "d,Петров Пётр Петрович,,,,01.01.1970,\n"
+    ))
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = read(out)
+    assert list(rows[0]) == ["id", "cluster_id"]
+    cluster = {r["id"]: r["cluster_id"] for r in rows}
+    assert set(cluster) == {"a", "b", "c", "d"}
+    assert cluster["a"] == cluster["b"]
+    assert cluster["c"] != cluster["a"]
+    assert cluster["d"] not in (cluster["a"], cluster["c"])
+
+
+def test_link_writes_pairs_above_the_threshold_left_id_first(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name,birth_date\nL1,Иванов Александр Сергеевич,14.03.1984\n"
+                 "L2,Сидоров Олег Игоревич,1975\n")
+    right = write(tmp_path / "right.csv", "id,name,birth_date\nR1,Aleksandr Ivanov,March 14 1984\n"
+                  "R2,Кузнецов Дмитрий Павлович,1990\n")
+    out = tmp_path / "out.csv"
+    proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.5")
+    assert proc.returncode == 0, proc.stderr
+    rows = read(out)
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [("L1", "R1")]
+    assert float(rows[0]["match_probability"]) >= 0.5
+
+
+@pytest.mark.parametrize("threshold", ["1.5", "-0.1"])
+def test_threshold_outside_zero_one_is_refused(tmp_path, threshold):
+    src = write(tmp_path / "in.csv", "id,name\n1,Иванов\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out), "--threshold", threshold)
+    assert proc.returncode != 0
+    assert not out.exists()

@@ -1,0 +1,45 @@
+"""Best-first clustering refuses merges no evidence can justify."""
+
+import numpy as np
+import pandas as pd
+
+from kintrace.linkage.cluster import cluster
+
+
+def prepared(rows):
+    frame = pd.DataFrame(rows, columns=["unique_id", "birth_year", "facility_key"])
+    frame["birth_year"] = pd.array(frame["birth_year"], dtype="Int32")
+    return frame
+
+
+def pairs(rows):
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+
+def test_a_record_without_a_year_joins_only_one_of_two_namesakes():
+    recs = prepared([("a", 1984, None), ("x", None, None), ("b", 1991, None)])
+    result = cluster(recs, pairs([("a", "x", 0.99), ("x", "b", 0.95)]), threshold=0.9)
+    assert result.cluster_of["x"] == result.cluster_of["a"]
+    assert result.cluster_of["b"] == "b"
+    assert len(result.refused) == 1
+
+
+def test_the_stronger_pair_wins_the_bridge():
+    recs = prepared([("a", 1984, None), ("x", None, None), ("b", 1991, None)])
+    result = cluster(recs, pairs([("a", "x", 0.91), ("x", "b", 0.99)]), threshold=0.9)
+    assert result.cluster_of["x"] == result.cluster_of["b"] != result.cluster_of["a"]
+
+
+def test_two_facilities_are_never_one_cluster():
+    recs = prepared([("a", None, "IK-17"), ("b", None, None), ("c", None, "IK-5")])
+    result = cluster(recs, pairs([("a", "b", 0.99), ("b", "c", 0.98)]), threshold=0.9)
+    assert result.cluster_of["c"] == "c"
+    assert result.cluster_of["a"] == result.cluster_of["b"]
+
+
+def test_pairs_below_the_threshold_do_not_merge_and_held_back_records_stay_alone():
+    recs = prepared([("a", 1984, None), ("b", 1984, None), ("c", None, None)])
+    result = cluster(recs, pairs([("a", "b", 0.5), ("a", "c", 0.99)]), threshold=0.9,
+                     hold_back=np.array([False, False, True]))
+    assert set(result.cluster_of.values()) == {"a", "b", "c"}
+    assert len(result.review) == 1
