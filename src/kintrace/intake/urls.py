@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views_public, views_triage
+
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.report_form, name="report"),
+    path("inbox/", views_public.inbox, name="inbox"),
+    path("inbox/add/", views_public.inbox_add, name="inbox_add"),
+    path("triage/", views_triage.queue, name="queue"),
+    path("triage/<int:pk>/", views_triage.detail, name="detail"),
+    path("triage/<int:pk>/link/", views_triage.link, name="link"),
+    path("triage/<int:pk>/answer/", views_triage.answer, name="answer"),
+    path("triage/<int:pk>/close/", views_triage.close, name="close"),
+    path("triage/attachment/<int:pk>/", views_triage.attachment, name="attachment"),
+]

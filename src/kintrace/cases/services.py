@@ -1,0 +1,75 @@
+"""Every write to cases. Keyword-only, each takes the acting user and audits in the same
+transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kintrace.audit.services import audit_record, snapshot
+from kintrace.registry.models import Person
+from kintrace.security.crypto import seal
+from kintrace.security.keys import org_public_key
+
+from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus
+
+CASE_FIELDS = ["id", "person", "status", "assignee", "created_by"]
+
+
+def case_open(*, person: Person, actor) -> tuple[Case, bool]:
+    """The person's open case, or a new one. Returns (case, created)."""
+    with transaction.atomic():
+        # Lock the person: two caseworkers linking reports about him at the same moment must
+        # not both see "no open case" and both create one (the constraint would fail one).
+        Person.objects.select_for_update().get(pk=person.pk)
+        case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).first()
+        if case is not None:
+            return case, False
+        case = Case.objects.create(person=person, created_by=actor)
+        audit_record(actor=actor, action="case.open", target=case,
+                     after=snapshot(case, CASE_FIELDS))
+    return case, True
+
+
+def case_set_status(*, case: Case, status: str, actor) -> Case:
+    if status not in CaseStatus.values:
+        raise ValidationError(_("Unknown case status."), code="status")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        before = snapshot(case, CASE_FIELDS)
+        if status in OPEN_STATUSES and not case.is_open and Case.objects.filter(
+                person_id=case.person_id, status__in=OPEN_STATUSES).exists():
+            raise ValidationError(_("This person already has an open case."), code="open")
+        case.status = status
+        case.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="case.set_status", target=case, before=before,
+                     after=snapshot(case, CASE_FIELDS))
+    return case
+
+
+def case_assign(*, case: Case, assignee, actor) -> Case:
+    """Give the case to a staff member who may see names (or to nobody, with None)."""
+    if assignee is not None and not assignee.sees_names:
+        raise ValidationError(_("Cases can only be assigned to staff who may see names."),
+                              code="assignee")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        before = snapshot(case, CASE_FIELDS)
+        case.assignee = assignee
+        case.save(update_fields=["assignee", "updated_at"])
+        audit_record(actor=actor, action="case.assign", target=case, before=before,
+                     after=snapshot(case, CASE_FIELDS))
+    return case
+
+
+def case_note_add(*, case: Case, text: str, actor) -> CaseNote:
+    """Add a note, sealed to the organisation key (readable only by unlocked staff)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("The note is empty."), code="required")
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, author=actor,
+                                       body=seal(org_public_key(), text.encode()))
+        case.save(update_fields=["updated_at"])
+        audit_record(actor=actor, action="case.note_add", target=case,
+                     after={"note": note.pk})
+    return note

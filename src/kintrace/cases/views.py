@@ -1,0 +1,88 @@
+"""Staff pages for cases: the list, one case with its reports and notes, and the changes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.accounts.models import User
+
+from .models import Case, CaseStatus
+from .selectors import case_get, case_list, case_notes_read
+from .services import case_assign, case_note_add, case_set_status
+from kintrace.security.keys import unlocked_required
+
+
+def _case_or_404(pk: int) -> Case:
+    try:
+        return case_get(pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_required(*NAME_ROLES)
+def case_index(request):
+    status = request.GET.get("status", "")
+    status = status if status in CaseStatus.values else ""
+    mine = request.GET.get("mine") == "1"
+    cases = case_list(status=status, assignee=request.user if mine else None)[:500]
+    return render(request, "cases/case_list.html", {
+        "cases": cases, "status": status, "statuses": CaseStatus.choices, "mine": mine,
+    })
+
+
+@never_cache
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def case_detail(request, pk: int):
+    case = _case_or_404(pk)
+    return render(request, "cases/case_detail.html", {
+        "case": case,
+        "notes": case_notes_read(case=case, request=request, actor=request.user),
+        "reports": case.reports.order_by("created_at"),
+        "statuses": CaseStatus.choices,
+        "assignees": User.objects.filter(is_active=True, role__in=NAME_ROLES).order_by(
+            "username"),
+    })
+
+
+def _apply(request, pk: int, change) -> object:
+    case = _case_or_404(pk)
+    try:
+        change(case)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+def set_status(request, pk: int):
+    return _apply(request, pk, lambda case: case_set_status(
+        case=case, status=request.POST.get("status", ""), actor=request.user))
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+def assign(request, pk: int):
+    def change(case):
+        username = request.POST.get("assignee", "")
+        assignee = None
+        if username:
+            assignee = User.objects.filter(username=username, is_active=True).first()
+            if assignee is None:
+                raise ValidationError(_("No such staff member."))
+        case_assign(case=case, assignee=assignee, actor=request.user)
+
+    return _apply(request, pk, change)
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+def note_add(request, pk: int):
+    return _apply(request, pk, lambda case: case_note_add(
+        case=case, text=request.POST.get("text", "")[:20000], actor=request.user))

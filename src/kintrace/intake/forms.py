@@ -1,0 +1,81 @@
+"""Web forms of the intake. They only carry and redisplay values: the checking itself is
+`validation.clean_report`, shared with the API."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .validation import LIMITS, WHAT_HAPPENED, CleanReport, ReportInvalid, clean_report
+
+
+def _text(label, path, help_text="", textarea=False, **attrs):
+    widget = (forms.Textarea(attrs={"rows": 6, **attrs}) if textarea
+              else forms.TextInput(attrs=attrs))
+    widget.attrs["maxlength"] = LIMITS[path]
+    return forms.CharField(label=label, help_text=help_text, required=False, widget=widget,
+                           strip=False)
+
+
+class ReportForm(forms.Form):
+    subject_name = _text(_("His full name"), "subject.name",
+                         _("Surname, name, patronymic — as much as you know."),
+                         autocomplete="off")
+    subject_birth_date = _text(_("Date of birth"), "subject.birth_date",
+                               _("For example 14.03.1987, 03.1987 or 1987."), inputmode="numeric")
+    subject_facility = _text(_("Colony or prison"), "subject.facility",
+                             _("For example ИК-2 or ЛИУ-10."))
+    subject_region = _text(_("Region"), "subject.region", _("For example Пермский край."))
+    details_recruited_when = _text(_("When was he recruited?"), "details.recruited_when",
+                                   _("A date or a month, if you know it."))
+    details_last_contact_when = _text(_("When did he last get in touch?"),
+                                      "details.last_contact_when")
+    details_last_contact_how = _text(
+        _("How did he get in touch?"), "details.last_contact_how",
+        _("For example: a call from an unknown WhatsApp number, a letter, through a friend."),
+        textarea=True, rows=3)
+    details_what_happened = forms.MultipleChoiceField(
+        label=_("What happened?"), required=False, choices=WHAT_HAPPENED,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Tick everything that applies."))
+    message = _text(_("What happened, in your words"), "message", textarea=True)
+    details_money_promised = _text(_("Money promised"), "details.money_promised",
+                                   _("Who promised how much, for what."), textarea=True, rows=2)
+    details_money_paid = _text(_("Money paid"), "details.money_paid",
+                               _("What was actually paid, when and how."), textarea=True, rows=2)
+    reporter_name = _text(_("Your name"), "reporter.name", autocomplete="off")
+    reporter_relationship = _text(_("Who are you to him?"), "reporter.relationship",
+                                  _("For example mother, wife, sister."))
+    reporter_contact = _text(_("How can we reach you?"), "reporter.contact",
+                             _("A phone number, Telegram or e-mail — only if you want us to."),
+                             autocomplete="off")
+
+    SECTIONS = ("subject", "reporter", "details")
+
+    def raw(self) -> dict:
+        """The submitted values in the shape `clean_report` (and the API) use."""
+        data = {"subject": {}, "reporter": {}, "details": {}}
+        for name in self.fields:
+            section, _sep, field = name.partition("_")
+            if name == "message":
+                data["message"] = self.data.get("message", "")
+            elif name == "details_what_happened":
+                data["details"]["what_happened"] = self.data.getlist(name)
+            elif section in self.SECTIONS:
+                data[section][field] = self.data.get(name, "")
+        return data
+
+    def clean_report(self) -> CleanReport | None:
+        """Run the shared validation; put each problem next to its field."""
+        if not self.is_valid():
+            return None
+        try:
+            return clean_report(self.raw())
+        except ReportInvalid as e:
+            for path, message in e.errors.items():
+                field = path.replace(".", "_", 1)
+                self.add_error(field if field in self.fields else None, message)
+            return None
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("Add information"), required=False, strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": LIMITS["message"]}))

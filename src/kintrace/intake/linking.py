@@ -1,0 +1,119 @@
+"""Turning a report into registry facts: link it to a person (or create him), open or update
+his case, and record what the report says as events sourced to the report."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kintrace.audit.services import audit_record
+from kintrace.cases.services import case_open
+from kintrace.names.dates import PartialDate, parse_date, parse_date_or_none
+from kintrace.registry.models import EventType, Person, Region, SourceKind
+from kintrace.registry.services import (
+    event_create,
+    facility_get_or_create_from_ref,
+    person_create,
+    source_create,
+)
+
+from .models import Report
+
+
+@dataclass
+class Fact:
+    """One event the report states, as the caseworker confirms it."""
+
+    type: str
+    date: str = ""
+    description: str = ""
+
+
+def report_facts(private: dict) -> list[Fact]:
+    """The events a report proposes: each "what happened" choice, dated where the reporter
+    gave a date (recruitment → applied, last contact → contact)."""
+    dated = {"applied": private.get("recruited_when", ""),
+             "contact": private.get("last_contact_when", "")}
+    codes = list(private.get("what_happened", []))
+    for code, date in dated.items():
+        if date and code not in codes:
+            codes.append(code)
+    return [Fact(type=code, date=dated.get(code, "")) for code in codes]
+
+
+def _check_facts(facts: list[Fact]) -> list[tuple[Fact, PartialDate | None]]:
+    checked = []
+    for fact in facts:
+        if fact.type not in EventType.values:
+            raise ValidationError(_("Unknown event type."), code="type")
+        try:
+            date = parse_date(fact.date) if fact.date.strip() else None
+        except ValueError as e:
+            raise ValidationError(
+                _("“%(date)s”: %(problem)s") % {"date": fact.date, "problem": e}, code="date"
+            ) from None
+        checked.append((fact, date))
+    return checked
+
+
+def _report_source(report: Report, actor):
+    if report.source_id:
+        return report.source
+    created = timezone.localdate(report.created_at)
+    return source_create(
+        kind=SourceKind.RELATIVE_REPORT,
+        title=_("Relative's report #%(n)d") % {"n": report.pk},
+        date=PartialDate(created.year, created.month, created.day),
+        actor=actor,
+    )
+
+
+def report_link(*, report: Report, person: Person, actor, facts: list[Fact] = ()) -> Report:
+    """Link the report to `person`: open or update his case and record `facts` as events
+    cited to the report's source."""
+    checked = _check_facts(list(facts))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        before = {"status": report.status, "person": report.person_id, "case": report.case_id}
+        source = _report_source(report, actor)
+        for fact, date in checked:
+            event_create(type=fact.type, start=date, description=fact.description.strip(),
+                         persons=[person], citations=[source], actor=actor)
+        case, _created = case_open(person=person, actor=actor)
+        report.person, report.case, report.source = person, case, source
+        report.status = Report.Status.LINKED
+        report.linked_by, report.linked_at = actor, timezone.now()
+        report.save()
+        audit_record(actor=actor, action="report.link", target=report, before=before,
+                     after={"status": report.status, "person": person.pk, "case": case.pk,
+                            "events": len(checked)})
+    return report
+
+
+def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Person:
+    """Create the missing man from the report's subject fields, then link the report to him."""
+    _check_facts(list(facts))
+    with transaction.atomic():
+        source = _report_source(report, actor)
+        if not report.source_id:
+            Report.objects.filter(pk=report.pk).update(source=source)
+            report.source = source
+        region = (Region.objects.filter(code=report.subject_region_code).first()
+                  if report.subject_region_code else None)
+        facility = None
+        if report.subject_facility:
+            try:
+                facility, _created = facility_get_or_create_from_ref(
+                    ref=report.subject_facility, region=region, actor=actor)
+            except ValidationError:
+                facility = None  # not a facility we can read; the text stays on the report
+        try:
+            birth = parse_date_or_none(report.subject_birth_date)
+        except ValueError:
+            birth = None
+        person = person_create(name=report.subject_name, birth=birth, last_facility=facility,
+                               name_source=source, actor=actor)
+        report_link(report=report, person=person, actor=actor, facts=facts)
+    return person

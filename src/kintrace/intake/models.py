@@ -1,0 +1,111 @@
+"""Reports from relatives, their conversation with the organisation, and attachments.
+
+What is stored in clear and what is not (docs/intake.md has the reasoning):
+- in clear: the missing man's name, birth date, facility and region as typed, because
+  triage and matching work on them and they describe him, not the person who reported;
+- encrypted with the report's data key: everything else the reporter wrote (who they are,
+  how to reach them, the story, money, dates of contact), every message and every file.
+The data key itself is stored twice: sealed to the organisation's public key, and encrypted
+with a key derived from the reporter's receipt. The receipt itself is never stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        LINKED = "linked", _("Linked to a person")
+        CLOSED = "closed", _("Closed")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "api", _("API")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW,
+                              db_index=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+
+    # Argon2id-derived value of the receipt: finds the report, cannot be turned back.
+    receipt_lookup = models.CharField(max_length=128, unique=True)
+    receipt_salt = models.BinaryField()
+    key_for_org = models.BinaryField()
+    key_for_receipt = models.BinaryField()
+    payload = models.BinaryField()
+
+    subject_name = models.CharField(max_length=300)
+    subject_birth_date = models.CharField(max_length=64, blank=True)
+    subject_facility = models.CharField(max_length=200, blank=True)
+    subject_region = models.CharField(max_length=200, blank=True)
+    subject_region_code = models.CharField(max_length=16, blank=True)
+
+    person = models.ForeignKey("registry.Person", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="reports")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="reports")
+    source = models.ForeignKey("registry.Source", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"report #{self.pk}"
+
+
+class Sender(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class ReportMessage(models.Model):
+    """One message in the conversation, encrypted with the report's data key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sender = models.CharField(max_length=16, choices=Sender.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    body = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class Attachment(models.Model):
+    """A file from the reporter. Both files on disk are encrypted with the report's data key.
+
+    `meta` (encrypted too) holds the original name, type, size and the SHA-256 of the original
+    taken on arrival; the hash is not kept in clear because it would let anyone holding the
+    photo confirm that this family reported it.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sender = models.CharField(max_length=16, choices=Sender.choices, default=Sender.REPORTER)
+    original_file = models.CharField(max_length=80)
+    clean_file = models.CharField(max_length=80, blank=True)
+    meta = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class ReceiptThrottle(models.Model):
+    """One leaky bucket shared by every receipt lookup (no per-client state, so no IPs).
+
+    Each failed lookup pours one unit in; the bucket drains at a fixed rate; while it is
+    over capacity every lookup, right or wrong, is refused for a while.
+    """
+
+    level = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField()

@@ -1,0 +1,167 @@
+"""The one validation of a report, shared by the web form and the API.
+
+Input is a plain dict shaped like the API body (`subject`, `reporter`, `message`, plus the
+form's extra fields under `details`); errors are keyed by dotted field paths
+("subject.birth_date") so the API can name the field and the form can put the message next
+to its input.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kintrace.names.dates import parse_date
+from kintrace.names.regions import normalise_region
+
+# What a relative can tell us happened, keyed by the registry's event vocabulary.
+WHAT_HAPPENED = [
+    ("offered", gettext_lazy("Recruiters offered him a contract")),
+    ("applied", gettext_lazy("He signed a contract or applied")),
+    ("quarantined", gettext_lazy("He was moved to quarantine")),
+    ("transferred", gettext_lazy("He was taken out of the colony")),
+    ("training", gettext_lazy("He is or was at a training camp")),
+    ("deployed", gettext_lazy("He was sent to the front")),
+    ("contact", gettext_lazy("He called or wrote")),
+    ("documents_requested", gettext_lazy("Someone asked the family for documents")),
+    ("payment_promised", gettext_lazy("Money was promised")),
+    ("payment_received", gettext_lazy("Money was paid")),
+    ("payment_missing", gettext_lazy("Promised money was not paid")),
+    ("wounded", gettext_lazy("We were told he was wounded")),
+    ("hospitalised", gettext_lazy("He is or was in a hospital")),
+    ("captured", gettext_lazy("We were told he was captured")),
+    ("missing", gettext_lazy("He is missing, no contact")),
+    ("killed", gettext_lazy("We were told he was killed")),
+    ("buried", gettext_lazy("We know of a burial")),
+    ("pardoned", gettext_lazy("He was pardoned")),
+    ("returned_home", gettext_lazy("He came home")),
+]
+WHAT_HAPPENED_CODES = frozenset(code for code, _label in WHAT_HAPPENED)
+
+# Longest accepted text per field (characters): generous for people, bounded for the server.
+LIMITS = {
+    "subject.name": 300,
+    "subject.birth_date": 64,
+    "subject.facility": 200,
+    "subject.region": 200,
+    "reporter.name": 300,
+    "reporter.relationship": 100,
+    "reporter.contact": 300,
+    "message": 20000,
+    "details.recruited_when": 64,
+    "details.last_contact_when": 64,
+    "details.last_contact_how": 1000,
+    "details.money_promised": 1000,
+    "details.money_paid": 1000,
+}
+DATE_FIELDS = ("subject.birth_date", "details.recruited_when", "details.last_contact_when")
+
+
+class ReportInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class CleanReport:
+    """A validated report: subject fields (stored in clear) and the private part (encrypted)."""
+
+    subject: dict[str, str]
+    region_code: str
+    private: dict[str, Any] = field(default_factory=dict)
+
+
+def _text(raw: dict, path: str) -> str:
+    section, _dot, name = path.rpartition(".")
+    container = raw.get(section) if section else raw
+    if container is None:
+        return ""
+    if not isinstance(container, dict):
+        raise ReportInvalid({section: _("This must be an object.")})
+    value = container.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ReportInvalid({path: _("This must be text.")})
+    # Normalise line ends and strip NULs, which PostgreSQL refuses in text.
+    return value.replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+def date_is_valid(text: str) -> bool:
+    try:
+        return parse_date(text) is not None
+    except ValueError:
+        return False
+
+
+def clean_report(raw: dict) -> CleanReport:
+    """Validate a report; raise ReportInvalid with every problem found, keyed by field path."""
+    if not isinstance(raw, dict):
+        raise ReportInvalid({"": _("The report must be an object.")})
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for path, limit in LIMITS.items():
+        try:
+            value = _text(raw, path)
+        except ReportInvalid as e:
+            errors.update(e.errors)
+            continue
+        if len(value) > limit:
+            errors[path] = _("Please shorten this to %(limit)d characters.") % {"limit": limit}
+        values[path] = value
+
+    if not values.get("subject.name") and "subject.name" not in errors:
+        errors["subject.name"] = _("Please write his name, even if only in part.")
+    for path in DATE_FIELDS:
+        if values.get(path) and path not in errors and not date_is_valid(values[path]):
+            errors[path] = _(
+                "We could not read this date. Write it like 14.03.1987, 03.1987 or 1987."
+            )
+
+    details = raw.get("details") or {}
+    events = details.get("what_happened", []) if isinstance(details, dict) else []
+    if not isinstance(events, list) or any(e not in WHAT_HAPPENED_CODES for e in events):
+        errors["details.what_happened"] = _("Please choose from the list.")
+        events = []
+    if errors:
+        raise ReportInvalid(errors)
+
+    region_text = values["subject.region"]
+    region_code = normalise_region(region_text) or "" if region_text else ""
+    return CleanReport(
+        subject={
+            "name": values["subject.name"],
+            "birth_date": values["subject.birth_date"],
+            "facility": values["subject.facility"],
+            "region": region_text,
+        },
+        region_code=region_code,
+        private={
+            "reporter": {
+                "name": values["reporter.name"],
+                "relationship": values["reporter.relationship"],
+                "contact": values["reporter.contact"],
+            },
+            "message": values["message"],
+            "what_happened": sorted(set(events)),
+            "recruited_when": values["details.recruited_when"],
+            "last_contact_when": values["details.last_contact_when"],
+            "last_contact_how": values["details.last_contact_how"],
+            "money_promised": values["details.money_promised"],
+            "money_paid": values["details.money_paid"],
+        },
+    )
+
+
+def clean_message(text: Any) -> str:
+    """Validate a follow-up message from the reporter or an answer from staff."""
+    if not isinstance(text, str):
+        raise ReportInvalid({"message": _("This must be text.")})
+    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    if len(text) > LIMITS["message"]:
+        raise ReportInvalid(
+            {"message": _("Please shorten this to %(limit)d characters.") % {"limit": LIMITS["message"]}}
+        )
+    return text

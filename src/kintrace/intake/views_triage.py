@@ -1,0 +1,148 @@
+"""Staff triage: the queue of reports, one report decrypted with the persons the matching
+engine suggests, linking it to a person (and his case), answering the reporter."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.registry.models import EventType, Person
+from kintrace.security.keys import unlocked_required
+
+from .linking import Fact, report_create_person, report_facts, report_link
+from .matching import suggest_persons
+from .models import Attachment, Report
+from .selectors import attachment_get, report_get, report_queue
+from .services import attachment_read, report_answer, report_close, report_read
+from .validation import ReportInvalid, clean_message
+
+MAX_FACTS = 30
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
+              "application/pdf": "pdf"}
+
+
+def _report_or_404(pk: int) -> Report:
+    try:
+        return report_get(pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_required(*NAME_ROLES)
+def queue(request):
+    status = request.GET.get("status", Report.Status.NEW)
+    if status not in Report.Status.values:
+        status = Report.Status.NEW
+    return render(request, "intake/triage_queue.html", {
+        "reports": report_queue(status=status)[:500], "status": status,
+        "statuses": Report.Status.choices,
+    })
+
+
+def _facts_from_post(post) -> list[Fact]:
+    try:
+        count = min(int(post.get("fact_count", "0")), MAX_FACTS)
+    except ValueError:
+        count = 0
+    facts = []
+    for i in range(count):
+        if post.get(f"fact-{i}-record") != "on":
+            continue
+        facts.append(Fact(type=post.get(f"fact-{i}-type", ""),
+                          date=post.get(f"fact-{i}-date", "")[:64],
+                          description=post.get(f"fact-{i}-description", "")[:2000]))
+    return facts
+
+
+def _detail(request, report: Report, *, error: str = "", status: int = 200):
+    view = report_read(report=report, request=request, actor=request.user)
+    facts = report_facts(view.private)
+    facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
+    suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
+    response = render(request, "intake/triage_detail.html", {
+        "report": report, "view": view, "facts": facts, "suggestions": suggestions,
+        "event_types": EventType.choices, "error": error,
+    }, status=status)
+    return response
+
+
+@never_cache
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def detail(request, pk: int):
+    return _detail(request, _report_or_404(pk))
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def link(request, pk: int):
+    report = _report_or_404(pk)
+    if report.status != Report.Status.NEW:
+        messages.error(request, _("This report has already been triaged."))
+        return redirect("intake:detail", pk=report.pk)
+    facts = _facts_from_post(request.POST)
+    choice = request.POST.get("person", "")
+    try:
+        if choice == "new":
+            person = report_create_person(report=report, facts=facts, actor=request.user)
+        else:
+            try:
+                person = Person.objects.get(pk=int(choice), merged_into__isnull=True)
+            except (ValueError, Person.DoesNotExist):
+                raise ValidationError(_("Choose a person or create a new one.")) from None
+            report_link(report=report, person=person, facts=facts, actor=request.user)
+    except ValidationError as e:
+        return _detail(request, report, error=" ".join(e.messages), status=400)
+    report.refresh_from_db()
+    messages.success(request, _("The report is linked and the case is open."))
+    return redirect("cases:detail", pk=report.case_id)
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def answer(request, pk: int):
+    report = _report_or_404(pk)
+    try:
+        text = clean_message(request.POST.get("message", ""))
+    except ReportInvalid as e:
+        return _detail(request, report, error=" ".join(e.errors.values()), status=400)
+    if not text:
+        return _detail(request, report, error=_("The answer is empty."), status=400)
+    report_answer(report=report, text=text, request=request, actor=request.user)
+    messages.success(request, _("Your answer is in the reporter's inbox."))
+    return redirect("intake:detail", pk=report.pk)
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+def close(request, pk: int):
+    report = report_close(report=_report_or_404(pk), actor=request.user)
+    messages.success(request, _("The report is closed."))
+    return redirect("intake:detail", pk=report.pk)
+
+
+@never_cache
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def attachment(request, pk: int):
+    """The metadata-stripped copy inline, or (?original=1) the evidence original as a download."""
+    try:
+        item = attachment_get(pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    original = request.GET.get("original") == "1"
+    data, meta = attachment_read(attachment=item, request=request, actor=request.user,
+                                 original=original)
+    response = HttpResponse(data, content_type=meta["served_type"])
+    inline = meta["served_type"].startswith("image/") and not original
+    disposition = "inline" if inline else "attachment"
+    ext = EXTENSIONS.get(meta["served_type"], "bin")
+    response["Content-Disposition"] = f'{disposition}; filename="attachment-{item.pk}.{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,51 @@
+import pytest
+
+from kintrace.intake.validation import LIMITS, ReportInvalid, clean_report
+
+
+def test_a_report_needs_only_his_name():
+    clean = clean_report({"subject": {"name": "  Иванов А.С. "}, "message": ""})
+    assert clean.subject["name"] == "Иванов А.С."
+    assert clean.private["reporter"] == {"name": "", "relationship": "", "contact": ""}
+
+
+def test_a_missing_name_is_named_as_subject_name():
+    with pytest.raises(ReportInvalid) as e:
+        clean_report({"subject": {"name": " "}, "message": "x"})
+    assert set(e.value.errors) == {"subject.name"}
+
+
+def test_an_impossible_birth_date_is_named_and_every_problem_reported_at_once():
+    with pytest.raises(ReportInvalid) as e:
+        clean_report({"subject": {"name": "Иванов", "birth_date": "31.02.1987"},
+                      "details": {"last_contact_when": "вчера-позавчера"},
+                      "reporter": {"contact": "x" * (LIMITS["reporter.contact"] + 1)}})
+    assert set(e.value.errors) == {"subject.birth_date", "details.last_contact_when",
+                                   "reporter.contact"}
+
+
+def test_dates_are_accepted_as_people_write_them():
+    for text in ("1987", "03.1987", "14.03.1987", "14 марта 1987"):
+        clean = clean_report({"subject": {"name": "Иванов", "birth_date": text}})
+        assert clean.subject["birth_date"] == text
+
+
+def test_what_happened_takes_only_the_event_vocabulary():
+    from kintrace.intake.validation import WHAT_HAPPENED_CODES
+    from kintrace.registry.models import EventType
+
+    assert WHAT_HAPPENED_CODES <= set(EventType.values)
+    with pytest.raises(ReportInvalid) as e:
+        clean_report({"subject": {"name": "Иванов"}, "details": {"what_happened": ["recruit"]}})
+    assert "details.what_happened" in e.value.errors
+
+
+def test_a_region_is_recognised_into_its_code():
+    clean = clean_report({"subject": {"name": "Иванов", "region": "Пермский край"}})
+    assert clean.region_code == "RU-PER"
+
+
+def test_a_wrongly_typed_value_is_refused_with_its_path():
+    with pytest.raises(ReportInvalid) as e:
+        clean_report({"subject": {"name": 42}})
+    assert "subject.name" in e.value.errors
