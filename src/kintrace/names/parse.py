@@ -1,0 +1,468 @@
+"""Parse a person's full name, in any script and any order, into normalised parts and keys.
+
+How the order is decided
+------------------------
+The text is cleaned (:func:`kintrace.names.text.clean`), cut at the first comma that is
+followed by something other than given names (so "Иванов Александр Сергеевич, 1984"
+keeps the name), and split into words and initials ("А.С.", "А. С.", "Yu.").
+Look-alike letters are fixed word by word toward the script of the text.
+
+Every word gets three role scores, cached per distinct word:
+
+* patronymic — suffix (-ович/-евич/-ьич/-овна/-евна/-ична and their case endings, checked
+  on the Cyrillic reading of Latin words too) or the dictionary's ``Patr`` tag;
+* given name — the given-name table (``data/given_names.tsv``: full names, diminutives,
+  English and Ukrainian forms) or the dictionary's ``Name`` tag;
+* surname — the dictionary's ``Surn`` tag, surname suffixes (-ов/-ев/-ин/-ский/-енко/-ук/…),
+  or simply being unknown as a given name.
+
+The candidate orders (Фамилия Имя Отчество, Имя Отчество Фамилия, Имя Фамилия, Фамилия Имя,
+Имя Отчество, with initials filling the slots no word took) are scored by the sum of the
+role scores, a small prior per order and script (Russian lists put the surname first;
+Latin text more often puts it last), a strong bonus for the word before a "SURNAME, Given"
+comma, and a bonus for an all-capitals word among mixed-case ones ("ИВАНОВ Александр").
+
+Grammatical case and sex
+------------------------
+Names inside sentences come declined ("Иванова Александра Сергеевича"). Each of the 12
+(sex, case) hypotheses is scored by how well every word's dictionary readings in its role
+fit it; the nominative is favoured, and Latin words are taken as nominative only. The winner
+gives the nominative of every part in that sex: a male genitive patronymic makes
+"Иванова Александра" Иванов Александр, while "Иванова Мария Петровна" stays female. ``sex``
+is reported only when the hypotheses of one sex clearly win ("Саша Смит" has none).
+
+Keys
+----
+``name_key`` is a coarse ASCII spelling key (see :mod:`kintrace.names.translit`) identical
+across scripts and transliteration schemes. ``surname_key`` folds the female form into the
+male one (Иванова → ivanov, Жуковская → zhukovski), ``given_key`` is the key of the
+*canonical full* given name (Саша/Sasha/Alexander → aleksandr; a woman's Александра keeps
+aleksandra), and ``patronymic_key`` is sex-neutral: Сергеевна is keyed as Сергеевич
+(sergeevich), since brother and sister share a father and sex is a field of its own.
+
+Known ambiguity
+---------------
+Diminutives standing for several names (Женя, Саша, Слава, Валя, Гоша…) resolve by sex,
+male when it is unknown, and the other readings are in ``given_alternatives``. A Latin
+initial "Y." is taken as Е (Yevgeny/Yegor); "J." as Ю. Four or more words: the first three
+are used. Single words that are both given names and surnames (Роман, Павел → Павлов is not
+one) follow the order prior.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kintrace.names.given import canonical_given, given_sex, is_given_form
+from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
+from kintrace.names.translit import cyrillic_key, from_dictionary, is_known_name_word, morph, to_cyrillic
+
+__all__ = ["ParsedName", "parse_name", "parse_name_parts", "name_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    original: str
+    surname: str | None
+    given: str | None
+    patronymic: str | None
+    given_initial: str | None
+    patronymic_initial: str | None
+    sex: str | None
+    script: str
+    surname_key: str | None
+    given_key: str | None
+    patronymic_key: str | None
+    given_alternatives: tuple[str, ...] = ()
+
+
+# --- words -------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?|[^\W\d_]*\d[\w.]*")
+_INITIALS_RUN_RE = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,3}$")
+_LATIN_DIGRAPH_INITIALS = {"yu", "ya", "ye", "yo", "zh", "kh", "ch", "sh", "ts", "ju", "ja"}
+_NOISE = {
+    "г", "гр", "р", "род", "рожд", "года", "год", "рождения", "уроженец", "уроженка",
+    "гражданин", "гражданка", "тов", "mr", "mrs", "ms", "dr", "born", "b",
+}
+_TURKIC_PATRONYMIC = {"оглы", "оглу", "кызы", "улы", "ogly", "oglu", "kyzy", "uly"}
+
+_PATR_STRONG_RE = re.compile(
+    r"(?:ович|евич|ёвич|ьич|овн|евн|ёвн|ичн|иничн)(?:а|у|ем|ом|е|ой|ою|ы|и|ну|не|ною)?$"
+)
+_PATR_WEAK_RE = re.compile(r"ич(?:а|у|ем|е)?$")
+_SURNAME_SUFFIX_RE = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ский|цкий|ской|цкой|ская|цкая|ова|ева|ёва|ина|ына|енко|ко|ук|юк|"
+    r"чук|як|их|ых|ий|ой|ей|дзе|швили|ян|янц|ац|иди|ди|ман|ер|ич)$"
+)
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str          # as written (look-alikes fixed)
+    cyr: str           # lower-case Cyrillic reading
+    latin: bool
+    caps: bool
+    s_score: float
+    g_score: float
+    p_score: float
+    # role -> {(gender or None, case): (score, nominative lower-case)}
+    forms: dict
+
+
+def _initial_letter(token: str) -> str | None:
+    """One upper-case Cyrillic letter for an initial written in any script."""
+    t = fold(token.strip(".")).replace("'", "")
+    if not t:
+        return None
+    if detect_script(t) == "cyrillic":
+        return t[0].replace("ё", "е").upper()
+    special = {"y": "Е", "j": "Ю", "c": "К", "h": "Х", "x": "Х", "w": "В", "q": "К"}
+    if len(t) == 1 and t in special:
+        return special[t]
+    cyr = to_cyrillic(t)
+    return cyr[0].replace("ё", "е").upper() if cyr else None
+
+
+_GENDERS = {"masc": "m", "femn": "f"}
+_ROLE_TAG = {"S": "Surn", "G": "Name", "P": "Patr"}
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+def _dictionary_forms(cyr: str, latin: bool) -> dict:
+    forms: dict = {"S": {}, "G": {}, "P": {}}
+    totals = {"S": 0.0, "G": 0.0, "P": 0.0}
+    parses = []
+    for p in morph().parse(cyr):
+        for role, tag in _ROLE_TAG.items():
+            if tag in p.tag and p.tag.case:
+                parses.append((role, p))
+                totals[role] += p.score
+    for role, p in parses:
+        case = p.tag.case
+        if latin and case != "nomn":
+            continue
+        if case in ("gen2", "acc2", "loc2", "voct"):
+            continue
+        inflected = p.inflect({"nomn", "sing"})
+        nom = inflected.word if inflected else p.normal_form
+        score = p.score / totals[role] if totals[role] else 0.0
+        key = (_GENDERS.get(p.tag.gender), case)
+        if key not in forms[role] or forms[role][key][0] < score:
+            forms[role][key] = (score, nom)
+    return forms
+
+
+@lru_cache(maxsize=262144)
+def _analyse(text: str) -> _Word:
+    latin = detect_script(text) != "cyrillic"
+    cyr = to_cyrillic(text) if latin else fold(text).replace("і", "и").replace("ї", "и").replace("є", "е")
+    cyr = cyr.replace("ё", "е") if not latin else cyr
+    forms = _dictionary_forms(cyr, latin)
+    # Given names the dictionary does not tag (Андрюха, Sanya): nominative from the table.
+    known_given = is_given_form(cyr)
+    if known_given and not forms["G"]:
+        found = canonical_given(cyr)
+        sex = given_sex(found[0]) if found else None
+        forms["G"][(sex, "nomn")] = (1.0, cyr)
+    # Surnames the dictionary does not know: taken as written, nominative, either sex.
+    if not forms["S"]:
+        forms["S"][(None, "nomn")] = (0.5, cyr)
+    if not forms["P"] and _PATR_STRONG_RE.search(cyr):
+        sex = "f" if re.search(r"(?:вн|ичн)[а-я]*$", cyr) else "m"
+        forms["P"][(sex, "nomn")] = (0.5, cyr)
+
+    p_score = 3.0 if (_PATR_STRONG_RE.search(cyr) or any(k[1] for k in forms["P"] if forms["P"])) else 0.0
+    if p_score == 0.0 and _PATR_WEAK_RE.search(cyr):
+        p_score = 1.0
+    if not _PATR_STRONG_RE.search(cyr) and not _dict_has(cyr, "Patr"):
+        p_score = min(p_score, 1.0)
+    g_score = 2.5 if known_given else (2.0 if _dict_has(cyr, "Name") else 0.0)
+    if _dict_has(cyr, "Surn"):
+        s_score = 2.0
+    elif _SURNAME_SUFFIX_RE.search(cyr):
+        s_score = 1.5
+    elif not is_known_name_word(cyr) and not known_given:
+        s_score = 1.0
+    else:
+        s_score = 0.3
+    if p_score >= 3.0:
+        g_score = min(g_score, 0.5)
+    if known_given and not _dict_has(cyr, "Surn"):
+        s_score = min(s_score, 0.5)
+    caps = text.isupper() and len(text.strip(".")) > 1
+    return _Word(text, cyr, latin, caps, s_score, g_score, p_score, forms)
+
+
+@lru_cache(maxsize=262144)
+def _dict_has(cyr: str, tag: str) -> bool:
+    return any(tag in p.tag and from_dictionary(p) for p in morph().parse(cyr))
+
+
+# --- order -------------------------------------------------------------------------------
+
+_PRIORS = {
+    # (number of words, script kind) -> {order: prior}
+    (1, "c"): {"S": 0.3, "G": 0.0, "P": -1.0},
+    (1, "l"): {"S": 0.3, "G": 0.0, "P": -1.0},
+    (2, "c"): {"SG": 0.4, "GS": 0.2, "GP": 0.1, "SP": -0.5},
+    (2, "l"): {"GS": 0.4, "SG": 0.2, "GP": 0.1, "SP": -0.5},
+    (3, "c"): {"SGP": 0.6, "GPS": 0.3, "GSP": -0.3},
+    (3, "l"): {"GPS": 0.4, "SGP": 0.4, "GSP": -0.3},
+}
+
+
+def _choose_order(words: list[_Word], comma_after_first: bool, has_initials: bool) -> str:
+    n = len(words)
+    kind = "l" if all(w.latin for w in words) else "c"
+    priors = _PRIORS[(n, kind)]
+    mixed_case = any(not w.caps for w in words) and any(w.caps for w in words)
+    best, best_score = None, float("-inf")
+    for order, prior in priors.items():
+        if has_initials and "G" in order and n == 1:
+            continue
+        score = prior
+        for w, role in zip(words, order):
+            score += {"S": w.s_score, "G": w.g_score, "P": w.p_score}[role]
+            if mixed_case and w.caps:
+                score += 2.0 if role == "S" else -1.0
+        if comma_after_first:
+            score += 5.0 if order[0] == "S" else -5.0
+        if has_initials and order == "S":
+            score += 3.0
+        if score > best_score:
+            best, best_score = order, score
+    return best
+
+
+# --- sex and case ------------------------------------------------------------------------
+
+def _hypothesis(roles: dict[str, _Word]) -> tuple[str, str, bool]:
+    """(sex, case, sex_is_evidenced) that best fits every word's readings in its role."""
+    scored = []
+    for sex in ("m", "f"):
+        for case in _CASES:
+            total = 0.3 if case == "nomn" else 0.0
+            for role, w in roles.items():
+                forms = w.forms[role]
+                best = max(
+                    (sc for (g, c), (sc, _) in forms.items() if c == case and g in (sex, None)),
+                    default=None,
+                )
+                total += best if best is not None else -1.0
+            scored.append((total, sex, case))
+    scored.sort(reverse=True)
+    total, sex, case = scored[0]
+    other = max(t for t, s, _ in scored if s != sex)
+    return sex, case, total - other > 0.05
+
+
+def _nominative(w: _Word, role: str, sex: str, case: str) -> str:
+    forms = w.forms[role]
+    for key in ((sex, case), (None, case), (sex, "nomn"), (None, "nomn")):
+        if key in forms:
+            return forms[key][1]
+    if forms:
+        return max(forms.values())[1]
+    return w.cyr
+
+
+# --- keys --------------------------------------------------------------------------------
+
+_FEMALE_SURNAME = [
+    (re.compile(r"(ск|цк)ая$"), r"\1ий"),
+    (re.compile(r"([оеё]в|[иы]н)а$"), r"\1"),
+    (re.compile(r"ая$"), "ой"),
+]
+_FEMALE_PATRONYMIC = [
+    (re.compile(r"иничн?а$"), "ич"),
+    (re.compile(r"(ов|ев|ёв)на$"), r"\1ич"),
+    (re.compile(r"ична$"), "ич"),
+]
+
+
+def _fold_surname(cyr: str) -> str:
+    parts = []
+    for part in cyr.split("-"):
+        for rx, rep in _FEMALE_SURNAME:
+            new = rx.sub(rep, part)
+            if new != part:
+                part = new
+                break
+        parts.append(part)
+    return "-".join(parts)
+
+
+def _male_patronymic(cyr: str) -> str:
+    for rx, rep in _FEMALE_PATRONYMIC:
+        new = rx.sub(rep, cyr)
+        if new != cyr:
+            return new
+    return cyr
+
+
+@lru_cache(maxsize=524288)
+def name_key(token: str) -> str:
+    """ASCII comparison key of one name token in any script (no gender or case folding)."""
+    token = clean(token)
+    if not token:
+        return ""
+    fixed = fix_lookalikes(token)
+    if detect_script(fixed) == "cyrillic":
+        return cyrillic_key(fixed)
+    return "-".join(k for part in fold(fixed).split("-") if (k := cyrillic_key(to_cyrillic(part))))
+
+
+@lru_cache(maxsize=524288)
+def _surname_key(cyr: str) -> str:
+    return cyrillic_key(_fold_surname(fold(cyr)))
+
+
+@lru_cache(maxsize=524288)
+def _patronymic_key(cyr: str) -> str:
+    return cyrillic_key(_male_patronymic(fold(cyr)))
+
+
+def _title(cyr: str) -> str:
+    return "-".join(p[:1].upper() + p[1:] for p in cyr.split("-"))
+
+
+# --- parse -------------------------------------------------------------------------------
+
+def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
+    """Words and initials of one comma segment, in order; noise words dropped."""
+    words: list[str] = []
+    initials: list[str] = []
+    for raw in _WORD_RE.findall(segment):
+        if any(ch.isdigit() for ch in raw):
+            continue
+        if _INITIALS_RUN_RE.match(raw):
+            initials.extend(p for p in raw.split(".") if p)
+            continue
+        bare = raw.rstrip(".")
+        low = fold(bare)
+        if low in _NOISE:
+            continue
+        if low in _TURKIC_PATRONYMIC and words:
+            words[-1] = words[-1] + " " + bare
+            continue
+        is_initial = len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS)
+        if is_initial:
+            initials.append(bare)
+        else:
+            words.append(fix_lookalikes(bare, prefer))
+    return words, initials
+
+
+def _segments(text: str) -> tuple[str, bool]:
+    """The name part of the text, and whether it was written "SURNAME, Given"."""
+    parts = [p.strip() for p in re.split(r"[,;]", text)]
+    parts = [p for p in parts if any(ch.isalpha() for ch in p)]
+    if not parts:
+        return "", False
+    if len(parts) >= 2:
+        first, second = parts[0], parts[1]
+        first_words = _WORD_RE.findall(first)
+        if (
+            len(first_words) == 1
+            and not any(ch.isdigit() for ch in second)
+            and 1 <= len(_WORD_RE.findall(second)) <= 3
+        ):
+            return first + " " + second, True
+    return parts[0], False
+
+
+def _prefer(text: str) -> str:
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "cyrillic" if cyr >= lat else "latin"
+
+
+@lru_cache(maxsize=262144)
+def parse_name(text: str) -> ParsedName:
+    """Parse a free-form full name (any script, any order, any grammatical case)."""
+    original = text
+    text = clean(text or "")
+    segment, comma = _segments(text)
+    prefer = _prefer(segment)
+    word_texts, initials = _split_tokens(segment, prefer)
+    if len(word_texts) > 3:
+        word_texts = word_texts[:3]
+    words = [_analyse(t) for t in word_texts]
+    order = _choose_order(words, comma, bool(initials)) if words else ""
+    roles = {role: w for w, role in zip(words, order)}
+    return _build(original, roles, initials, _script_of(word_texts, initials))
+
+
+def _script_of(word_texts: list[str], initials: list[str]) -> str:
+    return detect_script(" ".join(word_texts + initials))
+
+
+def _build(original: str, roles: dict[str, _Word], initials: list[str], script: str) -> ParsedName:
+    if roles:
+        sex, case, evidenced = _hypothesis(roles)
+    else:
+        sex, case, evidenced = "m", "nomn", False
+    surname = given = patronymic = None
+    alternatives: tuple[str, ...] = ()
+    if "S" in roles:
+        surname = _title(_nominative(roles["S"], "S", sex, case))
+    if "P" in roles:
+        patronymic = _title(_nominative(roles["P"], "P", sex, case))
+    if "G" in roles:
+        nom = _nominative(roles["G"], "G", sex, case)
+        found = canonical_given(nom, sex if evidenced else None) or canonical_given(roles["G"].cyr)
+        if found:
+            given, alternatives = found
+        else:
+            given = _title(nom)
+    if not evidenced and given:
+        s = given_sex(given)
+        if s:
+            sex, evidenced = s, True
+    letters = [_initial_letter(i) for i in initials]
+    letters = [x for x in letters if x]
+    given_initial = given[0].replace("Ё", "Е") if given else None
+    patronymic_initial = patronymic[0].replace("Ё", "Е") if patronymic else None
+    if given_initial is None and letters:
+        given_initial = letters.pop(0)
+    if patronymic_initial is None and letters:
+        patronymic_initial = letters.pop(0)
+    return ParsedName(
+        original=original,
+        surname=surname,
+        given=given,
+        patronymic=patronymic,
+        given_initial=given_initial,
+        patronymic_initial=patronymic_initial,
+        sex=sex if evidenced else None,
+        script=script,
+        surname_key=_surname_key(surname) if surname else None,
+        given_key=cyrillic_key(given) if given else None,
+        patronymic_key=_patronymic_key(patronymic) if patronymic else None,
+        given_alternatives=alternatives,
+    )
+
+
+@lru_cache(maxsize=262144)
+def parse_name_parts(surname: str | None, given: str | None, patronymic: str | None) -> ParsedName:
+    """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.")."""
+    original = " ".join(p for p in (surname, given, patronymic) if p)
+    roles: dict[str, _Word] = {}
+    initials: list[str] = []
+    all_texts: list[str] = []
+    prefer = _prefer(clean(original))
+    for role, value in (("S", surname), ("G", given), ("P", patronymic)):
+        value = clean(value or "")
+        if not value:
+            if role == "G" and initials:
+                pass
+            continue
+        ws, ins = _split_tokens(value, prefer)
+        all_texts.extend(ws)
+        if ws:
+            roles[role] = _analyse(" ".join(ws) if role == "P" and len(ws) == 2 else ws[0])
+        initials.extend(ins)
+    return _build(original, roles, initials, _script_of(all_texts, initials))

@@ -1,0 +1,266 @@
+"""Cross-script name handling: Latin spellings back to Cyrillic, and the comparison key.
+
+The comparison key
+------------------
+Every name token, in any script, is first brought to Cyrillic (Latin tokens through
+:func:`to_cyrillic`, which knows the letters and digraphs of all iuliia schemes and of
+informal phone typing, and asks the morphological dictionary where a letter is truly
+ambiguous: ``j`` = й or ж, ``x`` = кс or х, ``ch`` = ч or ш, ``c`` = ц or к). The Cyrillic
+form is then written in a deliberately *coarse* ASCII alphabet (:func:`cyrillic_key`)
+that merges exactly the distinctions transliteration schemes and people do not keep:
+
+* ё, э → e; й, ы, и → i (so -ий/-ый/-ой endings and y/i/j spellings meet); ь, ъ dropped;
+* я → ia, ю → iu, е after a vowel or ь/ъ stays e (Yevgeny = Evgeny = Евгений);
+* щ → sh (same as ш: shch/sch/shh/ŝ/sc all meet), х → h (kh/h/x), ц and тс → c
+  (ts/tc/cz/c), ж → zh, ч → ch;
+* "ie" → "e" (Vasilievna = Vasilyevna = Васильевна), "ii" → "i" (Iurii = Yuri);
+* doubled letters → one (Filipp = Filip, Alla = Ala); final consonant+"er" → consonant+"r"
+  (Alexander = Aleksandr, Peter = Пётр).
+
+Distinctions that are kept: all consonants that no scheme confuses, so Иванов (ivanov)
+and Ивашов (ivashov) stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import product
+
+from kintrace.names.text import fold
+
+__all__ = ["cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "to_cyrillic", "to_cyrillic_candidates"]
+
+_CYR_KEY = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+    # Ukrainian and Belarusian letters seen in names from the occupied regions.
+    "і": "i", "ї": "i", "є": "e", "ґ": "g", "ў": "v",
+}
+_KEY_RULES = [
+    (re.compile(r"ts"), "c"),
+    (re.compile(r"ie"), "e"),
+    (re.compile(r"([a-z])\1+"), r"\1"),
+    (re.compile(r"([bcdfgkpstvz])er$"), r"\1r"),
+]
+
+
+@lru_cache(maxsize=524288)
+def cyrillic_key(word: str) -> str:
+    """Coarse ASCII key of a Cyrillic word (see the module docstring). Non-letters dropped,
+    hyphens kept between parts."""
+    parts = []
+    for part in fold(word).split("-"):
+        out = "".join(_CYR_KEY.get(ch, ch if "a" <= ch <= "z" else "") for ch in part)
+        for rx, rep in _KEY_RULES:
+            out = rx.sub(rep, out)
+        if out:
+            parts.append(out)
+    return "-".join(parts)
+
+
+# --- Latin → Cyrillic -------------------------------------------------------------------
+
+# Letters with diacritics that carry a Cyrillic letter of their own in some scheme; they are
+# replaced before the rest of the diacritics are stripped.
+_DIACRITICS = {
+    "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shh", "ĉ": "ch", "ẑ": "zh", "ĭ": "j", "ȳ": "y",
+    "û": "ju", "â": "ja", "ë": "jo", "ё": "jo", "è": "eh", "é": "eh", "ė": "eh", "ê": "e",
+    "ʹ": "'", "ʺ": '"', "’": "'", "”": '"', "`": "'", "ǐ": "i", "ì": "i", "í": "i",
+    "ü": "ju", "ö": "jo", "ä": "ja", "ï": "i", "ş": "sh", "ç": "ch", "ć": "ch", "ś": "s",
+    "ł": "l", "ń": "n", "ż": "zh", "ź": "z",
+    # Cyrillic letters left inside Latin words by some schemes (uz keeps ь).
+    "ь": "'", "ъ": '"',
+}
+
+# Units of a Latin spelling, longest first. Each maps to the Cyrillic readings it may have,
+# the most usual first. Context rules (word start, after a vowel) are applied in _tokenize.
+_UNITS: list[tuple[str, tuple[str, ...]]] = [
+    ("schtsch", ("щ",)), ("shtsh", ("щ",)), ("chtch", ("щ",)), ("shch", ("щ",)),
+    ("tch", ("ч",)), ("jou", ("жу", "йоу")), ("you", ("ю",)), ("jj", ("й",)), ("sch", ("щ", "ш")), ("shh", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)),
+    ("ch", ("ч",)), ("sh", ("ш",)), ("ts", ("ц",)), ("tz", ("ц",)), ("tc", ("ц",)),
+    ("cz", ("ц",)), ("ck", ("к",)), ("ph", ("ф",)), ("th", ("т",)), ("eh", ("э",)),
+    ("ieia", ("ъя",)), ("ieiu", ("ъю",)), ("ieie", ("ъе",)),  # ICAO writes ъ as ie
+    ("''", ("ъ",)), ("'", ("ь",)), ('"', ("ъ",)),
+    ("jo", ("ё", "жо")), ("yo", ("ё",)), ("ju", ("ю", "жу")), ("yu", ("ю",)), ("iu", ("ю",)),
+    ("ja", ("я", "жа")), ("ya", ("я",)), ("ia", ("я",)), ("je", ("е", "же")), ("ye", ("е",)),
+    ("ou", ("у",)), ("oo", ("у",)), ("sc", ("щ",)), ("gu", ("г",)),
+    ("a", ("а",)), ("b", ("б",)), ("c", ("ц", "к")), ("d", ("д",)), ("e", ("е",)),
+    ("f", ("ф",)), ("g", ("г",)), ("h", ("х",)), ("i", ("и",)), ("j", ("й", "ж")),
+    ("k", ("к",)), ("l", ("л",)), ("m", ("м",)), ("n", ("н",)), ("o", ("о",)),
+    ("p", ("п",)), ("q", ("к",)), ("r", ("р",)), ("s", ("с",)), ("t", ("т",)), ("u", ("у",)),
+    ("v", ("в",)), ("w", ("в",)), ("x", ("кс", "х")), ("y", ("ы", "й")), ("z", ("з",)),
+    # Informal phone typing: digits for letters that look alike.
+    ("4", ("ч",)), ("6", ("ш",)), ("3", ("з",)), ("0", ("о",)),
+]
+_VOWELS = set("aeiouy")
+_MAX_CANDIDATES = 16
+
+
+def _prepare_latin(word: str) -> str:
+    word = word.lower()
+    out = []
+    for ch in word:
+        rep = _DIACRITICS.get(ch)
+        if rep is None:
+            decomposed = unicodedata.normalize("NFD", ch)
+            rep = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(rep)
+    word = "".join(out)
+    # French spellings in MVD passports: a mute final e after n (Elkine, Kouzmine).
+    word = re.sub(r"ine$", "in", word)
+    return word
+
+
+def _is_frenchlike(word: str) -> bool:
+    """French-style spelling (MVD passports for French): ou for у, tch for ч, ch for ш."""
+    return "ou" in word or "tch" in word or word.endswith("ine")
+
+
+def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
+    """Split a prepared Latin word into units, each a tuple of Cyrillic readings."""
+    units: list[tuple[str, ...]] = []
+    i, n = 0, len(word)
+    while i < n:
+        for lat, cyr in _UNITS:
+            if word.startswith(lat, i):
+                break
+        else:
+            ch = word[i]
+            units.append((ch,) if ch == "-" else ("",))
+            i += 1
+            continue
+        prev = word[i - 1] if i else ""
+        after_vowel = prev in _VOWELS or prev in "'\""
+        nxt = word[i + len(lat)] if i + len(lat) < n else ""
+        if lat == "gu" and nxt not in ("e", "i", "y"):
+            lat, cyr = "g", ("г",)
+        elif lat in ("yo", "jo") and after_vowel:
+            cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
+        elif lat == "y":
+            if nxt == "" or nxt in "-":
+                cyr = ("й", "ы")  # Sergey, Yuriy
+            elif after_vowel:
+                cyr = ("й",)
+            elif nxt in _VOWELS:
+                cyr = ("ь", "ы", "й")  # Ilyich, Ilyin
+            else:
+                cyr = ("ы", "и")
+        elif lat == "j" and (nxt == "" or nxt not in _VOWELS):
+            cyr = ("й",)
+        elif lat == "c" and nxt not in ("e", "i", "y") and nxt != "":
+            cyr = ("к", "ц")  # Nicolai, Victor; Cygankov before y stays ц
+        elif lat == "x" and i == 0:
+            # Xrushhyov, Xabarov (scientific, GOST 7.79) but Xenia
+            cyr = ("кс", "х") if nxt == "e" else ("х",) if nxt not in _VOWELS else ("х", "кс")
+        elif lat == "ch" and french:
+            cyr = ("ш", "ч")
+        elif lat == "e" and i == 0:
+            cyr = ("е", "э")
+        elif lat == "h" and prev in ("s", "z", "c", "k"):
+            cyr = ("х",)
+        units.append(cyr)
+        i += len(lat)
+    return units
+
+
+@lru_cache(maxsize=1)
+def morph():
+    """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_NAME_TAGS = ("Surn", "Name", "Patr")
+
+
+def from_dictionary(parse) -> bool:
+    """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
+    (the guessing unit subclasses the dictionary one, hence the exact type check)."""
+    from pymorphy3.units.by_lookup import DictionaryAnalyzer
+
+    stack = parse.methods_stack
+    return len(stack) == 1 and type(stack[0][0]) is DictionaryAnalyzer
+
+
+@lru_cache(maxsize=262144)
+def is_known_name_word(word: str) -> bool:
+    """True when the dictionary knows this Cyrillic word as the nominative singular of a
+    surname, given name or patronymic (Latin spellings are never declined)."""
+    return any(
+        from_dictionary(p) and p.tag.case == "nomn" and p.tag.number != "plur" and any(t in p.tag for t in _NAME_TAGS)
+        for p in morph().parse(word)
+    )
+
+
+@lru_cache(maxsize=262144)
+def to_cyrillic_candidates(word: str) -> tuple[str, ...]:
+    """Cyrillic readings of one Latin (or mixed) word, the most usual first, lower case.
+
+    Ambiguous units multiply the readings; the first reading of every unit comes first.
+    At most 16 readings are returned.
+    """
+    units = _tokenize(_prepare_latin(word), _is_frenchlike(word.lower()))
+    # Order the product so that readings using fewer non-default choices come first.
+    choices = [u if len(u) > 1 else u for u in units]
+    combos: list[tuple[int, str]] = []
+    ambiguous = sum(1 for u in choices if len(u) > 1)
+    if ambiguous > 6:  # keep it bounded: only the first readings of very long words
+        choices = [u[:1] if k > 6 else u for k, u in _ambiguity_index(choices)]
+    for combo in product(*[range(len(u)) for u in choices]):
+        cost = sum(1 for c in combo if c)
+        combos.append((cost, "".join(u[c] for u, c in zip(choices, combo))))
+        if len(combos) > 512:
+            break
+    combos.sort(key=lambda t: t[0])
+    seen: dict[str, None] = {}
+    for _, s in combos:
+        seen.setdefault(_fix_short_i(s), None)
+        if len(seen) >= _MAX_CANDIDATES:
+            break
+    return tuple(seen)
+
+
+_SHORT_I_RE = re.compile(r"(?<=[аеёиоуыэюя])и(?=[бвгджзклмнпрстфхцчшщ]|$)")
+
+
+def _fix_short_i(word: str) -> str:
+    """и after a vowel before a consonant or at the end is й (Sergei, Aidar, Tsoi, -skii)."""
+    return _SHORT_I_RE.sub("й", word)
+
+
+def _ambiguity_index(choices):
+    k = 0
+    for u in choices:
+        if len(u) > 1:
+            k += 1
+        yield k, u
+
+
+@lru_cache(maxsize=262144)
+def to_cyrillic(word: str) -> str:
+    """Best Cyrillic reading of a Latin word, lower case.
+
+    The first reading the morphological dictionary (or the given-name table) knows as a
+    name wins; when none is known, the default reading is used.
+    """
+    candidates = to_cyrillic_candidates(word)
+    if not candidates:
+        return ""
+    from kintrace.names.given import is_given_form
+
+    for cand in candidates:  # a given name spelled exactly so
+        if is_given_form(cand, exact=True):
+            return cand
+    for cand in candidates:  # a name the dictionary knows
+        if is_known_name_word(cand):
+            return cand
+    for cand in candidates:  # a spelling whose key is a known given-name form
+        if is_given_form(cand):
+            return cand
+    return candidates[0]
