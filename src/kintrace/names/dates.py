@@ -12,12 +12,14 @@ and "27" is 1927.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+
+from kintrace.names.regions import fold
 
 __all__ = [
     "DateError",
@@ -53,24 +55,19 @@ class PartialDate:
     precision: Precision | None = None  # derived from month/day when not given
 
     def __post_init__(self) -> None:
-        derived = (
-            Precision.YEAR
-            if self.month is None
-            else Precision.MONTH
-            if self.day is None
-            else Precision.DAY
-        )
-        if self.precision is None:
+        month, day, precision = self.month, self.day, self.precision
+        derived = _PRECISIONS[(month is not None) + (day is not None)]
+        if precision is None:
             object.__setattr__(self, "precision", derived)
-        elif Precision(self.precision) is not derived:
-            raise DateError(
-                f"precision {self.precision} does not fit the parts given", code="precision"
-            )
-        else:
-            object.__setattr__(self, "precision", Precision(self.precision))
-        if self.month is None and self.day is not None:
+        elif precision is not derived:
+            if Precision(precision) is not derived:
+                raise DateError(
+                    f"precision {precision} does not fit the parts given", code="precision"
+                )
+            object.__setattr__(self, "precision", derived)
+        if month is None and day is not None:
             raise DateError("a day without a month", code="precision")
-        _check_parts(self.year, self.month, self.day)
+        _check_parts(self.year, month, day)
 
     def iso(self) -> str:
         if self.month is None:
@@ -101,8 +98,18 @@ class PartialDate:
 
     def last_day(self) -> dt.date:
         month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
+        day = self.day or _days_in_month(self.year, month)
         return dt.date(self.year, month, day)
+
+
+_PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY)  # by number of parts known
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month]
 
 
 def _check_parts(year: int, month: int | None, day: int | None) -> None:
@@ -111,7 +118,7 @@ def _check_parts(year: int, month: int | None, day: int | None) -> None:
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"month {month} does not exist", code="month")
     if day is not None:
-        last = calendar.monthrange(year, month or 1)[1]
+        last = _days_in_month(year, month or 1)
         if not 1 <= day <= last:
             raise DateError(
                 f"day {day} does not exist in {year:04d}-{month:02d} (it has {last} days)",
@@ -177,16 +184,20 @@ _SUFFIX = re.compile(
     r"|year|born))+\s*$"
 )
 _PREFIX = re.compile(r"^(?:(?:род\.?|родился|родилась|рожд\.?|born|b\.|д\.\s*р\.?|др)\s*)+")
-_SPACES = re.compile(r"\s+")
 # Spreadsheet exports append a midnight time: "1987-03-14 00:00:00", "14.03.1987 0:00".
 _TIME = re.compile(r"[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "ё": "е", "\u00a0": " "})
 
 
 def _clean(text: str) -> str:
-    text = _SPACES.sub(" ", text.translate(_DASHES).strip().lower())
-    text = _TIME.sub("", _PREFIX.sub("", text))
-    return _SUFFIX.sub("", text).strip(" ,;")
+    text = " ".join(fold(text).split())
+    # The regexes below cost microseconds each; most cells need none of them.
+    if text[:1].isalpha():
+        text = _PREFIX.sub("", text)
+    if ":" in text:
+        text = _TIME.sub("", text)
+    if not text[-1:].isdigit():
+        text = _SUFFIX.sub("", text)
+    return text.strip(" ,;")
 
 
 # --- patterns ---------------------------------------------------------------------------
@@ -262,8 +273,16 @@ def _parse_cached(text: str, min_year: int, max_year: int) -> PartialDate | Date
         return error
 
 
+_this_year = [0, 0.0]  # [year, epoch seconds when to look again]
+
+
 def _default_max_year() -> int:
-    return dt.date.today().year  # noqa: DTZ011 - a calendar year, time zone is immaterial
+    # date.today() costs a microsecond; on a million cached calls that is a second.
+    now = time.time()
+    if now >= _this_year[1]:
+        _this_year[0] = dt.date.today().year  # noqa: DTZ011 - a calendar year is enough
+        _this_year[1] = now + 3600
+    return _this_year[0]
 
 
 def parse_date(text: str, *, min_year: int = 1900, max_year: int | None = None) -> PartialDate:

@@ -51,7 +51,6 @@ _CYR_TO_LAT = str.maketrans(_CYR, _LAT)
 _HAS_CYR = re.compile(r"[а-я]")
 _HAS_LAT = re.compile(r"[a-z]")
 _MIXED_WORD = re.compile(r"[a-zа-я]*(?:[a-z][а-я]|[а-я][a-z])[a-zа-я]*")
-_FOLD = str.maketrans({"ё": "е", "–": "-", "—": "-", "‒": "-", "−": "-", "\u00a0": " "})
 
 
 def _unmix(match: re.Match[str]) -> str:
@@ -65,7 +64,16 @@ def _unmix(match: re.Match[str]) -> str:
 def fold(text: str) -> str:
     """Lower case, ё→е, one kind of dash, and Latin look-alikes inside Cyrillic words
     (and the reverse) replaced by the script the word is mostly written in."""
-    text = text.lower().translate(_FOLD)
+    # str.replace chains: str.translate with a dict is ten times slower on Cyrillic text.
+    text = (
+        text.lower()
+        .replace("ё", "е")
+        .replace("–", "-")
+        .replace("—", "-")
+        .replace("‒", "-")
+        .replace("−", "-")
+        .replace("\u00a0", " ")
+    )
     if _HAS_CYR.search(text) and _HAS_LAT.search(text):
         text = _MIXED_WORD.sub(_unmix, text)
     return text
