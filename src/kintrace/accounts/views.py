@@ -43,11 +43,16 @@ def _confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+def _is_verified(user) -> bool:
+    # Right after login() request.user is the bare model, not yet patched by OTPMiddleware.
+    return bool(hasattr(user, "is_verified") and user.is_verified())
+
+
 def _next_step(request):
     """Redirect to the next login step this user still owes, or to where they were going."""
     user = request.user
     device = _confirmed_device(user)
-    if device is not None and not user.is_verified():
+    if device is not None and not _is_verified(user):
         return redirect("accounts:two_factor")
     if user.must_change_password:
         return redirect("accounts:password_change")
@@ -90,7 +95,7 @@ def two_factor_view(request):
     device = _confirmed_device(request.user)
     if device is None:
         return redirect("accounts:totp_setup")
-    if request.user.is_verified():
+    if _is_verified(request.user):
         return _next_step(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +115,7 @@ def password_change_view(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
-    if _confirmed_device(user) is not None and not user.is_verified():
+    if _confirmed_device(user) is not None and not _is_verified(user):
         return redirect("accounts:two_factor")
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
