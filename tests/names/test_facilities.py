@@ -172,3 +172,23 @@ def test_any_type_and_number_in_any_written_form_parses_back(type_, number, temp
     text = template.format(t=type_, lt=_LATIN[type_], n=number)
     ref = parse_facility(text)
     assert (ref.type, ref.number) == (type_, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ИК-2 г. Екатеринбург", "IK-2@RU-SVE"),
+        ("СИЗО-1 г. Екатеринбурга", "SIZO-1@RU-SVE"),
+        ("IK-17 in Saransk", "IK-17@RU-MO"),
+        ("IK-6 in Omsk", "IK-6@RU-OMS"),
+        ("ИК-1 в Нижнем Новгороде", "IK-1@RU-NIZ"),
+        ("ИК-3 г. Владимир", "IK-3@RU-VLA"),
+        ("ИК-10 в городе Владимире", "IK-10@RU-VLA"),
+        ("ИК-2 Ростов", "IK-2@RU-ROS"),
+        ("ИК-3, Владимир Иванов", "IK-3@?"),  # a first name, not the city
+        ("ИК-5, осуждённая Иванова", "IK-5@?"),  # a surname, not Ivanovo
+        ("ИК-6 Саранск, Свердловская область", "IK-6@RU-SVE"),  # a region beats a centre
+    ],
+)
+def test_a_regional_centre_gives_the_region_when_no_region_is_named(text, key):
+    assert parse_facility(text).key() == key

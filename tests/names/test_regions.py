@@ -252,3 +252,16 @@ def test_no_form_names_two_regions():
 def test_fold_lowercases_and_unifies_yo_and_dashes():
     assert fold("Орёл — ИК") == "орел - ик"
     assert re.fullmatch(r"[а-я\- ]+", fold("ИK-Мoрдовия"))
+
+
+def test_a_city_alone_is_not_a_region_unless_centres_are_asked_for():
+    assert find_region("Екатеринбург") is None
+    assert find_region("Екатеринбург", centres=True).code == "RU-SVE"
+    assert find_region("Владимир Петров", centres=True) is None
+
+
+def test_every_region_has_an_administrative_centre():
+    for region in REGIONS:
+        assert region.centre_ru, region.code
+        if region.centre_forms:
+            assert find_region(region.centre_forms[0], centres=True) is region

@@ -208,7 +208,9 @@ _YMD = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
 _MY = re.compile(r"(\d{1,2})\s?[./-]\s?(\d{4})")
 _DMY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2}|[ivx]{1,4})\s?\2\s?(\d{4}|\d{2})")
 _WORD = r"([a-zа-я]+)\.?"
-_D_WORD_Y = re.compile(r"(\d{1,2})(?:-?(?:е|го|ое|st|nd|rd|th))?\s?(?:of\s)?" + _WORD + r",?\s?(\d{4})")
+_D_WORD_Y = re.compile(
+    r"(\d{1,2})(?:-?(?:е|го|ое|st|nd|rd|th))?\s?(?:of\s)?" + _WORD + r",?\s?(\d{4})"
+)
 _WORD_D_Y = re.compile(_WORD + r"\s?(\d{1,2})(?:st|nd|rd|th)?,?\s(\d{4})")
 _WORD_Y = re.compile(_WORD + r",?\s?(\d{4})")
 

@@ -2,7 +2,8 @@
 Мордовия", "колония 17", "IK17 prison in Mordovia", "Penal Colony No. 17 (Mordovia)".
 
 A reference is (type, number, region). The region comes from `find_region` on the same
-text, so "УФСИН по Республике Мордовия" and "Mordovia" both give RU-MO.
+text, so "УФСИН по Республике Мордовия" and "Mordovia" both give RU-MO; failing a region,
+a regional centre counts too ("ИК-2 г. Екатеринбург" → RU-SVE).
 
 Abbreviations that are also common words elsewhere ("ВК" is VKontakte, "КП" a newspaper,
 "ЛПУ" any clinic, "Liu" a surname) count only when a number follows them.
@@ -145,7 +146,7 @@ def parse_facilities(text: str) -> tuple[FacilityRef, ...]:
     refs = _type_and_number(folded)
     if not refs:
         return ()
-    region = find_region(text)
+    region = find_region(text, centres=True)
     code = region.code if region else None
     return tuple(FacilityRef(kind, number, code, _regime(folded, kind)) for kind, number in refs)
 

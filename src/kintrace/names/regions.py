@@ -40,6 +40,11 @@ class Region:
     lat: float  # the administrative centre, a point for maps
     lon: float
     forms: tuple[str, ...]  # how the region is written in Russian and English text
+    centre_ru: str = ""  # the administrative centre
+    # The centre as written in text; a city is not its region, so only facilities use these
+    # ("ИК-2 г. Екатеринбург"). Names that are also first names or surnames ("Владимир",
+    # "Иванова") appear only after "г."/"город".
+    centre_forms: tuple[str, ...] = ()
 
 
 # --- text folding shared by the names modules ------------------------------------------
@@ -109,6 +114,8 @@ def _load() -> tuple[Region, ...]:
                     for f in row[column].split("|")
                     if f
                 ),
+                centre_ru=row["centre_ru"],
+                centre_forms=tuple(f for f in row["centre_forms"].split("|") if f),
             )
             for row in csv.DictReader(f)
         )
@@ -118,10 +125,18 @@ REGIONS: tuple[Region, ...] = _load()
 _BY_CODE = {r.code: r for r in REGIONS}
 
 
-def _index() -> tuple[dict[tuple[str, ...], Region], dict[str, int]]:
+_Index = tuple[dict[tuple[str, ...], Region], dict[str, int]]
+
+
+def _index(centres: bool) -> _Index:
     phrases: dict[tuple[str, ...], Region] = {}
     for region in REGIONS:
-        for form in (region.name_ru, region.short_ru, region.name_en, *region.forms):
+        names = (
+            region.centre_forms
+            if centres
+            else (region.name_ru, region.short_ru, region.name_en, *region.forms)
+        )
+        for form in names:
             key = tuple(tokens(form))
             other = phrases.setdefault(key, region)
             if other is not region:
@@ -132,21 +147,23 @@ def _index() -> tuple[dict[tuple[str, ...], Region], dict[str, int]]:
     return phrases, longest
 
 
-_PHRASES, _LONGEST_FROM = _index()
+_REGION_INDEX = _index(centres=False)
+_CENTRE_INDEX = _index(centres=True)
 
 
 def region_by_code(code: str) -> Region | None:
     return _BY_CODE.get(code.strip().upper())
 
 
-def _matches(words: list[str]) -> list[tuple[int, int, Region]]:
+def _matches(words: list[str], index: _Index) -> list[tuple[int, int, Region]]:
     """Leftmost-longest, non-overlapping matches as (start, length, region)."""
+    phrases, longest_from = index
     found = []
     i, n = 0, len(words)
     while i < n:
-        longest = _LONGEST_FROM.get(words[i], 0)
+        longest = longest_from.get(words[i], 0)
         for length in range(min(longest, n - i), 0, -1):
-            region = _PHRASES.get(tuple(words[i : i + length]))
+            region = phrases.get(tuple(words[i : i + length]))
             if region is not None:
                 found.append((i, length, region))
                 i += length
@@ -157,9 +174,16 @@ def _matches(words: list[str]) -> list[tuple[int, int, Region]]:
 
 
 @lru_cache(maxsize=1 << 16)
-def find_region(text: str) -> Region | None:
-    """The region named anywhere in the text; the longest mention wins, then the first."""
-    found = _matches(tokens(text))
+def find_region(text: str, *, centres: bool = False) -> Region | None:
+    """The region named anywhere in the text; the longest mention wins, then the first.
+
+    With `centres`, a text that names no region may still name its administrative centre
+    ("СИЗО-1 г. Екатеринбурга" → RU-SVE).
+    """
+    words = tokens(text)
+    found = _matches(words, _REGION_INDEX)
+    if not found and centres:
+        found = _matches(words, _CENTRE_INDEX)
     if not found:
         return None
     return max(found, key=lambda m: (m[1], -m[0]))[2]
