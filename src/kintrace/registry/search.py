@@ -14,9 +14,9 @@ from django.db.models import Prefetch, Q
 
 from .models import Person, PersonName
 
-# Rows fetched per surname key before ranking; a common surname ("ivanov") has thousands of
-# bearers in a large registry, so the ones that also match the given name are fetched first.
-CANDIDATE_LIMIT = 2000
+# Rows fetched per surname key before ranking. A common surname ("ivanov") has thousands of
+# bearers in a large registry; names that contradict the given name are filtered out in SQL.
+CANDIDATE_LIMIT = 1000
 MIN_PREFIX = 3  # shorter prefixes match too much to be useful
 
 
@@ -41,27 +41,28 @@ def _prefix_filter(field: str, prefix: str) -> Q:
 
 
 def query_readings(query: str) -> list[QueryKeys]:
-    """The ways the query can be read as a name (surname first or last)."""
-    from kintrace.names.parse import parse_name
+    """The ways the query can be read as a name: as parsed, with the last word moved first
+    (the parser may prefer one order), and, for a word the parser took as a given name
+    ("iva" typed halfway), that word as the start of a surname."""
+    from kintrace.names.parse import name_key, parse_name
 
     readings: list[QueryKeys] = []
-    seen = set()
     for text in _orders(query):
         p = parse_name(text)
-        if not p.surname_key:
-            continue
-        given = {k for k in [p.given_key, *(p.given_alternatives or ())] if k}
-        r = QueryKeys(
-            surname_key=p.surname_key,
-            given_keys=frozenset(given),
-            given_initial=(p.given_initial or "").lower(),
-            patronymic_key=p.patronymic_key or "",
-            patronymic_initial=(p.patronymic_initial or "").lower(),
-        )
-        if r not in seen:
-            seen.add(r)
-            readings.append(r)
-    return readings
+        given = frozenset(k for k in [p.given_key, *(p.given_alternatives or ())] if k)
+        if p.surname_key:
+            readings.append(QueryKeys(
+                surname_key=p.surname_key, given_keys=given,
+                given_initial=(p.given_initial or "").upper(),
+                patronymic_key=p.patronymic_key or "",
+                patronymic_initial=(p.patronymic_initial or "").upper(),
+            ))
+    if not readings:
+        for word in query.split():
+            key = name_key(word)
+            if key:
+                readings.append(QueryKeys(key, frozenset(), "", "", ""))
+    return list(dict.fromkeys(readings))
 
 
 def _orders(query: str) -> list[str]:
@@ -75,39 +76,42 @@ def _orders(query: str) -> list[str]:
 
 
 def _score(name: PersonName, r: QueryKeys, exact_surname: bool) -> int:
+    """Higher is better; <= 0 means the name contradicts the query (another given name)."""
     score = 100 if exact_surname else 40
+    initial = (name.given_initial or "").upper()
     if r.given_keys:
         if name.given_key in r.given_keys:
             score += 50
-        elif name.given_key and r.given_initial and name.given_key[:1] == r.given_initial[:1]:
-            score += 5
-        elif name.given_key:
-            score -= 60  # a different given name: most likely a namesake, not him
-    elif r.given_initial:
-        initial = (name.given_initial or name.given_key[:1]).lower()
-        if initial and initial[:1] == _latin_initial(r.given_initial):
-            score += 30
-        elif initial:
-            score -= 60
-    if r.patronymic_key:
-        if name.patronymic_key == r.patronymic_key:
-            score += 20
-        elif name.patronymic_key:
-            score -= 20
-    elif r.patronymic_initial:
-        initial = (name.patronymic_initial or name.patronymic_key[:1]).lower()
-        if initial and initial[:1] == _latin_initial(r.patronymic_initial):
-            score += 10
+        elif not name.given_key and initial and initial == r.given_initial:
+            score += 15  # "ИВАНОВ А.С." may well be Саша
+        elif name.given_key or initial:
+            return 0  # a different given name: a namesake, not him
+    elif r.given_initial and initial:
+        if initial != r.given_initial:
+            return 0
+        score += 30
+    p_initial = (name.patronymic_initial or "").upper()
+    if r.patronymic_key and name.patronymic_key:
+        score += 20 if name.patronymic_key == r.patronymic_key else -20
+    elif r.patronymic_initial and p_initial:
+        score += 10 if p_initial == r.patronymic_initial else -20
     if name.is_primary:
         score += 1
     return score
 
 
-def _latin_initial(initial: str) -> str:
-    """Initials are compared on the first letter of the keys, which are Latin."""
-    from kintrace.names.parse import name_key
+SCORED_FIELDS = ("person_id", "full_text", "given_key", "given_initial", "patronymic_key",
+                 "patronymic_initial", "is_primary")
 
-    return (name_key(initial) or initial)[:1].lower()
+
+def _given_filter(r: QueryKeys) -> Q:
+    """Leave out, in SQL, the names whose given name contradicts the query."""
+    if r.given_keys:
+        return Q(given_key__in=r.given_keys) | Q(given_key="", given_initial__in=[
+            r.given_initial, ""])
+    if r.given_initial:
+        return Q(given_initial__in=[r.given_initial, ""])
+    return Q()
 
 
 def person_search(query: str, *, limit: int = 50) -> list[Person]:
@@ -123,13 +127,9 @@ def person_search(query: str, *, limit: int = 50) -> list[Person]:
                 continue
             cond = Q(surname_key=r.surname_key) if exact else (
                 _prefix_filter("surname_key", r.surname_key) & ~Q(surname_key=r.surname_key))
-            rows = PersonName.objects.filter(cond, person__merged_into__isnull=True)
-            if r.given_keys:
-                # Bearers of the given name first, so a common surname cannot crowd them out.
-                rows = list(rows.filter(given_key__in=r.given_keys)[:CANDIDATE_LIMIT]) + list(
-                    rows.exclude(given_key__in=r.given_keys)[:CANDIDATE_LIMIT])
-            else:
-                rows = list(rows[:CANDIDATE_LIMIT])
+            rows = PersonName.objects.filter(
+                cond, _given_filter(r), person__merged_into__isnull=True
+            ).only(*SCORED_FIELDS)[:CANDIDATE_LIMIT]
             for name in rows:
                 score = _score(name, r, exact)
                 if score <= 0:

@@ -1,6 +1,7 @@
 """Reads from the registry. Views and other apps call these, never the ORM directly."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Length
 
 from .models import (
     Citation,
@@ -85,7 +86,7 @@ def facility_list() -> QuerySet:
     return Facility.objects.select_related("region").annotate(
         person_count=Count("persons", distinct=True),
         event_count=Count("events", distinct=True),
-    )
+    ).order_by("type", "region__name_ru", Length("number"), "number")
 
 
 def facility_get(pk: int) -> Facility:
@@ -129,7 +130,8 @@ def facility_summary(facility: Facility, *, limit: int = 500) -> dict:
 
 
 def source_list(*, query: str = "") -> QuerySet:
-    qs = Source.objects.annotate(event_count=Count("events", distinct=True))
+    qs = Source.objects.annotate(event_count=Count("events", distinct=True)).order_by(
+        "-created_at", "-id")
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
     return qs
