@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from kintrace.names.regions import fold
+from kintrace.names.regions import fold_text
 
 __all__ = [
     "DateError",
@@ -189,7 +189,7 @@ _TIME = re.compile(r"[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
 
 
 def _clean(text: str) -> str:
-    text = " ".join(fold(text).split())
+    text = " ".join(fold_text(text).split())
     # The regexes below cost microseconds each; most cells need none of them.
     if text[:1].isalpha():
         text = _PREFIX.sub("", text)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kintrace.names.regions import find_region, fold, region_by_code
+from kintrace.names.regions import find_region, fold_text, region_by_code
 
 __all__ = ["FACILITY_TYPES", "FacilityRef", "parse_facilities", "parse_facility"]
 
@@ -142,7 +142,7 @@ def _regime(text: str, kind: str | None) -> str | None:
 @lru_cache(maxsize=1 << 16)
 def parse_facilities(text: str) -> tuple[FacilityRef, ...]:
     """Every facility mentioned in the text, in order; all share the text's region."""
-    folded = fold(text)
+    folded = fold_text(text)
     refs = _type_and_number(folded)
     if not refs:
         return ()

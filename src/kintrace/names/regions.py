@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from kintrace.names.text import fix_lookalikes, fold
+
 __all__ = [
     "REGIONS",
     "Region",
     "find_region",
-    "fold",
+    "fold_text",
     "normalise_region",
     "region_by_code",
     "tokens",
@@ -47,32 +49,23 @@ class Region:
     centre_forms: tuple[str, ...] = ()
 
 
-# --- text folding shared by the names modules ------------------------------------------
+# --- text folding for matching ---------------------------------------------------------
 
-_CYR = "авекмнорстухь"
-_LAT = "abekmhopctyxb"
-_LAT_TO_CYR = str.maketrans(_LAT, _CYR)
-_CYR_TO_LAT = str.maketrans(_CYR, _LAT)
 _HAS_CYR = re.compile(r"[а-я]")
 _HAS_LAT = re.compile(r"[a-z]")
 _MIXED_WORD = re.compile(r"[a-zа-я]*(?:[a-z][а-я]|[а-я][a-z])[a-zа-я]*")
 
 
 def _unmix(match: re.Match[str]) -> str:
-    word = match[0]
-    cyrillic = len(_HAS_CYR.findall(word))
-    if cyrillic * 2 >= len(word):
-        return word.translate(_LAT_TO_CYR)
-    return word.translate(_CYR_TO_LAT)
+    return fix_lookalikes(match[0])
 
 
-def fold(text: str) -> str:
-    """Lower case, ё→е, one kind of dash, and Latin look-alikes inside Cyrillic words
-    (and the reverse) replaced by the script the word is mostly written in."""
+def fold_text(text: str) -> str:
+    """`text.fold` (case, ё) plus one kind of dash, and look-alike letters of the other
+    script inside a word put right ("ИK-17" with a Latin K, "Mоrdovia" with a Cyrillic о)."""
     # str.replace chains: str.translate with a dict is ten times slower on Cyrillic text.
     text = (
-        text.lower()
-        .replace("ё", "е")
+        fold(text)
         .replace("–", "-")
         .replace("—", "-")
         .replace("‒", "-")
@@ -89,7 +82,7 @@ _TOKEN = re.compile(r"[0-9a-zа-я]+")
 
 def tokens(text: str) -> list[str]:
     """Word tokens of folded text; hyphens, dots and apostrophes separate words."""
-    return _TOKEN.findall(fold(text))
+    return _TOKEN.findall(fold_text(text))
 
 
 # --- loading ---------------------------------------------------------------------------
