@@ -4,7 +4,7 @@
 from datetime import datetime
 
 from django.utils import translation
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 
 from kintrace.intake.models import Report, Sender
 from kintrace.intake.services import (
@@ -66,12 +66,12 @@ def submit(request, payload: ReportIn):
         try:
             clean = clean_report(payload.dict())
         except ReportInvalid as e:
-            return 400, {"errors": e.errors}
+            return Status(400, {"errors": e.errors})
         try:
             _report, receipt = report_submit(clean=clean, channel=Report.Channel.API)
         except OrgKeysMissing:
-            return 503, {"errors": {"": "The organisation keys are not set up yet."}}
-    return 201, {"receipt": receipt}
+            return Status(503, {"errors": {"": "The organisation keys are not set up yet."}})
+    return Status(201, {"receipt": receipt})
 
 
 @router.get("/inbox", response={200: InboxOut, 404: ErrorsOut, 429: ErrorsOut},
@@ -82,13 +82,13 @@ def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
     try:
         access = report_open(receipt=x_receipt)
     except ReceiptThrottled:
-        return 429, {"errors": {"X-Receipt": "Too many wrong receipts lately; try later."}}
+        return Status(429, {"errors": {"X-Receipt": "Too many wrong receipts lately; try later."}})
     if access is None:
-        return 404, {"errors": {"X-Receipt": "No report with this receipt."}}
+        return Status(404, {"errors": {"X-Receipt": "No report with this receipt."}})
     view = report_decrypt(access.report, access.key)
-    return 200, {
+    return Status(200, {
         "status": access.report.status,
         "submitted_at": access.report.created_at,
         "answers": [{"sent_at": m.created_at, "text": m.text} for m in view.messages
                     if m.sender == Sender.ORGANISATION],
-    }
+    })

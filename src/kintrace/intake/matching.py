@@ -55,7 +55,9 @@ def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
     from kintrace.linkage.api import link_records
     from kintrace.registry.selectors import person_search
 
-    persons = {p.pk: p for p in list(person_search(report.subject_name))[:CANDIDATES]}
+    found = [p.pk for p in person_search(report.subject_name, limit=CANDIDATES)]
+    persons = Person.objects.select_related("last_facility").prefetch_related("names").in_bulk(
+        found)
     if not persons:
         return []
     matches = link_records([report_record(report)], person_records(persons.values()),

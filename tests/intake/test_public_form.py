@@ -1,0 +1,149 @@
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kintrace.audit.models import AuditEntry
+from kintrace.intake.models import Report
+
+from .helpers import image_bytes, make_report
+
+pytestmark = pytest.mark.django_db
+
+RECEIPT = re.compile(r"(\d{4}(?: \d{4}){9})")
+
+
+def submit(client, **fields):
+    data = {"subject_name": "Петров Пётр Петрович", "message": "Пропал после звонка.",
+            "lang": "ru", **fields}
+    return client.post(reverse("intake:report"), data)
+
+
+def receipt_of(response) -> str:
+    return RECEIPT.search(response.content.decode()).group(1)
+
+
+def test_the_form_is_russian_by_default_even_for_an_english_browser(client):
+    response = client.get(reverse("intake:report"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and 'name="lang" value="ru"' in html
+    assert response["Content-Language"] == "ru"
+
+
+def test_the_form_speaks_english_when_asked(client):
+    html = client.get(reverse("intake:report") + "?lang=en").content.decode()
+    assert 'lang="en"' in html and "His full name" in html
+
+
+def test_the_only_cookie_is_the_csrf_cookie_and_it_dies_with_the_browser(org_keys):
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(reverse("intake:report"))
+    assert set(response.cookies) == {"csrftoken"}
+    cookie = response.cookies["csrftoken"]
+    assert not cookie["max-age"] and not cookie["expires"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      response.content.decode()).group(1)
+    posted = client.post(reverse("intake:report"), {
+        "csrfmiddlewaretoken": token, "subject_name": "Петров", "message": "..."})
+    assert posted.status_code == 201
+    assert set(posted.cookies) <= {"csrftoken"}
+    assert "no-store" in posted["Cache-Control"]
+
+
+def test_a_post_without_the_csrf_token_is_refused(org_keys):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("intake:report"), {"subject_name": "Петров"})
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_a_report_is_stored_and_its_receipt_shown_once(client, org_keys):
+    response = submit(client, subject_birth_date="14.03.1987", subject_facility="ИК-2",
+                      subject_region="Пермский край", details_what_happened=["contact", "missing"],
+                      reporter_contact="+7 900 000-00-00")
+    assert response.status_code == 201
+    receipt = receipt_of(response)
+    report = Report.objects.get()
+    assert report.subject_name == "Петров Пётр Петрович"
+    assert report.subject_region_code == "RU-PER"
+    assert receipt.replace(" ", "") not in str(report.receipt_lookup)
+    assert AuditEntry.objects.filter(action="report.submit", actor=None).count() == 1
+
+
+def test_a_validation_error_keeps_everything_typed_and_names_the_problem(client, org_keys):
+    response = submit(client, subject_birth_date="31.02.1987", message="Длинная история",
+                      reporter_contact="tg: @mama", details_what_happened=["wounded"])
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Длинная история" in html and "tg: @mama" in html and 'value="31.02.1987"' in html
+    assert re.search(r'value="wounded"[^>]*checked', html)
+    assert "14.03.1987" in html  # the message says how to write the date
+    assert not Report.objects.exists()
+
+
+def test_the_reporter_comes_back_with_the_receipt_and_adds_information(client, org_keys):
+    receipt = receipt_of(submit(client))
+    inbox = client.post(reverse("intake:inbox"), {"receipt": receipt})
+    assert inbox.status_code == 200
+    assert "Пропал после звонка." in inbox.content.decode()
+    added = client.post(reverse("intake:inbox_add"), {
+        "receipt": receipt, "message": "Нашли фото из госпиталя.",
+        "attachments": [_upload("photo.jpg", image_bytes())]})
+    assert added.status_code == 200
+    assert "Нашли фото из госпиталя." in added.content.decode()
+    report = Report.objects.get()
+    assert report.messages.count() == 1 and report.attachments.count() == 1
+
+
+def test_the_receipt_works_typed_without_spaces_or_with_dashes(client, org_keys):
+    receipt = receipt_of(submit(client))
+    assert client.post(reverse("intake:inbox"),
+                       {"receipt": receipt.replace(" ", "")}).status_code == 200
+    assert client.post(reverse("intake:inbox"),
+                       {"receipt": receipt.replace(" ", "-")}).status_code == 200
+
+
+def test_a_wrong_receipt_shows_the_same_form_with_a_message(client, org_keys):
+    receipt = receipt_of(submit(client))
+    wrong = ("1" if receipt[0] != "1" else "2") + receipt[1:]
+    response = client.post(reverse("intake:inbox"), {"receipt": wrong})
+    assert response.status_code == 404
+    assert 'name="receipt"' in response.content.decode()
+    assert "Пропал после звонка." not in response.content.decode()
+
+
+def test_the_receipt_never_appears_in_a_url(client, org_keys):
+    response = submit(client)
+    receipt = receipt_of(response)
+    for href in re.findall(r'(?:href|action)="([^"]*)"', response.content.decode()):
+        assert receipt.replace(" ", "") not in href.replace(" ", "").replace("%20", "")
+
+
+def test_without_organisation_keys_nothing_is_stored_and_the_page_says_so(client, db):
+    response = submit(client)
+    assert response.status_code == 503
+    assert not Report.objects.exists()
+
+
+def test_the_public_pages_load_nothing_from_elsewhere(client):
+    html = client.get(reverse("intake:report")).content.decode()
+    assert "<script" not in html and "style=" not in html
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+
+
+def _upload(name, data, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def test_the_css_is_served_by_the_app(client):
+    response = client.get("/static/intake/public.css")
+    assert response.status_code == 200
+
+
+def test_make_report_helper_round_trips(org_keys):
+    report, receipt = make_report()
+    assert report.pk and len(receipt.replace(" ", "")) == 40
