@@ -8,25 +8,22 @@ PersonList row so any page (or the command line) can show it.
 from __future__ import annotations
 
 import hashlib
-import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
 
+from .. import background as jobs
 from ..mapping import guess_mapping, mapping_errors
 from ..models import JobStatus, ListEntry, PersonList
 from ..parsing import ListFileError, Table, read_list, read_text
 from ..rows import RowError, map_row, row_width_error
-
-log = logging.getLogger(__name__)
 
 # Lists longer than this import in a background thread when started from the web.
 BACKGROUND_ROWS = 2000
@@ -149,22 +146,10 @@ def list_import_start(
         background = person_list.progress_total > BACKGROUND_ROWS
     if not background:
         return list_import_run(person_list=person_list, actor=actor, progress=progress)
-    threading.Thread(target=_run_in_thread, args=(person_list.pk, actor.pk if actor else None),
-                     name=f"list-import-{person_list.pk}", daemon=True).start()
+    pk = person_list.pk
+    jobs.start(f"list-import-{pk}", lambda: list_import_run(
+        person_list=PersonList.objects.get(pk=pk), actor=actor))
     return person_list
-
-
-def _run_in_thread(list_pk: int, actor_pk: int | None) -> None:
-    from django.contrib.auth import get_user_model
-
-    close_old_connections()
-    try:
-        actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
-        list_import_run(person_list=PersonList.objects.get(pk=list_pk), actor=actor)
-    except Exception:
-        log.exception("list import %s failed", list_pk)
-    finally:
-        connection.close()
 
 
 def _set_progress(pk: int, phase: str, done: int, total: int) -> None:

@@ -1,0 +1,162 @@
+"""Reads for the lists pages: overviews, the review queues, explanations in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Decision,
+    DuplicateCandidate,
+    JobStatus,
+    ListEntry,
+    MatchCandidate,
+    MatchRun,
+    Merge,
+    PersonList,
+)
+
+COMPARISONS = {
+    "surname": _("Surname"),
+    "given_name": _("Given name"),
+    "patronymic": _("Patronymic"),
+    "birth_date": _("Birth date"),
+    "facility": _("Facility"),
+    "region": _("Region"),
+}
+LEVELS = {
+    "missing": _("not known on one side"),
+    "exact": _("the same"),
+    "one edit": _("one letter differs"),
+    "two edits": _("two letters differ"),
+    "close": _("nearly the same"),
+    "same name, other form": _("the same name in another form (Саша / Александр)"),
+    "initial agrees": _("the initial agrees"),
+    "different": _("different"),
+    "same day": _("the same day"),
+    "day and month swapped": _("day and month swapped"),
+    "same month": _("the same month (day not known)"),
+    "same year": _("the same year (month not known)"),
+    "same year, other day": _("the same year, another day"),
+    "one year apart": _("one year apart"),
+    "same facility": _("the same facility"),
+    "same facility number": _("the same facility number"),
+    "same region": _("the same region"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    comparison: str
+    level: str
+    strength: str
+    css: str
+    weight: float
+
+
+def strength(weight: float) -> tuple[str, str]:
+    """How strongly one comparison speaks for or against the match, in words."""
+    if weight >= 5:
+        return str(_("strongly for")), "for-strong"
+    if weight >= 1:
+        return str(_("for")), "for"
+    if weight > -1:
+        return str(_("says little")), "neutral"
+    if weight > -5:
+        return str(_("against")), "against"
+    return str(_("strongly against")), "against-strong"
+
+
+def explain(explanation: list) -> list[Reason]:
+    """The engine's [comparison, level, match weight] triples as sentences a caseworker reads."""
+    out = []
+    for comparison, level, weight in explanation:
+        word, css = strength(float(weight))
+        out.append(Reason(str(COMPARISONS.get(comparison, comparison)),
+                          str(LEVELS.get(level, level)), word, css, float(weight)))
+    return out
+
+
+def lists_overview() -> QuerySet[PersonList]:
+    return (PersonList.objects.select_related("source", "created_by")
+            .annotate(open_count=Count("entries__candidates",
+                                       filter=Q(entries__candidates__decision=Decision.OPEN,
+                                                entries__person__isnull=True))))
+
+
+def list_get(pk: int) -> PersonList:
+    return PersonList.objects.select_related("source", "created_by").get(pk=pk)
+
+
+def list_counts(person_list: PersonList) -> dict[str, int]:
+    entries = ListEntry.objects.filter(person_list=person_list)
+    return {
+        "entries": entries.count(),
+        "linked": entries.filter(person__isnull=False).count(),
+        "open": review_queue(person_list).count(),
+        "skipped": MatchCandidate.objects.filter(entry__person_list=person_list,
+                                                 decision=Decision.SKIPPED,
+                                                 entry__person__isnull=True).count(),
+        "unmatched": unmatched_entries(person_list).count(),
+    }
+
+
+def running_match(person_list: PersonList) -> MatchRun | None:
+    return MatchRun.objects.filter(person_list=person_list, status=JobStatus.RUNNING).first()
+
+
+def last_match(person_list: PersonList) -> MatchRun | None:
+    return MatchRun.objects.filter(person_list=person_list).order_by("-id").first()
+
+
+def _person_prefetch(prefix: str):
+    from kintrace.registry.models import PersonName
+
+    return Prefetch(f"{prefix}names", queryset=PersonName.objects.order_by("-is_primary", "id"))
+
+
+def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[MatchCandidate]:
+    """Undecided candidates of entries not yet linked, strongest first."""
+    decision = Decision.SKIPPED if skipped else Decision.OPEN
+    return (MatchCandidate.objects
+            .filter(entry__person_list=person_list, decision=decision,
+                    entry__person__isnull=True, person__merged_into__isnull=True)
+            .order_by("-probability", "id"))
+
+
+def candidate_for_review(pk: int) -> MatchCandidate:
+    return (MatchCandidate.objects
+            .select_related("entry__person_list", "person__last_facility__region",
+                            "person__status_event")
+            .prefetch_related(_person_prefetch("person__"))
+            .get(pk=pk))
+
+
+def unmatched_entries(person_list: PersonList) -> QuerySet[ListEntry]:
+    """Entries not linked to anyone and with no candidate left to decide."""
+    pending = MatchCandidate.objects.filter(entry=OuterRef("pk"),
+                                            decision__in=[Decision.OPEN, Decision.SKIPPED])
+    return (ListEntry.objects.filter(person_list=person_list, person__isnull=True)
+            .exclude(Exists(pending)).order_by("line"))
+
+
+def duplicate_queue(*, skipped: bool = False) -> QuerySet[DuplicateCandidate]:
+    return (DuplicateCandidate.objects
+            .filter(decision=Decision.SKIPPED if skipped else Decision.OPEN,
+                    person_a__merged_into__isnull=True, person_b__merged_into__isnull=True)
+            .order_by("-probability", "id"))
+
+
+def duplicate_for_review(pk: int) -> DuplicateCandidate:
+    return (DuplicateCandidate.objects
+            .select_related("person_a__last_facility__region", "person_b__last_facility__region")
+            .prefetch_related(_person_prefetch("person_a__"), _person_prefetch("person_b__"))
+            .get(pk=pk))
+
+
+def merges_recent(limit: int = 50) -> QuerySet[Merge]:
+    return (Merge.objects.select_related("created_by", "undone_by")
+            .prefetch_related(_person_prefetch("survivor__"), _person_prefetch("merged__"))
+            .order_by("-created_at", "-id")[:limit])

@@ -1,0 +1,265 @@
+"""Lists pages: upload, column mapping, import progress, match review, duplicates, merges.
+
+Thin: parse, authorise (names are shown, so never for analysts), call a service, respond.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kintrace.accounts.access import NAME_ROLES, staff_required
+
+from . import background, selectors
+from .forms import MappingForm, UploadForm
+from .models import JobStatus, ListEntry, MatchCandidate, Merge, PersonList
+from .services import (
+    ImportRefused,
+    MergeError,
+    ReviewError,
+    candidate_confirm,
+    candidate_reject,
+    candidate_skip,
+    dedupe_run,
+    duplicate_decide,
+    entry_create_person,
+    list_import_start,
+    list_upload,
+    match_run,
+    merge_undo,
+)
+from .services.imports import BACKGROUND_ROWS
+
+names_staff = staff_required(*NAME_ROLES)
+REVIEW_AHEAD = 15
+
+
+@names_staff
+def index(request):
+    return render(request, "lists/index.html", {"lists": selectors.lists_overview()[:100]})
+
+
+@names_staff
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        f = d["file"]
+        limit = settings.KINTRACE_MAX_LIST_BYTES
+        if f is not None and f.size > limit:
+            form.add_error("file", _("The file is %(size)s MB; lists up to %(limit)s MB can be "
+                                     "imported. Split it into parts.")
+                           % {"size": round(f.size / 2**20, 1), "limit": round(limit / 2**20, 1)})
+        else:
+            data = f.read() if f is not None else d["pasted"].encode("utf-8")
+            try:
+                person_list, _table = list_upload(
+                    data=data, pasted=f is None, filename=f.name if f is not None else "",
+                    kind=d["kind"], title=d["title"], publisher=d["publisher"], url=d["url"],
+                    date=d["date"], reliability=d["reliability"],
+                    credibility=d["credibility"], actor=request.user)
+            except ImportRefused as e:
+                form.add_error(None, str(e))
+            else:
+                return redirect("lists:detail", pk=person_list.pk)
+    return render(request, "lists/upload.html", {"form": form})
+
+
+def _preview(person_list: PersonList):
+    from .services.imports import stored_table
+
+    try:
+        table = stored_table(person_list)
+    except (OSError, ValueError):
+        return [], 0
+    return list(zip(table.lines[:10], table.rows[:10], strict=True)), len(table.rows)
+
+
+@names_staff
+def detail(request, pk: int):
+    person_list = get_object_or_404(PersonList.objects.select_related("source", "created_by"),
+                                    pk=pk)
+    ctx = {"pl": person_list, "running": person_list.status in (JobStatus.QUEUED,
+                                                                JobStatus.RUNNING)}
+    if person_list.status in (JobStatus.DRAFT, JobStatus.FAILED):
+        initial = {k: str(v) for k, v in person_list.mapping.items()}
+        ctx["form"] = MappingForm(header=person_list.header, initial=initial)
+        ctx["preview"], ctx["row_total"] = _preview(person_list)
+    if person_list.status == JobStatus.DONE:
+        ctx["counts"] = selectors.list_counts(person_list)
+        ctx["match_running"] = selectors.running_match(person_list)
+        ctx["last_match"] = selectors.last_match(person_list)
+    ctx["refresh"] = ctx["running"] or bool(ctx.get("match_running"))
+    return render(request, "lists/detail.html", ctx)
+
+
+@names_staff
+@require_POST
+def start_import(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk)
+    form = MappingForm(request.POST, header=person_list.header)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Bad mapping."))
+    try:
+        list_import_start(person_list=person_list, mapping=form.mapping(), actor=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+    return redirect("lists:detail", pk=pk)
+
+
+@names_staff
+@require_POST
+def match(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
+    if selectors.running_match(person_list):
+        messages.info(request, _("A match run for this list is already running."))
+    elif person_list.entry_count > BACKGROUND_ROWS:
+        actor = request.user
+        background.start(f"list-match-{pk}", lambda: match_run(
+            person_list=PersonList.objects.get(pk=pk), actor=actor))
+        messages.info(request, _("The match run started; this page updates itself."))
+    else:
+        run = match_run(person_list=person_list, actor=request.user)
+        messages.success(request, _("%(n)s candidates to review.") % {"n": run.candidate_count})
+        return redirect("lists:review", pk=pk)
+    return redirect("lists:detail", pk=pk)
+
+
+@names_staff
+def review(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
+    skipped = request.GET.get("skipped") == "1"
+    queue = selectors.review_queue(person_list, skipped=skipped)
+    ahead = list(queue.select_related("entry", "person")
+                 .prefetch_related("person__names")[:REVIEW_AHEAD])
+    wanted = request.GET.get("c")
+    current_pk = int(wanted) if wanted and wanted.isdigit() else (ahead[0].pk if ahead else None)
+    current = None
+    if current_pk is not None:
+        try:
+            current = selectors.candidate_for_review(current_pk)
+        except MatchCandidate.DoesNotExist:
+            raise Http404 from None
+        if current.entry.person_list_id != person_list.pk:
+            raise Http404
+    ids = [c.pk for c in ahead]
+    pos = ids.index(current.pk) if current and current.pk in ids else -1
+    ctx = {
+        "pl": person_list, "current": current, "ahead": ahead, "skipped": skipped,
+        "reasons": selectors.explain(current.explanation) if current else [],
+        "remaining": queue.count(),
+        "prev_pk": ids[pos - 1] if pos > 0 else None,
+        "next_pk": ids[pos + 1] if 0 <= pos < len(ids) - 1 else None,
+        "other_candidates": (MatchCandidate.objects.filter(entry_id=current.entry_id)
+                             .exclude(pk=current.pk).select_related("person")
+                             .prefetch_related("person__names")[:5]) if current else [],
+    }
+    return render(request, "lists/review.html", ctx)
+
+
+@names_staff
+@require_POST
+def decide(request, pk: int):
+    candidate = get_object_or_404(MatchCandidate.objects.select_related("entry"), pk=pk)
+    action = {"confirm": candidate_confirm, "reject": candidate_reject,
+              "skip": candidate_skip}.get(request.POST.get("decision", ""))
+    if action is None:
+        return HttpResponseBadRequest(_("Unknown decision."))
+    try:
+        action(candidate=candidate, actor=request.user)
+    except (ReviewError, ValidationError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    else:
+        if request.POST["decision"] == "confirm":
+            messages.success(request, _("Confirmed: the event is on the person’s timeline."))
+    url = reverse("lists:review", kwargs={"pk": candidate.entry.person_list_id})
+    if request.POST.get("skipped") == "1":
+        url += "?skipped=1"
+    return redirect(url)
+
+
+@names_staff
+def unmatched(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
+    entries = selectors.unmatched_entries(person_list)
+    return render(request, "lists/unmatched.html",
+                  {"pl": person_list, "entries": entries[:200], "total": entries.count()})
+
+
+@names_staff
+@require_POST
+def new_person(request, pk: int):
+    entry = get_object_or_404(ListEntry, pk=pk)
+    try:
+        person = entry_create_person(entry=entry, actor=request.user)
+    except (ReviewError, ValidationError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return redirect("lists:unmatched", pk=entry.person_list_id)
+    messages.success(request, _("Person #%(id)s created from line %(line)s.")
+                     % {"id": person.pk, "line": entry.line})
+    return redirect("lists:unmatched", pk=entry.person_list_id)
+
+
+@names_staff
+def duplicates(request):
+    skipped = request.GET.get("skipped") == "1"
+    queue = selectors.duplicate_queue(skipped=skipped)
+    first = queue.first()
+    current = selectors.duplicate_for_review(first.pk) if first else None
+    return render(request, "lists/duplicates.html", {
+        "current": current, "remaining": queue.count(), "skipped": skipped,
+        "reasons": selectors.explain(current.explanation) if current else [],
+    })
+
+
+@names_staff
+@require_POST
+def dedupe(request):
+    actor = request.user
+    background.start("registry-dedupe", lambda: dedupe_run(actor=actor))
+    messages.info(request, _("The duplicate search started; reload this page in a while."))
+    return redirect("lists:duplicates")
+
+
+@names_staff
+@require_POST
+def duplicate_decision(request, pk: int):
+    from .models import DuplicateCandidate
+
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in ("merge", "reject", "skip"):
+        return HttpResponseBadRequest(_("Unknown decision."))
+    try:
+        merge = duplicate_decide(candidate=candidate, decision=decision, actor=request.user,
+                                 keep=request.POST.get("keep", "a"))
+    except MergeError as e:
+        messages.error(request, str(e))
+    else:
+        if merge:
+            messages.success(request, _("Merged #%(m)s into #%(s)s. This can be undone on the "
+                                        "merges page.") % {"m": merge.merged_id,
+                                                           "s": merge.survivor_id})
+    return redirect("lists:duplicates")
+
+
+@names_staff
+def merges(request):
+    return render(request, "lists/merges.html", {"merges": selectors.merges_recent()})
+
+
+@names_staff
+@require_POST
+def undo(request, pk: int):
+    merge = get_object_or_404(Merge, pk=pk)
+    try:
+        merge_undo(merge=merge, actor=request.user)
+    except MergeError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("lists:merges")
