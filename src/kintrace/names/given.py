@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import cyrillic_key, from_dictionary, morph, to_cyrillic_candidates
+from kintrace.names.translit import cyrillic_key, from_dictionary, parses, to_cyrillic_candidates
 
 __all__ = ["canonical_given", "given_sex", "is_given_form"]
 
@@ -113,7 +113,7 @@ _GENDER = {"m": "masc", "f": "femn"}
 def _dictionary_lemma(word: str, sex: str | None) -> str | None:
     """Nominative of a Cyrillic given name in any case, from the dictionary, in the sex."""
     best = None
-    for p in morph().parse(word):
+    for p in parses(word):
         if "Name" not in p.tag or not from_dictionary(p):
             continue
         gender = p.tag.gender  # None for common-gender names (Саша: ms-f)

@@ -57,7 +57,7 @@ from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import cyrillic_key, from_dictionary, is_known_name_word, morph, to_cyrillic
+from kintrace.names.translit import cyrillic_key, from_dictionary, is_known_name_word, parses, to_cyrillic
 
 __all__ = ["ParsedName", "parse_name", "parse_name_parts", "name_key"]
 
@@ -110,6 +110,8 @@ class _Word:
     p_score: float
     # role -> {(gender or None, case): (score, nominative lower-case)}
     forms: dict
+    # role -> fit score of each (sex, case) hypothesis in _HYPOTHESES order (-1: no reading)
+    fit: dict
 
 
 def _initial_letter(token: str) -> str | None:
@@ -129,18 +131,27 @@ def _initial_letter(token: str) -> str | None:
 _GENDERS = {"masc": "m", "femn": "f"}
 _ROLE_TAG = {"S": "Surn", "G": "Name", "P": "Patr"}
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_HYPOTHESES = tuple((sex, case) for sex in ("m", "f") for case in _CASES)
+_HYPOTHESIS_PRIOR = tuple(0.3 if case == "nomn" else 0.0 for _, case in _HYPOTHESES)
+
+
+def _fit(forms: dict) -> tuple[float, ...]:
+    return tuple(
+        max((sc for (g, c), (sc, _) in forms.items() if c == case and g in (sex, None)), default=-1.0)
+        for sex, case in _HYPOTHESES
+    )
 
 
 def _dictionary_forms(cyr: str, latin: bool) -> dict:
     forms: dict = {"S": {}, "G": {}, "P": {}}
     totals = {"S": 0.0, "G": 0.0, "P": 0.0}
-    parses = []
-    for p in morph().parse(cyr):
+    readings = []
+    for p in parses(cyr):
         for role, tag in _ROLE_TAG.items():
             if tag in p.tag and p.tag.case:
-                parses.append((role, p))
+                readings.append((role, p))
                 totals[role] += p.score
-    for role, p in parses:
+    for role, p in readings:
         case = p.tag.case
         if latin and case != "nomn":
             continue
@@ -193,12 +204,13 @@ def _analyse(text: str) -> _Word:
     if known_given and not _dict_has(cyr, "Surn"):
         s_score = min(s_score, 0.5)
     caps = text.isupper() and len(text.strip(".")) > 1
-    return _Word(text, cyr, latin, caps, s_score, g_score, p_score, forms)
+    fit = {role: _fit(f) for role, f in forms.items()}
+    return _Word(text, cyr, latin, caps, s_score, g_score, p_score, forms, fit)
 
 
 @lru_cache(maxsize=262144)
 def _dict_has(cyr: str, tag: str) -> bool:
-    return any(tag in p.tag and from_dictionary(p) for p in morph().parse(cyr))
+    return any(tag in p.tag and from_dictionary(p) for p in parses(cyr))
 
 
 # --- order -------------------------------------------------------------------------------
@@ -241,22 +253,15 @@ def _choose_order(words: list[_Word], comma_after_first: bool, has_initials: boo
 
 def _hypothesis(roles: dict[str, _Word]) -> tuple[str, str, bool]:
     """(sex, case, sex_is_evidenced) that best fits every word's readings in its role."""
-    scored = []
-    for sex in ("m", "f"):
-        for case in _CASES:
-            total = 0.3 if case == "nomn" else 0.0
-            for role, w in roles.items():
-                forms = w.forms[role]
-                best = max(
-                    (sc for (g, c), (sc, _) in forms.items() if c == case and g in (sex, None)),
-                    default=None,
-                )
-                total += best if best is not None else -1.0
-            scored.append((total, sex, case))
-    scored.sort(reverse=True)
-    total, sex, case = scored[0]
-    other = max(t for t, s, _ in scored if s != sex)
-    return sex, case, total - other > 0.05
+    totals = list(_HYPOTHESIS_PRIOR)
+    for role, w in roles.items():
+        for i, v in enumerate(w.fit[role]):
+            totals[i] += v
+    best = max(range(len(totals)), key=totals.__getitem__)
+    sex, case = _HYPOTHESES[best]
+    half = len(_CASES)
+    other = max(totals[half:]) if sex == "m" else max(totals[:half])
+    return sex, case, totals[best] - other > 0.05
 
 
 def _nominative(w: _Word, role: str, sex: str, case: str) -> str:
@@ -374,10 +379,12 @@ def _segments(text: str) -> tuple[str, bool]:
     return parts[0], False
 
 
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[A-Za-z]")
+
+
 def _prefer(text: str) -> str:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "cyrillic" if cyr >= lat else "latin"
+    return "cyrillic" if len(_CYR_RE.findall(text)) >= len(_LAT_RE.findall(text)) else "latin"
 
 
 @lru_cache(maxsize=262144)

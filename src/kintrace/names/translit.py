@@ -30,7 +30,7 @@ from itertools import product
 
 from kintrace.names.text import fold
 
-__all__ = ["cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "to_cyrillic", "to_cyrillic_candidates"]
+__all__ = ["cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "to_cyrillic", "to_cyrillic_candidates"]
 
 _CYR_KEY = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -179,6 +179,12 @@ def morph():
 _NAME_TAGS = ("Surn", "Name", "Patr")
 
 
+@lru_cache(maxsize=262144)
+def parses(word: str) -> tuple:
+    """pymorphy3 readings of a lower-case Cyrillic word, cached (the costly step)."""
+    return tuple(morph().parse(word))
+
+
 def from_dictionary(parse) -> bool:
     """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
     (the guessing unit subclasses the dictionary one, hence the exact type check)."""
@@ -194,7 +200,7 @@ def is_known_name_word(word: str) -> bool:
     surname, given name or patronymic (Latin spellings are never declined)."""
     return any(
         from_dictionary(p) and p.tag.case == "nomn" and p.tag.number != "plur" and any(t in p.tag for t in _NAME_TAGS)
-        for p in morph().parse(word)
+        for p in parses(word)
     )
 
 
