@@ -122,7 +122,7 @@ def import_command(args) -> int:
     try:
         person_list = list_import_file(
             path=path, kind=args.kind, title=args.title or path.name, actor=actor,
-            progress=_bar(args.quiet), source_kind="official_list", publisher=args.publisher,
+            progress=_bar(args.quiet), source_title=args.source, publisher=args.publisher,
             url=args.url, reliability=args.reliability, credibility=args.credibility,
         )
     except ImportRefused as e:

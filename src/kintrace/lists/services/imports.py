@@ -74,7 +74,7 @@ def _read(data: bytes, filename: str, pasted: bool) -> Table:
 
 def list_upload(
     *, data: bytes, kind: str, title: str, actor, filename: str = "", pasted: bool = False,
-    source_kind: str = "official_list", publisher: str = "", url: str = "", date=None,
+    source_kind: str = "official_list", source_title: str = "", publisher: str = "", url: str = "", date=None,
     reliability: str = "F", credibility: int = 6,
 ) -> tuple[PersonList, Table]:
     """Keep an uploaded file (or pasted text, as UTF-8) as a draft list with a guessed column
@@ -94,7 +94,7 @@ def list_upload(
     except ListFileError as e:
         raise ImportRefused(str(e)) from None
     source_info = {
-        "kind": source_kind, "title": title, "publisher": publisher, "url": url,
+        "kind": source_kind, "title": source_title or title, "publisher": publisher, "url": url,
         "date": date.iso() if date else "", "reliability": reliability,
         "credibility": int(credibility),
     }

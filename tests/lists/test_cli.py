@@ -1,0 +1,84 @@
+"""`kintrace lists import`, `kintrace lists match`, `kintrace registry dedupe`."""
+
+import pytest
+
+from kintrace.cli import main
+from kintrace.lists.models import JobStatus, ListEntry, MatchCandidate, PersonList
+
+from .conftest import HOSPITAL_CSV
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def hospital_file(tmp_path):
+    path = tmp_path / "hospital.csv"
+    path.write_bytes(HOSPITAL_CSV.encode("cp1251"))
+    return path
+
+
+def test_import_prints_the_list_id_and_the_number_of_entries(hospital_file, capsys):
+    rc = main(["lists", "import", str(hospital_file), "--kind", "hospital",
+               "--source", "Telegram-канал госпиталя"])
+    out, err = capsys.readouterr()
+    pl = PersonList.objects.get()
+    assert rc == 0
+    assert out.splitlines() == [f"list: {pl.pk}", "entries: 3"]
+    assert "checking" in err  # progress on stderr
+    assert pl.source.title == "Telegram-канал госпиталя"
+    assert pl.created_by.username == "system"
+    assert not pl.created_by.is_active
+
+
+def test_bad_rows_are_printed_with_line_numbers_and_nothing_is_imported(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text(HOSPITAL_CSV + "Кузнецов Олег;31.02.1985;;;;\n;1980;;;;\n", encoding="utf-8")
+    rc = main(["lists", "import", str(path), "--kind", "hospital", "--source", "x", "--quiet"])
+    out, err = capsys.readouterr()
+    assert rc == 1
+    assert out == ""
+    assert f"{path}: line 5: " in err and "31.02.1985" in err
+    assert f"{path}: line 6: " in err
+    assert "2 bad rows; nothing imported" in err
+    assert not ListEntry.objects.exists()
+
+
+def test_importing_the_same_file_twice_is_refused(hospital_file, capsys):
+    assert main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
+                 "--quiet"]) == 0
+    rc = main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
+               "--quiet"])
+    _out, err = capsys.readouterr()
+    assert rc == 2
+    assert "already imported" in err or "уже" in err
+    assert PersonList.objects.filter(status=JobStatus.DONE).count() == 1
+
+
+def test_a_missing_file_and_an_unknown_kind_are_refused(tmp_path, capsys):
+    assert main(["lists", "import", str(tmp_path / "nope.csv"), "--kind", "hospital",
+                 "--source", "x"]) == 2
+    with pytest.raises(SystemExit) as e:
+        main(["lists", "import", str(tmp_path / "nope.csv"), "--kind", "zoo", "--source", "x"])
+    assert e.value.code == 2
+
+
+def test_match_and_dedupe_print_their_counts(hospital_file, capsys, caseworker):
+    from kintrace.names.dates import parse_date
+    from kintrace.registry.services import person_create
+
+    person_create(name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"),
+                  actor=caseworker)
+    person_create(name="ИВАНОВ А.С.", birth=parse_date("14.03.1987"), actor=caseworker)
+    main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
+          "--quiet"])
+    pl = PersonList.objects.get()
+    capsys.readouterr()
+    assert main(["lists", "match", str(pl.pk), "--quiet"]) == 0
+    out, _err = capsys.readouterr()
+    assert "entries: 3" in out
+    assert f"candidates: {MatchCandidate.objects.count()}" in out
+    assert MatchCandidate.objects.count() >= 2
+    assert main(["registry", "dedupe", "--quiet", "--threshold", "0.5"]) == 0
+    out, _err = capsys.readouterr()
+    assert "persons: 2" in out and "candidates: 1" in out
+    assert main(["lists", "match", "999999"]) == 2
