@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kintrace.names.facilities import (
@@ -73,6 +73,18 @@ from kintrace.names.facilities import (
         ("correctional centre 1", "ITS-1@?"),
         ("LPU-2", "LPU-2@?"),
         ("prison No. 2", "?-2@?"),
+        ("тюрьма №2", "?-2@?"),
+        ("IC-1", "ITS-1@?"),
+        ("medical and preventive institution 2", "LPU-2@?"),
+        ("medical-prophylactic institution No. 2", "LPU-2@?"),
+        ("remand prison No. 5", "SIZO-5@?"),
+        ("detention center 3", "SIZO-3@?"),
+        ("educational colony 4", "VK-4@?"),
+        ("labour colony 9", "IK-9@?"),
+        ("corrective labor colony 9", "IK-9@?"),
+        ("treatment-and-correctional institution 3", "LIU-3@?"),
+        ("settlement colony 8", "KP-8@?"),
+        ("следственный изолятор 4", "SIZO-4@?"),
     ],
 )
 def test_parse_facility_reads_type_number_and_region(text, key):
@@ -113,6 +125,8 @@ def test_a_regime_between_type_and_number_keeps_the_number():
         "икона",
         "IKEA",
         "14.03.1987",
+        "its 17 buildings",
+        "a colony of ants",
     ],
 )
 def test_text_without_a_facility_gives_none(text):
@@ -169,6 +183,8 @@ _LATIN = {"ИК": "IK", "ЛИУ": "LIU", "КП": "KP", "СИЗО": "SIZO", "ВК
                      "{lt}-{n}", "{lt} {n}"]),  # fmt: skip
 )
 def test_any_type_and_number_in_any_written_form_parses_back(type_, number, template):
+    # "ITs 1" with a space is left out on purpose: "its 17 buildings" is English.
+    assume(not (type_ == "ИЦ" and template == "{lt} {n}"))
     text = template.format(t=type_, lt=_LATIN[type_], n=number)
     ref = parse_facility(text)
     assert (ref.type, ref.number) == (type_, number)
