@@ -79,7 +79,7 @@ def _case_update(*, person, entry: ListEntry, actor) -> None:
 def _locked_candidate(candidate: MatchCandidate) -> MatchCandidate:
     # The row lock makes two reviewers deciding the same candidate at once queue up, so the
     # second sees the first's decision instead of creating a second event.
-    c = (MatchCandidate.objects.select_for_update()
+    c = (MatchCandidate.objects.select_for_update(of=("self",))
          .select_related("entry__person_list__source", "person").get(pk=candidate.pk))
     if c.decision not in (Decision.OPEN, Decision.SKIPPED):
         raise ReviewError(_("This candidate was already decided (%s).") % c.get_decision_display())
@@ -100,7 +100,7 @@ def candidate_confirm(*, candidate: MatchCandidate, actor):
 
     with transaction.atomic():
         c = _locked_candidate(candidate)
-        entry = ListEntry.objects.select_for_update().select_related(
+        entry = ListEntry.objects.select_for_update(of=("self",)).select_related(
             "person_list__source").get(pk=c.entry_id)
         if entry.person_id:
             raise ReviewError(_("This entry is already linked to person #%s.") % entry.person_id)
@@ -149,7 +149,7 @@ def entry_create_person(*, entry: ListEntry, actor):
     from kintrace.registry.services import facility_get_or_create_from_ref, person_create
 
     with transaction.atomic():
-        entry = ListEntry.objects.select_for_update().select_related(
+        entry = ListEntry.objects.select_for_update(of=("self",)).select_related(
             "person_list__source").get(pk=entry.pk)
         if entry.person_id:
             raise ReviewError(_("This entry is already linked to person #%s.") % entry.person_id)
