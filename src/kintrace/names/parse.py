@@ -210,7 +210,7 @@ def _analyse(text: str) -> _Word:
 
 @lru_cache(maxsize=262144)
 def _dict_has(cyr: str, tag: str) -> bool:
-    return any(tag in p.tag and from_dictionary(p) for p in parses(cyr))
+    return any(tag in p.tag and p.tag.number != "plur" and from_dictionary(p) for p in parses(cyr))
 
 
 # --- order -------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def name_key(token: str) -> str:
     fixed = fix_lookalikes(token)
     if detect_script(fixed) == "cyrillic":
         return cyrillic_key(fixed)
-    return "-".join(k for part in fold(fixed).split("-") if (k := cyrillic_key(to_cyrillic(part))))
+    return "-".join(k for part in fixed.lower().split("-") if (k := cyrillic_key(to_cyrillic(part))))
 
 
 @lru_cache(maxsize=524288)
@@ -426,9 +426,9 @@ def _build(original: str, roles: dict[str, _Word], initials: list[str], script: 
         else:
             given = _title(nom)
     if not evidenced and given:
-        s = given_sex(given)
-        if s:
-            sex, evidenced = s, True
+        sexes = {given_sex(name) for name in (given, *alternatives)}
+        if len(sexes) == 1 and None not in sexes:  # Саша alone could be a woman
+            sex, evidenced = sexes.pop(), True
     letters = [_initial_letter(i) for i in initials]
     letters = [x for x in letters if x]
     given_initial = given[0].replace("Ё", "Е") if given else None

@@ -11,7 +11,7 @@ that merges exactly the distinctions transliteration schemes and people do not k
 
 * ё, э → e; й, ы, и → i (so -ий/-ый/-ой endings and y/i/j spellings meet); ь, ъ dropped;
 * я → ia, ю → iu, е after a vowel or ь/ъ stays e (Yevgeny = Evgeny = Евгений);
-* щ → sh (same as ш: shch/sch/shh/ŝ/sc all meet), х → h (kh/h/x), ц and тс → c
+* щ → sh (same as ш: shch/sch/shh/ŝ/sc all meet), х → h (kh/h/x), ц → ts
   (ts/tc/cz/c), ж → zh, ч → ch;
 * "ie" → "e" (Vasilievna = Vasilyevna = Васильевна), "ii" → "i" (Iurii = Yuri);
 * doubled letters → one (Filipp = Filip, Alla = Ala); final consonant+"er" → consonant+"r"
@@ -35,17 +35,30 @@ __all__ = ["cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "pa
 _CYR_KEY = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
     "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
     "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
     "я": "ia",
     # Ukrainian and Belarusian letters seen in names from the occupied regions.
     "і": "i", "ї": "i", "є": "e", "ґ": "g", "ў": "v",
 }
+# Applied in order to the letter-by-letter form. Besides the merges described above, they
+# fold letter pairs that the Latin reader takes as one letter (тч = ч, сч = щ, кх = х, тх = т,
+# ух after г before е/и: French "gue"), which keeps the key a fixed point: the key of a key
+# is the key itself.
 _KEY_RULES = [
-    (re.compile(r"ts"), "c"),
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"tch"), "ch"),
+    (re.compile(r"tz"), "ts"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"gu(?=[ei])"), "g"),
+    (re.compile(r"eh(?![aeiou])"), "e"),
     (re.compile(r"ie"), "e"),
     (re.compile(r"([a-z])\1+"), r"\1"),
-    (re.compile(r"([bcdfgkpstvz])er$"), r"\1r"),
+    (re.compile(r"([bdfgkpstvz])er$"), r"\1r"),
+    (re.compile(r"ine$"), "in"),
 ]
 
 
@@ -56,8 +69,11 @@ def cyrillic_key(word: str) -> str:
     parts = []
     for part in fold(word).split("-"):
         out = "".join(_CYR_KEY.get(ch, ch if "a" <= ch <= "z" else "") for ch in part)
-        for rx, rep in _KEY_RULES:
-            out = rx.sub(rep, out)
+        previous = None
+        while out != previous:  # rules can expose one another (шхч → shhch → shch → sh)
+            previous = out
+            for rx, rep in _KEY_RULES:
+                out = rx.sub(rep, out)
         if out:
             parts.append(out)
     return "-".join(parts)
@@ -81,14 +97,14 @@ _DIACRITICS = {
 # the most usual first. Context rules (word start, after a vowel) are applied in _tokenize.
 _UNITS: list[tuple[str, tuple[str, ...]]] = [
     ("schtsch", ("щ",)), ("shtsh", ("щ",)), ("chtch", ("щ",)), ("shch", ("щ",)),
-    ("tch", ("ч",)), ("jou", ("жу", "йоу")), ("you", ("ю",)), ("jj", ("й",)), ("sch", ("щ", "ш")), ("shh", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)),
+    ("tch", ("ч",)), ("sh4", ("щ",)), ("jou", ("жу", "йоу")), ("you", ("ю",)), ("jj", ("й",)), ("sch", ("щ", "ш")), ("shh", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)),
     ("ch", ("ч",)), ("sh", ("ш",)), ("ts", ("ц",)), ("tz", ("ц",)), ("tc", ("ц",)),
     ("cz", ("ц",)), ("ck", ("к",)), ("ph", ("ф",)), ("th", ("т",)), ("eh", ("э",)),
     ("ieia", ("ъя",)), ("ieiu", ("ъю",)), ("ieie", ("ъе",)),  # ICAO writes ъ as ie
     ("''", ("ъ",)), ("'", ("ь",)), ('"', ("ъ",)),
     ("jo", ("ё", "жо")), ("yo", ("ё",)), ("ju", ("ю", "жу")), ("yu", ("ю",)), ("iu", ("ю",)),
     ("ja", ("я", "жа")), ("ya", ("я",)), ("ia", ("я",)), ("je", ("е", "же")), ("ye", ("е",)),
-    ("ou", ("у",)), ("oo", ("у",)), ("sc", ("щ",)), ("gu", ("г",)),
+    ("ie", ("ие", "ье")), ("ou", ("у",)), ("oo", ("у",)), ("sc", ("щ",)), ("gu", ("г",)),
     ("a", ("а",)), ("b", ("б",)), ("c", ("ц", "к")), ("d", ("д",)), ("e", ("е",)),
     ("f", ("ф",)), ("g", ("г",)), ("h", ("х",)), ("i", ("и",)), ("j", ("й", "ж")),
     ("k", ("к",)), ("l", ("л",)), ("m", ("м",)), ("n", ("н",)), ("o", ("о",)),
@@ -103,6 +119,11 @@ _MAX_CANDIDATES = 16
 
 def _prepare_latin(word: str) -> str:
     word = word.lower()
+    # Several schemes leave ё as it is (Ёlkin, Yёlkin, Khrushchёv); other Cyrillic letters
+    # left in a Latin word are read with the key alphabet.
+    word = re.sub(r"[yj]?ё", "yo", word)
+    if any("\u0400" <= ch <= "\u04ff" for ch in word):
+        word = "".join(_CYR_KEY.get(ch, ch) if ch not in "ьъ" else ch for ch in word)
     out = []
     for ch in word:
         rep = _DIACRITICS.get(ch)
@@ -141,8 +162,12 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
             lat, cyr = "g", ("г",)
         elif lat in ("yo", "jo") and after_vowel:
             cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
+        elif lat == "yo" and i:
+            cyr = ("ё", "ьё")  # Semyonov = Семёнов, Solovyov = Соловьёв
         elif lat == "y":
-            if nxt == "" or nxt in "-":
+            if (nxt == "" or nxt in "-") and not after_vowel:
+                cyr = ("ий", "ы", "й")  # Dmitry, Zhukovsky, Vasily
+            elif nxt == "" or nxt in "-":
                 cyr = ("й", "ы")  # Sergey, Yuriy
             elif after_vowel:
                 cyr = ("й",)
