@@ -1,6 +1,7 @@
 """The staff login as a person does it: password, TOTP from the device's real key, forced
 password change, lockout; and the staff pages refusing everyone they are not for."""
 
+import base64
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from kintrace.accounts.models import User
 from kintrace.accounts.services import staff_create
 from kintrace.audit.models import AuditEntry
 from kintrace.security import keys
+from kintrace.security.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +72,6 @@ def test_totp_setup_page_shows_the_secret_as_text_matching_the_device(client):
     })
     page = client.get(reverse("accounts:totp_setup"))
     device = TOTPDevice.objects.get(user=created.user)
-    import base64
-
     secret = base64.b32encode(device.bin_key).decode()
     assert page.context["secret"].replace(" ", "") == secret
     assert page["Cache-Control"].startswith("max-age=0")
@@ -301,8 +301,6 @@ def test_admin_deactivates_a_colleague_but_not_himself(unlocked_staff, make_staf
 
 def test_voluntary_password_change_keeps_the_key(unlocked_staff):
     c, admin = unlocked_staff("admin")
-    from kintrace.security.testing import TEST_PASSWORD
-
     r = c.post(reverse("accounts:password_change"), {
         "old_password": TEST_PASSWORD, "new_password1": NEW_PASSWORD,
         "new_password2": NEW_PASSWORD,

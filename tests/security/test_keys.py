@@ -4,7 +4,9 @@ a session, re-wrapping on password change, and that no key is ever stored in cle
 import base64
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 
 from kintrace.accounts.services import StaffError, password_change, staff_create, staff_deactivate
@@ -12,7 +14,13 @@ from kintrace.audit.models import AuditEntry
 from kintrace.security import crypto, keys
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.models import OrgKey, UserKey
-from kintrace.security.testing import TEST_PASSWORD, staff_with_key
+from kintrace.accounts.models import User
+from kintrace.security.testing import (
+    TEST_PASSWORD,
+    org_keys_for_tests,
+    staff_with_key,
+    unlock_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +70,8 @@ def test_analyst_never_holds_the_key():
 
 
 def test_the_org_private_key_is_never_stored_in_clear(client, unlocked_staff):
-    c, user = unlocked_staff("admin")
+    unlocked_staff("admin")
     key_row = OrgKey.objects.get()
-    from kintrace.security.testing import org_keys_for_tests
-
     private = org_keys_for_tests()
     forms = [private, private.hex().encode(), base64.b64encode(private),
              base64.urlsafe_b64encode(private)]
@@ -94,17 +100,13 @@ def test_without_the_cookie_half_the_session_cannot_open_the_key(unlocked_staff)
 
 
 def test_a_cookie_from_another_session_does_not_open_the_key(client, unlocked_staff):
-    from django.test import Client
-
     c1, admin = unlocked_staff("admin")
     c2, other = unlocked_staff("coordinator", c=Client())
     c1.cookies[keys.COOKIE_NAME] = c2.cookies[keys.COOKIE_NAME].value
     assert c1.get(reverse("accounts:staff")).context["unlocked"] is False
 
 
-def test_admin_grants_a_pending_colleague_who_then_unlocks_at_login(unlocked_staff):
-    from kintrace.accounts.models import User
-
+def test_admin_grants_a_pending_colleague_who_then_unlocks_at_login(unlocked_staff, login):
     c, admin = unlocked_staff("admin")
     colleague = User.objects.create_user("boris", password=TEST_PASSWORD, role="caseworker")
     keys.user_key_create(user=colleague, password=TEST_PASSWORD)
@@ -114,30 +116,13 @@ def test_admin_grants_a_pending_colleague_who_then_unlocks_at_login(unlocked_sta
     assert keys.key_status(colleague) == "granted"
     assert AuditEntry.objects.filter(action="security.key_grant", target_id=str(colleague.pk))
 
-    from django.test import Client
-
-    from kintrace.security.testing import unlock_client
-
-    c2 = Client()
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=colleague, name="t", confirmed=True)
-    c2.force_login(colleague)
-    session = c2.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    c2 = login(colleague, Client())
     unlock_client(c2, colleague)
-    assert c2.get(reverse("accounts:staff")).status_code == 403  # caseworker: not his page
-    request = c2.get(reverse("accounts:logout")).wsgi_request
-    assert keys.org_private_key_for(request) == keys.org_private_key_for(
-        c.get(reverse("accounts:staff")).wsgi_request
-    )
+    theirs = keys.org_private_key_for(c2.get(reverse("accounts:logout")).wsgi_request)
+    assert theirs == keys.org_private_key_for(c.get(reverse("accounts:logout")).wsgi_request)
 
 
 def test_grant_by_a_caseworker_is_refused(unlocked_staff):
-    from kintrace.accounts.models import User
-
     c, caseworker = unlocked_staff("caseworker")
     request = c.get(reverse("accounts:logout")).wsgi_request
     target = User.objects.create_user("boris", password=TEST_PASSWORD, role="caseworker")
@@ -175,8 +160,6 @@ def test_a_password_set_behind_our_back_loses_the_grant_rather_than_locking_the_
     user.set_password("set by hand in a shell")
     user.save()
     request = rf.get("/")
-    from django.contrib.sessions.backends.db import SessionStore
-
     request.session = SessionStore()
     keys.unlock_at_login(request=request, user=user, password="set by hand in a shell")
     assert keys.key_status(user) == "pending"

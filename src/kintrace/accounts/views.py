@@ -61,6 +61,21 @@ def _next_step(request):
     return redirect(request.session.pop(NEXT_FIELD, "") or settings.LOGIN_REDIRECT_URL)
 
 
+def _token_accepted(form, device) -> bool:
+    """Check the posted code; django-otp throttles wrong codes and refuses a used one."""
+    if not form.is_valid():
+        return False
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
+        return False
+    if not device.verify_token(form.cleaned_data["token"]):
+        form.add_error("token", _("That code is not right. Codes change every 30 seconds; "
+                                  "check the phone's clock."))
+        return False
+    return True
+
+
 def _verified(request, device) -> None:
     otp_login(request, device)
     services.login_record(user=request.user)
@@ -98,15 +113,9 @@ def two_factor_view(request):
     if _is_verified(request.user):
         return _next_step(request)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
-            form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
-        elif device.verify_token(form.cleaned_data["token"]):
-            _verified(request, device)
-            return _next_step(request)
-        else:
-            form.add_error("token", _("That code is not right. Codes change every 30 seconds."))
+    if request.method == "POST" and _token_accepted(form, device):
+        _verified(request, device)
+        return _next_step(request)
     return render(request, "accounts/two_factor.html", {"form": form})
 
 
@@ -157,18 +166,12 @@ def totp_setup_view(request):
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
-            form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
-        elif device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            _verified(request, device)
-            return _next_step(request)
-        else:
-            form.add_error("token", _("That code is not right. Check the phone's clock."))
+    if request.method == "POST" and _token_accepted(form, device):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        _verified(request, device)
+        return _next_step(request)
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
