@@ -314,6 +314,37 @@ def person_name_add(
     return name
 
 
+KEY_FIELDS = ("script", "surname", "given", "patronymic", "given_initial",
+              "patronymic_initial", "surname_key", "given_key", "patronymic_key")
+
+
+def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
+    """Parse every stored name again and save the parts and keys that changed, e.g. after
+    kintrace.names learned a better transliteration. Returns how many names changed."""
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(PersonName.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            dirty = []
+            for name in batch:
+                parts = name_fields(name.full_text)
+                if any(getattr(name, f) != parts[f] for f in KEY_FIELDS):
+                    for f in KEY_FIELDS:
+                        setattr(name, f, parts[f])
+                    dirty.append(name)
+            PersonName.objects.bulk_update(dirty, KEY_FIELDS)
+            changed += len(dirty)
+            last_pk = batch[-1].pk
+    if changed:
+        with transaction.atomic():
+            audit_record(actor=actor, action="person.names_rekey",
+                         target_type="registry.personname", after={"changed": changed})
+    return changed
+
+
 # --- events ----------------------------------------------------------------------------
 
 
