@@ -81,7 +81,8 @@ def test_the_inbox_shows_status_and_the_organisations_answers(api, org_keys):
     response = api.get(URL + "/inbox", HTTP_X_RECEIPT=receipt)
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "new"
+    assert body["status"] == "new" and body["subject"]["name"] == "Смирнов"
+    assert body["message"] == "x"
     assert [a["text"] for a in body["answers"]] == ["Ищем."]
 
 

@@ -51,9 +51,18 @@ class AnswerOut(Schema):
     text: str
 
 
+class SubjectOut(Schema):
+    name: str
+    birth_date: str
+    facility: str
+    region: str
+
+
 class InboxOut(Schema):
     status: str
     submitted_at: datetime
+    subject: SubjectOut
+    message: str
     answers: list[AnswerOut]
 
 
@@ -89,6 +98,11 @@ def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
     return Status(200, {
         "status": access.report.status,
         "submitted_at": access.report.created_at,
+        "subject": {"name": access.report.subject_name,
+                    "birth_date": access.report.subject_birth_date,
+                    "facility": access.report.subject_facility,
+                    "region": access.report.subject_region},
+        "message": view.private["message"],
         "answers": [{"sent_at": m.created_at, "text": m.text} for m in view.messages
                     if m.sender == Sender.ORGANISATION],
     })

@@ -91,17 +91,22 @@ def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
     receipt = new_receipt()
     salt = new_salt()
     data_key = random_key()
-    # Files first, outside the transaction; removed again if the rows do not commit.
+    # The slow parts (two Argon2id derivations, files) happen before the transaction, so
+    # the database's write lock is held only for the inserts.
+    sealed = {
+        "receipt_lookup": receipt_lookup(receipt),
+        "receipt_salt": salt,
+        "key_for_org": seal(org_public_key(), data_key),
+        "key_for_receipt": encrypt(receipt_key(receipt, salt), data_key),
+        "payload": _json_encrypt(data_key, clean.private),
+    }
+    # Files are removed again if the rows do not commit.
     stored = _store_files(data_key, list(files))
     try:
         with transaction.atomic():
             report = Report.objects.create(
                 channel=channel,
-                receipt_lookup=receipt_lookup(receipt),
-                receipt_salt=salt,
-                key_for_org=seal(org_public_key(), data_key),
-                key_for_receipt=encrypt(receipt_key(receipt, salt), data_key),
-                payload=_json_encrypt(data_key, clean.private),
+                **sealed,
                 subject_name=clean.subject["name"],
                 subject_birth_date=clean.subject["birth_date"],
                 subject_facility=clean.subject["facility"],
