@@ -48,3 +48,174 @@ def test_patronymic_is_normalised_to_the_nominative(text):
     assert p.patronymic_key == "sergevich"
     assert p.sex == "m"
 
+
+
+def test_a_hospital_list_entry_gives_surname_and_both_initials():
+    p = parse_name("ИВАНОВ А.С.")
+    assert (p.surname, p.given, p.patronymic) == ("Иванов", None, None)
+    assert (p.given_initial, p.patronymic_initial) == ("А", "С")
+
+
+@pytest.mark.parametrize("text", ["Иванов А. С.", "А.С. Иванов", "Иванов А С", "Ivanov A.S.", "A. S. Ivanov"])
+def test_initials_are_found_before_or_after_the_surname_with_or_without_dots(text):
+    p = parse_name(text)
+    assert p.surname_key == "ivanov"
+    assert (p.given_initial, p.patronymic_initial) == ("А", "С")
+
+
+def test_latin_digraph_initials_are_one_cyrillic_letter():
+    assert parse_name("Yu. Ivanov").given_initial == "Ю"
+    assert parse_name("Zh. Ivanova").given_initial == "Ж"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Иванов Александр Сергеевич", "Александр Сергеевич Иванов", "Aleksandr Sergeevich Ivanov",
+     "IVANOV Aleksandr Sergeevich", "Ivanov, Aleksandr Sergeevich"],
+)
+def test_order_is_found_from_the_patronymic_whichever_way_round(text):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic) == ("Иванов", "Александр", "Сергеевич")
+
+
+def test_a_surname_and_given_name_in_either_order_are_told_apart():
+    for text in ("Петров Дмитрий", "Дмитрий Петров", "Dmitry Petrov", "Petrov Dmitry"):
+        p = parse_name(text)
+        assert (p.surname, p.given) == ("Петров", "Дмитрий"), text
+
+
+def test_the_word_before_a_comma_is_the_surname():
+    p = parse_name("ROMAN, Pavel")  # both could be given names; the comma decides
+    assert p.surname_key == "roman"
+    assert p.given == "Павел"
+
+
+def test_an_all_capitals_word_among_mixed_case_ones_is_the_surname():
+    p = parse_name("Роман ПАВЛОВ")
+    assert (p.surname, p.given) == ("Павлов", "Роман")
+    p = parse_name("ИГОРЬ Роман")
+    assert p.surname_key == "igor" and p.given == "Роман"
+
+
+def test_trailing_birth_year_and_punctuation_are_ignored():
+    for text in ("Иванов Александр Сергеевич, 1984", "Иванов Александр Сергеевич 1984 г.р.",
+                 "Иванов Александр Сергеевич (1984)", "Иванов Александр Сергеевич;"):
+        p = parse_name(text)
+        assert (p.surname, p.given, p.patronymic) == ("Иванов", "Александр", "Сергеевич"), text
+
+
+def test_a_hyphenated_surname_stays_one_surname():
+    for text in ("Петров-Водкин Кузьма Сергеевич", "Kuzma Petrov-Vodkin", "ПЕТРОВ–ВОДКИН К.С."):
+        p = parse_name(text)
+        assert p.surname == "Петров-Водкин", text
+        assert p.surname_key == "petrov-vodkin"
+
+
+def test_a_genitive_name_inside_a_sentence_is_brought_to_the_nominative():
+    p = parse_name("Иванова Петра")
+    assert (p.surname, p.given, p.sex) == ("Иванов", "Пётр", "m")
+    p = parse_name("Иванову Петру Сергеевичу")
+    assert (p.surname, p.given, p.patronymic) == ("Иванов", "Пётр", "Сергеевич")
+
+
+def test_a_male_genitive_patronymic_makes_ivanova_aleksandra_a_man():
+    p = parse_name("Иванова Александра Сергеевича")
+    assert (p.surname, p.given, p.patronymic, p.sex) == ("Иванов", "Александр", "Сергеевич", "m")
+
+
+def test_a_woman_keeps_her_female_forms_and_shares_the_mans_keys():
+    p = parse_name("Иванова Мария Петровна")
+    assert (p.surname, p.given, p.patronymic, p.sex) == ("Иванова", "Мария", "Петровна", "f")
+    assert (p.surname_key, p.patronymic_key) == ("ivanov", "petrovich")
+    p = parse_name("Ивановой Марии Петровны")
+    assert (p.surname, p.given, p.patronymic) == ("Иванова", "Мария", "Петровна")
+
+
+def test_female_surname_endings_fold_to_the_male_key():
+    assert parse_name("Жуковская Анна").surname_key == parse_name("Жуковский Иван").surname_key
+    assert parse_name("Zhukovskaya Anna").surname_key == "zhukovski"
+    assert parse_name("Ivanova Maria").surname_key == "ivanov"
+    assert parse_name("Толстая Мария").surname_key == parse_name("Tolstoy Lev").surname_key
+
+
+def test_a_woman_with_an_ambiguous_diminutive_is_read_as_a_woman():
+    p = parse_name("Саша Иванова")
+    assert (p.given, p.sex) == ("Александра", "f")
+    assert p.given_key == "aleksandra" != parse_name("Саша Иванов").given_key
+
+
+def test_an_ambiguous_diminutive_alone_keeps_sex_open_and_offers_the_alternative():
+    p = parse_name("Саша")
+    assert p.given == "Александр" and p.sex is None
+    assert p.given_alternatives == ("Александра",)
+
+
+def test_yo_and_ye_spellings_give_the_same_parse_and_keys():
+    a, b = parse_name("Соловьёв Пётр Семёнович"), parse_name("Соловьев Петр Семенович")
+    assert (a.surname_key, a.given_key, a.patronymic_key) == (b.surname_key, b.given_key, b.patronymic_key)
+    assert a.given == b.given == "Пётр"
+
+
+def test_a_latin_look_alike_inside_a_cyrillic_name_is_repaired():
+    p = parse_name("Иванoв Aлександр")  # Latin o and A
+    assert (p.surname, p.given, p.script) == ("Иванов", "Александр", "cyrillic")
+
+
+def test_the_script_of_the_text_is_reported():
+    assert parse_name("Иванов Иван").script == "cyrillic"
+    assert parse_name("Ivanov Ivan").script == "latin"
+    assert parse_name("Ivanov Иван").script == "mixed"
+    assert parse_name("").script == ""
+
+
+def test_empty_or_nameless_text_gives_an_empty_parse():
+    for text in ("", "   ", "1984", "—"):
+        p = parse_name(text)
+        assert (p.surname, p.given, p.patronymic, p.sex, p.surname_key) == (None,) * 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Aleksandr Ivanov", "Alexandr Ivanow", "Aleksandr Iwanow", "Aleksandr Ivanoff"],
+)
+def test_informal_latin_typing_gives_the_same_keys(text):
+    p = parse_name(text)
+    assert (p.surname_key, p.given_key) == ("ivanov", "aleksandr")
+
+
+@pytest.mark.parametrize("form", ["Serezha", "Seryozha", "Serega", "Sergej", "Sergey", "Sergei"])
+def test_every_informal_spelling_of_sergey_is_sergey(form):
+    assert parse_name(f"{form} Ivanov").given == "Сергей"
+
+
+def test_split_columns_parse_to_the_same_keys_as_the_full_name():
+    whole = parse_name("Иванов Александр Сергеевич")
+    parts = parse_name_parts("ИВАНОВ", "Саша", "Сергеевич")
+    assert (parts.surname_key, parts.given_key, parts.patronymic_key) == (
+        whole.surname_key, whole.given_key, whole.patronymic_key)
+    latin = parse_name_parts("Ivanov", "Alexander", "Sergeyevich")
+    assert latin.given_key == whole.given_key and latin.patronymic_key == whole.patronymic_key
+
+
+def test_split_columns_may_hold_initials():
+    p = parse_name_parts("Иванов", "А.С.", None)
+    assert (p.surname, p.given, p.given_initial, p.patronymic_initial) == ("Иванов", None, "А", "С")
+    p = parse_name_parts("Иванов", "Александр", "С.")
+    assert (p.given, p.patronymic_initial) == ("Александр", "С")
+
+
+def test_split_columns_keep_a_woman_female():
+    p = parse_name_parts("Петрова", "Мария", "Ивановна")
+    assert (p.surname, p.sex, p.surname_key) == ("Петрова", "f", "petrov")
+
+
+def test_a_turkic_patronymic_with_ogly_is_kept_whole():
+    p = parse_name("Мамедов Рашид Али оглы")
+    assert (p.surname, p.given, p.patronymic_initial) == ("Мамедов", "Рашид", "А")
+
+
+def test_the_parse_is_a_frozen_value():
+    p = parse_name("Иванов Иван")
+    assert isinstance(p, ParsedName)
+    with pytest.raises(AttributeError):
+        p.surname = "Петров"

@@ -114,7 +114,7 @@ def _dictionary_lemma(word: str, sex: str | None) -> str | None:
     """Nominative of a Cyrillic given name in any case, from the dictionary, in the sex."""
     best = None
     for p in parses(word):
-        if "Name" not in p.tag or not from_dictionary(p):
+        if "Name" not in p.tag or p.tag.number == "plur" or not from_dictionary(p):
             continue
         gender = p.tag.gender  # None for common-gender names (Саша: ms-f)
         if sex and gender is not None and gender != _GENDER[sex]:

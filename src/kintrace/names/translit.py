@@ -46,7 +46,7 @@ _CYR_KEY = {
 # ух after г before е/и: French "gue"), which keeps the key a fixed point: the key of a key
 # is the key itself.
 _KEY_RULES = [
-    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"shtsh|chtch|shch|sch"), "sh"),
     (re.compile(r"tch"), "ch"),
     (re.compile(r"tz"), "ts"),
     (re.compile(r"kh"), "h"),
@@ -134,6 +134,8 @@ def _prepare_latin(word: str) -> str:
     word = "".join(out)
     # French spellings in MVD passports: a mute final e after n (Elkine, Kouzmine).
     word = re.sub(r"ine$", "in", word)
+    # Old French/German-style -off/-eff (Ivanoff, Sergeeff) is -ов/-ев.
+    word = re.sub(r"(?<=[oe])ff$", "v", word)
     return word
 
 
@@ -160,6 +162,8 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
         nxt = word[i + len(lat)] if i + len(lat) < n else ""
         if lat == "gu" and nxt not in ("e", "i", "y"):
             lat, cyr = "g", ("г",)
+        elif lat == "eh" and nxt in _VOWELS:
+            lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
         elif lat in ("yo", "jo") and after_vowel:
             cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
         elif lat == "yo" and i:
