@@ -36,8 +36,15 @@ def common_surnames(min_frequency: float = 1 / 4000) -> set[str]:
 def spark_session():
     """A local Spark session unless the environment points at a cluster (see docs/linkage.md)."""
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
-    builder = SparkSession.builder.appName("kintrace-linkage")
+    # Splink's Jaro-Winkler and friends are Scala UDFs shipped as a jar
+    import sys
+
+    # Workers must run the driver's Python (a system python3 of another version fails)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("kintrace-linkage").config(
+        "spark.jars", similarity_jar_location())
     master = os.environ.get("KINTRACE_SPARK_MASTER", "local[*]")
     builder = builder.master(master)
     if master.startswith("local"):

@@ -36,6 +36,12 @@ def _alts_overlap(dialect: str) -> str:
     return "list_has_any(string_split(given_alts_l, '|'), string_split(given_alts_r, '|'))"
 
 
+def _jaro_winkler(dialect: str, column: str) -> str:
+    """Jaro-Winkler forgives the transpositions Levenshtein counts twice (Reid / Redi)."""
+    fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
+    return f"{fn}({column}_l, {column}_r)"
+
+
 def comparisons(dialect: str) -> dict[str, list[Level]]:
     """Comparison name -> levels in evaluation order (first true wins), with prior m/u."""
     both_days = "birth_day_l IS NOT NULL AND birth_day_r IS NOT NULL"
@@ -46,6 +52,7 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("missing", "surname_key_l IS NULL OR surname_key_r IS NULL", 1, 1, null=True),
             Level("exact", "surname_key_l = surname_key_r", 0.88, 0.002, tf_column="surname_key"),
             Level("one edit", "levenshtein(surname_key_l, surname_key_r) <= 1", 0.08, 0.0008),
+            Level("similar", _jaro_winkler(dialect, "surname_key") + " >= 0.9", 0.03, 0.001),
             Level("two edits",
                   "levenshtein(surname_key_l, surname_key_r) <= 2 "
                   "AND length(surname_key_l) >= 6", 0.03, 0.001),

@@ -1,0 +1,227 @@
+"""Lists benchmark: import a hospital list and match it against the registry, end to end.
+
+    python bench/lists_bench.py --persons 1000000 --entries 100000
+
+Setup (not timed): a fresh data directory (SQLite; PostgreSQL when DATABASE_URL is set),
+the registry filled by bulk inserts with men drawn from real Russian name frequencies, and a
+Windows-1251, semicolon-separated list in which a third of the lines are registry men as a
+hospital writes them (upper case, initials, dates in several forms, typos) and the rest are
+other men. Timed: `kintrace lists import` and `kintrace lists match` as separate processes
+(their wall time and peak memory), then the review page through Django's test client.
+Targets: import + match <= 120 s, peak memory <= 4 GB, review page < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+KINTRACE = str(Path(sys.executable).parent / "kintrace")
+
+FACILITIES = [("ИК", n) for n in range(1, 61)] + [("ЛИУ", n) for n in range(1, 11)]
+REGIONS = ["RU-MO", "RU-PER", "RU-SVE", "RU-KRA", "RU-ROS", "RU-TA", "RU-BA", "RU-KEM",
+           "RU-IRK", "RU-CHE"]
+HOSPITALS = ["ВГ Ростов-на-Дону", "1602 ВКГ", "ГВКГ им. Бурденко", "ВГ Луганск",
+             "ЦРБ Новоазовск"]
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["KINTRACE_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintrace.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def fill_registry(n: int, rng: random.Random) -> list[tuple]:
+    """Bulk-insert n persons with one name each; return (surname, given, patronymic, y, m, d,
+    facility index) of every person so the list can name some of them."""
+    from django.db import transaction
+
+    from generate import Names  # the matching benchmark's name frequencies
+    from kintrace.registry.models import Facility, Person, PersonName, Region
+    from kintrace.registry.services import regions_ensure_loaded
+
+    regions_ensure_loaded()
+    regions = {r.code: r for r in Region.objects.filter(code__in=REGIONS)}
+    facilities = []
+    for i, (ftype, num) in enumerate(FACILITIES):
+        region = regions.get(REGIONS[i % len(REGIONS)])
+        fac, _ = Facility.objects.get_or_create(type=ftype, number=str(num), region=region)
+        facilities.append(fac)
+    names = Names(rng)
+    people = []
+    batch = 20000
+    t0 = time.perf_counter()
+    for start in range(0, n, batch):
+        rows = []
+        for _ in range(min(batch, n - start)):
+            given = names.given_name()
+            people.append((names.surname(), given, names.patr[names.given_name()],
+                           rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28),
+                           rng.randrange(len(facilities))))
+        chunk = people[start:]
+        with transaction.atomic():
+            persons = Person.objects.bulk_create([
+                Person(birth_year=y, birth_month=m, birth_day=d, birth_precision="day",
+                       last_facility=facilities[f], sex="m")
+                for (_s, _g, _p, y, m, d, f) in chunk])
+            PersonName.objects.bulk_create([
+                PersonName(person=p, full_text=f"{s} {g} {pa}", script="cyrl", surname=s,
+                           given=g, patronymic=pa, surname_key=s.lower(), given_key=g.lower(),
+                           patronymic_key=pa.lower(), is_primary=True)
+                for p, (s, g, pa, *_rest) in zip(persons, chunk, strict=True)])
+        rows.clear()
+        _say(f"  registry: {start + len(chunk)}/{n} persons ({time.perf_counter() - t0:.0f} s)")
+    return people
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def write_list(path: Path, people: list[tuple], entries: int, rng: random.Random) -> int:
+    """A hospital list; returns how many of its lines are registry men."""
+    from generate import Names
+
+    names = Names(rng)
+    lines = ["№;ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь"]
+    known = 0
+    for i in range(entries):
+        if rng.random() < 0.33:
+            s, g, p, y, m, d, f = rng.choice(people)
+            known += 1
+        else:
+            s, g, p = names.surname(), names.given_name(), names.patr[names.given_name()]
+            y, m, d, f = (rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28),
+                          rng.randrange(len(FACILITIES)))
+        style = rng.random()
+        if style < 0.4:
+            name = f"{s.upper()} {g[0]}.{p[0]}."
+        elif style < 0.8:
+            name = f"{s} {g} {p}"
+        else:
+            name = f"{_typo(rng, s)} {g} {p}"
+        born = rng.choice([f"{d:02d}.{m:02d}.{y}", f"{y}", f"{d:02d}.{m:02d}.{y} г.р.",
+                           f"{y}-{m:02d}-{d:02d}"])
+        ftype, num = FACILITIES[f]
+        fac = rng.choice([f"{ftype}-{num}", f"{ftype} №{num}", ""])
+        when = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2023"
+        lines.append(f"{i + 1};{name};{born};{fac};{when};{rng.choice(HOSPITALS)}")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251"))
+    return known
+
+
+def timed(args: list[str], env: dict) -> tuple[float, float, str, str]:
+    """Run `kintrace ARGS`; wall seconds, the process's own peak RSS in MB, stdout, stderr."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([KINTRACE, *args], env=env, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"kintrace {' '.join(args)} failed ({proc.returncode}):\n{stderr}")
+    return took, usage.ru_maxrss / 1024, stdout, stderr
+
+
+def review_page_times(list_id: int, repeat: int) -> list[float]:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kintrace.accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="bench", defaults={"role": "caseworker"})
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    url = f"/lists/{list_id}/review/"
+    times = []
+    for _ in range(repeat + 1):
+        t0 = time.perf_counter()
+        r = client.get(url)
+        times.append(time.perf_counter() - t0)
+        assert r.status_code == 200, r.status_code
+    return times[1:]  # the first request warms caches and templates
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--persons", type=int, default=1_000_000)
+    ap.add_argument("--entries", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="reuse this data directory (its registry is kept between runs)")
+    args = ap.parse_args()
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kt-lists-bench-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    setup_django(data_dir)
+    from kintrace.registry.models import Person
+
+    _say(f"setup in {data_dir} ({'PostgreSQL' if os.getenv('DATABASE_URL') else 'SQLite'})")
+    t0 = time.perf_counter()
+    if Person.objects.count() != args.persons:
+        Person.objects.all().delete()
+        people = fill_registry(args.persons, rng)
+    else:
+        from kintrace.registry.models import PersonName
+
+        people = [(n.surname, n.given, n.patronymic, p.birth_year, p.birth_month, p.birth_day,
+                   (p.last_facility_id or 1) % len(FACILITIES))
+                  for n in PersonName.objects.select_related("person").iterator(chunk_size=20000)]
+    listfile = data_dir / f"hospital-{args.entries}-{time.time_ns()}.csv"
+    known = write_list(listfile, people, args.entries, rng)
+    del people
+    _say(f"setup took {time.perf_counter() - t0:.0f} s; list {listfile.name}: "
+         f"{args.entries} lines, {known} of them registry men")
+
+    env = {**os.environ, "KINTRACE_DATA_DIR": str(data_dir)}
+    t_imp, mem_imp, out, _err = timed(
+        ["lists", "import", str(listfile), "--kind", "hospital", "--source", "bench"], env)
+    list_id = int(out.split("list:")[1].split()[0])
+    t_match, mem_match, out_m, err_m = timed(["lists", "match", str(list_id)], env)
+    candidates = int(out_m.split("candidates:")[1].split()[0])
+    times = review_page_times(list_id, repeat=20)
+    p50 = statistics.median(times) * 1000
+    p95 = sorted(times)[int(0.95 * (len(times) - 1))] * 1000
+
+    print(f"registry persons            {args.persons}")
+    print(f"list entries                {args.entries} ({known} registry men)")
+    print(f"import  (kintrace lists import)  {t_imp:7.1f} s   peak {mem_imp:7.0f} MB")
+    print(f"match   (kintrace lists match)   {t_match:7.1f} s   peak {mem_match:7.0f} MB")
+    print(f"import + match              {t_imp + t_match:7.1f} s   (target <= 120 s)")
+    print(f"candidates                  {candidates}")
+    print(f"review page                 p50 {p50:.0f} ms  p95 {p95:.0f} ms   (target < 300 ms)")
+    print("match progress:\n" + "\n".join("  " + line for line in err_m.splitlines()[-8:]))
+
+
+if __name__ == "__main__":
+    main()
