@@ -68,3 +68,15 @@ def test_createstaff_analyst_gets_no_key(capsys):
     assert main(["createstaff", "ivan", "--role", "analyst"]) == 0
     assert "key: none" in capsys.readouterr().out
     assert keys.key_status(User.objects.get(username="ivan")) == "none"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_createstaff_if_missing_leaves_an_existing_account_alone(capsys):
+    assert main(["createstaff", "anna", "--role", "admin"]) == 0
+    first = capsys.readouterr().out
+    before = User.objects.get(username="anna").password
+    assert main(["createstaff", "anna", "--role", "admin", "--if-missing"]) == 0
+    out = capsys.readouterr()
+    assert "password:" not in out.out and "already exists" in out.err
+    assert User.objects.get(username="anna").password == before
+    assert "password:" in first

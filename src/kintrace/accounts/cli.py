@@ -18,6 +18,10 @@ def register(sub) -> None:
         "--recovery-key", default=None, metavar="KEY",
         help="grant the organisation key at once with the recovery key ('-' reads it from stdin)",
     )
+    p.add_argument(
+        "--if-missing", action="store_true",
+        help="do nothing (exit 0) when the username already exists, e.g. on a second ./run.sh",
+    )
     p.set_defaults(func=createstaff)
 
 
@@ -36,7 +40,13 @@ def createstaff(args) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from kintrace.accounts.models import User
     from kintrace.accounts.services import StaffError, staff_create
+
+    if args.if_missing and User.objects.filter(username__iexact=args.username).exists():
+        print(f"kintrace createstaff: {args.username} already exists; its password is the one "
+              "chosen at its first login", file=sys.stderr)
+        return 0
 
     try:
         created = staff_create(
