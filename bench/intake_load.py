@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.intake.served import KINTRACE, scratch_postgres, served_app  # noqa: E402
+from tests.intake.served import create_first_admin, scratch_postgres, served_app  # noqa: E402
 
 
 class Client(threading.local):
@@ -112,12 +112,6 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
-    import subprocess
-
-    def setup(env):  # the first staff account creates the organisation keys
-        subprocess.run([KINTRACE, "createstaff", "bench-admin", "--role", "admin"], env=env,
-                       check=True, capture_output=True, timeout=300)
-
     with tempfile.TemporaryDirectory(prefix="kintrace-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
@@ -125,10 +119,10 @@ def main() -> int:
             with scratch_postgres(base_url) as (url, name):
                 print(f"database: PostgreSQL (scratch database {name})")
                 with served_app(data_dir, database_url=url, threads=args.threads,
-                                setup=setup) as app:
+                                setup=create_first_admin) as app:
                     return run(app.url, args.reports, args.clients)
         print("database: SQLite (WAL) in a temporary data directory")
-        with served_app(data_dir, threads=args.threads, setup=setup) as app:
+        with served_app(data_dir, threads=args.threads, setup=create_first_admin) as app:
             return run(app.url, args.reports, args.clients)
 
 

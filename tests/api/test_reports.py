@@ -88,7 +88,7 @@ def test_the_inbox_shows_status_and_the_organisations_answers(api, org_keys):
 
 def test_a_wrong_receipt_is_404_and_a_missing_header_a_client_error(api, org_keys):
     post(api, {"subject": {"name": "Смирнов"}, "message": "x"})
-    wrong = api.get(URL + "/inbox", HTTP_X_RECEIPT="0000 0000 0000 0000 0000 0000 0000 0000 0000 0001")
+    wrong = api.get(URL + "/inbox", HTTP_X_RECEIPT="0000 " * 9 + "0001")
     assert wrong.status_code == 404
     assert 400 <= api.get(URL + "/inbox").status_code < 500
 

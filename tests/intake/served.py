@@ -1,3 +1,4 @@
+# ruff: noqa: S310, S603 - runs our own `kintrace` and talks to it on the loopback address
 """Run the real served app (`kintrace serve`) in a child process, for tests and benchmarks.
 
     with served_app(data_dir) as app:      # SQLite under data_dir, or DATABASE_URL if given
@@ -34,6 +35,13 @@ class App:
         """Another `kintrace` command against the same data directory / database."""
         return subprocess.run([KINTRACE, *args], env=self.env, check=True,
                               capture_output=True, text=True, timeout=300).stdout
+
+
+def create_first_admin(env: dict) -> None:
+    """The first staff account creates the organisation keys, without which no report is
+    stored."""
+    subprocess.run([KINTRACE, "createstaff", "first-admin", "--role", "admin"], env=env,
+                   check=True, capture_output=True, timeout=300)
 
 
 def app_env(data_dir: Path, database_url: str = "") -> dict:

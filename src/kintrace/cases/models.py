@@ -57,3 +57,6 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note #{self.pk} on case #{self.case_id}"

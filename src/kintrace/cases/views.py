@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.accounts.models import User
+from kintrace.security.keys import unlocked_required
 
 from .models import Case, CaseStatus
 from .selectors import case_get, case_list, case_notes_read
 from .services import case_assign, case_note_add, case_set_status
-from kintrace.security.keys import unlocked_required
 
 
 def _case_or_404(pk: int) -> Case:

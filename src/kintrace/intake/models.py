@@ -80,6 +80,9 @@ class ReportMessage(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"message #{self.pk} on report #{self.report_id}"
+
 
 class Attachment(models.Model):
     """A file from the reporter. Both files on disk are encrypted with the report's data key.
@@ -99,6 +102,9 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"attachment #{self.pk} on report #{self.report_id}"
+
 
 class ReceiptThrottle(models.Model):
     """One leaky bucket shared by every receipt lookup (no per-client state, so no IPs).
@@ -109,3 +115,6 @@ class ReceiptThrottle(models.Model):
 
     level = models.FloatField(default=0.0)
     updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"receipt throttle at {self.level:.1f}"

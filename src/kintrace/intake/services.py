@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kintrace.audit.services import audit_record
+from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import (
     CryptoError,
     decrypt,
@@ -22,7 +23,6 @@ from kintrace.security.crypto import (
     seal,
     unseal,
 )
-from kintrace.security.audit import audit_decrypt
 from kintrace.security.keys import org_private_key_for, org_public_key
 
 from . import storage

@@ -85,7 +85,8 @@ def _strip_image(data: bytes, fmt: str) -> tuple[bytes, str]:
         if fmt in ("JPEG", "WEBP"):
             upright.convert("RGB").save(out, format="JPEG", quality=90)
             return out.getvalue(), "image/jpeg"
-        frame = upright if upright.mode in ("RGB", "RGBA", "L", "LA", "P") else upright.convert("RGBA")
+        keep = upright.mode in ("RGB", "RGBA", "L", "LA", "P")
+        frame = upright if keep else upright.convert("RGBA")
         frame.save(out, format="PNG")
         return out.getvalue(), "image/png"
 
@@ -120,7 +121,8 @@ def check_upload(filename: str, data: bytes) -> CheckedFile:
 
 def too_big_message() -> str:
     mb = settings.KINTRACE_MAX_UPLOAD_BYTES / (1024 * 1024)
-    return _("This file is larger than %(mb)g MB. Please send a smaller one.") % {"mb": round(mb, 1)}
+    return _("This file is larger than %(mb)g MB. Please send a smaller one.") % {
+        "mb": round(mb, 1)}
 
 
 def type_message() -> str:

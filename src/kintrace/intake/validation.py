@@ -161,7 +161,7 @@ def clean_message(text: Any) -> str:
         raise ReportInvalid({"message": _("This must be text.")})
     text = text.replace("\x00", "").replace("\r\n", "\n").strip()
     if len(text) > LIMITS["message"]:
+        limit = LIMITS["message"]
         raise ReportInvalid(
-            {"message": _("Please shorten this to %(limit)d characters.") % {"limit": LIMITS["message"]}}
-        )
+            {"message": _("Please shorten this to %(limit)d characters.") % {"limit": limit}})
     return text
