@@ -43,12 +43,19 @@ def _date_fields(prefix: str, date) -> dict[str, Any]:
             f"{prefix}_day": date.day, f"{prefix}_precision": str(date.precision)}
 
 
-def _apply(instance, fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
+def _apply(instance, fields: dict[str, Any], allowed: set[str], dates: tuple[str, ...] = ()
+           ) -> None:
+    """Set the given fields on instance; a date prefix in `dates` (e.g. "birth") takes a
+    PartialDate or None and sets its year/month/day/precision columns."""
+    unknown = set(fields) - allowed - set(dates)
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))} here")
     for name, value in fields.items():
-        setattr(instance, name, value)
+        if name in dates:
+            for column, v in _date_fields(name, value).items():
+                setattr(instance, column, v)
+        else:
+            setattr(instance, name, value)
 
 
 _SCRIPTS = {"cyrillic": Script.CYRILLIC, "cyrl": Script.CYRILLIC, "latin": Script.LATIN,
@@ -230,10 +237,7 @@ def source_update(*, source: Source, actor, **fields) -> Source:
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
         before = snapshot(source)
-        if "date" in fields:
-            fields.update(_date_fields("date", fields.pop("date")))
-        _apply(source, fields, SOURCE_FIELDS | {"date_year", "date_month", "date_day",
-                                                "date_precision"})
+        _apply(source, fields, SOURCE_FIELDS, dates=("date",))
         source.save()
         audit_record(actor=actor, action="source.update", target=source, before=before,
                      after=snapshot(source))
@@ -285,10 +289,7 @@ def person_update(*, person: Person, actor, **fields) -> Person:
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = _person_snapshot(person)
-        if "birth" in fields:
-            fields.update(_date_fields("birth", fields.pop("birth")))
-        _apply(person, fields, PERSON_FIELDS | {"birth_year", "birth_month", "birth_day",
-                                                "birth_precision"})
+        _apply(person, fields, PERSON_FIELDS, dates=("birth",))
         person.save()
         audit_record(actor=actor, action="person.update", target=person, before=before,
                      after=_person_snapshot(person))
@@ -364,6 +365,15 @@ def _subjects(event: Event) -> list[Person]:
                                       event_links__role=EventRole.SUBJECT))
 
 
+def _check_range(event: Event) -> None:
+    if event.end_year and not event.start_year:
+        raise ValidationError(_("A date range needs its start."), code="range")
+    # A partial end reaches to the end of its span: "05.2023 – 2023" is a valid range.
+    if event.end_year and sort_key(event.end_year, event.end_month or 12,
+                                   event.end_day or 31) < event.start_sort:
+        raise ValidationError(_("The end of the range is before its start."), code="range")
+
+
 def event_create(
     *, type: str, actor, start=None, end=None, facility: Facility | None = None,
     region: Region | None = None, place_text: str = "", description: str = "",
@@ -371,17 +381,15 @@ def event_create(
 ) -> Event:
     """Record a dated event. `persons`: Person or (Person, role); `citations`: Source or
     (Source, quote). The status of each subject person is derived again."""
-    if start is None and end is not None:
-        raise ValidationError(_("A date range needs its start."), code="range")
-    if start is not None and end is not None and end.first_day() < start.first_day():
-        raise ValidationError(_("The end of the range is before its start."), code="range")
+    event = Event(
+        type=type, facility=facility, region=region, place_text=place_text,
+        description=description, created_by=actor if actor and actor.pk else None,
+        start_sort=sort_key(start.year, start.month, start.day) if start else 0,
+        **_date_fields("start", start), **_date_fields("end", end),
+    )
+    _check_range(event)
     with transaction.atomic():
-        event = Event.objects.create(
-            type=type, facility=facility, region=region, place_text=place_text,
-            description=description, created_by=actor if actor and actor.pk else None,
-            start_sort=sort_key(start.year, start.month, start.day) if start else 0,
-            **_date_fields("start", start), **_date_fields("end", end),
-        )
+        event.save()
         for item in persons:
             person, role = item if isinstance(item, tuple) else (item, EventRole.SUBJECT)
             EventPerson.objects.create(event=event, person=person, role=role)
@@ -404,21 +412,9 @@ def event_update(*, event: Event, actor, **fields) -> Event:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         before = _event_snapshot(event)
-        if "start" in fields:
-            start = fields.pop("start")
-            fields.update(_date_fields("start", start))
-            fields["start_sort"] = sort_key(start.year, start.month, start.day) if start else 0
-        if "end" in fields:
-            fields.update(_date_fields("end", fields.pop("end")))
-        _apply(event, fields, EVENT_FIELDS | {
-            f"{p}_{part}" for p in ("start", "end") for part in ("year", "month", "day",
-                                                                  "precision")
-        } | {"start_sort"})
-        if event.end_year and not event.start_year:
-            raise ValidationError(_("A date range needs its start."), code="range")
-        if event.end_year and sort_key(event.end_year, event.end_month, event.end_day) < \
-                event.start_sort:
-            raise ValidationError(_("The end of the range is before its start."), code="range")
+        _apply(event, fields, EVENT_FIELDS, dates=("start", "end"))
+        event.start_sort = sort_key(event.start_year, event.start_month, event.start_day)
+        _check_range(event)
         event.save()
         audit_record(actor=actor, action="event.update", target=event, before=before,
                      after=_event_snapshot(event))
