@@ -8,7 +8,7 @@ rejected before are never stored again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,30 +41,20 @@ def _date_text(year, month, day) -> str:
     return f"{year:04d}"
 
 
-def person_records() -> Iterator[dict]:
-    """One engine record per name variant of every person not merged into another.
-    The record id is the PersonName id; `person_of` maps it back."""
-    from kintrace.registry.models import PersonName
+def _scored(frames, *, threshold: float, progress) -> list:
+    """The engine's pairs for prepared frames, strongest first, each explained."""
+    from kintrace.linkage.api import to_matches
+    from kintrace.linkage.engine import score
+    from kintrace.linkage.model import Parameters
 
-    rows = (
-        PersonName.objects.filter(person__merged_into__isnull=True)
-        .order_by()
-        .values_list(
-            "id", "person_id", "full_text", "person__birth_year", "person__birth_month",
-            "person__birth_day", "person__last_facility__type", "person__last_facility__number",
-            "person__last_facility__region__name_ru",
-        )
-        .iterator(chunk_size=20000)
-    )
-    for nid, pid, text, by, bm, bd, ftype, fnum, region in rows:
-        yield {
-            "id": nid,
-            "person": pid,
-            "name": text,
-            "birth_date": _date_text(by, bm, bd),
-            "facility": f"{ftype}-{fnum} {region or ''}".strip() if ftype else "",
-            "region": region or "",
-        }
+    params = Parameters.load(None)
+    if progress:
+        progress("scoring pairs")
+    pairs = score(frames, params, threshold=threshold, backend="duckdb")
+    pairs = pairs.sort_values("match_probability", ascending=False, kind="stable")
+    if progress:
+        progress(f"{len(pairs)} pairs at or above {threshold}")
+    return to_matches(pairs, params)
 
 
 def entry_record(e: dict) -> dict:
@@ -95,26 +85,24 @@ def match_run(
     progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Link the list's undecided entries against every registry person; store candidates."""
-    from kintrace.linkage.api import link_records
+    from kintrace.linkage.prepare import prepare, records_to_frame
+
+    from ..prepared import registry_prepared
 
     t0 = time.perf_counter()
     run = MatchRun.objects.create(person_list=person_list, threshold=threshold,
                                   status=JobStatus.RUNNING,
                                   created_by=actor if actor and actor.pk else None)
-    entries = list(
-        ListEntry.objects.filter(person_list=person_list, person__isnull=True).order_by()
-        .values("id", "name", "birth_year", "birth_month", "birth_day", "facility_text",
-                "region_text"))
-    left = [entry_record(e) for e in entries]
-    person_of: dict[str, int] = {}
-    right = []
-    for r in person_records():
-        person_of[str(r["id"])] = r.pop("person")
-        right.append(r)
+    entries = [entry_record(e) for e in
+               ListEntry.objects.filter(person_list=person_list, person__isnull=True)
+               .order_by().values("id", "name", "birth_year", "birth_month", "birth_day",
+                                  "facility_text", "region_text").iterator(chunk_size=20000)]
+    right, person_of, _fresh = registry_prepared(progress)
     if progress:
-        progress(f"matching {len(left)} entries against {len(right)} name records")
-    matches = link_records(left, right, threshold=threshold, progress=progress) if left and \
-        right else []
+        progress(f"normalising {len(entries)} list entries")
+    left = prepare(records_to_frame(entries)) if entries else None
+    matches = _scored([left, right], threshold=threshold, progress=progress) if entries and \
+        len(right) else []
     rejected = set(EntryRejection.objects.filter(entry__person_list=person_list)
                    .values_list("entry_id", "person_id"))
     best: dict[tuple[int, int], object] = {}
@@ -136,10 +124,10 @@ def match_run(
         MatchCandidate.objects.filter(entry__person_list=person_list,
                                       decision__in=["open", "skipped"]).delete()
         MatchCandidate.objects.bulk_create(candidates, batch_size=BATCH)
-        _finish_run(run, t0=t0, count=len(candidates), left=len(left), right=len(right))
+        _finish_run(run, t0=t0, count=len(candidates), left=len(entries), right=len(right))
         audit_record(actor=actor, action="list.match", target=person_list,
                      after={"run": run.pk, "threshold": threshold,
-                            "candidates": len(candidates), "entries": len(left)})
+                            "candidates": len(candidates), "entries": len(entries)})
     return run
 
 
@@ -147,23 +135,17 @@ def dedupe_run(
     *, actor, threshold: float = 0.8, progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Find pairs of registry persons that are probably one man; store them for review."""
-    from kintrace.linkage.api import dedupe_records
+    from ..prepared import registry_prepared
 
     t0 = time.perf_counter()
     run = MatchRun.objects.create(threshold=threshold, status=JobStatus.RUNNING,
                                   created_by=actor if actor and actor.pk else None)
-    person_of: dict[str, int] = {}
-    records = []
-    for r in person_records():
-        person_of[str(r["id"])] = r.pop("person")
-        records.append(r)
-    result = dedupe_records(records, threshold=threshold, progress=progress) if len(
-        records) > 1 else None
+    records, person_of, _fresh = registry_prepared(progress)
+    pairs = _scored([records], threshold=threshold, progress=progress) if len(records) > 1 \
+        else []
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
     seen: set[tuple[int, int]] = set()
     candidates = []
-    pairs = sorted([*result.pairs, *result.review], key=lambda m: -m.probability) \
-        if result else []
     for m in pairs:
         a, b = person_of[m.left_id], person_of[m.right_id]
         if a == b:
@@ -178,7 +160,8 @@ def dedupe_run(
     with transaction.atomic():
         DuplicateCandidate.objects.filter(decision__in=["open", "skipped"]).delete()
         DuplicateCandidate.objects.bulk_create(candidates, batch_size=BATCH)
-        _finish_run(run, t0=t0, count=len(candidates), left=len(records), right=len(records))
+        persons = len(set(person_of.values()))
+        _finish_run(run, t0=t0, count=len(candidates), left=persons, right=persons)
         audit_record(actor=actor, action="registry.dedupe", target=run,
                      after={"threshold": threshold, "candidates": len(candidates),
                             "records": len(records)})

@@ -1,0 +1,36 @@
+"""The registry's prepared records are kept between match runs and renewed when a name
+changes."""
+
+from kintrace.lists.prepared import registry_prepared
+
+
+def test_a_second_run_normalises_nothing_and_a_new_name_only_itself(person, caseworker):
+    from kintrace.registry.services import person_name_add
+
+    ivanov = person("Иванов Александр Сергеевич", "14.03.1987")
+    person("Петров Пётр Петрович", "1990")
+    first, person_of, fresh = registry_prepared()
+    assert fresh >= 2
+    assert set(person_of.values()) >= {ivanov.pk}
+    _again, _p, fresh = registry_prepared()
+    assert fresh == 0
+    person_name_add(person=ivanov, text="Aleksandr Ivanov", actor=caseworker)
+    prepared, person_of, fresh = registry_prepared()
+    assert fresh == 1
+    latin = prepared[prepared["unique_id"].map(person_of) == ivanov.pk]
+    assert latin["surname_key"].nunique() == 1  # both spellings reach the same key
+    row = prepared.set_index("unique_id").loc[str(first["unique_id"].iloc[0])]
+    assert row["birth_year"] in (1987, 1990)
+
+
+def test_a_changed_birth_date_is_normalised_again(person, caseworker):
+    from kintrace.names.dates import parse_date
+    from kintrace.registry.services import person_update
+
+    p = person("Сидоров Василий Иванович", "1979")
+    registry_prepared()
+    person_update(person=p, birth=parse_date("05.1979"), actor=caseworker)
+    prepared, person_of, fresh = registry_prepared()
+    assert fresh == 1
+    mine = prepared[prepared["unique_id"].map(person_of) == p.pk]
+    assert int(mine["birth_month"].iloc[0]) == 5
