@@ -219,3 +219,8 @@ def test_the_parse_is_a_frozen_value():
     assert isinstance(p, ParsedName)
     with pytest.raises(AttributeError):
         p.surname = "Петров"
+
+
+def test_a_whole_name_typed_into_the_surname_column_is_parsed_as_a_whole_name():
+    p = parse_name_parts("Иванов Александр Сергеевич", None, None)
+    assert (p.surname, p.given, p.patronymic) == ("Иванов", "Александр", "Сергеевич")

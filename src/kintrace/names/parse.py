@@ -104,6 +104,7 @@ class _Word:
     text: str          # as written (look-alikes fixed)
     cyr: str           # lower-case Cyrillic reading
     latin: bool
+    script: str
     caps: bool
     s_score: float
     g_score: float
@@ -112,8 +113,10 @@ class _Word:
     forms: dict
     # role -> fit score of each (sex, case) hypothesis in _HYPOTHESES order (-1: no reading)
     fit: dict
+    scores: dict  # role -> role score (the three above)
 
 
+@lru_cache(maxsize=4096)
 def _initial_letter(token: str) -> str | None:
     """One upper-case Cyrillic letter for an initial written in any script."""
     t = fold(token.strip(".")).replace("'", "")
@@ -135,11 +138,17 @@ _HYPOTHESES = tuple((sex, case) for sex in ("m", "f") for case in _CASES)
 _HYPOTHESIS_PRIOR = tuple(0.3 if case == "nomn" else 0.0 for _, case in _HYPOTHESES)
 
 
+_HYPOTHESIS_INDEX = {h: i for i, h in enumerate(_HYPOTHESES)}
+
+
 def _fit(forms: dict) -> tuple[float, ...]:
-    return tuple(
-        max((sc for (g, c), (sc, _) in forms.items() if c == case and g in (sex, None)), default=-1.0)
-        for sex, case in _HYPOTHESES
-    )
+    fit = [-1.0] * len(_HYPOTHESES)
+    for (gender, case), (score, _) in forms.items():
+        for sex in (gender,) if gender else ("m", "f"):
+            i = _HYPOTHESIS_INDEX.get((sex, case))
+            if i is not None and score > fit[i]:
+                fit[i] = score
+    return tuple(fit)
 
 
 def _dictionary_forms(cyr: str, latin: bool) -> dict:
@@ -157,8 +166,11 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
             continue
         if case in ("gen2", "acc2", "loc2", "voct"):
             continue
-        inflected = p.inflect({"nomn", "sing"})
-        nom = inflected.word if inflected else p.normal_form
+        if case == "nomn" and p.tag.number != "plur":
+            nom = p.word
+        else:
+            inflected = p.inflect({"nomn", "sing"})
+            nom = inflected.word if inflected else p.normal_form
         score = p.score / totals[role] if totals[role] else 0.0
         key = (_GENDERS.get(p.tag.gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
@@ -168,7 +180,8 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
 
 @lru_cache(maxsize=262144)
 def _analyse(text: str) -> _Word:
-    latin = detect_script(text) != "cyrillic"
+    script = detect_script(text)
+    latin = script != "cyrillic"
     cyr = to_cyrillic(text) if latin else fold(text).replace("і", "и").replace("ї", "и").replace("є", "е")
     cyr = cyr.replace("ё", "е") if not latin else cyr
     forms = _dictionary_forms(cyr, latin)
@@ -205,7 +218,8 @@ def _analyse(text: str) -> _Word:
         s_score = min(s_score, 0.5)
     caps = text.isupper() and len(text.strip(".")) > 1
     fit = {role: _fit(f) for role, f in forms.items()}
-    return _Word(text, cyr, latin, caps, s_score, g_score, p_score, forms, fit)
+    scores = {"S": s_score, "G": g_score, "P": p_score}
+    return _Word(text, cyr, latin, script, caps, s_score, g_score, p_score, forms, fit, scores)
 
 
 @lru_cache(maxsize=262144)
@@ -228,22 +242,27 @@ _PRIORS = {
 
 def _choose_order(words: list[_Word], comma_after_first: bool, has_initials: bool) -> str:
     n = len(words)
-    kind = "l" if all(w.latin for w in words) else "c"
-    priors = _PRIORS[(n, kind)]
-    mixed_case = any(not w.caps for w in words) and any(w.caps for w in words)
-    best, best_score = None, float("-inf")
+    latin = True
+    caps = plain = 0
+    for w in words:
+        latin = latin and w.latin
+        if w.caps:
+            caps += 1
+        else:
+            plain += 1
+    priors = _PRIORS[(n, "l" if latin else "c")]
+    mixed_case = caps and plain
+    best, best_score = "", float("-inf")
     for order, prior in priors.items():
-        if has_initials and "G" in order and n == 1:
+        if has_initials and n == 1 and order != "S":
             continue
         score = prior
         for w, role in zip(words, order):
-            score += {"S": w.s_score, "G": w.g_score, "P": w.p_score}[role]
+            score += w.scores[role]
             if mixed_case and w.caps:
                 score += 2.0 if role == "S" else -1.0
         if comma_after_first:
             score += 5.0 if order[0] == "S" else -5.0
-        if has_initials and order == "S":
-            score += 3.0
         if score > best_score:
             best, best_score = order, score
     return best
@@ -253,11 +272,8 @@ def _choose_order(words: list[_Word], comma_after_first: bool, has_initials: boo
 
 def _hypothesis(roles: dict[str, _Word]) -> tuple[str, str, bool]:
     """(sex, case, sex_is_evidenced) that best fits every word's readings in its role."""
-    totals = list(_HYPOTHESIS_PRIOR)
-    for role, w in roles.items():
-        for i, v in enumerate(w.fit[role]):
-            totals[i] += v
-    best = max(range(len(totals)), key=totals.__getitem__)
+    totals = [sum(t) for t in zip(_HYPOTHESIS_PRIOR, *(w.fit[role] for role, w in roles.items()))]
+    best = totals.index(max(totals))
     sex, case = _HYPOTHESES[best]
     half = len(_CASES)
     other = max(totals[half:]) if sex == "m" else max(totals[:half])
@@ -330,39 +346,52 @@ def _patronymic_key(cyr: str) -> str:
     return cyrillic_key(_male_patronymic(fold(cyr)))
 
 
+@lru_cache(maxsize=262144)
 def _title(cyr: str) -> str:
     return "-".join(p[:1].upper() + p[1:] for p in cyr.split("-"))
 
 
 # --- parse -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=262144)
+def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
+    """What one raw token of a name is: ("word", (text,)), ("initials", letters),
+    ("turkic", (text,)) for оглы/кызы, or ("skip", ()) for numbers and noise words."""
+    if any(ch.isdigit() for ch in raw):
+        return "skip", ()
+    if _INITIALS_RUN_RE.match(raw):
+        return "initials", tuple(p for p in raw.split(".") if p)
+    bare = raw.rstrip(".")
+    low = fold(bare)
+    if low in _NOISE:
+        return "skip", ()
+    if low in _TURKIC_PATRONYMIC:
+        return "turkic", (bare,)
+    if len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS):
+        return "initials", (bare,)
+    return "word", (fix_lookalikes(bare, prefer),)
+
+
 def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
     """Words and initials of one comma segment, in order; noise words dropped."""
     words: list[str] = []
     initials: list[str] = []
     for raw in _WORD_RE.findall(segment):
-        if any(ch.isdigit() for ch in raw):
-            continue
-        if _INITIALS_RUN_RE.match(raw):
-            initials.extend(p for p in raw.split(".") if p)
-            continue
-        bare = raw.rstrip(".")
-        low = fold(bare)
-        if low in _NOISE:
-            continue
-        if low in _TURKIC_PATRONYMIC and words:
-            words[-1] = words[-1] + " " + bare
-            continue
-        is_initial = len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS)
-        if is_initial:
-            initials.append(bare)
-        else:
-            words.append(fix_lookalikes(bare, prefer))
+        kind, values = _classify(raw, prefer)
+        if kind == "word":
+            words.append(values[0])
+        elif kind == "initials":
+            initials.extend(values)
+        elif kind == "turkic":
+            if words:
+                words[-1] = words[-1] + " " + values[0]
     return words, initials
 
 
 def _segments(text: str) -> tuple[str, bool]:
     """The name part of the text, and whether it was written "SURNAME, Given"."""
+    if "," not in text and ";" not in text:
+        return text, False
     parts = [p.strip() for p in re.split(r"[,;]", text)]
     parts = [p for p in parts if any(ch.isalpha() for ch in p)]
     if not parts:
@@ -384,6 +413,12 @@ _LAT_RE = re.compile(r"[A-Za-z]")
 
 
 def _prefer(text: str) -> str:
+    """The script most letters of the text are in (look-alikes follow it)."""
+    has_lat = _LAT_RE.search(text) is not None
+    if not has_lat:
+        return "cyrillic"
+    if _CYR_RE.search(text) is None:
+        return "latin"
     return "cyrillic" if len(_CYR_RE.findall(text)) >= len(_LAT_RE.findall(text)) else "latin"
 
 
@@ -400,11 +435,21 @@ def parse_name(text: str) -> ParsedName:
     words = [_analyse(t) for t in word_texts]
     order = _choose_order(words, comma, bool(initials)) if words else ""
     roles = {role: w for w, role in zip(words, order)}
-    return _build(original, roles, initials, _script_of(word_texts, initials))
+    return _build(original, roles, initials, _script_of(words, initials))
 
 
-def _script_of(word_texts: list[str], initials: list[str]) -> str:
-    return detect_script(" ".join(word_texts + initials))
+def _script_of(words: list[_Word], initials: list[str]) -> str:
+    scripts = {w.script for w in words}
+    scripts.update(_initial_script(i) for i in initials)
+    scripts.discard("")
+    if not scripts:
+        return ""
+    return scripts.pop() if len(scripts) == 1 else "mixed"
+
+
+@lru_cache(maxsize=4096)
+def _initial_script(initial: str) -> str:
+    return detect_script(initial)
 
 
 def _build(original: str, roles: dict[str, _Word], initials: list[str], script: str) -> ParsedName:
@@ -459,17 +504,14 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     original = " ".join(p for p in (surname, given, patronymic) if p)
     roles: dict[str, _Word] = {}
     initials: list[str] = []
-    all_texts: list[str] = []
     prefer = _prefer(clean(original))
+    if surname and not given and not patronymic:
+        ws, _ = _split_tokens(clean(surname), prefer)
+        if len(ws) >= 2:  # the whole name typed into the surname column
+            return parse_name(surname)
     for role, value in (("S", surname), ("G", given), ("P", patronymic)):
-        value = clean(value or "")
-        if not value:
-            if role == "G" and initials:
-                pass
-            continue
-        ws, ins = _split_tokens(value, prefer)
-        all_texts.extend(ws)
-        if ws:
-            roles[role] = _analyse(" ".join(ws) if role == "P" and len(ws) == 2 else ws[0])
+        ws, ins = _split_tokens(clean(value or ""), prefer)
+        if ws:  # extra words in a column are ignored; оглы/кызы stay with the patronymic
+            roles[role] = _analyse(ws[0])
         initials.extend(ins)
-    return _build(original, roles, initials, _script_of(all_texts, initials))
+    return _build(original, roles, initials, _script_of(list(roles.values()), initials))

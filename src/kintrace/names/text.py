@@ -14,13 +14,17 @@ __all__ = ["clean", "detect_script", "fix_lookalikes", "fold", "is_cyrillic_char
 
 # Quotes, apostrophes and dashes people type or paste. Apostrophes stay (they can be a
 # transliterated soft sign: Il'ich); dashes become a plain hyphen (hyphenated surnames).
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"), "-")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = {
     ord("\u2018"): "'", ord("\u2019"): "'", ord("\u02bc"): "'", ord("\u00b4"): "'",
     ord("\u201c"): '"', ord("\u201d"): '"', ord("\u00ab"): '"', ord("\u00bb"): '"',
     ord("\u201e"): '"',
 }
-_SPACE_RE = re.compile(r"\s+")
+_TABLE = {
+    **_DASHES, **_QUOTES,
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None),  # zero-width, soft hyphen
+}
+_SPECIAL_RE = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 
 
 def clean(text: str) -> str:
@@ -32,11 +36,11 @@ def clean(text: str) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u200b", "").replace("\u200c", "").replace("\u200d", "").replace("\ufeff", "")
-    text = text.translate(_DASHES).translate(_QUOTES)
-    text = text.replace("\u00ad", "")
-    return _SPACE_RE.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _SPECIAL_RE.search(text):  # str.translate is slow on non-ASCII text: only when needed
+        text = text.translate(_TABLE)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
