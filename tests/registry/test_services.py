@@ -224,3 +224,14 @@ def test_a_failed_service_leaves_neither_the_change_nor_an_audit_entry(alice, re
     with pytest.raises(ValidationError):
         services.facility_create(type="ИК", number="2", region=perm, actor=alice)
     assert AuditEntry.objects.count() == before
+
+
+def test_rekey_repairs_stale_name_keys_and_is_audited(alice):
+    from kintrace.registry.models import PersonName
+
+    person = services.person_create(name="Кузнецов Дмитрий", actor=alice)
+    PersonName.objects.filter(person=person).update(surname_key="stale")
+    assert services.person_names_rekey(actor=alice) == 1
+    assert person.names.get().surname_key == services.name_fields("Кузнецов")["surname_key"]
+    assert services.person_names_rekey(actor=alice) == 0
+    assert AuditEntry.objects.filter(action="person.names_rekey").count() == 1
