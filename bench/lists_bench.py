@@ -217,9 +217,10 @@ def main() -> None:
     else:
         from kintrace.registry.models import PersonName
 
-        people = [(n.surname, n.given, n.patronymic, p.birth_year, p.birth_month, p.birth_day,
-                   (p.last_facility_id or 1) % len(FACILITIES))
-                  for n in PersonName.objects.select_related("person").iterator(chunk_size=20000)]
+        people = list(PersonName.objects.order_by().values_list(
+            "surname", "given", "patronymic", "person__birth_year", "person__birth_month",
+            "person__birth_day", "person__last_facility_id").iterator(chunk_size=50000))
+        people = [(*r[:6], (r[6] or 1) % len(FACILITIES)) for r in people]
     listfile = data_dir / f"hospital-{args.entries}-{time.time_ns()}.csv"
     known = write_list(listfile, people, args.entries, rng)
     del people
