@@ -1,6 +1,9 @@
 """Parsing full names: order, initials, case, sex, keys (Russian and Latin examples)."""
 
+import iuliia
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kintrace.names import ParsedName, parse_name, parse_name_parts
 
@@ -40,7 +43,8 @@ def test_every_written_form_with_a_given_name_gets_the_same_given_key(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["Иванов Александр Сергеевич", "Иванова Александра Сергеевича", "Ivanov, Alexander Sergeevich"]
+    "text",
+    ["Иванов Александр Сергеевич", "Иванова Александра Сергеевича", "Ivanov, Alexander Sergeevich"],
 )
 def test_patronymic_is_normalised_to_the_nominative(text):
     p = parse_name(text)
@@ -56,7 +60,9 @@ def test_a_hospital_list_entry_gives_surname_and_both_initials():
     assert (p.given_initial, p.patronymic_initial) == ("А", "С")
 
 
-@pytest.mark.parametrize("text", ["Иванов А. С.", "А.С. Иванов", "Иванов А С", "Ivanov A.S.", "A. S. Ivanov"])
+@pytest.mark.parametrize(
+    "text", ["Иванов А. С.", "А.С. Иванов", "Иванов А С", "Ivanov A.S.", "A. S. Ivanov"]
+)
 def test_initials_are_found_before_or_after_the_surname_with_or_without_dots(text):
     p = parse_name(text)
     assert p.surname_key == "ivanov"
@@ -152,7 +158,8 @@ def test_an_ambiguous_diminutive_alone_keeps_sex_open_and_offers_the_alternative
 
 def test_yo_and_ye_spellings_give_the_same_parse_and_keys():
     a, b = parse_name("Соловьёв Пётр Семёнович"), parse_name("Соловьев Петр Семенович")
-    assert (a.surname_key, a.given_key, a.patronymic_key) == (b.surname_key, b.given_key, b.patronymic_key)
+    assert (a.surname_key, a.given_key, a.patronymic_key) == (
+        b.surname_key, b.given_key, b.patronymic_key)
     assert a.given == b.given == "Пётр"
 
 
@@ -224,3 +231,35 @@ def test_the_parse_is_a_frozen_value():
 def test_a_whole_name_typed_into_the_surname_column_is_parsed_as_a_whole_name():
     p = parse_name_parts("Иванов Александр Сергеевич", None, None)
     assert (p.surname, p.given, p.patronymic) == ("Иванов", "Александр", "Сергеевич")
+
+
+_SURNAMES = ["Иванов", "Кузнецов", "Соловьёв", "Жуковский", "Щербаков", "Хабаров", "Цыганков",
+             "Зайцев", "Яковлев", "Ильин", "Шевченко", "Михайлов", "Григорьев", "Юдин"]
+_GIVEN = ["Александр", "Сергей", "Дмитрий", "Юрий", "Алексей", "Евгений", "Андрей", "Пётр",
+          "Михаил", "Николай", "Илья", "Фёдор", "Вячеслав", "Кирилл"]
+_SCHEMES = sorted((n, s) for n, s in iuliia.schemas.items() if n != "uz")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_SURNAMES), st.sampled_from(_GIVEN), st.sampled_from(_SCHEMES),
+       st.booleans(), st.booleans())
+def test_a_transliterated_name_in_any_order_and_case_keys_like_the_cyrillic(
+    surname, given_name, scheme, surname_first, upper
+):
+    cyrillic = parse_name(f"{surname} {given_name}")
+    words = [scheme[1].translate(w.replace("ё", "е")) for w in (given_name, surname)]
+    if surname_first:
+        words.reverse()
+    text = " ".join(words)
+    latin = parse_name(text.upper() if upper else text)
+    assert (latin.surname_key, latin.given_key) == (cyrillic.surname_key, cyrillic.given_key)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_SURNAMES), st.sampled_from(_GIVEN))
+def test_case_of_the_letters_does_not_change_the_parse(surname, given_name):
+    a = parse_name(f"{surname} {given_name}")
+    for text in (f"{surname.upper()} {given_name.upper()}", f"{surname.lower()} {given_name.lower()}"):
+        b = parse_name(text)
+        assert (a.surname, a.given, a.surname_key, a.given_key) == (
+            b.surname, b.given, b.surname_key, b.given_key)

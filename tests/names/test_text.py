@@ -56,7 +56,10 @@ def test_digits_typed_for_letters_inside_a_cyrillic_word_are_read_as_letters():
     assert fix_lookalikes("Иван0в") == "Иванов"
 
 
-@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ-", min_size=1))
+CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ-"
+
+
+@given(st.text(alphabet=CYRILLIC, min_size=1))
 def test_a_pure_cyrillic_word_is_left_alone(word):
     assert fix_lookalikes(word) == word
 

@@ -60,19 +60,14 @@ def _table() -> dict[str, tuple[_Entry, ...]]:
     return {k: tuple(sorted(v, key=lambda e: (not e.primary, e.order))) for k, v in by_key.items()}
 
 
+@lru_cache(maxsize=1)
 def _canonical_sex() -> dict[str, str]:
     return {e.canonical: e.sex for entries in _table().values() for e in entries}
 
 
-_SEX_OF = None
-
-
 def given_sex(canonical: str) -> str | None:
     """Sex of a canonical given name from the table ("m"/"f"), None when not in the table."""
-    global _SEX_OF
-    if _SEX_OF is None:
-        _SEX_OF = _canonical_sex()
-    return _SEX_OF.get(canonical)
+    return _canonical_sex().get(canonical)
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +128,9 @@ def canonical_given(token: str, sex: str | None = None) -> tuple[str, tuple[str,
         return None
     script = detect_script(token)
     table = _table()
-    if script == "cyrillic" or (script == "mixed" and detect_script(fix_lookalikes(token)) == "cyrillic"):
+    if script == "mixed" and detect_script(fix_lookalikes(token)) == "cyrillic":
+        script = "cyrillic"
+    if script == "cyrillic":
         word = fold(fix_lookalikes(token)).replace("і", "и")
         entries = table.get(cyrillic_key(word))
         if entries and (found := _choose(entries, sex)):
@@ -143,7 +140,7 @@ def canonical_given(token: str, sex: str | None = None) -> tuple[str, tuple[str,
             entries = table.get(cyrillic_key(lemma))
             if entries and (found := _choose(entries, sex)):
                 return found
-            return lemma.replace("ё", "ё").title(), ()
+            return lemma.title(), ()
         if entries:
             return _choose(entries, None)
         return None

@@ -57,7 +57,13 @@ from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import cyrillic_key, from_dictionary, is_known_name_word, parses, to_cyrillic
+from kintrace.names.translit import (
+    cyrillic_key,
+    from_dictionary,
+    is_known_name_word,
+    parses,
+    to_cyrillic,
+)
 
 __all__ = ["ParsedName", "parse_name", "parse_name_parts", "name_key"]
 
@@ -182,8 +188,10 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
 def _analyse(text: str) -> _Word:
     script = detect_script(text)
     latin = script != "cyrillic"
-    cyr = to_cyrillic(text) if latin else fold(text).replace("і", "и").replace("ї", "и").replace("є", "е")
-    cyr = cyr.replace("ё", "е") if not latin else cyr
+    if latin:
+        cyr = to_cyrillic(text)
+    else:  # Ukrainian letters as their Russian counterparts
+        cyr = fold(text).replace("і", "и").replace("ї", "и").replace("є", "е")
     forms = _dictionary_forms(cyr, latin)
     # Given names the dictionary does not tag (Андрюха, Sanya): nominative from the table.
     known_given = is_given_form(cyr)
@@ -198,11 +206,12 @@ def _analyse(text: str) -> _Word:
         sex = "f" if re.search(r"(?:вн|ичн)[а-я]*$", cyr) else "m"
         forms["P"][(sex, "nomn")] = (0.5, cyr)
 
-    p_score = 3.0 if (_PATR_STRONG_RE.search(cyr) or any(k[1] for k in forms["P"] if forms["P"])) else 0.0
-    if p_score == 0.0 and _PATR_WEAK_RE.search(cyr):
+    if _PATR_STRONG_RE.search(cyr) or _dict_has(cyr, "Patr"):
+        p_score = 3.0
+    elif _PATR_WEAK_RE.search(cyr) or forms["P"]:  # -ич alone is also a surname ending
         p_score = 1.0
-    if not _PATR_STRONG_RE.search(cyr) and not _dict_has(cyr, "Patr"):
-        p_score = min(p_score, 1.0)
+    else:
+        p_score = 0.0
     g_score = 2.5 if known_given else (2.0 if _dict_has(cyr, "Name") else 0.0)
     if _dict_has(cyr, "Surn"):
         s_score = 2.0
@@ -333,7 +342,8 @@ def name_key(token: str) -> str:
     fixed = fix_lookalikes(token)
     if detect_script(fixed) == "cyrillic":
         return cyrillic_key(fixed)
-    return "-".join(k for part in fixed.lower().split("-") if (k := cyrillic_key(to_cyrillic(part))))
+    keys = (cyrillic_key(to_cyrillic(part)) for part in fixed.lower().split("-"))
+    return "-".join(k for k in keys if k)
 
 
 @lru_cache(maxsize=524288)

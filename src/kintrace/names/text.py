@@ -16,13 +16,15 @@ __all__ = ["clean", "detect_script", "fix_lookalikes", "fold", "is_cyrillic_char
 # transliterated soft sign: Il'ich); dashes become a plain hyphen (hyphenated surnames).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = {
-    ord("\u2018"): "'", ord("\u2019"): "'", ord("\u02bc"): "'", ord("\u00b4"): "'",
+    ord("\u2018"): "'", ord("\u2019"): "'", ord("`"): "'", ord("\u02bc"): "'", ord("\u00b4"): "'",
     ord("\u201c"): '"', ord("\u201d"): '"', ord("\u00ab"): '"', ord("\u00bb"): '"',
     ord("\u201e"): '"',
 }
 _TABLE = {
     **_DASHES, **_QUOTES,
     **dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None),  # zero-width, soft hyphen
+    # Tie marks joining two letters (ALA-LC writes ц as t͡s): they would split the word.
+    **dict.fromkeys(map(ord, "\u0360\u0361\ufe20\ufe21\ufe22\ufe23"), None),
 }
 _SPECIAL_RE = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 
@@ -32,7 +34,9 @@ def clean(text: str) -> str:
 
     Letters are left as they are (case, ё, look-alikes are the caller's business:
     see :func:`fold` and :func:`fix_lookalikes`). Non-breaking and other Unicode spaces
-    become one ASCII space; soft hyphens and zero-width characters are dropped.
+    become one ASCII space; zero-width characters, soft hyphens and letter-tie marks
+    (ALA-LC's t͡s) are dropped; typographic apostrophes and the backtick (GOST 7.79's
+    soft sign) become "'".
     """
     if not text:
         return ""
@@ -53,7 +57,9 @@ def is_cyrillic_char(ch: str) -> bool:
 
 
 def is_latin_char(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7")
+    if ("a" <= ch <= "z") or ("A" <= ch <= "Z"):
+        return True
+    return "\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7"
 
 
 def detect_script(text: str) -> str:

@@ -30,7 +30,10 @@ from itertools import product
 
 from kintrace.names.text import fold
 
-__all__ = ["cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "to_cyrillic", "to_cyrillic_candidates"]
+__all__ = [
+    "cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "surname_count",
+    "to_cyrillic", "to_cyrillic_candidates",
+]
 
 _CYR_KEY = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -97,7 +100,8 @@ _DIACRITICS = {
 # the most usual first. Context rules (word start, after a vowel) are applied in _tokenize.
 _UNITS: list[tuple[str, tuple[str, ...]]] = [
     ("schtsch", ("щ",)), ("shtsh", ("щ",)), ("chtch", ("щ",)), ("shch", ("щ",)),
-    ("tch", ("ч",)), ("sh4", ("щ",)), ("jou", ("жу", "йоу")), ("you", ("ю",)), ("jj", ("й",)), ("sch", ("щ", "ш")), ("shh", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)),
+    ("tch", ("ч",)), ("sh4", ("щ",)), ("jou", ("жу", "йоу")), ("you", ("ю",)), ("jj", ("й",)),
+    ("sch", ("щ", "ш")), ("shh", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)),
     ("ch", ("ч",)), ("sh", ("ш",)), ("ts", ("ц",)), ("tz", ("ц",)), ("tc", ("ц",)),
     ("cz", ("ц",)), ("ck", ("к",)), ("ph", ("ф",)), ("th", ("т",)), ("eh", ("э",)),
     ("ieia", ("ъя",)), ("ieiu", ("ъю",)), ("ieie", ("ъе",)),  # ICAO writes ъ as ie
@@ -113,6 +117,9 @@ _UNITS: list[tuple[str, tuple[str, ...]]] = [
     # Informal phone typing: digits for letters that look alike.
     ("4", ("ч",)), ("6", ("ш",)), ("3", ("з",)), ("0", ("о",)),
 ]
+_UNITS_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _unit in _UNITS:  # longest first within each first letter, as in _UNITS
+    _UNITS_BY_FIRST.setdefault(_unit[0][0], []).append(_unit)
 _VOWELS = set("aeiouy")
 _MAX_CANDIDATES = 16
 
@@ -149,7 +156,7 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
     units: list[tuple[str, ...]] = []
     i, n = 0, len(word)
     while i < n:
-        for lat, cyr in _UNITS:
+        for lat, cyr in _UNITS_BY_FIRST.get(word[i], ()):
             if word.startswith(lat, i):
                 break
         else:
@@ -228,7 +235,10 @@ def is_known_name_word(word: str) -> bool:
     """True when the dictionary knows this Cyrillic word as the nominative singular of a
     surname, given name or patronymic (Latin spellings are never declined)."""
     return any(
-        from_dictionary(p) and p.tag.case == "nomn" and p.tag.number != "plur" and any(t in p.tag for t in _NAME_TAGS)
+        from_dictionary(p)
+        and p.tag.case == "nomn"
+        and p.tag.number != "plur"
+        and any(t in p.tag for t in _NAME_TAGS)
         for p in parses(word)
     )
 
@@ -277,6 +287,35 @@ def _ambiguity_index(choices):
         yield k, u
 
 
+@lru_cache(maxsize=1)
+def _surname_counts() -> dict[str, int]:
+    from importlib import resources
+
+    text = resources.files("kintrace.names").joinpath("data/surname_counts.tsv").read_text("utf-8")
+    counts = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            surname, count = line.split("\t")
+            surname = surname.replace("ё", "е")
+            counts[surname] = max(counts.get(surname, 0), int(count))
+    return counts
+
+
+_FEMALE_ENDING_RE = re.compile(r"(?:(?<=[оеё]в)|(?<=[иы]н))а$")
+
+
+@lru_cache(maxsize=262144)
+def surname_count(cyrillic_word: str) -> int:
+    """How common a (lower-case) Russian surname is, in either sex; 0 when not in the top 20,000."""
+    counts = _surname_counts()
+    word = cyrillic_word.replace("ё", "е")
+    if word.endswith(("ская", "цкая")):
+        word = word[:-2] + "ий"
+    else:
+        word = _FEMALE_ENDING_RE.sub("", word)
+    return counts.get(word, 0)
+
+
 @lru_cache(maxsize=262144)
 def to_cyrillic(word: str) -> str:
     """Best Cyrillic reading of a Latin word, lower case.
@@ -292,9 +331,11 @@ def to_cyrillic(word: str) -> str:
     for cand in candidates:  # a given name spelled exactly so
         if is_given_form(cand, exact=True):
             return cand
-    for cand in candidates:  # a name the dictionary knows
-        if is_known_name_word(cand):
-            return cand
+    # A surname or name the dictionary or the surname counts know; the commoner surname
+    # wins between two known readings (Jukov: Жуков, not Юков), else the usual reading.
+    known = [c for c in candidates if surname_count(c) or is_known_name_word(c)]
+    if known:
+        return max(known, key=surname_count)
     for cand in candidates:  # a spelling whose key is a known given-name form
         if is_given_form(cand):
             return cand
