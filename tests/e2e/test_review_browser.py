@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account
 HOSPITAL_CSV = (
     "ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь\n"
     "Иванов Александр Сергеевич;14.03.1987;ИК-17;02.05.2023;ВГ Ростов-на-Дону\n"

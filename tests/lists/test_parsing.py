@@ -66,7 +66,7 @@ def test_xlsx_real_dates_and_numbers_come_back_as_text():
     wb = Workbook()
     ws = wb.active
     ws.append(["ФИО", "Дата рождения", "Номер"])
-    ws.append(["Иванов Александр", dt.datetime(1987, 3, 14), 17])
+    ws.append(["Иванов Александр", dt.datetime(1987, 3, 14), 17])  # noqa: DTZ001
     ws.append(["Петров Пётр", 31852, 2.5])
     buf = io.BytesIO()
     wb.save(buf)

@@ -168,6 +168,10 @@ class MatchRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        what = f"list {self.person_list_id}" if self.person_list_id else "registry"
+        return f"match run #{self.pk} ({what})"
+
 
 class Decision(models.TextChoices):
     OPEN = "open", _("open")
@@ -204,21 +208,33 @@ class MatchCandidate(CandidateBase):
         ordering = ["-probability", "id"]
         indexes = [models.Index(fields=["decision", "-probability"], name="matchcand_queue")]
 
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} ~ person {self.person_id} ({self.probability:.3f})"
 
-class EntryRejection(models.Model):
-    """This entry is not this person: never propose the pair again."""
 
-    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+class RejectionBase(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class EntryRejection(RejectionBase):
+    """This entry is not this person: never propose the pair again."""
+
+    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "person"], name="entryrejection_once")
         ]
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} is not person {self.person_id}"
 
 
 class DuplicateCandidate(CandidateBase):
@@ -231,21 +247,23 @@ class DuplicateCandidate(CandidateBase):
         ordering = ["-probability", "id"]
         indexes = [models.Index(fields=["decision", "-probability"], name="dupcand_queue")]
 
+    def __str__(self) -> str:
+        return f"person {self.person_a_id} ~ person {self.person_b_id} ({self.probability:.3f})"
 
-class DuplicateRejection(models.Model):
+
+class DuplicateRejection(RejectionBase):
     """These two persons are different men: never propose the pair again."""
 
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duprejection_once")
         ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_a_id} is not person {self.person_b_id}"
 
 
 class Merge(models.Model):
@@ -270,3 +288,6 @@ class Merge(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"merge #{self.pk}: {self.merged_id} into {self.survivor_id}"

@@ -71,7 +71,8 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(best), best
     except UnicodeDecodeError as e:  # cp1251 leaves 0x98 undefined
-        raise ListFileError(_("Cannot decode the file (tried UTF-8 and %(enc)s): %(err)s") % {"enc": best, "err": e}) from None
+        raise ListFileError(_("Cannot decode the file (tried UTF-8 and %(enc)s): %(err)s")
+                            % {"enc": best, "err": e}) from None
 
 
 def sniff_delimiter(text: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .mapping import FIELDS
 from .models import (
     Decision,
     DuplicateCandidate,
@@ -18,14 +19,9 @@ from .models import (
     PersonList,
 )
 
-COMPARISONS = {
-    "surname": _("Surname"),
-    "given_name": _("Given name"),
-    "patronymic": _("Patronymic"),
-    "birth_date": _("Birth date"),
-    "facility": _("Facility"),
-    "region": _("Region"),
-}
+# The engine's comparison names are the mapping's field names.
+COMPARISONS = {k: FIELDS[k] for k in ("surname", "given_name", "patronymic", "birth_date",
+                                        "facility", "region")}
 LEVELS = {
     "missing": _("not known on one side"),
     "exact": _("the same"),

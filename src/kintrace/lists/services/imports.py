@@ -74,8 +74,8 @@ def _read(data: bytes, filename: str, pasted: bool) -> Table:
 
 def list_upload(
     *, data: bytes, kind: str, title: str, actor, filename: str = "", pasted: bool = False,
-    source_kind: str = "official_list", source_title: str = "", publisher: str = "", url: str = "", date=None,
-    reliability: str = "F", credibility: int = 6,
+    source_kind: str = "official_list", source_title: str = "", publisher: str = "",
+    url: str = "", date=None, reliability: str = "F", credibility: int = 6,
 ) -> tuple[PersonList, Table]:
     """Keep an uploaded file (or pasted text, as UTF-8) as a draft list with a guessed column
     mapping. Refuses a file that is too large, unreadable, or already imported."""
