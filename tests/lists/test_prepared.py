@@ -1,7 +1,14 @@
 """The registry's prepared records are kept between match runs and renewed when a name
 changes."""
 
+import pytest
+
 from kintrace.lists.prepared import registry_prepared
+
+
+@pytest.fixture(autouse=True)
+def own_files_dir(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def test_a_second_run_normalises_nothing_and_a_new_name_only_itself(person, caseworker):
