@@ -147,3 +147,9 @@ def test_the_css_is_served_by_the_app(client):
 def test_make_report_helper_round_trips(org_keys):
     report, receipt = make_report()
     assert report.pk and len(receipt.replace(" ", "")) == 40
+
+
+def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client,
+                                                                               org_keys):
+    assert "hreflang" in client.get(reverse("intake:report")).content.decode()
+    assert "hreflang" not in submit(client).content.decode()
