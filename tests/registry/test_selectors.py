@@ -127,3 +127,10 @@ def test_registry_numbers_count_without_names(alice, ivanov, strong_source):
     assert numbers["persons"] == 1 and numbers["events"] == 1
     assert [r["count"] for r in numbers["by_status"]] == [1]
     assert "Иванов" not in repr(numbers)
+
+
+@pytest.mark.parametrize("query", ["Sadykov Yu", "Sadykov Yu.", "Садыков Ю"])
+def test_search_takes_a_two_letter_latin_initial_without_a_dot_as_an_initial(alice, query):
+    person = services.person_create(name="Садыков Юрий Ринатович", actor=alice)
+    services.person_create(name="Садыков Олег", actor=alice)
+    assert selectors.person_search(query) == [person]

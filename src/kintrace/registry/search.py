@@ -50,6 +50,9 @@ def query_readings(query: str) -> list[QueryKeys]:
     for text in _orders(query):
         p = parse_name(text)
         given = frozenset(k for k in [p.given_key, *(p.given_alternatives or ())] if k)
+        if p.given_key and len(p.given_key) <= 2 and p.given_initial:
+            # "Sadykov Yu", "Streltsov Ye": a Latin initial typed without its dot, not a name.
+            given = frozenset()
         if p.surname_key:
             readings.append(QueryKeys(
                 surname_key=p.surname_key, given_keys=given,
@@ -122,9 +125,12 @@ def person_search(query: str, *, limit: int = 50) -> list[Person]:
         return []
     best: dict[int, tuple[int, PersonName]] = {}
     for r in query_readings(query):
+        exact_hits = 0
         for exact in (True, False):
             if not exact and len(r.surname_key) < MIN_PREFIX:
                 continue
+            if not exact and exact_hits >= limit and not (r.given_keys or r.given_initial):
+                continue  # a prefix match cannot outrank a full page of exact surname matches
             cond = Q(surname_key=r.surname_key) if exact else (
                 _prefix_filter("surname_key", r.surname_key) & ~Q(surname_key=r.surname_key))
             rows = PersonName.objects.filter(
@@ -136,6 +142,7 @@ def person_search(query: str, *, limit: int = 50) -> list[Person]:
                     continue
                 if name.person_id not in best or best[name.person_id][0] < score:
                     best[name.person_id] = (score, name)
+                exact_hits += exact
     ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
     persons = {}
     if ranked:
