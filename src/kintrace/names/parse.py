@@ -52,7 +52,7 @@ one) follow the order prior.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
@@ -172,11 +172,8 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
             continue
         if case in ("gen2", "acc2", "loc2", "voct"):
             continue
-        if case == "nomn" and p.tag.number != "plur":
-            nom = p.word
-        else:
-            inflected = p.inflect({"nomn", "sing"})
-            nom = inflected.word if inflected else p.normal_form
+        # The nominative of an oblique reading is worked out only if that reading wins.
+        nom = p.word if case == "nomn" and p.tag.number != "plur" else p
         score = p.score / totals[role] if totals[role] else 0.0
         key = (_GENDERS.get(p.tag.gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
@@ -185,7 +182,23 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
 
 
 @lru_cache(maxsize=262144)
+def _inflect_nominative(p) -> str:
+    inflected = p.inflect({"nomn", "sing"})
+    return inflected.word if inflected else p.normal_form
+
+
+@lru_cache(maxsize=262144)
 def _analyse(text: str) -> _Word:
+    """Role scores and readings of one word as written (its case matters only for ``caps``)."""
+    word = _analyse_lower(text.lower())
+    caps = text.isupper() and len(text.strip(".")) > 1
+    if caps == word.caps:
+        return word
+    return replace(word, text=text, caps=caps)
+
+
+@lru_cache(maxsize=262144)
+def _analyse_lower(text: str) -> _Word:
     script = detect_script(text)
     latin = script != "cyrillic"
     if latin:
@@ -225,10 +238,9 @@ def _analyse(text: str) -> _Word:
         g_score = min(g_score, 0.5)
     if known_given and not _dict_has(cyr, "Surn"):
         s_score = min(s_score, 0.5)
-    caps = text.isupper() and len(text.strip(".")) > 1
     fit = {role: _fit(f) for role, f in forms.items()}
     scores = {"S": s_score, "G": g_score, "P": p_score}
-    return _Word(text, cyr, latin, script, caps, s_score, g_score, p_score, forms, fit, scores)
+    return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
 
 
 @lru_cache(maxsize=262144)
@@ -293,10 +305,13 @@ def _nominative(w: _Word, role: str, sex: str, case: str) -> str:
     forms = w.forms[role]
     for key in ((sex, case), (None, case), (sex, "nomn"), (None, "nomn")):
         if key in forms:
-            return forms[key][1]
-    if forms:
-        return max(forms.values())[1]
-    return w.cyr
+            nom = forms[key][1]
+            break
+    else:
+        if not forms:
+            return w.cyr
+        nom = max(forms.values(), key=lambda f: f[0])[1]
+    return nom if isinstance(nom, str) else _inflect_nominative(nom)
 
 
 # --- keys --------------------------------------------------------------------------------
