@@ -41,3 +41,20 @@ def test_a_changed_birth_date_is_normalised_again(person, caseworker):
     assert fresh == 1
     mine = prepared[prepared["unique_id"].map(person_of) == p.pk]
     assert int(mine["birth_month"].iloc[0]) == 5
+
+
+def test_parallel_preparation_gives_the_engines_own_result():
+    import pandas as pd
+
+    from kintrace.linkage.prepare import prepare, records_to_frame
+    from kintrace.lists.prepared import prepare_parallel
+
+    frame = records_to_frame([
+        {"id": i, "name": name, "birth_date": born, "facility": fac, "region": ""}
+        for i, (name, born, fac) in enumerate([
+            ("Иванов Александр Сергеевич", "14.03.1987", "ИК-17 Мордовия"),
+            ("ИВАНОВ А.С.", "1987", ""), ("Sasha Ivanov", "", "IK-17"),
+            ("Петров Пётр Петрович", "03.1990", "ИК-2"),
+            ("Иванов Александр Сергеевич", "", "")] * 5)])
+    pd.testing.assert_frame_equal(prepare_parallel(frame, workers=2, min_rows=1),
+                                  prepare(frame))

@@ -85,9 +85,9 @@ def match_run(
     progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Link the list's undecided entries against every registry person; store candidates."""
-    from kintrace.linkage.prepare import prepare, records_to_frame
+    from kintrace.linkage.prepare import records_to_frame
 
-    from ..prepared import registry_prepared
+    from ..prepared import prepare_parallel, registry_prepared
 
     t0 = time.perf_counter()
     run = MatchRun.objects.create(person_list=person_list, threshold=threshold,
@@ -100,7 +100,7 @@ def match_run(
     right, person_of, _fresh = registry_prepared(progress)
     if progress:
         progress(f"normalising {len(entries)} list entries")
-    left = prepare(records_to_frame(entries)) if entries else None
+    left = prepare_parallel(records_to_frame(entries)) if entries else None
     matches = _scored([left, right], threshold=threshold, progress=progress) if entries and \
         len(right) else []
     rejected = set(EntryRejection.objects.filter(entry__person_list=person_list)
