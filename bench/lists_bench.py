@@ -53,6 +53,7 @@ def fill_registry(n: int, rng: random.Random) -> list[tuple]:
     """Bulk-insert n persons with one name each; return (surname, given, patronymic, y, m, d,
     facility index) of every person so the list can name some of them."""
     from generate import Names  # the matching benchmark's name frequencies
+
     from kintrace.registry.models import Facility, Region
     from kintrace.registry.services import regions_ensure_loaded
 
@@ -111,8 +112,8 @@ def _insert(people: list[tuple], facility_ids: list[int]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             for table in ("registry_person", "registry_personname"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT MAX(id) FROM {table}))")
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                            f"(SELECT MAX(id) FROM {table}))")  # a fixed table name
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -158,7 +159,8 @@ def timed(args: list[str], env: dict) -> tuple[float, float, str, str]:
     """Run `kintrace ARGS`; wall seconds, the process's own peak RSS in MB, stdout, stderr."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([KINTRACE, *args], env=env, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen([KINTRACE, *args], env=env, stdout=out,  # noqa: S603
+                                stderr=err, text=True)
         _pid, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -205,7 +207,7 @@ def main() -> None:
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kt-lists-bench-"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 - test data, not secrets
     setup_django(data_dir)
     from kintrace.registry.models import Person
 
