@@ -95,6 +95,12 @@ def test_latin_is_read_back_to_the_cyrillic_the_dictionary_knows():
     assert to_cyrillic("Semyonov") == "семёнов"
 
 
+def test_between_two_real_surnames_the_commoner_reading_wins():
+    assert to_cyrillic("Jukov") == "жуков"  # not Юков
+    assert to_cyrillic("Erchov") == "ершов"  # French ch without other French marks
+    assert to_cyrillic("Ilich") == "илич"  # no surname reading: ch stays ч
+
+
 def test_cyrillic_key_merges_yo_and_short_i_at_the_end():
     assert cyrillic_key("Ёлкин") == cyrillic_key("Елкин")
     assert cyrillic_key("Юрий") == cyrillic_key("Юрии") == cyrillic_key("Юрый")

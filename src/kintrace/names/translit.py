@@ -244,15 +244,17 @@ def is_known_name_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=262144)
-def to_cyrillic_candidates(word: str) -> tuple[str, ...]:
+def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, ...]:
     """Cyrillic readings of one Latin (or mixed) word, the most usual first, lower case.
 
     Ambiguous units multiply the readings; the first reading of every unit comes first.
-    At most 16 readings are returned.
+    At most 16 readings are returned. ``french`` forces (or forbids) the French reading of
+    "ch" as ш; by default it is used when the word looks French.
     """
-    units = _tokenize(_prepare_latin(word), _is_frenchlike(word.lower()))
+    if french is None:
+        french = _is_frenchlike(word.lower())
+    choices = _tokenize(_prepare_latin(word), french)
     # Order the product so that readings using fewer non-default choices come first.
-    choices = [u if len(u) > 1 else u for u in units]
     combos: list[tuple[int, str]] = []
     ambiguous = sum(1 for u in choices if len(u) > 1)
     if ambiguous > 6:  # keep it bounded: only the first readings of very long words
@@ -339,4 +341,8 @@ def to_cyrillic(word: str) -> str:
     for cand in candidates:  # a spelling whose key is a known given-name form
         if is_given_form(cand):
             return cand
+    if "ch" in word.lower():  # French "ch" = ш in a word without other French marks (Erchov)
+        french = [c for c in to_cyrillic_candidates(word, french=True) if surname_count(c)]
+        if french:
+            return max(french, key=surname_count)
     return candidates[0]
