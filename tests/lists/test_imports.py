@@ -140,6 +140,11 @@ def test_a_large_list_imports_in_the_background_and_reports_progress(caseworker)
         if pl.status in (JobStatus.DONE, JobStatus.FAILED):
             break
         time.sleep(0.1)
+    import threading
+
+    for thread in threading.enumerate():  # let it close its database connection
+        if thread.name == f"list-import-{pl.pk}":
+            thread.join(10)
     assert pl.status == JobStatus.DONE
     assert pl.entry_count == 3000
     assert pl.progress_percent == 100
