@@ -100,3 +100,18 @@ def test_an_unmatched_entry_becomes_a_new_person_with_the_list_event(matched, ca
     with pytest.raises(ReviewError):
         entry_create_person(entry=entry, actor=caseworker)
     assert Person.objects.count() == 4
+
+
+def test_confirm_tells_the_persons_open_case(matched, caseworker):
+    from kintrace.cases.models import CaseNote, CaseStatus
+    from kintrace.cases.services import case_open
+    from kintrace.security.testing import org_keys_for_tests
+
+    org_keys_for_tests()
+    pl, _run, ivanov, _petrov = matched
+    case, _created = case_open(person=ivanov, actor=caseworker)
+    assert case.status == CaseStatus.NEW
+    candidate_confirm(candidate=_candidate(pl, ivanov), actor=caseworker)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SEARCHING
+    assert CaseNote.objects.filter(case=case, author=caseworker).count() == 1
