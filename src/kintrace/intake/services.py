@@ -2,7 +2,6 @@
 linking a report to a person. Staff reads of reporter data are audited like writes."""
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +29,6 @@ from .models import Attachment, Report, ReportMessage, Sender
 from .throttle import bucket_pass
 from .uploads import CheckedFile
 from .validation import CleanReport
-
-log = logging.getLogger(__name__)
 
 # A fixed salt and blob for the wrong-receipt path: it derives a key and tries a decryption
 # exactly as the right path does, so a wrong receipt takes as long as a right one.
