@@ -406,6 +406,14 @@ def event_create(
 EVENT_FIELDS = {"type", "facility", "region", "place_text", "description"}
 
 
+def _event_changed(event: Event, *, actor, action: str, before) -> None:
+    """Audit a change to an event and derive its subjects' status again."""
+    audit_record(actor=actor, action=action, target=event, before=before,
+                 after=_event_snapshot(event))
+    for person in _subjects(event):
+        person_status_refresh(person=person, actor=actor)
+
+
 def event_update(*, event: Event, actor, **fields) -> Event:
     """Change an event (type, start=/end= PartialDate|None, facility, region, place_text,
     description); the status of its subjects is derived again."""
@@ -416,10 +424,7 @@ def event_update(*, event: Event, actor, **fields) -> Event:
         event.start_sort = sort_key(event.start_year, event.start_month, event.start_day)
         _check_range(event)
         event.save()
-        audit_record(actor=actor, action="event.update", target=event, before=before,
-                     after=_event_snapshot(event))
-        for person in _subjects(event):
-            person_status_refresh(person=person, actor=actor)
+        _event_changed(event, actor=actor, action="event.update", before=before)
     return event
 
 
@@ -456,10 +461,7 @@ def event_citation_add(*, event: Event, source: Source, actor, quote: str = "") 
     with transaction.atomic():
         before = _event_snapshot(event)
         citation = Citation.objects.create(event=event, source=source, quote=quote)
-        audit_record(actor=actor, action="event.citation_add", target=event, before=before,
-                     after=_event_snapshot(event))
-        for person in _subjects(event):
-            person_status_refresh(person=person, actor=actor)
+        _event_changed(event, actor=actor, action="event.citation_add", before=before)
     return citation
 
 
@@ -469,10 +471,7 @@ def citation_remove(*, citation: Citation, actor) -> None:
         event = citation.event
         before = _event_snapshot(event)
         citation.delete()
-        audit_record(actor=actor, action="event.citation_remove", target=event, before=before,
-                     after=_event_snapshot(event))
-        for person in _subjects(event):
-            person_status_refresh(person=person, actor=actor)
+        _event_changed(event, actor=actor, action="event.citation_remove", before=before)
 
 
 # --- status ----------------------------------------------------------------------------
