@@ -300,10 +300,12 @@ def test_the_layout_says_when_the_data_is_a_demo(world, alice, login):
     from kintrace.registry.models import DemoDataset
 
     c = login(alice)
-    assert "Demo data" not in c.get(reverse("registry:search")).content.decode()
+    assert "demo-banner" not in c.get(reverse("registry:search")).content.decode()
     DemoDataset.objects.create(persons=1)
-    body = c.get(reverse("registry:search")).content.decode()
-    assert "Demo data — fictional" in body or "Демонстрационные данные — вымышленные" in body
+    ru = c.get(reverse("registry:search")).content.decode()
+    en = c.get(reverse("registry:search"), headers={"accept-language": "en"}).content.decode()
+    assert "Демонстрационные данные — вымышленные" in ru
+    assert "Demo data — fictional" in en
 
 
 def test_pages_are_russian_by_default_and_english_on_request(world, alice, login):
