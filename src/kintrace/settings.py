@@ -187,6 +187,7 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
 # No max-age: the CSRF cookie dies with the browser session.
 CSRF_COOKIE_AGE = None
+CSRF_FAILURE_VIEW = "kintrace.web.views.csrf_failure"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True

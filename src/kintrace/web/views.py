@@ -24,3 +24,11 @@ def static(request, path: str):
 
 
 set_language = require_POST(django_set_language)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A plain-language page instead of Django's bare 403: a relative whose browser dropped the
+    form's cookie must learn that nothing was sent and how to send it again."""
+    from django.shortcuts import render
+
+    return render(request, "web/csrf_failure.html", status=403)

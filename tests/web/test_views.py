@@ -1,0 +1,31 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_post_without_its_form_cookie_explains_in_russian_that_nothing_was_sent():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/report/", {"subject_name": "Иванов"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'lang="ru"' in body
+    assert "Nothing was sent" not in body  # translated, not the English source
+    assert "ничего не отправлено" in body.lower()
+
+
+def test_static_files_are_served_by_the_app_itself(client):
+    response = client.get("/static/intake/public.css")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
+
+
+def test_a_path_that_climbs_out_of_static_is_refused(client):
+    assert client.get("/static/../settings.py").status_code == 404
+
+
+def test_every_response_carries_a_strict_content_security_policy(client):
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
