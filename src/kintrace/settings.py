@@ -175,7 +175,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:search"
+LOGIN_REDIRECT_URL = "web:home"  # sends each role to its own first page
 
 # Short idle sessions for staff; reporters get no session beyond the form's CSRF protection.
 SESSION_COOKIE_AGE = envint("KINTRACE_SESSION_SECONDS", "1800")

@@ -29,3 +29,29 @@ def test_every_response_carries_a_strict_content_security_policy(client):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_home_sends_an_anonymous_visitor_to_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_home_sends_a_caseworker_to_person_search(client, make_staff, login):
+    login(make_staff("caseworker"))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/registry/"
+
+
+def test_home_sends_an_analyst_to_the_numbers_and_never_to_names(client, make_staff, login):
+    login(make_staff("analyst"))
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/registry/numbers/"
+
+
+def test_a_refused_page_explains_itself_in_russian_without_data(client, make_staff, login):
+    login(make_staff("analyst"))
+    response = client.get("/registry/?q=ivanov")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Нет доступа" in body and "Иванов" not in body

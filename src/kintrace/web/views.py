@@ -6,9 +6,13 @@ from django.views.i18n import set_language as django_set_language
 
 
 def home(request):
-    if request.user.is_authenticated:
+    """Where each role starts: analysts on the numbers page (they never see names)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if getattr(user, "sees_names", False):
         return redirect("registry:search")
-    return redirect("accounts:login")
+    return redirect("registry:numbers")
 
 
 def static(request, path: str):
