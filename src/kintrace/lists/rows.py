@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -18,13 +17,6 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 class RowError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class MappedRow:
-    line: int
-    raw: dict[str, str]
-    fields: dict
 
 
 def excel_serial(text: str) -> str | None:
