@@ -22,7 +22,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import DATA_DIR, generate  # noqa: E402
 
 from kintrace.linkage.engine import linker_for  # noqa: E402
-from kintrace.linkage.model import DEFAULT_MODEL_PATH, SURNAME_TF_PATH, Parameters  # noqa: E402
+from kintrace.linkage.model import (  # noqa: E402
+    DEFAULT_MODEL_PATH,
+    NAME_FREQUENCIES_PATH,
+    SURNAME_TF_PATH,
+    Parameters,
+)
 from kintrace.linkage.prepare import prepare  # noqa: E402
 from kintrace.names.parse import name_key  # noqa: E402
 
@@ -37,6 +42,22 @@ def surname_frequencies(top: int = 30000) -> pd.DataFrame:
     freq["tf_surname_key"] = freq["count"] / sur["count"].sum()
     return freq.sort_values("tf_surname_key", ascending=False).head(top)[
         ["surname_key", "tf_surname_key"]]
+
+
+def given_and_patronymic_frequencies() -> pd.DataFrame:
+    """Share of men bearing each given name and each patronymic (russiannames tables), by
+    comparison key: with the surname's share it says how many namesakes a name has."""
+    parts = []
+    for part, file in (("given", "names.parquet"), ("patronymic", "midnames.parquet")):
+        table = pd.read_parquet(DATA_DIR / file)
+        table = table[table.gender == "m"]
+        keys = table["text"].map(lambda s: name_key(s) or None)
+        freq = table.assign(key=keys).dropna(subset=["key"]).groupby("key", as_index=False)[
+            "count"].sum()
+        freq["frequency"] = freq["count"] / table["count"].sum()
+        freq = freq[freq["frequency"] >= 1e-6].sort_values("frequency", ascending=False)
+        parts.append(freq.assign(part=part)[["part", "key", "frequency"]])
+    return pd.concat(parts, ignore_index=True)
 
 
 def train(records: int, seed: int) -> Parameters:
@@ -77,9 +98,11 @@ def main() -> None:
     a = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     surname_frequencies().to_csv(SURNAME_TF_PATH, index=False, float_format="%.8g")
+    given_and_patronymic_frequencies().to_csv(NAME_FREQUENCIES_PATH, index=False,
+                                              float_format="%.8g")
     params = train(a.records, a.seed)
     params.save(a.out)
-    print(f"wrote {a.out} and {SURNAME_TF_PATH}")
+    print(f"wrote {a.out}, {SURNAME_TF_PATH} and {NAME_FREQUENCIES_PATH}")
 
 
 if __name__ == "__main__":

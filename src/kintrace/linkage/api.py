@@ -61,7 +61,7 @@ def explain_rows(pairs: pd.DataFrame, params: Parameters
     import numpy as np
 
     cols = {}
-    for comp, level_params in params.levels.items():
+    for comp, level_params in params.effective_levels().items():
         mw = pairs.get(f"mw_{comp}")
         if mw is None:
             continue
@@ -127,8 +127,8 @@ def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: floa
 def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                  model_path: Path | None, progress: Progress = None,
                  explain: bool = True) -> DedupeResult:
-    from kintrace.linkage.cluster import cluster, name_only_common
-    from kintrace.linkage.engine import common_surnames, score
+    from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
+    from kintrace.linkage.engine import name_frequencies, score, surname_tf
     from kintrace.linkage.prepare import prepare
 
     timings: dict[str, float] = {}
@@ -144,7 +144,8 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     timings["predict"] = t2 - t1
     _say(progress, f"clustering {len(pairs)} pairs")
     result = cluster(prepared, pairs, threshold=threshold,
-                     hold_back=name_only_common(prepared, common_surnames()))
+                     hold_back=name_only_common(prepared, expected_namesakes(
+                         prepared, surname_tf(), name_frequencies())))
     timings["cluster"] = time.perf_counter() - t2
     strongest = pairs.sort_values("match_probability", ascending=False, kind="stable")
     return DedupeResult(
@@ -156,7 +157,7 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     )
 
 
-def dedupe_records(records: Iterable[dict], *, threshold: float = 0.9, backend: str = "duckdb",
+def dedupe_records(records: Iterable[dict], *, threshold: float = 0.5, backend: str = "duckdb",
                    model_path: Path | None = None, progress: Progress = None) -> DedupeResult:
     """Clusters of records that are one person, with the pairs behind them explained."""
     from kintrace.linkage.prepare import records_to_frame

@@ -37,7 +37,7 @@ def register(sub) -> None:
     p = sub.add_parser("dedupe", parents=[common],
                        help="cluster the records of one CSV that are the same person")
     p.add_argument("input", type=Path, metavar="INPUT.csv")
-    p.add_argument("--threshold", type=_threshold, default=0.9)
+    p.add_argument("--threshold", type=_threshold, default=0.5)
     p.set_defaults(func=_dedupe)
 
     p = sub.add_parser("link", parents=[common],

@@ -23,14 +23,41 @@ class ClusterResult:
     review: list[int]  # indices of pairs that touch a name-only record with a common name
 
 
-def name_only_common(prepared: pd.DataFrame, common_surnames: set[str]) -> np.ndarray:
-    """Records that hold nothing but a name, and a common one."""
+# A registry stands for at least this many men, however few records one run compares
+POPULATION = 100_000
+# Share of men a name counts for when only its initial is known
+INITIAL_SHARE = 0.1
+
+
+def expected_namesakes(prepared: pd.DataFrame, surname_tf: pd.DataFrame,
+                       frequencies: dict[str, dict[str, float]]) -> np.ndarray:
+    """How many men of each record's name a registry of this size is expected to hold:
+    population x share(surname) x share(given name) x share(patronymic), from the packaged
+    Russian name tables. Unknown names count as the rarest known; a missing part as 1, an
+    initial as INITIAL_SHARE; a missing surname makes the name as common as it gets."""
+    n = max(len(prepared), POPULATION)
+    tf = dict(zip(surname_tf["surname_key"], surname_tf["tf_surname_key"], strict=True))
+    rarest = min(tf.values(), default=1e-6)
+
+    def share(keys: pd.Series, initials: pd.Series, table: dict[str, float]) -> np.ndarray:
+        known = keys.map(table).astype(float)
+        out = np.where(keys.notna(), known.fillna(min(table.values(), default=1e-6)), 1.0)
+        return np.where(keys.isna() & initials.notna(), INITIAL_SHARE, out)
+
+    sur = prepared["surname_key"]
+    s = np.where(sur.isna(), 1.0, sur.map(tf).astype(float).fillna(rarest))
+    g = share(prepared["given_key"], prepared["given_initial"], frequencies.get("given", {}))
+    p = share(prepared["patronymic_key"], prepared["patronymic_initial"],
+              frequencies.get("patronymic", {}))
+    return n * s * g * p
+
+
+def name_only_common(prepared: pd.DataFrame, namesakes: np.ndarray) -> np.ndarray:
+    """Records that hold nothing but a name that other men are expected to share."""
     no_date = prepared["birth_year"].isna().to_numpy()
     no_fac = prepared["facility_key"].isna().to_numpy()
     no_region = prepared["region"].isna().to_numpy()
-    sur = prepared["surname_key"]
-    common = sur.isna().to_numpy() | sur.isin(common_surnames).to_numpy()
-    return no_date & no_fac & no_region & common
+    return no_date & no_fac & no_region & (namesakes >= 1.0)
 
 
 def cluster(
@@ -46,9 +73,10 @@ def cluster(
     index = pd.Index(ids)
     parent = np.arange(n)
     years = prepared["birth_year"].to_numpy(dtype="float64", na_value=np.nan)
+    # the number identifies the colony; "ik7" for КП-7 is the same place written loosely
     facs = prepared["facility_key"].to_numpy(dtype=object)
     year = [None if np.isnan(y) else int(y) for y in years]
-    fac = [f if isinstance(f, str) else None for f in facs]
+    fac = [f.rsplit("-", 1)[-1] if isinstance(f, str) else None for f in facs]
     hold = hold_back if hold_back is not None else np.zeros(n, dtype=bool)
 
     strong = pairs[pairs["match_probability"] >= threshold]

@@ -13,7 +13,12 @@ from functools import cache
 
 import pandas as pd
 
-from kintrace.linkage.model import SURNAME_TF_PATH, Parameters, settings
+from kintrace.linkage.model import (
+    NAME_FREQUENCIES_PATH,
+    SURNAME_TF_PATH,
+    Parameters,
+    settings,
+)
 
 BACKENDS = ("duckdb", "spark")
 
@@ -27,9 +32,14 @@ def surname_tf() -> pd.DataFrame:
                          "tf_surname_key": pd.Series([], dtype=float)})
 
 
-def common_surnames(min_frequency: float = 1 / 4000) -> set[str]:
-    tf = surname_tf()
-    return set(tf.loc[tf["tf_surname_key"] >= min_frequency, "surname_key"])
+@cache
+def name_frequencies() -> dict[str, dict[str, float]]:
+    """Share of men bearing each given name / patronymic, by comparison key."""
+    if not NAME_FREQUENCIES_PATH.exists():
+        return {"given": {}, "patronymic": {}}
+    table = pd.read_csv(NAME_FREQUENCIES_PATH, dtype={"part": str, "key": str})
+    return {part: dict(zip(g["key"], g["frequency"], strict=True))
+            for part, g in table.groupby("part")}
 
 
 @cache
@@ -113,14 +123,24 @@ def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
     return linker
 
 
+U_SAMPLE_PAIRS = 2_000_000
+
+
 def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
-          backend: str = "duckdb") -> pd.DataFrame:
-    """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison."""
+          backend: str = "duckdb", u_from_input: bool | None = None) -> pd.DataFrame:
+    """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison.
+
+    `u_from_input` re-estimates u on these records by random sampling (m and the prior stay
+    the model's). Off by default: measured on FEBRL4 it lowered recall (Australian names
+    agree by chance more often than the Russian-trained u says, but the TF table knows none
+    of them), see docs/benchmarks.md."""
     if any(len(f) == 0 for f in frames) or (len(frames) == 1 and len(frames[0]) < 2):
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
                                      "match_weight"])
     sizes = [len(f) for f in frames]
     linker = linker_for(frames, params, backend, params.prior_for(*sizes))
+    if u_from_input:
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     pred = linker.inference.predict(threshold_match_probability=threshold)
     out = pred.as_pandas_dataframe()
     keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [

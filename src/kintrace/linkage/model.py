@@ -17,6 +17,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_MODEL_PATH = PACKAGE_DIR / "default_model.json"
 SURNAME_TF_PATH = PACKAGE_DIR / "surname_tf.csv"
+NAME_FREQUENCIES_PATH = PACKAGE_DIR / "name_frequencies.csv"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Level:
     u: float
     null: bool = False
     tf_column: str | None = None
+    fixed: bool = False  # m and u from domain knowledge, never from training
 
 
 def _alts_overlap(dialect: str) -> str:
@@ -40,6 +42,16 @@ def _jaro_winkler(dialect: str, column: str) -> str:
     """Jaro-Winkler forgives the transpositions Levenshtein counts twice (Reid / Redi)."""
     fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
     return f"{fn}({column}_l, {column}_r)"
+
+
+def _swapped(dialect: str) -> str:
+    """Each name in the other's place, one of them possibly mistyped."""
+    def close(a: str, b: str) -> str:
+        fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
+        return f"{fn}({a}, {b}) >= 0.85"
+
+    return (f"(surname_key_l = given_key_r AND {close('given_key_l', 'surname_key_r')})"
+            f" OR (given_key_l = surname_key_r AND {close('surname_key_l', 'given_key_r')})")
 
 
 def comparisons(dialect: str) -> dict[str, list[Level]]:
@@ -56,6 +68,9 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("two edits",
                   "levenshtein(surname_key_l, surname_key_r) <= 2 "
                   "AND length(surname_key_l) >= 6", 0.03, 0.001),
+            # "Croker Cambell" / "Cambell Croker": the two names written in each other's place
+            Level("swapped with given name", _swapped(dialect), 0.01, 0.0002,
+                  fixed=True),
             Level("different", "TRUE", 0.01, 0.996),
         ],
         "given_name": [
@@ -68,6 +83,7 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("initial agrees",
                   "(given_key_l IS NULL OR given_key_r IS NULL) "
                   "AND given_initial_l = given_initial_r", 0.07, 0.02),
+            Level("swapped with surname", _swapped(dialect), 0.01, 0.001, fixed=True),
             Level("different", "TRUE", 0.02, 0.945),
         ],
         "patronymic": [
@@ -97,6 +113,11 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("same year",
                   "birth_year_l = birth_year_r"
                   " AND (birth_month_l IS NULL OR birth_month_r IS NULL)", 0.15, 0.025),
+            # 19351221 / 19531221, 1984-03-14 / 1984-08-14: one mistyped or swapped digit
+            Level("one digit off",
+                  f"{both_days} AND (levenshtein(birth_digits_l, birth_digits_r) <= 1"
+                  " OR (birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
+                  " AND levenshtein(birth_digits_l, birth_digits_r) <= 2))", 0.02, 0.001),
             Level("same year, other day", "birth_year_l = birth_year_r", 0.02, 0.025),
             Level("one year apart", "abs(birth_year_l - birth_year_r) = 1", 0.007, 0.05),
             Level("different", "TRUE", 0.003, 0.9),
@@ -107,6 +128,9 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
                   " AND (region_l IS NULL OR region_r IS NULL)", 1, 1, null=True),
             Level("same facility", f"{same_fac} AND region_l = region_r", 0.6, 0.0005),
             Level("same facility number", f"{same_fac} AND {region_ok}", 0.25, 0.002),
+            # "ik7" typed by a relative for КП-7: the number is what people remember
+            Level("same number, other type",
+                  f"facility_number_l = facility_number_r AND {region_ok}", 0.05, 0.002),
             Level("same region",
                   "(facility_key_l IS NULL OR facility_key_r IS NULL) AND region_l = region_r",
                   0.1, 0.05),
@@ -117,9 +141,21 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
 
 FIXED_M = ("birth_date", "facility")
 
+# Lowest m a level may have, whatever training says. Training data from one generator never
+# shows a man whose surname was replaced (marriage, adoption, a new passport to shed a record,
+# a clerk filling the wrong column); real data does, and a level with m near 0 turns one such
+# field into a veto that no agreement elsewhere can outweigh.
+M_FLOOR = {
+    ("surname", "different"): 0.02,
+    ("given_name", "different"): 0.02,
+}
+
 
 def blocking_rules() -> list[str]:
-    """Pairs worth scoring. Each rule catches what the others miss; all are equi-joins."""
+    """Pairs worth scoring. Each rule catches what the others miss; all are equi-joins, and
+    none joins on a value so common that a million records would make it explode."""
+    same_date = ("l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+                 " AND l.birth_day = r.birth_day")
     return [
         # ИВАНОВ А.С. against Иванов Александр Сергеевич
         "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
@@ -128,14 +164,34 @@ def blocking_rules() -> list[str]:
         "l.surname_key = r.surname_key AND l.given_key = r.given_key"
         " AND (l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL)",
         "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-        # a typo in the surname: everything else agrees
+        # neither has a patronymic (FEBRL, English media): surname and given initial
+        "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
+        " AND coalesce(l.patronymic_initial, '') = '' AND coalesce(r.patronymic_initial, '') = ''",
+        "l.surname_key = r.surname_key AND l.facility_number = r.facility_number",
+        # a typo in the surname: everything else agrees (each half of the surname in turn,
+        # since one typo leaves one half intact)
         "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
         " AND l.birth_year = r.birth_year",
-        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
-        " AND l.birth_day = r.birth_day AND l.given_initial = r.given_initial",
-        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
-        " AND l.birth_day = r.birth_day AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
-        "l.surname_key = r.surname_key AND l.facility_key = r.facility_key",
+        "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
+        " AND l.surname_head = r.surname_head",
+        "l.given_key = r.given_key AND l.surname_head = r.surname_head"
+        " AND l.surname_tail = r.surname_tail",
+        "l.given_initial = r.given_initial AND l.surname_head = r.surname_head"
+        " AND l.birth_year = r.birth_year",
+        "l.given_initial = r.given_initial AND l.surname_tail = r.surname_tail"
+        " AND l.birth_year = r.birth_year",
+        "l.given_key = r.given_key AND l.surname_tail = r.surname_tail"
+        " AND l.facility_number = r.facility_number",
+        "l.given_key = r.given_key AND l.surname_head = r.surname_head"
+        " AND l.facility_number = r.facility_number",
+        # a full birth date is nearly an identifier
+        f"{same_date} AND l.given_initial = r.given_initial",
+        f"{same_date} AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
+        f"{same_date} AND l.region = r.region",
+        # the two names in each other's place
+        "l.surname_key = r.given_key AND l.birth_year = r.birth_year",
+        "l.given_key = r.surname_key AND l.birth_year = r.birth_year",
+        "l.surname_key = r.given_key AND l.given_key = r.surname_key",
     ]
 
 
@@ -156,6 +212,19 @@ class Parameters:
         else:
             prior = self.matches_per_record / max(n_left, n_right, 1)
         return min(prior, self.MAX_PRIOR)
+
+    def level(self, comparison: str, lv: Level) -> tuple[float, float]:
+        """(m, u) of one level: trained values, the level's prior where the model has none
+        (a model saved before the level existed), m no lower than its floor."""
+        if lv.fixed:
+            return lv.m, lv.u
+        m, u = self.levels.get(comparison, {}).get(lv.label, (lv.m, lv.u))
+        return max(m, M_FLOOR.get((comparison, lv.label), 0.0)), u
+
+    def effective_levels(self) -> dict[str, dict[str, tuple[float, float]]]:
+        """Comparison -> label -> (m, u) exactly as the scoring uses them."""
+        return {name: {lv.label: self.level(name, lv) for lv in levels if not lv.null}
+                for name, levels in comparisons("duckdb").items()}
 
     @classmethod
     def defaults(cls) -> Parameters:
@@ -202,7 +271,7 @@ def settings(link_type: str, dialect: str, params: Parameters, prior: float | No
             if lv.null:
                 d["is_null_level"] = True
             else:
-                m, u = params.levels.get(name, {}).get(lv.label, (lv.m, lv.u))
+                m, u = params.level(name, lv)
                 d["m_probability"] = m
                 d["u_probability"] = u
                 if name in FIXED_M:

@@ -8,7 +8,8 @@ each distinct value is parsed once, and the results are joined back by index.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,12 @@ PREPARED_COLUMNS = [
     "birth_year",
     "birth_month",
     "birth_day",
+    "birth_digits",
     "facility_key",
+    "facility_number",
     "region",
+    "surname_head",
+    "surname_tail",
 ]
 
 
@@ -91,9 +96,26 @@ def _name_fields(parsed) -> _NameFields:
     )
 
 
+_INITIALS = re.compile(r"(?<![^\s.,])([^\W\d_])(?:\.|(?=\s|$))")
+
+
+def _with_initials(fields: _NameFields, text: str) -> _NameFields:
+    """Initials the parser dropped: "МИХЕЕВ Г.В." loses "Г" (read as the "г." of "г.р.").
+    Work-around until kintrace.names keeps it: the one-letter tokens after the surname are
+    the given-name and patronymic initials, in that order."""
+    if fields.given_key or not fields.surname_key:
+        return fields
+    letters = _INITIALS.findall(text)
+    if not letters or len(letters) > 2:
+        return fields
+    given = _initial_key(letters[0])
+    patr = _initial_key(letters[1]) if len(letters) == 2 else fields.patronymic_initial
+    return replace(fields, given_initial=given, patronymic_initial=patr)
+
+
 def _parse_full_name(text: str) -> _NameFields:
     try:
-        return _name_fields(parse_name(text))
+        return _with_initials(_name_fields(parse_name(text)), text)
     except ValueError:
         return _EMPTY_NAME
 
@@ -190,11 +212,22 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["birth_year"] = pd.array(date_arr[:, 0], dtype="Int32") if n else pd.array([], "Int32")
     out["birth_month"] = pd.array(date_arr[:, 1], dtype="Int32") if n else pd.array([], "Int32")
     out["birth_day"] = pd.array(date_arr[:, 2], dtype="Int32") if n else pd.array([], "Int32")
+    full_date = ~(np.isnan(date_arr[:, 2]) if n else np.empty(0, dtype=bool))
+    digits = pd.Series([None] * n, dtype=object)
+    if full_date.any():
+        d = date_arr[full_date].astype(int)
+        digits[full_date] = [f"{y:04d}{m:02d}{dd:02d}" for y, m, dd in d.tolist()]
+    out["birth_digits"] = digits.to_numpy()
     fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None))
     out["facility_key"] = [f[0] for f in fac]
+    # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
+    out["facility_number"] = [f.rsplit("-", 1)[-1] if f else None for f in out["facility_key"]]
     fac_region = [f[1] for f in fac]
     region = _map_distinct(_column(frame, "region"), _region, None)
     out["region"] = [r or fr for r, fr in zip(region, fac_region, strict=True)]
+    # Blocking keys for surname typos: one typo leaves the first or the last letters intact
+    out["surname_head"] = [s[:4] if s else None for s in out["surname_key"]]
+    out["surname_tail"] = [s[-4:] if s else None for s in out["surname_key"]]
     return out[PREPARED_COLUMNS]
 
 
