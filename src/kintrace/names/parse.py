@@ -52,7 +52,7 @@ one) follow the order prior.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
@@ -120,6 +120,10 @@ class _Word:
     # role -> fit score of each (sex, case) hypothesis in _HYPOTHESES order (-1: no reading)
     fit: dict
     scores: dict  # role -> role score (the three above)
+    # Filled by the fast path (see _parse_fast): an id of everything the order and the
+    # (sex, case) choice read from this word, and this word's parts per role and hypothesis.
+    sig: int = 0
+    memo: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4096)
@@ -194,7 +198,7 @@ def _analyse(text: str) -> _Word:
     caps = text.isupper() and len(text.strip(".")) > 1
     if caps == word.caps:
         return word
-    return replace(word, text=text, caps=caps)
+    return replace(word, text=text, caps=caps, sig=0)
 
 
 @lru_cache(maxsize=262144)
@@ -450,6 +454,12 @@ def _prefer(text: str) -> str:
 @lru_cache(maxsize=262144)
 def parse_name(text: str) -> ParsedName:
     """Parse a free-form full name (any script, any order, any grammatical case)."""
+    parsed = _parse_fast(text)
+    return parsed if parsed is not None else _parse_general(text)
+
+
+def _parse_general(text: str) -> ParsedName:
+    """The reference path: every shape of name; :func:`_parse_fast` must agree with it."""
     original = text
     text = clean(text or "")
     segment, comma = _segments(text)
@@ -521,6 +531,201 @@ def _build(original: str, roles: dict[str, _Word], initials: list[str], script: 
         patronymic_key=_patronymic_key(patronymic) if patronymic else None,
         given_alternatives=alternatives,
     )
+
+
+# --- fast path ---------------------------------------------------------------------------
+#
+# The same decisions as _parse_general for the shapes that make up nearly every record (one
+# to three words, initials, "SURNAME, Given"), without rebuilding anything per string:
+# - each raw token maps, through a plain dict per look-alike preference, straight to its
+#   analysed word, its initials' letters, or "skip";
+# - the order and the (sex, case) hypothesis depend only on what _choose_order and
+#   _hypothesis read from the words (scores, caps, script, fit vectors); that is interned
+#   per word as an integer ``sig``, and the decision is cached per tuple of sigs;
+# - each word keeps its part (nominative, title case, key) per role and hypothesis.
+# Anything else (four or more words, оглы/кызы, no word) returns None: the general path.
+
+_SKIP = ("skip",)
+_FALLBACK = ("fallback",)
+_CACHE_LIMIT = 1 << 19
+# look-alike preference -> space-free chunk of cleaned text -> a _Word, _SKIP, _FALLBACK,
+# ("I", letters, scripts) for initials, or ("M", entries) for a chunk of several tokens.
+_CHUNKS: dict[str, dict[str, object]] = {"cyrillic": {}, "latin": {}}
+_SIGS: dict[tuple, int] = {}
+# (comma, has initials, sig…) -> (((role, memo key) per word), hypothesis index, evidenced);
+# a memo key is an int: role, hypothesis index and evidence in one.
+_DECISIONS: dict[tuple, tuple] = {}
+
+
+def _token(raw: str, prefer: str) -> object:
+    kind, values = _classify(raw, prefer)
+    if kind == "word":
+        return _analyse(values[0])
+    if kind == "initials":
+        letters = tuple(x for x in map(_initial_letter, values) if x)
+        return ("I", letters, frozenset(_initial_script(v) for v in values) - {""})
+    return _SKIP if kind == "skip" else _FALLBACK
+
+
+def _chunk(chunk: str, prefer: str) -> object:
+    # _WORD_RE never matches across a space, so the tokens of the text are those of its chunks.
+    entries = [_token(raw, prefer) for raw in _WORD_RE.findall(chunk)]
+    entries = [e for e in entries if e is not _SKIP]
+    if _FALLBACK in entries:
+        entry: object = _FALLBACK
+    elif not entries:
+        entry = _SKIP
+    elif len(entries) == 1:
+        entry = entries[0]
+    else:
+        entry = ("M", tuple(entries))
+    cache = _CHUNKS[prefer]
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[chunk] = entry
+    return entry
+
+
+def _sig(w: _Word) -> int:
+    key = (w.latin, w.caps, w.s_score, w.g_score, w.p_score, w.fit["S"], w.fit["G"], w.fit["P"])
+    sig = _SIGS.get(key)
+    if sig is None:
+        sig = _SIGS[key] = len(_SIGS) + 1
+    w.sig = sig
+    return sig
+
+
+def _decide(words: list[_Word], key: tuple, comma: bool, has_initials: bool) -> tuple:
+    order = _choose_order(words, comma, has_initials)
+    sex, case, evidenced = _hypothesis({role: w for w, role in zip(words, order)})
+    hi = _HYPOTHESIS_INDEX[(sex, case)]
+    plan = tuple((role, _ROLE_CODE[role] * 32 + hi * 2 + evidenced) for role in order)
+    decision = (plan, hi, evidenced)
+    if len(_DECISIONS) >= _CACHE_LIMIT:
+        _DECISIONS.clear()
+    _DECISIONS[key] = decision
+    return decision
+
+
+_ROLE_CODE = {"S": 0, "G": 1, "P": 2}
+
+
+def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple:
+    """This word's part in a role under a hypothesis, exactly as _build makes it:
+    S, P: (text, key, initial); G: (text, key, initial, alternatives, sex the names imply)."""
+    sex, case = _HYPOTHESES[hi]
+    nom = _nominative(w, role, sex, case)
+    if role == "G":
+        found = canonical_given(nom, sex if evidenced else None) or canonical_given(w.cyr)
+        given, alternatives = found if found else (_title(nom), ())
+        implied = None
+        if given:
+            sexes = {given_sex(name) for name in (given, *alternatives)}
+            if len(sexes) == 1 and None not in sexes:
+                implied = sexes.pop()
+        part: tuple = (
+            given,
+            cyrillic_key(given) if given else None,
+            given[0].replace("Ё", "Е") if given else None,
+            alternatives,
+            implied,
+        )
+    else:
+        text = _title(nom)
+        key = (_surname_key(text) if role == "S" else _patronymic_key(text)) if text else None
+        part = (text, key, text[0].replace("Ё", "Е") if text else None)
+    w.memo[memo_key] = part
+    return part
+
+
+def _twin_class() -> type:
+    """A plain class with ParsedName's slot layout. Filling one and then setting its
+    ``__class__`` to ParsedName is 4–5× cheaper than the frozen dataclass's ``__init__``
+    (which calls ``object.__setattr__`` once per field); the result is a true, frozen
+    ParsedName (same type, equality, hash)."""
+    slots = ParsedName.__slots__
+    src = "def __init__(self, " + ", ".join(slots) + "):\n"
+    src += "".join(f"    self.{name} = {name}\n" for name in slots)
+    namespace: dict = {}
+    exec(src, namespace)  # noqa: S102 - fixed source built from our own field names
+    return type("_ParsedNameTwin", (), {"__slots__": slots, "__init__": namespace["__init__"]})
+
+
+_Twin = _twin_class()
+
+
+def _parse_fast(original: str) -> ParsedName | None:
+    text = clean(original) if original else ""
+    if "," in text or ";" in text:
+        text, comma = _segments(text)
+    else:
+        comma = False
+    if text.isascii():
+        prefer = "cyrillic" if _LAT_RE.search(text) is None else "latin"
+    elif _LAT_RE.search(text) is None:
+        prefer = "cyrillic"
+    else:
+        prefer = _prefer(text)
+    chunks = _CHUNKS[prefer]
+    words: list[_Word] = []
+    letters: list[str] = []
+    initial_scripts: frozenset = frozenset()
+    has_initials = False
+    for chunk in text.split(" "):
+        entry = chunks.get(chunk)
+        if entry is None:
+            entry = _chunk(chunk, prefer)
+        if type(entry) is _Word:
+            words.append(entry)
+            continue
+        if entry is _SKIP:
+            continue
+        if entry is _FALLBACK:
+            return None
+        for e in entry[1] if entry[0] == "M" else (entry,):
+            if type(e) is _Word:
+                words.append(e)
+            else:
+                has_initials = True
+                letters.extend(e[1])
+                initial_scripts = initial_scripts | e[2]
+    n = len(words)
+    if n == 0 or n > 3:
+        return None
+    if n == 1:
+        key: tuple = (comma, has_initials, words[0].sig or _sig(words[0]))
+    else:
+        key = (comma, has_initials, *[w.sig or _sig(w) for w in words])
+    plan, hi, evidenced = _DECISIONS.get(key) or _decide(words, key, comma, has_initials)
+    surname = given = patronymic = None
+    skey = gkey = pkey = gi = pi = implied = None
+    alternatives: tuple[str, ...] = ()
+    for w, (role, memo_key) in zip(words, plan):
+        part = w.memo.get(memo_key) or _part(w, role, memo_key, hi, evidenced)
+        if role == "S":
+            surname, skey = part[0], part[1]
+        elif role == "G":
+            given, gkey, gi, alternatives, implied = part
+        else:
+            patronymic, pkey, pi = part
+    if gi is None and letters:
+        gi = letters.pop(0)
+    if pi is None and letters:
+        pi = letters[0]
+    if evidenced:
+        sex = _HYPOTHESES[hi][0]
+    else:
+        sex = implied if given else None
+    script = words[0].script
+    if n > 1 or initial_scripts:
+        scripts = {w.script for w in words} | initial_scripts
+        scripts.discard("")
+        script = (scripts.pop() if len(scripts) == 1 else "mixed") if scripts else ""
+    parsed = _Twin(
+        original, surname, given, patronymic, gi, pi, sex, script, skey, gkey, pkey, alternatives
+    )
+    parsed.__class__ = ParsedName
+    return parsed
 
 
 @lru_cache(maxsize=262144)
