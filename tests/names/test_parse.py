@@ -263,3 +263,57 @@ def test_case_of_the_letters_does_not_change_the_parse(surname, given_name):
         b = parse_name(text)
         assert (a.surname, a.given, a.surname_key, a.given_key) == (
             b.surname, b.given, b.surname_key, b.given_key)
+
+
+# --- the fast path agrees with the general one ---------------------------------------------
+
+AWKWARD = [
+    "", "   ", "1984", "г.р.", "Иванов", "ИВАНОВ", "ivanov", "И.", "ИВАНОВ И.", "И. И. Иванов",
+    "Иванов И.И.", "Ivanov I.I.", "Yu. Ivanov", "Ivanov Yu.", "ИВАНОВ Александр Сергеевич",
+    "Иванов-Петров Иван", "Petrov-Vodkin Kuzma", "Мамедов Эльчин Исмаил оглы",
+    "Мамедов оглы", "Иванов.Иван", "Иванов Иван Иванович Петрович", "Ivanov, Ivan, 1984",
+    "IVANOV; Ivan", "Иванов Иван Иванович, 1984 г.р.", "Иванов Иван (ИК-17)", "Иванoв Иван",
+    "Ivаnov Ivan", "ОРЕХ Иван", "ORЕX Ivan", "Кузьмин Il'ich", "Иван0в Иван", "Саша", "Sasha",
+    "Женя Смирнова", "Смирнова Женя", "Роман Абрамович", "Иванова Мария Петровна",
+    "Ивановой Марии Петровны", "Tbilisi Გიორგი", "Gülnar Aliyeva", "Ёлкин Пётр", "ЁЛКИН П.",
+    "Smith John", "John Smith", "Иван Петрович Сидоров", "mr Ivan Ivanov", "тов. Иванов И.И.",
+]
+
+
+def _fast_and_general_agree(texts):
+    from kintrace.names.parse import _parse_fast, _parse_general
+
+    handled = 0
+    for text in texts:
+        fast = _parse_fast(text)
+        if fast is None:
+            continue
+        handled += 1
+        general = _parse_general(text)
+        assert fast == general, text  # every field: parts, keys, initials, sex, script
+        assert type(fast) is ParsedName
+    return handled
+
+
+def test_fast_path_gives_what_the_general_path_gives_on_awkward_names():
+    handled = _fast_and_general_agree(AWKWARD + [t.upper() for t in AWKWARD])
+    assert handled >= len(AWKWARD)
+
+
+def test_fast_path_gives_what_the_general_path_gives_on_generated_names():
+    from tests.names.bench_parse import generate
+
+    texts = generate(4000, seed=11)
+    # twice: the second pass reads the per-word and per-decision caches the first filled
+    assert _fast_and_general_agree(texts) >= 0.99 * len(texts)
+    assert _fast_and_general_agree(texts[::-1]) >= 0.99 * len(texts)
+
+
+def test_fast_path_result_is_a_frozen_parsed_name():
+    import dataclasses
+
+    p = parse_name("Петров Пётр Петрович")
+    assert type(p) is ParsedName and p == parse_name.__wrapped__("Петров Пётр Петрович")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.surname = "Сидоров"
+    assert dataclasses.replace(p, surname="Сидоров").surname == "Сидоров"
