@@ -128,7 +128,9 @@ def write_list(path: Path, people: list[tuple], entries: int, rng: random.Random
     from generate import Names
 
     names = Names(rng)
-    lines = ["№;ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь"]
+    # A unique first header cell: a reused data directory must not see the same bytes twice
+    # (kintrace refuses a re-import).
+    lines = [f"№ {time.time_ns()};ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь"]
     known = 0
     for i in range(entries):
         if rng.random() < 0.33:
