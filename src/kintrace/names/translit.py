@@ -335,9 +335,15 @@ def to_cyrillic(word: str) -> str:
             return cand
     # A surname or name the dictionary or the surname counts know; the commoner surname
     # wins between two known readings (Jukov: Жуков, not Юков), else the usual reading.
-    known = [c for c in candidates if surname_count(c) or is_known_name_word(c)]
-    if known:
-        return max(known, key=surname_count)
+    # (As ``max(known, key=surname_count)`` over the known readings, but the dictionary is
+    # asked only when no reading is a counted surname, and only until one is known.)
+    counts = [surname_count(c) for c in candidates]
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
+    for cand in candidates:
+        if is_known_name_word(cand):
+            return cand
     for cand in candidates:  # a spelling whose key is a known given-name form
         if is_given_form(cand):
             return cand
