@@ -17,7 +17,13 @@ from functools import lru_cache
 from importlib import resources
 
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import cyrillic_key, from_dictionary, parses, to_cyrillic_candidates
+from kintrace.names.translit import (
+    cyrillic_key,
+    from_dictionary,
+    parses,
+    tag_facts,
+    to_cyrillic_candidates,
+)
 
 __all__ = ["canonical_given", "given_sex", "is_given_form"]
 
@@ -109,9 +115,9 @@ def _dictionary_lemma(word: str, sex: str | None) -> str | None:
     """Nominative of a Cyrillic given name in any case, from the dictionary, in the sex."""
     best = None
     for p in parses(word):
-        if "Name" not in p.tag or p.tag.number == "plur" or not from_dictionary(p):
+        names, _case, gender, number = tag_facts(p.tag)  # gender None: common (Саша: ms-f)
+        if "Name" not in names or number == "plur" or not from_dictionary(p):
             continue
-        gender = p.tag.gender  # None for common-gender names (Саша: ms-f)
         if sex and gender is not None and gender != _GENDER[sex]:
             continue
         if best is None or p.score > best.score:

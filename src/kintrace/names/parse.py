@@ -62,6 +62,7 @@ from kintrace.names.translit import (
     from_dictionary,
     is_known_name_word,
     parses,
+    tag_facts,
     to_cyrillic,
 )
 
@@ -166,20 +167,22 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
     totals = {"S": 0.0, "G": 0.0, "P": 0.0}
     readings = []
     for p in parses(cyr):
+        names, case, gender, number = tag_facts(p.tag)
+        if not names or not case:
+            continue
         for role, tag in _ROLE_TAG.items():
-            if tag in p.tag and p.tag.case:
-                readings.append((role, p))
+            if tag in names:
+                readings.append((role, p, case, gender, number))
                 totals[role] += p.score
-    for role, p in readings:
-        case = p.tag.case
+    for role, p, case, gender, number in readings:
         if latin and case != "nomn":
             continue
         if case in ("gen2", "acc2", "loc2", "voct"):
             continue
         # The nominative of an oblique reading is worked out only if that reading wins.
-        nom = p.word if case == "nomn" and p.tag.number != "plur" else p
+        nom = p.word if case == "nomn" and number != "plur" else p
         score = p.score / totals[role] if totals[role] else 0.0
-        key = (_GENDERS.get(p.tag.gender), case)
+        key = (_GENDERS.get(gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
             forms[role][key] = (score, nom)
     return forms
@@ -247,9 +250,19 @@ def _analyse_lower(text: str) -> _Word:
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
 
 
-@lru_cache(maxsize=262144)
 def _dict_has(cyr: str, tag: str) -> bool:
-    return any(tag in p.tag and p.tag.number != "plur" and from_dictionary(p) for p in parses(cyr))
+    return tag in _dictionary_tags(cyr)
+
+
+@lru_cache(maxsize=262144)
+def _dictionary_tags(cyr: str) -> frozenset[str]:
+    """Which of Surn/Name/Patr the dictionary (not the guesser) gives a singular reading."""
+    found: set[str] = set()
+    for p in parses(cyr):
+        names, _case, _gender, number = tag_facts(p.tag)
+        if names and number != "plur" and not names <= found and from_dictionary(p):
+            found |= names
+    return frozenset(found)
 
 
 # --- order -------------------------------------------------------------------------------
@@ -386,7 +399,7 @@ def _title(cyr: str) -> str:
 def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     """What one raw token of a name is: ("word", (text,)), ("initials", letters),
     ("turkic", (text,)) for оглы/кызы, or ("skip", ()) for numbers and noise words."""
-    if any(ch.isdigit() for ch in raw):
+    if not raw.isalpha() and any(map(str.isdigit, raw)):
         return "skip", ()
     if _INITIALS_RUN_RE.match(raw):
         return "initials", tuple(p for p in raw.split(".") if p)

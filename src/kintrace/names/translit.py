@@ -32,7 +32,7 @@ from kintrace.names.text import fold
 
 __all__ = [
     "cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "surname_count",
-    "to_cyrillic", "to_cyrillic_candidates",
+    "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
 ]
 
 _CYR_KEY = {
@@ -64,6 +64,13 @@ _KEY_RULES = [
     (re.compile(r"ine$"), "in"),
 ]
 
+# Matches where some rule above would change the text (the same patterns; the two with a
+# group are written without one, as the alternation numbers groups differently).
+_ANY_KEY_RULE = re.compile(
+    "|".join(rx.pattern for rx, _ in _KEY_RULES if "(" not in rx.pattern.replace("(?", ""))
+    + r"|([a-z])\1|[bdfgkpstvz]er$"
+)
+
 
 @lru_cache(maxsize=524288)
 def cyrillic_key(word: str) -> str:
@@ -73,7 +80,9 @@ def cyrillic_key(word: str) -> str:
     for part in fold(word).split("-"):
         out = "".join(_CYR_KEY.get(ch, ch if "a" <= ch <= "z" else "") for ch in part)
         previous = None
-        while out != previous:  # rules can expose one another (шхч → shhch → shch → sh)
+        # Rules can expose one another (шхч → shhch → shch → sh): apply until nothing
+        # changes, or not at all when no rule matches (most words).
+        while out != previous and _ANY_KEY_RULE.search(out):
             previous = out
             for rx, rep in _KEY_RULES:
                 out = rx.sub(rep, out)
@@ -204,15 +213,32 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
     return units
 
 
+_DICTIONARY_UNIT: list[type] = []
+
+
 @lru_cache(maxsize=1)
 def morph():
     """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
     import pymorphy3
+    from pymorphy3.units.by_lookup import DictionaryAnalyzer
 
+    _DICTIONARY_UNIT.append(DictionaryAnalyzer)
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 _NAME_TAGS = ("Surn", "Name", "Patr")
+_TAG_FACTS: dict[str, tuple] = {}
+
+
+def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
+    """(which of Surn/Name/Patr, case, gender, number) of a pymorphy3 tag. Cached per tag:
+    pymorphy3's grammeme tests are Python code, and each word has several readings."""
+    key = str(tag)
+    facts = _TAG_FACTS.get(key)
+    if facts is None:
+        names = frozenset(t for t in _NAME_TAGS if t in tag)
+        facts = _TAG_FACTS[key] = (names, tag.case, tag.gender, tag.number)
+    return facts
 
 
 @lru_cache(maxsize=262144)
@@ -224,23 +250,21 @@ def parses(word: str) -> tuple:
 def from_dictionary(parse) -> bool:
     """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
     (the guessing unit subclasses the dictionary one, hence the exact type check)."""
-    from pymorphy3.units.by_lookup import DictionaryAnalyzer
-
+    if not _DICTIONARY_UNIT:
+        morph()
     stack = parse.methods_stack
-    return len(stack) == 1 and type(stack[0][0]) is DictionaryAnalyzer
+    return len(stack) == 1 and type(stack[0][0]) is _DICTIONARY_UNIT[0]
 
 
 @lru_cache(maxsize=262144)
 def is_known_name_word(word: str) -> bool:
     """True when the dictionary knows this Cyrillic word as the nominative singular of a
     surname, given name or patronymic (Latin spellings are never declined)."""
-    return any(
-        from_dictionary(p)
-        and p.tag.case == "nomn"
-        and p.tag.number != "plur"
-        and any(t in p.tag for t in _NAME_TAGS)
-        for p in parses(word)
-    )
+    for p in parses(word):
+        names, case, _gender, number = tag_facts(p.tag)
+        if names and case == "nomn" and number != "plur" and from_dictionary(p):
+            return True
+    return False
 
 
 @lru_cache(maxsize=262144)
