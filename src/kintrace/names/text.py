@@ -92,6 +92,14 @@ _CYR_TO_LAT = {
 }
 # Digits typed for letters inside a Cyrillic word ("Иван0в", "3айцев").
 _DIGIT_TO_CYR = {"0": "о", "3": "з"}
+_LATIN_ONLY_ASCII_RE = re.compile(
+    "[" + "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  if c not in _LAT_TO_CYR) + "]"
+)
+_LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_CYRILLIC_ONLY_RE = re.compile(
+    "(?![" + "".join(c for c in _CYR_TO_LAT if is_cyrillic_char(c)) + "])[\u0400-\u052f]"
+)
 
 
 @lru_cache(maxsize=262144)
@@ -106,6 +114,16 @@ def fix_lookalikes(word: str, prefer: str = "") -> str:
     letters unique to both scripts is converted toward the side that has more of them.
     """
     if not word:
+        return word
+    # Fast answers for the usual words (same result as the count below): plain ASCII with a
+    # Latin-only letter is Latin already; a word with no Latin letter and a Cyrillic-only one
+    # only needs its digits read.
+    if word.isascii():
+        if _LATIN_ONLY_ASCII_RE.search(word):
+            return word
+    elif _LATIN_LETTER_RE.search(word) is None and _CYRILLIC_ONLY_RE.search(word):
+        if "0" in word or "3" in word:
+            return "".join(_DIGIT_TO_CYR.get(ch, ch) for ch in word)
         return word
     cyr_only = lat_only = 0
     for ch in word:
