@@ -27,9 +27,10 @@ def generator_benchmark(work: Path, records: int, seed: int) -> None:
     data = work / "generated.csv"
     write_csv(data, rows, COLUMNS)
     truth_ids = pd.DataFrame(truth).set_index("id")["person_id"]
-    took, _ = run_cli(["dedupe", str(data), "--out", str(work / "clusters.csv"), "--quiet"])
+    took, log = run_cli(["dedupe", str(data), "--out", str(work / "clusters.csv")])
     clusters = pd.read_csv(work / "clusters.csv", dtype=str).set_index("id")["cluster_id"]
     print(f"generator, {records} records, seed {seed}: kintrace dedupe  {took:.1f}s")
+    print("  " + log.strip().splitlines()[-1].split("] ", 1)[-1])
     print("  " + fmt(cluster_scores(clusters, truth_ids.loc[clusters.index])))
     frame = pd.DataFrame(rows)
     frame["full_name"] = frame["name"].where(

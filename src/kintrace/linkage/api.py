@@ -126,7 +126,8 @@ def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: floa
 
 def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                  model_path: Path | None, progress: Progress = None,
-                 explain: bool = True) -> DedupeResult:
+                 explain: bool = True, keep_pairs: bool = True) -> DedupeResult:
+    """`keep_pairs=False` leaves `pairs` empty (the CLI only writes clusters)."""
     from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
     from kintrace.linkage.engine import name_frequencies, score, surname_tf
     from kintrace.linkage.prepare import prepare
@@ -150,7 +151,7 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     strongest = pairs.sort_values("match_probability", ascending=False, kind="stable")
     return DedupeResult(
         clusters=result.cluster_of,
-        pairs=to_matches(strongest, params, explain=explain),
+        pairs=to_matches(strongest, params, explain=explain) if keep_pairs else [],
         review=to_matches(pairs.loc[result.review], params),
         refused=to_matches(pairs.loc[result.refused], params),
         timings=timings,

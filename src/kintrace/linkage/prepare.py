@@ -8,6 +8,8 @@ each distinct value is parsed once, and the results are joined back by index.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -131,6 +133,10 @@ def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
         return _EMPTY_NAME
 
 
+def _parse_joined_triple(joined: str) -> _NameFields:
+    return _parse_name_triple(tuple(joined.split("\x1f")))
+
+
 def _date_parts(text: str) -> tuple[float, float, float]:
     if len(text) == 8 and text.isdigit():  # compact YYYYMMDD, as registers export it
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
@@ -169,11 +175,52 @@ def _region(text: str) -> str | None:
     return code or text.strip().casefold() or None
 
 
+# Below this many distinct values one process is faster than starting workers
+PARALLEL_MIN_DISTINCT = 20_000
+# Share of the distinct values parsed before forking: the parsers' per-token caches fill up
+# once in the parent, and every worker inherits them instead of analysing the same tokens
+WARM_SHARE = 0.1
+
+
+def _workers() -> int:
+    env = os.environ.get("KINTRACE_WORKERS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _apply_chunk(args: tuple[Callable, list]) -> list:
+    fn, chunk = args
+    return [fn(v) for v in chunk]
+
+
+def _apply_all(fn: Callable, values: list) -> list:
+    """`fn` over `values`, on every core when the list is long (fork: no pickling of the
+    parsers' dictionaries, and the warmed caches come along)."""
+    workers = _workers()
+    if workers < 2 or len(values) < PARALLEL_MIN_DISTINCT or "fork" not in \
+            multiprocessing.get_all_start_methods():
+        return [fn(v) for v in values]
+    warm = int(len(values) * WARM_SHARE)
+    head = [fn(v) for v in values[:warm]]
+    rest = values[warm:]
+    size = max(1000, len(rest) // (workers * 8))
+    chunks = [(fn, rest[i:i + size]) for i in range(0, len(rest), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_apply_chunk, chunks, chunksize=1)
+    return head + [x for part in parts for x in part]
+
+
 def _map_distinct(values: pd.Series, fn: Callable, empty) -> list:
     """Apply `fn` once per distinct non-blank value of `values`; blank values get `empty`."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = [empty if _blank(u) else fn(u) for u in uniques]
-    parsed.append(empty)  # position -1 (missing) picks this
+    todo = [i for i, u in enumerate(uniques) if not _blank(u)]
+    parsed = [empty] * (len(uniques) + 1)  # the last position (code -1, missing) stays empty
+    for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo]), strict=True):
+        parsed[i] = result
     return [parsed[c] for c in codes] if len(codes) < 50 else list(np.array(parsed, dtype=object)[codes])
 
 
@@ -199,9 +246,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     if (~has_full).any():
         idx = np.flatnonzero((~has_full).to_numpy())
         joined = (parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2])[~has_full]
-        fields = _map_distinct(
-            joined, lambda s: _parse_name_triple(tuple(s.split("\x1f"))), _EMPTY_NAME
-        )
+        fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME)
         for i, f in zip(idx, fields, strict=True):
             names[i] = f
     for attr in ("surname_key", "given_key", "given_initial", "given_alts", "patronymic_key",
