@@ -179,6 +179,8 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", _("rejected")
     SKIPPED = "skipped", _("skipped")
     MERGED = "merged", _("merged")
+    # Another candidate of the same entry was confirmed, or the entry became a new person.
+    SUPERSEDED = "superseded", _("superseded")
 
 
 class CandidateBase(models.Model):
@@ -206,7 +208,10 @@ class MatchCandidate(CandidateBase):
 
     class Meta:
         ordering = ["-probability", "id"]
-        indexes = [models.Index(fields=["decision", "-probability"], name="matchcand_queue")]
+        indexes = [
+            models.Index(fields=["decision", "-probability"], name="matchcand_queue"),
+            models.Index(fields=["run", "decision", "-probability"], name="matchcand_run_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"entry {self.entry_id} ~ person {self.person_id} ({self.probability:.3f})"

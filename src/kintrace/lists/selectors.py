@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .mapping import FIELDS
@@ -75,11 +75,15 @@ def explain(explanation: list) -> list[Reason]:
     return out
 
 
-def lists_overview() -> QuerySet[PersonList]:
-    return (PersonList.objects.select_related("source", "created_by")
-            .annotate(open_count=Count("entries__candidates",
-                                       filter=Q(entries__candidates__decision=Decision.OPEN,
-                                                entries__person__isnull=True))))
+def lists_overview(limit: int = 100) -> list[PersonList]:
+    """The newest lists, each with `open_count`: undecided candidates (one grouped query)."""
+    lists = list(PersonList.objects.select_related("source", "created_by")[:limit])
+    counts = dict(MatchCandidate.objects.filter(decision=Decision.OPEN,
+                                                run__person_list__in=[pl.pk for pl in lists])
+                  .values_list("run__person_list").annotate(n=Count("id")).order_by())
+    for pl in lists:
+        pl.open_count = counts.get(pl.pk, 0)
+    return lists
 
 
 def list_get(pk: int) -> PersonList:
@@ -92,9 +96,7 @@ def list_counts(person_list: PersonList) -> dict[str, int]:
         "entries": entries.count(),
         "linked": entries.filter(person__isnull=False).count(),
         "open": review_queue(person_list).count(),
-        "skipped": MatchCandidate.objects.filter(entry__person_list=person_list,
-                                                 decision=Decision.SKIPPED,
-                                                 entry__person__isnull=True).count(),
+        "skipped": review_queue(person_list, skipped=True).count(),
         "unmatched": unmatched_entries(person_list).count(),
     }
 
@@ -114,12 +116,20 @@ def _person_prefetch(prefix: str):
 
 
 def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[MatchCandidate]:
-    """Undecided candidates of entries not yet linked, strongest first."""
+    """Undecided candidates of the list's latest run, strongest first.
+
+    Written for a list with a hundred thousand candidates: a new run replaces the list's
+    undecided candidates and a decision on an entry supersedes its other candidates, so the
+    queue is one index range (run, decision, probability); only the few persons merged away
+    since the run are excluded by a subquery.
+    """
+    from kintrace.registry.models import Person
+
+    run = MatchRun.objects.filter(person_list=person_list).order_by("-id").values("id")[:1]
     decision = Decision.SKIPPED if skipped else Decision.OPEN
-    return (MatchCandidate.objects
-            .filter(entry__person_list=person_list, decision=decision,
-                    entry__person__isnull=True, person__merged_into__isnull=True)
-            .order_by("-probability", "id"))
+    merged = Person.objects.filter(merged_into__isnull=False).values("id")
+    return (MatchCandidate.objects.filter(run_id=run, decision=decision)
+            .exclude(person_id__in=merged).order_by("-probability", "id"))
 
 
 def candidate_for_review(pk: int) -> MatchCandidate:

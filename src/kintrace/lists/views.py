@@ -40,7 +40,7 @@ REVIEW_AHEAD = 15
 
 @names_staff
 def index(request):
-    return render(request, "lists/index.html", {"lists": selectors.lists_overview()[:100]})
+    return render(request, "lists/index.html", {"lists": selectors.lists_overview()})
 
 
 @names_staff

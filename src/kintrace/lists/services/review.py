@@ -93,6 +93,13 @@ def _decide(c: MatchCandidate, decision: str, actor) -> None:
     c.save(update_fields=["decision", "decided_by", "decided_at"])
 
 
+def _supersede_others(entry: ListEntry) -> None:
+    """The entry is decided: its other undecided candidates leave the queues."""
+    MatchCandidate.objects.filter(
+        entry=entry, decision__in=[Decision.OPEN, Decision.SKIPPED]
+    ).update(decision=Decision.SUPERSEDED)
+
+
 def candidate_confirm(*, candidate: MatchCandidate, actor):
     """The entry is this person: an event of the list's kind on him, cited to the list with
     the original row; his status is derived again and his open case told."""
@@ -112,6 +119,7 @@ def candidate_confirm(*, candidate: MatchCandidate, actor):
         entry.person, entry.event = person, event
         entry.save(update_fields=["person", "event"])
         _decide(c, Decision.CONFIRMED, actor)
+        _supersede_others(entry)
         person_status_refresh(person=person, actor=actor)
         _case_update(person=person, entry=entry, actor=actor)
         audit_record(actor=actor, action="list.match_confirm", target=c,
@@ -168,8 +176,7 @@ def entry_create_person(*, entry: ListEntry, actor):
         event = _entry_event(entry=entry, person=person, actor=actor)
         entry.person, entry.event = person, event
         entry.save(update_fields=["person", "event"])
-        MatchCandidate.objects.filter(entry=entry, decision=Decision.OPEN).update(
-            decision=Decision.SKIPPED)
+        _supersede_others(entry)
         audit_record(actor=actor, action="list.entry_new_person", target=entry,
                      after={"person": person.pk, "event": event.pk})
     return person
