@@ -277,6 +277,7 @@ AWKWARD = [
     "Женя Смирнова", "Смирнова Женя", "Роман Абрамович", "Иванова Мария Петровна",
     "Ивановой Марии Петровны", "Tbilisi Გიორგი", "Gülnar Aliyeva", "Ёлкин Пётр", "ЁЛКИН П.",
     "Smith John", "John Smith", "Иван Петрович Сидоров", "mr Ivan Ivanov", "тов. Иванов И.И.",
+    "МИХЕЕВ Г.В.", "Михеев Г В", "ИВАНОВ ИВАН 1984 Г.Р.", "ИВАНОВ И. 1984Г.Р.", "Smith B.",
 ]
 
 
@@ -317,3 +318,15 @@ def test_fast_path_result_is_a_frozen_parsed_name():
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.surname = "Сидоров"
     assert dataclasses.replace(p, surname="Сидоров").surname == "Сидоров"
+
+
+@pytest.mark.parametrize("text", ["МИХЕЕВ Г.В.", "МИХЕЕВ Г. В.", "Михеев Г В", "Г.В. Михеев"])
+def test_upper_case_g_is_an_initial_not_the_g_of_g_r(text):
+    p = parse_name(text)
+    assert (p.surname, p.given_initial, p.patronymic_initial) == ("Михеев", "Г", "В")
+
+
+@pytest.mark.parametrize("text", ["ИВАНОВ ИВАН 1984 Г.Р.", "Иванов Иван 1984 г.р.", "ИВАНОВ ИВАН, 1984 Г."])
+def test_g_r_after_the_birth_year_is_still_noise(text):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic_initial) == ("Иванов", "Иван", None)

@@ -398,14 +398,18 @@ def _title(cyr: str) -> str:
 @lru_cache(maxsize=262144)
 def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     """What one raw token of a name is: ("word", (text,)), ("initials", letters),
-    ("turkic", (text,)) for оглы/кызы, or ("skip", ()) for numbers and noise words."""
+    ("turkic", (text,)) for оглы/кызы, ("number", ()), ("skip", ()) for noise words, or
+    ("initial_or_noise", (letter,)) for an upper-case Г, Р, B: an initial ("МИХЕЕВ Г.В.")
+    unless a number came before it ("1984 Г.Р.")."""
     if not raw.isalpha() and any(map(str.isdigit, raw)):
-        return "skip", ()
+        return "number", ()
     if _INITIALS_RUN_RE.match(raw):
         return "initials", tuple(p for p in raw.split(".") if p)
     bare = raw.rstrip(".")
     low = fold(bare)
     if low in _NOISE:
+        if len(bare) == 1 and bare.isupper():
+            return "initial_or_noise", (bare,)
         return "skip", ()
     if low in _TURKIC_PATRONYMIC:
         return "turkic", (bare,)
@@ -418,12 +422,15 @@ def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
     """Words and initials of one comma segment, in order; noise words dropped."""
     words: list[str] = []
     initials: list[str] = []
+    after_number = False
     for raw in _WORD_RE.findall(segment):
         kind, values = _classify(raw, prefer)
         if kind == "word":
             words.append(values[0])
-        elif kind == "initials":
+        elif kind == "initials" or (kind == "initial_or_noise" and not after_number):
             initials.extend(values)
+        elif kind == "number":
+            after_number = True
         elif kind == "turkic":
             if words:
                 words[-1] = words[-1] + " " + values[0]
@@ -559,6 +566,7 @@ def _build(original: str, roles: dict[str, _Word], initials: list[str], script: 
 # Anything else (four or more words, оглы/кызы, no word) returns None: the general path.
 
 _SKIP = ("skip",)
+_NUMBER = ("number",)
 _FALLBACK = ("fallback",)
 _CACHE_LIMIT = 1 << 19
 # look-alike preference -> space-free chunk of cleaned text -> a _Word, _SKIP, _FALLBACK,
@@ -574,10 +582,11 @@ def _token(raw: str, prefer: str) -> object:
     kind, values = _classify(raw, prefer)
     if kind == "word":
         return _analyse(values[0])
-    if kind == "initials":
+    if kind in ("initials", "initial_or_noise"):
         letters = tuple(x for x in map(_initial_letter, values) if x)
-        return ("I", letters, frozenset(_initial_script(v) for v in values) - {""})
-    return _SKIP if kind == "skip" else _FALLBACK
+        scripts = frozenset(_initial_script(v) for v in values) - {""}
+        return ("I" if kind == "initials" else "N", letters, scripts)
+    return _SKIP if kind == "skip" else _NUMBER if kind == "number" else _FALLBACK
 
 
 def _chunk(chunk: str, prefer: str) -> object:
@@ -683,7 +692,7 @@ def _parse_fast(original: str) -> ParsedName | None:
     words: list[_Word] = []
     letters: list[str] = []
     initial_scripts: frozenset = frozenset()
-    has_initials = False
+    has_initials = after_number = False
     for chunk in text.split(" "):
         entry = chunks.get(chunk)
         if entry is None:
@@ -698,7 +707,9 @@ def _parse_fast(original: str) -> ParsedName | None:
         for e in entry[1] if entry[0] == "M" else (entry,):
             if type(e) is _Word:
                 words.append(e)
-            else:
+            elif e is _NUMBER:
+                after_number = True
+            elif e[0] == "I" or (e[0] == "N" and not after_number):
                 has_initials = True
                 letters.extend(e[1])
                 initial_scripts = initial_scripts | e[2]
