@@ -38,3 +38,15 @@ def login(client):
         return c
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run directly by a test (services, CLI, status reasons) speaks English, the source
+    language, so assertions read the same whatever catalogue is compiled. Requests through the
+    test client still choose their language as a browser would (Russian by default);
+    tests/test_i18n.py checks that Russian is complete."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
