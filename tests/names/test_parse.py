@@ -330,3 +330,18 @@ def test_upper_case_g_is_an_initial_not_the_g_of_g_r(text):
 def test_g_r_after_the_birth_year_is_still_noise(text):
     p = parse_name(text)
     assert (p.surname, p.given, p.patronymic_initial) == ("Иванов", "Иван", None)
+
+
+def test_parse_name_parts_agrees_with_its_general_path_on_columns_of_generated_names():
+    from kintrace.names.parse import _parse_parts_general
+    from tests.names.bench_parse import generate
+
+    rows = [("ИВАНОВ", "А.", "С."), ("Иванов", "А.С.", None), (None, None, None), ("", "", ""),
+            (None, "Саша", None), ("Мамедов", "Эльчин", "Исмаил оглы"), ("Smith", "B.", None),
+            (None, None, "Петровна"), ("Иванов Иван Иванович", None, None)]
+    for text in generate(1500, seed=5):
+        p = parse_name(text)
+        rows.append((p.surname, p.given, p.patronymic))
+        rows.append(tuple((text.replace(",", " ").split() + [None] * 3)[:3]))
+    for row in rows:
+        assert parse_name_parts.__wrapped__(*row) == _parse_parts_general(*row), row

@@ -721,6 +721,14 @@ def _parse_fast(original: str) -> ParsedName | None:
     else:
         key = (comma, has_initials, *[w.sig or _sig(w) for w in words])
     plan, hi, evidenced = _DECISIONS.get(key) or _decide(words, key, comma, has_initials)
+    return _assemble(original, words, plan, hi, evidenced, letters, initial_scripts)
+
+
+def _assemble(
+    original: str, words: list[_Word], plan: tuple, hi: int, evidenced: bool,
+    letters: list[str], initial_scripts: frozenset,
+) -> ParsedName:
+    """_build's result from the decided roles and hypothesis, out of the words' memos."""
     surname = given = patronymic = None
     skey = gkey = pkey = gi = pi = implied = None
     alternatives: tuple[str, ...] = ()
@@ -740,8 +748,8 @@ def _parse_fast(original: str) -> ParsedName | None:
         sex = _HYPOTHESES[hi][0]
     else:
         sex = implied if given else None
-    script = words[0].script
-    if n > 1 or initial_scripts:
+    script = words[0].script if words else ""
+    if len(words) > 1 or initial_scripts:
         scripts = {w.script for w in words} | initial_scripts
         scripts.discard("")
         script = (scripts.pop() if len(scripts) == 1 else "mixed") if scripts else ""
@@ -766,6 +774,40 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     for role, value in (("S", surname), ("G", given), ("P", patronymic)):
         ws, ins = _split_tokens(clean(value or ""), prefer)
         if ws:  # extra words in a column are ignored; оглы/кызы stay with the patronymic
+            roles[role] = _analyse(ws[0])
+        initials.extend(ins)
+    if not roles:
+        return _build(original, roles, initials, _script_of([], initials))
+    # The fast path's assembly: the roles are the columns, only the hypothesis is decided.
+    words = list(roles.values())
+    key = ("parts", *[(role, w.sig or _sig(w)) for role, w in roles.items()])
+    decision = _DECISIONS.get(key)
+    if decision is None:
+        sex, case, evidenced = _hypothesis(roles)
+        hi = _HYPOTHESIS_INDEX[(sex, case)]
+        plan = tuple((role, _ROLE_CODE[role] * 32 + hi * 2 + evidenced) for role in roles)
+        decision = _DECISIONS[key] = (plan, hi, evidenced)
+    plan, hi, evidenced = decision
+    letters = [x for x in map(_initial_letter, initials) if x]
+    scripts = frozenset(_initial_script(i) for i in initials) - {""}
+    return _assemble(original, words, plan, hi, evidenced, letters, scripts)
+
+
+def _parse_parts_general(
+    surname: str | None, given: str | None, patronymic: str | None
+) -> ParsedName:
+    """parse_name_parts through _build (the reference its fast assembly must agree with)."""
+    original = " ".join(p for p in (surname, given, patronymic) if p)
+    roles: dict[str, _Word] = {}
+    initials: list[str] = []
+    prefer = _prefer(clean(original))
+    if surname and not given and not patronymic:
+        ws, _ = _split_tokens(clean(surname), prefer)
+        if len(ws) >= 2:
+            return _parse_general(surname)
+    for role, value in (("S", surname), ("G", given), ("P", patronymic)):
+        ws, ins = _split_tokens(clean(value or ""), prefer)
+        if ws:
             roles[role] = _analyse(ws[0])
         initials.extend(ins)
     return _build(original, roles, initials, _script_of(list(roles.values()), initials))
