@@ -345,3 +345,22 @@ def test_parse_name_parts_agrees_with_its_general_path_on_columns_of_generated_n
         rows.append(tuple((text.replace(",", " ").split() + [None] * 3)[:3]))
     for row in rows:
         assert parse_name_parts.__wrapped__(*row) == _parse_parts_general(*row), row
+
+
+@pytest.mark.parametrize(
+    "text, surname, given, patronymic",
+    [
+        ("Роман Абрамович", "Абрамович", "Роман", None),
+        ("Roman Abramovich", "Абрамович", "Роман", None),
+        ("Дмитрий Шостакович", "Шостакович", "Дмитрий", None),
+        ("Иванов Роман Абрамович", "Иванов", "Роман", "Абрамович"),
+        ("Роман Абрамович Иванов", "Иванов", "Роман", "Абрамович"),
+        ("Сергей Петрович", None, "Сергей", "Петрович"),  # not a surname in the dictionary
+        ("Мария Абрамовна", None, "Мария", "Абрамовна"),
+    ],
+)
+def test_a_patronymic_looking_surname_after_a_given_name_is_the_surname(
+    text, surname, given, patronymic
+):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic) == (surname, given, patronymic)

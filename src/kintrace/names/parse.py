@@ -243,6 +243,8 @@ def _analyse_lower(text: str) -> _Word:
         s_score = 0.3
     if p_score >= 3.0:
         g_score = min(g_score, 0.5)
+        if _dict_has(cyr, "Surn"):  # Абрамович, Шостакович: "Роман Абрамович" is Имя Фамилия
+            p_score = 2.0
     if known_given and not _dict_has(cyr, "Surn"):
         s_score = min(s_score, 0.5)
     fit = {role: _fit(f) for role, f in forms.items()}
