@@ -46,7 +46,15 @@ Diminutives standing for several names (Женя, Саша, Слава, Валя
 male when it is unknown, and the other readings are in ``given_alternatives``. A Latin
 initial "Y." is taken as Е (Yevgeny/Yegor); "J." as Ю. Four or more words: the first three
 are used. Single words that are both given names and surnames (Роман, Павел → Павлов is not
-one) follow the order prior.
+one) follow the order prior. A -ович word the dictionary also knows as a surname
+(Абрамович) is a weaker patronymic: "Роман Абрамович" is Имя Фамилия. An upper-case Г, Р
+or B is an initial unless a number came before it ("1984 Г.Р.").
+
+Speed
+-----
+``parse_name`` first tries ``_parse_fast`` (one to three words: decisions cached per tuple
+of word signatures, parts memoised per word and hypothesis), and falls back to
+``_parse_general``, the reference it is tested against. See docs/names.md, "Speed".
 """
 
 from __future__ import annotations
