@@ -326,7 +326,9 @@ def test_upper_case_g_is_an_initial_not_the_g_of_g_r(text):
     assert (p.surname, p.given_initial, p.patronymic_initial) == ("Михеев", "Г", "В")
 
 
-@pytest.mark.parametrize("text", ["ИВАНОВ ИВАН 1984 Г.Р.", "Иванов Иван 1984 г.р.", "ИВАНОВ ИВАН, 1984 Г."])
+@pytest.mark.parametrize(
+    "text", ["ИВАНОВ ИВАН 1984 Г.Р.", "Иванов Иван 1984 г.р.", "ИВАНОВ ИВАН, 1984 Г."]
+)
 def test_g_r_after_the_birth_year_is_still_noise(text):
     p = parse_name(text)
     assert (p.surname, p.given, p.patronymic_initial) == ("Иванов", "Иван", None)

@@ -59,6 +59,7 @@ of word signatures, parts memoised per word and hypothesis), and falls back to
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -583,6 +584,7 @@ _CACHE_LIMIT = 1 << 19
 # ("I", letters, scripts) for initials, or ("M", entries) for a chunk of several tokens.
 _CHUNKS: dict[str, dict[str, object]] = {"cyrillic": {}, "latin": {}}
 _SIGS: dict[tuple, int] = {}
+_SIG_IDS = itertools.count(1)
 # (comma, has initials, sig…) -> (((role, memo key) per word), hypothesis index, evidenced);
 # a memo key is an int: role, hypothesis index and evidence in one.
 _DECISIONS: dict[tuple, tuple] = {}
@@ -621,8 +623,8 @@ def _chunk(chunk: str, prefer: str) -> object:
 def _sig(w: _Word) -> int:
     key = (w.latin, w.caps, w.s_score, w.g_score, w.p_score, w.fit["S"], w.fit["G"], w.fit["P"])
     sig = _SIGS.get(key)
-    if sig is None:
-        sig = _SIGS[key] = len(_SIGS) + 1
+    if sig is None:  # a fresh id from the counter: two threads can never share one
+        sig = _SIGS.setdefault(key, next(_SIG_IDS))
     w.sig = sig
     return sig
 
