@@ -259,7 +259,8 @@ def test_a_transliterated_name_in_any_order_and_case_keys_like_the_cyrillic(
 @given(st.sampled_from(_SURNAMES), st.sampled_from(_GIVEN))
 def test_case_of_the_letters_does_not_change_the_parse(surname, given_name):
     a = parse_name(f"{surname} {given_name}")
-    for text in (f"{surname.upper()} {given_name.upper()}", f"{surname.lower()} {given_name.lower()}"):
+    upper, lower = f"{surname} {given_name}".upper(), f"{surname} {given_name}".lower()
+    for text in (upper, lower):
         b = parse_name(text)
         assert (a.surname, a.given, a.surname_key, a.given_key) == (
             b.surname, b.given, b.surname_key, b.given_key)
