@@ -20,6 +20,7 @@ import pandas as pd
 from django.conf import settings
 
 CACHE_NAME = "registry-prepared.parquet"
+CHUNK = 100_000
 SEP = "\x1f"
 
 
@@ -60,7 +61,10 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
     # Sorting by name puts equal names in the same part, so each is parsed once.
     order = frame["name"].argsort(kind="stable") if "name" in frame else None
     ordered = frame.iloc[order] if order is not None else frame
-    bounds = [len(ordered) * i // workers for i in range(workers + 1)]
+    # Parts of at most CHUNK rows, so a worker holds one part (not half a million-person
+    # registry) at a time and peak memory stays flat.
+    n_parts = max(workers, -(-len(ordered) // CHUNK))
+    bounds = [len(ordered) * i // n_parts for i in range(n_parts + 1)]
     parts = [ordered.iloc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     from concurrent.futures.process import BrokenProcessPool
 
