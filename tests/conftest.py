@@ -50,3 +50,27 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def unlocked_staff(db, client, login):
+    """unlocked_staff("caseworker") -> (client, user): logged in, TOTP-verified, and holding
+    the organisation key unlocked in the session exactly as a real login leaves it."""
+    from kintrace.security.testing import staff_with_key, unlock_client
+
+    def make(role: str, username: str | None = None, c=None):
+        c = c or client
+        user = staff_with_key(role, username=username)
+        login(user, c)
+        unlock_client(c, user)
+        return c, user
+
+    return make
+
+
+@pytest.fixture
+def org_keys(db):
+    """The organisation's private key, creating the organisation keys for this test."""
+    from kintrace.security.testing import org_keys_for_tests
+
+    return org_keys_for_tests()
