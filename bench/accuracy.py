@@ -1,6 +1,7 @@
 """Accuracy of the matching engine, printed as pairwise precision / recall / F1.
 
     python bench/accuracy.py [--records 20000] [--seed 3]
+    python bench/accuracy.py --spark-agreement 20000     # Spark vs DuckDB clusters
 
 1. `kintrace dedupe` on the noisy Russian generator (target F1 >= 0.95);
 2. `kintrace link` on FEBRL4 given only the contract's columns (target F1 >= 0.97);
@@ -82,12 +83,35 @@ def febrl_benchmark(work: Path) -> None:
     print(f"  plain Splink on the raw columns ({raw_took:.1f}s): " + fmt(pair_scores(raw_set, true)))
 
 
+def spark_agreement(records: int, seed: int) -> None:
+    """Pairwise F1 between the clusterings of the DuckDB and the Spark backends."""
+    from kintrace.linkage.api import dedupe_frame
+
+    rows, _ = generate(records, seed)
+    frame = pd.DataFrame(rows)
+    runs = {}
+    for backend in ("duckdb", "spark"):
+        result = dedupe_frame(frame, threshold=0.5, backend=backend, model_path=None,
+                              explain=False, keep_pairs=False)
+        runs[backend] = pd.Series(result.clusters)
+        print(f"{backend}: {len(set(result.clusters.values()))} clusters "
+              f"({', '.join(f'{k} {v:.1f}s' for k, v in result.timings.items())})", flush=True)
+    duck, spark = runs["duckdb"], runs["spark"].loc[runs["duckdb"].index]
+    print(f"Spark vs DuckDB, {records} records, seed {seed}: "
+          + fmt(cluster_scores(spark, duck)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-febrl", action="store_true")
+    ap.add_argument("--spark-agreement", type=int, metavar="RECORDS",
+                    help="only compare the Spark and DuckDB clusterings on RECORDS records")
     a = ap.parse_args()
+    if a.spark_agreement:
+        spark_agreement(a.spark_agreement, a.seed)
+        return
     with tempfile.TemporaryDirectory(prefix="kt-accuracy-") as tmp:
         generator_benchmark(Path(tmp), a.records, a.seed)
         if not a.skip_febrl:

@@ -43,3 +43,11 @@ def test_pairs_below_the_threshold_do_not_merge_and_held_back_records_stay_alone
                      hold_back=np.array([False, False, True]))
     assert set(result.cluster_of.values()) == {"a", "b", "c"}
     assert len(result.review) == 1
+
+
+def test_a_record_without_a_year_between_two_namesakes_goes_to_review_when_asked():
+    recs = prepared([("a", 1984, None), ("x", None, None), ("b", 1991, None)])
+    result = cluster(recs, pairs([("a", "x", 0.99), ("x", "b", 0.95)]), threshold=0.9,
+                     hold_ambiguous=True)
+    assert set(result.cluster_of.values()) == {"a", "x", "b"}
+    assert len(result.review) == 2

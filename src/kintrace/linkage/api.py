@@ -94,15 +94,17 @@ def to_matches(pairs: pd.DataFrame, params: Parameters, *, explain: bool = True)
 
 def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, backend: str,
                 model_path: Path | None, progress: Progress = None,
-                timings: dict | None = None) -> pd.DataFrame:
-    """Scored pairs (left id in unique_id_l) between two contract-shaped frames."""
+                timings: dict | None = None, workers: int | None = 1) -> pd.DataFrame:
+    """Scored pairs (left id in unique_id_l) between two contract-shaped frames.
+
+    `workers` > 1 (or None: every core) parses on forked processes: batch commands only."""
     from kintrace.linkage.engine import score
     from kintrace.linkage.prepare import prepare
 
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     _say(progress, f"normalising {len(left)} + {len(right)} records")
-    pl, pr = prepare(left), prepare(right)
+    pl, pr = prepare(left, workers=workers), prepare(right, workers=workers)
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")
@@ -126,8 +128,10 @@ def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: floa
 
 def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                  model_path: Path | None, progress: Progress = None,
-                 explain: bool = True, keep_pairs: bool = True) -> DedupeResult:
-    """`keep_pairs=False` leaves `pairs` empty (the CLI only writes clusters)."""
+                 explain: bool = True, keep_pairs: bool = True,
+                 workers: int | None = 1) -> DedupeResult:
+    """`keep_pairs=False` leaves `pairs` empty (the CLI only writes clusters); `workers` as
+    in `link_frames`."""
     from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
     from kintrace.linkage.engine import name_frequencies, score, surname_tf
     from kintrace.linkage.prepare import prepare
@@ -135,7 +139,7 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     _say(progress, f"normalising {len(frame)} records")
-    prepared = prepare(frame)
+    prepared = prepare(frame, workers=workers)
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")

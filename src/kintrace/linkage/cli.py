@@ -149,7 +149,7 @@ def _dedupe(args) -> int:
     read_s = time.perf_counter() - start
     result = dedupe_frame(frame, threshold=args.threshold, backend=args.backend,
                           model_path=args.model, progress=say, explain=False,
-                          keep_pairs=False)
+                          keep_pairs=False, workers=None)
     t_write = time.perf_counter()
 
     def write(f) -> None:
@@ -185,7 +185,7 @@ def _link(args) -> int:
     say = _progress(args)
     timings: dict[str, float] = {"read": time.perf_counter() - start}
     pairs = link_frames(left, right, threshold=args.threshold, backend=args.backend,
-                        model_path=args.model, progress=say, timings=timings)
+                        model_path=args.model, progress=say, timings=timings, workers=None)
 
     def write(f) -> None:
         pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(

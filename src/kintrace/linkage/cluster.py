@@ -60,14 +60,37 @@ def name_only_common(prepared: pd.DataFrame, namesakes: np.ndarray) -> np.ndarra
     return no_date & no_fac & no_region & (namesakes >= 1.0)
 
 
+def _ambiguous(index: pd.Index, strong: pd.DataFrame, years: np.ndarray,
+               fac: np.ndarray) -> np.ndarray:
+    li = index.get_indexer(strong["unique_id_l"].to_numpy())
+    ri = index.get_indexer(strong["unique_id_r"].to_numpy())
+    me = np.concatenate([li, ri])
+    partner = np.concatenate([ri, li])
+    out = np.zeros(len(index), dtype=bool)
+    for values, missing in ((years, np.isnan(years)),
+                            (fac, pd.isna(fac))):
+        keep = missing[me] & ~missing[partner]
+        if not keep.any():
+            continue
+        seen = pd.DataFrame({"me": me[keep], "v": values[partner[keep]]})
+        counts = seen.groupby("me")["v"].nunique()
+        out[counts.index[counts.to_numpy() > 1].to_numpy()] = True
+    return out
+
+
 def cluster(
     prepared: pd.DataFrame,
     pairs: pd.DataFrame,
     *,
     threshold: float,
     hold_back: np.ndarray | None = None,
+    hold_ambiguous: bool = False,
 ) -> ClusterResult:
-    """Cluster `prepared` records using `pairs` (unique_id_l, unique_id_r, match_probability)."""
+    """Cluster `prepared` records using `pairs` (unique_id_l, unique_id_r, match_probability).
+
+    `hold_ambiguous`: a record without a birth year whose strong partners carry two different
+    years (or without a facility whose partners name two colonies) points at two men; which
+    one it belongs to is a person's call, so its pairs go to review too."""
     ids = prepared["unique_id"].to_numpy()
     n = len(ids)
     index = pd.Index(ids)
@@ -80,6 +103,8 @@ def cluster(
     hold = hold_back if hold_back is not None else np.zeros(n, dtype=bool)
 
     strong = pairs[pairs["match_probability"] >= threshold]
+    if hold_ambiguous and len(strong):
+        hold = hold | _ambiguous(index, strong, years, np.array(fac, dtype=object))
     order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
     li = index.get_indexer(strong["unique_id_l"].to_numpy())[order]
     ri = index.get_indexer(strong["unique_id_r"].to_numpy())[order]

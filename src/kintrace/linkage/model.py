@@ -174,11 +174,9 @@ def blocking_rules() -> list[str]:
         " AND l.birth_year = r.birth_year",
         "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
         " AND l.surname_head = r.surname_head",
-        "l.given_key = r.given_key AND l.surname_head = r.surname_head"
-        " AND l.surname_tail = r.surname_tail",
         "l.given_initial = r.given_initial AND l.surname_head = r.surname_head"
         " AND l.birth_year = r.birth_year",
-        "l.given_initial = r.given_initial AND l.surname_tail = r.surname_tail"
+        "l.given_key = r.given_key AND l.surname_tail = r.surname_tail"
         " AND l.birth_year = r.birth_year",
         "l.given_key = r.given_key AND l.surname_tail = r.surname_tail"
         " AND l.facility_number = r.facility_number",

@@ -182,7 +182,9 @@ PARALLEL_MIN_DISTINCT = 20_000
 WARM_SHARE = 0.1
 
 
-def _workers() -> int:
+def _workers(requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
     env = os.environ.get("KINTRACE_WORKERS")
     if env:
         return max(1, int(env))
@@ -197,12 +199,10 @@ def _apply_chunk(args: tuple[Callable, list]) -> list:
     return [fn(v) for v in chunk]
 
 
-def _apply_all(fn: Callable, values: list) -> list:
-    """`fn` over `values`, on every core when the list is long (fork: no pickling of the
-    parsers' dictionaries, and the warmed caches come along)."""
-    workers = _workers()
-    if workers < 2 or len(values) < PARALLEL_MIN_DISTINCT or "fork" not in \
-            multiprocessing.get_all_start_methods():
+def _apply_all(fn: Callable, values: list, workers: int) -> list:
+    """`fn` over `values`, on `workers` processes when the list is long (fork: no pickling of
+    the parsers' dictionaries, and the warmed caches come along)."""
+    if workers < 2 or len(values) < PARALLEL_MIN_DISTINCT:
         return [fn(v) for v in values]
     warm = int(len(values) * WARM_SHARE)
     head = [fn(v) for v in values[:warm]]
@@ -214,12 +214,12 @@ def _apply_all(fn: Callable, values: list) -> list:
     return head + [x for part in parts for x in part]
 
 
-def _map_distinct(values: pd.Series, fn: Callable, empty) -> list:
+def _map_distinct(values: pd.Series, fn: Callable, empty, workers: int = 1) -> list:
     """Apply `fn` once per distinct non-blank value of `values`; blank values get `empty`."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     todo = [i for i, u in enumerate(uniques) if not _blank(u)]
     parsed = [empty] * (len(uniques) + 1)  # the last position (code -1, missing) stays empty
-    for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo]), strict=True):
+    for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo], workers), strict=True):
         parsed[i] = result
     return [parsed[c] for c in codes] if len(codes) < 50 else list(np.array(parsed, dtype=object)[codes])
 
@@ -230,8 +230,13 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([""] * len(frame), index=frame.index, dtype=object)
 
 
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Normalised comparison columns for contract-shaped records (one row per record)."""
+def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
+    """Normalised comparison columns for contract-shaped records (one row per record).
+
+    `workers`: processes for parsing distinct names (None: KINTRACE_WORKERS or every core).
+    More than one forks this process, which is safe in a batch command before any database
+    connection exists (the CLI) but not inside a threaded server: the default is 1."""
+    workers = _workers(workers)
     n = len(frame)
     out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
     full = _column(frame, "name")
@@ -240,19 +245,20 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     names: list[_NameFields] = [_EMPTY_NAME] * n
     if has_full.any():
         idx = np.flatnonzero(has_full.to_numpy())
-        for i, fields in zip(idx, _map_distinct(full[has_full], _parse_full_name, _EMPTY_NAME),
+        for i, fields in zip(idx, _map_distinct(full[has_full], _parse_full_name, _EMPTY_NAME, workers),
                              strict=True):
             names[i] = fields
     if (~has_full).any():
         idx = np.flatnonzero((~has_full).to_numpy())
         joined = (parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2])[~has_full]
-        fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME)
+        fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME, workers)
         for i, f in zip(idx, fields, strict=True):
             names[i] = f
     for attr in ("surname_key", "given_key", "given_initial", "given_alts", "patronymic_key",
                  "patronymic_initial"):
         out[attr] = [getattr(f, attr) for f in names]
-    dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan))
+    dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan),
+                          workers)
     date_arr = np.array(dates, dtype=float).reshape(n, 3) if n else np.empty((0, 3))
     out["birth_year"] = pd.array(date_arr[:, 0], dtype="Int32") if n else pd.array([], "Int32")
     out["birth_month"] = pd.array(date_arr[:, 1], dtype="Int32") if n else pd.array([], "Int32")

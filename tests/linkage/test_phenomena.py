@@ -1,0 +1,101 @@
+"""Phenomena the engine must handle whatever the data set: names in each other's place,
+mistyped dates, initials, loose facility types, and which bare names count as common."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kintrace.linkage.api import dedupe_records, link_records
+from kintrace.linkage.cluster import expected_namesakes, name_only_common
+from kintrace.linkage.engine import name_frequencies, surname_tf
+from kintrace.linkage.prepare import prepare, records_to_frame
+
+
+def levels(match):
+    return {e.comparison: e.level for e in match.explanation}
+
+
+def test_surname_and_given_name_written_in_each_others_place_still_link():
+    left = [{"id": "a", "given_name": "cambell", "surname": "croker",
+             "birth_date": "19741117", "region": "act"}]
+    right = [{"id": "b", "given_name": "croker", "surname": "cambell",
+              "birth_date": "19741117", "region": "act"},
+             {"id": "other", "given_name": "croker", "surname": "smith",
+              "birth_date": "19800101", "region": "act"}]
+    matches = link_records(left, right)
+    assert [(m.left_id, m.right_id) for m in matches] == [("a", "b")]
+    assert levels(matches[0])["surname"] == "swapped with given name"
+
+
+def test_a_year_with_two_digits_swapped_is_one_digit_off_not_another_man():
+    left = [{"id": "a", "given_name": "rachel", "surname": "pusz", "birth_date": "19351221"}]
+    right = [{"id": "b", "given_name": "rachel", "surname": "pusz", "birth_date": "19531221"}]
+    matches = link_records(left, right, threshold=0.0)
+    assert levels(matches[0])["birth_date"] == "one digit off"
+    assert matches[0].probability > 0.5
+
+
+def test_initials_the_parser_drops_are_recovered_for_the_given_name_and_patronymic():
+    prepared = prepare(records_to_frame([{"id": "1", "name": "МИХЕЕВ Г.В."},
+                                         {"id": "2", "name": "Mikheev G. V."}]))
+    assert prepared["given_initial"].tolist() == ["g", "g"]
+    assert prepared["patronymic_initial"].tolist() == ["v", "v"]
+
+
+def test_a_colony_number_written_with_another_type_is_the_same_place_not_a_conflict():
+    records = [
+        {"id": "list", "name": "Хмелевской Иван Артемович", "birth_date": "23.10.1986",
+         "facility": "КП-7 Краснодарский край"},
+        {"id": "chat", "name": "Vanya Khmelevskoy", "birth_date": "1986", "facility": "ik7"},
+    ]
+    result = dedupe_records(records)
+    assert result.clusters["chat"] == result.clusters["list"]
+
+
+def test_two_colony_numbers_are_never_one_cluster():
+    records = [
+        {"id": "a", "name": "Хмелевской Иван Артемович", "facility": "ИК-7"},
+        {"id": "bridge", "name": "Хмелевской Иван Артемович", "birth_date": "1986"},
+        {"id": "b", "name": "Хмелевской Иван Артемович", "facility": "ИК-12"},
+    ]
+    clusters = dedupe_records(records, threshold=0.1).clusters
+    assert clusters["a"] != clusters["b"]
+
+
+def test_a_common_bare_name_is_held_for_review_and_a_rare_one_is_not():
+    frame = records_to_frame([
+        {"id": "common", "name": "Иванов Сергей Александрович"},
+        {"id": "common-no-patronymic", "name": "Попов Роман"},
+        {"id": "rare", "name": "Шапоров Артём"},
+        {"id": "rare-enough", "name": "Лавров Александр Сергеевич"},
+        {"id": "with-year", "name": "Иванов Сергей Александрович", "birth_date": "1980"},
+    ])
+    prepared = prepare(frame)
+    held = name_only_common(prepared, expected_namesakes(prepared, surname_tf(),
+                                                         name_frequencies()))
+    assert dict(zip(prepared["unique_id"], held.tolist(), strict=True)) == {
+        "common": True, "common-no-patronymic": True, "rare": False, "rare-enough": False,
+        "with-year": False}
+
+
+PARALLEL_CHECK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import pandas as pd
+from generate import generate
+from kintrace.linkage import prepare as P
+frame = pd.DataFrame(generate(600, seed=4)[0])
+P.PARALLEL_MIN_DISTINCT = 10
+parallel = P.prepare(frame, workers=2)
+pd.testing.assert_frame_equal(P.prepare(frame, workers=1), parallel)
+print("same")
+"""
+
+
+def test_parsing_on_several_processes_gives_what_one_process_gives():
+    # a fresh interpreter, as the CLI is: this one already runs DuckDB's threads
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    proc = subprocess.run([sys.executable, "-c", PARALLEL_CHECK, bench], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "same"
