@@ -91,10 +91,11 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
     if backend == "spark":
         from pyspark.sql import types as T
 
-        string_cols = [c for c in frame.columns if not c.startswith("birth_") and c != "tf_surname_key"]
+        ints = {"birth_year", "birth_month", "birth_day"}
         schema = T.StructType(
-            [T.StructField(c, T.StringType()) for c in string_cols if c in frame.columns]
-            + [T.StructField(c, T.IntegerType()) for c in frame.columns if c.startswith("birth_")]
+            [T.StructField(c, T.StringType()) for c in frame.columns
+             if c not in ints and c != "tf_surname_key"]
+            + [T.StructField(c, T.IntegerType()) for c in frame.columns if c in ints]
             + [T.StructField(c, T.DoubleType()) for c in frame.columns if c == "tf_surname_key"]
         )
         ordered = frame[[f.name for f in schema.fields]]
