@@ -99,15 +99,13 @@ def test_review_session_with_keyboard_shortcuts(browser_page, live_server, trans
 
     first = MatchCandidate.objects.order_by("-probability", "id").first()
     assert page.locator("[data-candidate]").get_attribute("data-candidate") == str(first.pk)
-    page.keyboard.press("c")  # confirm
-    page.wait_for_function(
-        f"!document.querySelector('[data-candidate=\"{first.pk}\"]')")
+    with page.expect_navigation():
+        page.keyboard.press("c")  # confirm: review.js submits the form
     second = MatchCandidate.objects.filter(decision=Decision.OPEN).order_by(
         "-probability", "id").first()
     assert page.locator("[data-candidate]").get_attribute("data-candidate") == str(second.pk)
-    page.keyboard.press("r")  # not him
-    page.wait_for_function(
-        f"!document.querySelector('[data-candidate=\"{second.pk}\"]')")
+    with page.expect_navigation():
+        page.keyboard.press("r")  # not him
 
     first.refresh_from_db()
     second.refresh_from_db()
