@@ -1,6 +1,7 @@
 """Speed of the matching engine end to end, with the same input through plain Splink.
 
     python bench/speed.py [--records 1000000] [--link-left 100000] [--skip-raw] [--skip-link]
+                          [--skip-dedupe]
 
 Generated inputs are written once to bench/out/ (gitignored) and reused. Runs
 `kintrace dedupe` on the records and `kintrace link` of a second, smaller generated file
@@ -85,11 +86,14 @@ def main() -> None:
     ap.add_argument("--link-left", type=int, default=100_000)
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-raw", action="store_true")
+    ap.add_argument("--skip-dedupe", action="store_true")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
     records = generated(a.records, a.seed)
     out = OUT / "speed_clusters.csv"
-    report(f"kintrace dedupe {a.records} records", timed(["dedupe", str(records), "--out", str(out)]))
+    if not a.skip_dedupe:
+        report(f"kintrace dedupe {a.records} records",
+               timed(["dedupe", str(records), "--out", str(out)]))
     if not a.skip_link:
         left = generated(a.link_left, a.seed + 1)
         pairs = OUT / "speed_pairs.csv"
