@@ -27,14 +27,6 @@ def _code(device) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, t - now_t):06d}"
 
 
-def same_origin_referrer(page) -> None:
-    """base.html sets <meta name="referrer" content="no-referrer">, under which Chromium posts
-    forms with "Origin: null" and the login and two-factor pages' CSRF check refuses them (the
-    lists pages set same-origin themselves). Until base.html does too, give these two pages
-    the policy the lists pages have."""
-    page.evaluate("document.querySelector('meta[name=referrer]').content = 'same-origin'")
-
-
 @pytest.fixture
 def browser_page(live_server, monkeypatch):
     from playwright.sync_api import sync_playwright
@@ -72,12 +64,10 @@ def test_review_session_with_keyboard_shortcuts(browser_page, live_server, trans
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     page.goto(live_server.url + "/lists/")
-    same_origin_referrer(page)
     page.fill("input[name=username]", "katya")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/two-factor/**")
-    same_origin_referrer(page)
     page.fill("input[name=token]", _code(device))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
