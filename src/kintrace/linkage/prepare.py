@@ -8,6 +8,8 @@ each distinct value is parsed once, and the results are joined back by index.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import contextlib
+import gc
 import multiprocessing
 import os
 import re
@@ -179,7 +181,7 @@ def _region(text: str) -> str | None:
 PARALLEL_MIN_DISTINCT = 20_000
 # Share of the distinct values parsed before forking: the parsers' per-token caches fill up
 # once in the parent, and every worker inherits them instead of analysing the same tokens
-WARM_SHARE = 0.1
+WARM_SHARE = 0.02
 
 
 def _workers(requested: int | None) -> int:
@@ -206,12 +208,34 @@ def _apply_all(fn: Callable, values: list, workers: int) -> list:
         return [fn(v) for v in values]
     warm = int(len(values) * WARM_SHARE)
     head = [fn(v) for v in values[:warm]]
-    rest = values[warm:]
-    size = max(1000, len(rest) // (workers * 8))
+    # The rest in sorted order, in one contiguous chunk per worker: values sharing their
+    # first word ("Иванов …", "IVANOV …") land in the same worker, so a word first seen
+    # after the fork is analysed once, not once per worker.
+    order = sorted(range(warm, len(values)), key=values.__getitem__)
+    rest = [values[i] for i in order]
+    size = -(-len(rest) // workers)
     chunks = [(fn, rest[i:i + size]) for i in range(0, len(rest), size)]
+    gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         parts = pool.map(_apply_chunk, chunks, chunksize=1)
-    return head + [x for part in parts for x in part]
+    gc.unfreeze()
+    out = head + [None] * len(rest)
+    for i, x in zip(order, (x for part in parts for x in part), strict=True):
+        out[i] = x
+    return out
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """The parsers build millions of small long-lived objects (cached words and results):
+    the cyclic collector would rescan them all at every full collection, for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _map_distinct(values: pd.Series, fn: Callable, empty, workers: int = 1) -> list:
@@ -236,7 +260,11 @@ def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
     `workers`: processes for parsing distinct names (None: KINTRACE_WORKERS or every core).
     More than one forks this process, which is safe in a batch command before any database
     connection exists (the CLI) but not inside a threaded server: the default is 1."""
-    workers = _workers(workers)
+    with _gc_paused():
+        return _prepare(frame, _workers(workers))
+
+
+def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     n = len(frame)
     out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
     full = _column(frame, "name")
@@ -269,7 +297,7 @@ def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
         d = date_arr[full_date].astype(int)
         digits[full_date] = [f"{y:04d}{m:02d}{dd:02d}" for y, m, dd in d.tolist()]
     out["birth_digits"] = digits.to_numpy()
-    fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None))
+    fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None), workers)
     out["facility_key"] = [f[0] for f in fac]
     # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
     out["facility_number"] = [f.rsplit("-", 1)[-1] if f else None for f in out["facility_key"]]
