@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,8 +47,7 @@ PREPARED_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class _NameFields:
+class _NameFields(NamedTuple):  # a tuple: workers send back a million of them cheaply
     surname_key: str | None
     given_key: str | None
     given_initial: str | None
@@ -114,7 +113,7 @@ def _with_initials(fields: _NameFields, text: str) -> _NameFields:
         return fields
     given = _initial_key(letters[0])
     patr = _initial_key(letters[1]) if len(letters) == 2 else fields.patronymic_initial
-    return replace(fields, given_initial=given, patronymic_initial=patr)
+    return fields._replace(given_initial=given, patronymic_initial=patr)
 
 
 def _parse_full_name(text: str) -> _NameFields:
@@ -245,7 +244,7 @@ def _map_distinct(values: pd.Series, fn: Callable, empty, workers: int = 1) -> l
     parsed = [empty] * (len(uniques) + 1)  # the last position (code -1, missing) stays empty
     for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo], workers), strict=True):
         parsed[i] = result
-    return [parsed[c] for c in codes] if len(codes) < 50 else list(np.array(parsed, dtype=object)[codes])
+    return [parsed[c] for c in codes.tolist()]
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -282,9 +281,8 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME, workers)
         for i, f in zip(idx, fields, strict=True):
             names[i] = f
-    for attr in ("surname_key", "given_key", "given_initial", "given_alts", "patronymic_key",
-                 "patronymic_initial"):
-        out[attr] = [getattr(f, attr) for f in names]
+    for attr, column in zip(_NameFields._fields, zip(*names) if n else [()] * 6, strict=True):
+        out[attr] = list(column)
     dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan),
                           workers)
     date_arr = np.array(dates, dtype=float).reshape(n, 3) if n else np.empty((0, 3))
