@@ -207,12 +207,12 @@ def _apply_all(fn: Callable, values: list, workers: int) -> list:
         return [fn(v) for v in values]
     warm = int(len(values) * WARM_SHARE)
     head = [fn(v) for v in values[:warm]]
-    # The rest in sorted order, in one contiguous chunk per worker: values sharing their
-    # first word ("Иванов …", "IVANOV …") land in the same worker, so a word first seen
-    # after the fork is analysed once, not once per worker.
+    # The rest in sorted order, in a few contiguous chunks per worker: values sharing their
+    # first word ("Иванов …", "IVANOV …") land in the same chunk, so a word first seen
+    # after the fork is mostly analysed by one worker, not by each of them.
     order = sorted(range(warm, len(values)), key=values.__getitem__)
     rest = [values[i] for i in order]
-    size = -(-len(rest) // workers)
+    size = max(1000, -(-len(rest) // (workers * 4)))
     chunks = [(fn, rest[i:i + size]) for i in range(0, len(rest), size)]
     gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
