@@ -7,27 +7,13 @@ from tests.intake.helpers import image_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running; our ORM calls happen outside it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                      has_touch=True, java_script_enabled=False,
-                                      locale="ru-RU")
-        page = context.new_page()
-        try:
-            yield page, context
-        finally:
-            context.close()
-            browser.close()
+def phone(browser_context):
+    context = browser_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                              has_touch=True, java_script_enabled=False, locale="ru-RU")
+    return context.new_page(), context
 
 
 def test_a_report_with_a_photo_from_a_phone_without_javascript(phone, live_server,

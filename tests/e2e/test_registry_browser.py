@@ -1,31 +1,18 @@
 """A caseworker logs in (password, then a real TOTP code), searches in Latin for a man stored
 in Cyrillic, and reads his timeline with its sources."""
 
-import time
-
 import pytest
+
+from tests.e2e.conftest import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(browser_context):
+    return browser_context(locale="ru-RU", viewport={"width": 1280, "height": 900}).new_page()
 
 
 @pytest.fixture
@@ -48,12 +35,6 @@ def ivanov(transactional_db):
     return person
 
 
-def _totp_now(device) -> str:
-    from django_otp.oath import totp
-
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):0{device.digits}d}"  # noqa: E501
-
-
 def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timeline(
     page, live_server, ivanov
 ):
@@ -70,7 +51,7 @@ def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timel
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     assert "/accounts/two-factor/" in page.url
-    page.fill("input[name=token]", _totp_now(device))
+    page.fill("input[name=token]", totp_code(device))
     page.locator("main form button[type=submit]").first.click()
 
     page.goto(live_server.url + "/registry/?q=ivanov+sasha")
@@ -100,9 +81,8 @@ def test_an_analyst_who_logs_in_cannot_open_person_search(page, live_server, iva
     page.fill("input[name=username]", "ana")
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
-    page.fill("input[name=token]", _totp_now(device))
+    page.fill("input[name=token]", totp_code(device))
     page.locator("main form button[type=submit]").first.click()
-    time.sleep(0.1)
     response = page.goto(live_server.url + "/registry/?q=ivanov")
     assert response.status == 403
     assert "Иванов" not in page.content()

@@ -2,14 +2,12 @@
 the matches with the keyboard: confirm one, reject another; the confirmed one is on the
 man's timeline."""
 
-import time
-
 import pytest
+
+from tests.e2e.conftest import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account
 HOSPITAL_CSV = (
     "ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь\n"
@@ -18,29 +16,9 @@ HOSPITAL_CSV = (
 )
 
 
-def _code(device) -> str:
-    from django_otp.oath import totp
-
-    device.refresh_from_db()
-    now_t = int((time.time() - device.t0) // device.step)
-    t = max(now_t, device.last_t + 1)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, t - now_t):06d}"
-
-
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ru-RU")
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def browser_page(browser_context):
+    return browser_context(locale="ru-RU").new_page()
 
 
 def test_review_session_with_keyboard_shortcuts(browser_page, live_server, transactional_db,
@@ -68,7 +46,7 @@ def test_review_session_with_keyboard_shortcuts(browser_page, live_server, trans
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/two-factor/**")
-    page.fill("input[name=token]", _code(device))
+    page.fill("input[name=token]", totp_code(device))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     if "/accounts/" in page.url:  # a first login may owe a password change
