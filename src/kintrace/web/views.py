@@ -1,6 +1,6 @@
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -33,6 +33,4 @@ set_language = require_POST(django_set_language)
 def csrf_failure(request, reason: str = ""):
     """A plain-language page instead of Django's bare 403: a relative whose browser dropped the
     form's cookie must learn that nothing was sent and how to send it again."""
-    from django.shortcuts import render
-
     return render(request, "web/csrf_failure.html", status=403)
