@@ -134,3 +134,13 @@ def test_search_takes_a_two_letter_latin_initial_without_a_dot_as_an_initial(ali
     person = services.person_create(name="Садыков Юрий Ринатович", actor=alice)
     services.person_create(name="Садыков Олег", actor=alice)
     assert selectors.person_search(query) == [person]
+
+
+def test_an_ambiguous_diminutive_finds_every_full_name_it_may_stand_for():
+    # "Slava" is Вячеслав, Владислав, Ярослав…: the search must not keep only the first.
+    vladislav = services.person_create(name="Петров Владислав Олегович", actor=None)
+    viacheslav = services.person_create(name="Петров Вячеслав Ильич", actor=None)
+    pavel = services.person_create(name="Петров Павел Ильич", actor=None)
+    found = {p.pk for p in selectors.person_search("Slava Petrov")}
+    assert {vladislav.pk, viacheslav.pk} <= found
+    assert pavel.pk not in found

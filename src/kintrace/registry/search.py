@@ -49,7 +49,8 @@ def query_readings(query: str) -> list[QueryKeys]:
     readings: list[QueryKeys] = []
     for text in _orders(query):
         p = parse_name(text)
-        given = frozenset(k for k in [p.given_key, *(p.given_alternatives or ())] if k)
+        # given_alternatives are canonical Cyrillic names, not keys: key them like the rest.
+        given = frozenset(k for k in [p.given_key, *map(name_key, p.given_alternatives)] if k)
         if p.given_key and len(p.given_key) <= 2 and p.given_initial:
             # "Sadykov Yu", "Streltsov Ye": a Latin initial typed without its dot, not a name.
             given = frozenset()
