@@ -43,6 +43,17 @@ def name_frequencies() -> dict[str, dict[str, float]]:
 
 
 @cache
+def name_tf() -> dict[str, pd.DataFrame]:
+    """Given-name and patronymic frequencies as Splink term-frequency lookups: Александр
+    agreeing says less than Савватий agreeing."""
+    out = {}
+    for part, freq in name_frequencies().items():
+        column = f"{part}_key"
+        out[part] = pd.DataFrame({column: list(freq), f"tf_{column}": list(freq.values())})
+    return out
+
+
+@cache
 def spark_session():
     """A local Spark session unless the environment points at a cluster (see docs/linkage.md)."""
     from pyspark.sql import SparkSession
@@ -92,11 +103,14 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
         from pyspark.sql import types as T
 
         ints = {"birth_year", "birth_month", "birth_day"}
+        def tf(c: str) -> bool:  # term-frequency lookups: tf_surname_key, tf_given_key, ...
+            return c.startswith("tf_")
+
         schema = T.StructType(
             [T.StructField(c, T.StringType()) for c in frame.columns
-             if c not in ints and c != "tf_surname_key"]
+             if c not in ints and not tf(c)]
             + [T.StructField(c, T.IntegerType()) for c in frame.columns if c in ints]
-            + [T.StructField(c, T.DoubleType()) for c in frame.columns if c == "tf_surname_key"]
+            + [T.StructField(c, T.DoubleType()) for c in frame.columns if tf(c)]
         )
         ordered = frame[[f.name for f in schema.fields]]
         rows = ordered.astype(object).where(ordered.notna(), None).itertuples(index=False, name=None)
@@ -117,10 +131,14 @@ def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
     link_type = "dedupe_only" if len(frames) == 1 else "link_only"
     sdfs = [_register(db_api, backend, f, f"input_{i}") for i, f in enumerate(frames)]
     dialect = "spark" if backend == "spark" else "duckdb"
-    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings(link_type, dialect, params, prior),
-                    log_level=None)
+    records = max(len(f) for f in frames)
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0],
+                    settings(link_type, dialect, params, prior, records), log_level=None)
     tf = _register(db_api, backend, surname_tf(), "surname_tf_lookup")
     linker.table_management.register_term_frequency_lookup(tf, "surname_key")
+    for part, table in name_tf().items():
+        tf = _register(db_api, backend, table, f"{part}_tf_lookup")
+        linker.table_management.register_term_frequency_lookup(tf, f"{part}_key")
     return linker
 
 

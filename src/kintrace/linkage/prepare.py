@@ -21,6 +21,7 @@ import pandas as pd
 from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.names.facilities import parse_facility
 from kintrace.names.parse import parse_name, parse_name_parts
+from kintrace.linkage.written import written_keys
 from kintrace.names.regions import normalise_region
 
 NAME_COLUMNS = ("name", "surname", "given_name", "patronymic")
@@ -44,6 +45,9 @@ PREPARED_COLUMNS = [
     "region",
     "surname_head",
     "surname_tail",
+    "surname_first",
+    "surname_written",
+    "given_written",
 ]
 
 
@@ -305,6 +309,10 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     # Blocking keys for surname typos: one typo leaves the first or the last letters intact
     out["surname_head"] = [s[:4] if s else None for s in out["surname_key"]]
     out["surname_tail"] = [s[-4:] if s else None for s in out["surname_key"]]
+    out["surname_first"] = [s[:1] if s else None for s in out["surname_key"]]
+    written = written_keys(frame)
+    out["surname_written"] = written["surname_written"].to_numpy()
+    out["given_written"] = written["given_written"].to_numpy()
     return out[PREPARED_COLUMNS]
 
 
