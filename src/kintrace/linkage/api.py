@@ -104,7 +104,10 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     _say(progress, f"normalising {len(left)} + {len(right)} records")
-    pl, pr = prepare(left, workers=workers), prepare(right, workers=workers)
+    # One pass over both: a name on both sides is parsed once, and the workers start once
+    both = prepare(pd.concat([left, right], ignore_index=True, sort=False), workers=workers)
+    pl = both.iloc[:len(left)].reset_index(drop=True)
+    pr = both.iloc[len(left):].reset_index(drop=True)
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")
