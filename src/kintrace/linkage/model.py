@@ -61,6 +61,12 @@ def _either(dialect: str, name: str, condition: str) -> str:
     return " OR ".join(out)
 
 
+def _free_text(column: str) -> str:
+    """A region kept as written: known regions are ISO codes ("RU-MO"), written in capitals;
+    anything else was case-folded (kintrace.linkage.prepare._region)."""
+    return f"lower({column}) = {column}"
+
+
 def _swapped(dialect: str) -> str:
     """Each name in the other's place, one of them possibly mistyped."""
     def close(a: str, b: str) -> str:
@@ -158,6 +164,13 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("same region",
                   "(facility_key_l IS NULL OR facility_key_r IS NULL) AND region_l = region_r",
                   0.1, 0.05),
+            # A region the gazetteer does not know compares as written ("vic", "Tbilisi"),
+            # so one mistyped letter ("vix") would otherwise read as another region
+            Level("same region, mistyped",
+                  "(facility_key_l IS NULL OR facility_key_r IS NULL)"
+                  f" AND {_free_text('region_l')} AND {_free_text('region_r')}"
+                  " AND length(region_l) >= 3 AND length(region_r) >= 3"
+                  " AND levenshtein(region_l, region_r) <= 1", 0.02, 0.002),
             Level("different", "TRUE", 0.05, 0.95),
         ],
     }
