@@ -131,3 +131,29 @@ def test_threshold_outside_zero_one_is_refused(tmp_path, threshold):
     proc = run("dedupe", str(src), "--out", str(out), "--threshold", threshold)
     assert proc.returncode != 0
     assert not out.exists()
+
+
+def test_the_fast_and_the_line_by_line_reader_give_the_same_frame(tmp_path):
+    from kintrace.linkage import cli
+
+    path = write(tmp_path / "in.csv", '\ufeffid,name,birth_date\n 1 ,"Иванов, Пётр",1980\n\n'
+                 '2,"Line\nbreak",\n3,Петров,"1 марта 1990"\n')
+    fast = cli.read_contract_csv(path)
+    slow_reader = cli._read_fast
+    try:
+        cli._read_fast = lambda raw, header: None
+        slow = cli.read_contract_csv(path)
+    finally:
+        cli._read_fast = slow_reader
+    assert fast.equals(slow)
+    assert fast["id"].tolist() == ["1", "2", "3"]
+    assert fast["name"].tolist() == ["Иванов, Пётр", "Line\nbreak", "Петров"]
+
+
+def test_a_duplicate_id_far_down_a_large_file_is_named_by_its_line(tmp_path):
+    rows = "".join(f"{i},Иванов Пётр,1980\n" for i in range(1, 5001))
+    path = write(tmp_path / "in.csv", "id,name,birth_date\n" + rows + "17,Петров Иван,1990\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(path), "--out", str(out))
+    assert_one_line_error(proc, path, out, line=5002)
+    assert "duplicate id '17' (first on line 18)" in proc.stderr

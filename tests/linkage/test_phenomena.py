@@ -99,3 +99,46 @@ def test_parsing_on_several_processes_gives_what_one_process_gives():
                           text=True, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "same"
+
+
+def test_a_mistyped_latin_given_name_is_compared_as_written_when_its_reading_changes():
+    # "racehl" reads c as ц (key "ratsel"), "rachel" keeps ch: the written letters are close
+    left = [{"id": "a", "given_name": "racehl", "surname": "pusz", "birth_date": "19351221"}]
+    right = [{"id": "b", "given_name": "rachel", "surname": "pusz", "birth_date": "19351221"},
+             {"id": "c", "given_name": "olga", "surname": "pusz", "birth_date": "19351221"}]
+    matches = {m.right_id: m for m in link_records(left, right, threshold=0.0)}
+    assert levels(matches["b"])["given_name"] in {"one edit", "similar"}
+    assert levels(matches["c"])["given_name"] == "different"
+    assert matches["b"].match_weight > matches["c"].match_weight + 5
+
+
+def test_a_surname_split_by_a_stray_space_is_one_edit_as_written():
+    left = [{"id": "a", "given_name": "robert", "surname": "roche", "birth_date": "19600101"}]
+    right = [{"id": "b", "given_name": "robert", "surname": "roc he", "birth_date": "19600101"}]
+    [match] = link_records(left, right, threshold=0.0)
+    assert levels(match)["surname"] in {"one edit", "similar"}
+
+
+def test_a_free_text_region_with_one_mistyped_letter_is_not_another_region():
+    left = [{"id": "a", "given_name": "amber", "surname": "reid", "region": "vic"}]
+    right = [{"id": "b", "given_name": "amber", "surname": "reid", "region": "vix"},
+             {"id": "c", "given_name": "amber", "surname": "reid", "region": "qld"}]
+    matches = {m.right_id: levels(m)["facility"] for m in link_records(left, right, threshold=0.0)}
+    assert matches == {"b": "same region, mistyped", "c": "different"}
+
+
+def test_known_regions_never_count_as_mistyped_text():
+    # ISO codes one letter apart (RU-MO Mordovia, RU-MOW Moscow) are two regions
+    left = [{"id": "a", "name": "Иванов Пётр Ильич", "region": "Мордовия"}]
+    right = [{"id": "b", "name": "Иванов Пётр Ильич", "region": "Москва"}]
+    [match] = link_records(left, right, threshold=0.0)
+    assert levels(match)["facility"] == "different"
+
+
+def test_a_rare_given_name_agreeing_weighs_more_than_a_common_one():
+    def given_weight(given: str) -> float:
+        rec = {"surname": "Кузнецов", "given_name": given, "birth_date": "1980"}
+        [m] = link_records([{"id": "a", **rec}], [{"id": "b", **rec}], threshold=0.0)
+        return next(e.match_weight for e in m.explanation if e.comparison == "given_name")
+
+    assert given_weight("Савватий") > given_weight("Александр") + 2

@@ -51,6 +51,7 @@ def register(sub) -> None:
 def read_contract_csv(path: Path):
     """The file as a frame of strings, or InputError naming the file and line."""
     import csv
+    import io
 
     import pandas as pd
 
@@ -65,7 +66,8 @@ def read_contract_csv(path: Path):
         raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x})") from error
     if not text.strip():
         raise InputError(f"{path}:1: empty file, expected a header row")
-    reader = csv.reader(text.splitlines(keepends=True) if "\r" in text else text.split("\n"))
+    # newline="" keeps a line break inside a quoted field (splitting on "\n" lost it)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as error:
