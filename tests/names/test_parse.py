@@ -124,6 +124,15 @@ def test_a_genitive_name_inside_a_sentence_is_brought_to_the_nominative():
     assert (p.surname, p.given, p.patronymic) == ("Иванов", "Пётр", "Сергеевич")
 
 
+def test_an_unknown_adjectival_surname_in_any_case_keys_like_its_nominative():
+    nominative = parse_name("Давидовский Валерий Александрович").surname_key
+    for text in ("Давидовского Валерия Александровича", "Валерию Александровичу Давидовскому",
+                 "с Давидовским Валерием", "Davidovskogo Valeriya", "Давидовская Анна"):
+        assert parse_name(text).surname_key == nominative, text
+    # a nominative -ской (Трубецкой) shares the key of its -ский spelling
+    assert parse_name("Трубецкой Сергей").surname_key == parse_name("Трубецкий Сергей").surname_key
+
+
 def test_a_male_genitive_patronymic_makes_ivanova_aleksandra_a_man():
     p = parse_name("Иванова Александра Сергеевича")
     assert (p.surname, p.given, p.patronymic, p.sex) == ("Иванов", "Александр", "Сергеевич", "m")

@@ -346,6 +346,9 @@ def _nominative(w: _Word, role: str, sex: str, case: str) -> str:
 
 _FEMALE_SURNAME = [
     (re.compile(r"(ск|цк)ая$"), r"\1ий"),
+    # An adjectival surname the dictionary does not know stays in the case the text used
+    # ("Давидовского Валерия"): the key folds every case of -ский/-цкий to it
+    (re.compile(r"(ск|цк)(?:ого|ому|им|ым|ом|ой|ую)$"), r"\1ий"),
     (re.compile(r"([оеё]в|[иы]н)а$"), r"\1"),
     (re.compile(r"ая$"), "ой"),
 ]
