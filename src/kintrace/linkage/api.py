@@ -133,8 +133,8 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                  model_path: Path | None, progress: Progress = None,
                  explain: bool = True, keep_pairs: bool = True,
                  workers: int | None = 1) -> DedupeResult:
-    """`keep_pairs=False` leaves `pairs` empty (the CLI only writes clusters); `workers` as
-    in `link_frames`."""
+    """`keep_pairs=False` leaves `pairs` empty and `explain=False` every explanation (the CLI
+    only writes clusters); `workers` as in `link_frames`."""
     from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
     from kintrace.linkage.engine import name_frequencies, score, surname_tf
     from kintrace.linkage.prepare import prepare
@@ -155,12 +155,13 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                      hold_back=name_only_common(prepared, expected_namesakes(
                          prepared, surname_tf(), name_frequencies())))
     timings["cluster"] = time.perf_counter() - t2
-    strongest = pairs.sort_values("match_probability", ascending=False, kind="stable")
+    strongest = (pairs.sort_values("match_probability", ascending=False, kind="stable")
+                 if keep_pairs else pairs.iloc[:0])
     return DedupeResult(
         clusters=result.cluster_of,
-        pairs=to_matches(strongest, params, explain=explain) if keep_pairs else [],
-        review=to_matches(pairs.loc[result.review], params),
-        refused=to_matches(pairs.loc[result.refused], params),
+        pairs=to_matches(strongest, params, explain=explain),
+        review=to_matches(pairs.loc[result.review], params, explain=explain),
+        refused=to_matches(pairs.loc[result.refused], params, explain=explain),
         timings=timings,
     )
 
