@@ -82,8 +82,11 @@ def test_one_report_against_ten_thousand_persons_finds_only_men_of_that_name_and
                 for i in range(10_000)]
     by_id = {r["id"]: r for r in registry}
     report = [{"id": "report", "name": "Петров Андрей", "birth_date": "1985"}]
-    matches = link_records(report, registry)
-    assert matches
+    # This registry holds ~6 men of that name born in 1985 (its seven surnames are each a
+    # seventh of it, and the engine weighs names by the input's own counts too), so none is
+    # likely on its own: ask for the candidates, not for a verdict.
+    matches = link_records(report, registry, threshold=0.01)
+    assert len(matches) >= 3
     for m in matches:
         person = by_id[m.right_id]
         assert m.left_id == "report"

@@ -142,3 +142,20 @@ def test_a_rare_given_name_agreeing_weighs_more_than_a_common_one():
         return next(e.match_weight for e in m.explanation if e.comparison == "given_name")
 
     assert given_weight("Савватий") > given_weight("Александр") + 2
+
+
+def test_name_frequencies_lean_on_the_input_when_it_is_large_and_on_the_population_when_not():
+    from kintrace.linkage.engine import TF_PRIOR_RECORDS, population_tf, term_frequencies
+
+    big = prepare(records_to_frame(
+        [{"id": str(i), "surname": "Smith", "given_name": "Emily"} for i in range(2000)]
+        + [{"id": f"x{i}", "surname": f"Other{i}", "given_name": "Olga"} for i in range(8000)]))
+    emily = term_frequencies([big])["given_key"].set_index("given_key")["tf_given_key"]
+    key = big["given_key"].iloc[0]
+    population = population_tf()["given_key"].get(key, 0.0)
+    # a fifth of this input is called Emily: the blend moves most of the way there
+    assert emily[key] > 0.09 > population
+    one = prepare(records_to_frame([{"id": "1", "surname": "Иванов", "given_name": "Иван"}]))
+    tf = term_frequencies([one])["surname_key"].set_index("surname_key")["tf_surname_key"]
+    share = population_tf()["surname_key"]["ivanov"]
+    assert tf["ivanov"] == (1 + TF_PRIOR_RECORDS * share) / (1 + TF_PRIOR_RECORDS)

@@ -11,6 +11,7 @@ import logging
 import os
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from kintrace.linkage.model import (
@@ -42,14 +43,39 @@ def name_frequencies() -> dict[str, dict[str, float]]:
             for part, g in table.groupby("part")}
 
 
+# How many records' worth of evidence the packaged population tables count for when they
+# are blended with the input's own name counts (see `term_frequencies`)
+TF_PRIOR_RECORDS = 10_000
+
+
 @cache
-def name_tf() -> dict[str, pd.DataFrame]:
-    """Given-name and patronymic frequencies as Splink term-frequency lookups: Александр
-    agreeing says less than Савватий agreeing."""
-    out = {}
+def population_tf() -> dict[str, dict[str, float]]:
+    """Column -> key -> share of men, from the packaged Russian tables."""
+    sur = surname_tf()
+    out = {"surname_key": dict(zip(sur["surname_key"], sur["tf_surname_key"], strict=True))}
     for part, freq in name_frequencies().items():
-        column = f"{part}_key"
-        out[part] = pd.DataFrame({column: list(freq), f"tf_{column}": list(freq.values())})
+        out[f"{part}_key"] = freq
+    return out
+
+
+def term_frequencies(frames: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Splink term-frequency lookups for surname, given name and patronymic: Савватий agreeing
+    says more than Александр agreeing.
+
+    Each key's frequency is the input's own count blended with the population table, which
+    counts for TF_PRIOR_RECORDS records: (count + K x share) / (n + K). One intake report
+    against a few candidates leans on the population; a large input from another population
+    (FEBRL's Australians, whose Emily is rare in Russia) leans on its own counts. Measured:
+    FEBRL4 F1 0.946 -> 0.955 against the packaged tables alone; generator 100k 0.938 ->
+    0.939 (docs/benchmarks.md)."""
+    k = TF_PRIOR_RECORDS
+    out = {}
+    for column, population in population_tf().items():
+        values = pd.concat([f[column] for f in frames], ignore_index=True)
+        counts = values.value_counts(dropna=True)
+        share = np.array([population.get(key, 0.0) for key in counts.index.tolist()])
+        tf = (counts.to_numpy(dtype=float) + k * share) / (len(values) + k)
+        out[column] = pd.DataFrame({column: counts.index.astype(str), f"tf_{column}": tf})
     return out
 
 
@@ -134,11 +160,9 @@ def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
     records = max(len(f) for f in frames)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0],
                     settings(link_type, dialect, params, prior, records), log_level=None)
-    tf = _register(db_api, backend, surname_tf(), "surname_tf_lookup")
-    linker.table_management.register_term_frequency_lookup(tf, "surname_key")
-    for part, table in name_tf().items():
-        tf = _register(db_api, backend, table, f"{part}_tf_lookup")
-        linker.table_management.register_term_frequency_lookup(tf, f"{part}_key")
+    for column, table in term_frequencies(frames).items():
+        tf = _register(db_api, backend, table, f"{column}_tf_lookup")
+        linker.table_management.register_term_frequency_lookup(tf, column)
     return linker
 
 
