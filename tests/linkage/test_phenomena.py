@@ -159,3 +159,26 @@ def test_name_frequencies_lean_on_the_input_when_it_is_large_and_on_the_populati
     tf = term_frequencies([one])["surname_key"].set_index("surname_key")["tf_surname_key"]
     share = population_tf()["surname_key"]["ivanov"]
     assert tf["ivanov"] == (1 + TF_PRIOR_RECORDS * share) / (1 + TF_PRIOR_RECORDS)
+
+
+def test_a_diminutive_written_in_the_surname_column_still_reads_as_swapped():
+    # "Sascha" as a given name resolves to Александр, as a surname it stays "sasha": the
+    # written keys see the swap the parsed keys miss
+    left = [{"id": "a", "given_name": "sascha", "surname": "burford", "birth_date": "19801119"}]
+    right = [{"id": "b", "given_name": "burford", "surname": "sascha", "birth_date": "19801119"}]
+    [match] = link_records(left, right, threshold=0.0)
+    assert levels(match)["surname"] == "swapped with given name"
+    assert match.probability > 0.5
+
+
+def test_one_name_in_the_others_place_with_the_other_replaced_is_evidence_not_a_veto():
+    left = [{"id": "a", "given_name": "caleb", "surname": "menzies", "birth_date": "19460702",
+             "region": "nsw"}]
+    right = [{"id": "b", "given_name": "waller", "surname": "caleb", "birth_date": "19460702",
+              "region": "nsw"},
+             {"id": "c", "given_name": "waller", "surname": "smith", "birth_date": "19460702",
+              "region": "nsw"}]
+    matches = {m.right_id: m for m in link_records(left, right, threshold=0.0)}
+    assert levels(matches["b"])["surname"] == "in the given name's place"
+    assert levels(matches["c"])["surname"] == "different"
+    assert matches["b"].match_weight > matches["c"].match_weight + 5
