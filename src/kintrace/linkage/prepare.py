@@ -154,6 +154,14 @@ def _date_parts(text: str) -> tuple[float, float, float]:
     )
 
 
+def _date_columns(text: str) -> tuple[float, float, float, str | None]:
+    """Year, month, day, and "YYYYMMDD" when the day is known (the digits typos swap)."""
+    year, month, day = _date_parts(text)
+    if np.isnan(day):
+        return (year, month, day, None)
+    return (year, month, day, f"{int(year):04d}{int(month):02d}{int(day):02d}")
+
+
 def _facility_parts(text: str) -> tuple[str | None, str | None]:
     """("IK-17", "RU-MO") from "ИК-17 Мордовия"; the number is what identifies a colony."""
     try:
@@ -176,11 +184,12 @@ def _region(text: str) -> str | None:
     return code or text.strip().casefold() or None
 
 
-# Below this many distinct values one process is faster than starting workers
+# Below this many distinct names one process is faster than starting workers
 PARALLEL_MIN_DISTINCT = 20_000
 # Share of the distinct values parsed before forking: the parsers' per-token caches fill up
 # once in the parent, and every worker inherits them instead of analysing the same tokens
 WARM_SHARE = 0.02
+_NAME_WIDTH = len(_NameFields._fields)
 
 
 def _workers(requested: int | None) -> int:
@@ -195,33 +204,89 @@ def _workers(requested: int | None) -> int:
         return os.cpu_count() or 1
 
 
-def _apply_chunk(args: tuple[Callable, list]) -> list:
-    fn, chunk = args
-    return [fn(v) for v in chunk]
+# What the forked workers parse, per group: (fn, values in the order the chunks cut them).
+# Set just before the fork, so that a task is only (group, start, stop): the values reach
+# the workers through the fork instead of being pickled to them.
+_FORKED: list[tuple[Callable, list]] = []
 
 
-def _apply_all(fn: Callable, values: list, workers: int) -> list:
-    """`fn` over `values`, on `workers` processes when the list is long (fork: no pickling of
-    the parsers' dictionaries, and the warmed caches come along)."""
-    if workers < 2 or len(values) < PARALLEL_MIN_DISTINCT:
-        return [fn(v) for v in values]
-    warm = int(len(values) * WARM_SHARE)
-    head = [fn(v) for v in values[:warm]]
-    # The rest in sorted order, in a few contiguous chunks per worker: values sharing their
-    # first word ("Иванов …", "IVANOV …") land in the same chunk, so a word first seen
-    # after the fork is mostly analysed by one worker, not by each of them.
-    order = sorted(range(warm, len(values)), key=values.__getitem__)
-    rest = [values[i] for i in order]
-    size = max(1000, -(-len(rest) // (workers * 4)))
-    chunks = [(fn, rest[i:i + size]) for i in range(0, len(rest), size)]
-    gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.map(_apply_chunk, chunks, chunksize=1)
-    gc.unfreeze()
-    out = head + [None] * len(rest)
-    for i, x in zip(order, (x for part in parts for x in part), strict=True):
-        out[i] = x
-    return out
+def _apply_chunk(task: tuple[int, int, int]) -> tuple:
+    """One chunk of a group, sent back column-wise: a few tuples of strings pickle far
+    faster than a hundred thousand small tuples, and pickle's memo sends a string repeated
+    within the chunk (the same given-name key object) once."""
+    group, start, stop = task
+    fn, values = _FORKED[group]
+    return tuple(zip(*map(fn, values[start:stop]), strict=True))
+
+
+def _columns(rows: list, width: int) -> list[np.ndarray]:
+    """Tuples of `width` values to `width` object arrays."""
+    if not rows:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    return [_objects(column) for column in zip(*rows, strict=True)]
+
+
+class _Jobs:
+    """Distinct names to parse, of both kinds (full names and surname/given/patronymic
+    triples), parsed in one pass over one pool: a worker that met a word in a full name
+    reuses its analysis in the triples, and the pool starts once."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[Callable, list]] = []
+
+    def add(self, fn: Callable, values: list) -> int:
+        self.groups.append((fn, values))
+        return len(self.groups) - 1
+
+    def run(self, workers: int, meanwhile: Callable[[], object]) -> tuple[list, object]:
+        """The columns of each group's results (in its values' order), and what `meanwhile`
+        returned: the parent's own work (dates, facilities), done while the workers parse."""
+        total = sum(len(values) for _, values in self.groups)
+        if workers < 2 or total < PARALLEL_MIN_DISTINCT:
+            results = [_columns([fn(v) for v in values], _NAME_WIDTH) for fn, values in self.groups]
+            return results, meanwhile()
+        heads, orders, chunks = [], [], []
+        size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 4) + 1)
+        for g, (fn, values) in enumerate(self.groups):
+            warm = int(len(values) * WARM_SHARE)
+            heads.append([fn(v) for v in values[:warm]])
+            # The rest in sorted order, in contiguous chunks: values sharing their first word
+            # ("Иванов …", "IVANOV …") land in the same chunk, so a word first seen after the
+            # fork is mostly analysed by one worker, not by each of them.
+            order = sorted(range(warm, len(values)), key=values.__getitem__)
+            orders.append(np.array(order, dtype=np.intp))
+            _FORKED.append((fn, [values[i] for i in order]))
+            chunks += [(g, i, min(i + size, len(order))) for i in range(0, len(order), size)]
+        gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pending = pool.map_async(_apply_chunk, chunks, chunksize=1)
+                extra = meanwhile()
+                parts = pending.get()
+        finally:
+            gc.unfreeze()
+            _FORKED.clear()
+        results = []
+        for g, (_fn, values) in enumerate(self.groups):
+            columns = [np.empty(len(values), dtype=object) for _ in range(_NAME_WIDTH)]
+            warm = len(heads[g])
+            mine = [part for (group, _, _), part in zip(chunks, parts, strict=True)
+                    if group == g and part]
+            for k, (arr, head) in enumerate(zip(columns, _columns(heads[g], _NAME_WIDTH),
+                                                strict=True)):
+                arr[:warm] = head
+                if mine:
+                    arr[orders[g]] = np.concatenate([_objects(part[k]) for part in mine])
+            results.append(columns)
+        return results, extra
+
+
+def _objects(values) -> np.ndarray:
+    """A 1-d object array of `values` (np.array would read a tuple of equal-length strings
+    or tuples as more dimensions; filling an empty array never does)."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
 
 
 @contextlib.contextmanager
@@ -237,20 +302,22 @@ def _gc_paused():
             gc.enable()
 
 
-def _map_distinct(values: pd.Series, fn: Callable, empty, workers: int = 1) -> list:
-    """Apply `fn` once per distinct non-blank value of `values`; blank values get `empty`."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    todo = [i for i, u in enumerate(uniques) if not _blank(u)]
-    parsed = [empty] * (len(uniques) + 1)  # the last position (code -1, missing) stays empty
-    for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo], workers), strict=True):
-        parsed[i] = result
-    return [parsed[c] for c in codes.tolist()]
+def _factorize(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
+    """Per row, the index of its value among the column's distinct values, which come
+    stripped (a missing column: every row is ""). Stripping the distinct values, not the
+    million rows, is the cheaper way to the same values."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.intp), [""]
+    codes, uniques = pd.factorize(frame[name].fillna("").astype(str), use_na_sentinel=True)
+    return codes, [u.strip() for u in uniques]
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].fillna("").astype(str).str.strip()
-    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+def _map_values(codes: np.ndarray, uniques: list, fn: Callable, empty: tuple) -> list[np.ndarray]:
+    """Per row, the columns of `fn` of its value, computed once per distinct non-blank
+    value (blank values get `empty`)."""
+    results = [empty if _blank(u) else fn(u) for u in uniques]
+    columns = _columns(results, len(empty))
+    return [col[codes] for col in columns]
 
 
 def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
@@ -266,46 +333,78 @@ def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
 def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     n = len(frame)
     out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
-    full = _column(frame, "name")
-    parts = [_column(frame, c) for c in ("surname", "given_name", "patronymic")]
-    has_full = full != ""
-    names: list[_NameFields] = [_EMPTY_NAME] * n
-    if has_full.any():
-        idx = np.flatnonzero(has_full.to_numpy())
-        for i, fields in zip(idx, _map_distinct(full[has_full], _parse_full_name, _EMPTY_NAME, workers),
-                             strict=True):
-            names[i] = fields
-    if (~has_full).any():
-        idx = np.flatnonzero((~has_full).to_numpy())
-        joined = (parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2])[~has_full]
-        fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME, workers)
-        for i, f in zip(idx, fields, strict=True):
-            names[i] = f
-    for attr, column in zip(_NameFields._fields, zip(*names) if n else [()] * 6, strict=True):
-        out[attr] = list(column)
-    dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan),
-                          workers)
-    date_arr = np.array(dates, dtype=float).reshape(n, 3) if n else np.empty((0, 3))
-    out["birth_year"] = pd.array(date_arr[:, 0], dtype="Int32") if n else pd.array([], "Int32")
-    out["birth_month"] = pd.array(date_arr[:, 1], dtype="Int32") if n else pd.array([], "Int32")
-    out["birth_day"] = pd.array(date_arr[:, 2], dtype="Int32") if n else pd.array([], "Int32")
-    full_date = ~(np.isnan(date_arr[:, 2]) if n else np.empty(0, dtype=bool))
-    digits = pd.Series([None] * n, dtype=object)
-    if full_date.any():
-        d = date_arr[full_date].astype(int)
-        digits[full_date] = [f"{y:04d}{m:02d}{dd:02d}" for y, m, dd in d.tolist()]
-    out["birth_digits"] = digits.to_numpy()
-    fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None), workers)
-    out["facility_key"] = [f[0] for f in fac]
-    # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
-    out["facility_number"] = [f.rsplit("-", 1)[-1] if f else None for f in out["facility_key"]]
-    fac_region = [f[1] for f in fac]
-    region = _map_distinct(_column(frame, "region"), _region, None)
-    out["region"] = [r or fr for r, fr in zip(region, fac_region, strict=True)]
+    full_codes, full_uniques = _factorize(frame, "name")
+    # Rows with a full name parse it; the others parse their three columns
+    has_full = np.array([u != "" for u in full_uniques], dtype=bool)[full_codes]
+    full_idx = np.flatnonzero(has_full)
+    triple_idx = np.flatnonzero(~has_full)
+    jobs = _Jobs()
+    # Distinct full names (none of them blank: blank ones are the triple rows)
+    full_rows, full_values = pd.factorize(full_codes[full_idx])
+    full_group = jobs.add(_parse_full_name, [full_uniques[c] for c in full_values])
+    triple_rows = np.zeros(0, dtype=np.intp)
+    triple_group = None
+    if len(triple_idx):
+        parts = []
+        for c in ("surname", "given_name", "patronymic"):
+            codes, uniques = _factorize(frame, c)
+            parts.append(np.array(uniques, dtype=object)[codes[triple_idx]])
+        joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
+        triple_rows, triple_uniques = pd.factorize(joined)
+        triple_blank = [_blank(u) for u in triple_uniques]
+        triple_group = jobs.add(_parse_joined_triple,
+                                [u for u, b in zip(triple_uniques, triple_blank) if not b])
+
+    def meanwhile():  # the parent's share while the workers parse names
+        return _other_columns(frame, n)
+
+    results, other = jobs.run(workers, meanwhile)
+    names = [np.full(n, None, dtype=object) for _ in range(_NAME_WIDTH)]
+    for k, arr in enumerate(names):
+        arr[full_idx] = results[full_group][k][full_rows]
+    if triple_group is not None:
+        # Blank triples (no name at all) stay None: map them to an extra, empty last slot
+        todo = np.flatnonzero(~np.array(triple_blank, dtype=bool))
+        slot = np.full(len(triple_blank), len(todo), dtype=np.intp)
+        slot[todo] = np.arange(len(todo))
+        for k, arr in enumerate(names):
+            padded = np.append(results[triple_group][k], None)
+            arr[triple_idx] = padded[slot[triple_rows]]
+    for attr, arr in zip(_NameFields._fields, names, strict=True):
+        out[attr] = arr
+    for attr, values in other.items():
+        out[attr] = values
     # Blocking keys for surname typos: one typo leaves the first or the last letters intact
-    out["surname_head"] = [s[:4] if s else None for s in out["surname_key"]]
-    out["surname_tail"] = [s[-4:] if s else None for s in out["surname_key"]]
+    surname = names[0]
+    keys, distinct = pd.factorize(surname, use_na_sentinel=True)
+    head = np.array([s[:4] for s in distinct] + [None], dtype=object)
+    tail = np.array([s[-4:] for s in distinct] + [None], dtype=object)
+    out["surname_head"] = head[keys]
+    out["surname_tail"] = tail[keys]
     return out[PREPARED_COLUMNS]
+
+
+def _other_columns(frame: pd.DataFrame, n: int) -> dict:
+    """Birth date, facility and region columns."""
+    other = {}
+    codes, uniques = _factorize(frame, "birth_date")
+    year, month, day, digits = _map_values(codes, uniques, _date_columns,
+                                           (np.nan, np.nan, np.nan, None))
+    other["birth_year"] = pd.array(year.astype(float), dtype="Int32")
+    other["birth_month"] = pd.array(month.astype(float), dtype="Int32")
+    other["birth_day"] = pd.array(day.astype(float), dtype="Int32")
+    other["birth_digits"] = digits
+    codes, uniques = _factorize(frame, "facility")
+    fac_key, fac_region = _map_values(codes, uniques, _facility_parts, (None, None))
+    other["facility_key"] = fac_key
+    # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
+    other["facility_number"] = np.array(
+        [f.rsplit("-", 1)[-1] if f else None for f in fac_key], dtype=object)
+    codes, uniques = _factorize(frame, "region")
+    (region,) = _map_values(codes, uniques, lambda text: (_region(text),), (None,))
+    other["region"] = np.array([r or fr for r, fr in zip(region, fac_region, strict=True)],
+                               dtype=object)
+    return other
 
 
 def records_to_frame(records: Iterable[dict]) -> pd.DataFrame:
