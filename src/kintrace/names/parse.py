@@ -161,12 +161,24 @@ _HYPOTHESIS_PRIOR = tuple(0.3 if case == "nomn" else 0.0 for _, case in _HYPOTHE
 _HYPOTHESIS_INDEX = {h: i for i, h in enumerate(_HYPOTHESES)}
 
 
+# (gender or None, case) of a reading -> the hypotheses it fits (no gender: either sex)
+_FIT_SLOTS = {
+    (gender, case): tuple(
+        _HYPOTHESIS_INDEX[(sex, case)] for sex in ((gender,) if gender else ("m", "f"))
+    )
+    for gender in ("m", "f", None)
+    for case in _CASES
+}
+_NO_FIT = (-1.0,) * len(_HYPOTHESES)
+
+
 def _fit(forms: dict) -> tuple[float, ...]:
+    if not forms:
+        return _NO_FIT
     fit = [-1.0] * len(_HYPOTHESES)
-    for (gender, case), (score, _) in forms.items():
-        for sex in (gender,) if gender else ("m", "f"):
-            i = _HYPOTHESIS_INDEX.get((sex, case))
-            if i is not None and score > fit[i]:
+    for key, (score, _) in forms.items():
+        for i in _FIT_SLOTS.get(key, ()):
+            if score > fit[i]:
                 fit[i] = score
     return tuple(fit)
 
