@@ -187,8 +187,10 @@ def _region(text: str) -> str | None:
 # Below this many distinct names one process is faster than starting workers
 PARALLEL_MIN_DISTINCT = 20_000
 # Share of the distinct values parsed before forking: the parsers' per-token caches fill up
-# once in the parent, and every worker inherits them instead of analysing the same tokens
-WARM_SHARE = 0.02
+# once in the parent, and every worker inherits them instead of analysing the same tokens.
+# Small: the common given names and patronymics show up in the first few thousand names,
+# and while the parent warms up, the other cores wait.
+WARM_SHARE = 0.005
 _NAME_WIDTH = len(_NameFields._fields)
 
 
