@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 import contextlib
+from functools import lru_cache
 import gc
 import multiprocessing
 import os
@@ -20,7 +21,7 @@ import pandas as pd
 
 from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.names.facilities import parse_facility
-from kintrace.names.parse import parse_name, parse_name_parts
+from kintrace.names.parse import name_key, parse_name, parse_name_parts
 from kintrace.names.regions import normalise_region
 
 NAME_COLUMNS = ("name", "surname", "given_name", "patronymic")
@@ -63,39 +64,40 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip()
 
 
+@lru_cache(maxsize=4096)
 def _initial_key(letter: str | None) -> str | None:
     """Initials compare in the same ASCII space as the keys, so "A." (Latin) meets "А." ."""
     if not letter:
         return None
-    from kintrace.names.parse import name_key
-
     key = name_key(letter)
     return key[:1] if key else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_alts(given_key: str | None, alternatives: tuple[str, ...]) -> str | None:
+    """The keys of a given name and of the other names it may stand for, "|"-joined. Cached:
+    a few thousand given names and their alternatives make up every row."""
+    alts = {k for k in map(name_key, filter(None, alternatives)) if k}
+    if given_key:
+        alts.add(given_key)
+    return "|".join(sorted(alts)) if alts else None
 
 
 def _name_fields(parsed) -> _NameFields:
     if parsed is None:
         return _EMPTY_NAME
     given_key = parsed.given_key or None
-    alts = set()
-    for alt in getattr(parsed, "given_alternatives", ()) or ():
-        from kintrace.names.parse import name_key
-
-        k = name_key(alt) if alt else None
-        if k:
-            alts.add(k)
-    if given_key:
-        alts.add(given_key)
+    alternatives = getattr(parsed, "given_alternatives", ()) or ()
     given_initial = (given_key[:1] if given_key else None) or _initial_key(parsed.given_initial)
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
-    return _NameFields(
-        surname_key=parsed.surname_key or None,
-        given_key=given_key,
-        given_initial=given_initial,
-        given_alts="|".join(sorted(alts)) if alts else None,
-        patronymic_key=patr_key,
-        patronymic_initial=patr_initial,
+    return _NameFields(  # surname, given, its initial, alternatives, patronymic, its initial
+        parsed.surname_key or None,
+        given_key,
+        given_initial,
+        _given_alts(given_key, tuple(alternatives)),
+        patr_key,
+        patr_initial,
     )
 
 

@@ -222,7 +222,9 @@ def _analyse(text: str) -> _Word:
     caps = text.isupper() and len(text.strip(".")) > 1
     if caps == word.caps:
         return word
-    return replace(word, text=text, caps=caps, sig=0)
+    # The parts in the memo are made from the readings alone (not the text or its case):
+    # "ИВАНОВ" shares them with "иванов" instead of working them out again.
+    return replace(word, text=text, caps=caps, sig=0, memo=word.memo)
 
 
 @lru_cache(maxsize=262144)

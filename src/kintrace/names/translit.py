@@ -135,6 +135,8 @@ _MAX_CANDIDATES = 16
 
 def _prepare_latin(word: str) -> str:
     word = word.lower()
+    if word.isascii():  # most words: no ё, Cyrillic or diacritics to read, only the endings
+        return _latin_endings(word.replace("`", "'"))
     # Several schemes leave ё as it is (Ёlkin, Yёlkin, Khrushchёv); other Cyrillic letters
     # left in a Latin word are read with the key alphabet.
     word = re.sub(r"[yj]?ё", "yo", word)
@@ -147,7 +149,10 @@ def _prepare_latin(word: str) -> str:
             decomposed = unicodedata.normalize("NFD", ch)
             rep = "".join(c for c in decomposed if not unicodedata.combining(c))
         out.append(rep)
-    word = "".join(out)
+    return _latin_endings("".join(out))
+
+
+def _latin_endings(word: str) -> str:
     # French spellings in MVD passports: a mute final e after n (Elkine, Kouzmine).
     word = re.sub(r"ine$", "in", word)
     # Old French/German-style -off/-eff (Ivanoff, Sergeeff) is -ов/-ев.
