@@ -128,10 +128,8 @@ def _parse_full_name(text: str) -> _NameFields:
 def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
     surname, given, patronymic = triple
     try:
-        return _name_fields(
-            parse_name_parts(surname=surname or None, given=given or None,
-                             patronymic=patronymic or None)
-        )
+        # positional: the cache key of keyword arguments costs more to build
+        return _name_fields(parse_name_parts(surname or None, given or None, patronymic or None))
     except ValueError:
         return _EMPTY_NAME
 
@@ -250,7 +248,7 @@ class _Jobs:
             results = [_columns([fn(v) for v in values], _NAME_WIDTH) for fn, values in self.groups]
             return results, meanwhile()
         heads, orders, chunks = [], [], []
-        size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 4) + 1)
+        size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 8) + 1)
         for g, (fn, values) in enumerate(self.groups):
             warm = int(len(values) * WARM_SHARE)
             heads.append([fn(v) for v in values[:warm]])
@@ -349,10 +347,11 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     triple_rows = np.zeros(0, dtype=np.intp)
     triple_group = None
     if len(triple_idx):
+        rows = frame.iloc[triple_idx] if len(triple_idx) < n else frame
         parts = []
         for c in ("surname", "given_name", "patronymic"):
-            codes, uniques = _factorize(frame, c)
-            parts.append(np.array(uniques, dtype=object)[codes[triple_idx]])
+            codes, uniques = _factorize(rows, c)
+            parts.append(_objects(uniques)[codes])
         joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
         triple_rows, triple_uniques = pd.factorize(joined)
         triple_blank = [_blank(u) for u in triple_uniques]

@@ -794,11 +794,11 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     initials: list[str] = []
     prefer = _prefer(clean(original))
     if surname and not given and not patronymic:
-        ws, _ = _split_tokens(clean(surname), prefer)
+        ws, _ = _column_tokens(surname, prefer)
         if len(ws) >= 2:  # the whole name typed into the surname column
             return parse_name(surname)
     for role, value in (("S", surname), ("G", given), ("P", patronymic)):
-        ws, ins = _split_tokens(clean(value or ""), prefer)
+        ws, ins = _column_tokens(value or "", prefer)
         if ws:  # extra words in a column are ignored; оглы/кызы stay with the patronymic
             roles[role] = _analyse(ws[0])
         initials.extend(ins)
@@ -817,6 +817,14 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     letters = [x for x in map(_initial_letter, initials) if x]
     scripts = frozenset(_initial_script(i) for i in initials) - {""}
     return _assemble(original, words, plan, hi, evidenced, letters, scripts)
+
+
+@lru_cache(maxsize=262144)
+def _column_tokens(value: str, prefer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words and initials of one name column (as _split_tokens), cached: the given-name and
+    patronymic columns repeat a few thousand values across a whole list."""
+    words, initials = _split_tokens(clean(value), prefer)
+    return tuple(words), tuple(initials)
 
 
 def _parse_parts_general(
