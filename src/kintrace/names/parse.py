@@ -249,14 +249,15 @@ def _analyse_lower(text: str) -> _Word:
         sex = "f" if re.search(r"(?:вн|ичн)[а-я]*$", cyr) else "m"
         forms["P"][(sex, "nomn")] = (0.5, cyr)
 
-    if _PATR_STRONG_RE.search(cyr) or _dict_has(cyr, "Patr"):
+    tags = _dictionary_tags(cyr)
+    if _PATR_STRONG_RE.search(cyr) or "Patr" in tags:
         p_score = 3.0
     elif _PATR_WEAK_RE.search(cyr) or forms["P"]:  # -ич alone is also a surname ending
         p_score = 1.0
     else:
         p_score = 0.0
-    g_score = 2.5 if known_given else (2.0 if _dict_has(cyr, "Name") else 0.0)
-    if _dict_has(cyr, "Surn"):
+    g_score = 2.5 if known_given else (2.0 if "Name" in tags else 0.0)
+    if "Surn" in tags:
         s_score = 2.0
     elif _SURNAME_SUFFIX_RE.search(cyr):
         s_score = 1.5
@@ -266,17 +267,13 @@ def _analyse_lower(text: str) -> _Word:
         s_score = 0.3
     if p_score >= 3.0:
         g_score = min(g_score, 0.5)
-        if _dict_has(cyr, "Surn"):  # Абрамович, Шостакович: "Роман Абрамович" is Имя Фамилия
+        if "Surn" in tags:  # Абрамович, Шостакович: "Роман Абрамович" is Имя Фамилия
             p_score = 2.0
-    if known_given and not _dict_has(cyr, "Surn"):
+    if known_given and "Surn" not in tags:
         s_score = min(s_score, 0.5)
     fit = {role: _fit(f) for role, f in forms.items()}
     scores = {"S": s_score, "G": g_score, "P": p_score}
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
-
-
-def _dict_has(cyr: str, tag: str) -> bool:
-    return tag in _dictionary_tags(cyr)
 
 
 @lru_cache(maxsize=262144)

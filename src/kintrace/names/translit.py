@@ -300,19 +300,28 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
         french = _is_frenchlike(word.lower())
     choices = _tokenize(_prepare_latin(word), french)
     # Order the product so that readings using fewer non-default choices come first.
-    combos: list[tuple[int, str]] = []
     ambiguous = sum(1 for u in choices if len(u) > 1)
     if ambiguous > 6:  # keep it bounded: only the first readings of very long words
         choices = [u[:1] if k > 6 else u for k, u in _ambiguity_index(choices)]
-    for combo in product(*[range(len(u)) for u in choices]):
-        cost = sum(1 for c in combo if c)
-        combos.append((cost, "".join(u[c] for u, c in zip(choices, combo))))
+    # The product runs over the ambiguous units only (the others have one reading: same
+    # order), and a reading is spelled out only when its turn comes: the first 16 distinct
+    # ones are kept, out of up to 513.
+    where = [i for i, u in enumerate(choices) if len(u) > 1]
+    combos: list[tuple[int, tuple[int, ...]]] = []
+    for combo in product(*[range(len(choices[i])) for i in where]):
+        combos.append((len(combo) - combo.count(0), combo))  # cost: non-default choices
         if len(combos) > 512:
             break
     combos.sort(key=lambda t: t[0])
+    first = [u[0] for u in choices]
     seen: dict[str, None] = {}
-    for _, s in combos:
-        seen.setdefault(_fix_short_i(s), None)
+    for cost, combo in combos:
+        letters = first
+        if cost:
+            letters = first.copy()
+            for i, c in zip(where, combo):
+                letters[i] = choices[i][c]
+        seen.setdefault(_fix_short_i("".join(letters)), None)
         if len(seen) >= _MAX_CANDIDATES:
             break
     return tuple(seen)
