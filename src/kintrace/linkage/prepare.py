@@ -305,21 +305,20 @@ def _gc_paused():
 
 
 def _factorize(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
-    """Per row, the index of its value among the column's distinct values, which come
-    stripped (a missing column: every row is ""). Stripping the distinct values, not the
-    million rows, is the cheaper way to the same values."""
+    """Per row, the index of its value among the column's distinct values, which come as
+    stripped strings (a missing column: every row is ""). Converting and stripping the
+    distinct values, not the million rows, is the cheaper way to the same values."""
     if name not in frame.columns:
         return np.zeros(len(frame), dtype=np.intp), [""]
-    codes, uniques = pd.factorize(frame[name].fillna("").astype(str), use_na_sentinel=True)
-    return codes, [u.strip() for u in uniques]
+    # Missing cells get code -1, which numpy reads as the last value: "" (as fillna("") did)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    return codes, [*(str(u).strip() for u in uniques), ""]
 
 
-def _map_values(codes: np.ndarray, uniques: list, fn: Callable, empty: tuple) -> list[np.ndarray]:
-    """Per row, the columns of `fn` of its value, computed once per distinct non-blank
-    value (blank values get `empty`)."""
-    results = [empty if _blank(u) else fn(u) for u in uniques]
-    columns = _columns(results, len(empty))
-    return [col[codes] for col in columns]
+def _per_distinct(uniques: list, fn: Callable, empty: tuple) -> list[np.ndarray]:
+    """The columns of `fn` of each distinct value (blank values get `empty`); rows take
+    theirs by code afterwards, so per-row work is numpy indexing only."""
+    return _columns([empty if _blank(u) else fn(u) for u in uniques], len(empty))
 
 
 def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
@@ -384,6 +383,10 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     tail = np.array([s[-4:] for s in distinct] + [None], dtype=object)
     out["surname_head"] = head[keys]
     out["surname_tail"] = tail[keys]
+    if not n:  # no records: the columns keep the float64 dtype empty lists used to give them
+        for name in (*_NameFields._fields, "facility_key", "facility_number", "region",
+                     "surname_head", "surname_tail"):
+            out[name] = []
     return out[PREPARED_COLUMNS]
 
 
@@ -391,22 +394,25 @@ def _other_columns(frame: pd.DataFrame, n: int) -> dict:
     """Birth date, facility and region columns."""
     other = {}
     codes, uniques = _factorize(frame, "birth_date")
-    year, month, day, digits = _map_values(codes, uniques, _date_columns,
-                                           (np.nan, np.nan, np.nan, None))
-    other["birth_year"] = pd.array(year.astype(float), dtype="Int32")
-    other["birth_month"] = pd.array(month.astype(float), dtype="Int32")
-    other["birth_day"] = pd.array(day.astype(float), dtype="Int32")
-    other["birth_digits"] = digits
+    year, month, day, digits = _per_distinct(uniques, _date_columns,
+                                             (np.nan, np.nan, np.nan, None))
+    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day)):
+        other[name] = pd.array(part.astype(float), dtype="Int32")[codes]
+    other["birth_digits"] = digits[codes]
     codes, uniques = _factorize(frame, "facility")
-    fac_key, fac_region = _map_values(codes, uniques, _facility_parts, (None, None))
-    other["facility_key"] = fac_key
+    fac_key, fac_region = _per_distinct(uniques, _facility_parts, (None, None))
     # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
-    other["facility_number"] = np.array(
-        [f.rsplit("-", 1)[-1] if f else None for f in fac_key], dtype=object)
+    fac_number = _objects([f.rsplit("-", 1)[-1] if f else None for f in fac_key])
+    other["facility_key"] = fac_key[codes]
+    other["facility_number"] = fac_number[codes]
+    fac_region = fac_region[codes]
     codes, uniques = _factorize(frame, "region")
-    (region,) = _map_values(codes, uniques, lambda text: (_region(text),), (None,))
-    other["region"] = np.array([r or fr for r, fr in zip(region, fac_region, strict=True)],
-                               dtype=object)
+    (region,) = _per_distinct(uniques, lambda text: (_region(text),), (None,))
+    # The region column when it names one, else the facility's region
+    unnamed = np.array([r is None for r in region], dtype=bool)[codes]
+    region = region[codes]
+    region[unnamed] = fac_region[unnamed]
+    other["region"] = region
     return other
 
 
