@@ -55,9 +55,12 @@ class _NameFields(NamedTuple):  # a tuple: workers send back a million of them c
     given_alts: str | None
     patronymic_key: str | None
     patronymic_initial: str | None
+    # Blocking keys for surname typos: one typo leaves the first or the last letters intact
+    surname_head: str | None
+    surname_tail: str | None
 
 
-_EMPTY_NAME = _NameFields(None, None, None, None, None, None)
+_EMPTY_NAME = _NameFields(None, None, None, None, None, None, None, None)
 
 
 def _blank(value) -> bool:
@@ -91,13 +94,16 @@ def _name_fields(parsed) -> _NameFields:
     given_initial = (given_key[:1] if given_key else None) or _initial_key(parsed.given_initial)
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
-    return _NameFields(  # surname, given, its initial, alternatives, patronymic, its initial
-        parsed.surname_key or None,
+    surname_key = parsed.surname_key or None
+    return _NameFields(  # in the order of the fields
+        surname_key,
         given_key,
         given_initial,
         _given_alts(given_key, tuple(alternatives)),
         patr_key,
         patr_initial,
+        surname_key[:4] if surname_key else None,
+        surname_key[-4:] if surname_key else None,
     )
 
 
@@ -376,16 +382,8 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         out[attr] = arr
     for attr, values in other.items():
         out[attr] = values
-    # Blocking keys for surname typos: one typo leaves the first or the last letters intact
-    surname = names[0]
-    keys, distinct = pd.factorize(surname, use_na_sentinel=True)
-    head = np.array([s[:4] for s in distinct] + [None], dtype=object)
-    tail = np.array([s[-4:] for s in distinct] + [None], dtype=object)
-    out["surname_head"] = head[keys]
-    out["surname_tail"] = tail[keys]
     if not n:  # no records: the columns keep the float64 dtype empty lists used to give them
-        for name in (*_NameFields._fields, "facility_key", "facility_number", "region",
-                     "surname_head", "surname_tail"):
+        for name in (*_NameFields._fields, "facility_key", "facility_number", "region"):
             out[name] = []
     return out[PREPARED_COLUMNS]
 
