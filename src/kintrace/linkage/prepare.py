@@ -121,7 +121,8 @@ def _with_initials(fields: _NameFields, text: str) -> _NameFields:
         return fields
     given = _initial_key(letters[0])
     patr = _initial_key(letters[1]) if len(letters) == 2 else fields.patronymic_initial
-    return fields._replace(given_initial=given, patronymic_initial=patr)
+    surname, given_key, _, alts, patr_key, _, head, tail = fields  # (_replace is slower)
+    return _NameFields(surname, given_key, given, alts, patr_key, patr, head, tail)
 
 
 def _parse_full_name(text: str) -> _NameFields:
