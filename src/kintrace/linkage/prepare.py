@@ -340,7 +340,6 @@ def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
 
 def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     n = len(frame)
-    out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
     full_codes, full_uniques = _factorize(frame, "name")
     # Rows with a full name parse it; the others parse their three columns
     has_full = np.array([u != "" for u in full_uniques], dtype=bool)[full_codes]
@@ -368,25 +367,27 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         return _other_columns(frame, n)
 
     results, other = jobs.run(workers, meanwhile)
-    names = [np.full(n, None, dtype=object) for _ in range(_NAME_WIDTH)]
-    for k, arr in enumerate(names):
-        arr[full_idx] = results[full_group][k][full_rows]
+    # Each row's name fields, gathered from the distinct values' (full names, then
+    # triples, then one empty slot for rows with no name at all)
+    where = np.empty(n, dtype=np.intp)
+    where[full_idx] = full_rows
+    distinct = [results[full_group]]
     if triple_group is not None:
-        # Blank triples (no name at all) stay None: map them to an extra, empty last slot
         todo = np.flatnonzero(~np.array(triple_blank, dtype=bool))
-        slot = np.full(len(triple_blank), len(todo), dtype=np.intp)
-        slot[todo] = np.arange(len(todo))
-        for k, arr in enumerate(names):
-            padded = np.append(results[triple_group][k], None)
-            arr[triple_idx] = padded[slot[triple_rows]]
-    for attr, arr in zip(_NameFields._fields, names, strict=True):
-        out[attr] = arr
-    for attr, values in other.items():
-        out[attr] = values
-    if not n:  # no records: the columns keep the float64 dtype empty lists used to give them
+        slot = np.full(len(triple_blank), -1, dtype=np.intp)  # blank triples: the empty slot
+        slot[todo] = np.arange(len(todo)) + len(full_values)
+        where[triple_idx] = slot[triple_rows]
+        distinct.append(results[triple_group])
+    columns = {"unique_id": frame["id"].astype(str).to_numpy()}
+    for k, attr in enumerate(_NameFields._fields):
+        gathered = np.concatenate([*(group[k] for group in distinct), _objects([None])])
+        columns[attr] = gathered[where]
+    columns.update(other)
+    if not n:  # no records: these columns keep the float64 dtype empty lists gave them
         for name in (*_NameFields._fields, "facility_key", "facility_number", "region"):
-            out[name] = []
-    return out[PREPARED_COLUMNS]
+            columns[name] = np.empty(0, dtype=float)
+    # Built in one go: inserting 16 columns one by one and then reordering them copied each
+    return pd.DataFrame({name: columns[name] for name in PREPARED_COLUMNS}, copy=False)
 
 
 def _other_columns(frame: pd.DataFrame, n: int) -> dict:
