@@ -266,27 +266,25 @@ class _Jobs:
             orders.append(np.array(order, dtype=np.intp))
             _FORKED.append((fn, [values[i] for i in order]))
             chunks += [(g, i, min(i + size, len(order))) for i in range(0, len(order), size)]
-        gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pending = pool.map_async(_apply_chunk, chunks, chunksize=1)
-                extra = meanwhile()
-                parts = pending.get()
-        finally:
-            gc.unfreeze()
-            _FORKED.clear()
         results = []
         for g, (_fn, values) in enumerate(self.groups):
             columns = [np.empty(len(values), dtype=object) for _ in range(_NAME_WIDTH)]
-            warm = len(heads[g])
-            mine = [part for (group, _, _), part in zip(chunks, parts, strict=True)
-                    if group == g and part]
-            for k, (arr, head) in enumerate(zip(columns, _columns(heads[g], _NAME_WIDTH),
-                                                strict=True)):
-                arr[:warm] = head
-                if mine:
-                    arr[orders[g]] = np.concatenate([_objects(part[k]) for part in mine])
+            for arr, head in zip(columns, _columns(heads[g], _NAME_WIDTH), strict=True):
+                arr[:len(heads[g])] = head
             results.append(columns)
+        gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.imap(_apply_chunk, chunks, chunksize=1)
+                extra = meanwhile()
+                # Each chunk's results go in place as they arrive, while the workers go on
+                for (g, start, stop), part in zip(chunks, parts, strict=True):
+                    where = orders[g][start:stop]
+                    for arr, column in zip(results[g], part, strict=True):
+                        arr[where] = _objects(column)
+        finally:
+            gc.unfreeze()
+            _FORKED.clear()
         return results, extra
 
 
