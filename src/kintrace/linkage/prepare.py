@@ -255,6 +255,8 @@ class _Jobs:
             results = [_columns([fn(v) for v in values], _NAME_WIDTH) for fn, values in self.groups]
             return results, meanwhile()
         heads, orders, chunks = [], [], []
+        # About 8 chunks per worker: small enough that the last one leaves little of a tail
+        # on one core, large enough that few words are analysed by both workers
         size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 8) + 1)
         for g, (fn, values) in enumerate(self.groups):
             warm = int(len(values) * WARM_SHARE)
