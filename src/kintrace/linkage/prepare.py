@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 import contextlib
+from functools import lru_cache
 import gc
 import multiprocessing
 import os
@@ -20,8 +21,8 @@ import pandas as pd
 
 from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.names.facilities import parse_facility
-from kintrace.names.parse import parse_name, parse_name_parts
 from kintrace.linkage.written import written_keys
+from kintrace.names.parse import name_key, parse_name, parse_name_parts
 from kintrace.names.regions import normalise_region
 
 NAME_COLUMNS = ("name", "surname", "given_name", "patronymic")
@@ -58,48 +59,57 @@ class _NameFields(NamedTuple):  # a tuple: workers send back a million of them c
     given_alts: str | None
     patronymic_key: str | None
     patronymic_initial: str | None
+    # Blocking keys for surname typos: one typo leaves the first or the last letters intact
+    surname_head: str | None
+    surname_tail: str | None
+    surname_first: str | None
 
 
-_EMPTY_NAME = _NameFields(None, None, None, None, None, None)
+_EMPTY_NAME = _NameFields(None, None, None, None, None, None, None, None, None)
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip()
 
 
+@lru_cache(maxsize=4096)
 def _initial_key(letter: str | None) -> str | None:
     """Initials compare in the same ASCII space as the keys, so "A." (Latin) meets "А." ."""
     if not letter:
         return None
-    from kintrace.names.parse import name_key
-
     key = name_key(letter)
     return key[:1] if key else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_alts(given_key: str | None, alternatives: tuple[str, ...]) -> str | None:
+    """The keys of a given name and of the other names it may stand for, "|"-joined. Cached:
+    a few thousand given names and their alternatives make up every row."""
+    alts = {k for k in map(name_key, filter(None, alternatives)) if k}
+    if given_key:
+        alts.add(given_key)
+    return "|".join(sorted(alts)) if alts else None
 
 
 def _name_fields(parsed) -> _NameFields:
     if parsed is None:
         return _EMPTY_NAME
     given_key = parsed.given_key or None
-    alts = set()
-    for alt in getattr(parsed, "given_alternatives", ()) or ():
-        from kintrace.names.parse import name_key
-
-        k = name_key(alt) if alt else None
-        if k:
-            alts.add(k)
-    if given_key:
-        alts.add(given_key)
+    alternatives = getattr(parsed, "given_alternatives", ()) or ()
     given_initial = (given_key[:1] if given_key else None) or _initial_key(parsed.given_initial)
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
-    return _NameFields(
-        surname_key=parsed.surname_key or None,
-        given_key=given_key,
-        given_initial=given_initial,
-        given_alts="|".join(sorted(alts)) if alts else None,
-        patronymic_key=patr_key,
-        patronymic_initial=patr_initial,
+    surname_key = parsed.surname_key or None
+    return _NameFields(  # in the order of the fields
+        surname_key,
+        given_key,
+        given_initial,
+        _given_alts(given_key, tuple(alternatives)),
+        patr_key,
+        patr_initial,
+        surname_key[:4] if surname_key else None,
+        surname_key[-4:] if surname_key else None,
+        surname_key[:1] if surname_key else None,
     )
 
 
@@ -117,7 +127,8 @@ def _with_initials(fields: _NameFields, text: str) -> _NameFields:
         return fields
     given = _initial_key(letters[0])
     patr = _initial_key(letters[1]) if len(letters) == 2 else fields.patronymic_initial
-    return fields._replace(given_initial=given, patronymic_initial=patr)
+    surname, given_key, _, alts, patr_key, _, head, tail, first = fields  # (_replace is slower)
+    return _NameFields(surname, given_key, given, alts, patr_key, patr, head, tail, first)
 
 
 def _parse_full_name(text: str) -> _NameFields:
@@ -130,10 +141,8 @@ def _parse_full_name(text: str) -> _NameFields:
 def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
     surname, given, patronymic = triple
     try:
-        return _name_fields(
-            parse_name_parts(surname=surname or None, given=given or None,
-                             patronymic=patronymic or None)
-        )
+        # positional: the cache key of keyword arguments costs more to build
+        return _name_fields(parse_name_parts(surname or None, given or None, patronymic or None))
     except ValueError:
         return _EMPTY_NAME
 
@@ -158,6 +167,14 @@ def _date_parts(text: str) -> tuple[float, float, float]:
     )
 
 
+def _date_columns(text: str) -> tuple[float, float, float, str | None]:
+    """Year, month, day, and "YYYYMMDD" when the day is known (the digits typos swap)."""
+    year, month, day = _date_parts(text)
+    if np.isnan(day):
+        return (year, month, day, None)
+    return (year, month, day, f"{int(year):04d}{int(month):02d}{int(day):02d}")
+
+
 def _facility_parts(text: str) -> tuple[str | None, str | None]:
     """("IK-17", "RU-MO") from "ИК-17 Мордовия"; the number is what identifies a colony."""
     try:
@@ -180,11 +197,14 @@ def _region(text: str) -> str | None:
     return code or text.strip().casefold() or None
 
 
-# Below this many distinct values one process is faster than starting workers
+# Below this many distinct names one process is faster than starting workers
 PARALLEL_MIN_DISTINCT = 20_000
 # Share of the distinct values parsed before forking: the parsers' per-token caches fill up
-# once in the parent, and every worker inherits them instead of analysing the same tokens
-WARM_SHARE = 0.02
+# once in the parent, and every worker inherits them instead of analysing the same tokens.
+# Small: the common given names and patronymics show up in the first few thousand names,
+# and while the parent warms up, the other cores wait.
+WARM_SHARE = 0.005
+_NAME_WIDTH = len(_NameFields._fields)
 
 
 def _workers(requested: int | None) -> int:
@@ -199,33 +219,89 @@ def _workers(requested: int | None) -> int:
         return os.cpu_count() or 1
 
 
-def _apply_chunk(args: tuple[Callable, list]) -> list:
-    fn, chunk = args
-    return [fn(v) for v in chunk]
+# What the forked workers parse, per group: (fn, values in the order the chunks cut them).
+# Set just before the fork, so that a task is only (group, start, stop): the values reach
+# the workers through the fork instead of being pickled to them.
+_FORKED: list[tuple[Callable, list]] = []
 
 
-def _apply_all(fn: Callable, values: list, workers: int) -> list:
-    """`fn` over `values`, on `workers` processes when the list is long (fork: no pickling of
-    the parsers' dictionaries, and the warmed caches come along)."""
-    if workers < 2 or len(values) < PARALLEL_MIN_DISTINCT:
-        return [fn(v) for v in values]
-    warm = int(len(values) * WARM_SHARE)
-    head = [fn(v) for v in values[:warm]]
-    # The rest in sorted order, in a few contiguous chunks per worker: values sharing their
-    # first word ("Иванов …", "IVANOV …") land in the same chunk, so a word first seen
-    # after the fork is mostly analysed by one worker, not by each of them.
-    order = sorted(range(warm, len(values)), key=values.__getitem__)
-    rest = [values[i] for i in order]
-    size = max(1000, -(-len(rest) // (workers * 4)))
-    chunks = [(fn, rest[i:i + size]) for i in range(0, len(rest), size)]
-    gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.map(_apply_chunk, chunks, chunksize=1)
-    gc.unfreeze()
-    out = head + [None] * len(rest)
-    for i, x in zip(order, (x for part in parts for x in part), strict=True):
-        out[i] = x
-    return out
+def _apply_chunk(task: tuple[int, int, int]) -> tuple:
+    """One chunk of a group, sent back column-wise: a few tuples of strings pickle far
+    faster than a hundred thousand small tuples, and pickle's memo sends a string repeated
+    within the chunk (the same given-name key object) once."""
+    group, start, stop = task
+    fn, values = _FORKED[group]
+    return tuple(zip(*map(fn, values[start:stop]), strict=True))
+
+
+def _columns(rows: list, width: int) -> list[np.ndarray]:
+    """Tuples of `width` values to `width` object arrays."""
+    if not rows:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    return [_objects(column) for column in zip(*rows, strict=True)]
+
+
+class _Jobs:
+    """Distinct names to parse, of both kinds (full names and surname/given/patronymic
+    triples), parsed in one pass over one pool: a worker that met a word in a full name
+    reuses its analysis in the triples, and the pool starts once."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[Callable, list]] = []
+
+    def add(self, fn: Callable, values: list) -> int:
+        self.groups.append((fn, values))
+        return len(self.groups) - 1
+
+    def run(self, workers: int, meanwhile: Callable[[], object]) -> tuple[list, object]:
+        """The columns of each group's results (in its values' order), and what `meanwhile`
+        returned: the parent's own work (dates, facilities), done while the workers parse."""
+        total = sum(len(values) for _, values in self.groups)
+        if workers < 2 or total < PARALLEL_MIN_DISTINCT:
+            results = [_columns([fn(v) for v in values], _NAME_WIDTH) for fn, values in self.groups]
+            return results, meanwhile()
+        heads, orders, chunks = [], [], []
+        # About 8 chunks per worker: small enough that the last one leaves little of a tail
+        # on one core, large enough that few words are analysed by both workers
+        size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 8) + 1)
+        for g, (fn, values) in enumerate(self.groups):
+            warm = int(len(values) * WARM_SHARE)
+            heads.append([fn(v) for v in values[:warm]])
+            # The rest in sorted order, in contiguous chunks: values sharing their first word
+            # ("Иванов …", "IVANOV …") land in the same chunk, so a word first seen after the
+            # fork is mostly analysed by one worker, not by each of them.
+            order = sorted(range(warm, len(values)), key=values.__getitem__)
+            orders.append(np.array(order, dtype=np.intp))
+            _FORKED.append((fn, [values[i] for i in order]))
+            chunks += [(g, i, min(i + size, len(order))) for i in range(0, len(order), size)]
+        results = []
+        for g, (_fn, values) in enumerate(self.groups):
+            columns = [np.empty(len(values), dtype=object) for _ in range(_NAME_WIDTH)]
+            for arr, head in zip(columns, _columns(heads[g], _NAME_WIDTH), strict=True):
+                arr[:len(heads[g])] = head
+            results.append(columns)
+        gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.imap(_apply_chunk, chunks, chunksize=1)
+                extra = meanwhile()
+                # Each chunk's results go in place as they arrive, while the workers go on
+                for (g, start, stop), part in zip(chunks, parts, strict=True):
+                    where = orders[g][start:stop]
+                    for arr, column in zip(results[g], part, strict=True):
+                        arr[where] = _objects(column)
+        finally:
+            gc.unfreeze()
+            _FORKED.clear()
+        return results, extra
+
+
+def _objects(values) -> np.ndarray:
+    """A 1-d object array of `values` (np.array would read a tuple of equal-length strings
+    or tuples as more dimensions; filling an empty array never does)."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
 
 
 @contextlib.contextmanager
@@ -241,20 +317,21 @@ def _gc_paused():
             gc.enable()
 
 
-def _map_distinct(values: pd.Series, fn: Callable, empty, workers: int = 1) -> list:
-    """Apply `fn` once per distinct non-blank value of `values`; blank values get `empty`."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    todo = [i for i, u in enumerate(uniques) if not _blank(u)]
-    parsed = [empty] * (len(uniques) + 1)  # the last position (code -1, missing) stays empty
-    for i, result in zip(todo, _apply_all(fn, [uniques[i] for i in todo], workers), strict=True):
-        parsed[i] = result
-    return [parsed[c] for c in codes.tolist()]
+def _factorize(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
+    """Per row, the index of its value among the column's distinct values, which come as
+    stripped strings (a missing column: every row is ""). Converting and stripping the
+    distinct values, not the million rows, is the cheaper way to the same values."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.intp), [""]
+    # Missing cells get code -1, which numpy reads as the last value: "" (as fillna("") did)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    return codes, [*(str(u).strip() for u in uniques), ""]
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].fillna("").astype(str).str.strip()
-    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+def _per_distinct(uniques: list, fn: Callable, empty: tuple) -> list[np.ndarray]:
+    """The columns of `fn` of each distinct value (blank values get `empty`); rows take
+    theirs by code afterwards, so per-row work is numpy indexing only."""
+    return _columns([empty if _blank(u) else fn(u) for u in uniques], len(empty))
 
 
 def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
@@ -269,51 +346,85 @@ def prepare(frame: pd.DataFrame, *, workers: int | None = 1) -> pd.DataFrame:
 
 def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     n = len(frame)
-    out = pd.DataFrame({"unique_id": frame["id"].astype(str).to_numpy()})
-    full = _column(frame, "name")
-    parts = [_column(frame, c) for c in ("surname", "given_name", "patronymic")]
-    has_full = full != ""
-    names: list[_NameFields] = [_EMPTY_NAME] * n
-    if has_full.any():
-        idx = np.flatnonzero(has_full.to_numpy())
-        for i, fields in zip(idx, _map_distinct(full[has_full], _parse_full_name, _EMPTY_NAME, workers),
-                             strict=True):
-            names[i] = fields
-    if (~has_full).any():
-        idx = np.flatnonzero((~has_full).to_numpy())
-        joined = (parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2])[~has_full]
-        fields = _map_distinct(joined, _parse_joined_triple, _EMPTY_NAME, workers)
-        for i, f in zip(idx, fields, strict=True):
-            names[i] = f
-    for attr, column in zip(_NameFields._fields, zip(*names) if n else [()] * 6, strict=True):
-        out[attr] = list(column)
-    dates = _map_distinct(_column(frame, "birth_date"), _date_parts, (np.nan, np.nan, np.nan),
-                          workers)
-    date_arr = np.array(dates, dtype=float).reshape(n, 3) if n else np.empty((0, 3))
-    out["birth_year"] = pd.array(date_arr[:, 0], dtype="Int32") if n else pd.array([], "Int32")
-    out["birth_month"] = pd.array(date_arr[:, 1], dtype="Int32") if n else pd.array([], "Int32")
-    out["birth_day"] = pd.array(date_arr[:, 2], dtype="Int32") if n else pd.array([], "Int32")
-    full_date = ~(np.isnan(date_arr[:, 2]) if n else np.empty(0, dtype=bool))
-    digits = pd.Series([None] * n, dtype=object)
-    if full_date.any():
-        d = date_arr[full_date].astype(int)
-        digits[full_date] = [f"{y:04d}{m:02d}{dd:02d}" for y, m, dd in d.tolist()]
-    out["birth_digits"] = digits.to_numpy()
-    fac = _map_distinct(_column(frame, "facility"), _facility_parts, (None, None), workers)
-    out["facility_key"] = [f[0] for f in fac]
+    full_codes, full_uniques = _factorize(frame, "name")
+    # Rows with a full name parse it; the others parse their three columns
+    has_full = np.array([u != "" for u in full_uniques], dtype=bool)[full_codes]
+    full_idx = np.flatnonzero(has_full)
+    triple_idx = np.flatnonzero(~has_full)
+    jobs = _Jobs()
+    # Distinct full names (none of them blank: blank ones are the triple rows)
+    full_rows, full_values = pd.factorize(full_codes[full_idx])
+    full_group = jobs.add(_parse_full_name, [full_uniques[c] for c in full_values])
+    triple_rows = np.zeros(0, dtype=np.intp)
+    triple_group = None
+    if len(triple_idx):
+        rows = frame.iloc[triple_idx] if len(triple_idx) < n else frame
+        parts = []
+        for c in ("surname", "given_name", "patronymic"):
+            codes, uniques = _factorize(rows, c)
+            parts.append(_objects(uniques)[codes])
+        joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
+        triple_rows, triple_uniques = pd.factorize(joined)
+        triple_blank = [_blank(u) for u in triple_uniques]
+        triple_group = jobs.add(_parse_joined_triple,
+                                [u for u, b in zip(triple_uniques, triple_blank) if not b])
+
+    def meanwhile():  # the parent's share while the workers parse names
+        other = _other_columns(frame, n)
+        written = written_keys(frame)
+        other["surname_written"] = written["surname_written"].to_numpy()
+        other["given_written"] = written["given_written"].to_numpy()
+        return other
+
+    results, other = jobs.run(workers, meanwhile)
+    # Each row's name fields, gathered from the distinct values' (full names, then
+    # triples, then one empty slot for rows with no name at all)
+    where = np.empty(n, dtype=np.intp)
+    where[full_idx] = full_rows
+    distinct = [results[full_group]]
+    if triple_group is not None:
+        todo = np.flatnonzero(~np.array(triple_blank, dtype=bool))
+        slot = np.full(len(triple_blank), -1, dtype=np.intp)  # blank triples: the empty slot
+        slot[todo] = np.arange(len(todo)) + len(full_values)
+        where[triple_idx] = slot[triple_rows]
+        distinct.append(results[triple_group])
+    columns = {"unique_id": frame["id"].astype(str).to_numpy()}
+    for k, attr in enumerate(_NameFields._fields):
+        gathered = np.concatenate([*(group[k] for group in distinct), _objects([None])])
+        columns[attr] = gathered[where]
+    columns.update(other)
+    if not n:  # no records: these columns keep the float64 dtype empty lists gave them
+        for name in (*_NameFields._fields, "facility_key", "facility_number", "region",
+                     "surname_written", "given_written"):
+            columns[name] = np.empty(0, dtype=float)
+    # Built in one go: inserting 16 columns one by one and then reordering them copied each
+    return pd.DataFrame({name: columns[name] for name in PREPARED_COLUMNS}, copy=False)
+
+
+def _other_columns(frame: pd.DataFrame, n: int) -> dict:
+    """Birth date, facility and region columns."""
+    other = {}
+    codes, uniques = _factorize(frame, "birth_date")
+    year, month, day, digits = _per_distinct(uniques, _date_columns,
+                                             (np.nan, np.nan, np.nan, None))
+    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day)):
+        other[name] = pd.array(part.astype(float), dtype="Int32")[codes]
+    other["birth_digits"] = digits[codes]
+    codes, uniques = _factorize(frame, "facility")
+    fac_key, fac_region = _per_distinct(uniques, _facility_parts, (None, None))
     # "IK-17" -> "17": relatives write "колония 17" or "ik17" whatever the colony's type
-    out["facility_number"] = [f.rsplit("-", 1)[-1] if f else None for f in out["facility_key"]]
-    fac_region = [f[1] for f in fac]
-    region = _map_distinct(_column(frame, "region"), _region, None)
-    out["region"] = [r or fr for r, fr in zip(region, fac_region, strict=True)]
-    # Blocking keys for surname typos: one typo leaves the first or the last letters intact
-    out["surname_head"] = [s[:4] if s else None for s in out["surname_key"]]
-    out["surname_tail"] = [s[-4:] if s else None for s in out["surname_key"]]
-    out["surname_first"] = [s[:1] if s else None for s in out["surname_key"]]
-    written = written_keys(frame)
-    out["surname_written"] = written["surname_written"].to_numpy()
-    out["given_written"] = written["given_written"].to_numpy()
-    return out[PREPARED_COLUMNS]
+    fac_number = _objects([f.rsplit("-", 1)[-1] if f else None for f in fac_key])
+    other["facility_key"] = fac_key[codes]
+    other["facility_number"] = fac_number[codes]
+    fac_region = fac_region[codes]
+    codes, uniques = _factorize(frame, "region")
+    (region,) = _per_distinct(uniques, lambda text: (_region(text),), (None,))
+    # The region column when it names one, else the facility's region
+    unnamed = np.array([r is None for r in region], dtype=bool)[codes]
+    region = region[codes]
+    region[unnamed] = fac_region[unnamed]
+    other["region"] = region
+    return other
 
 
 def records_to_frame(records: Iterable[dict]) -> pd.DataFrame:

@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
@@ -161,12 +161,24 @@ _HYPOTHESIS_PRIOR = tuple(0.3 if case == "nomn" else 0.0 for _, case in _HYPOTHE
 _HYPOTHESIS_INDEX = {h: i for i, h in enumerate(_HYPOTHESES)}
 
 
+# (gender or None, case) of a reading -> the hypotheses it fits (no gender: either sex)
+_FIT_SLOTS = {
+    (gender, case): tuple(
+        _HYPOTHESIS_INDEX[(sex, case)] for sex in ((gender,) if gender else ("m", "f"))
+    )
+    for gender in ("m", "f", None)
+    for case in _CASES
+}
+_NO_FIT = (-1.0,) * len(_HYPOTHESES)
+
+
 def _fit(forms: dict) -> tuple[float, ...]:
+    if not forms:
+        return _NO_FIT
     fit = [-1.0] * len(_HYPOTHESES)
-    for (gender, case), (score, _) in forms.items():
-        for sex in (gender,) if gender else ("m", "f"):
-            i = _HYPOTHESIS_INDEX.get((sex, case))
-            if i is not None and score > fit[i]:
+    for key, (score, _) in forms.items():
+        for i in _FIT_SLOTS.get(key, ()):
+            if score > fit[i]:
                 fit[i] = score
     return tuple(fit)
 
@@ -210,7 +222,12 @@ def _analyse(text: str) -> _Word:
     caps = text.isupper() and len(text.strip(".")) > 1
     if caps == word.caps:
         return word
-    return replace(word, text=text, caps=caps, sig=0)
+    # The parts in the memo are made from the readings alone (not the text or its case):
+    # "ИВАНОВ" shares them with "иванов" instead of working them out again. (Built field
+    # by field: dataclasses.replace introspects the class on every call, ten times slower.)
+    w = word
+    return _Word(text, w.cyr, w.latin, w.script, caps, w.s_score, w.g_score, w.p_score,
+                 w.forms, w.fit, w.scores, 0, w.memo)
 
 
 @lru_cache(maxsize=262144)
@@ -235,14 +252,15 @@ def _analyse_lower(text: str) -> _Word:
         sex = "f" if re.search(r"(?:вн|ичн)[а-я]*$", cyr) else "m"
         forms["P"][(sex, "nomn")] = (0.5, cyr)
 
-    if _PATR_STRONG_RE.search(cyr) or _dict_has(cyr, "Patr"):
+    tags = _dictionary_tags(cyr)
+    if _PATR_STRONG_RE.search(cyr) or "Patr" in tags:
         p_score = 3.0
     elif _PATR_WEAK_RE.search(cyr) or forms["P"]:  # -ич alone is also a surname ending
         p_score = 1.0
     else:
         p_score = 0.0
-    g_score = 2.5 if known_given else (2.0 if _dict_has(cyr, "Name") else 0.0)
-    if _dict_has(cyr, "Surn"):
+    g_score = 2.5 if known_given else (2.0 if "Name" in tags else 0.0)
+    if "Surn" in tags:
         s_score = 2.0
     elif _SURNAME_SUFFIX_RE.search(cyr):
         s_score = 1.5
@@ -252,17 +270,13 @@ def _analyse_lower(text: str) -> _Word:
         s_score = 0.3
     if p_score >= 3.0:
         g_score = min(g_score, 0.5)
-        if _dict_has(cyr, "Surn"):  # Абрамович, Шостакович: "Роман Абрамович" is Имя Фамилия
+        if "Surn" in tags:  # Абрамович, Шостакович: "Роман Абрамович" is Имя Фамилия
             p_score = 2.0
-    if known_given and not _dict_has(cyr, "Surn"):
+    if known_given and "Surn" not in tags:
         s_score = min(s_score, 0.5)
     fit = {role: _fit(f) for role, f in forms.items()}
     scores = {"S": s_score, "G": g_score, "P": p_score}
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
-
-
-def _dict_has(cyr: str, tag: str) -> bool:
-    return tag in _dictionary_tags(cyr)
 
 
 @lru_cache(maxsize=262144)
@@ -783,11 +797,11 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     initials: list[str] = []
     prefer = _prefer(clean(original))
     if surname and not given and not patronymic:
-        ws, _ = _split_tokens(clean(surname), prefer)
+        ws, _ = _column_tokens(surname, prefer)
         if len(ws) >= 2:  # the whole name typed into the surname column
             return parse_name(surname)
     for role, value in (("S", surname), ("G", given), ("P", patronymic)):
-        ws, ins = _split_tokens(clean(value or ""), prefer)
+        ws, ins = _column_tokens(value or "", prefer)
         if ws:  # extra words in a column are ignored; оглы/кызы stay with the patronymic
             roles[role] = _analyse(ws[0])
         initials.extend(ins)
@@ -806,6 +820,14 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     letters = [x for x in map(_initial_letter, initials) if x]
     scripts = frozenset(_initial_script(i) for i in initials) - {""}
     return _assemble(original, words, plan, hi, evidenced, letters, scripts)
+
+
+@lru_cache(maxsize=262144)
+def _column_tokens(value: str, prefer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words and initials of one name column (as _split_tokens), cached: the given-name and
+    patronymic columns repeat a few thousand values across a whole list."""
+    words, initials = _split_tokens(clean(value), prefer)
+    return tuple(words), tuple(initials)
 
 
 def _parse_parts_general(

@@ -135,6 +135,8 @@ _MAX_CANDIDATES = 16
 
 def _prepare_latin(word: str) -> str:
     word = word.lower()
+    if word.isascii():  # most words: no ё, Cyrillic or diacritics to read, only the endings
+        return _latin_endings(word.replace("`", "'"))
     # Several schemes leave ё as it is (Ёlkin, Yёlkin, Khrushchёv); other Cyrillic letters
     # left in a Latin word are read with the key alphabet.
     word = re.sub(r"[yj]?ё", "yo", word)
@@ -147,7 +149,10 @@ def _prepare_latin(word: str) -> str:
             decomposed = unicodedata.normalize("NFD", ch)
             rep = "".join(c for c in decomposed if not unicodedata.combining(c))
         out.append(rep)
-    word = "".join(out)
+    return _latin_endings("".join(out))
+
+
+def _latin_endings(word: str) -> str:
     # French spellings in MVD passports: a mute final e after n (Elkine, Kouzmine).
     word = re.sub(r"ine$", "in", word)
     # Old French/German-style -off/-eff (Ivanoff, Sergeeff) is -ов/-ев.
@@ -232,12 +237,18 @@ _TAG_FACTS: dict[str, tuple] = {}
 
 def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
     """(which of Surn/Name/Patr, case, gender, number) of a pymorphy3 tag. Cached per tag:
-    pymorphy3's grammeme tests are Python code, and each word has several readings."""
+    pymorphy3's grammeme tests are Python code, and each word has several readings.
+    The grammemes come back as plain strings: pymorphy3's own are a str subclass whose
+    ``==`` and hash are Python functions (a check against typos), which made every later
+    comparison and dict lookup on them a Python call."""
     key = str(tag)
     facts = _TAG_FACTS.get(key)
     if facts is None:
         names = frozenset(t for t in _NAME_TAGS if t in tag)
-        facts = _TAG_FACTS[key] = (names, tag.case, tag.gender, tag.number)
+        case, gender, number = (
+            None if g is None else str.__str__(g) for g in (tag.case, tag.gender, tag.number)
+        )
+        facts = _TAG_FACTS[key] = (names, case, gender, number)
     return facts
 
 
@@ -256,10 +267,20 @@ def from_dictionary(parse) -> bool:
     return len(stack) == 1 and type(stack[0][0]) is _DICTIONARY_UNIT[0]
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether the dictionary itself (not the guesser) has readings of this lower-case word:
+    a lookup in its word list, microseconds where a full parse of an unknown word costs
+    tens of them. It asks exactly what pymorphy3's dictionary unit asks (the same list,
+    the same е/ё substitutes), so no word it rejects has a :func:`from_dictionary` reading."""
+    return morph().word_is_known(word)
+
+
 @lru_cache(maxsize=262144)
 def is_known_name_word(word: str) -> bool:
     """True when the dictionary knows this Cyrillic word as the nominative singular of a
     surname, given name or patronymic (Latin spellings are never declined)."""
+    if not in_dictionary(word):  # most Latin readings tried by to_cyrillic: skip the parse
+        return False
     for p in parses(word):
         names, case, _gender, number = tag_facts(p.tag)
         if names and case == "nomn" and number != "plur" and from_dictionary(p):
@@ -279,19 +300,28 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
         french = _is_frenchlike(word.lower())
     choices = _tokenize(_prepare_latin(word), french)
     # Order the product so that readings using fewer non-default choices come first.
-    combos: list[tuple[int, str]] = []
     ambiguous = sum(1 for u in choices if len(u) > 1)
     if ambiguous > 6:  # keep it bounded: only the first readings of very long words
         choices = [u[:1] if k > 6 else u for k, u in _ambiguity_index(choices)]
-    for combo in product(*[range(len(u)) for u in choices]):
-        cost = sum(1 for c in combo if c)
-        combos.append((cost, "".join(u[c] for u, c in zip(choices, combo))))
+    # The product runs over the ambiguous units only (the others have one reading: same
+    # order), and a reading is spelled out only when its turn comes: the first 16 distinct
+    # ones are kept, out of up to 513.
+    where = [i for i, u in enumerate(choices) if len(u) > 1]
+    combos: list[tuple[int, tuple[int, ...]]] = []
+    for combo in product(*[range(len(choices[i])) for i in where]):
+        combos.append((len(combo) - combo.count(0), combo))  # cost: non-default choices
         if len(combos) > 512:
             break
     combos.sort(key=lambda t: t[0])
+    first = [u[0] for u in choices]
     seen: dict[str, None] = {}
-    for _, s in combos:
-        seen.setdefault(_fix_short_i(s), None)
+    for cost, combo in combos:
+        letters = first
+        if cost:
+            letters = first.copy()
+            for i, c in zip(where, combo):
+                letters[i] = choices[i][c]
+        seen.setdefault(_fix_short_i("".join(letters)), None)
         if len(seen) >= _MAX_CANDIDATES:
             break
     return tuple(seen)
