@@ -115,3 +115,19 @@ def test_confirm_tells_the_persons_open_case(matched, caseworker):
     case.refresh_from_db()
     assert case.status == CaseStatus.SEARCHING
     assert CaseNote.objects.filter(case=case, author=caseworker).count() == 1
+
+
+def test_every_level_the_engine_can_explain_has_a_sentence_in_russian_and_english():
+    from django.utils import translation
+
+    from kintrace.linkage.model import comparisons
+    from kintrace.lists.selectors import LEVELS
+
+    labels = {lv.label for levels in comparisons("duckdb").values() for lv in levels}
+    assert labels - set(LEVELS) == set()
+    with translation.override("ru"):
+        russian = {label: str(LEVELS[label]) for label in labels}
+    with translation.override("en"):
+        english = {label: str(LEVELS[label]) for label in labels}
+    untranslated = [label for label in labels if russian[label] == english[label]]
+    assert untranslated == []

@@ -40,6 +40,13 @@ LEVELS = {
     "same facility": _("the same facility"),
     "same facility number": _("the same facility number"),
     "same region": _("the same region"),
+    "similar": _("similar spelling"),
+    "swapped with given name": _("written in the given name's place, and the given name in its place"),
+    "swapped with surname": _("written in the surname's place, and the surname in its place"),
+    "in the given name's place": _("found in the given name's place of the other record"),
+    "one digit off": _("one digit differs"),
+    "same number, other type": _("the same number, another type of facility"),
+    "same region, mistyped": _("the same region, one letter mistyped"),
 }
 
 
