@@ -112,11 +112,21 @@ def test_a_mistyped_latin_given_name_is_compared_as_written_when_its_reading_cha
     assert matches["b"].match_weight > matches["c"].match_weight + 5
 
 
-def test_a_surname_split_by_a_stray_space_is_one_edit_as_written():
+def test_a_surname_split_by_a_stray_space_is_the_same_surname():
     left = [{"id": "a", "given_name": "robert", "surname": "roche", "birth_date": "19600101"}]
     right = [{"id": "b", "given_name": "robert", "surname": "roc he", "birth_date": "19600101"}]
     [match] = link_records(left, right, threshold=0.0)
-    assert levels(match)["surname"] in {"one edit", "similar"}
+    assert levels(match)["surname"] == "exact"
+
+
+def test_a_given_name_typed_with_its_surname_in_the_surname_column_keeps_both_words():
+    # the split columns say which name each word is: nothing is dropped
+    left = [{"id": "a", "given_name": "nicholas", "surname": "de la cruz"}]
+    right = [{"id": "b", "given_name": "nichllas", "surname": "de la cruz"},
+             {"id": "c", "given_name": "nicholas", "surname": "de souza"}]
+    matches = {m.right_id: levels(m)["surname"] for m in link_records(left, right, threshold=0.0)}
+    assert matches["b"] == "exact"
+    assert matches.get("c", "different") == "different"
 
 
 def test_a_free_text_region_with_one_mistyped_letter_is_not_another_region():

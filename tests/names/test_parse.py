@@ -124,6 +124,20 @@ def test_a_genitive_name_inside_a_sentence_is_brought_to_the_nominative():
     assert (p.surname, p.given, p.patronymic) == ("Иванов", "Пётр", "Сергеевич")
 
 
+def test_several_words_in_one_name_column_stay_that_name():
+    assert parse_name_parts("pai nter", "michael", None).surname_key == \
+        parse_name_parts("painter", "michael", None).surname_key
+    assert parse_name_parts("Петров Водкин", "Кузьма", "Сергеевич").surname == "Петров-Водкин"
+    assert parse_name_parts("Roche", "micha el", None).given == "Михаил"
+    p = parse_name_parts("Иванов", "Иван Иванович", None)
+    assert (p.given, p.patronymic) == ("Иван", "Иванович")
+    p = parse_name_parts("Petrov", "Ivan Ivanovich", None)
+    assert (p.given_key, p.patronymic_key) == ("ivan", "ivanovich")
+    # initials are still initials
+    p = parse_name_parts("ИВАНОВ", "А. С.", None)
+    assert (p.given_initial, p.patronymic_initial) == ("А", "С")
+
+
 def test_an_unknown_adjectival_surname_in_any_case_keys_like_its_nominative():
     nominative = parse_name("Давидовский Валерий Александрович").surname_key
     for text in ("Давидовского Валерия Александровича", "Валерию Александровичу Давидовскому",

@@ -789,9 +789,43 @@ def _assemble(
     return parsed
 
 
+_LATIN_PATRONYMIC_RE = re.compile(r"(?:ovich|evich|ovna|evna|ichna)$")
+
+
+def _column_words(surname: str | None, given: str | None, patronymic: str | None
+                  ) -> tuple[str | None, str | None, str | None]:
+    """Several words in one name column, when another column is filled too: the column says
+    which name they are, so none is dropped. A surname column's words are one surname
+    ("de la Cruz", "van der Klaauw", "Петров Водкин", or "pai nter" with a stray space); a
+    given-name column's two words are one name ("micha el") unless the second is a
+    patronymic the patronymic column lacks ("Иван Иванович"). Initials are left to the
+    parser."""
+    def words(value: str | None) -> list[str]:
+        found = value.split() if value else []
+        return found if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".")
+                                                  for w in found) else []
+
+    sur = words(surname)
+    if sur and (given or patronymic):
+        # Two Russian surnames ("Петров Водкин") are a double surname; anything else (a
+        # particle, a split word) is one word
+        double = all(len(w) >= 4 and detect_script(w) == "cyrillic" for w in sur)
+        surname = ("-" if double else "").join(sur)
+    giv = words(given)
+    if len(giv) == 2:
+        second = giv[1].lower()
+        if not patronymic and (_PATR_STRONG_RE.search(second)
+                               or _LATIN_PATRONYMIC_RE.search(second)):
+            given, patronymic = giv[0], giv[1]
+        else:
+            given = "".join(giv)
+    return surname, given, patronymic
+
+
 @lru_cache(maxsize=262144)
 def parse_name_parts(surname: str | None, given: str | None, patronymic: str | None) -> ParsedName:
     """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.")."""
+    surname, given, patronymic = _column_words(surname, given, patronymic)
     original = " ".join(p for p in (surname, given, patronymic) if p)
     roles: dict[str, _Word] = {}
     initials: list[str] = []
@@ -834,6 +868,7 @@ def _parse_parts_general(
     surname: str | None, given: str | None, patronymic: str | None
 ) -> ParsedName:
     """parse_name_parts through _build (the reference its fast assembly must agree with)."""
+    surname, given, patronymic = _column_words(surname, given, patronymic)
     original = " ".join(p for p in (surname, given, patronymic) if p)
     roles: dict[str, _Word] = {}
     initials: list[str] = []
