@@ -157,3 +157,25 @@ def test_a_duplicate_id_far_down_a_large_file_is_named_by_its_line(tmp_path):
     proc = run("dedupe", str(path), "--out", str(out))
     assert_one_line_error(proc, path, out, line=5002)
     assert "duplicate id '17' (first on line 18)" in proc.stderr
+
+
+def test_link_reads_a_man_listed_twice_on_the_right_pairwise_and_keeps_both_pairs(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name,birth_date\n"
+                 "L1,Иванов Александр Сергеевич,14.03.1984\nL2,Сидоров Олег Игоревич,02.05.1975\n")
+    right = write(tmp_path / "right.csv", "id,name,birth_date\n"
+                  "R1,Aleksandr Ivanov,March 14 1984\nR2,ИВАНОВ А.С.,14.03.1984\n"
+                  "R3,Сидоров Олег Игоревич,02.05.1975\nR4,Sidorov Oleg,1975-05-02\n")
+    out = tmp_path / "out.csv"
+    proc = run("link", str(left), str(right), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "pairwise reading" in proc.stderr
+    assert {(r["left_id"], r["right_id"]) for r in read(out)} == {
+        ("L1", "R1"), ("L1", "R2"), ("L2", "R3"), ("L2", "R4")}
+
+
+def test_link_refuses_an_unknown_one_to_one_mode(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name\n1,Иванов\n")
+    proc = run("link", str(left), str(left), "--out", str(tmp_path / "o.csv"),
+               "--one-to-one", "maybe")
+    assert proc.returncode != 0
+    assert "--one-to-one" in proc.stderr

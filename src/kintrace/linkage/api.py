@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kintrace.linkage.model import Parameters
@@ -92,12 +93,76 @@ def to_matches(pairs: pd.DataFrame, params: Parameters, *, explain: bool = True)
     ]
 
 
+ONE_TO_ONE_MODES = ("auto", "on", "off")
+# Pairs scored at least this high are candidates for the one-to-one reading, which can lift
+# a lone candidate far above its pairwise probability
+CANDIDATE_FLOOR = 0.001
+# "auto" reads a link as one-to-one when, among pairs at STRONG or above, at most this share
+# of the records on either side has two or more partners (measured 2026-11-25: FEBRL4 0.1 %;
+# the generator's first vs second record of each man 2-4 %, its namesakes; the generator's
+# records split in halves, a man several times on each side, 44 %)
+STRONG = 0.9
+MAX_MULTI_SHARE = 0.10
+# However many records have a partner, "none of them" stays possible for a lone candidate
+MAX_PARTNER_SHARE = 0.99
+
+
+def looks_one_to_one(pairs: pd.DataFrame) -> bool:
+    """Do the strong pairs pair each record with at most one on the other side?"""
+    strong = pairs[pairs["match_probability"] >= STRONG]
+    if not len(strong):
+        return False
+    for column in ("unique_id_l", "unique_id_r"):
+        partners = strong[column].value_counts()
+        if (partners > 1).sum() > MAX_MULTI_SHARE * len(partners):
+            return False
+    return True
+
+
+def one_to_one_probability(pairs: pd.DataFrame, n_left: int, n_right: int, prior: float
+                           ) -> tuple[np.ndarray, float, float]:
+    """Probability that each pair is one man when each file lists a man at most once.
+
+    A left record has a partner on the right with probability pi_l (and then any right
+    record equally likely a priori); its candidates compete: P(i~j) = a L_ij / ((1 - pi_l) +
+    a sum_k L_ik) with a = pi_l / n_right and L the pair's Bayes factor (Splink's match
+    weight without the prior); the same from the right side, and the pair keeps the smaller.
+    pi_l and pi_r are estimated from the pairs themselves (a fixed point: the share of records
+    expected to have a partner). A lone strong candidate rises, a namesake beside a better
+    candidate falls."""
+    weight = pairs["match_weight"].to_numpy(dtype=float)
+    bayes = np.exp2(weight - math.log2(prior / (1 - prior)))
+    li = pd.factorize(pairs["unique_id_l"])[0]
+    ri = pd.factorize(pairs["unique_id_r"])[0]
+    row, col = np.bincount(li, bayes), np.bincount(ri, bayes)
+    pi_l = pi_r = 0.5
+    for _ in range(100):
+        a, b = pi_l / n_right, pi_r / n_left
+        new_l = min(float((a * row / ((1 - pi_l) + a * row)).sum()) / n_left, MAX_PARTNER_SHARE)
+        new_r = min(float((b * col / ((1 - pi_r) + b * col)).sum()) / n_right, MAX_PARTNER_SHARE)
+        done = abs(new_l - pi_l) < 1e-6 and abs(new_r - pi_r) < 1e-6
+        pi_l, pi_r = max(new_l, 1e-9), max(new_r, 1e-9)
+        if done:
+            break
+    a, b = pi_l / n_right, pi_r / n_left
+    from_left = a * bayes / ((1 - pi_l) + a * row[li])
+    from_right = b * bayes / ((1 - pi_r) + b * col[ri])
+    return np.minimum(from_left, from_right), pi_l, pi_r
+
+
 def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, backend: str,
                 model_path: Path | None, progress: Progress = None,
-                timings: dict | None = None, workers: int | None = 1) -> pd.DataFrame:
+                timings: dict | None = None, workers: int | None = 1,
+                one_to_one: str = "off") -> pd.DataFrame:
     """Scored pairs (left id in unique_id_l) between two contract-shaped frames.
 
-    `workers` > 1 (or None: every core) parses on forked processes: batch commands only."""
+    `workers` > 1 (or None: every core) parses on forked processes: batch commands only.
+    `one_to_one`: "on" reads every pair's probability as if each file listed a man at most
+    once (`one_to_one_probability`; the pairwise one is kept in `pairwise_probability`),
+    "auto" does so when the strong pairs say so (`looks_one_to_one`), "off" never. The
+    registry holds a man under several names, so the application's own links stay "off"."""
+    if one_to_one not in ONE_TO_ONE_MODES:
+        raise ValueError(f"one_to_one must be one of {', '.join(ONE_TO_ONE_MODES)}")
     from kintrace.linkage.engine import score
     from kintrace.linkage.prepare import prepare
 
@@ -111,8 +176,20 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")
-    pairs = score([pl, pr], Parameters.load(model_path), threshold=threshold, backend=backend)
+    params = Parameters.load(model_path)
+    floor = threshold if one_to_one == "off" else min(threshold, CANDIDATE_FLOOR)
+    pairs = score([pl, pr], params, threshold=floor, backend=backend)
     timings["predict"] = time.perf_counter() - t1
+    if one_to_one == "on" or (one_to_one == "auto" and looks_one_to_one(pairs)):
+        q, pi_l, pi_r = one_to_one_probability(pairs, len(left), len(right),
+                                               params.prior_for(len(left), len(right)))
+        pairs = pairs.assign(pairwise_probability=pairs["match_probability"],
+                             match_probability=q)
+        _say(progress, f"one-to-one reading: {pi_l:.0%} of the left records and "
+                       f"{pi_r:.0%} of the right have a partner")
+    elif one_to_one == "auto":
+        _say(progress, "pairwise reading: records on one side have several strong partners")
+    pairs = pairs[pairs["match_probability"] >= threshold]
     # link_only pairs come with the first input (input_0) on the left: Splink joins
     # l.source_dataset < r.source_dataset.
     return pairs.sort_values("match_probability", ascending=False, kind="stable")

@@ -45,6 +45,9 @@ def register(sub) -> None:
     p.add_argument("left", type=Path, metavar="LEFT.csv")
     p.add_argument("right", type=Path, metavar="RIGHT.csv")
     p.add_argument("--threshold", type=_threshold, default=0.5)
+    p.add_argument("--one-to-one", choices=["auto", "on", "off"], default="auto",
+                   help="read the probabilities as if each file listed a person at most once "
+                        "(auto: when the strong pairs say so)")
     p.set_defaults(func=_link)
 
 
@@ -218,7 +221,8 @@ def _link(args) -> int:
     say = _progress(args)
     timings: dict[str, float] = {"read": time.perf_counter() - start}
     pairs = link_frames(left, right, threshold=args.threshold, backend=args.backend,
-                        model_path=args.model, progress=say, timings=timings, workers=None)
+                        model_path=args.model, progress=say, timings=timings, workers=None,
+                        one_to_one=args.one_to_one)
 
     def write(f) -> None:
         pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
