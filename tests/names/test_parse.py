@@ -124,6 +124,19 @@ def test_a_genitive_name_inside_a_sentence_is_brought_to_the_nominative():
     assert (p.surname, p.given, p.patronymic) == ("Иванов", "Пётр", "Сергеевич")
 
 
+def test_an_ovich_surname_from_no_given_name_is_a_surname_in_any_order_and_case():
+    for text in ("Михаил Абрамович Рабинович", "Рабинович Михаил Абрамович",
+                 "Рабиновича Михаила Абрамовича", "Михаилу Абрамовичу Рабиновичу"):
+        p = parse_name(text)
+        assert (p.surname_key, p.given_key, p.patronymic_key) == \
+            ("rabinovich", "mihail", "abramovich"), text
+    # a patronymic from a given name the dictionary lacks stays a patronymic
+    p = parse_name("Фарид Рустамович Салимов")
+    assert (p.surname, p.patronymic) == ("Салимов", "Рустамович")
+    p = parse_name("Иван Сергевич Петров")  # a mistyped patronymic too
+    assert (p.surname, p.patronymic) == ("Петров", "Сергевич")
+
+
 def test_several_words_in_one_name_column_stay_that_name():
     assert parse_name_parts("pai nter", "michael", None).surname_key == \
         parse_name_parts("painter", "michael", None).surname_key

@@ -274,9 +274,28 @@ def _analyse_lower(text: str) -> _Word:
             p_score = 2.0
     if known_given and "Surn" not in tags:
         s_score = min(s_score, 0.5)
+    if p_score >= 3.0 and not tags and _surname_like_patronymic(cyr):
+        # Рабинович, Мицкевич: -ович from no given name. The dictionary knows the
+        # patronymics of the usual names, so an unknown -ович whose stem is no given name is
+        # as likely a surname ("Михаил Абрамович Рабинович"); the order decides
+        p_score, s_score = 2.0, 2.0
     fit = {role: _fit(f) for role, f in forms.items()}
     scores = {"S": s_score, "G": g_score, "P": p_score}
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
+
+
+_MALE_PATRONYMIC_STEM_RE = re.compile(r"^(.{2,}?)(?:ович|евич|ёвич)(?:а|у|ем|ом|е)?$")
+
+
+def _surname_like_patronymic(cyr: str) -> bool:
+    """An -ович/-евич word whose stem is no given name (Рабин-ович; but Рустам-ович,
+    Серге-евич are patronymics)."""
+    m = _MALE_PATRONYMIC_STEM_RE.match(cyr)
+    if not m:
+        return False
+    stem = m.group(1)
+    candidates = (stem, stem + "й", stem.rstrip("ь") + "ий", stem + "а", stem + "я")
+    return not any(is_given_form(c) for c in candidates)
 
 
 @lru_cache(maxsize=262144)
@@ -363,6 +382,8 @@ _FEMALE_SURNAME = [
     # An adjectival surname the dictionary does not know stays in the case the text used
     # ("Давидовского Валерия"): the key folds every case of -ский/-цкий to it
     (re.compile(r"(ск|цк)(?:ого|ому|им|ым|ом|ой|ую)$"), r"\1ий"),
+    # and an unknown -ович surname ("Рабиновича Михаила")
+    (re.compile(r"(ович|евич|ёвич)(?:а|у|ем|е)$"), r"\1"),
     (re.compile(r"([оеё]в|[иы]н)а$"), r"\1"),
     (re.compile(r"ая$"), "ой"),
 ]
