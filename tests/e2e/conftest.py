@@ -32,6 +32,22 @@ def browser_context(live_server, monkeypatch):
             browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_connections_closed(django_db_setup, django_db_blocker):
+    """The live server answers the browser on daemon threads that keep their database
+    connection open after the last request; PostgreSQL then refuses to drop the test
+    database at the end of the run ("being accessed by other users"). End those sessions
+    first (test infrastructure only)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def totp_code(device) -> str:
     """The code for the next time step the device has not yet accepted (a code is good once)."""
     from django_otp.oath import totp
