@@ -35,7 +35,7 @@ def test_a_year_with_two_digits_swapped_is_one_digit_off_not_another_man():
     assert matches[0].probability > 0.5
 
 
-def test_initials_the_parser_drops_are_recovered_for_the_given_name_and_patronymic():
+def test_initials_after_the_surname_are_the_given_name_and_patronymic_initials():
     prepared = prepare(records_to_frame([{"id": "1", "name": "МИХЕЕВ Г.В."},
                                          {"id": "2", "name": "Mikheev G. V."}]))
     assert prepared["given_initial"].tolist() == ["g", "g"]

@@ -137,6 +137,16 @@ def test_an_ovich_surname_from_no_given_name_is_a_surname_in_any_order_and_case(
     assert (p.surname, p.patronymic) == ("Петров", "Сергевич")
 
 
+def test_a_latin_look_alike_initial_among_cyrillic_letters_is_the_cyrillic_letter():
+    for text in ("САМОФАЛОВ C. П.", "ПЕТУХОВ С.H.", "КОВЯЗИН Г. P."):
+        assert parse_name(text).script == "cyrillic", text
+    assert parse_name("САМОФАЛОВ C. П.").given_initial == "С"
+    assert parse_name("ПЕТУХОВ С.H.").patronymic_initial == "Н"
+    assert parse_name("КОВЯЗИН Г. P.").patronymic_initial == "Р"
+    # in a Latin name the same letters stay Latin readings
+    assert parse_name("Petukhov S. N.").patronymic_initial == "Н"
+
+
 def test_several_words_in_one_name_column_stay_that_name():
     assert parse_name_parts("pai nter", "michael", None).surname_key == \
         parse_name_parts("painter", "michael", None).surname_key

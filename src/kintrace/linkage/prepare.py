@@ -13,7 +13,6 @@ from functools import lru_cache
 import gc
 import multiprocessing
 import os
-import re
 from typing import NamedTuple
 
 import numpy as np
@@ -113,27 +112,9 @@ def _name_fields(parsed) -> _NameFields:
     )
 
 
-_INITIALS = re.compile(r"(?<![^\s.,])([^\W\d_])(?:\.|(?=\s|$))")
-
-
-def _with_initials(fields: _NameFields, text: str) -> _NameFields:
-    """Initials the parser dropped: "МИХЕЕВ Г.В." loses "Г" (read as the "г." of "г.р.").
-    Work-around until kintrace.names keeps it: the one-letter tokens after the surname are
-    the given-name and patronymic initials, in that order."""
-    if fields.given_key or not fields.surname_key:
-        return fields
-    letters = _INITIALS.findall(text)
-    if not letters or len(letters) > 2:
-        return fields
-    given = _initial_key(letters[0])
-    patr = _initial_key(letters[1]) if len(letters) == 2 else fields.patronymic_initial
-    surname, given_key, _, alts, patr_key, _, head, tail, first = fields  # (_replace is slower)
-    return _NameFields(surname, given_key, given, alts, patr_key, patr, head, tail, first)
-
-
 def _parse_full_name(text: str) -> _NameFields:
     try:
-        return _with_initials(_name_fields(parse_name(text)), text)
+        return _name_fields(parse_name(text))
     except ValueError:
         return _EMPTY_NAME
 

@@ -453,7 +453,7 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     if not raw.isalpha() and any(map(str.isdigit, raw)):
         return "number", ()
     if _INITIALS_RUN_RE.match(raw):
-        return "initials", tuple(p for p in raw.split(".") if p)
+        return "initials", tuple(fix_lookalikes(p, prefer) for p in raw.split(".") if p)
     bare = raw.rstrip(".")
     low = fold(bare)
     if low in _NOISE:
@@ -463,7 +463,8 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     if low in _TURKIC_PATRONYMIC:
         return "turkic", (bare,)
     if len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS):
-        return "initials", (bare,)
+        # a Latin C typed among Cyrillic letters is С, as inside a word
+        return "initials", (fix_lookalikes(bare, prefer),)
     return "word", (fix_lookalikes(bare, prefer),)
 
 
