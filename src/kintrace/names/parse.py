@@ -844,9 +844,11 @@ def _column_words(surname: str | None, given: str | None, patronymic: str | None
     return surname, given, patronymic
 
 
-@lru_cache(maxsize=262144)
-def parse_name_parts(surname: str | None, given: str | None, patronymic: str | None) -> ParsedName:
-    """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.")."""
+def _column_roles(surname: str | None, given: str | None, patronymic: str | None
+                  ) -> tuple[str, dict[str, _Word], list[str], str | None]:
+    """(original text, the word of each filled column by role, the initials), and the text
+    to parse as a whole name instead when it was all typed into the surname column. Shared
+    by parse_name_parts and its reference, which differ only in how they assemble."""
     surname, given, patronymic = _column_words(surname, given, patronymic)
     original = " ".join(p for p in (surname, given, patronymic) if p)
     roles: dict[str, _Word] = {}
@@ -855,12 +857,21 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
     if surname and not given and not patronymic:
         ws, _ = _column_tokens(surname, prefer)
         if len(ws) >= 2:  # the whole name typed into the surname column
-            return parse_name(surname)
+            return original, roles, initials, surname
     for role, value in (("S", surname), ("G", given), ("P", patronymic)):
         ws, ins = _column_tokens(value or "", prefer)
         if ws:  # extra words in a column are ignored; оглы/кызы stay with the patronymic
             roles[role] = _analyse(ws[0])
         initials.extend(ins)
+    return original, roles, initials, None
+
+
+@lru_cache(maxsize=262144)
+def parse_name_parts(surname: str | None, given: str | None, patronymic: str | None) -> ParsedName:
+    """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.")."""
+    original, roles, initials, whole = _column_roles(surname, given, patronymic)
+    if whole:
+        return parse_name(whole)
     if not roles:
         return _build(original, roles, initials, _script_of([], initials))
     # The fast path's assembly: the roles are the columns, only the hypothesis is decided.
@@ -890,18 +901,7 @@ def _parse_parts_general(
     surname: str | None, given: str | None, patronymic: str | None
 ) -> ParsedName:
     """parse_name_parts through _build (the reference its fast assembly must agree with)."""
-    surname, given, patronymic = _column_words(surname, given, patronymic)
-    original = " ".join(p for p in (surname, given, patronymic) if p)
-    roles: dict[str, _Word] = {}
-    initials: list[str] = []
-    prefer = _prefer(clean(original))
-    if surname and not given and not patronymic:
-        ws, _ = _split_tokens(clean(surname), prefer)
-        if len(ws) >= 2:
-            return _parse_general(surname)
-    for role, value in (("S", surname), ("G", given), ("P", patronymic)):
-        ws, ins = _split_tokens(clean(value or ""), prefer)
-        if ws:
-            roles[role] = _analyse(ws[0])
-        initials.extend(ins)
+    original, roles, initials, whole = _column_roles(surname, given, patronymic)
+    if whole:
+        return _parse_general(whole)
     return _build(original, roles, initials, _script_of(list(roles.values()), initials))
