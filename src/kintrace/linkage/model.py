@@ -44,20 +44,20 @@ def _alts_overlap(dialect: str) -> str:
     return f"{has_bar} AND {split}"
 
 
-def _jaro_winkler(dialect: str, column: str) -> str:
-    """Jaro-Winkler forgives the transpositions Levenshtein counts twice (Reid / Redi)."""
+def _jaro_winkler(dialect: str, a: str, b: str) -> str:
+    """Jaro-Winkler forgives the transpositions Levenshtein counts twice (Reid / Redi); the
+    two backends name it differently."""
     fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
-    return f"{fn}({column}_l, {column}_r)"
+    return f"{fn}({a}, {b})"
 
 
 def _either(dialect: str, name: str, condition: str) -> str:
     """`condition` on the parsed keys, or on the keys as written (kintrace.linkage.written):
     a typo can change a Latin name's reading, and with it more of the parsed key."""
-    fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
     out = []
     for column in (f"{name}_key", f"{name}_written"):
         l, r = f"{column}_l", f"{column}_r"
-        out.append("(" + condition.format(l=l, r=r, jw=f"{fn}({l}, {r})") + ")")
+        out.append("(" + condition.format(l=l, r=r, jw=_jaro_winkler(dialect, l, r)) + ")")
     return " OR ".join(out)
 
 
@@ -71,11 +71,12 @@ def _swapped(dialect: str) -> str:
     """Each name in the other's place, one of them possibly mistyped. Compared on the parsed
     keys and on the keys as written: a given name parsed in the surname's place is not
     resolved like one (Sascha as a given name is Александр, as a surname "sasha")."""
-    fn = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
     out = []
     for sur, given in (("surname_key", "given_key"), ("surname_written", "given_written")):
-        out.append(f"({sur}_l = {given}_r AND {fn}({given}_l, {sur}_r) >= 0.85)")
-        out.append(f"({given}_l = {sur}_r AND {fn}({sur}_l, {given}_r) >= 0.85)")
+        out.append(f"({sur}_l = {given}_r AND "
+                   f"{_jaro_winkler(dialect, f'{given}_l', f'{sur}_r')} >= 0.85)")
+        out.append(f"({given}_l = {sur}_r AND "
+                   f"{_jaro_winkler(dialect, f'{sur}_l', f'{given}_r')} >= 0.85)")
     return " OR ".join(out)
 
 
