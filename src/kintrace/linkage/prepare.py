@@ -352,7 +352,7 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
 
     def meanwhile():  # the parent's share while the workers parse names
         other = _other_columns(frame, n)
-        written = written_keys(frame)
+        written = written_keys(frame, free_form=has_full)
         other["surname_written"] = written["surname_written"].to_numpy()
         other["given_written"] = written["given_written"].to_numpy()
         return other

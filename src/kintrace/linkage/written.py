@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 # Cyrillic letters to Latin, one simple scheme: written keys only ever meet keys made here
@@ -31,20 +32,19 @@ def written_key(text: str) -> str | None:
     return key or None
 
 
-def written_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """surname_written and given_written for every row of a contract-shaped frame."""
-    n = len(frame)
+def written_keys(frame: pd.DataFrame, free_form: np.ndarray | None = None) -> pd.DataFrame:
+    """surname_written and given_written for every row of a contract-shaped frame.
+    `free_form`: which rows hold a free-form name (prepare knows it already); worked out
+    from the `name` column when not given."""
+    if free_form is None:
+        names = frame["name"].fillna("").astype(str).str.strip() if "name" in frame else None
+        free_form = (names != "").to_numpy() if names is not None else np.zeros(len(frame), bool)
     out = {}
-    full = frame["name"].fillna("").astype(str).str.strip() if "name" in frame else None
     for col, target in (("surname", "surname_written"), ("given_name", "given_written")):
-        if col not in frame.columns:
-            out[target] = [None] * n
-            continue
-        values = frame[col].fillna("").astype(str)
-        codes, uniques = pd.factorize(values)
-        keys = [written_key(u) for u in uniques]
-        column = [keys[c] for c in codes.tolist()]
-        if full is not None:  # a free-form name takes precedence over the split columns
-            column = [None if f else k for f, k in zip(full.tolist(), column, strict=True)]
+        column = np.full(len(frame), None, dtype=object)
+        if col in frame.columns:
+            codes, uniques = pd.factorize(frame[col].fillna("").astype(str))
+            column = np.array([written_key(u) for u in uniques] + [None], dtype=object)[codes]
+            column[free_form] = None  # a free-form name takes precedence over the columns
         out[target] = column
     return pd.DataFrame(out, index=frame.index)
