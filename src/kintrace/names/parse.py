@@ -811,9 +811,6 @@ def _assemble(
     return parsed
 
 
-_LATIN_PATRONYMIC_RE = re.compile(r"(?:ovich|evich|ovna|evna|ichna)$")
-
-
 def _column_words(surname: str | None, given: str | None, patronymic: str | None
                   ) -> tuple[str | None, str | None, str | None]:
     """Several words in one name column, when another column is filled too: the column says
@@ -835,9 +832,8 @@ def _column_words(surname: str | None, given: str | None, patronymic: str | None
         surname = ("-" if double else "").join(sur)
     giv = words(given)
     if len(giv) == 2:
-        second = giv[1].lower()
-        if not patronymic and (_PATR_STRONG_RE.search(second)
-                               or _LATIN_PATRONYMIC_RE.search(second)):
+        # the word analysis that reads any name (either script) says whether it is one
+        if not patronymic and _analyse(giv[1]).p_score >= 2.0:
             given, patronymic = giv[0], giv[1]
         else:
             given = "".join(giv)
