@@ -62,17 +62,20 @@ def read_contract_csv(path: Path):
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read file: {error.strerror or error}") from error
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x})") from error
-    if not text.strip():
+    def decode(data: bytes) -> str:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(
+                f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x})") from error
+
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{path}:1: empty file, expected a header row")
-    # newline="" keeps a line break inside a quoted field (splitting on "\n" lost it)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # The header from the first line only: the body is decoded (a second copy of a large
+    # file) only when the line-by-line reader is needed
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(csv.reader([decode(raw.split(b"\n", 1)[0])]))]
     except csv.Error as error:
         raise InputError(f"{path}:1: cannot read the header: {error}") from error
     if "id" not in header:
@@ -85,6 +88,9 @@ def read_contract_csv(path: Path):
     fast = _read_fast(raw, header)
     if fast is not None:
         return fast
+    # newline="" keeps a line break inside a quoted field (splitting on "\n" lost it)
+    reader = csv.reader(io.StringIO(decode(raw), newline=""))
+    next(reader)  # the header, read above
     width = len(header)
     rows, seen = [], {}
     id_at = header.index("id")
