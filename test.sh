@@ -39,6 +39,13 @@ run_pytest() {
     return $rc
 }
 
+if [ $# -eq 0 ]; then
+    # The whole run (CI's): first prove that the application install alone, without the dev
+    # extras, runs the main jobs (scripts/app_smoke.sh builds .venv-app for that).
+    echo "== main jobs on the application-only install ==" >&2
+    bash "$ROOT/scripts/app_smoke.sh"
+fi
+
 echo "== tests on SQLite ==" >&2
 run_pytest python -m pytest -q "$@"
 echo "== tests on PostgreSQL ($PG_URL) ==" >&2

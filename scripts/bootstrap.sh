@@ -1,8 +1,11 @@
 # Sourced by run.sh and test.sh: make .venv in the repository root with kintrace installed.
 # Usage: . scripts/bootstrap.sh EXTRAS   (EXTRAS: "" for the app, "dev" for the test suite)
+# KINTRACE_VENV names another virtual environment (default .venv), e.g. the application-only one
+# that test.sh builds to prove the main jobs run without the dev extras.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+VENV="${KINTRACE_VENV:-.venv}"
 
 find_python() {
     local c
@@ -19,21 +22,21 @@ find_python() {
     return 1
 }
 
-if [ ! -x .venv/bin/python ]; then
+if [ ! -x "$VENV"/bin/python ]; then
     PY="$(find_python)" || { echo "kintrace needs Python >= 3.12 (Django 6); none found" >&2; exit 1; }
-    echo "kintrace: creating .venv with $PY" >&2
-    "$PY" -m venv .venv
-    .venv/bin/python -m pip install --quiet --upgrade pip
+    echo "kintrace: creating $VENV with $PY" >&2
+    "$PY" -m venv "$VENV"
+    "$VENV"/bin/python -m pip install --quiet --upgrade pip
 fi
 
 extras="${1:-}"
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
-stamp=".venv/.kintrace-installed-${extras:-app}"
+stamp="$VENV/.kintrace-installed-${extras:-app}"
 want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "kintrace: installing $spec into .venv (first time takes a few minutes)" >&2
-    .venv/bin/python -m pip install --quiet -e "$spec"
+    echo "kintrace: installing $spec into $VENV (first time takes a few minutes)" >&2
+    "$VENV"/bin/python -m pip install --quiet -e "$spec"
     echo "$want" > "$stamp"
 fi
-export PATH="$ROOT/.venv/bin:$PATH"
+export PATH="$ROOT/$VENV/bin:$PATH"
