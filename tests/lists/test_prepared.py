@@ -58,3 +58,14 @@ def test_parallel_preparation_gives_the_engines_own_result():
             ("Иванов Александр Сергеевич", "", "")] * 5)])
     pd.testing.assert_frame_equal(prepare_parallel(frame, workers=2, min_rows=1),
                                   prepare(frame))
+
+
+def test_an_approximate_birth_year_reaches_the_matching_as_unknown(person, caseworker):
+    from kintrace.names.dates import parse_date
+    from kintrace.registry.services import person_update
+
+    p = person("Сидоров Василий Иванович", "1979")
+    person_update(person=p, birth=parse_date("около 1979", approximate=True), actor=caseworker)
+    prepared, person_of, _fresh = registry_prepared()
+    mine = prepared[prepared["unique_id"].map(person_of) == p.pk]
+    assert len(mine) == 1 and mine["birth_year"].isna().all()

@@ -268,3 +268,152 @@ def test_arbitrary_text_either_parses_or_raises_a_date_error(text):
         assert error.code
     else:
         assert 1900 <= result.year <= 2026
+
+
+# --- dates as spreadsheets and clerks write them -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cell marked as text: leading apostrophe, an ="…" formula, quotes
+        ("'14.03.1987", "1987-03-14"),
+        ('="14.03.1987"', "1987-03-14"),
+        ('= "14.03.1987"', "1987-03-14"),
+        ("'1987", "1987"),
+        ('"14.03.1987"', "1987-03-14"),
+        ("«14.03.1987»", "1987-03-14"),
+        # month abbreviations between separators, as Excel's "DD-MMM-YY" formats write them
+        ("14.мар.87", "1987-03-14"),
+        ("14-мар-1987", "1987-03-14"),
+        ("14.Мар.1987", "1987-03-14"),
+        ("02-May-1990", "1990-05-02"),
+        ("02-MAY-90", "1990-05-02"),
+        ("15-Jan-2023", "2023-01-15"),
+        ("1/фев/1979", "1979-02-01"),
+        ("3.сент.2022", "2022-09-03"),
+        ("21-Dec-1999", "1999-12-21"),
+        # a trailing dot ends the sentence it was copied from
+        ("14.03.1987.", "1987-03-14"),
+        ("1987.", "1987"),
+        ("03.1987.", "1987-03"),
+        # Excel serial date-times; a Russian-locale export writes a decimal comma
+        ("45061,6041666667", "2023-05-15"),
+        ("45061.6041666667", "2023-05-15"),
+        ("31850,5", "1987-03-14"),
+        # Roman months, space-separated digits
+        ("14.III.1987", "1987-03-14"),
+        ("14 III 1987", "1987-03-14"),
+        ("1.XII.1990", "1990-12-01"),
+        ("14 03 1987", "1987-03-14"),
+        ("4 3 1987", "1987-03-04"),
+        ("1987 03 14", "1987-03-14"),
+        # "in …" and "году"
+        ("в 1985 году", "1985"),
+        ("в январе 2025", "2025-01"),
+        ("in 1985", "1985"),
+        ("в мае 1990 г.", "1990-05"),
+    ],
+)
+def test_dates_as_spreadsheets_and_clerks_write_them_are_read(text, expected):
+    assert parse_date(text, **MAX).iso() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("около 1985", "1985"),
+        ("ок. 1985 г.", "1985"),
+        ("примерно 1985", "1985"),
+        ("приблизительно 1985 года", "1985"),
+        ("1985?", "1985"),
+        ("1985 г.?", "1985"),
+        ("1985 (?)", "1985"),
+        ("около 03.1985", "1985-03"),
+        ("circa 1985", "1985"),
+        ("ca. 1985", "1985"),
+        ("c. 1985", "1985"),
+        ("about 1985", "1985"),
+        ("~1985", "1985"),
+        ("в начале июля 2024", "2024-07"),
+        ("в конце 1985 года", "1985"),
+        ("late 1985", "1985"),
+        ("mid-1985", "1985"),
+        ("во второй половине 2023 года", "2023"),
+    ],
+)
+def test_an_approximate_date_is_read_as_approximate_when_the_caller_can_keep_the_mark(
+    text, expected
+):
+    date = parse_date(text, approximate=True, **MAX)
+    assert (date.iso(), date.approximate) == (expected, True)
+
+
+@pytest.mark.parametrize("text", ["около 1985", "1985?", "ca. 1985", "в начале июля 2024"])
+def test_an_approximate_date_is_refused_where_the_mark_cannot_be_kept(text):
+    # A caller that would store a plain year must not turn "about 1985" into 1985.
+    with pytest.raises(DateError) as error:
+        parse_date(text, **MAX)
+    assert error.value.code == "approximate"
+    assert parse_date(text, approximate=True, **MAX).approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "approximate"),
+    [
+        ("1980-е", "1980", "1989", False),
+        ("1980-х годов", "1980", "1989", False),
+        ("1980-е гг.", "1980", "1989", False),
+        ("80-е", "1980", "1989", False),
+        ("1980s", "1980", "1989", False),
+        ("the 1980s", "1980", "1989", False),
+        ("'80s", "1980", "1989", False),
+        ("в начале 1980-х", "1980", "1983", True),
+        ("в конце 90-х", "1996", "1999", True),
+        ("mid-1990s", "1993", "1996", True),
+        ("весна 1985", "1985-03", "1985-05", False),
+        ("весной 1985 года", "1985-03", "1985-05", False),
+        ("летом 2023", "2023-06", "2023-08", False),
+        ("осенью 2024", "2024-09", "2024-11", False),
+        ("осень 2024 г.", "2024-09", "2024-11", False),
+        ("spring 1985", "1985-03", "1985-05", False),
+        ("in the summer of 2022", "2022-06", "2022-08", False),
+        ("autumn 2024", "2024-09", "2024-11", False),
+        ("fall 2024", "2024-09", "2024-11", False),
+        ("зимой 2023", "2023-01", "2023-12", False),
+        ("в начале 1985", "1985-01", "1985-04", True),
+        ("первая половина 1985", "1985-01", "1985-06", True),
+        ("около 1985", "1985", "1985", True),
+    ],
+)
+def test_vague_periods_are_ranges_not_a_guessed_point(text, start, end, approximate):
+    first, last = parse_date_range(text, approximate=True, **MAX)
+    assert (first.iso(), last.iso()) == (start, end)
+    assert first.approximate == last.approximate == approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("весна 1985", "1985"), ("осенью 2024", "2024"), ("летом 2023 года", "2023")],
+)
+def test_a_season_is_its_year_when_one_date_is_asked_for(text, expected):
+    date = parse_date(text, **MAX)
+    assert (date.iso(), date.approximate) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("1980-е", "range"),
+        ("1983-е", "format"),  # not the start of a decade
+        ("около", "empty"),
+        ("?", "empty"),
+        ("12345", "number"),  # a bare number is no serial outside a list's date column
+        ("ранней весной", "format"),
+        ("весна 3000", "year_range"),
+    ],
+)
+def test_vague_text_that_says_no_date_is_an_error_with_a_code(text, code):
+    with pytest.raises(DateError) as error:
+        parse_date(text, **MAX)
+    assert error.value.code == code

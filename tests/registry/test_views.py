@@ -314,3 +314,63 @@ def test_pages_are_russian_by_default_and_english_on_request(world, alice, login
     assert ru.headers.get("Content-Language") == "ru"
     en = c.get(reverse("registry:search"), headers={"accept-language": "en"})
     assert 'lang="en"' in en.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("около 1985", (1985, None, None, True), "около 1985"),
+        ("1985?", (1985, None, None, True), "около 1985"),
+        ("примерно 03.1985", (1985, 3, None, True), "около 03.1985"),
+        ("весна 1985", (1985, None, None, False), "1985"),
+    ],
+)
+def test_an_approximate_birth_date_is_kept_as_approximate_and_shown_so(
+    world, alice, login, typed, stored, shown
+):
+    c = login(alice)
+    response = c.post(reverse("registry:person_create"),
+                      {"name": "Сидоров Пётр Ильич", "birth": typed, "sex": "m"})
+    assert response.status_code == 302
+    person = Person.objects.get(names__surname_key="sidorov")
+    assert (person.birth_year, person.birth_month, person.birth_day,
+            person.birth_approximate) == stored
+    page = c.get(reverse("registry:person", kwargs={"pk": person.pk})).content.decode()
+    assert shown in page
+    # The edit form offers the date back as it reads, and saving it unchanged keeps it.
+    edit = c.get(reverse("registry:person_edit", kwargs={"pk": person.pk})).content.decode()
+    assert f'value="{shown}"' in edit
+    c.post(reverse("registry:person_edit", kwargs={"pk": person.pk}),
+           {"birth": shown, "sex": "m"})
+    person.refresh_from_db()
+    assert person.birth_approximate == stored[3]
+
+
+def test_a_birth_date_that_is_a_period_of_years_is_explained_not_guessed(world, alice, login):
+    response = login(alice).post(reverse("registry:person_create"),
+                                 {"name": "Сидоров Пётр Ильич", "birth": "1980-е"})
+    assert response.status_code == 200
+    assert "«1980-е» — это период в несколько лет" in response.content.decode()
+    assert not Person.objects.filter(names__surname_key="sidorov").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end"),
+    [
+        ("весна 2023", (2023, 3, False), (2023, 5, False)),
+        ("в начале 2023", (2023, 1, True), (2023, 4, True)),
+        ("2022-2023", (2022, None, False), (2023, None, False)),
+    ],
+)
+def test_a_period_typed_in_the_when_field_becomes_the_events_start_and_end(
+    world, alice, login, typed, start, end
+):
+    person = world["person"]
+    response = login(alice).post(
+        reverse("registry:event_create", kwargs={"person_pk": person.pk}),
+        {"type": "training", "start": typed, "role": "subject"},
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(type="training")
+    assert (event.start_year, event.start_month, event.start_approximate) == start
+    assert (event.end_year, event.end_month, event.end_approximate) == end

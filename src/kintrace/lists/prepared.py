@@ -97,14 +97,16 @@ def registry_frame() -> pd.DataFrame:
     person's id alongside (column `person`)."""
     from kintrace.registry.models import PersonName
 
-    cols = ["id", "person", "name", "by", "bm", "bd", "ftype", "fnum", "region"]
+    cols = ["id", "person", "name", "by", "bm", "bd", "approx", "ftype", "fnum", "region"]
     rows = (PersonName.objects.filter(person__merged_into__isnull=True).order_by()
             .values_list("id", "person_id", "full_text", "person__birth_year",
-                         "person__birth_month", "person__birth_day",
+                         "person__birth_month", "person__birth_day", "person__birth_approximate",
                          "person__last_facility__type", "person__last_facility__number",
                          "person__last_facility__region__name_ru")
             .iterator(chunk_size=50000))
     f = pd.DataFrame.from_records(rows, columns=cols, coerce_float=False)
+    # "около 1985" is no known year: the clustering would hold it against a real one.
+    f.loc[f["approx"].astype(bool), ["by", "bm", "bd"]] = None
     region = f["region"].fillna("")
     facility = (f["ftype"].fillna("") + "-" + f["fnum"].fillna("") + " " + region).str.strip()
     return pd.DataFrame({

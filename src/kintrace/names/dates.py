@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -53,6 +53,8 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
     precision: Precision | None = None  # derived from month/day when not given
+    # "около 1985", "1985?", "в начале 1980-х": the writer was not sure; never a guessed point.
+    approximate: bool = False
 
     def __post_init__(self) -> None:
         month, day, precision = self.month, self.day, self.precision
@@ -70,6 +72,8 @@ class PartialDate:
         _check_parts(self.year, month, day)
 
     def iso(self) -> str:
+        """"1987", "1987-03" or "1987-03-14" (an approximate date reads the same: see
+        `approximate`)."""
         if self.month is None:
             return f"{self.year:04d}"
         if self.day is None:
@@ -180,7 +184,7 @@ _UNKNOWN = frozenset(
 
 # Trailing words that only say "this is a (birth) year": "г.", "года", "г.р.", "р.", "гг.".
 _SUFFIX = re.compile(
-    r"(?:\s*(?:г\.?\s*р\.?|гг?\.?|года?|годов|гр\.?|р\.|рожд(?:ения)?\.?|y\.?o\.?b\.?|yr\.?"
+    r"(?:\s*(?:г\.?\s*р\.?|гг?\.?|год(?:а|у|ов)?|гр\.?|р\.|рожд(?:ения)?\.?|y\.?o\.?b\.?|yr\.?"
     r"|year|born))+\s*$"
 )
 _PREFIX = re.compile(r"^(?:(?:род\.?|родился|родилась|рожд\.?|born|b\.|д\.\s*р\.?|др)\s*)+")
@@ -188,8 +192,15 @@ _PREFIX = re.compile(r"^(?:(?:род\.?|родился|родилась|рожд
 _TIME = re.compile(r"[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
 
 
+# Spreadsheets mark a cell as text with a leading apostrophe ('14.03.1987) or a formula
+# (="14.03.1987"); people put dates in quotes.
+_TEXT_CELL = re.compile(r'^(?:=\s*"(.*)"|\'(.*)|"(.*)"|«(.*)»|“(.*)”)$')
+
+
 def _clean(text: str) -> str:
     text = " ".join(fold_text(text).split())
+    if text[:1] in "='\"«“" and (m := _TEXT_CELL.match(text)):
+        text = next(g for g in m.groups() if g is not None).strip()
     # The regexes below cost microseconds each; most cells need none of them.
     if text[:1].isalpha():
         text = _PREFIX.sub("", text)
@@ -197,7 +208,10 @@ def _clean(text: str) -> str:
         text = _TIME.sub("", text)
     if not text[-1:].isdigit():
         text = _SUFFIX.sub("", text)
-    return text.strip(" ,;")
+    text = text.strip(" ,;")
+    if text.endswith(".") and text[-2:-1].isdigit():  # "14.03.1987."
+        text = text[:-1]
+    return text
 
 
 # --- patterns ---------------------------------------------------------------------------
@@ -206,7 +220,20 @@ _YEAR = re.compile(r"(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _YMD = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
 _MY = re.compile(r"(\d{1,2})\s?[./-]\s?(\d{4})")
-_DMY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2}|[ivx]{1,4})\s?\2\s?(\d{4}|\d{2})")
+_DMY = re.compile(
+    r"(\d{1,2})\s?([./-])\s?(\d{1,2}|[ivx]{1,4}|[a-zа-я]{3,9})\.?\s?\2\s?(\d{4}|\d{2})"
+)
+# "14 03 1987", "14 III 1987", "1987 03 14": digits a form or a scan split with spaces.
+_DMY_SPACED = re.compile(r"(\d{1,2}) (\d{1,2}|[ivx]{1,4}) (\d{4})")
+_YMD_SPACED = re.compile(r"(\d{4}) (\d{1,2}) (\d{1,2})")
+# An Excel serial date-time (days since 1899-12-30, the 1900 date system, and the time of day
+# as a fraction), as a spreadsheet saved as CSV writes a date cell formatted "General"; a
+# Russian-locale export uses a decimal comma: "45061,6041666667". The fraction is what says
+# "date": a bare five-digit number is refused here (lists/rows.py reads it as a serial in a
+# date column, where nothing else can be meant).
+_SERIAL = re.compile(r"(\d{5})[.,]\d+")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = (10_000, 80_000)  # 1927-05-18 … 2119-01-10
 _WORD = r"([a-zа-я]+)\.?"
 _D_WORD_Y = re.compile(
     r"(\d{1,2})(?:-?(?:е|го|ое|st|nd|rd|th))?\s?(?:of\s)?" + _WORD + r",?\s?(\d{4})"
@@ -220,6 +247,14 @@ def _month(word: str, text: str) -> int:
     if number is None:
         raise DateError(f"{word!r} is not a month name in {text!r}", code="month_name")
     return number
+
+
+def _month_part(part: str, text: str) -> int:
+    """A month written between separators: digits, a Roman numeral or a (short) name."""
+    month = int(part) if part.isdecimal() else _MONTH_WORDS.get(part)
+    if month is None:
+        raise DateError(f"{part!r} is not a month in {text!r}", code="month_name")
+    return month
 
 
 def _two_digit_year(yy: int, max_year: int) -> int:
@@ -248,11 +283,16 @@ def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
         return _build(text, int(m[1]), int(m[2]), day, min_year, max_year)
     if m := _MY.fullmatch(s):
         return _build(text, int(m[2]), int(m[1]), None, min_year, max_year)
+    if m := _DMY_SPACED.fullmatch(s):
+        return _build(text, int(m[3]), _month_part(m[2], text), int(m[1]), min_year, max_year)
+    if m := _YMD_SPACED.fullmatch(s):
+        return _build(text, int(m[1]), int(m[2]), int(m[3]), min_year, max_year)
+    if (m := _SERIAL.fullmatch(s)) and _SERIAL_RANGE[0] <= int(m[1]) <= _SERIAL_RANGE[1]:
+        d = _EXCEL_EPOCH + dt.timedelta(days=int(m[1]))
+        return _build(text, d.year, d.month, d.day, min_year, max_year)
     if m := _DMY.fullmatch(s):
         month_part = m[3]
-        month = int(month_part) if month_part.isdigit() else _MONTH_WORDS.get(month_part)
-        if month is None:
-            raise DateError(f"{month_part!r} is not a month in {text!r}", code="month_name")
+        month = _month_part(month_part, text)
         year = int(m[4]) if len(m[4]) == 4 else _two_digit_year(int(m[4]), max_year)
         return _build(text, year, month, int(m[1]), min_year, max_year)
     if m := _D_WORD_Y.fullmatch(s):
@@ -266,13 +306,135 @@ def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
     raise DateError(f"{text!r} is not a date in any format we read", code="format")
 
 
+# --- approximate dates and vague periods -----------------------------------------------
+# What people write when they are not sure: "около 1985", "1985?", "1980-е", "весна 1985",
+# "в начале июля 2024", "mid-1990s". Each is read as what it is — a date marked approximate,
+# or a period (start, end) — never as a guessed point.
+
+_APPROX_PREFIX = re.compile(
+    r"^(?:около|ок\.|примерно|приблизительно|прибл\.|где-?\s?то|порядка|предположительно"
+    r"|circa|ca\.|c\.|about|around|approx\.?|approximately|~|≈)\s*"
+)
+_APPROX_SUFFIX = re.compile(r"\s*(?:\?+|\(\?\)|\(прибл\.?\)|\(примерно\)|примерно)$")
+_IN = re.compile(r"^(?:(?:в|во|in)\s+)?(?:the\s+)?")
+_YEARS_WORD = r"(?:\s*(?:гг?\.?|годы|годов|годах|года))?"
+# "1980-е", "1980-х годов", "80-е", "1980е", "1980s", "'80s".
+_DECADE = re.compile(r"'?(\d{2}|\d{4})\s?-?\s?(?:е|х|ые|ых|s|'s)" + _YEARS_WORD)
+# start, middle, end of a period: the share of it each covers, as (first, last) tenths.
+_PART_WORDS = (
+    (("начал", "early", "beginning of"), (0, 3)),
+    (("середин", "mid", "middle of"), (3, 6)),
+    (("конц", "конец", "late", "end of"), (6, 9)),
+    (("перв", "first half of"), (0, 4)),   # "первая половина" (with _HALF below)
+    (("втор", "second half of"), (5, 9)),
+)
+_PART = re.compile(
+    r"^(начал\w*|середин\w*|конц\w*|конец|early|mid|middle of|late|end of|beginning of"
+    r"|перв\w* половин\w*|втор\w* половин\w*|first half of|second half of)\s*-?\s*(?:of\s+)?"
+)
+_SEASONS = (
+    (("весн", "spring"), (3, 5)),
+    (("лет", "summer"), (6, 8)),
+    (("осен", "autumn", "fall"), (9, 11)),
+    # Winter straddles two years and people mean either end: the whole year, honestly wide.
+    (("зим", "winter"), (1, 12)),
+)
+_SEASON = re.compile(r"^(весн\w*|лет\w*|осен\w*|зим\w*|spring|summer|autumn|fall|winter)"
+                     r"(?:\s+of)?\s+(\d{4})$")
+
+
+def _part_of(word: str) -> tuple[int, int]:
+    for stems, tenths in _PART_WORDS:
+        if any(word.startswith(stem) for stem in stems):
+            return tenths
+    raise AssertionError(word)  # _PART only matches the words above
+
+
+def _vague(
+    s: str, text: str, min_year: int, max_year: int
+) -> tuple[PartialDate, PartialDate] | None:
+    """(start, end) of a period written in words; None when s is no such period, DateError
+    when it is one that cannot be (a year out of range)."""
+    part = None
+    if m := _PART.match(s):
+        part, s = _part_of(m[1]), s[m.end():]
+    if m := _DECADE.fullmatch(s):
+        decade = int(m[1]) if len(m[1]) == 4 else _two_digit_year(int(m[1]), max_year)
+        if decade % 10:
+            return None
+        first, last = part or (0, 9)
+        start = _build(text, decade + first, None, None, min_year, max_year)
+        end = _build(text, decade + last, None, None, min_year, max_year)
+        return replace(start, approximate=part is not None), replace(end, approximate=part is not None)
+    if m := _SEASON.fullmatch(s):
+        (first, last) = next(months for stems, months in _SEASONS
+                             if any(m[1].startswith(stem) for stem in stems))
+        year = int(m[2])
+        start = _build(text, year, first, None, min_year, max_year)
+        return start, PartialDate(year, last)
+    if part is None:
+        return None
+    # A part of a year ("в начале 1985", "late 1985") or of a month ("в конце июля 2024").
+    inner = _parse(s, min_year, max_year)
+    if inner.day is not None:
+        return None
+    first, last = part
+    if inner.month is None:
+        months = (1 + first * 12 // 10, max(1 + first * 12 // 10, (last + 1) * 12 // 10))
+        return (PartialDate(inner.year, months[0], approximate=True),
+                PartialDate(inner.year, months[1], approximate=True))
+    days = _days_in_month(inner.year, inner.month)
+    return (PartialDate(inner.year, inner.month, 1 + first * days // 10, approximate=True),
+            PartialDate(inner.year, inner.month, max(1 + first * days // 10,
+                                                     (last + 1) * days // 10), approximate=True))
+
+
+def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, PartialDate]:
+    """(start, end) of what a cell says: one date twice, or a period; approximate marked."""
+    s = _clean(text)
+    approximate = False
+    if (m := _APPROX_PREFIX.match(s)) and m.end():
+        s, approximate = _clean(s[m.end():]), True
+    if (m := _APPROX_SUFFIX.search(s)) and s[: m.start()]:
+        s, approximate = _clean(s[: m.start()]), True
+    s = _IN.sub("", s)  # "в январе 2025", "in 1985"
+    try:
+        date = _parse(s, min_year, max_year)
+        start = end = date
+    except DateError as error:
+        if error.code not in ("format", "month_name"):
+            raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
+        vague = _vague(s, text, min_year, max_year)
+        if vague is None:
+            raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
+        start, end = vague
+    if approximate:
+        start, end = replace(start, approximate=True), replace(end, approximate=True)
+    return start, end
+
+
 @lru_cache(maxsize=1 << 17)
-def _parse_cached(text: str, min_year: int, max_year: int) -> PartialDate | DateError:
+def _parse_cached(
+    text: str, min_year: int, max_year: int
+) -> tuple[PartialDate, PartialDate] | DateError:
     # Errors are cached too: a million-row list repeats the same bad cell many times.
     try:
-        return _parse(text, min_year, max_year)
+        return _parse_span(text, min_year, max_year)
     except DateError as error:
         return error
+
+
+def _containing(start: PartialDate, end: PartialDate, text: str) -> PartialDate:
+    """The most precise PartialDate that holds the whole period (approximate if either end
+    is); DateError "range" when the period spans years."""
+    approximate = start.approximate or end.approximate
+    if start == end:
+        return start
+    if start.year != end.year:
+        raise DateError(f"{text!r} is a period of years, not one date", code="range")
+    if start.month is not None and start.month == end.month:
+        return PartialDate(start.year, start.month, approximate=approximate)
+    return PartialDate(start.year, approximate=approximate)
 
 
 _this_year = [0, 0.0]  # [year, epoch seconds when to look again]
@@ -287,8 +449,25 @@ def _default_max_year() -> int:
     return _this_year[0]
 
 
-def parse_date(text: str, *, min_year: int = 1900, max_year: int | None = None) -> PartialDate:
-    """Read a date written by a person; raise `DateError` if it is unreadable or impossible."""
+def parse_date(
+    text: str, *, min_year: int = 1900, max_year: int | None = None, approximate: bool = False
+) -> PartialDate:
+    """Read a date written by a person; raise `DateError` if it is unreadable or impossible.
+
+    A period within one year gives the most precise date that holds all of it ("весна 1985"
+    → 1985). With `approximate=True`, "около 1985", "1985?", "в начале июля 2024" give a date
+    marked `approximate` (1985~, 2024-07~); without it — for callers that cannot store the
+    mark — they are a `DateError` with code "approximate". A period of years ("1980-е") is
+    code "range": read it with `parse_date_range`.
+    """
+    start, end = _span(text, min_year, max_year)
+    date = _containing(start, end, text)
+    if date.approximate and not approximate:
+        raise DateError(f"{text!r} is approximate, not a date", code="approximate")
+    return date
+
+
+def _span(text: str, min_year: int, max_year: int | None) -> tuple[PartialDate, PartialDate]:
     result = _parse_cached(text, min_year, max_year or _default_max_year())
     if isinstance(result, DateError):
         # A fresh exception each time, so tracebacks don't pile up on a cached instance.
@@ -297,13 +476,14 @@ def parse_date(text: str, *, min_year: int = 1900, max_year: int | None = None) 
 
 
 def parse_date_or_none(
-    text: str | None, *, min_year: int = 1900, max_year: int | None = None
+    text: str | None, *, min_year: int = 1900, max_year: int | None = None,
+    approximate: bool = False,
 ) -> PartialDate | None:
     """Like `parse_date`, but None for an empty cell or an "unknown" marker ("н/д", "-")."""
     if text is None:
         return None
     try:
-        return parse_date(text, min_year=min_year, max_year=max_year)
+        return parse_date(text, min_year=min_year, max_year=max_year, approximate=approximate)
     except DateError as error:
         if error.code == "empty":
             return None
@@ -318,22 +498,28 @@ _DAY_MONTH = re.compile(r"\d{1,2}[./]\d{1,2}")
 
 
 def parse_date_range(
-    text: str, *, min_year: int = 1900, max_year: int | None = None
+    text: str, *, min_year: int = 1900, max_year: int | None = None, approximate: bool = False
 ) -> tuple[PartialDate, PartialDate]:
     """Read "2023–2024", "с марта по май 2023", "between March and May 2023".
 
     A single date gives (date, date). The start may borrow the year (and month) of the end:
-    "14–20.03.2023", "с 14 по 20 марта 2023".
+    "14–20.03.2023", "с 14 по 20 марта 2023". Periods in words: a decade ("1980-е", "1980s":
+    1980…1989), a season ("весна 1985": 1985-03…1985-05; winter is the whole year, since
+    people mean either end of it). With `approximate=True` vague periods ("в начале
+    1980-х" → 1980…1983, "в конце июля 2024", "late 1985") and approximate dates come back
+    marked `approximate`; without it they are a `DateError` with code "approximate".
     """
     kwargs = {"min_year": min_year, "max_year": max_year}
     try:
-        single = parse_date(text, **kwargs)
+        start, end = _span(text, min_year, max_year)
     except DateError as error:
         if error.code == "empty":
             raise
         first_error = error
     else:
-        return single, single
+        if (start.approximate or end.approximate) and not approximate:
+            raise DateError(f"{text!r} is approximate, not a date", code="approximate")
+        return start, end
     s = _RANGE_PREFIX.sub("", _clean(text))
     for sep in _RANGE_SEP.finditer(s):
         left, right = s[: sep.start()].strip(" ,"), s[sep.end() :].strip(" ,")

@@ -18,7 +18,7 @@ from .models import (
     date_display,
 )
 
-DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987 or 14 марта 1987.")
+DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987, 14 марта 1987 or около 1987.")
 
 
 # DateError codes for dates that are readable but cannot exist, and how to say so.
@@ -31,29 +31,44 @@ IMPOSSIBLE = {
 
 
 class PartialDateField(forms.CharField):
-    """A date typed as people type it; cleans to a kintrace.names PartialDate or None."""
+    """A date typed as people type it; cleans to a kintrace.names PartialDate or None.
+
+    With `periods=True` a period written in words ("весна 2023", "2022-2023", "в начале
+    2023") cleans to a (start, end) pair of PartialDates instead.
+    """
 
     default_error_messages = {
         "invalid": _("“%(value)s” is not a date we can read. Write it like 1987, 03.1987, "
                      "14.03.1987 or 14 марта 1987."),
         "impossible": _("“%(value)s” cannot be a real date: %(problem)s."),
+        "range": _("“%(value)s” is a period of several years: write one year (with “около” "
+                   "if you are not sure), or the start and the end of the period."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, periods: bool = False, **kwargs):
+        self.periods = periods
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 60)
         kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)
 
     def clean(self, value):
-        from kintrace.names.dates import DateError, parse_date
+        from kintrace.names.dates import DateError, parse_date, parse_date_range
 
         text = super().clean(value)
         if not text:
             return None
         try:
-            return parse_date(text)
+            if self.periods:
+                start, end = parse_date_range(text, approximate=True)
+                return start if start == end else (start, end)
+            # "около 1985", "1985?", "весна 1985" are kept as what they are (approximate).
+            return parse_date(text, approximate=True)
         except DateError as exc:
+            if exc.code == "range":
+                raise forms.ValidationError(
+                    self.error_messages["range"], code="range", params={"value": text}
+                ) from None
             problem = IMPOSSIBLE.get(exc.code)
             if problem is None:
                 raise forms.ValidationError(
@@ -67,7 +82,7 @@ class PartialDateField(forms.CharField):
 
 def initial_date(obj, prefix: str) -> str:
     return date_display(getattr(obj, f"{prefix}_year"), getattr(obj, f"{prefix}_month"),
-                        getattr(obj, f"{prefix}_day"))
+                        getattr(obj, f"{prefix}_day"), getattr(obj, f"{prefix}_approximate"))
 
 
 def _facility_field(**kwargs) -> forms.ModelChoiceField:
@@ -123,7 +138,7 @@ class NameForm(forms.Form):
 
 class EventForm(forms.Form):
     type = forms.ChoiceField(label=_("What happened"), choices=EventType.choices)
-    start = PartialDateField(label=_("When (or from)"))
+    start = PartialDateField(label=_("When (or from)"), periods=True)
     end = PartialDateField(label=_("Until"), help_text=_("Only for a period, e.g. training."))
     facility = _facility_field(label=_("Facility"))
     region = _region_field(label=_("Region"))
@@ -134,6 +149,11 @@ class EventForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        if isinstance(start, tuple):  # a period in one field: "весна 2023", "2022–2023"
+            if end is not None:
+                self.add_error("start", _("This is already a period; leave “Until” empty."))
+                return data
+            start, end = data["start"], data["end"] = start
         if end is not None and start is None and not self.has_error("start"):
             self.add_error("start", _("A period needs its start date."))
         elif start is not None and end is not None and end.last_day() < start.first_day():

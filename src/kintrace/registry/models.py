@@ -7,6 +7,7 @@ Dates are stored as year/month/day plus a precision, because "March 1987" is not
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,6 +122,8 @@ class Person(models.Model):
     birth_precision = models.CharField(
         max_length=8, choices=DatePrecision.choices, blank=True, default=""
     )
+    # "около 1985": shown as approximate and never compared as a known year by the matching.
+    birth_approximate = models.BooleanField(default=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="m")
     call_sign = models.CharField(_("call sign"), max_length=100, blank=True)
     token_number = models.CharField(_("token number"), max_length=100, blank=True)
@@ -166,18 +169,24 @@ class Person(models.Model):
 
     @property
     def birth_date_display(self) -> str:
-        return date_display(self.birth_year, self.birth_month, self.birth_day)
+        return date_display(self.birth_year, self.birth_month, self.birth_day,
+                            self.birth_approximate)
 
 
-def date_display(year: int | None, month: int | None, day: int | None) -> str:
-    """The date as precise as it is known: 1987, 03.1987 or 14.03.1987."""
+def date_display(
+    year: int | None, month: int | None, day: int | None, approximate: bool = False
+) -> str:
+    """The date as precise as it is known: 1987, 03.1987 or 14.03.1987; "about 1987" (in
+    the active language) when approximate. The text reads back through the date parser."""
     if not year:
         return ""
     if month and day:
-        return f"{day:02d}.{month:02d}.{year}"
-    if month:
-        return f"{month:02d}.{year}"
-    return str(year)
+        text = f"{day:02d}.{month:02d}.{year}"
+    elif month:
+        text = f"{month:02d}.{year}"
+    else:
+        text = str(year)
+    return gettext("about %(date)s") % {"date": text} if approximate else text
 
 
 class Script(models.TextChoices):
@@ -230,6 +239,7 @@ class Source(models.Model):
     date_precision = models.CharField(
         max_length=8, choices=DatePrecision.choices, blank=True, default=""
     )
+    date_approximate = models.BooleanField(default=False)
     reliability = models.CharField(
         _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
     )
@@ -264,7 +274,8 @@ class Source(models.Model):
 
     @property
     def date_display(self) -> str:
-        return date_display(self.date_year, self.date_month, self.date_day)
+        return date_display(self.date_year, self.date_month, self.date_day,
+                            self.date_approximate)
 
 
 class PersonName(models.Model):
@@ -332,12 +343,14 @@ class Event(models.Model):
     start_precision = models.CharField(
         max_length=8, choices=DatePrecision.choices, blank=True, default=""
     )
+    start_approximate = models.BooleanField(default=False)
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     end_month = models.PositiveSmallIntegerField(null=True, blank=True)
     end_day = models.PositiveSmallIntegerField(null=True, blank=True)
     end_precision = models.CharField(
         max_length=8, choices=DatePrecision.choices, blank=True, default=""
     )
+    end_approximate = models.BooleanField(default=False)
     # sort_key() of the start date, kept by the services so timelines order in SQL.
     start_sort = models.IntegerField(default=0, db_index=True)
     facility = models.ForeignKey(
@@ -368,11 +381,12 @@ class Event(models.Model):
 
     @property
     def start_display(self) -> str:
-        return date_display(self.start_year, self.start_month, self.start_day)
+        return date_display(self.start_year, self.start_month, self.start_day,
+                            self.start_approximate)
 
     @property
     def end_display(self) -> str:
-        return date_display(self.end_year, self.end_month, self.end_day)
+        return date_display(self.end_year, self.end_month, self.end_day, self.end_approximate)
 
     @property
     def date_display(self) -> str:

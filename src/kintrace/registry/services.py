@@ -38,9 +38,10 @@ def _date_fields(prefix: str, date) -> dict[str, Any]:
     """Model field values for a kintrace.names PartialDate (or None) under a field prefix."""
     if date is None:
         return {f"{prefix}_year": None, f"{prefix}_month": None, f"{prefix}_day": None,
-                f"{prefix}_precision": DatePrecision.UNKNOWN}
+                f"{prefix}_precision": DatePrecision.UNKNOWN, f"{prefix}_approximate": False}
     return {f"{prefix}_year": date.year, f"{prefix}_month": date.month,
-            f"{prefix}_day": date.day, f"{prefix}_precision": str(date.precision)}
+            f"{prefix}_day": date.day, f"{prefix}_precision": str(date.precision),
+            f"{prefix}_approximate": date.approximate}
 
 
 def _apply(instance, fields: dict[str, Any], allowed: set[str], dates: tuple[str, ...] = ()
