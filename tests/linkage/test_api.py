@@ -98,3 +98,28 @@ def test_empty_inputs_give_empty_results():
     assert link_records([], [{"id": "1", "name": "Иванов"}]) == []
     assert dedupe_records([]).clusters == {}
     assert dedupe_records([{"id": "1", "name": "Иванов"}]).clusters == {"1": "1"}
+
+
+def test_a_man_moved_from_a_remand_prison_to_a_colony_is_one_person():
+    records = [
+        {"id": "sizo", "name": "Кузнецов Дмитрий Олегович", "birth_date": "12.04.1985",
+         "facility": "СИЗО-1 Мордовия"},
+        {"id": "ik", "name": "КУЗНЕЦОВ ДМИТРИЙ ОЛЕГОВИЧ", "birth_date": "12.04.1985",
+         "facility": "ИК-17 Мордовия"},
+    ]
+    result = dedupe_records(records, threshold=0.5)
+    assert result.clusters["sizo"] == result.clusters["ik"]
+
+
+def test_namesakes_of_one_year_in_two_colonies_are_kept_apart_and_reported_for_review():
+    records = [
+        {"id": "a", "name": "Кузнецов Дмитрий Олегович", "birth_date": "1985",
+         "facility": "ИК-3 Мордовия"},
+        {"id": "b", "name": "Кузнецов Дмитрий Олегович", "birth_date": "1985",
+         "facility": "ИК-5 Мордовия"},
+    ]
+    result = dedupe_records(records, threshold=0.5)
+    if result.clusters["a"] == result.clusters["b"]:
+        raise AssertionError("two colonies and no birth day joined into one man")
+    pairs = {(m.left_id, m.right_id) for m in result.refused + result.review}
+    assert pairs & {("a", "b"), ("b", "a")}

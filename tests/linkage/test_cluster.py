@@ -7,8 +7,12 @@ from kintrace.linkage.cluster import cluster
 
 
 def prepared(rows):
-    frame = pd.DataFrame(rows, columns=["unique_id", "birth_year", "facility_key"])
-    frame["birth_year"] = pd.array(frame["birth_year"], dtype="Int32")
+    """Rows of (id, year, facility) or (id, year, facility, month, day)."""
+    rows = [tuple(r) + (None,) * (5 - len(r)) for r in rows]
+    frame = pd.DataFrame(rows, columns=["unique_id", "birth_year", "facility_key",
+                                        "birth_month", "birth_day"])
+    for column in ("birth_year", "birth_month", "birth_day"):
+        frame[column] = pd.array(frame[column], dtype="Int32")
     return frame
 
 
@@ -30,7 +34,7 @@ def test_the_stronger_pair_wins_the_bridge():
     assert result.cluster_of["x"] == result.cluster_of["b"] != result.cluster_of["a"]
 
 
-def test_two_facilities_are_never_one_cluster():
+def test_two_facilities_without_a_full_birth_date_are_never_one_cluster():
     recs = prepared([("a", None, "IK-17"), ("b", None, None), ("c", None, "IK-5")])
     result = cluster(recs, pairs([("a", "b", 0.99), ("b", "c", 0.98)]), threshold=0.9)
     assert result.cluster_of["c"] == "c"
@@ -51,3 +55,28 @@ def test_a_record_without_a_year_between_two_namesakes_goes_to_review_when_asked
                      hold_ambiguous=True)
     assert set(result.cluster_of.values()) == {"a", "x", "b"}
     assert len(result.review) == 2
+
+
+def test_a_man_who_moved_between_facilities_is_one_cluster_when_his_birth_date_agrees():
+    # СИЗО-1 → ИК-17: the same full birth date makes the move believable.
+    recs = prepared([("sizo", 1985, "SIZO-1", 4, 12), ("ik", 1985, "IK-17", 4, 12),
+                     ("camp", None, None)])
+    result = cluster(recs, pairs([("sizo", "ik", 0.99), ("ik", "camp", 0.95)]), threshold=0.9)
+    assert result.cluster_of["sizo"] == result.cluster_of["ik"] == result.cluster_of["camp"]
+    assert result.refused == []
+
+
+def test_two_facilities_and_two_birth_days_stay_apart_and_the_pair_is_reported():
+    recs = prepared([("a", 1985, "IK-3", 4, 12), ("b", 1985, "IK-5", 7, 30)])
+    result = cluster(recs, pairs([("a", "b", 0.97)]), threshold=0.9)
+    assert result.cluster_of["a"] != result.cluster_of["b"]
+    assert result.refused == [0]
+
+
+def test_a_cluster_that_moved_keeps_every_facility_it_named():
+    # a (IK-17) and b (SIZO-1) are one man by his birth date; c names SIZO-1 with no date
+    # and joins him through the facility he really was in.
+    recs = prepared([("a", 1985, "IK-17", 4, 12), ("b", 1985, "SIZO-1", 4, 12),
+                     ("c", None, "SIZO-1")])
+    result = cluster(recs, pairs([("a", "b", 0.99), ("a", "c", 0.95)]), threshold=0.9)
+    assert result.cluster_of["c"] == result.cluster_of["a"] == result.cluster_of["b"]

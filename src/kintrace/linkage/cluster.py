@@ -2,10 +2,13 @@
 
 Plain connected components chain namesakes together through records without a birth date:
 "Иванов А.С., 1984" - "Иванов А.С." - "Иванов А.С., 1991" becomes one man. Here the strongest
-pairs merge first, and a merge that would put two different birth years or two different
-facilities into one cluster is refused. A record that carries only a common name (no date,
-no facility, no region) is never merged: nobody can place it with confidence, so its pairs
-go to review instead.
+pairs merge first, and a merge that would put two different birth years into one cluster is
+refused. A man moves (СИЗО-1 → ИК-17 → a training camp), so another facility is evidence, not
+a veto: clusters that name different facilities merge when both know the full birth date and
+it is the same (the model's probability already weighed the facilities); without that strong
+identifier the merge is refused. Refused pairs are returned for a person to review, never
+dropped. A record that carries only a common name (no date, no facility, no region) is never
+merged: nobody can place it with confidence, so its pairs go to review instead.
 """
 
 from __future__ import annotations
@@ -78,6 +81,16 @@ def _ambiguous(index: pd.Index, strong: pd.DataFrame, years: np.ndarray,
     return out
 
 
+def _full_dates(prepared: pd.DataFrame) -> list[int | None]:
+    """YYYYMMDD of each record whose birth day is known, else None."""
+    parts = [prepared[c].to_numpy(dtype="float64", na_value=np.nan)
+             for c in ("birth_year", "birth_month", "birth_day")]
+    known = ~(np.isnan(parts[0]) | np.isnan(parts[1]) | np.isnan(parts[2]))
+    value = np.where(known, np.nan_to_num(parts[0]) * 10000 + np.nan_to_num(parts[1]) * 100
+                     + np.nan_to_num(parts[2]), 0).astype(np.int64)
+    return [int(v) if k else None for v, k in zip(value.tolist(), known.tolist(), strict=True)]
+
+
 def cluster(
     prepared: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -99,12 +112,15 @@ def cluster(
     # the number identifies the colony; "ik7" for КП-7 is the same place written loosely
     facs = prepared["facility_key"].to_numpy(dtype=object)
     year = [None if np.isnan(y) else int(y) for y in years]
-    fac = [f.rsplit("-", 1)[-1] if isinstance(f, str) else None for f in facs]
+    fac_one = [f.rsplit("-", 1)[-1] if isinstance(f, str) else None for f in facs]
+    # per cluster root: every facility its records name, and the full birth date if known
+    fac: list[frozenset[str]] = [frozenset((f,)) if f else frozenset() for f in fac_one]
+    day = _full_dates(prepared)
     hold = hold_back if hold_back is not None else np.zeros(n, dtype=bool)
 
     strong = pairs[pairs["match_probability"] >= threshold]
     if hold_ambiguous and len(strong):
-        hold = hold | _ambiguous(index, strong, years, np.array(fac, dtype=object))
+        hold = hold | _ambiguous(index, strong, years, np.array(fac_one, dtype=object))
     order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
     li = index.get_indexer(strong["unique_id_l"].to_numpy())[order]
     ri = index.get_indexer(strong["unique_id_r"].to_numpy())[order]
@@ -128,8 +144,10 @@ def cluster(
             continue
         ya, yb = year[ra], year[rb]
         fa, fb = fac[ra], fac[rb]
+        da, db = day[ra], day[rb]
+        moved = bool(fa) and bool(fb) and not (fa & fb)
         if (ya is not None and yb is not None and ya != yb) or (
-            fa is not None and fb is not None and fa != fb
+            moved and (da is None or da != db)
         ):
             refused.append(p)
             continue
@@ -137,7 +155,8 @@ def cluster(
             ra, rb = rb, ra
         parent[rb] = ra
         year[ra] = ya if ya is not None else yb
-        fac[ra] = fa if fa is not None else fb
+        fac[ra] = fa | fb
+        day[ra] = da if da is not None else db
 
     roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
     return ClusterResult(
