@@ -20,6 +20,7 @@ import pandas as pd
 
 from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.names.facilities import parse_facility
+from kintrace.linkage.initials import letters as initial_letters
 from kintrace.linkage.written import written_keys
 from kintrace.names.parse import name_key, parse_name, parse_name_parts
 from kintrace.names.regions import normalise_region
@@ -48,6 +49,8 @@ PREPARED_COLUMNS = [
     "surname_first",
     "surname_written",
     "given_written",
+    "given_letters",
+    "patronymic_letters",
 ]
 
 
@@ -62,9 +65,12 @@ class _NameFields(NamedTuple):  # a tuple: workers send back a million of them c
     surname_head: str | None
     surname_tail: str | None
     surname_first: str | None
+    # The Cyrillic letters each initial can stand for (kintrace.linkage.initials)
+    given_letters: str | None
+    patronymic_letters: str | None
 
 
-_EMPTY_NAME = _NameFields(None, None, None, None, None, None, None, None, None)
+_EMPTY_NAME = _NameFields(None, None, None, None, None, None, None, None, None, None, None)
 
 
 def _blank(value) -> bool:
@@ -99,6 +105,7 @@ def _name_fields(parsed) -> _NameFields:
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
     surname_key = parsed.surname_key or None
+    latin = parsed.script != "cyrillic"
     return _NameFields(  # in the order of the fields
         surname_key,
         given_key,
@@ -109,6 +116,8 @@ def _name_fields(parsed) -> _NameFields:
         surname_key[:4] if surname_key else None,
         surname_key[-4:] if surname_key else None,
         surname_key[:1] if surname_key else None,
+        initial_letters(parsed.given_initial, latin and not given_key),
+        initial_letters(parsed.patronymic_initial, latin and not patr_key),
     )
 
 

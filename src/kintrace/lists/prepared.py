@@ -27,13 +27,14 @@ SEP = "\x1f"
 @cache
 def code_digest() -> str:
     """Digest of the source files whose change alters prepared records."""
+    import kintrace.linkage.initials as initials
     import kintrace.linkage.prepare as prep
     import kintrace.linkage.written as written
     import kintrace.names as names_pkg
 
     h = hashlib.sha256()
     files = sorted(Path(names_pkg.__file__).parent.rglob("*")) + [
-        Path(prep.__file__), Path(written.__file__)]
+        Path(prep.__file__), Path(written.__file__), Path(initials.__file__)]
     for path in files:
         if path.is_file() and path.suffix in (".py", ".tsv", ".csv", ".json", ".txt"):
             h.update(path.name.encode())

@@ -30,6 +30,7 @@ LEVELS = {
     "close": _("nearly the same"),
     "same name, other form": _("the same name in another form (Саша / Александр)"),
     "initial agrees": _("the initial agrees"),
+    "initial conflicts": _("the initial cannot be this name's first letter"),
     "different": _("different"),
     "same day": _("the same day"),
     "day and month swapped": _("day and month swapped"),
