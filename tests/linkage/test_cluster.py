@@ -80,3 +80,19 @@ def test_a_cluster_that_moved_keeps_every_facility_it_named():
                      ("c", None, "SIZO-1")])
     result = cluster(recs, pairs([("a", "b", 0.99), ("a", "c", 0.95)]), threshold=0.9)
     assert result.cluster_of["c"] == result.cluster_of["a"] == result.cluster_of["b"]
+
+
+def test_equal_probabilities_cluster_the_same_whatever_order_the_pairs_arrive_in():
+    # A bridge record between two namesakes with equal probabilities: which side it joins must
+    # depend on the input, never on the order the backend's threads returned the pairs.
+    rng = np.random.default_rng(7)
+    recs = prepared([(f"r{i}", 1980 + i % 2 if i % 3 else None, None) for i in range(30)])
+    rows = [(f"r{i}", f"r{j}", 0.95) for i in range(30) for j in range(i + 1, 30)]
+    outcomes = set()
+    for _ in range(5):
+        shuffled = pairs([rows[k] for k in rng.permutation(len(rows))])
+        result = cluster(recs, shuffled, threshold=0.9)
+        refused = sorted(tuple(shuffled.loc[p, ["unique_id_l", "unique_id_r"]])
+                         for p in result.refused)
+        outcomes.add((tuple(sorted(result.cluster_of.items())), tuple(refused)))
+    assert len(outcomes) == 1

@@ -180,6 +180,9 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     floor = threshold if one_to_one == "off" else min(threshold, CANDIDATE_FLOOR)
     pairs = score([pl, pr], params, threshold=floor, backend=backend)
     timings["predict"] = time.perf_counter() - t1
+    # In the records' order, not the backend threads': one-to-one sums and ties come out the
+    # same on every run of the same input.
+    pairs = _in_input_order(pairs)
     if one_to_one == "on" or (one_to_one == "auto" and looks_one_to_one(pairs)):
         q, pi_l, pi_r = one_to_one_probability(pairs, len(left), len(right),
                                                params.prior_for(len(left), len(right)))
@@ -193,6 +196,15 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     # link_only pairs come with the first input (input_0) on the left: Splink joins
     # l.source_dataset < r.source_dataset.
     return pairs.sort_values("match_probability", ascending=False, kind="stable")
+
+
+def _in_input_order(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs sorted by (left id, right id), index renumbered: a stable sort after this
+    keeps ties in an order that depends on the input alone."""
+    if not len(pairs):
+        return pairs
+    return pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable",
+                             ignore_index=True)
 
 
 def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: float = 0.5,
@@ -232,7 +244,8 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                      hold_back=name_only_common(prepared, expected_namesakes(
                          prepared, surname_tf(), name_frequencies())))
     timings["cluster"] = time.perf_counter() - t2
-    strongest = (pairs.sort_values("match_probability", ascending=False, kind="stable")
+    strongest = (_in_input_order(pairs).sort_values("match_probability", ascending=False,
+                                                    kind="stable")
                  if keep_pairs else pairs.iloc[:0])
     return DedupeResult(
         clusters=result.cluster_of,

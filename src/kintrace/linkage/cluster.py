@@ -121,9 +121,13 @@ def cluster(
     strong = pairs[pairs["match_probability"] >= threshold]
     if hold_ambiguous and len(strong):
         hold = hold | _ambiguous(index, strong, years, np.array(fac_one, dtype=object))
-    order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
-    li = index.get_indexer(strong["unique_id_l"].to_numpy())[order]
-    ri = index.get_indexer(strong["unique_id_r"].to_numpy())[order]
+    li = index.get_indexer(strong["unique_id_l"].to_numpy())
+    ri = index.get_indexer(strong["unique_id_r"].to_numpy())
+    # Strongest first; equal probabilities in the records' input order, never in the order
+    # the backend's threads happened to return the pairs: the same input, the same clusters.
+    order = np.lexsort((np.maximum(li, ri), np.minimum(li, ri),
+                        -strong["match_probability"].to_numpy()))
+    li, ri = li[order], ri[order]
     pos = strong.index.to_numpy()[order]
 
     def find(x: int) -> int:
