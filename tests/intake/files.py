@@ -38,7 +38,8 @@ def exif_with_gps() -> Image.Exif:
     return exif
 
 
-XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>' + SECRET + b"</rdf:Description></x:xmpmeta>"
+XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>' + SECRET
+       + b"</rdf:Description></x:xmpmeta>")
 
 
 def _save(img, fmt, **kw) -> bytes:

@@ -204,3 +204,19 @@ def test_memory_does_not_grow_with_the_number_of_files(org_keys, settings):
     print(f"peak while handling: 6 files {six / 2**20:.1f} MiB, 60 files {sixty / 2**20:.1f} MiB")
     # 54 more files of 400 KiB would be 21 MiB more if they were held.
     assert sixty < six + 2 * 2**20
+
+
+@pytest.mark.parametrize(("url", "content_type", "data"), [
+    ("intake:report", "multipart/form-data; boundary=", b"--\r\n"),
+    ("intake:report", "multipart/form-data", b"x"),
+    ("intake:report", "application/x-www-form-urlencoded", b"a=" + b"x" * (6 * 2**20)),
+    ("intake:report", "application/x-www-form-urlencoded", b"&".join([b"a=1"] * 1500)),
+    ("intake:inbox_add", "multipart/form-data; boundary=", b"--\r\n"),
+])
+def test_a_body_django_cannot_read_gets_a_translated_page_not_a_bare_400(client, url,
+                                                                        content_type, data):
+    response = client.generic("POST", reverse(url) + "?lang=en", data,
+                              content_type=content_type)
+    assert response.status_code == 400
+    assert ("The form did not arrive completely. Please check it and send it again."
+            in response.content.decode())

@@ -42,17 +42,16 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         request.kintrace_uploads = receive_uploads(request)
         try:
-            lang = request.GET.get("lang") or request.POST.get("lang") or "ru"
+            posted_lang = request.POST.get("lang")  # parse the body now, inside this try
             unreadable = False
         except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
-            lang, unreadable = request.GET.get("lang") or "ru", True
+            posted_lang, unreadable = None, True
+        lang = request.GET.get("lang") or posted_lang or "ru"
         lang = lang if lang in PUBLIC_LANGUAGES else "ru"
         with translation.override(lang):
             request.LANGUAGE_CODE = lang
             if unreadable:
-                response = render(request, "intake/report_form.html", _ctx(
-                    request, form=ReportForm(), file_problems=[refusal_message("unreadable")]),
-                    status=400)
+                response = _unreadable(request, view.__name__)
             else:
                 response = csrf_protect(view)(request, *args, **kwargs)
         response["Content-Language"] = lang
@@ -65,6 +64,15 @@ def _ctx(request, **extra):
     other = "en" if request.LANGUAGE_CODE == "ru" else "ru"
     return {"lang": request.LANGUAGE_CODE, "other_lang": other, "max_files": MAX_FILES,
             **extra}
+
+
+def _unreadable(request, view_name: str):
+    """The page again, empty, for a body that could not be read at all."""
+    problem = refusal_message("unreadable")
+    if view_name == "report_form":
+        return render(request, "intake/report_form.html",
+                      _ctx(request, form=ReportForm(), file_problems=[problem]), status=400)
+    return render(request, "intake/inbox_login.html", _ctx(request, error=problem), status=400)
 
 
 def _closed(request):
