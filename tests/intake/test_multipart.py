@@ -220,3 +220,11 @@ def test_a_body_django_cannot_read_gets_a_translated_page_not_a_bare_400(client,
     assert response.status_code == 400
     assert ("The form did not arrive completely. Please check it and send it again."
             in response.content.decode())
+
+
+def test_a_file_name_in_an_unknown_charset_keeps_the_form(client, org_keys):
+    data = report_body().replace(
+        b'name="message"', b'name="attachments"; filename*=bogus\'\'x.png', 1)
+    response = post(client, data)
+    assert response.status_code == 400
+    assert "Сидорова Анна" in response.content.decode()

@@ -171,3 +171,15 @@ def test_an_iphone_heic_photo_is_refused_with_its_own_reason():
 def test_what_is_not_a_picture_is_refused(data):
     with pytest.raises(PictureRefused):
         picture_type(data)
+
+
+def test_a_grey_png_with_a_profile_and_transparency_keeps_both_right():
+    icc = files.srgb_icc()
+    img = Image.new("LA", (8, 8), (128, 255))
+    img.putpixel((0, 0), (0, 0))
+    out = io.BytesIO()
+    img.save(out, format="PNG", icc_profile=icc)
+    copy = opened(viewing_copy(out.getvalue())[0])
+    assert copy.mode == "RGBA" and copy.getpixel((0, 0))[3] == 0
+    r, g, b, a = copy.getpixel((4, 4))
+    assert a == 255 and abs(r - g) < 8 and abs(g - b) < 8  # still grey

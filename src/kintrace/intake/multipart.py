@@ -141,7 +141,11 @@ class BoundedUploadHandler(FileUploadHandler):
     def _headers_finished(self) -> None:
         part = self.part
         disposition = part.headers.get(b"content-disposition", b"").decode("utf-8", "replace")
-        kind, params = parse_header_parameters(disposition)
+        try:
+            kind, params = parse_header_parameters(disposition)
+        except (ValueError, LookupError):  # e.g. filename*=bogus''x (an unknown charset)
+            self._refuse("unreadable")
+            return
         if kind.lower() != "form-data" or "name" not in params:
             return
         part.name = params["name"]
