@@ -1,5 +1,7 @@
 """PDFs are parsed for real: only well-formed files without active content get through."""
 
+import io
+
 import pytest
 
 from kintrace.intake.pdfs import PdfRefused, check_pdf
@@ -57,3 +59,31 @@ def test_a_damaged_pdf_that_needs_repair_is_refused():
 
 def test_a_password_protected_pdf_is_refused():
     assert reason(files.password_pdf()) == "encrypted"
+
+
+def test_a_pdf_with_more_objects_than_we_inspect_is_refused(monkeypatch):
+    import pikepdf
+
+    from kintrace.intake import pdfs
+
+    monkeypatch.setattr(pdfs, "MAX_OBJECTS", 100)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.Junk = pikepdf.Array([pdf.make_indirect(pikepdf.Array([i])) for i in range(200)])
+    out = io.BytesIO()
+    pdf.save(out)
+    assert reason(out.getvalue()) == "too_complex"
+
+
+def test_a_pdf_nested_deeper_than_we_follow_is_refused():
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    nested = pikepdf.Array([1])
+    for _ in range(100):
+        nested = pikepdf.Array([nested])
+    pdf.Root.Junk = nested
+    out = io.BytesIO()
+    pdf.save(out)
+    assert reason(out.getvalue()) == "too_complex"

@@ -73,6 +73,9 @@ def check_pdf(data: bytes) -> None:
 
 
 def _check_objects(pdf: pikepdf.Pdf) -> None:
+    declared = pdf.trailer.get("/Size")
+    if isinstance(declared, int) and declared > MAX_OBJECTS:  # refuse before listing them all
+        raise PdfRefused("too_complex", "declared objects")
     visits = [0]
     count = 0
     _walk(pdf.trailer, visits, 0)
