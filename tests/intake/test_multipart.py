@@ -1,8 +1,13 @@
+# ruff: noqa: S310 - one test talks to our own served app on the loopback address
 """The public forms' bodies are read by our bounded parser: odd file names, many files and
 broken bodies never lose what the relative typed, and memory does not grow with the files."""
 
 import gc
+import http.cookiejar
+import re
 import tracemalloc
+import urllib.error
+import urllib.request
 
 import pytest
 from django.core.handlers.wsgi import WSGIRequest
@@ -15,6 +20,7 @@ from kintrace.intake.multipart import MAX_NAME_CHARS, clean_filename
 from kintrace.intake.services import report_decrypt, report_open
 
 from .helpers import image_bytes, make_report
+from .served import create_first_admin, served_app
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = "----kintraceBoundary7MA4YWxkTrZu0gW"
@@ -228,3 +234,34 @@ def test_a_file_name_in_an_unknown_charset_keeps_the_form(client, org_keys):
     response = post(client, data)
     assert response.status_code == 400
     assert "Сидорова Анна" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_through_the_served_app_a_long_name_is_kept_and_sixty_files_keep_the_form(tmp_path):
+    """The same through `kintrace serve` (waitress) on 127.0.0.1, as a browser sends it."""
+    data_dir = tmp_path / "data"
+    with served_app(data_dir, setup=create_first_admin) as app:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        url = app.url + "/report/"
+        page = opener.open(url + "?lang=en").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+        def send(*file_parts):
+            data = report_body(part("csrfmiddlewaretoken", token.encode()), *file_parts)
+            request = urllib.request.Request(url, data=data, headers={
+                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Referer": url})
+            try:
+                with opener.open(request) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as refused:
+                return refused.code, refused.read().decode()
+
+        long_name = ("Фото " * 200).encode() + b".png"
+        status, html = send(part("attachments", image_bytes("PNG"), long_name))
+        assert status == 201 and 'id="receipt"' in html
+        status, html = send(*[part("attachments", image_bytes("PNG"), f"{i}.png".encode())
+                              for i in range(60)])
+        assert status == 400
+        assert "You chose 60 files; please send at most 5 at a time." in html
+        assert "Сидорова Анна" in html and "+7 900 000-00-00" in html
