@@ -265,3 +265,28 @@ def test_through_the_served_app_a_long_name_is_kept_and_sixty_files_keep_the_for
         assert status == 400
         assert "You chose 60 files; please send at most 5 at a time." in html
         assert "Сидорова Анна" in html and "+7 900 000-00-00" in html
+
+
+def test_a_client_that_goes_away_mid_body_gets_no_server_error(org_keys):
+    class Broken:
+        def __init__(self, data):
+            self.data = data
+
+        def read(self, size=-1):
+            if not self.data:
+                raise OSError("connection reset by peer")
+            out, self.data = self.data[:1000], self.data[1000:]
+            return out
+
+        readline = read
+
+    data = report_body(part("attachments", image_bytes("PNG"), b"a.png"))
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=reverse("intake:report"), REQUEST_METHOD="POST",
+        CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
+        CONTENT_LENGTH=str(len(data) + 5000), **{"wsgi.input": Broken(data[:1500])})
+    request = WSGIRequest(environ)
+    request._dont_enforce_csrf_checks = True
+    response = views_public.report_form(request)
+    assert response.status_code == 400
+    assert not Report.objects.exists()

@@ -110,6 +110,8 @@ class BoundedUploadHandler(FileUploadHandler):
         except MultipartParseError:
             self._refuse("unreadable")
             _drain(input_data, remaining)
+        except OSError:  # the client went away mid-body (UnreadablePostError): keep what came
+            self._refuse("unreadable")
         self.post._mutable = False
         return self.post, self.files
 
