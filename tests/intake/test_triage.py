@@ -142,11 +142,53 @@ def test_the_viewing_copy_has_no_gps_and_each_view_is_audited(unlocked_staff, or
     clean = client.get(reverse("intake:attachment", args=[attachment.pk]))
     assert clean.status_code == 200 and clean["Content-Type"] == "image/jpeg"
     assert not Image.open(io.BytesIO(clean.content)).getexif()
-    original = client.get(reverse("intake:attachment", args=[attachment.pk]) + "?original=1")
+    original = client.get(reverse("intake:attachment", args=[attachment.pk])
+                          + "?original=1&confirmed=1")
     assert b"SpyCam" in original.content
     assert "attachment;" in original["Content-Disposition"]
     assert AuditEntry.objects.filter(action="reporter_data.read",
                                      target_id=str(attachment.pk)).count() == 2
+
+
+def test_staff_are_warned_before_an_original_is_handed_over(unlocked_staff, org_keys):
+    report, _receipt = a_report()
+    client, _user = unlocked_staff("caseworker")
+    url = reverse("intake:attachment", args=[report.attachments.get().pk])
+    detail = client.get(reverse("intake:detail", args=[report.pk])).content.decode()
+    assert f'href="{url}?original=1"' in detail
+    warning = client.get(url + "?original=1", HTTP_ACCEPT_LANGUAGE="en")
+    html = warning.content.decode()
+    assert warning.status_code == 200 and "text/html" in warning["Content-Type"]
+    assert "This is the unmodified evidence file, exactly as the relative sent it." in html
+    assert 'name="confirmed" value="1"' in html
+    assert b"SpyCam" not in warning.content
+    # Nothing was decrypted for the warning (opening the report itself was audited above).
+    assert not AuditEntry.objects.filter(action="reporter_data.read",
+                                         target_type="intake.attachment").exists()
+
+
+@pytest.mark.parametrize("query", ["", "?original=1&confirmed=1"])
+def test_a_served_file_cannot_run_as_a_page(unlocked_staff, org_keys, query):
+    report, _receipt = a_report()
+    client, _user = unlocked_staff("caseworker")
+    response = client.get(reverse("intake:attachment", args=[report.attachments.get().pk])
+                          + query)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    if query:
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+    else:
+        assert response["Content-Type"] == "image/jpeg"
+
+
+def test_an_analyst_gets_no_original_and_no_warning_page(unlocked_staff, org_keys):
+    report, _receipt = a_report()
+    client, _user = unlocked_staff("analyst")
+    url = reverse("intake:attachment", args=[report.attachments.get().pk])
+    for query in ("?original=1", "?original=1&confirmed=1"):
+        response = client.get(url + query)
+        assert response.status_code == 403 and b"SpyCam" not in response.content
 
 
 @pytest.mark.parametrize("name", ["intake:queue", "intake:detail", "intake:attachment"])

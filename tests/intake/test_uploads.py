@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from kintrace.intake.models import Report
@@ -10,6 +11,7 @@ from kintrace.intake.services import report_decrypt, report_open
 from kintrace.intake.storage import read_encrypted
 from kintrace.intake.uploads import UploadRefused, check_upload
 
+from . import files
 from .helpers import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +48,7 @@ def test_the_type_is_judged_by_content_not_by_name():
     assert check_upload("document.txt", png).content_type == "image/png"
     with pytest.raises(UploadRefused):
         check_upload("photo.jpg", b"#!/bin/sh\necho this is no photo\n")
-    assert check_upload("scan.bin", b"%PDF-1.4\n%...").content_type == "application/pdf"
+    assert check_upload("scan.bin", files.clean_pdf()).content_type == "application/pdf"
 
 
 def test_a_truncated_image_is_refused_politely():
@@ -107,3 +109,48 @@ def test_uploads_never_spill_to_a_temporary_file_in_clear(client, org_keys, sett
     photo = image_bytes(size=(300, 300))
     assert post_with_files(client, SimpleUploadedFile("a.jpg", photo)).status_code == 201
     assert spilled == []
+
+
+@pytest.mark.parametrize("make", [files.jpeg_full_of_metadata, files.png_full_of_metadata,
+                                  files.webp_full_of_metadata, files.gif_full_of_metadata,
+                                  files.mpo_ultra_hdr])
+def test_no_comment_profile_or_text_chunk_reaches_the_viewing_copy(make):
+    original = make()
+    checked = check_upload("photo", original)
+    assert checked.data == original  # the evidence stays byte for byte
+    assert files.SECRET in original and files.SECRET not in checked.clean_data
+    assert b"ICC_PROFILE" not in checked.clean_data
+
+
+def test_an_android_ultra_hdr_photo_is_accepted_as_a_jpeg():
+    checked = check_upload("PXL_20260101.jpg", files.mpo_ultra_hdr())
+    assert checked.content_type == "image/jpeg" and checked.clean_content_type == "image/jpeg"
+
+
+def refusal(data: bytes, lang: str = "en") -> str:
+    with translation.override(lang), pytest.raises(UploadRefused) as refused:
+        check_upload("file", data)
+    return str(refused.value)
+
+
+def test_a_pdf_with_active_content_is_refused_with_a_clear_message():
+    pdf = files.active_pdfs()["open action javascript"]
+    assert refusal(pdf) == (
+        "This PDF contains scripts, links, forms or attached files, which we cannot accept "
+        "for safety. Please send photos or screenshots of its pages instead.")
+    assert refusal(pdf, "ru") == (
+        "Этот PDF содержит скрипты, ссылки, формы или вложенные файлы, которые мы не можем "
+        "принять ради безопасности. Пожалуйста, пришлите вместо него фотографии или снимки "
+        "экрана его страниц.")
+
+
+def test_an_html_page_dressed_as_a_pdf_is_refused():
+    assert refusal(b"%PDF-1.4\n<html><script>alert(1)</script></html>") == (
+        "This file is not a readable PDF document. Please send photos or screenshots of its "
+        "pages instead.")
+
+
+def test_a_heic_photo_is_refused_with_advice():
+    assert refusal(files.heic_header()) == (
+        "iPhone HEIC photos cannot be accepted yet. Please send it as JPEG (Settings → Camera "
+        "→ Formats → Most Compatible) or send a screenshot of it.")

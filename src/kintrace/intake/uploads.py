@@ -1,57 +1,24 @@
-"""Receiving attachments: in memory only, bounded, checked by content, metadata stripped.
+"""Receiving attachments: in memory only, bounded while read, checked by content, viewed as
+pixels only.
 
-A reporter's file never touches the disk in clear: the upload handler keeps it in memory
-(Django's default would spill files over 2 MB into the temporary directory), stops storing
-bytes past the size limit, and the caller encrypts what it keeps.
+A reporter's file never touches the disk in clear: the body is parsed by
+`multipart.BoundedUploadHandler` (in memory, counted and size-bounded as it is read), each
+file is judged by its content (`pictures`, `pdfs`), and the caller encrypts what it keeps.
+The web form and the reporter inbox use `receive_uploads` + `check_uploads`; anything else
+that ever takes files (the API does not today) must do the same.
 """
 
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .multipart import BoundedUploadHandler, clean_filename
+from .pdfs import PdfRefused, check_pdf
+from .pictures import MAX_FRAMES, PictureRefused, picture_type, viewing_copy
 
 MAX_FILES = 5
-# Decoded size cap: a small file can still decode into a huge picture (a "decompression bomb").
-MAX_PIXELS = 50_000_000
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
-
-
-class BoundedMemoryUploadHandler(FileUploadHandler):
-    """Keep each uploaded file in memory up to the size limit; mark larger ones as too big.
-
-    Bytes past the limit are read and thrown away rather than aborting the request, so the
-    other fields of the form arrive and the page can say politely what went wrong.
-    """
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-        self.size = 0
-        self.too_big = False
-
-    def receive_data_chunk(self, raw_data, start):
-        self.size += len(raw_data)
-        if self.size > settings.KINTRACE_MAX_UPLOAD_BYTES:
-            self.too_big = True
-            self.buffer = io.BytesIO()
-        else:
-            self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size):
-        self.buffer.seek(0)
-        f = InMemoryUploadedFile(
-            file=self.buffer, field_name=self.field_name, name=self.file_name,
-            content_type=self.content_type, size=self.size, charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
-        f.too_big = self.too_big
-        return f
 
 
 class UploadRefused(ValueError):
@@ -64,7 +31,7 @@ class CheckedFile:
     content_type: str
     data: bytes
     sha256: str
-    clean_data: bytes  # metadata-stripped copy for viewing; b"" where we cannot make one
+    clean_data: bytes  # pixels-only copy for viewing; b"" where we cannot make one (PDF)
     clean_content_type: str
 
     def meta(self) -> dict:
@@ -75,48 +42,42 @@ class CheckedFile:
         }
 
 
-def _strip_image(data: bytes, fmt: str) -> tuple[bytes, str]:
-    """Re-encode the picture from its pixels only: EXIF, GPS, XMP and comments are left behind."""
-    with Image.open(io.BytesIO(data)) as img:
-        img.load()
-        # Apply the EXIF orientation to the pixels before the EXIF is dropped.
-        upright = ImageOps.exif_transpose(img) or img
-        out = io.BytesIO()
-        if fmt in ("JPEG", "WEBP"):
-            upright.convert("RGB").save(out, format="JPEG", quality=90)
-            return out.getvalue(), "image/jpeg"
-        keep = upright.mode in ("RGB", "RGBA", "L", "LA", "P")
-        frame = upright if keep else upright.convert("RGBA")
-        frame.save(out, format="PNG")
-        return out.getvalue(), "image/png"
+def receive_uploads(request) -> BoundedUploadHandler:
+    """Make `request` parse its multipart body with our bounded, in-memory handler.
+
+    Call before anything reads request.POST or request.FILES (CSRF checks included); after
+    the parse, pass the returned handler to `check_uploads`.
+    """
+    handler = BoundedUploadHandler(request, max_files=MAX_FILES,
+                                   max_file_bytes=settings.KINTRACE_MAX_UPLOAD_BYTES)
+    request.upload_handlers = [handler]
+    return handler
 
 
 def check_upload(filename: str, data: bytes) -> CheckedFile:
-    """Accept pictures (by what Pillow reads in them) and PDFs (by their header), nothing else."""
+    """Accept a picture (JPEG, MPO, PNG, WebP, GIF, by what Pillow decodes) or a clean PDF.
+
+    Returns the original and a pixels-only viewing copy (none for a PDF); raises
+    UploadRefused with a translated message for the reporter.
+    """
     if len(data) > settings.KINTRACE_MAX_UPLOAD_BYTES:
         raise UploadRefused(too_big_message())
     if not data:
         raise UploadRefused(_("The file is empty."))
     sha256 = hashlib.sha256(data).hexdigest()
-    name = (filename or "file").replace("\x00", "")[-120:]
+    name = clean_filename(filename)
     if data.startswith(b"%PDF-"):
-        # Pillow cannot rewrite a PDF; staff see the original (docs/intake.md says so).
+        try:
+            check_pdf(data)
+        except PdfRefused as e:
+            raise UploadRefused(pdf_message(e.reason)) from None
         return CheckedFile(name, "application/pdf", data, sha256, b"", "")
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            fmt = img.format
-            width, height = img.size
-            if fmt not in IMAGE_TYPES:
-                raise UploadRefused(type_message())
-            if width * height > MAX_PIXELS:
-                raise UploadRefused(_("This picture is too large. Please send a smaller one."))
-            img.verify()
-        clean, clean_type = _strip_image(data, fmt)
-    except UploadRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise UploadRefused(type_message()) from None
-    return CheckedFile(name, IMAGE_TYPES[fmt], data, sha256, clean, clean_type)
+        content_type = picture_type(data)
+        clean, clean_type = viewing_copy(data)
+    except PictureRefused as e:
+        raise UploadRefused(picture_message(e.reason)) from None
+    return CheckedFile(name, content_type, data, sha256, clean, clean_type)
 
 
 def too_big_message() -> str:
@@ -129,15 +90,50 @@ def type_message() -> str:
     return _("We accept photos and screenshots (JPEG, PNG, WebP, GIF) and PDF documents only.")
 
 
-def check_uploads(files) -> tuple[list[CheckedFile], list[str]]:
-    """Check every uploaded file; return the good ones and a message per refused one."""
+def picture_message(reason: str) -> str:
+    if reason == "heic":
+        return _("iPhone HEIC photos cannot be accepted yet. Please send it as JPEG (Settings → "
+                 "Camera → Formats → Most Compatible) or send a screenshot of it.")
+    if reason == "too_large":
+        return _("This picture is too large. Please send a smaller one.")
+    if reason == "frames":
+        return _("This animation has more than %(n)d frames. Please send a still picture.") % {
+            "n": MAX_FRAMES}
+    return type_message()
+
+
+def pdf_message(reason: str) -> str:
+    if reason == "active":
+        return _("This PDF contains scripts, links, forms or attached files, which we cannot "
+                 "accept for safety. Please send photos or screenshots of its pages instead.")
+    if reason == "encrypted":
+        return _("This PDF is protected by a password. Please send it without the password, "
+                 "or photos of its pages.")
+    return _("This file is not a readable PDF document. Please send photos or screenshots of "
+             "its pages instead.")
+
+
+def refusal_message(code: str, files_sent: int = 0) -> str:
+    if code == "too_many_files":
+        return _("You chose %(sent)d files; please send at most %(n)d at a time. Nothing was "
+                 "saved.") % {"sent": files_sent, "n": MAX_FILES}
+    if code == "form_too_large":
+        return _("The form was too large to receive in full. Please shorten your text.")
+    return _("The form did not arrive completely. Please check it and send it again.")
+
+
+def check_uploads(files, handler: BoundedUploadHandler | None = None
+                  ) -> tuple[list[CheckedFile], list[str]]:
+    """Check every uploaded file; return the good ones and a message per problem.
+
+    `handler`: the one `receive_uploads` installed, whose refusals (too many files, a form
+    too large or cut short) become messages too.
+    """
     good, problems = [], []
-    files = list(files)
-    if len(files) > MAX_FILES:
-        problems.append(_("Please send at most %(n)d files at a time.") % {"n": MAX_FILES})
-        files = files[:MAX_FILES]
-    for f in files:
-        label = (f.name or "").replace("\x00", "")[-60:]
+    if handler is not None:
+        problems.extend(refusal_message(code, handler.files_sent) for code in handler.refusals)
+    for f in list(files)[:MAX_FILES]:
+        label = clean_filename(f.name)
         if getattr(f, "too_big", False) or f.size > settings.KINTRACE_MAX_UPLOAD_BYTES:
             problems.append(f"{label}: {too_big_message()}")
             continue

@@ -8,6 +8,8 @@ says en-US and a family in Russia should not land on an English form.
 
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from kintrace.security.keys import OrgKeysMissing
 
 from .forms import MessageForm, ReportForm
 from .services import ReceiptThrottled, report_decrypt, report_open, report_submit, reporter_add
-from .uploads import MAX_FILES, BoundedMemoryUploadHandler, check_uploads
+from .uploads import MAX_FILES, check_uploads, receive_uploads, refusal_message
 from .validation import ReportInvalid, clean_message
 
 PUBLIC_LANGUAGES = ("ru", "en")
@@ -29,19 +31,29 @@ def public_page(view):
     """Language from `lang`, no caching anywhere, and files kept in memory only.
 
     The upload handler must be set before anything reads the body, so CSRF is checked
-    inside (csrf_protect) instead of by the middleware.
+    inside (csrf_protect) instead of by the middleware. A body Django refuses before our
+    handler sees it (a broken multipart header, an oversized plain form) gets the page
+    again with a translated message, never a bare 400.
     """
 
     @csrf_exempt
     @never_cache
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        request.upload_handlers = [BoundedMemoryUploadHandler(request)]
-        lang = request.GET.get("lang") or request.POST.get("lang") or "ru"
+        request.kintrace_uploads = receive_uploads(request)
+        try:
+            posted_lang = request.POST.get("lang")  # parse the body now, inside this try
+            unreadable = False
+        except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            posted_lang, unreadable = None, True
+        lang = request.GET.get("lang") or posted_lang or "ru"
         lang = lang if lang in PUBLIC_LANGUAGES else "ru"
         with translation.override(lang):
             request.LANGUAGE_CODE = lang
-            response = csrf_protect(view)(request, *args, **kwargs)
+            if unreadable:
+                response = _unreadable(request, view.__name__)
+            else:
+                response = csrf_protect(view)(request, *args, **kwargs)
         response["Content-Language"] = lang
         return response
 
@@ -52,6 +64,15 @@ def _ctx(request, **extra):
     other = "en" if request.LANGUAGE_CODE == "ru" else "ru"
     return {"lang": request.LANGUAGE_CODE, "other_lang": other, "max_files": MAX_FILES,
             **extra}
+
+
+def _unreadable(request, view_name: str):
+    """The page again, empty, for a body that could not be read at all."""
+    problem = refusal_message("unreadable")
+    if view_name == "report_form":
+        return render(request, "intake/report_form.html",
+                      _ctx(request, form=ReportForm(), file_problems=[problem]), status=400)
+    return render(request, "intake/inbox_login.html", _ctx(request, error=problem), status=400)
 
 
 def _closed(request):
@@ -65,11 +86,13 @@ def report_form(request):
         return render(request, "intake/report_form.html", _ctx(request, form=ReportForm()))
     form = ReportForm(request.POST)
     clean = form.clean_report()
-    files, file_problems = check_uploads(request.FILES.getlist("attachments"))
+    files, file_problems = check_uploads(request.FILES.getlist("attachments"),
+                                         request.kintrace_uploads)
     if clean is None or file_problems:
         return render(request, "intake/report_form.html",
                       _ctx(request, form=form, file_problems=file_problems,
-                           files_dropped=bool(request.FILES)), status=400)
+                           files_dropped=bool(request.kintrace_uploads.files_sent)),
+                      status=400)
     try:
         _report, receipt = report_submit(clean=clean, files=files)
     except OrgKeysMissing:
@@ -125,7 +148,8 @@ def inbox_add(request):
         text = clean_message(request.POST.get("message", ""))
     except ReportInvalid as e:
         problems.extend(e.errors.values())
-    files, file_problems = check_uploads(request.FILES.getlist("attachments"))
+    files, file_problems = check_uploads(request.FILES.getlist("attachments"),
+                                         request.kintrace_uploads)
     problems.extend(file_problems)
     if not text and not files and not problems:
         problems.append(_("Write something or choose a file to add."))

@@ -127,22 +127,33 @@ def close(request, pk: int):
     return redirect("intake:detail", pk=report.pk)
 
 
+# Served files are never run as a page: no scripts, no plugins, no requests, whatever they hold.
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'"
+
+
 @never_cache
 @staff_required(*NAME_ROLES)
 @unlocked_required
 def attachment(request, pk: int):
-    """The metadata-stripped copy inline, or (?original=1) the evidence original as a download."""
+    """The pixels-only viewing copy inline; or (?original=1) a warning page first, and with
+    &confirmed=1 the unmodified evidence original as an opaque download."""
     try:
         item = attachment_get(pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
     original = request.GET.get("original") == "1"
+    if original and request.GET.get("confirmed") != "1":
+        return render(request, "intake/attachment_original.html", {"attachment": item})
     data, meta = attachment_read(attachment=item, request=request, actor=request.user,
                                  original=original)
-    response = HttpResponse(data, content_type=meta["served_type"])
-    inline = meta["served_type"].startswith("image/") and not original
+    inline = meta["served_type"] in ("image/jpeg", "image/png") and not original
+    # The original is offered as bytes to save, never as a type a browser would open itself.
+    content_type = meta["served_type"] if inline else "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
     disposition = "inline" if inline else "attachment"
     ext = EXTENSIONS.get(meta["served_type"], "bin")
-    response["Content-Disposition"] = f'{disposition}; filename="attachment-{item.pk}.{ext}"'
+    kind = "view" if inline else "original"
+    response["Content-Disposition"] = f'{disposition}; filename="{kind}-{item.pk}.{ext}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_CSP
     return response
