@@ -226,3 +226,23 @@ def test_outsiders_cannot_link_answer_or_close(client, unlocked_staff, org_keys)
             assert response.status_code == expected
     report.refresh_from_db()
     assert report.status == Report.Status.NEW and not report.messages.exists()
+
+
+def test_a_vague_fact_date_becomes_a_period_and_an_approximate_birth_stays_approximate(
+        unlocked_staff, org_keys):
+    report, _receipt = a_report()
+    report.subject_birth_date = "около 1987"
+    report.save(update_fields=["subject_birth_date"])
+    client, _user = unlocked_staff("caseworker")
+    response = client.post(reverse("intake:link", args=[report.pk]), {
+        "person": "new", "fact_count": "2",
+        "fact-0-record": "on", "fact-0-type": "contact", "fact-0-date": "весна 2024",
+        "fact-1-record": "on", "fact-1-type": "wounded", "fact-1-date": "около 03.2024"})
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.birth_year, person.birth_month, person.birth_approximate) == (1987, None, True)
+    contact = Event.objects.get(type="contact")
+    assert ((contact.start_year, contact.start_month), (contact.end_year, contact.end_month)) == (
+        (2024, 3), (2024, 5))
+    wounded = Event.objects.get(type="wounded")
+    assert (wounded.start_month, wounded.start_approximate, wounded.end_year) == (3, True, None)

@@ -49,3 +49,14 @@ def test_a_wrongly_typed_value_is_refused_with_its_path():
     with pytest.raises(ReportInvalid) as e:
         clean_report({"subject": {"name": 42}})
     assert "subject.name" in e.value.errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["около 1985", "1985?", "примерно 1985 года", "весна 1985", "осенью 2024", "в январе 2025",
+     "1980-е", "в начале июля 2024", "летом 2023 года", "'14.03.1987", "14.03.1987."],
+)
+def test_vague_dates_a_relative_writes_are_accepted_as_typed(text):
+    clean = clean_report({"subject": {"name": "Иванов", "birth_date": text},
+                          "details": {"last_contact_when": text}})
+    assert clean.subject["birth_date"] == text

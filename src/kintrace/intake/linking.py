@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
 from kintrace.cases.services import case_open
-from kintrace.names.dates import PartialDate, parse_date, parse_date_or_none
+from kintrace.names.dates import PartialDate, parse_date_or_none, parse_date_range
 from kintrace.registry.models import EventType, Person, Region, SourceKind
 from kintrace.registry.services import (
     event_create,
@@ -43,18 +43,24 @@ def report_facts(private: dict) -> list[Fact]:
     return [Fact(type=code, date=dated.get(code, "")) for code in codes]
 
 
-def _check_facts(facts: list[Fact]) -> list[tuple[Fact, PartialDate | None]]:
+def _check_facts(
+    facts: list[Fact],
+) -> list[tuple[Fact, PartialDate | None, PartialDate | None]]:
+    """(fact, start, end) per fact; a vague date a relative wrote ("весна 2024", "около
+    2023") becomes the period or the approximate date it is, never a guessed point."""
     checked = []
     for fact in facts:
         if fact.type not in EventType.values:
             raise ValidationError(_("Unknown event type."), code="type")
+        start = end = None
         try:
-            date = parse_date(fact.date) if fact.date.strip() else None
+            if fact.date.strip():
+                start, end = parse_date_range(fact.date, approximate=True)
         except ValueError as e:
             raise ValidationError(
                 _("“%(date)s”: %(problem)s") % {"date": fact.date, "problem": e}, code="date"
             ) from None
-        checked.append((fact, date))
+        checked.append((fact, start, None if end == start else end))
     return checked
 
 
@@ -78,8 +84,8 @@ def report_link(*, report: Report, person: Person, actor, facts: list[Fact] = ()
         report = Report.objects.select_for_update().get(pk=report.pk)
         before = {"status": report.status, "person": report.person_id, "case": report.case_id}
         source = _report_source(report, actor)
-        for fact, date in checked:
-            event_create(type=fact.type, start=date, description=fact.description.strip(),
+        for fact, start, end in checked:
+            event_create(type=fact.type, start=start, end=end, description=fact.description.strip(),
                          persons=[person], citations=[source], actor=actor)
         case, _created = case_open(person=person, actor=actor)
         report.person, report.case, report.source = person, case, source
@@ -110,7 +116,7 @@ def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Pe
             except ValidationError:
                 facility = None  # not a facility we can read; the text stays on the report
         try:
-            birth = parse_date_or_none(report.subject_birth_date)
+            birth = parse_date_or_none(report.subject_birth_date, approximate=True)
         except ValueError:
             birth = None
         person = person_create(name=report.subject_name, birth=birth, last_facility=facility,

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kintrace.names.dates import parse_date
+from kintrace.names.dates import parse_date_range
 from kintrace.names.regions import normalise_region
 
 # What a relative can tell us happened, keyed by the registry's event vocabulary.
@@ -90,8 +90,10 @@ def _text(raw: dict, path: str) -> str:
 
 
 def date_is_valid(text: str) -> bool:
+    """A date as a relative may write it: exact, partial, approximate ("около 1985") or a
+    period ("весна 2024", "1980-е") — kept as typed; the registry reads it as what it is."""
     try:
-        return parse_date(text) is not None
+        return parse_date_range(text, approximate=True) is not None
     except ValueError:
         return False
 
