@@ -19,13 +19,14 @@ class ReportForm(forms.Form):
     subject_name = _text(_("His full name"), "subject.name",
                          _("Surname, name, patronymic — as much as you know."),
                          autocomplete="off")
+    # No numeric keyboard: "около 1987" needs letters.
     subject_birth_date = _text(_("Date of birth"), "subject.birth_date",
-                               _("For example 14.03.1987, 03.1987 or 1987."), inputmode="numeric")
+                               _("For example 14.03.1987, 03.1987, 1987 or около 1987."))
     subject_facility = _text(_("Colony or prison"), "subject.facility",
                              _("For example ИК-2 or ЛИУ-10."))
     subject_region = _text(_("Region"), "subject.region", _("For example Пермский край."))
     details_recruited_when = _text(_("When was he recruited?"), "details.recruited_when",
-                                   _("A date or a month, if you know it."))
+                                   _("A date, a month or “весной 2024”, as you know it."))
     details_last_contact_when = _text(_("When did he last get in touch?"),
                                       "details.last_contact_when")
     details_last_contact_how = _text(

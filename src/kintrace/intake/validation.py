@@ -119,7 +119,8 @@ def clean_report(raw: dict) -> CleanReport:
     for path in DATE_FIELDS:
         if values.get(path) and path not in errors and not date_is_valid(values[path]):
             errors[path] = _(
-                "We could not read this date. Write it like 14.03.1987, 03.1987 or 1987."
+                "We could not read this date. Write it like 14.03.1987, 03.1987, 1987 or "
+                "около 1987."
             )
 
     details = raw.get("details") or {}
