@@ -1,0 +1,257 @@
+"""The real `kintrace serve` in its own process, and a small browser to talk to it.
+
+Used by the tests that need what only a real server shows: waitress's buffers, the proxy in
+front of it, open files of the server process. The server gets its own data directory, its own
+SQLite database (these tests are about serving, not the database) and its own TMPDIR.
+"""
+
+import base64
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+STAFF_PASSWORD = "a long staff password 4 tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen
+    port: int
+    root: Path  # holds data/, tmp/ and the server's log
+    env: dict
+    staff: dict = field(default_factory=dict)  # username -> one-time password
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return (self.root / "serve.log").read_text(errors="replace")
+
+
+def server_env(root: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("KINTRACE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    env.update(KINTRACE_DATA_DIR=str(root / "data"), TMPDIR=str(root / "tmp"), **extra)
+    return env
+
+
+def start_server(root: Path, staff=(("boss", "coordinator"),), **extra_env) -> Server:
+    """createstaff for each (username, role), then `kintrace serve` on a free port."""
+    env = server_env(root, **extra_env)
+    cli = [sys.executable, "-m", "kintrace.cli"]
+    passwords = {}
+    for username, role in staff:
+        out = subprocess.run([*cli, "createstaff", username, "--role", role], env=env,
+                             capture_output=True, text=True, timeout=180, check=True).stdout
+        passwords[username] = re.search(r"^password: (.+)$", out, re.M).group(1)
+    port = free_port()
+    log = open(root / "serve.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    server = Server(proc=proc, port=port, root=root, env=env, staff=passwords)
+    try:
+        wait_for_port(port, proc)
+    except RuntimeError:
+        stop(proc)
+        pytest.fail(f"kintrace serve did not start:\n{server.log()}")
+    return server
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+# --- A browser: cookies, CSRF tokens, the Origin header, multipart forms -------------------
+
+
+class OnionAwarePolicy(http.cookiejar.DefaultCookiePolicy):
+    """Tor Browser treats an .onion address as a secure context and sends Secure cookies over
+    its plain http; this policy does the same (and only for .onion)."""
+
+    def return_ok_secure(self, cookie, request):
+        if request.get_header("Host", "").endswith(".onion"):
+            return True
+        return super().return_ok_secure(cookie, request)
+
+
+class _NoRaise(urllib.request.HTTPErrorProcessor):
+    """Follow redirects; hand back 4xx and 5xx pages instead of raising."""
+
+    def http_response(self, request, response):
+        if 300 <= response.status < 400:
+            return super().http_response(request, response)
+        return response
+
+    https_response = http_response
+
+
+@dataclass
+class Page:
+    status: int
+    url: str
+    headers: object
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def csrf(self) -> str:
+        m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.text)
+        assert m, f"no CSRF token on {self.url} ({self.status})"
+        return m.group(1)
+
+
+class Browser:
+    """base: "https://127.0.0.1:8443"; host: a Host header to send instead (an onion
+    address reached through its local port); cafile: the certificate to trust."""
+
+    def __init__(self, base: str, *, host: str | None = None, cafile: str | None = None):
+        self.base = base.rstrip("/")
+        self.host = host
+        self.jar = http.cookiejar.CookieJar(policy=OnionAwarePolicy())
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRaise()]
+        if cafile:
+            handlers.append(urllib.request.HTTPSHandler(
+                context=ssl.create_default_context(cafile=cafile)))
+        self.opener = urllib.request.build_opener(*handlers)
+
+    @property
+    def origin(self) -> str:
+        scheme, _sep, rest = self.base.partition("://")
+        return f"{scheme}://{self.host}" if self.host else self.base
+
+    def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> Page:
+        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        if self.host:
+            req.add_header("Host", self.host)
+        if data is not None:
+            # As a browser does on every form post; Django's CSRF check compares it.
+            req.add_header("Origin", self.origin)
+        with self.opener.open(req, timeout=120) as response:
+            return Page(response.status, response.url, response.headers, response.read())
+
+    def get(self, path: str) -> Page:
+        return self.request(path)
+
+    def post(self, path: str, fields: dict, files: dict | None = None, csrf_from: str = "") -> Page:
+        """Post a form the way a browser would: fetch csrf_from (default: path) first."""
+        page = self.get(csrf_from or path)
+        fields = {"csrfmiddlewaretoken": page.csrf(), **fields}
+        body, content_type = multipart(fields, files or {})
+        return self.request(path, body, {"Content-Type": content_type})
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    """fields: name -> str or list of str; files: name -> (filename, content_type, bytes)."""
+    boundary = "----kintrace" + secrets.token_hex(12)
+    parts = []
+    for name, values in fields.items():
+        for value in values if isinstance(values, list) else [values]:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                         .encode() + str(value).encode() + b"\r\n")
+    for name, (filename, content_type, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                     + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# --- Staff login through the real forms ------------------------------------------------------
+
+_used_steps: dict[str, int] = {}
+
+
+def totp_now(secret_b32: str, key: str) -> str:
+    """The code an authenticator app shows, never one already used for `key` (a code is good
+    once; django-otp accepts the next step too)."""
+    from django_otp.oath import totp
+
+    raw = base64.b32decode(secret_b32.replace(" ", ""))
+    now_t = int(time.time() // 30)
+    t = max(now_t, _used_steps.get(key, -1) + 1)
+    if t > now_t + 1:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        now_t = int(time.time() // 30)
+        t = max(now_t, _used_steps.get(key, -1) + 1)
+    _used_steps[key] = t
+    return f"{totp(raw, 30, 0, 6, t - now_t):06d}"
+
+
+def first_login(browser: Browser, username: str, one_time_password: str) -> str:
+    """A new staff member's first login: one-time password, a new password, then enrolling the
+    authenticator from the secret the setup page shows. Returns that secret."""
+    page = browser.post("/accounts/login/", {"username": username, "password": one_time_password})
+    assert "/accounts/password/" in page.url, (page.status, page.url)
+    page = browser.post("/accounts/password/", {
+        "old_password": one_time_password, "new_password1": STAFF_PASSWORD,
+        "new_password2": STAFF_PASSWORD})
+    assert "/accounts/two-factor/setup/" in page.url, (page.status, page.url)
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page.text).group(1)
+    page = browser.post("/accounts/two-factor/setup/", {"token": totp_now(secret, username)})
+    assert page.status == 200 and "/accounts/" not in page.url, (page.status, page.url)
+    return secret
+
+
+def login(browser: Browser, username: str, secret: str) -> Page:
+    """A later login: password, then the code from the authenticator."""
+    page = browser.post("/accounts/login/", {"username": username, "password": STAFF_PASSWORD})
+    assert "/accounts/two-factor/" in page.url, (page.status, page.url)
+    page = browser.post("/accounts/two-factor/", {"token": totp_now(secret, username)})
+    assert page.status == 200 and "/accounts/" not in page.url, (page.status, page.url)
+    return page
