@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: on SQLite, then again on PostgreSQL for everything that touches
 # the database. Installs what it needs (Python packages in .venv; Debian's chromium for the
-# browser tests) and starts the local PostgreSQL if it is installed but stopped.
+# browser tests, nginx for the proxy tests) and starts the local PostgreSQL if it is installed but stopped.
 #   ./test.sh [extra pytest arguments]
 set -euo pipefail
 . "$(dirname "$0")/scripts/bootstrap.sh" dev
@@ -9,6 +9,8 @@ set -euo pipefail
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)   # Spark backend tests
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)   # reverse-proxy tests
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)   # their self-signed certificate
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "kintrace: installing ${need_apt[*]} from Debian" >&2
