@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: on SQLite, then again on PostgreSQL for everything that touches
 # the database. Installs what it needs (Python packages in .venv; Debian's chromium for the
-# browser tests, nginx for the proxy tests) and starts the local PostgreSQL if it is installed but stopped.
+# browser tests) and starts the local PostgreSQL if it is installed but stopped.
 #   ./test.sh [extra pytest arguments]
 set -euo pipefail
 . "$(dirname "$0")/scripts/bootstrap.sh" dev
