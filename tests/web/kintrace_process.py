@@ -2,7 +2,8 @@
 
 Used by the tests that need what only a real server shows: waitress's buffers, the proxy in
 front of it, open files of the server process. The server gets its own data directory, its own
-SQLite database (these tests are about serving, not the database) and its own TMPDIR.
+TMPDIR and its own database: SQLite in the data directory, or, when the tests run on
+PostgreSQL (DATABASE_URL), a fresh database on that server, dropped afterwards.
 """
 
 import base64
@@ -51,6 +52,12 @@ class Server:
     root: Path  # holds data/, tmp/ and the server's log
     env: dict
     staff: dict = field(default_factory=dict)  # username -> one-time password
+    database: str = ""  # the PostgreSQL database made for this server, if any
+
+    def stop(self) -> None:
+        stop(self.proc)
+        if self.database:
+            _postgres("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.database)
 
     @property
     def pid(self) -> int:
@@ -72,32 +79,59 @@ class Server:
         return (self.root / "serve.log").read_text(errors="replace")
 
 
-def server_env(root: Path, **extra) -> dict:
+def _postgres(statement: str, database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_database_url("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(database)))
+
+
+def server_env(root: Path, database: str = "", **extra) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("KINTRACE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     env.update(KINTRACE_DATA_DIR=str(root / "data"), TMPDIR=str(root / "tmp"), **extra)
+    if database:
+        env["DATABASE_URL"] = _database_url(database)
     return env
 
 
+def _database_url(database: str) -> str:
+    """DATABASE_URL of the tests with another database name (the named one may not exist:
+    pytest-django works in test_<name>)."""
+    url = os.environ["DATABASE_URL"]
+    return url[: url.rindex("/") + 1] + database
+
+
 def start_server(root: Path, staff=(("boss", "coordinator"),), **extra_env) -> Server:
-    """createstaff for each (username, role), then `kintrace serve` on a free port."""
-    env = server_env(root, **extra_env)
+    """createstaff for each (username, role), then `kintrace serve` on a free port. Stop it
+    with server.stop()."""
+    database = ""
+    if os.environ.get("DATABASE_URL"):
+        database = "kintrace_serve_" + secrets.token_hex(6)
+        _postgres("CREATE DATABASE {}", database)
+    env = server_env(root, database, **extra_env)
     cli = [sys.executable, "-m", "kintrace.cli"]
     passwords = {}
     for username, role in staff:
-        out = subprocess.run([*cli, "createstaff", username, "--role", role], env=env,
-                             capture_output=True, text=True, timeout=180, check=True).stdout
-        passwords[username] = re.search(r"^password: (.+)$", out, re.M).group(1)
+        made = subprocess.run([*cli, "createstaff", username, "--role", role], env=env,
+                              capture_output=True, text=True, timeout=180)
+        if made.returncode != 0:
+            if database:
+                _postgres("DROP DATABASE IF EXISTS {} WITH (FORCE)", database)
+            pytest.fail(f"kintrace createstaff failed:\n{made.stderr}")
+        passwords[username] = re.search(r"^password: (.+)$", made.stdout, re.M).group(1)
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
-    server = Server(proc=proc, port=port, root=root, env=env, staff=passwords)
+    server = Server(proc=proc, port=port, root=root, env=env, staff=passwords,
+                    database=database)
     try:
         wait_for_port(port, proc)
     except RuntimeError:
-        stop(proc)
+        server.stop()
         pytest.fail(f"kintrace serve did not start:\n{server.log()}")
     return server
 

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from .kintrace_process import Browser, first_login, free_port, start_server, stop, wait_for_port
+from .kintrace_process import (
+    Browser,
+    first_login,
+    free_port,
+    start_server,
+    stop,
+    wait_for_port,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -111,11 +118,11 @@ def deployment(tmp_path_factory):
     try:
         proxy = Proxy(root / "nginx", server.port)
     except BaseException:
-        stop(server.proc)
+        server.stop()
         raise
     yield server, proxy
     stop(proxy.proc)
-    stop(server.proc)
+    server.stop()
 
 
 def report(browser: Browser):

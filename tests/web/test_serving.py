@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .kintrace_process import Browser, first_login, multipart, start_server, stop
+from .kintrace_process import Browser, first_login, multipart, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def http_head(sock: socket.socket) -> bytes:
 def server(tmp_path):
     server = start_server(tmp_path)
     yield server
-    stop(server.proc)
+    server.stop()
 
 
 def test_a_large_report_and_its_original_never_reach_the_disk(server):
