@@ -8,11 +8,13 @@ PostgreSQL (DATABASE_URL), a fresh database on that server, dropped afterwards.
 
 import base64
 import http.cookiejar
+import io
 import os
 import re
 import secrets
 import socket
 import ssl
+import stat
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 STAFF_PASSWORD = "a long staff password 4 tests"
 
@@ -114,14 +117,17 @@ def start_server(root: Path, staff=(("boss", "coordinator"),), **extra_env) -> S
     env = server_env(root, database, **extra_env)
     cli = [sys.executable, "-m", "kintrace.cli"]
     passwords = {}
+    recovery = None  # printed by the first createstaff; later accounts get their key with it
     for username, role in staff:
-        made = subprocess.run([*cli, "createstaff", username, "--role", role], env=env,
-                              capture_output=True, text=True, timeout=180)
+        more = ["--recovery-key", "-"] if recovery else []
+        made = subprocess.run([*cli, "createstaff", username, "--role", role, *more], env=env,
+                              input=recovery, capture_output=True, text=True, timeout=180)
         if made.returncode != 0:
             if database:
                 _postgres("DROP DATABASE IF EXISTS {} WITH (FORCE)", database)
             pytest.fail(f"kintrace createstaff failed:\n{made.stderr}")
         passwords[username] = re.search(r"^password: (.+)$", made.stdout, re.M).group(1)
+        recovery = recovery or re.search(r"^recovery key: (.+)$", made.stdout, re.M).group(1)
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log,
@@ -244,6 +250,93 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
                      + data + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# --- Looking for reporter data on disk ------------------------------------------------------
+
+
+def big_photo(marker: bytes) -> bytes:
+    """A JPEG of about 6 MB (noise compresses badly) whose comment carries the marker."""
+    img = Image.frombytes("RGB", (2800, 1800), os.urandom(2800 * 1800 * 3))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=95, comment=marker)
+    assert 4_000_000 < out.tell() < 9_000_000
+    return out.getvalue()
+
+
+def pieces(data: bytes, every: int = 256 * 1024, size: int = 32) -> list[bytes]:
+    """Samples of data at regular offsets: a temporary file holding any part of it has one."""
+    return [data[i : i + size] for i in range(0, len(data) - size, every)]
+
+
+def files_holding(markers: list[bytes], pids: list[int], *dirs: Path) -> list[str]:
+    """Every regular file the processes have open, and every file under dirs, that contains one
+    of the markers (a deleted temporary file is still read through /proc/PID/fd)."""
+    hits = []
+    candidates = []
+    for pid in pids:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            path = f"/proc/{pid}/fd/{fd}"
+            try:
+                if stat.S_ISREG(os.stat(path).st_mode):
+                    candidates.append((path, os.readlink(path)))
+            except OSError:
+                continue  # closed meanwhile
+    for d in dirs:
+        candidates += [(str(p), str(p)) for p in d.rglob("*") if p.is_file()]
+    for path, name in candidates:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        hits += [f"{name}: marker {i} {m[:40]!r}" for i, m in enumerate(markers) if m in data]
+    return hits
+
+
+def http_head(sock: socket.socket) -> bytes:
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        assert chunk, "connection closed before the response headers"
+        head += chunk
+    return head
+
+
+def post_held(sock: socket.socket, host: str, path: str, fields: dict, files: dict,
+              cookie: str, origin: str, check) -> bytes:
+    """Post a multipart form: all of it but its last byte, then check() while the server holds
+    the body, then the last byte. Returns the response head."""
+    body, content_type = multipart(fields, files)
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+                 f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+                 f"Origin: {origin}\r\nCookie: {cookie}\r\n\r\n".encode() + body[:-1])
+    time.sleep(1.0)
+    check()
+    sock.sendall(body[-1:])
+    return http_head(sock)
+
+
+def download_held(sock: socket.socket, host: str, path: str, cookie: str, check) -> bytes:
+    """GET path, read only the response head, check() while the rest waits in the server (the
+    caller made the socket's receive buffer small), then read the rest. Returns the body."""
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+                 f"Cookie: {cookie}\r\n\r\n".encode())
+    head = http_head(sock)
+    assert head.startswith(b"HTTP/1.1 200"), head
+    time.sleep(1.0)
+    check()
+    received = b""
+    while chunk := sock.recv(1 << 16):
+        received += chunk
+    return received
+
+
+def small_window_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
+    sock.settimeout(120)
+    return sock
 
 
 # --- Staff login through the real forms ------------------------------------------------------

@@ -12,12 +12,19 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from .kintrace_process import (
     Browser,
+    big_photo,
+    download_held,
+    files_holding,
     first_login,
     free_port,
+    pieces,
+    post_held,
+    small_window_socket,
     start_server,
     stop,
     wait_for_port,
@@ -111,7 +118,7 @@ def deployment(tmp_path_factory):
     """kintrace in production mode behind nginx; two staff accounts not yet logged in."""
     root = tmp_path_factory.mktemp("deployment")
     server = start_server(
-        root, staff=(("boss", "coordinator"), ("second", "caseworker")),
+        root, staff=(("boss", "coordinator"), ("second", "caseworker"), ("third", "coordinator")),
         KINTRACE_MODE="production", KINTRACE_SECRET_KEY=secrets.token_urlsafe(50),
         KINTRACE_ALLOWED_HOSTS=f"127.0.0.1,{ONION}", KINTRACE_TRUSTED_PROXY=PROXY_ADDRESS)
     (root / "nginx").mkdir()
@@ -159,6 +166,46 @@ def test_staff_log_in_and_relatives_report_under_the_onion_address_without_hsts(
     page = report(relative)
     assert page.status == 201, page.text[:500]
     assert "Strict-Transport-Security" not in page.headers
+
+
+def test_reporter_data_stays_in_memory_in_the_proxy_too(deployment):
+    server, proxy = deployment
+    marker = b"KTMARK-" + secrets.token_hex(16).encode()
+    phone = b"+7 912 %07d" % secrets.randbelow(10**7)
+    photo = big_photo(marker)
+    host = f"127.0.0.1:{proxy.tls}"
+    context = ssl.create_default_context(cafile=proxy.cafile)
+    nginx = [proxy.proc.pid] + [p.pid for p in psutil.Process(proxy.proc.pid).children()]
+
+    def nothing_on_disk():
+        found = files_holding([marker, phone, *pieces(photo)], [server.pid, *nginx],
+                              proxy.root, server.tmp, server.data)
+        assert found == []
+
+    relative = Browser(proxy.https, cafile=proxy.cafile)
+    token = relative.get("/report/?lang=en").csrf()
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", proxy.tls), timeout=120),
+                             server_hostname="127.0.0.1") as sock:
+        head = post_held(sock, host, "/report/",
+                         {"csrfmiddlewaretoken": token, "lang": "en", "subject_name": "Иванов П.",
+                          "reporter_contact": phone.decode()},
+                         {"attachments": ("photo.jpg", "image/jpeg", photo)},
+                         relative.cookie_header(), proxy.https, nothing_on_disk)
+    assert head.startswith(b"HTTP/1.1 201"), head
+
+    staff = Browser(proxy.https, cafile=proxy.cafile)
+    first_login(staff, "third", server.staff["third"])
+    queue = staff.get("/report/triage/")
+    pk = max(int(n) for n in re.findall(r'href="/report/triage/(\d+)/"', queue.text))
+    detail = staff.get(f"/report/triage/{pk}/")
+    original = re.search(r'href="(/report/triage/attachment/\d+/\?original=1)"', detail.text)
+    sock = small_window_socket()
+    sock.connect(("127.0.0.1", proxy.tls))
+    with context.wrap_socket(sock, server_hostname="127.0.0.1") as tls:
+        received = download_held(tls, host, original.group(1), staff.cookie_header(),
+                                 nothing_on_disk)
+    assert marker in received
+    nothing_on_disk()
 
 
 def _raw(port: int, request: str) -> tuple[str, bytes]:
