@@ -272,3 +272,13 @@ def test_a_hundred_half_open_connections_at_the_proxy_block_no_one(deployment):
     finally:
         for sock in held:
             sock.close()
+
+
+def test_the_proxy_refuses_a_chunked_body_it_would_have_to_reserve_a_full_buffer_for(deployment):
+    _server, proxy = deployment
+    context = ssl.create_default_context(cafile=proxy.cafile)
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", proxy.tls), timeout=30),
+                             server_hostname="127.0.0.1") as sock:
+        sock.sendall(b"POST /report/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked"
+                     b"\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        assert sock.recv(64).startswith(b"HTTP/1.1 411")
