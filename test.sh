@@ -9,6 +9,8 @@ set -euo pipefail
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)   # Spark backend tests
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)   # reverse-proxy tests
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)   # their self-signed certificate
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "kintrace: installing ${need_apt[*]} from Debian" >&2

@@ -7,6 +7,7 @@ Two modes:
   start without them refuses (ImproperlyConfigured) instead of running with a weak default.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -36,6 +37,32 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if v not in choices:
         raise ImproperlyConfigured(f"Unexpected value {name}={v}, use one of {', '.join(choices)}")
     return v
+
+
+def envaddress(name: str) -> str:
+    """One IP address, or "" when the variable is unset: a proxy is trusted by its address."""
+    v = os.getenv(name, default="").strip()
+    if not v:
+        return ""
+    try:
+        return str(ipaddress.ip_address(v))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Unexpected value {name}={v}, use the one IP address the reverse proxy connects "
+            "from, e.g. 127.0.0.1"
+        ) from None
+
+
+def envorigins(name: str) -> list[str]:
+    """Comma-separated origins, each scheme://host[:port] and nothing more."""
+    origins = [o.strip() for o in os.getenv(name, default="").split(",") if o.strip()]
+    for origin in origins:
+        scheme, sep, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
+            raise ImproperlyConfigured(
+                f"Unexpected value {name}={origin}, use origins like https://kintrace.example.org"
+            )
+    return origins
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -188,17 +215,27 @@ CSRF_COOKIE_HTTPONLY = True
 # No max-age: the CSRF cookie dies with the browser session.
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "kintrace.web.views.csrf_failure"
+# Production runs behind a TLS reverse proxy (docs/security.md, deploy/nginx/): cookies only
+# over TLS, and HSTS on every TLS response. Django sends HSTS only on requests it sees as
+# secure, so an onion address served over plain http (Tor encrypts it) gets none.
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS = envint("KINTRACE_HSTS_SECONDS", "31536000" if PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("KINTRACE_HSTS_INCLUDE_SUBDOMAINS", "False")
+# The address of the reverse proxy, the only peer whose X-Forwarded-Proto is believed
+# (`kintrace serve` hands it to waitress, which drops the header from anyone else). The client
+# address the proxy forwards is never taken: REMOTE_ADDR stays the proxy's own.
+TRUSTED_PROXY = envaddress("KINTRACE_TRUSTED_PROXY")
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only for a proxy that rewrites the Host or the port: the browser's Origin must then be named.
+CSRF_TRUSTED_ORIGINS = envorigins("KINTRACE_CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts,
 # which Django's CSRF origin check (rightly) refuses. Nothing leaks to other sites either way.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # django-axes: lock a username after repeated failures. Keyed on the username only, so no
 # client IP address is ever stored.
@@ -232,8 +269,9 @@ MEDIA_ROOT = FILES_DIR
 KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 KINTRACE_MAX_LIST_BYTES = envint("KINTRACE_MAX_LIST_BYTES", str(100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = None
+# Every uploaded file stays in memory, up to the largest request `kintrace serve` accepts:
+# Django's default would write files over 2 MiB to the temporary directory in clear.
+FILE_UPLOAD_HANDLERS = ["kintrace.web.uploads.MemoryOnlyUploadHandler"]
 
 # Logging: never the client address. The default Django request logger is kept off the
 # console for 4xx so that no request line with an address is written anywhere.

@@ -24,14 +24,18 @@ def serve(args) -> int:
 
     from kintrace.wsgi import application
 
+    from .serving import largest_request_bytes, waitress_options
+
     call_command("migrate", interactive=False, verbosity=0)
     from kintrace.registry.services import regions_ensure_loaded
 
     regions_ensure_loaded()
-    print(f"kintrace: serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    limit_mib = largest_request_bytes() / 2**20
+    print(f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
+          f"{limit_mib:.1f} MiB, held in memory)", file=sys.stderr, flush=True)
     # waitress logs no access lines, so no client address is written anywhere.
     waitress_serve(application, host=args.host, port=args.port, threads=args.threads,
-                   ident="kintrace", clear_untrusted_proxy_headers=True)
+                   **waitress_options())
     return 0
 
 
