@@ -199,6 +199,10 @@ def test_reporter_data_stays_in_memory_in_the_proxy_too(deployment):
     pk = max(int(n) for n in re.findall(r'href="/report/triage/(\d+)/"', queue.text))
     detail = staff.get(f"/report/triage/{pk}/")
     original = re.search(r'href="(/report/triage/attachment/\d+/\?original=1)"', detail.text)
+    # The link leads to a warning page first; its button asks again with confirmed=1.
+    warning = staff.get(original.group(1))
+    assert 'name="confirmed" value="1"' in warning.text
+    original = re.match(r"(.*)", original.group(1) + "&confirmed=1")
     sock = small_window_socket()
     sock.connect(("127.0.0.1", proxy.tls))
     with context.wrap_socket(sock, server_hostname="127.0.0.1") as tls:

@@ -60,6 +60,10 @@ def test_a_large_report_and_its_original_never_reach_the_disk(server):
     queue = staff.get("/report/triage/")
     detail = staff.get(re.search(r'href="(/report/triage/\d+/)"', queue.text).group(1))
     original = re.search(r'href="(/report/triage/attachment/\d+/\?original=1)"', detail.text)
+    # The link leads to a warning page first; its button asks again with confirmed=1.
+    warning = staff.get(original.group(1))
+    assert 'name="confirmed" value="1"' in warning.text
+    original = re.match(r"(.*)", original.group(1) + "&confirmed=1")
     with small_window_socket() as sock:
         sock.connect(("127.0.0.1", server.port))
         received = download_held(sock, host, original.group(1), staff.cookie_header(),
