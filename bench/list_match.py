@@ -93,7 +93,7 @@ def registry(world: World) -> pd.DataFrame:
         variants = [full]
         if r.random() < 0.4:
             scheme = r.choice(SCHEMES)
-            variants.append(iuliia.translate(f"{m['given']} {m['surname']}", scheme))
+            variants.append(scheme.translate(f"{m['given']} {m['surname']}"))
         if r.random() < 0.3:
             variants.append(f"{m['surname'].upper()} {m['given'][0]}.{m['patronymic'][0]}.")
         for k, name in enumerate(variants):
@@ -113,7 +113,7 @@ def as_list_writes(world: World, m: dict) -> tuple[str, str]:
     if r.random() < 0.25:
         name = f"{surname.upper()} {given[0]}.{patr[0]}."
     elif r.random() < 0.1:
-        name = iuliia.translate(f"{surname} {given} {patr}", r.choice(SCHEMES))
+        name = r.choice(SCHEMES).translate(f"{surname} {given} {patr}")
     day, month = m["day"], m["month"]
     if r.random() < 0.05 and day <= 12:
         day, month = month, day
@@ -141,6 +141,7 @@ def other_man(world: World) -> dict:
         model = r.choice(world.men)
         him = dict(model)
         him["year"] = model["year"] + r.choice([-1, 1]) * r.randint(1, 12)
+        him["month"], him["day"] = r.randint(1, 12), r.randint(1, 28)
         him["facility"] = r.choice(world.facilities)
     elif x < 0.8:  # the same surname in the same colony
         model = r.choice(world.men)
