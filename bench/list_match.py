@@ -70,6 +70,13 @@ class World:
         t, number, region = man["facility"]
         return f"{FACILITY_TYPES[t][0]}-{number} {REGIONS[region][2]}"
 
+    def other_given(self, avoid: str) -> str:
+        """A given name whose first letter differs from `avoid`'s."""
+        while True:
+            g = self.names.given_name()
+            if g[0] != avoid[0] and g in self.names.patr:
+                return g
+
     def confusable(self, name: str, patronymic: bool) -> str | None:
         """A real given name (or its patronymic) starting with a letter confusable with
         `name`'s first letter."""
@@ -129,12 +136,16 @@ def other_man(world: World) -> dict:
     if x < 0.5:  # same surname and year as a registry man, a confusable name or patronymic
         model = r.choice(world.men)
         him = world.man(surname=model["surname"], year=model["year"])
+        # He differs in the given name or the patronymic: by a confusable first letter where
+        # one exists, else by another name (never the registry man's own).
         if r.random() < 0.5:
-            him["given"] = world.confusable(model["given"], False) or him["given"]
+            him["given"] = world.confusable(model["given"], False) or world.other_given(
+                model["given"])
             him["patronymic"] = model["patronymic"]
         else:
             him["given"] = model["given"]
-            him["patronymic"] = world.confusable(model["patronymic"], True) or him["patronymic"]
+            him["patronymic"] = world.confusable(model["patronymic"], True) or \
+                world.names.patr[world.other_given(model["patronymic"])]
         if r.random() < 0.5:
             him["facility"] = model["facility"]
     elif x < 0.65:  # a namesake: the same full name, born in another year
