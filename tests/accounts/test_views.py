@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from kintrace.accounts.models import TOTPDevice
 
 from kintrace.accounts.models import User
 from kintrace.accounts.services import staff_create
