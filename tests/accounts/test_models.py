@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice as ClearTOTPDevice
 
-from kintrace.accounts.models import TOTP_KEY_FILE, TOTPDevice, User
+from kintrace.accounts.models import TOTP_KEY_FILE, TOTPDevice
 from kintrace.accounts.services import staff_create
 
 from .test_views import NEW_PASSWORD, code_for, first_login

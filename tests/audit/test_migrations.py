@@ -32,7 +32,7 @@ def _write_old_log(n: int) -> None:
     with connection.cursor() as cur:
         for seq in range(1, n + 1):
             at = datetime.datetime(2026, 11, 1, 12, seq, 0, 123456, tzinfo=datetime.UTC)
-            after = '{"n": %d}' % seq
+            after = f'{{"n": {seq}}}'
             h = chain.legacy_entry_hash(
                 seq=seq, at=at.isoformat(), actor_label="anna", action="person.update",
                 target_type="person", target_id=str(seq), before=None, after={"n": seq},
