@@ -127,3 +127,29 @@ def test_an_outsider_cannot_read_the_seed_key(make_staff):
     data_dir = Path(settings.DATA_DIR)
     assert data_dir.stat().st_mode & 0o077 == 0
     assert (data_dir / TOTP_KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_enrolment_replaces_an_unconfirmed_device_whose_seed_does_not_open(client):
+    created = staff_create(actor=None, username="anna", role="admin")
+    client.post(reverse("accounts:login"), {"username": "anna", "password": created.password})
+    client.post(reverse("accounts:password_change"), {
+        "old_password": created.password, "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+    })
+    client.get(reverse("accounts:totp_setup"))
+    TOTPDevice.objects.filter(user=created.user).update(encrypted_key=b"\x01" + b"\x00" * 60)
+    page = client.get(reverse("accounts:totp_setup"))
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=created.user)
+    assert device.seed_opens()
+    assert page.context["secret"].replace(" ", "") == base64.b32encode(device.bin_key).decode()
+
+
+def test_a_confirmed_device_whose_seed_does_not_open_refuses_codes_without_an_error(
+    client, make_staff
+):
+    device = TOTPDevice.objects.create(user=make_staff("admin"), name="phone", confirmed=True)
+    code = code_for(device)
+    TOTPDevice.objects.filter(pk=device.pk).update(encrypted_key=b"\x01" + b"\x00" * 60)
+    device.refresh_from_db()
+    assert device.verify_token(code) is False

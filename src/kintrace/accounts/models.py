@@ -103,6 +103,15 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         """The seed as raw bytes, decrypted only when a code is checked or shown."""
         return totp_seed_decrypt(user_id=self.user_id, blob=self.encrypted_key)
 
+    def seed_opens(self) -> bool:
+        """False when the stored seed cannot be decrypted (the data directory's totp_key was
+        replaced, or the row altered): no code can ever match it."""
+        try:
+            self.bin_key
+        except crypto.CryptoError:
+            return False
+        return True
+
     def verify_token(self, token) -> bool:
         """True if `token` is the code now (within `tolerance` steps) and newer than the last
         accepted one. Mirrors django_otp.plugins.otp_totp's TOTPDevice.verify_token."""

@@ -162,6 +162,9 @@ def totp_setup_view(request):
     if _confirmed_device(user) is not None:
         return redirect("accounts:two_factor")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is not None and not device.seed_opens():
+        device.delete()  # unusable (key file replaced or row altered): enrol a fresh one
+        device = None
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
     form = TokenForm(request.POST or None)
