@@ -75,7 +75,7 @@ def _private_data_dir(path: Path) -> None:
             tighten(child)
     except PermissionError as e:
         raise ImproperlyConfigured(
-            f"KINTRACE_DATA_DIR={path} is open to other users and cannot be made private "
+            f"KINTRACE_DATA_DIR={path} cannot be created or made private to this user "
             f"({e.strerror}: {e.filename}); make it the kintrace user's and chmod 700 it"
         ) from None
 
