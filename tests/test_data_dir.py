@@ -2,13 +2,17 @@
 0600 by `kintrace serve` and `kintrace demo`, and an old, too-open one tightened at start."""
 
 import os
+import shutil
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 
 def _env(data_dir: Path) -> dict:
@@ -98,3 +102,42 @@ def test_an_old_data_directory_open_to_others_is_tightened_at_start(tmp_path):
     result = _kintrace(data_dir, "audit", "verify")
     assert result.returncode == 0, result.stderr
     assert _open_to_others(data_dir) == {}
+
+
+def _as_nobody():
+    os.setgid(65534)
+    os.setgroups([])
+    os.setuid(65534)
+
+
+@pytest.fixture
+def shared_parent():
+    """A parent directory every local account may enter, as /srv or /var/lib would be (pytest's
+    own temporary directories are private, which would hide what is being tested)."""
+    if os.geteuid() != 0 or not shutil.which("python3", path="/usr/bin:/bin"):
+        pytest.skip("needs root (to act as another local account) and /usr/bin/python3")
+    parent = Path(tempfile.mkdtemp(prefix="kintrace-shared-"))
+    parent.chmod(0o755)
+    yield parent
+    shutil.rmtree(parent)
+
+
+def test_another_local_account_can_read_nothing_in_the_data_directory(shared_parent):
+    data_dir = shared_parent / "data"
+    assert _kintrace(data_dir, "demo", "--persons", "20").returncode == 0
+    # The shared parent is the control: the probe does report what it can read.
+    names = [str(p) for p in [shared_parent, data_dir, *data_dir.rglob("*")]]
+    # The system's Python: the project's may live where that account cannot go.
+    probe = subprocess.run(
+        [shutil.which("python3", path="/usr/bin:/bin"), "-c", "import os, sys\n"
+         "for n in sys.argv[1:]:\n"
+         "    try:\n"
+         "        os.listdir(n) if os.path.isdir(n) else open(n, 'rb').read(1)\n"
+         "        print('readable', n)\n"
+         "    except PermissionError:\n"
+         "        pass\n", *names],
+        capture_output=True, text=True, timeout=60, preexec_fn=_as_nobody,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout == f"readable {shared_parent}\n"
+
