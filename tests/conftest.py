@@ -17,10 +17,12 @@ def make_staff(db):
 def login(client):
     """Log a user in as if they had passed the password and the TOTP steps.
 
-    Uses a real TOTP device and django-otp's own session key, so views see a verified user.
+    Uses a real TOTP device (kintrace's own, seed encrypted) and django-otp's own session
+    key, so views see a verified user.
     """
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kintrace.accounts.models import TOTPDevice
 
     def do(user, c=None):
         c = c or client

@@ -10,6 +10,7 @@ Two modes:
 import ipaddress
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,43 @@ DATA_DIR = Path(os.getenv("KINTRACE_DATA_DIR", "data")).resolve()
 FILES_DIR = DATA_DIR / "files"
 
 
+def _private_data_dir(path: Path) -> None:
+    """Make the data directory the owner's alone: created 0700; an existing one tightened
+    (directories 0700, files 0600; everything below it when the directory itself was open,
+    else the entries directly in it: database, -wal/-shm, key files).
+
+    Every process that reads these settings (the CLI, `kintrace serve`, a WSGI server) also
+    creates files 0600 and directories 0700 from here on (umask 077): the database, keys,
+    stored files and lists hold what a dump must not give away. Tightening rather than
+    refusing, because the old default left directories 755 and files 644 by accident, not by
+    choice; a directory we may not chmod (someone else's) is refused.
+    """
+    os.umask(0o077)
+
+    def tighten(p: Path) -> None:
+        mode = p.lstat().st_mode
+        if stat.S_ISDIR(mode) and mode & 0o077:
+            p.chmod(0o700)
+        elif stat.S_ISREG(mode) and mode & 0o077:
+            p.chmod(0o600)
+
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        was_open = path.stat().st_mode & 0o077
+        tighten(path)
+        below = path.rglob("*") if was_open else path.iterdir()
+        for child in below:
+            tighten(child)
+    except PermissionError as e:
+        raise ImproperlyConfigured(
+            f"KINTRACE_DATA_DIR={path} cannot be created or made private to this user "
+            f"({e.strerror}: {e.filename}); make it the kintrace user's and chmod 700 it"
+        ) from None
+
+
+_private_data_dir(DATA_DIR)
+
+
 def _secret_key() -> str:
     key = os.getenv("KINTRACE_SECRET_KEY", "")
     if key:
@@ -83,7 +121,6 @@ def _secret_key() -> str:
     # Embedded mode: one random key per data directory, readable only by its owner.
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(50))
@@ -272,6 +309,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every uploaded file stays in memory, up to the largest request `kintrace serve` accepts:
 # Django's default would write files over 2 MiB to the temporary directory in clear.
 FILE_UPLOAD_HANDLERS = ["kintrace.web.uploads.MemoryOnlyUploadHandler"]
+# Files and directories Django's storage writes under the data directory: the owner's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Logging: never the client address. The default Django request logger is kept off the
 # console for 4xx so that no request line with an address is written anywhere.

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kintrace.accounts.models import User
+from kintrace.accounts.models import TOTPDevice, User
 from kintrace.accounts.services import staff_create
 from kintrace.audit.models import AuditEntry
 from kintrace.security import keys

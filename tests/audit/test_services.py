@@ -51,3 +51,33 @@ def test_an_entry_without_actor_is_allowed_for_anonymous_intake():
     entry = audit_record(actor=None, action="report.submit", target_type="report", target_id="7")
     assert entry.actor is None and entry.actor_label == ""
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_keyed_chain():
+    """The head-row lock serialises writers: 8 threads x 10 entries give one chain 1..80."""
+    import threading
+
+    from django.db import connection
+
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(10):
+                audit_record(actor=None, action="report.submit", target_type="report",
+                             target_id=f"{n}-{i}")
+        except Exception as e:  # reported below; a thread's exception is otherwise lost
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 81))
+    report = audit_verify()
+    assert report.ok and report.entries == 80, report.problem

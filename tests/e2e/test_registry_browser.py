@@ -38,7 +38,7 @@ def ivanov(transactional_db):
 def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timeline(
     page, live_server, ivanov
 ):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from kintrace.accounts.models import TOTPDevice
 
     from kintrace.accounts.models import User
 
@@ -71,7 +71,7 @@ def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timel
 
 
 def test_an_analyst_who_logs_in_cannot_open_person_search(page, live_server, ivanov):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from kintrace.accounts.models import TOTPDevice
 
     from kintrace.accounts.models import User
 

@@ -23,7 +23,7 @@ def browser_page(browser_context):
 
 def test_review_session_with_keyboard_shortcuts(browser_page, live_server, transactional_db,
                                                 tmp_path):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from kintrace.accounts.models import TOTPDevice
 
     from kintrace.accounts.models import User
     from kintrace.lists.models import Decision, MatchCandidate

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kintrace.security import keys
 
@@ -26,7 +25,7 @@ from . import selectors, services
 from .access import staff_required
 from .forms import LoginForm, PasswordChangeForm, StaffCreateForm, TokenForm
 from .lockout import lockout_response
-from .models import Role, User
+from .models import Role, TOTPDevice, User
 
 NEXT_FIELD = "kintrace_next"
 
@@ -163,6 +162,9 @@ def totp_setup_view(request):
     if _confirmed_device(user) is not None:
         return redirect("accounts:two_factor")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is not None and not device.seed_opens():
+        device.delete()  # unusable (key file replaced or row altered): enrol a fresh one
+        device = None
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
     form = TokenForm(request.POST or None)

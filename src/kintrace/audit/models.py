@@ -7,11 +7,15 @@ class AuditHead(models.Model):
     """The single row that holds the end of the hash chain.
 
     Writers lock it (select_for_update) so two concurrent audit entries cannot both link to
-    the same predecessor and fork the chain.
+    the same predecessor and fork the chain. `mac` seals seq, hash and legacy_seq under the
+    audit key (kintrace.audit.chain), so the row cannot be rolled back or edited by hand.
     """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # Entries 1..legacy_seq were written with the unkeyed scheme, before the keyed chain.
+    legacy_seq = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, default="")
 
 
 class AuditEntry(models.Model):
@@ -32,6 +36,9 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: unkeyed SHA-256 (entries from before the keyed chain); 2: HMAC-SHA256 of every column
+    # under the audit key. See kintrace.audit.chain.
+    scheme = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["seq"]

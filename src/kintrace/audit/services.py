@@ -4,7 +4,6 @@ Every service that changes data calls `audit_record` inside its own transaction,
 change and its audit entry commit or roll back together.
 """
 
-import hashlib
 import json
 from typing import Any
 
@@ -12,23 +11,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import chain
 from .models import AuditEntry, AuditHead
 
 
 def _canonical(value: Any) -> Any:
     """JSON-safe, key-sorted form, so the hash of an entry read back equals the hash written."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
-
-
-def entry_hash(
-    *, seq: int, at: str, actor_label: str, action: str, target_type: str, target_id: str,
-    before: Any, after: Any, prev_hash: str,
-) -> str:
-    body = json.dumps(
-        [seq, at, actor_label, action, target_type, target_id, before, after, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -50,21 +39,26 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
     before, after = _canonical(before), _canonical(after)
+    key = chain.audit_key()
     with transaction.atomic():
+        # The lock on the head row serialises writers: two entries can never both link to the
+        # same predecessor, so the chain never forks.
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         at = timezone.now()
         seq = head.seq + 1
+        actor_id = actor.pk if actor is not None and actor.pk else None
         actor_label = "" if actor is None else actor.get_username()
-        h = entry_hash(
-            seq=seq, at=at.isoformat(), actor_label=actor_label, action=action,
+        h = chain.keyed_entry_hash(
+            key, seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
             target_type=target_type, target_id=str(target_id), before=before, after=after,
             prev_hash=head.hash,
         )
         entry = AuditEntry.objects.create(
-            seq=seq, at=at, actor=actor if actor is not None and actor.pk else None,
-            actor_label=actor_label, action=action, target_type=target_type,
-            target_id=str(target_id), before=before, after=after, prev_hash=head.hash, hash=h,
+            seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
+            target_type=target_type, target_id=str(target_id), before=before, after=after,
+            prev_hash=head.hash, hash=h, scheme=chain.KEYED,
         )
         head.seq, head.hash = seq, h
-        head.save(update_fields=["seq", "hash"])
+        head.mac = chain.head_mac(key, seq=seq, hash=h, legacy_seq=head.legacy_seq)
+        head.save(update_fields=["seq", "hash", "mac"])
     return entry

@@ -162,31 +162,50 @@ def receipt_is_wellformed(text: str) -> bool:
     return len(receipt_normalise(text)) == RECEIPT_DIGITS
 
 
-def _receipt_pepper() -> bytes:
-    """The server-wide receipt salt in KINTRACE_DATA_DIR/receipt_salt, created once (0600).
+def data_dir_secret(name: str, size: int = KEY_BYTES) -> bytes:
+    """`size` random bytes kept in the file KINTRACE_DATA_DIR/<name>, created at first use
+    (mode 0600, never overwritten) and cached per process.
 
-    It is not in the database, so a database dump alone cannot be used to test guesses.
+    For keys that must stay outside the database, so that a database dump or a database
+    write alone cannot use or forge what they protect. Raises CryptoError if the file holds
+    the wrong number of bytes (damaged or replaced): never silently a new key.
     """
     from django.conf import settings
 
-    path = Path(settings.DATA_DIR) / "receipt_salt"
+    path = Path(settings.DATA_DIR) / name
     cached = _pepper_cache.get(path)
     if cached is not None:
         return cached
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # another process created it between our check and open: read theirs
         else:
             with os.fdopen(fd, "wb") as f:
-                f.write(new_salt())
-    pepper = path.read_bytes()
-    if len(pepper) != SALT_BYTES:
-        raise CryptoError(f"{path} is damaged: expected {SALT_BYTES} bytes")
-    _pepper_cache[path] = pepper
-    return pepper
+                f.write(nacl.utils.random(size))
+                f.flush()
+                os.fsync(f.fileno())
+    secret = path.read_bytes()
+    if len(secret) != size:
+        raise CryptoError(f"{path} is damaged: expected {size} bytes")
+    _pepper_cache[path] = secret
+    return secret
+
+
+def _receipt_pepper() -> bytes:
+    """The server-wide receipt salt in KINTRACE_DATA_DIR/receipt_salt, created once (0600).
+
+    It is not in the database, so a database dump alone cannot be used to test guesses.
+    """
+    return data_dir_secret("receipt_salt", SALT_BYTES)
+
+
+def keyed_hash(key: bytes, data: bytes) -> str:
+    """HMAC-SHA256 of `data` under a 32-byte `key`, as 64 hex characters."""
+    _check_key(key)
+    return hmac.new(key, data, "sha256").hexdigest()
 
 
 _pepper_cache: dict[Path, bytes] = {}
