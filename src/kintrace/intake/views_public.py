@@ -19,6 +19,7 @@ from kintrace.security.keys import OrgKeysMissing
 
 from .forms import MessageForm, ReportForm
 from .services import ReceiptThrottled, report_decrypt, report_open, report_submit, reporter_add
+from .services import ReportBusy  # noqa: I001 - its own line, for a simple merge
 from .uploads import MAX_FILES, BoundedMemoryUploadHandler, check_uploads
 from .validation import ReportInvalid, clean_message
 
@@ -74,6 +75,10 @@ def report_form(request):
         _report, receipt = report_submit(clean=clean, files=files)
     except OrgKeysMissing:
         return _closed(request)
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed
+        form.add_error(None, str(e))
+        return render(request, "intake/report_form.html", _ctx(
+            request, form=form, files_dropped=bool(request.FILES)), status=503)
     return render(request, "intake/receipt.html", _ctx(request, receipt=receipt), status=201)
 
 

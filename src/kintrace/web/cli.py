@@ -28,6 +28,9 @@ def serve(args) -> int:
     from kintrace.registry.services import regions_ensure_loaded
 
     regions_ensure_loaded()
+    from kintrace.lists.services import jobs_housekeeping
+
+    jobs_housekeeping()  # jobs the last server left running are failed; drafts abandoned go
     print(f"kintrace: serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     # waitress logs no access lines, so no client address is written anywhere.
     waitress_serve(application, host=args.host, port=args.port, threads=args.threads,
