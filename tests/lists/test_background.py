@@ -38,7 +38,10 @@ class Database:
             import psycopg
 
             with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
+                try:
+                    return conn.execute(sql).fetchall()
+                except psycopg.errors.UndefinedTable:  # the child is still migrating
+                    return []
         path = os.path.join(self.env["KINTRACE_DATA_DIR"], "kintrace.sqlite3")
         if not os.path.exists(path):
             return []
