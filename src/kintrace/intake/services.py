@@ -5,7 +5,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -43,7 +43,6 @@ _DUMMY_BLOB = encrypt(b"\x01" * 32, b"\x00" * 32)
 # PostgreSQL lock timeout) is tried again after each pause; then ReportBusy. Bounded: a
 # reporter waits at most the busy timeout per attempt plus these pauses.
 BUSY_PAUSES = (0.5, 1.5)
-T = TypeVar("T")
 
 
 class ReportBusy(Exception):
@@ -61,7 +60,7 @@ def _is_busy(error: OperationalError) -> bool:
     return "locked" in text or "busy" in text or "lock timeout" in text
 
 
-def _retry_busy(write: Callable[[], T]) -> T:
+def _retry_busy[T](write: Callable[[], T]) -> T:
     """write() (one whole transaction), again after each of BUSY_PAUSES while the database is
     busy; raises ReportBusy when it still is."""
     for pause in (*BUSY_PAUSES, None):

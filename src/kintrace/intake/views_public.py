@@ -18,8 +18,14 @@ from django.views.decorators.http import require_http_methods
 from kintrace.security.keys import OrgKeysMissing
 
 from .forms import MessageForm, ReportForm
-from .services import ReceiptThrottled, report_decrypt, report_open, report_submit, reporter_add
-from .services import ReportBusy  # noqa: I001 - its own line, for a simple merge
+from .services import (
+    ReceiptThrottled,
+    ReportBusy,
+    report_decrypt,
+    report_open,
+    report_submit,
+    reporter_add,
+)
 from .uploads import MAX_FILES, BoundedMemoryUploadHandler, check_uploads
 from .validation import ReportInvalid, clean_message
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_noop
 from kintrace.audit.services import audit_record
 
 from .. import background as jobs
-
 from ..models import (
     DuplicateCandidate,
     DuplicateRejection,
