@@ -142,5 +142,8 @@ def inbox_add(request):
         problems.append(_("Write something or choose a file to add."))
     if problems:
         return _inbox(request, access, receipt, form=form, problems=problems, status=400)
-    reporter_add(access=access, text=text, files=files)
+    try:
+        reporter_add(access=access, text=text, files=files)
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed
+        return _inbox(request, access, receipt, form=form, problems=[str(e)], status=503)
     return _inbox(request, access, receipt, added=True)
