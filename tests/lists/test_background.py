@@ -117,7 +117,8 @@ def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(
                            "WHERE status = 'running'", ("running", phase))
         assert_gone(children)
         out = kintrace(db.env, "lists", "jobs").stdout
-        assert "import failed: The job stopped without finishing" in out, out
+        # the command line speaks the site's language, Russian
+        assert "import failed: Задача остановилась, не завершившись" in out, out
         # the killed attempt's rows are deleted, nothing is visible
         assert db.rows("SELECT count(*) FROM lists_listentry") == [(0,)]
         assert db.rows("SELECT count(*) FROM lists_personlist WHERE status = 'done'") == [(0,)]
@@ -133,7 +134,7 @@ def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(
     assert workers, "the match run started no worker processes to check"
     assert_gone(workers)
     out = kintrace(db.env, "lists", "jobs").stdout
-    assert f"list {list_id} match run" in out and "failed: The job stopped" in out, out
+    assert f"list {list_id} match run" in out and "failed: Задача остановилась" in out, out
 
     again = kintrace(db.env, "lists", "match", str(list_id), "--quiet")
     assert again.returncode == 0, again.stderr

@@ -96,8 +96,6 @@ def test_a_list_being_imported_is_invisible_to_pages_selectors_and_match_runs(
     assert pl.pk in [p.pk for p in selectors.lists_overview()]
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-                    reason="the write lock is SQLite's")
 def test_reports_sent_during_a_200000_row_import_are_all_stored(caseworker, org_keys):
     from django.test import Client
 
@@ -107,17 +105,21 @@ def test_reports_sent_during_a_200000_row_import_are_all_stored(caseworker, org_
     wait_for(pl, lambda r: r.status == JobStatus.RUNNING)
     reporter = Client()
     sent = {"storing": 0, "other": 0}
+    slowest = 0.0
     while PersonList.objects.get(pk=pl.pk).status == JobStatus.RUNNING:
         phase = PersonList.objects.get(pk=pl.pk).phase
+        t0 = time.monotonic()
         response = reporter.post(reverse("intake:report"), {
             "subject_name": f"Петров Пётр {sum(sent.values())}", "lang": "ru",
             "message": "Пропал после звонка."})
+        slowest = max(slowest, time.monotonic() - t0)
         assert response.status_code == 201, response.content.decode()[:500]
         sent["storing" if phase == "storing" else "other"] += 1
     join_jobs(pl)
     pl.refresh_from_db()
     assert pl.status == JobStatus.DONE and pl.entry_count == 200_000
     assert sent["storing"] >= 5, sent
+    assert slowest < 10, slowest  # far from the 20 s busy timeout: never starved
     assert Report.objects.count() == sum(sent.values())
 
 
