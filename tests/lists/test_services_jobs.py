@@ -233,3 +233,35 @@ def test_a_caseworker_retries_a_failed_import_and_discards_a_draft(caseworker, l
     assert response.status_code == 302
     assert not PersonList.objects.filter(pk=draft.pk).exists()
     assert os.path.exists(Path(settings.MEDIA_ROOT) / "lists" / f"{pl.pk}-{pl.sha256}")
+
+
+def test_the_list_page_shows_a_killed_import_as_failed_with_retry(caseworker, login, client):
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
+                         actor=caseworker)
+    PersonList.objects.filter(pk=pl.pk).update(
+        status=JobStatus.RUNNING, phase="checking", heartbeat_at=timezone.now(),
+        **{**background.identity(), "worker_pid": dead_pid()})
+    login(caseworker)
+    html = client.get(reverse("lists:detail", args=[pl.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The import did not finish — nothing was imported" in html
+    assert "The job stopped without finishing" in html
+    assert reverse("lists:retry", args=[pl.pk]) in html
+
+
+def test_cancel_asks_a_running_match_run_to_stop_at_its_next_phase(caseworker, import_list):
+    from kintrace.lists.services import match_run_cancel
+    from kintrace.lists.services.matching import _new_run
+
+    pl = import_list()
+    run = _new_run(person_list=pl, threshold=0.5)  # as match_start leaves it, running here
+    try:
+        match_run_cancel(run=run, actor=caseworker)
+        with pytest.raises(background.JobCancelled):
+            background.Running(MatchRun, run.pk).beat(phase="scoring")
+    finally:
+        background.release(MatchRun, run.pk)
+    assert AuditEntry.objects.filter(action="list.match_cancel").count() == 1
+    with pytest.raises(ImportRefused):  # a run that is not running cannot be cancelled
+        MatchRun.objects.filter(pk=run.pk).update(status=JobStatus.FAILED)
+        match_run_cancel(run=run, actor=caseworker)

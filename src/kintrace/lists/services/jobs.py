@@ -54,7 +54,7 @@ def jobs_reap_stale(*, sha256: str | None = None, person_list: PersonList | None
         runs = runs.none()
     if person_list is not None:
         imports = imports.filter(pk=person_list.pk)
-        runs = runs.filter(person_list=person_list)
+        runs = runs.filter(person_list_id=person_list.pk)
     stale = 0
     for job in [*imports, *runs]:
         if background.job_alive(job, now=now):
@@ -148,7 +148,10 @@ def list_import_cancel(*, person_list: PersonList, actor) -> str:
 def match_run_cancel(*, run: MatchRun, actor) -> None:
     """Ask a running match run to stop; it is marked failed at its next phase and stores no
     candidates."""
-    jobs_reap_stale(person_list=run.person_list) if run.person_list_id else jobs_reap_stale()
+    if run.person_list_id:
+        jobs_reap_stale(person_list=PersonList(pk=run.person_list_id))
+    else:
+        jobs_reap_stale()
     with transaction.atomic():
         if not MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
                 cancel_requested=True):
