@@ -2,11 +2,14 @@
 linking a report to a person. Staff reads of reporter data are audited like writes."""
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
 from kintrace.security.audit import audit_decrypt
@@ -34,6 +37,42 @@ from .validation import CleanReport
 # exactly as the right path does, so a wrong receipt takes as long as a right one.
 _DUMMY_SALT = b"\x00" * 16
 _DUMMY_BLOB = encrypt(b"\x01" * 32, b"\x00" * 32)
+
+
+# A write that found the database busy (SQLite's write lock held past its busy timeout, a
+# PostgreSQL lock timeout) is tried again after each pause; then ReportBusy. Bounded: a
+# reporter waits at most the busy timeout per attempt plus these pauses.
+BUSY_PAUSES = (0.5, 1.5)
+
+
+class ReportBusy(Exception):
+    """The database stayed busy through every attempt and nothing was stored; the message
+    asks the reporter to send again (the form keeps what they typed)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The system is very busy and could not save your report just now. "
+                           "Nothing was sent yet and everything you typed is still here: "
+                           "please press Send again."))
+
+
+def _is_busy(error: OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text or "lock timeout" in text
+
+
+def _retry_busy[T](write: Callable[[], T]) -> T:
+    """write() (one whole transaction), again after each of BUSY_PAUSES while the database is
+    busy; raises ReportBusy when it still is."""
+    for pause in (*BUSY_PAUSES, None):
+        try:
+            return write()
+        except OperationalError as e:
+            if not _is_busy(e):
+                raise
+            if pause is None:
+                raise ReportBusy from e
+            time.sleep(pause)
+    raise AssertionError("unreachable")
 
 
 class ReceiptThrottled(Exception):
@@ -84,7 +123,8 @@ def _attach(report: Report, key: bytes, stored, sender: str) -> None:
 
 def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
                   channel: str = Report.Channel.WEB) -> tuple[Report, str]:
-    """Store a new report encrypted; return it and its receipt, which is not kept anywhere."""
+    """Store a new report encrypted; return it and its receipt, which is not kept anywhere.
+    Raises ReportBusy if the database stays busy through every retry (nothing stored)."""
     receipt = new_receipt()
     salt = new_salt()
     data_key = random_key()
@@ -99,7 +139,8 @@ def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
     }
     # Files are removed again if the rows do not commit.
     stored = _store_files(data_key, list(files))
-    try:
+
+    def write() -> Report:
         with transaction.atomic():
             report = Report.objects.create(
                 channel=channel,
@@ -113,7 +154,11 @@ def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
             _attach(report, data_key, stored, Sender.REPORTER)
             audit_record(actor=None, action="report.submit", target=report,
                          after={"channel": channel, "attachments": len(stored)})
-    except Exception:
+        return report
+
+    try:
+        report = _retry_busy(write)
+    except BaseException:
         _remove_files(stored)
         raise
     return report, receipt
@@ -139,10 +184,11 @@ def report_open(*, receipt: str) -> ReporterAccess | None:
 
 
 def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] = ()) -> None:
-    """The reporter adds information or files to their report."""
+    """The reporter adds information or files to their report (ReportBusy as for a report)."""
     report, key = access.report, access.key
     stored = _store_files(key, list(files))
-    try:
+
+    def write() -> None:
         with transaction.atomic():
             if text:
                 ReportMessage.objects.create(report=report, sender=Sender.REPORTER,
@@ -151,7 +197,10 @@ def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] 
             Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
             audit_record(actor=None, action="report.reporter_add", target=report,
                          after={"message": bool(text), "attachments": len(stored)})
-    except Exception:
+
+    try:
+        _retry_busy(write)
+    except BaseException:
         _remove_files(stored)
         raise
 

@@ -20,7 +20,14 @@ from django.views.decorators.http import require_http_methods
 from kintrace.security.keys import OrgKeysMissing
 
 from .forms import MessageForm, ReportForm
-from .services import ReceiptThrottled, report_decrypt, report_open, report_submit, reporter_add
+from .services import (
+    ReceiptThrottled,
+    ReportBusy,
+    report_decrypt,
+    report_open,
+    report_submit,
+    reporter_add,
+)
 from .uploads import MAX_FILES, check_uploads, receive_uploads, refusal_message
 from .validation import ReportInvalid, clean_message
 
@@ -97,6 +104,10 @@ def report_form(request):
         _report, receipt = report_submit(clean=clean, files=files)
     except OrgKeysMissing:
         return _closed(request)
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed
+        form.add_error(None, str(e))
+        return render(request, "intake/report_form.html", _ctx(
+            request, form=form, files_dropped=bool(request.FILES)), status=503)
     return render(request, "intake/receipt.html", _ctx(request, receipt=receipt), status=201)
 
 
@@ -155,5 +166,8 @@ def inbox_add(request):
         problems.append(_("Write something or choose a file to add."))
     if problems:
         return _inbox(request, access, receipt, form=form, problems=problems, status=400)
-    reporter_add(access=access, text=text, files=files)
+    try:
+        reporter_add(access=access, text=text, files=files)
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed
+        return _inbox(request, access, receipt, form=form, problems=[str(e)], status=503)
     return _inbox(request, access, receipt, added=True)

@@ -272,7 +272,8 @@ class _Jobs:
             results.append(columns)
         gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(
+                    workers, initializer=die_with_parent) as pool:
                 parts = pool.imap(_apply_chunk, chunks, chunksize=1)
                 extra = meanwhile()
                 # Each chunk's results go in place as they arrive, while the workers go on
@@ -284,6 +285,39 @@ class _Jobs:
             gc.unfreeze()
             _FORKED.clear()
         return results, extra
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Pool initializer: this worker process ends when the process that started it does.
+
+    A pool's workers wait on a pipe whose other end they hold themselves, so a parent killed
+    with SIGKILL (or dying of the OOM killer) would leave them running, parsing for no one.
+    On Linux the kernel sends SIGKILL to the worker when its parent dies (PR_SET_PDEATHSIG);
+    elsewhere, and to cover a parent that died before this ran, a thread watches the parent
+    pid and exits when it changes."""
+    import ctypes
+    import signal
+    import sys
+    import threading
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent or parent == 1:  # already orphaned
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
 
 
 def _objects(values) -> np.ndarray:

@@ -41,6 +41,18 @@ def register(sub) -> None:
     m.add_argument("--quiet", action="store_true")
     m.set_defaults(func=match_command)
 
+    j = lsub.add_parser("jobs", help="imports and match runs not finished (stale ones are "
+                                     "marked failed)")
+    j.set_defaults(func=jobs_command)
+    r = lsub.add_parser("retry", help="run a failed import again")
+    r.add_argument("list_id", type=int)
+    r.add_argument("--quiet", action="store_true")
+    r.set_defaults(func=retry_command)
+    c = lsub.add_parser("cancel", help="stop a list's import or match run; discard a list "
+                                       "that was not imported")
+    c.add_argument("list_id", type=int)
+    c.set_defaults(func=cancel_command)
+
     # `registry` may also be registered by the registry part; share the parser if so.
     registry = _existing_parser(sub, "registry") or sub.add_parser(
         "registry", help="registry maintenance")
@@ -148,8 +160,17 @@ def match_command(args) -> int:
     if person_list is None or person_list.status != JobStatus.DONE:
         print(f"kintrace lists match: no imported list {args.list_id}", file=sys.stderr)
         return 2
-    run = match_run(person_list=person_list, actor=actor, threshold=args.threshold,
-                    progress=_say(args.quiet))
+    from kintrace.lists.services import ImportRefused
+
+    try:
+        run = match_run(person_list=person_list, actor=actor, threshold=args.threshold,
+                        progress=_say(args.quiet))
+    except ImportRefused as e:
+        print(f"kintrace lists match: {e}", file=sys.stderr)
+        return 2
+    if run.status != JobStatus.DONE:
+        print(f"kintrace lists match: {run.error}", file=sys.stderr)
+        return 2
     print(f"run: {run.pk}")
     print(f"entries: {run.records_left}")
     print(f"candidates: {run.candidate_count}")
@@ -164,4 +185,81 @@ def dedupe_command(args) -> int:
     print(f"run: {run.pk}")
     print(f"persons: {run.records_left}")
     print(f"candidates: {run.candidate_count}")
+    return 0
+
+
+def jobs_command(args) -> int:
+    """Every import and match run that is not done, one a line, after marking stale ones
+    failed: "list 12 import failed: <why>", "list 12 match run 3 running (normalising)"."""
+    _setup()
+    from django.utils.translation import gettext
+
+    from kintrace.lists.models import JobStatus, MatchRun, PersonList
+    from kintrace.lists.services import jobs_reap_stale
+
+    jobs_reap_stale()
+    for pl in PersonList.objects.exclude(status=JobStatus.DONE).order_by("id"):
+        why = f": {gettext(pl.error)}" if pl.error else (
+            f" ({pl.phase} {pl.progress_done}/{pl.progress_total})" if pl.phase else "")
+        print(f"list {pl.pk} import {pl.status}{why}")
+    for run in MatchRun.objects.exclude(status=JobStatus.DONE).order_by("id"):
+        what = f"list {run.person_list_id} match run" if run.person_list_id else "dedupe run"
+        why = f": {gettext(run.error)}" if run.error else (f" ({run.phase})" if run.phase else "")
+        print(f"{what} {run.pk} {run.status}{why}")
+    return 0
+
+
+def retry_command(args) -> int:
+    actor = _setup()
+    from kintrace.lists.models import JobStatus, PersonList
+    from kintrace.lists.services import ImportRefused, list_import_retry
+
+    person_list = PersonList.objects.filter(pk=args.list_id).first()
+    if person_list is None:
+        print(f"kintrace lists retry: no list {args.list_id}", file=sys.stderr)
+        return 2
+    try:
+        person_list = list_import_retry(person_list=person_list, actor=actor,
+                                        background_run=False)
+    except ImportRefused as e:
+        print(f"kintrace lists retry: {e}", file=sys.stderr)
+        return 2
+    if person_list.status != JobStatus.DONE:
+        print(f"kintrace lists retry: list {person_list.pk} {person_list.status}",
+              file=sys.stderr)
+        return 1
+    print(f"list: {person_list.pk}")
+    print(f"entries: {person_list.entry_count}")
+    return 0
+
+
+def cancel_command(args) -> int:
+    actor = _setup()
+    from kintrace.lists.models import JobStatus, PersonList
+    from kintrace.lists.services import (
+        ImportRefused,
+        list_import_cancel,
+        match_run_cancel,
+        match_running,
+    )
+
+    person_list = PersonList.objects.filter(pk=args.list_id).first()
+    if person_list is None:
+        print(f"kintrace lists cancel: no list {args.list_id}", file=sys.stderr)
+        return 2
+    try:
+        if person_list.status == JobStatus.DONE:
+            run = match_running(person_list)
+            if run is None:
+                print(f"kintrace lists cancel: list {person_list.pk} is imported and no match "
+                      "run is running", file=sys.stderr)
+                return 2
+            match_run_cancel(run=run, actor=actor)
+            print(f"match run {run.pk}: stopping")
+            return 0
+        outcome = list_import_cancel(person_list=person_list, actor=actor)
+    except ImportRefused as e:
+        print(f"kintrace lists cancel: {e}", file=sys.stderr)
+        return 2
+    print(f"list {args.list_id}: {outcome}")
     return 0

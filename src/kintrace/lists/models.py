@@ -37,9 +37,35 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class PersonList(models.Model):
+class JobFields(models.Model):
+    """Who is running a long job and whether it is still alive: the process (host, boot,
+    pid and the process's start time, so a reused pid is not mistaken for it) and a heartbeat
+    it refreshes while it runs. A job whose process is gone or whose heartbeat is old is
+    stale and gets marked failed (kintrace.lists.services.jobs)."""
+
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_host = models.CharField(max_length=255, blank=True)
+    worker_boot = models.CharField(max_length=64, blank=True)
+    worker_pid = models.IntegerField(null=True, blank=True)
+    worker_start = models.FloatField(null=True, blank=True)
+    # Set by Cancel while the job runs; the job stops at its next batch or phase.
+    cancel_requested = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class ListQuerySet(models.QuerySet):
+    def visible(self):
+        """Lists a person may open as lists: everything but those being imported (their rows
+        arrive in batches and are not a list until the import's last, short transaction)."""
+        return self.exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+
+
+class PersonList(JobFields):
     """One imported file (or pasted text): where it came from, how it was read, how far the
-    import got."""
+    import got. While importing (queued/running) it is a job, not a list: no selector, count
+    or match run sees it or its rows."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ListKind.choices)
     title = models.CharField(_("title"), max_length=500)
@@ -70,6 +96,8 @@ class PersonList(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,6 +140,13 @@ class DatedMixin(models.Model):
         abstract = True
 
 
+class EntryQuerySet(models.QuerySet):
+    def visible(self):
+        """Entries of imported lists only: the rows of a list still importing (or of a failed
+        import, before they are deleted) are nobody's to read."""
+        return self.filter(person_list__status=JobStatus.DONE)
+
+
 class ListEntry(DatedMixin):
     """One row of a list: the original cells exactly as read, plus the fields taken from it."""
 
@@ -135,6 +170,8 @@ class ListEntry(DatedMixin):
         "registry.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = EntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["person_list", "line"]
         constraints = [
@@ -145,7 +182,7 @@ class ListEntry(DatedMixin):
         return f"{self.person_list_id}:{self.line} {self.name}"
 
 
-class MatchRun(models.Model):
+class MatchRun(JobFields):
     """One run of the matching engine: a list against the registry, or the registry
     against itself (person_list is None)."""
 
@@ -154,6 +191,7 @@ class MatchRun(models.Model):
     )
     threshold = models.FloatField()
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    phase = models.CharField(max_length=32, blank=True)
     records_left = models.IntegerField(default=0)
     records_right = models.IntegerField(default=0)
     candidate_count = models.IntegerField(default=0)

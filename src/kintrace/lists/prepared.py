@@ -53,7 +53,7 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
     """The engine's `prepare`, in one process per core for large frames: parsing names is pure
     Python and CPU-bound. Processes are spawned, not forked: the web process has threads (and
     DuckDB's), and a fork of a threaded process can deadlock on a lock some thread held."""
-    from kintrace.linkage.prepare import prepare
+    from kintrace.linkage.prepare import die_with_parent, prepare
 
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(frame) < min_rows:
@@ -72,8 +72,10 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(workers,
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+        # die_with_parent: a kill -9 of the web process or of `kintrace lists match` takes
+        # the workers with it instead of leaving them parsing for no one.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=die_with_parent) as pool:
             out = pd.concat(list(pool.map(_prepare_part, parts)), ignore_index=True)
     except (BrokenProcessPool, OSError):
         # A host that cannot spawn (or a main module without the __main__ guard): one

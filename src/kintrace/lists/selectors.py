@@ -84,8 +84,9 @@ def explain(explanation: list) -> list[Reason]:
 
 
 def lists_overview(limit: int = 100) -> list[PersonList]:
-    """The newest lists, each with `open_count`: undecided candidates (one grouped query)."""
-    lists = list(PersonList.objects.select_related("source", "created_by")[:limit])
+    """The newest lists, each with `open_count`: undecided candidates (one grouped query).
+    Lists still importing are jobs, not lists: `jobs_overview` shows them."""
+    lists = list(PersonList.objects.visible().select_related("source", "created_by")[:limit])
     counts = dict(MatchCandidate.objects.filter(decision=Decision.OPEN,
                                                 run__person_list__in=[pl.pk for pl in lists])
                   .values_list("run__person_list").annotate(n=Count("id")).order_by())
@@ -94,12 +95,24 @@ def lists_overview(limit: int = 100) -> list[PersonList]:
     return lists
 
 
+def jobs_overview() -> dict[str, list]:
+    """Imports and match runs queued or running, newest first, for the lists page."""
+    active = [JobStatus.QUEUED, JobStatus.RUNNING]
+    return {
+        "imports": list(PersonList.objects.filter(status__in=active)
+                        .select_related("created_by").order_by("-id")),
+        "runs": list(MatchRun.objects.filter(status__in=active)
+                     .select_related("person_list", "created_by").order_by("-id")),
+    }
+
+
 def list_get(pk: int) -> PersonList:
     return PersonList.objects.select_related("source", "created_by").get(pk=pk)
 
 
 def list_counts(person_list: PersonList) -> dict[str, int]:
-    entries = ListEntry.objects.filter(person_list=person_list)
+    """Counts of an imported list's entries (all zero while it is still importing)."""
+    entries = ListEntry.objects.visible().filter(person_list=person_list)
     return {
         "entries": entries.count(),
         "linked": entries.filter(person__isnull=False).count(),
@@ -110,7 +123,8 @@ def list_counts(person_list: PersonList) -> dict[str, int]:
 
 
 def running_match(person_list: PersonList) -> MatchRun | None:
-    return MatchRun.objects.filter(person_list=person_list, status=JobStatus.RUNNING).first()
+    return MatchRun.objects.filter(person_list=person_list,
+                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
 
 
 def last_match(person_list: PersonList) -> MatchRun | None:
@@ -133,7 +147,11 @@ def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[
     """
     from kintrace.registry.models import Person
 
-    run = MatchRun.objects.filter(person_list=person_list).order_by("-id").values("id")[:1]
+    # The latest run that finished: a failed or cancelled run stored nothing and leaves the
+    # queue of the run before it.
+    run = (MatchRun.objects.filter(person_list=person_list, person_list__status=JobStatus.DONE,
+                                   status=JobStatus.DONE)
+           .order_by("-id").values("id")[:1])
     decision = Decision.SKIPPED if skipped else Decision.OPEN
     merged = Person.objects.filter(merged_into__isnull=False).values("id")
     return (MatchCandidate.objects.filter(run_id=run, decision=decision)
@@ -152,7 +170,7 @@ def unmatched_entries(person_list: PersonList) -> QuerySet[ListEntry]:
     """Entries not linked to anyone and with no candidate left to decide."""
     pending = MatchCandidate.objects.filter(entry=OuterRef("pk"),
                                             decision__in=[Decision.OPEN, Decision.SKIPPED])
-    return (ListEntry.objects.filter(person_list=person_list, person__isnull=True)
+    return (ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
             .exclude(Exists(pending)).order_by("line"))
 
 

@@ -16,7 +16,7 @@ from kintrace.accounts.access import NAME_ROLES, staff_required
 
 from . import background, selectors
 from .forms import MappingForm, UploadForm
-from .models import JobStatus, ListEntry, MatchCandidate, Merge, PersonList
+from .models import JobStatus, ListEntry, MatchCandidate, MatchRun, Merge, PersonList
 from .services import (
     ImportRefused,
     MergeError,
@@ -27,9 +27,15 @@ from .services import (
     dedupe_run,
     duplicate_decide,
     entry_create_person,
+    jobs_housekeeping,
+    jobs_reap_stale,
+    list_import_cancel,
+    list_import_retry,
     list_import_start,
     list_upload,
     match_run,
+    match_run_cancel,
+    match_start,
     merge_undo,
 )
 from .services.imports import BACKGROUND_ROWS
@@ -40,7 +46,9 @@ REVIEW_AHEAD = 15
 
 @names_staff
 def index(request):
-    return render(request, "lists/index.html", {"lists": selectors.lists_overview()})
+    jobs_housekeeping()  # stale jobs shown as failed, abandoned drafts gone
+    return render(request, "lists/index.html", {"lists": selectors.lists_overview(),
+                                                "jobs": selectors.jobs_overview()})
 
 
 @names_staff
@@ -81,6 +89,7 @@ def _preview(person_list: PersonList):
 
 @names_staff
 def detail(request, pk: int):
+    jobs_reap_stale(person_list=PersonList(pk=pk))
     person_list = get_object_or_404(PersonList.objects.select_related("source", "created_by"),
                                     pk=pk)
     ctx = {"pl": person_list, "running": person_list.status in (JobStatus.QUEUED,
@@ -115,18 +124,61 @@ def start_import(request, pk: int):
 @require_POST
 def match(request, pk: int):
     person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
-    if selectors.running_match(person_list):
-        messages.info(request, _("A match run for this list is already running."))
-    elif person_list.entry_count > BACKGROUND_ROWS:
-        actor = request.user
-        background.start(f"list-match-{pk}", lambda: match_run(
-            person_list=PersonList.objects.get(pk=pk), actor=actor))
-        messages.info(request, _("The match run started; this page updates itself."))
-    else:
-        run = match_run(person_list=person_list, actor=request.user)
-        messages.success(request, _("%(n)s candidates to review.") % {"n": run.candidate_count})
-        return redirect("lists:review", pk=pk)
+    try:
+        if person_list.entry_count > BACKGROUND_ROWS:
+            match_start(person_list=person_list, actor=request.user)
+            messages.info(request, _("The match run started; this page updates itself."))
+        else:
+            run = match_run(person_list=person_list, actor=request.user)
+            if run.status == JobStatus.DONE:
+                messages.success(request, _("%(n)s candidates to review.")
+                                 % {"n": run.candidate_count})
+                return redirect("lists:review", pk=pk)
+    except ImportRefused as e:
+        messages.info(request, str(e))
     return redirect("lists:detail", pk=pk)
+
+
+@names_staff
+@require_POST
+def retry(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk)
+    try:
+        list_import_retry(person_list=person_list, actor=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+    return redirect("lists:detail", pk=pk)
+
+
+@names_staff
+@require_POST
+def cancel(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk)
+    try:
+        outcome = list_import_cancel(person_list=person_list, actor=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+        return redirect("lists:detail", pk=pk)
+    if outcome == "stopping":
+        messages.info(request, _("The import is stopping; the list will be discarded."))
+        return redirect("lists:detail", pk=pk)
+    messages.success(request, _("The list was discarded."))
+    return redirect("lists:index")
+
+
+@names_staff
+@require_POST
+def cancel_run(request, pk: int):
+    run = get_object_or_404(MatchRun, pk=pk)
+    try:
+        match_run_cancel(run=run, actor=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+    else:
+        messages.info(request, _("The match run is stopping."))
+    if run.person_list_id:
+        return redirect("lists:detail", pk=run.person_list_id)
+    return redirect("lists:duplicates")
 
 
 @names_staff
@@ -193,7 +245,7 @@ def unmatched(request, pk: int):
 @names_staff
 @require_POST
 def new_person(request, pk: int):
-    entry = get_object_or_404(ListEntry, pk=pk)
+    entry = get_object_or_404(ListEntry.objects.visible(), pk=pk)
     try:
         person = entry_create_person(entry=entry, actor=request.user)
     except (ReviewError, ValidationError) as e:

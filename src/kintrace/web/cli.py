@@ -30,6 +30,9 @@ def serve(args) -> int:
     from kintrace.registry.services import regions_ensure_loaded
 
     regions_ensure_loaded()
+    from kintrace.lists.services import jobs_housekeeping
+
+    jobs_housekeeping()  # jobs the last server left running are failed; drafts abandoned go
     limit_mib = largest_request_bytes() / 2**20
     print(f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
           f"{limit_mib:.1f} MiB, held in memory)", file=sys.stderr, flush=True)

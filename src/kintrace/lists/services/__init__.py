@@ -11,7 +11,16 @@ from .imports import (  # noqa: F401
     list_import_start,
     list_upload,
 )
-from .matching import dedupe_run, match_run  # noqa: F401
+from .jobs import (  # noqa: F401
+    JobRefused,
+    jobs_housekeeping,
+    jobs_reap_stale,
+    list_discard,
+    list_import_cancel,
+    list_import_retry,
+    match_run_cancel,
+)
+from .matching import dedupe_run, match_run, match_running, match_start  # noqa: F401
 from .merges import MergeError, duplicate_decide, merge_undo, persons_merge  # noqa: F401
 from .review import (  # noqa: F401
     ReviewError,

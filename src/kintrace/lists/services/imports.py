@@ -1,5 +1,6 @@
 """Importing a list: upload (read, recognise a re-import, guess the mapping), then the import
-itself — every row checked, and all rows saved in one transaction or none.
+itself — every row checked, then stored in short batches under a list that nobody sees until
+the last batch is in; all rows or none, as a person sees it.
 
 Large lists run in a background thread started by the view; progress lives in the
 PersonList row so any page (or the command line) can show it.
@@ -8,14 +9,16 @@ PersonList row so any page (or the command line) can show it.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record, snapshot
 
@@ -28,7 +31,12 @@ from ..rows import RowError, map_row, row_width_error
 # Lists longer than this import in a background thread when started from the web.
 BACKGROUND_ROWS = 2000
 PROGRESS_EVERY = 2000
-INSERT_BATCH = 5000
+# Rows per transaction while storing, and per transaction while deleting a failed import's
+# rows: a fraction of a second of SQLite's write lock each.
+INSERT_BATCH = 2000
+DELETE_BATCH = 5000
+# Seconds between two batches on SQLite (see _store_rows).
+BATCH_PAUSE = 0.12
 
 Progress = Callable[[str, int, int], None]
 
@@ -86,6 +94,9 @@ def list_upload(
               "into parts.") % {"size": round(len(data) / 2**20, 1),
                                 "limit": round(limit / 2**20, 1)})
     sha = hashlib.sha256(data).hexdigest()
+    from .jobs import jobs_reap_stale
+
+    jobs_reap_stale(sha256=sha)  # a killed import of these bytes does not block them
     earlier = _earlier_import(sha)
     if earlier:
         raise DuplicateListError(earlier)
@@ -123,23 +134,32 @@ def list_import_start(
 ) -> PersonList:
     """Fix the mapping and import: here and now, or in a background thread when the list is
     long (background=None decides by size)."""
+    from .jobs import jobs_reap_stale
+
     errors = mapping_errors(mapping, len(person_list.header))
     if errors:
         raise ImportRefused(" ".join(errors))
+    jobs_reap_stale(sha256=person_list.sha256)
     earlier = _earlier_import(person_list.sha256, exclude_pk=person_list.pk)
     if earlier:
         raise DuplicateListError(earlier)
+    jobs.claim(PersonList, person_list.pk)
     try:
         with transaction.atomic():
+            # The process queuing the job runs it (inline or in its thread): it is named as
+            # the worker from now on, so a crash before the thread starts is found stale.
             updated = PersonList.objects.filter(
                 pk=person_list.pk, status__in=[JobStatus.DRAFT, JobStatus.FAILED]
             ).update(status=JobStatus.QUEUED, mapping=mapping, row_errors=[], error="",
-                     progress_done=0, phase="")
+                     progress_done=0, phase="", cancel_requested=False,
+                     heartbeat_at=timezone.now(), finished_at=None, **jobs.identity())
             if not updated:
+                jobs.release(PersonList, person_list.pk)
                 raise ImportRefused(_("This list is already being imported."))
             audit_record(actor=actor, action="list.import_start", target=person_list,
                          after={"mapping": mapping})
     except IntegrityError:  # the partial unique index on sha256: a racing twin got there
+        jobs.release(PersonList, person_list.pk)
         raise DuplicateListError(_earlier_import(person_list.sha256, person_list.pk)) from None
     person_list.refresh_from_db()
     if background is None:
@@ -152,60 +172,155 @@ def list_import_start(
     return person_list
 
 
-def _set_progress(pk: int, phase: str, done: int, total: int) -> None:
-    PersonList.objects.filter(pk=pk).update(phase=phase, progress_done=done,
-                                            progress_total=total)
-
-
 def list_import_run(
     *, person_list: PersonList, actor, progress: Progress | None = None,
 ) -> PersonList:
-    """Check every row, then save the source, the list and all entries in one transaction.
-    With any bad row nothing is saved: the list is marked failed with every line and reason."""
+    """Check every row, then store the entries in batches of INSERT_BATCH rows, each its own
+    short transaction, while the list stays invisible (running); then, in one short
+    transaction, create the source and make the list visible (done). With any bad row nothing
+    is stored: the list is marked failed with every line and reason. A failure, a Cancel or a
+    SIGTERM mid-way deletes the rows stored so far (in batches) and marks the list failed; a
+    kill -9 leaves it for kintrace.lists.services.jobs to find stale and do the same."""
     pk = person_list.pk
-    PersonList.objects.filter(pk=pk).update(status=JobStatus.RUNNING, phase="reading")
+    claimed = PersonList.objects.filter(
+        pk=pk, status=JobStatus.QUEUED, cancel_requested=False,
+    ).update(status=JobStatus.RUNNING, phase="reading", heartbeat_at=timezone.now(),
+             **jobs.identity())
+    if not claimed:  # cancelled (or found stale) before it began
+        jobs.release(PersonList, pk)
+        person_list.refresh_from_db()
+        return person_list
+    total = person_list.progress_total
     try:
-        table = stored_table(person_list)
-        mapping = {k: int(v) for k, v in person_list.mapping.items()}
-        total = len(table.rows)
-        today = timezone.localdate()
-        width = len(table.header)
-        entries, bad = [], []
-        for i, (line, row) in enumerate(zip(table.lines, table.rows, strict=True)):
-            if i % PROGRESS_EVERY == 0:
-                _set_progress(pk, "checking", i, total)
-                if progress:
-                    progress("checking", i, total)
-            raw = dict(zip(table.header, row, strict=False))
-            if len(row) > width:
-                raw.update({f"#{j + 1}": c for j, c in enumerate(row[width:], start=width)})
-            problem = row_width_error(row, width)
-            if problem:
-                bad.append([line, problem])
-                continue
-            try:
-                fields = map_row(row, mapping, today=today)
-            except RowError as e:
-                bad.append([line, str(e)])
-                continue
-            entries.append(ListEntry(person_list_id=pk, line=line, raw=raw, **fields))
-        if not entries and not bad:
-            bad.append([1, _("the list has no rows")])
-        if bad:
-            _finish_failed(pk, row_errors=bad, total=total)
-            person_list.refresh_from_db()
-            return person_list
-        _set_progress(pk, "saving", total, total)
-        if progress:
-            progress("saving", total, total)
-        _save(person_list, entries, actor)
-    except Exception as e:
-        _finish_failed(pk, error=str(e) or e.__class__.__name__)
+        with jobs.sigterm_exits(), jobs.Running(PersonList, pk) as job:
+            delete_entries(pk)  # what an earlier, killed attempt stored
+            table = stored_table(person_list)
+            mapping = {k: int(v) for k, v in person_list.mapping.items()}
+            total = len(table.rows)
+            today = timezone.localdate()
+            bad = _check_rows(table, mapping, today, job, progress)
+            if bad:
+                _finish_failed(pk, row_errors=bad, total=total)
+                person_list.refresh_from_db()
+                return person_list
+            _store_rows(pk, table, mapping, today, job, progress)
+            _publish(person_list, total, actor)
+    except jobs.JobCancelled:
+        _stop(pk, error=gettext_noop("The import was cancelled."))
+        if PersonList.objects.filter(pk=pk, cancel_requested=True).exists():
+            from .jobs import list_discard
+
+            list_discard(person_list=PersonList.objects.get(pk=pk), actor=actor,
+                         reason="cancelled")
+        return person_list
+    except BaseException as e:  # SystemExit from SIGTERM and KeyboardInterrupt included
+        _stop(pk, error=str(e) or e.__class__.__name__)
         raise
     person_list.refresh_from_db()
     if progress:
         progress("done", total, total)
     return person_list
+
+
+def _raw(table: Table, row: list[str], width: int) -> dict:
+    raw = dict(zip(table.header, row, strict=False))
+    if len(row) > width:
+        raw.update({f"#{j + 1}": c for j, c in enumerate(row[width:], start=width)})
+    return raw
+
+
+def _check_rows(table: Table, mapping, today, job, progress) -> list:
+    """Every bad row as [line, reason]; nothing is kept of the good ones (they are mapped
+    again, a batch at a time, while storing), so memory stays flat for long lists."""
+    total, width = len(table.rows), len(table.header)
+    bad = []
+    for i, (line, row) in enumerate(zip(table.lines, table.rows, strict=True)):
+        if i % PROGRESS_EVERY == 0:
+            job.beat(phase="checking", progress_done=i, progress_total=total)
+            if progress:
+                progress("checking", i, total)
+        problem = row_width_error(row, width)
+        if problem:
+            bad.append([line, problem])
+            continue
+        try:
+            map_row(row, mapping, today=today)
+        except RowError as e:
+            bad.append([line, str(e)])
+    if not total:
+        bad.append([1, _("the list has no rows")])
+    return bad
+
+
+def _store_rows(pk: int, table: Table, mapping, today, job, progress) -> None:
+    total, width = len(table.rows), len(table.header)
+    job.beat(phase="storing", progress_done=0)
+    pause = BATCH_PAUSE if connection.vendor == "sqlite" else 0
+    for start in range(0, total, INSERT_BATCH):
+        stop = min(start + INSERT_BATCH, total)
+        entries = [
+            ListEntry(person_list_id=pk, line=line, raw=_raw(table, row, width),
+                      **map_row(row, mapping, today=today))
+            for line, row in zip(table.lines[start:stop], table.rows[start:stop], strict=True)
+        ]
+        with transaction.atomic():
+            ListEntry.objects.bulk_create(entries)
+            job.beat(progress_done=stop)  # in the batch's transaction: a cancel undoes it
+        if progress:
+            progress("storing", stop, total)
+        if pause:
+            # SQLite has one writer at a time: leave a gap longer than its busy handler's
+            # longest sleep (100 ms), so a report waiting for the lock gets it between two
+            # batches instead of being starved by the next one.
+            time.sleep(pause)
+
+
+def _publish(person_list: PersonList, total: int, actor) -> None:
+    """The import's last, short transaction: the source, and the list made visible."""
+    from kintrace.registry.services import source_create
+
+    info = person_list.source_info
+    with transaction.atomic():
+        locked = PersonList.objects.select_for_update().get(pk=person_list.pk)
+        if locked.status != JobStatus.RUNNING or locked.cancel_requested:
+            raise jobs.JobCancelled
+        source = source_create(
+            kind=info.get("kind") or "official_list", title=info.get("title") or locked.title,
+            publisher=info.get("publisher", ""), url=info.get("url", ""),
+            date=_source_date(info.get("date", "")), reliability=info.get("reliability", "F"),
+            credibility=info.get("credibility", 6), actor=actor,
+        )
+        locked.source = source
+        locked.status = JobStatus.DONE
+        locked.phase = ""
+        locked.entry_count = total
+        locked.progress_done = locked.progress_total = total
+        locked.finished_at = timezone.now()
+        locked.save()
+        audit_record(actor=actor, action="list.import", target=locked,
+                     after={"entries": total, "source": source.pk,
+                            "sha256": locked.sha256, "mapping": locked.mapping})
+
+
+def _stop(pk: int, *, error: str) -> None:
+    """A job that ended without finishing: failed, and its stored rows deleted."""
+    PersonList.objects.filter(pk=pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, phase="", finished_at=timezone.now(), error=error)
+    delete_entries(pk)
+
+
+def delete_entries(pk: int) -> int:
+    """Delete a list's entries, DELETE_BATCH at a time, each batch its own short transaction
+    (a failed import's rows must not hold the write lock any longer than storing them did)."""
+    deleted = 0
+    while True:
+        ids = list(ListEntry.objects.filter(person_list_id=pk).order_by()
+                   .values_list("id", flat=True)[:DELETE_BATCH])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            deleted += ListEntry.objects.filter(id__in=ids).delete()[1].get(
+                ListEntry._meta.label, 0)
 
 
 def _finish_failed(pk: int, *, row_errors=None, error: str = "", total: int | None = None):
@@ -224,31 +339,6 @@ def _source_date(text: str):
     return parse_date_or_none(text) if text else None
 
 
-def _save(person_list: PersonList, entries: list[ListEntry], actor) -> None:
-    from kintrace.registry.services import source_create
-
-    info = person_list.source_info
-    with transaction.atomic():
-        locked = PersonList.objects.select_for_update().get(pk=person_list.pk)
-        source = source_create(
-            kind=info.get("kind") or "official_list", title=info.get("title") or locked.title,
-            publisher=info.get("publisher", ""), url=info.get("url", ""),
-            date=_source_date(info.get("date", "")), reliability=info.get("reliability", "F"),
-            credibility=info.get("credibility", 6), actor=actor,
-        )
-        ListEntry.objects.bulk_create(entries, batch_size=INSERT_BATCH)
-        locked.source = source
-        locked.status = JobStatus.DONE
-        locked.phase = ""
-        locked.entry_count = len(entries)
-        locked.progress_done = locked.progress_total
-        locked.finished_at = timezone.now()
-        locked.save()
-        audit_record(actor=actor, action="list.import", target=locked,
-                     after={"entries": len(entries), "source": source.pk,
-                            "sha256": locked.sha256, "mapping": locked.mapping})
-
-
 def list_import_file(
     *, path: Path, kind: str, title: str, actor, progress: Progress | None = None,
     mapping: dict[str, int] | None = None, **source,
@@ -259,12 +349,23 @@ def list_import_file(
     except OSError as e:
         raise ImportRefused(_("Cannot read %(path)s: %(err)s") % {"path": path,
                                                                   "err": e.strerror}) from None
+    from .jobs import list_discard
+
     person_list, _table = list_upload(data=data, kind=kind, title=title, actor=actor,
                                       filename=Path(path).name, **source)
     mapping = mapping or person_list.mapping
-    if mapping_errors(mapping, len(person_list.header)):
-        raise ImportRefused(
-            " ".join(mapping_errors(mapping, len(person_list.header))) + " "
-            + _("Columns: %s") % ", ".join(person_list.header))
-    return list_import_start(person_list=person_list, mapping=mapping, actor=actor,
-                             background=False, progress=progress)
+    # No one fixes a mapping on the command line: an import refused here, or failed on bad
+    # rows, leaves no draft list and no copy of the file behind.
+    try:
+        if mapping_errors(mapping, len(person_list.header)):
+            raise ImportRefused(
+                " ".join(mapping_errors(mapping, len(person_list.header))) + " "
+                + _("Columns: %s") % ", ".join(person_list.header))
+        done = list_import_start(person_list=person_list, mapping=mapping, actor=actor,
+                                 background=False, progress=progress)
+    except ImportRefused:
+        list_discard(person_list=person_list, actor=actor, reason="refused")
+        raise
+    if done.status == JobStatus.FAILED and done.row_errors:
+        list_discard(person_list=done, actor=actor, reason="bad rows")
+    return done

@@ -7,14 +7,18 @@ rejected before are never stored again.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record
 
+from .. import background as jobs
 from ..models import (
     DuplicateCandidate,
     DuplicateRejection,
@@ -72,7 +76,13 @@ def _explanation(match) -> list:
 
 
 def _finish_run(run: MatchRun, *, t0: float, count: int, left: int, right: int) -> None:
+    """Inside the transaction that stores the candidates: refuses (JobCancelled) if the run
+    was cancelled or marked failed meanwhile, so a cancelled run stores nothing."""
+    locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != JobStatus.RUNNING or locked.cancel_requested:
+        raise jobs.JobCancelled
     run.status = JobStatus.DONE
+    run.phase = ""
     run.candidate_count = count
     run.records_left, run.records_right = left, right
     run.seconds = round(time.perf_counter() - t0, 2)
@@ -80,27 +90,97 @@ def _finish_run(run: MatchRun, *, t0: float, count: int, left: int, right: int) 
     run.save()
 
 
+def _new_run(**fields) -> MatchRun:
+    run = MatchRun.objects.create(status=JobStatus.RUNNING, phase="reading",
+                                  heartbeat_at=timezone.now(), **jobs.identity(), **fields)
+    jobs.claim(MatchRun, run.pk)
+    return run
+
+
+@contextlib.contextmanager
+def _job(run: MatchRun) -> Iterator[jobs.Running]:
+    """The run's life: heartbeat, SIGTERM as SystemExit on the command line, and failed (with
+    nothing stored) on any error, a Cancel or a signal."""
+    try:
+        with jobs.sigterm_exits(), jobs.Running(MatchRun, run.pk) as job:
+            yield job
+    except jobs.JobCancelled:
+        _run_failed(run, gettext_noop("The match run was cancelled."))
+    except BaseException as e:
+        _run_failed(run, str(e) or e.__class__.__name__)
+        raise
+
+
+def _run_failed(run: MatchRun, error: str) -> None:
+    MatchRun.objects.filter(pk=run.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, phase="", error=error, finished_at=timezone.now())
+    run.refresh_from_db()
+
+
+def match_running(person_list: PersonList) -> MatchRun | None:
+    """The list's live match run, after marking any stale one failed."""
+    from .jobs import jobs_reap_stale
+
+    jobs_reap_stale(person_list=person_list)
+    return MatchRun.objects.filter(person_list=person_list,
+                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+
+
+def match_start(*, person_list: PersonList, actor, threshold: float = 0.5) -> MatchRun:
+    """Start a match run of the list in a background thread; refuses while one runs."""
+    run = _match_prepare(person_list, actor, threshold)
+    pk = run.pk
+    jobs.start(f"list-match-{person_list.pk}", lambda: match_run(
+        person_list=PersonList.objects.get(pk=person_list.pk), actor=actor,
+        threshold=threshold, run=MatchRun.objects.get(pk=pk)))
+    return run
+
+
+def _match_prepare(person_list: PersonList, actor, threshold: float) -> MatchRun:
+    from .imports import ImportRefused
+
+    if not PersonList.objects.filter(pk=person_list.pk, status=JobStatus.DONE).exists():
+        raise ImportRefused(_("Only an imported list can be matched."))
+    with transaction.atomic():
+        # Locking the list row queues two Match presses of the same list: the second sees
+        # the first's run and is refused instead of starting a twin.
+        PersonList.objects.select_for_update().get(pk=person_list.pk)
+        if match_running(person_list):
+            raise ImportRefused(_("A match run for this list is already running."))
+        return _new_run(person_list=person_list, threshold=threshold,
+                        created_by=actor if actor and actor.pk else None)
+
+
 def match_run(
     *, person_list: PersonList, actor, threshold: float = 0.5,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, run: MatchRun | None = None,
 ) -> MatchRun:
-    """Link the list's undecided entries against every registry person; store candidates."""
+    """Link the list's undecided entries against every registry person; store candidates.
+    Refuses (ImportRefused) a list not imported or with a match run already running; a run
+    that fails, is cancelled or gets SIGTERM is marked failed and stores nothing."""
+    run = run or _match_prepare(person_list, actor, threshold)
+    with _job(run) as job:
+        _match(run, job, person_list, actor, threshold, progress)
+    return run
+
+
+def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
+           progress) -> None:
     from kintrace.linkage.prepare import records_to_frame
 
     from ..prepared import prepare_parallel, registry_prepared
 
     t0 = time.perf_counter()
-    run = MatchRun.objects.create(person_list=person_list, threshold=threshold,
-                                  status=JobStatus.RUNNING,
-                                  created_by=actor if actor and actor.pk else None)
     entries = [entry_record(e) for e in
-               ListEntry.objects.filter(person_list=person_list, person__isnull=True)
+               ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
                .order_by().values("id", "name", "birth_year", "birth_month", "birth_day",
                                   "facility_text", "region_text").iterator(chunk_size=20000)]
+    job.beat(phase="normalising")
     right, person_of, _fresh = registry_prepared(progress)
     if progress:
         progress(f"normalising {len(entries)} list entries")
     left = prepare_parallel(records_to_frame(entries)) if entries else None
+    job.beat(phase="scoring")
     matches = _scored([left, right], threshold=threshold, progress=progress) if entries and \
         len(right) else []
     rejected = set(EntryRejection.objects.filter(entry__person_list=person_list)
@@ -119,6 +199,7 @@ def match_run(
         candidates.append(MatchCandidate(
             run=run, entry_id=entry_id, person_id=person_id, probability=m.probability,
             match_weight=m.match_weight, explanation=_explanation(m)))
+    job.beat(phase="storing")
     with transaction.atomic():
         # An open candidate from an earlier run for the same pair is superseded by this one.
         MatchCandidate.objects.filter(entry__person_list=person_list,
@@ -128,19 +209,25 @@ def match_run(
         audit_record(actor=actor, action="list.match", target=person_list,
                      after={"run": run.pk, "threshold": threshold,
                             "candidates": len(candidates), "entries": len(entries)})
-    return run
 
 
 def dedupe_run(
     *, actor, threshold: float = 0.8, progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Find pairs of registry persons that are probably one man; store them for review."""
+    run = _new_run(threshold=threshold, created_by=actor if actor and actor.pk else None)
+    with _job(run) as job:
+        _dedupe(run, job, actor, threshold, progress)
+    return run
+
+
+def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
     from ..prepared import registry_prepared
 
     t0 = time.perf_counter()
-    run = MatchRun.objects.create(threshold=threshold, status=JobStatus.RUNNING,
-                                  created_by=actor if actor and actor.pk else None)
+    job.beat(phase="normalising")
     records, person_of, _fresh = registry_prepared(progress)
+    job.beat(phase="scoring")
     pairs = _scored([records], threshold=threshold, progress=progress) if len(records) > 1 \
         else []
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
@@ -157,6 +244,7 @@ def dedupe_run(
         candidates.append(DuplicateCandidate(
             run=run, person_a_id=key[0], person_b_id=key[1], probability=m.probability,
             match_weight=m.match_weight, explanation=_explanation(m)))
+    job.beat(phase="storing")
     with transaction.atomic():
         DuplicateCandidate.objects.filter(decision__in=["open", "skipped"]).delete()
         DuplicateCandidate.objects.bulk_create(candidates, batch_size=BATCH)
@@ -165,4 +253,3 @@ def dedupe_run(
         audit_record(actor=actor, action="registry.dedupe", target=run,
                      after={"threshold": threshold, "candidates": len(candidates),
                             "records": len(records)})
-    return run

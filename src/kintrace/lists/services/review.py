@@ -157,8 +157,10 @@ def entry_create_person(*, entry: ListEntry, actor):
     from kintrace.registry.services import facility_get_or_create_from_ref, person_create
 
     with transaction.atomic():
-        entry = ListEntry.objects.select_for_update(of=("self",)).select_related(
-            "person_list__source").get(pk=entry.pk)
+        entry = ListEntry.objects.visible().select_for_update(of=("self",)).select_related(
+            "person_list__source").filter(pk=entry.pk).first()
+        if entry is None:  # a row of a list still importing, or of a failed import
+            raise ReviewError(_("This entry is not part of an imported list."))
         if entry.person_id:
             raise ReviewError(_("This entry is already linked to person #%s.") % entry.person_id)
         facility = None
