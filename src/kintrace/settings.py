@@ -101,10 +101,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kintrace.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads a parameter: PostgreSQL refuses NUL in text (see web/params.py).
-    "kintrace.web.params.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a parameter, after the language is known (its 400 is translated):
+    # PostgreSQL refuses NUL in text (see web/params.py).
+    "kintrace.web.params.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
@@ -143,14 +144,17 @@ def api_view(view):
     before ninja reads them, and give ninja's bare 405 our error shape."""
 
     def wrapped(request, *args, **kwargs):
-        has_body = request.META.get("CONTENT_LENGTH", "") not in ("", "0")
-        if has_body and request.content_type != JSON:
-            return errors(_("Send the body as application/json."), 415)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 405 and response.get("Content-Type", "") != JSON:
-            allow = response.get("Allow", "")
-            response = errors(_("This method is not allowed here."), 405)
-            response["Allow"] = allow
+        # The API speaks English, whatever the visitor's browser asks for.
+        with translation.override("en"):
+            has_body = request.META.get("CONTENT_LENGTH", "") not in ("", "0")
+            if has_body and request.content_type != JSON:
+                return errors(_("Send the body as application/json."), 415)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+                    JSON):
+                allow = response.get("Allow", "")
+                response = errors(_("This method is not allowed here."), 405)
+                response["Allow"] = allow
         return response
 
     wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)
@@ -161,4 +165,5 @@ def api_view(view):
 @csrf_exempt
 def api_not_found(request, rest: str = ""):
     """Any other path under the API: 404 in the API's shape, not an HTML page."""
-    return errors(_("Not found."), 404)
+    with translation.override("en"):
+        return errors(_("Not found."), 404)

@@ -17,6 +17,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # The largest value both databases store in a BIGINT (and so in any id column).
@@ -61,17 +62,22 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         raw = [request.path_info.encode("utf-8", "surrogatepass"),
                request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
-        content_type = request.META.get("CONTENT_TYPE", "")
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
         # The API takes JSON only (kintrace.api.core refuses other bodies in its own shape).
         api = request.path_info.startswith("/api/")
         if content_type.startswith("application/x-www-form-urlencoded") and not api:
             raw.append(request.body)  # RequestDataTooBig here is Django's own 400
         if any(has_nul(part) for part in raw):
-            message = _("The request holds a NUL character, which no field may contain.")
-            if api:
-                return JsonResponse({"errors": {"": message}}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            if api:  # in the API's shape and language (kintrace.api.core)
+                with translation.override("en"):
+                    return JsonResponse({"errors": {"": _nul_message()}}, status=400)
+            return HttpResponseBadRequest(_nul_message(),
+                                          content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def _nul_message() -> str:
+    return _("The request holds a NUL character, which no field may contain.")
 
 
 def local_path_or_empty(request, url) -> str:
