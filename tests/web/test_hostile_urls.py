@@ -13,7 +13,6 @@ by GET and by POST, as an outsider, as an analyst and as a coordinator holding t
 organisation key, against a small registry where ids 1..3 of every table exist.
 """
 
-import inspect
 import re
 import time
 from pathlib import Path
@@ -181,16 +180,20 @@ def registry(org_keys, make_staff):
 
 
 @pytest.fixture
-def identities(registry, make_staff, login, unlocked_staff):
-    """(name, client, relogin) for an outsider, an analyst and an unlocked coordinator."""
+def identities(registry, make_staff, login):
+    """(name, make_client) for an outsider, an analyst and a coordinator holding the unlocked
+    organisation key; make_client logs the same user in again after a walked logout."""
+    from kintrace.security.testing import staff_with_key, unlock_client
+
+    analyst = make_staff("analyst")
+    coordinator = staff_with_key("coordinator")
+
     def analyst_client():
-        c = Client(raise_request_exception=False)
-        login(make_staff("analyst"), c)
-        return c
+        return login(analyst, Client(raise_request_exception=False))
 
     def coordinator_client():
-        c = Client(raise_request_exception=False)
-        unlocked_staff("coordinator", c=c)
+        c = login(coordinator, Client(raise_request_exception=False))
+        unlock_client(c, coordinator)
         return c
 
     return [("outsider", lambda: Client(raise_request_exception=False)),
@@ -217,11 +220,12 @@ def test_the_walk_covers_every_url_pattern_with_hostile_paths():
 
 def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_not_start):
     names = parameter_names()
-    failures, requests, started = [], 0, time.monotonic()
+    failures, requests, started, spent = [], 0, time.monotonic(), {}
     targets = [(t, urls_for(t, c, p)) for t, c, p in walk()]
     for who, make_client in identities:
         client = make_client()
         for template, urls in targets:
+            t0 = time.monotonic()
             sends = [(url, "") for url in urls]
             sends += [(urls[0], value) for value in HOSTILE_VALUES]
             for url, value in sends:
@@ -238,6 +242,9 @@ def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_
                                         f"{response.status_code}")
                     if who != "outsider" and "_auth_user_id" not in client.session:
                         client = make_client()  # a logout in the walk ends the session
+            spent[template] = spent.get(template, 0) + time.monotonic() - t0
     elapsed = time.monotonic() - started
-    print(f"{requests} requests in {elapsed:.1f} s")
+    slowest = sorted(spent.items(), key=lambda kv: -kv[1])[:5]
+    print(f"{requests} requests in {elapsed:.1f} s; slowest: "
+          + ", ".join(f"{t} {s:.1f} s" for t, s in slowest))
     assert not failures, "\n".join(failures[:60])

@@ -16,8 +16,8 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 # The largest value both databases store in a BIGINT (and so in any id column).
