@@ -5,6 +5,8 @@ The pages named in issue 9 (event edit's ?person=, the review page's ?c=, two-fa
 test_hostile_urls.py asks every other page the same way.
 """
 
+import re
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -167,3 +169,20 @@ def test_an_outsider_is_still_sent_to_log_in_before_any_id_is_read(client, event
     response = client.get(f"/registry/events/{event.pk}/edit/?person=abc")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_no_view_parses_a_number_by_itself():
+    # The rule as a check: views read numbers through kintrace.web.params, never with
+    # int() or str.isdigit()/isnumeric(), which accept digits int() cannot read or a
+    # database cannot store.
+    from pathlib import Path
+
+    import kintrace
+
+    offending = []
+    for path in Path(kintrace.__file__).parent.rglob("views*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if re.search(r"\bint\(|\.isdigit\(|\.isnumeric\(|\.isdecimal\(", code):
+                offending.append(f"{path.name}:{number}: {line.strip()}")
+    assert not offending, "\n".join(offending)

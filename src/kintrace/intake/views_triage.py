@@ -45,10 +45,7 @@ def queue(request):
 
 
 def _facts_from_post(post) -> list[Fact]:
-    try:
-        count = min(int(post.get("fact_count", "0")), MAX_FACTS)
-    except ValueError:
-        count = 0
+    count = min(id_or_none(post.get("fact_count")) or 0, MAX_FACTS)
     facts = []
     for i in range(count):
         if post.get(f"fact-{i}-record") != "on":
