@@ -47,7 +47,7 @@ def _app(org_keys):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, deadline=timedelta(seconds=5), derandomize=True,
+@settings(max_examples=30, deadline=timedelta(seconds=10), derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_schema_and_never_fails_on_generated_requests(case):
     case.call_and_validate(checks=CHECKS)
