@@ -9,8 +9,9 @@ included), so a new view is walked without anyone adding it here. Each pattern i
   ("abc", "²", "١٢", "-1", "0", a 20-digit number, "", NUL, a lone surrogate, "../", 5000
   characters),
 
-by GET and by POST, as an outsider, as an analyst and as a coordinator holding the unlocked
-organisation key, against a small registry where ids 1..3 of every table exist.
+by GET and by POST, as an outsider, as an analyst and as an administrator (who reaches every
+page a role can) holding the unlocked organisation key, against a small registry where ids
+1..3 of every table exist.
 """
 
 import re
@@ -181,23 +182,23 @@ def registry(org_keys, make_staff):
 
 @pytest.fixture
 def identities(registry, make_staff, login):
-    """(name, make_client) for an outsider, an analyst and a coordinator holding the unlocked
+    """(name, make_client) for an outsider, an analyst and an administrator holding the unlocked
     organisation key; make_client logs the same user in again after a walked logout."""
     from kintrace.security.testing import staff_with_key, unlock_client
 
     analyst = make_staff("analyst")
-    coordinator = staff_with_key("coordinator")
+    admin = staff_with_key("admin")
 
     def analyst_client():
         return login(analyst, Client(raise_request_exception=False))
 
-    def coordinator_client():
-        c = login(coordinator, Client(raise_request_exception=False))
-        unlock_client(c, coordinator)
+    def admin_client():
+        c = login(admin, Client(raise_request_exception=False))
+        unlock_client(c, admin)
         return c
 
     return [("outsider", lambda: Client(raise_request_exception=False)),
-            ("analyst", analyst_client), ("coordinator", coordinator_client)]
+            ("analyst", analyst_client), ("admin", admin_client)]
 
 
 @pytest.fixture
@@ -221,6 +222,7 @@ def test_the_walk_covers_every_url_pattern_with_hostile_paths():
 def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_not_start):
     names = parameter_names()
     failures, requests, started, spent = [], 0, time.monotonic(), {}
+    shown = {who: set() for who, _make in identities}  # patterns that answered 200
     targets = [(t, urls_for(t, c, p)) for t, c, p in walk()]
     for who, make_client in identities:
         client = make_client()
@@ -237,6 +239,8 @@ def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_
                         response = client.post(url, data=query,
                                                content_type="application/x-www-form-urlencoded")
                     requests += 1
+                    if response.status_code == 200:
+                        shown[who].add(template)
                     if response.status_code >= 500 and response.status_code != 503:
                         failures.append(f"{who} {method.upper()} {url[:80]} {value[:20]!r} -> "
                                         f"{response.status_code}")
@@ -245,6 +249,12 @@ def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_
             spent[template] = spent.get(template, 0) + time.monotonic() - t0
     elapsed = time.monotonic() - started
     slowest = sorted(spent.items(), key=lambda kv: -kv[1])[:5]
-    print(f"{requests} requests in {elapsed:.1f} s; slowest: "
+    print(f"{requests} requests in {elapsed:.1f} s; patterns answering 200 of {len(targets)}: "
+          + str({who: len(t) for who, t in shown.items()}) + "; slowest: "
           + ", ".join(f"{t} {s:.1f} s" for t, s in slowest))
     assert not failures, "\n".join(failures[:60])
+    # The walk reached the pages themselves, not only the login page: a broken login in this
+    # test would otherwise pass it by never getting past the door. (The rest are POST-only
+    # actions, which answer with a redirect.)
+    assert len(shown["admin"]) > 0.4 * len(targets), sorted(shown["admin"])
+    assert len(shown["analyst"]) < len(shown["admin"])
