@@ -47,8 +47,12 @@ def test_json_with_a_charset_is_accepted(api, org_keys):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe{}", b"[", b"nul"])
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe{}", b"[", b"nul",
+                                  b"[" * 200_000 + b"]" * 200_000,
+                                  b'{"message": ' + b"9" * 5000 + b"}"])
 def test_a_body_that_is_not_json_is_a_400_in_the_error_shape(api, org_keys, body):
+    # Among them: nesting deeper than the parser's recursion, and a number longer than Python
+    # converts.
     response = api.post(URL, data=body, content_type="application/json")
     assert response.status_code == 400
     assert "" in error_shape(response)
@@ -102,6 +106,12 @@ def test_a_missing_field_is_a_400_not_an_undocumented_422(api, org_keys):
     missing_header = api.get(URL + "/inbox")
     assert missing_header.status_code == 400
     assert "X-Receipt" in error_shape(missing_header)
+
+
+def test_a_nul_in_the_query_string_is_a_400_in_the_error_shape(api, org_keys):
+    response = api.get(URL + "/inbox", QUERY_STRING="x=%00", HTTP_X_RECEIPT="1")
+    assert response.status_code == 400
+    assert "" in error_shape(response)
 
 
 def test_an_unknown_path_and_an_unknown_method_answer_in_the_error_shape(api):
