@@ -13,13 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from kintrace.security import keys
+from kintrace.web.params import local_path_or_empty
 
 from . import selectors, services
 from .access import staff_required
@@ -31,11 +31,7 @@ NEXT_FIELD = "kintrace_next"
 
 
 def _safe_next(request, url: str | None) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
+    return local_path_or_empty(request, url)
 
 
 def _confirmed_device(user) -> TOTPDevice | None:

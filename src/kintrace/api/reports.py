@@ -13,37 +13,40 @@ from kintrace.intake.services import (
     report_open,
     report_submit,
 )
-from kintrace.intake.validation import ReportInvalid, clean_report
+from kintrace.intake.validation import LIMITS, ReportInvalid, clean_report
 from kintrace.security.keys import OrgKeysMissing
+
+from .core import BODY_ERROR_RESPONSES, ERROR_RESPONSES, NO_NUL, SOME_TEXT, ErrorsOut, text
 
 router = Router(tags=["reports"])
 
 
+def _text(path: str, pattern: str = NO_NUL):
+    # The limits are the intake validation's own, so the schema states what it enforces.
+    return text(LIMITS[path], pattern)
+
+
 class SubjectIn(Schema):
-    name: str
-    birth_date: str | None = None
-    facility: str | None = None
-    region: str | None = None
+    name: _text("subject.name", SOME_TEXT)
+    birth_date: _text("subject.birth_date") | None = None
+    facility: _text("subject.facility") | None = None
+    region: _text("subject.region") | None = None
 
 
 class ReporterIn(Schema):
-    name: str | None = None
-    relationship: str | None = None
-    contact: str | None = None
+    name: _text("reporter.name") | None = None
+    relationship: _text("reporter.relationship") | None = None
+    contact: _text("reporter.contact") | None = None
 
 
 class ReportIn(Schema):
     subject: SubjectIn
     reporter: ReporterIn | None = None
-    message: str
+    message: _text("message")
 
 
 class ReceiptOut(Schema):
     receipt: str
-
-
-class ErrorsOut(Schema):
-    errors: dict[str, str]
 
 
 class AnswerOut(Schema):
@@ -66,7 +69,7 @@ class InboxOut(Schema):
     answers: list[AnswerOut]
 
 
-@router.post("", response={201: ReceiptOut, 400: ErrorsOut, 422: ErrorsOut, 503: ErrorsOut},
+@router.post("", response={201: ReceiptOut, **BODY_ERROR_RESPONSES, 503: ErrorsOut},
              url_name="report_submit", summary="Submit a report")
 def submit(request, payload: ReportIn):
     """Store a report encrypted; the receipt in the answer is the only way back to it."""
@@ -83,7 +86,8 @@ def submit(request, payload: ReportIn):
     return Status(201, {"receipt": receipt})
 
 
-@router.get("/inbox", response={200: InboxOut, 404: ErrorsOut, 429: ErrorsOut},
+@router.get("/inbox", response={200: InboxOut, **ERROR_RESPONSES, 404: ErrorsOut,
+                                 429: ErrorsOut},
             url_name="report_inbox", summary="Read the organisation's answers")
 def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
     """The report's status and the organisation's answers. A wrong receipt is a 404 that

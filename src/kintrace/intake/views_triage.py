@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.registry.models import EventType, Person
 from kintrace.security.keys import unlocked_required
+from kintrace.web.params import id_or_none
 
 from .linking import Fact, report_create_person, report_facts, report_link
 from .matching import suggest_persons
@@ -44,10 +45,7 @@ def queue(request):
 
 
 def _facts_from_post(post) -> list[Fact]:
-    try:
-        count = min(int(post.get("fact_count", "0")), MAX_FACTS)
-    except ValueError:
-        count = 0
+    count = min(id_or_none(post.get("fact_count")) or 0, MAX_FACTS)
     facts = []
     for i in range(count):
         if post.get(f"fact-{i}-record") != "on":
@@ -92,8 +90,9 @@ def link(request, pk: int):
             person = report_create_person(report=report, facts=facts, actor=request.user)
         else:
             try:
-                person = Person.objects.get(pk=int(choice), merged_into__isnull=True)
-            except (ValueError, Person.DoesNotExist):
+                # An id in ASCII digits only: int() would take "١٢" as 12.
+                person = Person.objects.get(pk=id_or_none(choice), merged_into__isnull=True)
+            except Person.DoesNotExist:
                 raise ValidationError(_("Choose a person or create a new one.")) from None
             report_link(report=report, person=person, facts=facts, actor=request.user)
     except ValidationError as e:

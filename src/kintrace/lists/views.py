@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.web.params import id_or_404
 
 from . import background, selectors
 from .forms import MappingForm, UploadForm
@@ -189,7 +190,7 @@ def review(request, pk: int):
     ahead = list(queue.select_related("entry", "person")
                  .prefetch_related("person__names")[:REVIEW_AHEAD])
     wanted = request.GET.get("c")
-    current_pk = int(wanted) if wanted and wanted.isdigit() else (ahead[0].pk if ahead else None)
+    current_pk = id_or_404(wanted) if wanted else (ahead[0].pk if ahead else None)
     current = None
     if current_pk is not None:
         try:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import ALL_ROLES, NAME_ROLES, staff_required
 from kintrace.accounts.models import Role
+from kintrace.web.params import id_or_none
 
 from . import selectors, services
 from .forms import (
@@ -167,9 +168,9 @@ def _event_or_404(pk: int) -> Event:
 
 def _event_back(request, event: Event):
     """Back to the person the form was opened from, else to the event's first person."""
-    person_pk = request.GET.get("person") or request.POST.get("person")
-    if person_pk and str(person_pk).isdigit():
-        return redirect("registry:person", pk=int(person_pk))
+    person_pk = id_or_none(request.GET.get("person") or request.POST.get("person"))
+    if person_pk is not None:
+        return redirect("registry:person", pk=person_pk)
     first = event.participants.first()
     return redirect("registry:person", pk=first.person_id) if first else redirect(
         "registry:persons")
@@ -192,7 +193,7 @@ def event_edit(request, pk: int):
     return render(request, "registry/event_form.html", {
         "form": form, "event": event, "citation_form": CitationForm(),
         "citations": event.citations.select_related("source"),
-        "person_pk": request.GET.get("person", ""),
+        "person_pk": id_or_none(request.GET.get("person")) or "",
     })
 
 

@@ -1,3 +1,5 @@
+import os
+
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -20,7 +22,7 @@ def static(request, path: str):
     if ".." in path.split("/"):
         raise Http404
     found = finders.find(path)
-    if not found:
+    if not found or not os.path.isfile(found):  # "static/" or "static/css/" name directories
         raise Http404
     response = FileResponse(open(found, "rb"))  # noqa: SIM115 - FileResponse closes it
     response["Cache-Control"] = "public, max-age=3600"
