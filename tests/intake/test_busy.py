@@ -42,3 +42,24 @@ def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(
     assert not Report.objects.exists()
     assert client.post(reverse("intake:report"), data).status_code == 201
     assert Report.objects.count() == 1
+
+
+def test_an_api_report_refused_by_a_busy_database_is_a_503_in_the_api_error_shape(
+        org_keys, monkeypatch):
+    monkeypatch.setattr(services, "BUSY_PAUSES", (0.05, 0.05))
+    client = Client()
+    client.get(reverse("intake:report"))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 200")
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    body = {"subject": {"name": "Сидоров Василий Иванович"}, "message": "Пропал."}
+    try:
+        response = client.post("/api/v1/reports", body, content_type="application/json")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503
+    assert response.json() == {"errors": {"": "The database is busy; nothing was stored. "
+                                              "Send the report again."}}
+    assert not Report.objects.exists()

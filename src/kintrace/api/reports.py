@@ -9,6 +9,7 @@ from ninja import Header, Router, Schema, Status
 from kintrace.intake.models import Report, Sender
 from kintrace.intake.services import (
     ReceiptThrottled,
+    ReportBusy,
     report_decrypt,
     report_open,
     report_submit,
@@ -83,6 +84,9 @@ def submit(request, payload: ReportIn):
             _report, receipt = report_submit(clean=clean, channel=Report.Channel.API)
         except OrgKeysMissing:
             return Status(503, {"errors": {"": "The organisation keys are not set up yet."}})
+        except ReportBusy:  # nothing was stored: the client sends the same body again
+            return Status(503, {"errors": {"": "The database is busy; nothing was stored. "
+                                               "Send the report again."}})
     return Status(201, {"receipt": receipt})
 
 
