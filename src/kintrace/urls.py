@@ -1,4 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from kintrace.web.params import IdConverter
+
+# Every id in a URL is `<id:pk>`: ASCII digits that fit the database's integer, else a 404.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("kintrace.web.urls")),

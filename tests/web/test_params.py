@@ -186,3 +186,28 @@ def test_no_view_parses_a_number_by_itself():
             if re.search(r"\bint\(|\.isdigit\(|\.isnumeric\(|\.isdecimal\(", code):
                 offending.append(f"{path.name}:{number}: {line.strip()}")
     assert not offending, "\n".join(offending)
+
+
+def test_no_url_pattern_takes_djangos_unbounded_int_converter():
+    # <int:…> matches 20 digits and overflows the database integer inside a query; every id
+    # in a kintrace URL is <id:…>, which stops at the largest BIGINT.
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                yield route
+
+    assert [r for r in walk(get_resolver().url_patterns) if "<int:" in r] == []
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_is_a_404(client, make_staff, login):
+    login(make_staff("admin"))
+    for url in ("/lists/99999999999999999999/", "/lists/9223372036854775808/",
+                "/registry/persons/9223372036854775808/"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/registry/persons/9223372036854775807/").status_code == 404

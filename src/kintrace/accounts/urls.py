@@ -11,6 +11,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("staff/", views.staff_list_view, name="staff"),
     path("staff/new/", views.staff_create_view, name="staff_create"),
-    path("staff/<int:user_id>/grant/", views.staff_grant_view, name="staff_grant"),
-    path("staff/<int:user_id>/deactivate/", views.staff_deactivate_view, name="staff_deactivate"),
+    path("staff/<id:user_id>/grant/", views.staff_grant_view, name="staff_grant"),
+    path("staff/<id:user_id>/deactivate/", views.staff_deactivate_view, name="staff_deactivate"),
 ]

@@ -25,6 +25,23 @@ MAX_ID = 2**63 - 1
 _ASCII_ID = re.compile(r"[0-9]{1,19}")
 
 
+class IdConverter:
+    """The `<id:pk>` path converter every kintrace URL uses for ids: ASCII digits naming an
+    int in 1..MAX_ID, else no match (a 404). Django's `<int:…>` takes any number of digits,
+    and a 20-digit one overflows the database integer deep inside a query (a 500)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = id_or_none(value)
+        if number is None:
+            raise ValueError(value)  # Django reads this as "no match"
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
 def id_or_none(value) -> int | None:
     """`value` (a str from GET/POST/a path, or None) as an id: an int in 1..MAX_ID written in
     ASCII digits, else None. Never raises."""
