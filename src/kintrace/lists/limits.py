@@ -31,8 +31,9 @@ DEFAULTS = {
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-class ListFileError(Exception):
-    """The file as a whole cannot be read (not a row problem); the message is for a person."""
+class ListFileError(ValueError):
+    """The file as a whole cannot be read (not a row problem); the message is for a person.
+    A ValueError, so that code reading a stored file (a list's preview) treats it as one."""
 
 
 class ListTooLarge(ListFileError):

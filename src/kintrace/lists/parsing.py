@@ -69,10 +69,12 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as e:
+                # utf-8-sig counts from after its BOM; the message counts from the file's start
+                pos = e.start + (len(bom) if encoding == "utf-8-sig" else 0)
                 raise ListFileError(
                     _("The file starts with a %(enc)s byte-order mark but is not %(enc)s text "
                       "(at byte %(pos)s).") % {"enc": encoding.upper().removesuffix("-SIG"),
-                                               "pos": e.start}) from None
+                                               "pos": pos}) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
