@@ -30,6 +30,10 @@ OLD_OR_LOCKED = ("The file is an old Excel workbook (.xls) or one protected with
 ENTITIES = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
 
 
+def stored_files(settings) -> set[Path]:
+    return set((Path(settings.MEDIA_ROOT) / "lists").glob("*"))
+
+
 def _with_doctype(xml: str) -> str:
     return xml.replace("?>", "?>" + ENTITIES, 1)
 
@@ -162,6 +166,7 @@ def test_the_command_line_on_this_database_stores_nothing(case, tmp_path, capsys
     data, filename, message = MALFORMED[case]
     path = tmp_path / filename
     path.write_bytes(data)
+    before = stored_files(settings)
     with translation.override("en"):
         rc = main(["lists", "import", str(path), "--kind", "hospital", "--source", "test",
                    "--quiet"])
@@ -169,7 +174,7 @@ def test_the_command_line_on_this_database_stores_nothing(case, tmp_path, capsys
     assert rc == 2
     assert err.splitlines() == [f"kintrace lists import: {path}: {message}"]
     assert not PersonList.objects.exists()
-    assert not list((Path(settings.MEDIA_ROOT) / "lists").glob("*"))
+    assert stored_files(settings) == before
 
 
 @pytest.mark.django_db
@@ -178,6 +183,7 @@ def test_the_web_upload_shows_the_form_again_with_the_message(case, client, logi
                                                                settings):
     data, filename, message = MALFORMED[case]
     login(make_staff("caseworker"))
+    before = stored_files(settings)
     form = {"kind": "hospital", "title": "Список", "reliability": "F", "credibility": "6",
             "file": SimpleUploadedFile(filename, data)}
     r = client.post(reverse("lists:upload"), form, HTTP_ACCEPT_LANGUAGE="en")
@@ -188,7 +194,7 @@ def test_the_web_upload_shows_the_form_again_with_the_message(case, client, logi
     else:  # Django's own form check refuses an empty file before the reader sees it
         assert "The submitted file is empty." in html
     assert not PersonList.objects.exists()
-    assert not list((Path(settings.MEDIA_ROOT) / "lists").glob("*"))
+    assert stored_files(settings) == before
 
 
 @pytest.mark.django_db
