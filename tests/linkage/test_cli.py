@@ -212,7 +212,8 @@ def test_link_writes_formula_like_ids_as_text_and_its_numbers_unchanged(tmp_path
     proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.1")
     assert proc.returncode == 0, proc.stderr
     rows = read(out)
-    assert [(r["left_id"], r["right_id"]) for r in rows] == [("'=HYPERLINK(\"http://x\")", "'@R1")]
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [
+        ("'=HYPERLINK(\"http://x\")", "'@R1")]
     assert 0.5 < float(rows[0]["match_probability"]) <= 1
     assert len(rows[0]["match_probability"].split(".")[1]) == 6  # "%.6f", as before
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the XML of a workbook reads best on one line per part
 """Hostile list files, built byte by byte: zip bombs, shared-string bombs, lying headers,
 DOCTYPEs, broken encodings. Each returns the file's bytes (or writes it, when large)."""
 
@@ -87,7 +88,8 @@ def shared_string_bomb(mib: int = 400) -> bytes:
     """One shared string of `mib` MiB of "A", deflated to a few hundred KB."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, body in (("[Content_Types].xml", CONTENT_TYPES.format(shared=SHARED_TYPE)), ("_rels/.rels", ROOT_RELS),
+        for name, body in (("[Content_Types].xml", CONTENT_TYPES.format(shared=SHARED_TYPE)),
+                           ("_rels/.rels", ROOT_RELS),
                            ("xl/workbook.xml", WORKBOOK.format(sheets=ONE_SHEET)),
                            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
             z.writestr(name, body)

@@ -51,8 +51,9 @@ print(json.dumps(result))
 def measure(path: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"),
            "DJANGO_SETTINGS_MODULE": "kintrace.settings"}
-    proc = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True,
-                          text=True, env=env, timeout=300, check=False)
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, env=env,
+        timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     return json.loads(proc.stdout)

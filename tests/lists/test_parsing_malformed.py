@@ -150,7 +150,7 @@ def test_the_command_line_exits_2_with_one_line_and_no_traceback(case, cli_data_
     path.write_bytes(data)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(PYTHONPATH=str(ROOT / "src"), KINTRACE_DATA_DIR=str(cli_data_dir))
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: S603 - our own program
         [sys.executable, "-m", "kintrace.cli", "lists", "import", str(path), "--kind",
          "hospital", "--source", "test", "--quiet"],
         capture_output=True, text=True, env=env, timeout=300, check=False)

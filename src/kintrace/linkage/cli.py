@@ -116,7 +116,8 @@ def read_contract_csv(path: Path):
             if not rid:
                 raise InputError(f"{path}:{line}: empty id")
             if rid in seen:
-                raise InputError(f"{path}:{line}: duplicate id {_q(rid)} (first on line {seen[rid]})")
+                raise InputError(
+                    f"{path}:{line}: duplicate id {_q(rid)} (first on line {seen[rid]})")
             seen[rid] = line
             row[id_at] = rid
             rows.append(row)

@@ -108,8 +108,8 @@ def _lines(text: str, limits: Limits) -> Iterator[str]:
 def sniff_delimiter(text: str) -> str:
     """The separator of a delimited text: csv.Sniffer, then the commonest candidate on the
     first line; "" when the text has a single column."""
-    head = "".join(line for _, line in zip(range(20), _lines(text[:SNIFF_CHARS],
-                                                             Limits.from_settings())))
+    lines = _lines(text[:SNIFF_CHARS], Limits.from_settings())
+    head = "".join(line for _, line in zip(range(20), lines, strict=False))
     try:
         return csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
     except csv.Error:
