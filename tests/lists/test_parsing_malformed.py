@@ -90,6 +90,8 @@ MALFORMED = {
     "xlsx-doctype-in-shared-strings": (hostile.xlsx(shared=_with_doctype(
         '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
         '2006/main"><si><t>&b;</t></si></sst>')), "list.xlsx", DOCTYPE),
+    "xlsx-doctype-after-a-long-comment": (hostile.xlsx(sheet=SHEET.replace(
+        "?>", "?><!--" + "x" * 70_000 + "-->" + ENTITIES, 1)), "list.xlsx", DAMAGED),
     "xlsx-truncated": (hostile.xlsx()[:400], "list.xlsx", DAMAGED),
     "xlsx-cut-in-the-middle": (hostile.xlsx()[:-60], "list.xlsx", DAMAGED),
     "zip-not-xlsx": (_zip({"list.csv": "ФИО;Год\nИванов;1980\n"}), "list.xlsx",

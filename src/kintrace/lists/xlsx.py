@@ -144,6 +144,8 @@ def _check_prologs(archive: zipfile.ZipFile, budget: _Budget) -> None:
             raise doctype_refused() from None
         except expat.ExpatError:
             raise damaged() from None
+        # No root element in the first 64 KB: a prolog that long only hides something.
+        raise damaged()
 
 
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?c[\s/>]")
