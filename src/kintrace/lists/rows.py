@@ -41,8 +41,9 @@ def read_date(text: str, *, what: str, max_year: int):
     try:
         return parse_date_or_none(excel_serial(text) or text, max_year=max_year)
     except DateError as e:
+        # the reason may repeat the cell: both are quoted in part
         raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
-                       % {"what": what, "text": quote(text), "why": e}) from None
+                       % {"what": what, "text": quote(text), "why": quote(str(e), 100)}) from None
 
 
 def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:
