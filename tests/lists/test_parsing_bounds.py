@@ -241,3 +241,10 @@ def test_a_draft_with_a_huge_header_is_shown_cut_short(client, login, make_staff
     assert r.status_code == 200
     assert len(r.content) < 200_000
     assert "A" * 59 + "…" in r.content.decode()
+
+
+def test_a_file_of_line_breaks_is_refused_by_the_row_bound():
+    assert refused(b"a;b\n" + b"\n" * 9 + b"1;2\n", SMALL) == (
+        "Line 11: the list has more than 5 rows; split it into parts.")
+    assert refused(b"a;b\n1;2\n" + b";\n" * 20, SMALL) == (
+        "Line 13: the list has more than 5 rows; split it into parts.")

@@ -148,7 +148,10 @@ class Counter:
     def row(self, line: int, cells: list[str]) -> None:
         """Raises ListFileError when this row breaks a bound."""
         filled = self.limits.check_row(line, cells)
-        if filled and line > self.limits.max_rows + 1:
+        last = self.limits.max_rows + 1
+        # Blank lines past the bound are let through for a while (a trailing run of empty
+        # rows), but not forever: 100 MB of line breaks is not a list either.
+        if line > last and (filled or line > 2 * last):
             raise self.limits.too_many_rows(line)
         self.cells += filled
         if self.cells > self.limits.max_cells:
