@@ -25,3 +25,17 @@ def test_only_the_input_columns_are_escaped():
     write_csv(f, ["id", "p"], [("=x", "-0.5"), ("a,b", "-1.0")], input_columns=[0])
     assert list(csv.reader(io.StringIO(f.getvalue()))) == [
         ["id", "p"], ["'=x", "-0.5"], ["a,b", "-1.0"]]
+
+
+def test_no_other_module_writes_csv_itself():
+    """The rule as a check: every CSV kintrace writes goes through csvout.write_csv."""
+    from pathlib import Path
+
+    import kintrace
+
+    src = Path(kintrace.__file__).parent
+    writers = ("csv.writer(", "csv.DictWriter(", ".to_csv(")
+    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
+                 if p.name != "csvout.py" and any(w in p.read_text(encoding="utf-8")
+                                                  for w in writers)]
+    assert offenders == []
