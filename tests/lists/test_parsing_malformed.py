@@ -92,6 +92,10 @@ MALFORMED = {
         '2006/main"><si><t>&b;</t></si></sst>')), "list.xlsx", DOCTYPE),
     "xlsx-doctype-after-a-long-comment": (hostile.xlsx(sheet=SHEET.replace(
         "?>", "?><!--" + "x" * 70_000 + "-->" + ENTITIES, 1)), "list.xlsx", DAMAGED),
+    "xlsx-utf16-part-without-bom": (hostile.xlsx(extra={"xl/workbook.xml": _with_doctype(
+        hostile.WORKBOOK.format(sheets=hostile.ONE_SHEET)).replace(
+            'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")}), "list.xlsx",
+        DAMAGED),
     "xlsx-truncated": (hostile.xlsx()[:400], "list.xlsx", DAMAGED),
     "xlsx-cut-in-the-middle": (hostile.xlsx()[:-60], "list.xlsx", DAMAGED),
     "zip-not-xlsx": (_zip({"list.csv": "ФИО;Год\nИванов;1980\n"}), "list.xlsx",

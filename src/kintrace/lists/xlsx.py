@@ -123,14 +123,17 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
 
 
 def _check_prologs(archive: zipfile.ZipFile, budget: _Budget) -> None:
-    """No XML part may carry a DOCTYPE: entities are refused before any parser expands them
-    (lxml, which openpyxl uses for some parts, crashed the process on one)."""
+    """No XML part may carry a DOCTYPE: entities are refused before any parser sees them
+    (openpyxl hands some parts to lxml with resolve_entities=False and the rest to expat; an
+    XLSX with a DOCTYPE was reported to crash `kintrace lists import` with a segfault)."""
     for info in archive.infolist():
         if info.is_dir():
             continue
         with archive.open(info) as f:
-            head = f.read(1)
-        if head not in (b"<", b"\xef", b"\xff", b"\xfe", b" ", b"\t", b"\r", b"\n"):
+            head = f.read(4)
+        if head.startswith((b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00")):
+            raise damaged()  # UTF-16/32 XML without a byte-order mark: expat would not see it
+        if head[:1] not in (b"<", b"\xef", b"\xff", b"\xfe", b" ", b"\t", b"\r", b"\n"):
             continue  # not XML (an image, a binary part)
 
         def stop(*_args):
