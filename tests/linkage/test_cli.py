@@ -1,6 +1,7 @@
 """The CSV contract of `kintrace dedupe` and `kintrace link`, run as a user runs them."""
 
 import csv
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,54 @@ def test_link_refuses_an_unknown_one_to_one_mode(tmp_path):
                "--one-to-one", "maybe")
     assert proc.returncode != 0
     assert "--one-to-one" in proc.stderr
+
+
+# (ids are stripped on reading, so a leading tab or CR is tried in test_csvout.py)
+FORMULA_IDS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3",
+               "@SUM(A1)"]
+
+
+def test_dedupe_writes_formula_like_ids_as_text_but_leaves_numbers_alone(tmp_path):
+    """Issue 9, finding 12: an input id that a spreadsheet would run is written with a
+    leading apostrophe (OWASP CSV injection); a negative number stays a number."""
+    ids = [*FORMULA_IDS, "-17", "+7", "42"]
+    body = io.StringIO()
+    csv.writer(body, lineterminator="\n").writerows(
+        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))])
+    src = write(tmp_path / "in.csv", body.getvalue())
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = [r["id"] for r in read(out)]
+    assert written == [*("'" + i for i in FORMULA_IDS), "-17", "+7", "42"]
+    for r in read(out):  # each man is his own cluster, named by his (escaped) id
+        assert r["cluster_id"] == r["id"]
+
+
+def test_link_writes_formula_like_ids_as_text_and_its_numbers_unchanged(tmp_path):
+    left = write(tmp_path / "left.csv", 'id,name,birth_date\n"=HYPERLINK(""http://x"")",'
+                 "Иванов Александр Сергеевич,14.03.1984\n")
+    right = write(tmp_path / "right.csv", "id,name,birth_date\n@R1,Иванов Александр Сергеевич,"
+                  "14.03.1984\n")
+    out = tmp_path / "out.csv"
+    proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.1")
+    assert proc.returncode == 0, proc.stderr
+    rows = read(out)
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [
+        ("'=HYPERLINK(\"http://x\")", "'@R1")]
+    assert 0.5 < float(rows[0]["match_probability"]) <= 1
+    assert len(rows[0]["match_probability"].split(".")[1]) == 6  # "%.6f", as before
+
+
+def test_a_huge_id_or_header_is_not_repeated_in_the_error(tmp_path):
+    """Issue 9, finding 12: an error quotes at most a short piece of the input."""
+    big = "x" * 100_000  # under the csv module's field limit, over any sane message
+    src = write(tmp_path / "in.csv", f"id,name\n{big},Иванов\n{big},Петров\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert_one_line_error(proc, src, out, line=3)
+    assert len(proc.stderr) < 500
+    wide = write(tmp_path / "wide.csv", "id,name," + ",".join(f"c{i}" for i in range(50_000)))
+    proc = run("dedupe", str(wide), "--out", str(out))
+    assert_one_line_error(proc, wide, out, line=1)
+    assert "header line is longer than 65536 bytes" in proc.stderr

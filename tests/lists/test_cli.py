@@ -82,3 +82,21 @@ def test_match_and_dedupe_print_their_counts(hospital_file, capsys, caseworker):
     out, _err = capsys.readouterr()
     assert "persons: 2" in out and "candidates: 1" in out
     assert main(["lists", "match", "999999"]) == 2
+
+
+def test_a_refusal_quotes_a_long_header_only_in_part(tmp_path, capsys):
+    """Issue 9, finding 12: stderr gets one line of at most 500 characters after the file
+    name, however long the header the message mentions (here 200 titles of 500 characters,
+    none of them a name)."""
+    path = tmp_path / "wide.csv"
+    header = ";".join(f"{i:03d}" + "Ж" * 497 for i in range(200))
+    path.write_text(header + "\n" + ";".join("1" for _ in range(200)) + "\n", encoding="utf-8")
+    rc = main(["lists", "import", str(path), "--kind", "hospital", "--source", "x", "--quiet"])
+    _out, err = capsys.readouterr()
+    assert rc == 2
+    lines = err.splitlines()
+    assert len(lines) == 1
+    prefix = f"kintrace lists import: {path}: "
+    assert lines[0].startswith(prefix)
+    assert len(lines[0]) - len(prefix) <= 500
+    assert lines[0].endswith("…")

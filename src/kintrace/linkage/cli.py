@@ -13,10 +13,18 @@ import sys
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+MAX_HEADER_BYTES = 64 * 1024  # the contract has a handful of short column names
 
 
 class InputError(Exception):
     """One line a person can act on: which file, which line, what is wrong."""
+
+
+def _q(text: str, limit: int = 60) -> str:
+    """`text` quoted for a message, on one line and at most `limit` characters: an id or a
+    header cell can be megabytes long, and the message is printed on stderr."""
+    text = " ".join(str(text)[: limit + 1].split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _threshold(text: str) -> float:
@@ -74,17 +82,20 @@ def read_contract_csv(path: Path):
         raise InputError(f"{path}:1: empty file, expected a header row")
     # The header from the first line only: the body is decoded (a second copy of a large
     # file) only when the line-by-line reader is needed
+    first_line = raw[:MAX_HEADER_BYTES + 1].split(b"\n", 1)[0]
+    if len(first_line) > MAX_HEADER_BYTES:
+        raise InputError(f"{path}:1: the header line is longer than {MAX_HEADER_BYTES} bytes")
     try:
-        header = [h.strip() for h in next(csv.reader([decode(raw.split(b"\n", 1)[0])]))]
+        header = [h.strip() for h in next(csv.reader([decode(first_line)]))]
     except csv.Error as error:
-        raise InputError(f"{path}:1: cannot read the header: {error}") from error
+        raise InputError(f"{path}:1: cannot read the header: {str(error)[:200]}") from error
     if "id" not in header:
         raise InputError(f"{path}:1: no 'id' column in the header")
     if "name" not in header and not {"surname", "given_name"} & set(header):
         raise InputError(f"{path}:1: needs a 'name' column or 'surname'/'given_name'/'patronymic'")
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise InputError(f"{path}:1: column {dup!r} appears twice in the header")
+        raise InputError(f"{path}:1: column {_q(dup)} appears twice in the header")
     fast = _read_fast(raw, header)
     if fast is not None:
         return fast
@@ -105,12 +116,13 @@ def read_contract_csv(path: Path):
             if not rid:
                 raise InputError(f"{path}:{line}: empty id")
             if rid in seen:
-                raise InputError(f"{path}:{line}: duplicate id {rid!r} (first on line {seen[rid]})")
+                raise InputError(
+                    f"{path}:{line}: duplicate id {_q(rid)} (first on line {seen[rid]})")
             seen[rid] = line
             row[id_at] = rid
             rows.append(row)
     except csv.Error as error:
-        raise InputError(f"{path}:{reader.line_num}: malformed CSV: {error}") from error
+        raise InputError(f"{path}:{reader.line_num}: malformed CSV: {str(error)[:200]}") from error
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
@@ -195,12 +207,11 @@ def _dedupe(args) -> int:
     t_write = time.perf_counter()
 
     def write(f) -> None:
-        import csv
+        from kintrace.linkage.csvout import write_csv
 
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "cluster_id"])
         clusters = result.clusters
-        w.writerows((rid, clusters[rid]) for rid in frame["id"])
+        write_csv(f, ["id", "cluster_id"], ((rid, clusters[rid]) for rid in frame["id"]),
+                  input_columns=(0, 1))  # a cluster is named by one of its input ids
 
     _write_atomically(args.out, write)
     if say:
@@ -231,9 +242,16 @@ def _link(args) -> int:
                         one_to_one=args.one_to_one)
 
     def write(f) -> None:
-        pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
-            columns={"unique_id_l": "left_id", "unique_id_r": "right_id"}
-        ).to_csv(f, index=False, float_format="%.6f", lineterminator="\n")
+        from kintrace.linkage.csvout import write_csv
+
+        def number(x) -> str:
+            return "" if x != x else f"{x:.6f}"  # NaN as an empty cell, as pandas wrote it
+
+        rows = zip(pairs["unique_id_l"], pairs["unique_id_r"],
+                   map(number, pairs["match_probability"]), map(number, pairs["match_weight"]),
+                   strict=True)
+        write_csv(f, ["left_id", "right_id", "match_probability", "match_weight"], rows,
+                  input_columns=(0, 1))
 
     t_write = time.perf_counter()
     _write_atomically(args.out, write)

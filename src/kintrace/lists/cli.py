@@ -15,6 +15,7 @@ import time
 
 KINDS = ("hospital", "casualty", "burial", "pardon", "court", "other")
 SYSTEM_USERNAME = "system"
+MESSAGE_CHARS = 500
 
 
 def register(sub) -> None:
@@ -100,6 +101,14 @@ def system_actor():
     return user
 
 
+def one_line(message: str, limit: int = MESSAGE_CHARS) -> str:
+    """A message for stderr: one line, at most `limit` characters (a refusal may quote the
+    file, and a file's header can be 400 MB)."""
+    from kintrace.lists.limits import quote
+
+    return quote(message, limit)
+
+
 def _say(quiet: bool):
     if quiet:
         return None
@@ -138,11 +147,11 @@ def import_command(args) -> int:
             url=args.url, reliability=args.reliability, credibility=args.credibility,
         )
     except ImportRefused as e:
-        print(f"kintrace lists import: {path}: {e}", file=sys.stderr)
+        print(f"kintrace lists import: {path}: {one_line(str(e))}", file=sys.stderr)
         return 2
     if person_list.status != JobStatus.DONE:
         for line, reason in person_list.row_errors:
-            print(f"{path}: line {line}: {reason}", file=sys.stderr)
+            print(f"{path}: line {line}: {one_line(str(reason))}", file=sys.stderr)
         print(f"kintrace lists import: {path}: {len(person_list.row_errors)} bad rows; "
               "nothing imported", file=sys.stderr)
         return 1

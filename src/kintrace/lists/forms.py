@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .limits import quote
 from .mapping import FIELDS
 from .models import ListKind
 
@@ -46,7 +47,7 @@ class MappingForm(forms.Form):
     def __init__(self, *args, header: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in this list —"))] + [
-            (str(i), f"{i + 1}: {h}") for i, h in enumerate(header)]
+            (str(i), f"{i + 1}: {quote(h, 60)}") for i, h in enumerate(header)]
         for name, label in FIELDS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
 

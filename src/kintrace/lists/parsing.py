@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import math
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+from .limits import Counter, Limits, ListFileError, ListTooLarge
+
+__all__ = ["ListFileError", "ListTooLarge", "Limits", "Table", "decode", "read_list",
+           "read_text", "sniff_delimiter", "cell_text"]
 
 # Russian letter frequencies (per cent, from the national corpus), to tell which single-byte
 # code page a file was written in: the right one turns bytes into common letters.
@@ -27,10 +33,9 @@ _LOG_FREQ = {ch: math.log(f) for ch, f in _RU_FREQ.items()}
 _UNLIKELY = math.log(0.001)
 SINGLE_BYTE_ENCODINGS = ("cp1251", "koi8_r", "cp866")
 DELIMITERS = ",;\t|"
-
-
-class ListFileError(Exception):
-    """The file as a whole cannot be read (not a row problem)."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_EOL = re.compile(r"\r\n|\r|\n")
+SNIFF_CHARS = 64 * 1024
 
 
 @dataclass
@@ -57,11 +62,19 @@ def _score(text: str) -> float:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes → (text, encoding). UTF-8 with or without BOM, UTF-16 with BOM, else the
-    single-byte Cyrillic code page (Windows-1251, KOI8-R, CP866) that reads most like Russian."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    single-byte Cyrillic code page (Windows-1251, KOI8-R, CP866) that reads most like Russian.
+    Raises ListFileError when the bytes are not text in the encoding they announce."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as e:
+                # utf-8-sig counts from after its BOM; the message counts from the file's start
+                pos = e.start + (len(bom) if encoding == "utf-8-sig" else 0)
+                raise ListFileError(
+                    _("The file starts with a %(enc)s byte-order mark but is not %(enc)s text "
+                      "(at byte %(pos)s).") % {"enc": encoding.upper().removesuffix("-SIG"),
+                                               "pos": pos}) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -71,19 +84,37 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(best), best
     except UnicodeDecodeError as e:  # cp1251 leaves 0x98 undefined
-        raise ListFileError(_("Cannot decode the file (tried UTF-8 and %(enc)s): %(err)s")
-                            % {"enc": best, "err": e}) from None
+        raise ListFileError(_("Cannot decode the file (tried UTF-8 and %(enc)s): byte 0x%(byte)02x "
+                              "at %(pos)s.") % {"enc": best, "byte": data[e.start], "pos": e.start}
+                            ) from None
+
+
+def _lines(text: str, limits: Limits) -> Iterator[str]:
+    """The physical lines of `text`, each ending in "\n" (CRLF, CR and LF alike), refusing a
+    line longer than any row within the bounds could be, before it is copied."""
+    start, n = 0, 0
+    for m in _EOL.finditer(text):
+        n += 1
+        if m.start() - start > limits.max_line_chars:
+            raise limits.line_too_long(n)
+        yield text[start:m.start()] + "\n"
+        start = m.end()
+    if start < len(text):
+        if len(text) - start > limits.max_line_chars:
+            raise limits.line_too_long(n + 1)
+        yield text[start:]
 
 
 def sniff_delimiter(text: str) -> str:
     """The separator of a delimited text: csv.Sniffer, then the commonest candidate on the
     first line; "" when the text has a single column."""
-    head = "\n".join(text.splitlines()[:20])
+    lines = _lines(text[:SNIFF_CHARS], Limits.from_settings())
+    head = "".join(line for _, line in zip(range(20), lines, strict=False))
     try:
         return csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
     except csv.Error:
         pass
-    first = text.splitlines()[0] if text.strip() else ""
+    first = head.split("\n", 1)[0]
     counts = {d: first.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ""
@@ -104,9 +135,17 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _finish(grid: list[list[str]], *, encoding: str, delimiter: str, has_header) -> Table:
-    """Drop blank rows (keeping line numbers), take the header, pad short rows."""
-    numbered = [(i + 1, r) for i, r in enumerate(grid) if any(c.strip() for c in r)]
+def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_header,
+            limits: Limits) -> Table:
+    """Check each row against the bounds as it comes, drop blank rows (keeping line numbers),
+    take the header, pad short rows."""
+    counter = Counter(limits)
+    numbered = []
+    for i, r in enumerate(grid):
+        counter.row(i + 1, r)
+        cells = [c.strip() for c in r]
+        if any(cells):
+            numbered.append((i + 1, cells))
     if not numbered:
         raise ListFileError(_("The file has no rows."))
     first_line, first = numbered[0]
@@ -115,7 +154,8 @@ def _finish(grid: list[list[str]], *, encoding: str, delimiter: str, has_header)
 
         has_header = looks_like_header(first)
     if has_header:
-        header = [c.strip() for c in first]
+        limits.check_header(first)
+        header = first
         body = numbered[1:]
     else:
         width = max(len(r) for _, r in numbered)
@@ -124,8 +164,7 @@ def _finish(grid: list[list[str]], *, encoding: str, delimiter: str, has_header)
         # Without a header, line 1 is the first row itself.
     width = len(header)
     rows, lines = [], []
-    for line, r in body:
-        cells = [c.strip() for c in r]
+    for line, cells in body:
         if len(cells) < width:
             cells += [""] * (width - len(cells))
         rows.append(cells)
@@ -134,49 +173,61 @@ def _finish(grid: list[list[str]], *, encoding: str, delimiter: str, has_header)
                  has_header=bool(has_header))
 
 
-def read_text(text: str, *, encoding: str = "text", has_header=None) -> Table:
-    """Delimited text (a CSV file's content or text pasted from a spreadsheet)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+def _csv_rows(text: str, delimiter: str, limits: Limits) -> Iterator[list[str]]:
+    reader = csv.reader(_lines(text, limits), delimiter=delimiter)
+    n = 0
+    try:
+        for row in reader:
+            n += 1
+            yield row
+    except csv.Error as e:
+        if "field limit" in str(e):
+            raise limits.cell_too_long(n + 1) from None
+        raise ListFileError(_("Line %(line)s: cannot read the file as CSV (%(err)s).")
+                            % {"line": n + 1, "err": e}) from None
+
+
+def read_text(text: str, *, encoding: str = "text", has_header=None,
+              limits: Limits | None = None) -> Table:
+    """Delimited text (a CSV file's content or text pasted from a spreadsheet).
+    Raises ListFileError (ListTooLarge over a bound of `limits`, default from settings)."""
+    limits = limits or Limits.from_settings()
     if not text.strip():
         raise ListFileError(_("The file has no rows."))
     delimiter = sniff_delimiter(text)
     if delimiter:
-        try:
-            grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        except csv.Error as e:
-            raise ListFileError(_("Cannot read the file as CSV: %s") % e) from None
+        grid = _csv_rows(text, delimiter, limits)
     else:
-        grid = [[line] for line in text.split("\n")]
-    return _finish(grid, encoding=encoding, delimiter=delimiter, has_header=has_header)
+        grid = ([line.rstrip("\n")] for line in _lines(text, limits))
+    return _finish(grid, encoding=encoding, delimiter=delimiter, has_header=has_header,
+                   limits=limits)
 
 
-def read_xlsx(data: bytes) -> Table:
-    """The first sheet of an XLSX workbook; date cells come back as ISO dates."""
-    import zipfile
+def read_xlsx(data: bytes, limits: Limits | None = None) -> Table:
+    """The first sheet of an XLSX workbook; date cells come back as ISO dates.
+    Raises ListFileError (see kintrace.lists.xlsx for what is refused and when)."""
+    from .xlsx import read_rows
 
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise ListFileError(_("Cannot read the workbook: %s") % e) from None
-    try:
-        ws = wb.worksheets[0]
-        grid = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    return _finish(grid, encoding="xlsx", delimiter="", has_header=True)
+    limits = limits or Limits.from_settings()
+    grid = ([cell_text(v) for v in row] for row in read_rows(data, limits))
+    return _finish(grid, encoding="xlsx", delimiter="", has_header=True, limits=limits)
 
 
 def is_xlsx(data: bytes, filename: str = "") -> bool:
-    return data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))
+    """True for a zip (an XLSX workbook, or a file that must be refused as one) or an OLE2
+    file (an old .xls or an encrypted workbook): decided by the bytes, not the name, so a CSV
+    saved as "list.xlsx" is still read as a CSV."""
+    from .xlsx import CFB_SIGNATURE
+
+    return data[:4] == b"PK\x03\x04" or data.startswith(CFB_SIGNATURE)
 
 
-def read_list(data: bytes, filename: str = "") -> Table:
-    """A file's bytes → Table. XLSX by signature, everything else as delimited text."""
+def read_list(data: bytes, filename: str = "", limits: Limits | None = None) -> Table:
+    """A file's bytes → Table. XLSX by signature, everything else as delimited text.
+    Raises ListFileError: unreadable, or over a bound (ListTooLarge)."""
     if not data.strip():
         raise ListFileError(_("The file is empty."))
     if is_xlsx(data, filename):
-        return read_xlsx(data)
+        return read_xlsx(data, limits)
     text, encoding = decode(data)
-    return read_text(text, encoding=encoding, has_header=True)
+    return read_text(text, encoding=encoding, has_header=True, limits=limits)

@@ -11,6 +11,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from .limits import quote
+
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -39,8 +41,9 @@ def read_date(text: str, *, what: str, max_year: int):
     try:
         return parse_date_or_none(excel_serial(text) or text, max_year=max_year)
     except DateError as e:
+        # the reason may repeat the cell: both are quoted in part
         raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
-                       % {"what": what, "text": text, "why": e}) from None
+                       % {"what": what, "text": quote(text), "why": quote(str(e), 100)}) from None
 
 
 def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:
@@ -61,12 +64,12 @@ def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
     birth = read_date(birth_text, what=_("birth date"), max_year=today.year)
     event = read_date(event_text, what=_("date"), max_year=today.year)
     if birth and birth.first_day() > today:
-        raise RowError(_("birth date %(d)s is in the future") % {"d": birth_text})
+        raise RowError(_("birth date %(d)s is in the future") % {"d": quote(birth_text)})
     if event and event.first_day() > today:
-        raise RowError(_("date %(d)s is in the future") % {"d": event_text})
+        raise RowError(_("date %(d)s is in the future") % {"d": quote(event_text)})
     if birth and event and birth.first_day() > event.last_day():
         raise RowError(_("born (%(b)s) after the date of the event (%(e)s)")
-                       % {"b": birth_text, "e": event_text})
+                       % {"b": quote(birth_text), "e": quote(event_text)})
     out = {
         "name": name, "surname": surname[:100], "given_name": given[:100],
         "patronymic": patronymic[:100], "birth_text": birth_text[:100],

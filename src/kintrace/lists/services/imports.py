@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from kintrace.audit.services import audit_record, snapshot
 
 from .. import background as jobs
+from ..limits import quote
 from ..mapping import guess_mapping, mapping_errors
 from ..models import JobStatus, ListEntry, PersonList
 from ..parsing import ListFileError, Table, read_list, read_text
@@ -360,7 +361,7 @@ def list_import_file(
         if mapping_errors(mapping, len(person_list.header)):
             raise ImportRefused(
                 " ".join(mapping_errors(mapping, len(person_list.header))) + " "
-                + _("Columns: %s") % ", ".join(person_list.header))
+                + _("Columns: %s") % ", ".join(quote(h, 40) for h in person_list.header[:30]))
         done = list_import_start(person_list=person_list, mapping=mapping, actor=actor,
                                  background=False, progress=progress)
     except ImportRefused:
