@@ -27,6 +27,9 @@ from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
 
 import kintrace
+from kintrace.web.params import IdConverter
+
+ID_CONVERTERS = (IntConverter, IdConverter)
 
 # Sequences restart at 1, so ids 1..3 name real rows of every table on both databases.
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
@@ -95,7 +98,7 @@ def walk(patterns=None, prefix="", converters=None):
 
 
 def _candidates(conv) -> list[str]:
-    if isinstance(conv, IntConverter):
+    if isinstance(conv, ID_CONVERTERS):
         return EXISTING_IDS + HOSTILE_INTS
     return HOSTILE_TEXT
 
@@ -104,7 +107,7 @@ def urls_for(template: str, converters: dict, pattern) -> list[str]:
     """The template filled with each hostile value (one argument varied at a time, the others
     an existing id), keeping those that the URL configuration routes to this pattern."""
     names = re.findall(r"\{(\w+)\}", template)
-    base = {n: (EXISTING_IDS[0] if isinstance(converters.get(n), IntConverter) else "x.css")
+    base = {n: (EXISTING_IDS[0] if isinstance(converters.get(n), ID_CONVERTERS) else "x.css")
             for n in names}
     filled = [template.format(**base)]
     for name in names:
