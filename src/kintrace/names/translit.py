@@ -31,8 +31,8 @@ from itertools import product
 from kintrace.names.text import fold
 
 __all__ = [
-    "cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "surname_count",
-    "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
+    "cyrillic_key", "foreign_readings", "from_dictionary", "is_known_name_word", "morph", "parses",
+    "surname_count", "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
 ]
 
 _CYR_KEY = {
@@ -133,10 +133,35 @@ _VOWELS = set("aeiouy")
 _MAX_CANDIDATES = 16
 
 
+# Letters of scientific transliteration, ISO 9, GOST 7.79 and the Central European
+# alphabets (Czech, Polish, Slovak, Croatian). A word with one of them writes х as "ch"
+# (Chruščëv, Chodorkowski with ż elsewhere), never ч (that is č, cz).
+_CENTRAL_MARKS_RE = re.compile("[čšžěřůŝĉẑłżśćńźňťď]")
+# Czech and Slovak feminine forms: -ová added to the man's surname (Achmatovová is the
+# Czech for Ахматова), -ská/-cká/-ná for adjectival ones (Politkovská, Navalná).
+_CZECH_FEMININE = (
+    (re.compile(r"(?<=[oeё]v|[iy]n)ová$"), "a"),
+    (re.compile(r"ová$"), "a"),
+    (re.compile(r"(?<=[sc]k)á$|(?<=n)á$"), "aja"),
+)
+
+
 def _prepare_latin(word: str) -> str:
     word = word.lower()
     if word.isascii():  # most words: no ё, Cyrillic or diacritics to read, only the endings
         return _latin_endings(word.replace("`", "'"))
+    if word.endswith("á"):
+        for rx, rep in _CZECH_FEMININE:
+            new = rx.sub(rep, word)
+            if new != word:
+                word = new
+                break
+    if "ch" in word and _CENTRAL_MARKS_RE.search(word):
+        word = word.replace("ch", "kh")
+    # é is э at the start of a word (BS 2979 Éduard); inside one it is the French or
+    # Spanish accent on е (Andréi, Alexéi, Léonid, Medvédev).
+    if "é" in word[1:]:
+        word = word[0] + word[1:].replace("é", "e")
     # Several schemes leave ё as it is (Ёlkin, Yёlkin, Khrushchёv); other Cyrillic letters
     # left in a Latin word are read with the key alphabet.
     word = re.sub(r"[yj]?ё", "yo", word)
@@ -157,6 +182,10 @@ def _latin_endings(word: str) -> str:
     word = re.sub(r"ine$", "in", word)
     # Old French/German-style -off/-eff (Ivanoff, Sergeeff) is -ов/-ев.
     word = re.sub(r"(?<=[oe])ff$", "v", word)
+    # Polish and Ukrainian feminine -ska/-cka is -ская/-цкая (Politkowska, Zabolotska); no
+    # Russian surname of the 20,000 commonest ends in -ска/-цка.
+    if word.endswith("ka"):
+        word = re.sub(r"(?:(?<=[^h]s)|(?<=c))ka$", "kaja", word)
     return word
 
 
@@ -165,12 +194,18 @@ def _is_frenchlike(word: str) -> bool:
     return "ou" in word or "tch" in word or word.endswith("ine")
 
 
-def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
-    """Split a prepared Latin word into units, each a tuple of Cyrillic readings."""
+def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
+              ) -> list[tuple[str, ...]]:
+    """Split a prepared Latin word into units, each a tuple of Cyrillic readings.
+
+    With a ``profile`` (another language's spelling, below) its units are matched too and
+    read as its table says; the context rules here apply only to the scheme units."""
     units: list[tuple[str, ...]] = []
+    by_first = _UNITS_BY_FIRST if profile is None else profile.by_first
+    own = profile.units if profile is not None else {}
     i, n = 0, len(word)
     while i < n:
-        for lat, cyr in _UNITS_BY_FIRST.get(word[i], ()):
+        for lat, cyr in by_first.get(word[i], ()):
             if word.startswith(lat, i):
                 break
         else:
@@ -181,7 +216,11 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
         prev = word[i - 1] if i else ""
         after_vowel = prev in _VOWELS or prev in "'\""
         nxt = word[i + len(lat)] if i + len(lat) < n else ""
-        if lat == "gu" and nxt not in ("e", "i", "y"):
+        if lat in own:
+            if lat == "io" and after_vowel:
+                cyr = ("йо", "ио")  # Maiorov: Майоров
+            # otherwise the language's own reading, as its table says
+        elif lat == "gu" and nxt not in ("e", "i", "y"):
             lat, cyr = "g", ("г",)
         elif lat == "eh" and nxt in _VOWELS:
             lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
@@ -204,6 +243,8 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
             cyr = ("й",)
         elif lat == "c" and nxt not in ("e", "i", "y") and nxt != "":
             cyr = ("к", "ц")  # Nicolai, Victor; Cygankov before y stays ц
+        elif lat == "c" and nxt:
+            cyr = ("ц",)  # before e, i, y: Elcin, Jelcyn are Ельцин, never Елькин
         elif lat == "x" and i == 0:
             # Xrushhyov, Xabarov (scientific, GOST 7.79) but Xenia
             cyr = ("кс", "х") if nxt == "e" else ("х",) if nxt not in _VOWELS else ("х", "кс")
@@ -211,8 +252,16 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
             cyr = ("ш", "ч")
         elif lat == "e" and i == 0:
             cyr = ("е", "э")
+        elif lat == "ie" and i == 0:
+            cyr = ("ие", "е")  # Иероним, but French and ICAO Iegor, Ievgueni: Егор, Евгений
         elif lat == "h" and prev in ("s", "z", "c", "k"):
             cyr = ("х",)
+        elif lat == "i" and i > 1 and (nxt == "" or nxt == "-") and prev not in _VOWELS:
+            cyr = ("и", "ий")  # Dmitri, Anatoli, Gennadi: -ий written -i
+        if profile is not None and units and lat in ("o", "io", "yo", "jo") and (
+            units[-1] and units[-1][0][-1:] in ("ж", "ч", "ш", "щ")
+        ):
+            cyr = ("ё", "о")  # ё after ж ч ш щ written o or io: Gorbachov, Pugachov
         units.append(cyr)
         i += len(lat)
     return units
@@ -298,14 +347,23 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
     """
     if french is None:
         french = _is_frenchlike(word.lower())
-    choices = _tokenize(_prepare_latin(word), french)
+    return _spell(_tokenize(_prepare_latin(word), french), _MAX_CANDIDATES)
+
+
+def _spell(choices: list[tuple[str, ...]], limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` distinct words from units of readings, fewest non-first readings first."""
+    return tuple(_spell_costed(choices, limit))
+
+
+def _spell_costed(choices: list[tuple[str, ...]], limit: int) -> dict[str, int]:
+    """As :func:`_spell`, each word with its number of non-first readings."""
     # Order the product so that readings using fewer non-default choices come first.
     ambiguous = sum(1 for u in choices if len(u) > 1)
     if ambiguous > 6:  # keep it bounded: only the first readings of very long words
         choices = [u[:1] if k > 6 else u for k, u in _ambiguity_index(choices)]
     # The product runs over the ambiguous units only (the others have one reading: same
-    # order), and a reading is spelled out only when its turn comes: the first 16 distinct
-    # ones are kept, out of up to 513.
+    # order), and a reading is spelled out only when its turn comes: the first ``limit``
+    # distinct ones are kept, out of up to 513.
     where = [i for i, u in enumerate(choices) if len(u) > 1]
     combos: list[tuple[int, tuple[int, ...]]] = []
     for combo in product(*[range(len(choices[i])) for i in where]):
@@ -314,17 +372,17 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
             break
     combos.sort(key=lambda t: t[0])
     first = [u[0] for u in choices]
-    seen: dict[str, None] = {}
+    seen: dict[str, int] = {}
     for cost, combo in combos:
         letters = first
         if cost:
             letters = first.copy()
             for i, c in zip(where, combo):
                 letters[i] = choices[i][c]
-        seen.setdefault(_fix_short_i("".join(letters)), None)
-        if len(seen) >= _MAX_CANDIDATES:
+        seen.setdefault(_fix_short_i("".join(letters)), cost)
+        if len(seen) >= limit:
             break
-    return tuple(seen)
+    return seen
 
 
 _SHORT_I_RE = re.compile(r"(?<=[аеёиоуыэюя])и(?=[бвгджзклмнпрстфхцчшщ]|$)")
@@ -343,6 +401,119 @@ def _ambiguity_index(choices):
         yield k, u
 
 
+# --- Other languages' spellings of Russian names -----------------------------------------
+#
+# The units above are those of the Russian romanisation schemes and of English. A European
+# newspaper, a foreign passport or a relative abroad writes a Russian name with the letters
+# of their own language: German sch, tsch, ch, z, w (Gorbatschow, Chodorkowski, Jelzin);
+# French ou, ch, j, gu (Choïgou, Brejnev, Guennadi); Spanish j = х (Jruschov, Mijaíl);
+# Italian ci, ce, sc, z (Gorbaciov, Kruscev, Breznev); Polish sz, cz, szcz, ch, w, ie
+# (Szojgu, Miedwiediew); Czech ch, j, c (č š ž are read above); Dutch oe, sj, zj, tsj and
+# Swedish tj, sj (Poetin, Gorbatsjov, Gorbatjov); English j = дж (Jamal, Djabrail).
+#
+# Each language is a table of letter correspondences: its units are matched alongside the
+# scheme units and read as the table says (longest first). Every such reading also reads
+# o and io after ж ч ш щ as ё (Gorbachov, Pugachov, Koroliov: ё written o). A word is read
+# this way only when none of its scheme readings is a known name (so every word that
+# resolved before resolves the same), with the tables whose letters it contains, at most
+# _PROFILE_CANDIDATES readings each.
+
+# name: (letters that mark the language, letters that rule it out, scheme units it
+# replaces, its units → Cyrillic readings, Latin rewrites of the word's end)
+_PRESS_SPELLINGS: dict[str, tuple] = {
+    # Every language: ё written io (Fiodor, Piotr, Koroliov), дж as dj, dzh, dsh.
+    "any": ("", "", (), (
+        ("io", ("ё", "ьо", "ио")), ("dj", ("дж",)), ("dzh", ("дж",)), ("dsh", ("дж",)),
+    ), ()),
+    "en": ("j", "", (), (
+        ("ja", ("джа",)), ("je", ("дже",)), ("ji", ("джи",)), ("jo", ("джо",)),
+        ("ju", ("джу",)), ("dj", ("дж",)),
+    ), ()),
+    "de": ("sch|ch|w|z|ss|s", "ou|sz|cz|oe", (), (
+        ("schtsch", ("щ",)), ("tsch", ("ч",)), ("dsch", ("дж",)), ("sch", ("ш", "ж")),
+        ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("s", ("с", "з")),
+        ("w", ("в",)), ("ie", ("и", "ие")),
+    ), ()),
+    "fr": ("ou|ch|j|gu|ss|s|e$", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
+        ("chtch", ("щ",)), ("tch", ("ч",)), ("dj", ("дж",)), ("ch", ("ш",)), ("j", ("ж",)),
+        ("iou", ("ю",)), ("ou", ("у",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ss", ("с",)),
+        ("s", ("с", "з")), ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
+    ), ((r"(?<=[^aeiouy])e$", ""),)),  # mute final e: Alexandre, Soljenitsyne
+    "es": ("j|y|ie", "w|sz|cz|ou", ("ja", "je", "jo", "ju", "jou", "jj"), (
+        ("j", ("х",)), ("ya", ("я",)), ("ye", ("е",)), ("yo", ("ё", "йо")), ("yu", ("ю",)),
+        ("ch", ("ч",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ie", ("е", "ье", "ие")),
+    ), ()),
+    "it": ("c[ei]|sc|z|ch", "w|sz|cz|ou", (), (
+        ("cia", ("ча",)), ("cio", ("чё", "чо")), ("ciu", ("чу",)), ("ce", ("че",)),
+        ("ci", ("чи",)), ("scia", ("ща", "ша")), ("scio", ("щё", "шо")), ("sce", ("ще", "ше")),
+        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х", "к")), ("z", ("з", "ж", "ц")),
+    ), ()),
+    "pl": ("sz|cz|rz|w|ch|ie|ia|l|h|y", "sch|ou|oe", (), (
+        ("szcz", ("щ",)), ("sz", ("ш",)), ("cz", ("ч",)), ("rz", ("ж",)), ("ch", ("х",)),
+        ("h", ("х", "г")), ("w", ("в",)), ("c", ("ц",)), ("ie", ("е", "ье")),
+        ("ia", ("я", "ья")), ("iu", ("ю", "ью")), ("l", ("л", "ль")), ("y", ("ы",)),
+    ), ((r"na$", "naja"),)),  # feminine adjectival -na: Nawalna
+    "cs": ("ch|c|ie", "w|sz|cz|ou|oe", (), (
+        ("ch", ("х",)), ("c", ("ц",)), ("ie", ("ье", "е")),
+    ), ()),
+    "nl": ("oe|sj|zj|tj|ch", "w|sch|ou", (), (
+        ("sjtsj", ("щ",)), ("sjtj", ("щ",)), ("tsj", ("ч",)), ("tj", ("ч",)), ("sj", ("ш",)),
+        ("zjoe", ("зю", "жу")), ("zj", ("ж",)), ("joe", ("ю",)), ("oe", ("у",)), ("ch", ("х",)),
+    ), ()),
+}
+_PROFILE_CANDIDATES = 8
+
+
+class _Profile:
+    """One language's units merged with the scheme units, longest first."""
+
+    __slots__ = ("name", "trigger", "veto", "units", "by_first", "endings")
+
+    def __init__(self, name: str, trigger: str, veto: str, drop: tuple, units: tuple,
+                 endings: tuple) -> None:
+        self.name = name
+        self.trigger = re.compile(trigger) if trigger else None
+        self.veto = re.compile(veto) if veto else None
+        general = dict(_PRESS_SPELLINGS["any"][3]) if name != "any" else {}
+        self.units = {**general, **dict(units)}
+        merged = {lat: cyr for lat, cyr in _UNITS if lat not in drop}
+        merged.update(self.units)
+        self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for lat, cyr in sorted(merged.items(), key=lambda t: -len(t[0])):
+            self.by_first.setdefault(lat[0], []).append((lat, cyr))
+        self.endings = tuple((re.compile(rx), rep) for rx, rep in endings)
+
+
+_PROFILES = tuple(_Profile(name, *spec) for name, spec in _PRESS_SPELLINGS.items())
+
+
+@lru_cache(maxsize=65536)
+def foreign_readings(word: str) -> tuple[tuple[str, ...], ...]:
+    """Cyrillic readings of a Latin word as other languages spell Russian names (see above),
+    lower case, without those :func:`to_cyrillic_candidates` gives, grouped by how many
+    non-first readings of a unit each takes (the likelier group first); at most
+    ``_PROFILE_CANDIDATES`` per language whose letters the word has."""
+    prepared = _prepare_latin(word)
+    base = set(to_cyrillic_candidates(word))
+    costs: dict[str, int] = {}
+    for profile in _PROFILES:
+        if profile.trigger is not None and not profile.trigger.search(prepared):
+            continue
+        if profile.veto is not None and profile.veto.search(prepared):
+            continue
+        text = prepared
+        for rx, rep in profile.endings:
+            text = rx.sub(rep, text)
+        spelled = _spell_costed(_tokenize(text, profile=profile), _PROFILE_CANDIDATES)
+        for cand, cost in spelled.items():
+            if cand not in base and costs.get(cand, 99) > cost:
+                costs[cand] = cost
+    tiers: dict[int, list[str]] = {}
+    for cand, cost in costs.items():
+        tiers.setdefault(cost, []).append(cand)
+    return tuple(tuple(tiers[c]) for c in sorted(tiers))
+
+
 @lru_cache(maxsize=1)
 def _surname_counts() -> dict[str, int]:
     from importlib import resources
@@ -357,7 +528,60 @@ def _surname_counts() -> dict[str, int]:
     return counts
 
 
+def _known_reading(candidates: tuple[str, ...]) -> str | None:
+    """The reading a name table or the dictionary knows: a given name spelled so, the
+    commonest counted surname, a dictionary name, a woman's adjectival surname whose man's
+    form is one (Навальная: Навальный), a given name by key; None when none is."""
+    if not candidates:
+        return None
+    from kintrace.names.given import is_given_form
+
+    for cand in candidates:
+        if is_given_form(cand, exact=True):
+            return cand
+    counts = [surname_count(c) for c in candidates]
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
+    for cand in candidates:
+        if is_known_name_word(cand):
+            return cand
+    # A counted surname spelled with or without ь, й, ё (the key merges them): Jelzin is
+    # read елцин by the German table, and Ельцин is what the counts hold.
+    counts = [_surname_count_by_key(c) for c in candidates]
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
+    for cand in candidates:
+        if cand.endswith("ая") and any(
+            is_known_name_word(cand[:-2] + end) for end in ("ый", "ий", "ой")
+        ):
+            return cand
+    for cand in candidates:
+        if is_given_form(cand):
+            return cand
+    return None
+
+
 _FEMALE_ENDING_RE = re.compile(r"(?:(?<=[оеё]в)|(?<=[иы]н))а$")
+
+
+@lru_cache(maxsize=1)
+def _surname_counts_by_key() -> dict[str, int]:
+    by_key: dict[str, int] = {}
+    for surname, count in _surname_counts().items():
+        key = cyrillic_key(surname)
+        by_key[key] = max(by_key.get(key, 0), count)
+    return by_key
+
+
+def _surname_count_by_key(cyrillic_word: str) -> int:
+    word = cyrillic_word.replace("ё", "е")
+    if word.endswith(("ская", "цкая")):
+        word = word[:-2] + "ий"
+    else:
+        word = _FEMALE_ENDING_RE.sub("", word)
+    return _surname_counts_by_key().get(cyrillic_key(word), 0)
 
 
 @lru_cache(maxsize=262144)
@@ -405,4 +629,8 @@ def to_cyrillic(word: str) -> str:
         french = [c for c in to_cyrillic_candidates(word, french=True) if surname_count(c)]
         if french:
             return max(french, key=surname_count)
+    for tier in foreign_readings(word):  # another language's spelling (Gorbatschow)
+        found = _known_reading(tier)
+        if found:
+            return found
     return candidates[0]
