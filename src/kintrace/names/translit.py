@@ -261,7 +261,7 @@ def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
         if profile is not None and units and lat in ("o", "io", "yo", "jo") and (
             units[-1] and units[-1][0][-1:] in ("ж", "ч", "ш", "щ")
         ):
-            cyr = ("ё", "о")  # ё after ж ч ш щ written o or io: Gorbachov, Pugachov
+            cyr = ("о", "ё")  # ё after ж ч ш щ written o or io: Gorbachov, Pugachov
         units.append(cyr)
         i += len(lat)
     return units
@@ -429,26 +429,29 @@ _PRESS_SPELLINGS: dict[str, tuple] = {
         ("ja", ("джа",)), ("je", ("дже",)), ("ji", ("джи",)), ("jo", ("джо",)),
         ("ju", ("джу",)), ("dj", ("дж",)),
     ), ()),
-    "de": ("sch|ch|w|z|ss|s", "ou|sz|cz|oe", (), (
+    # German s is с or з anywhere (Sacharow is both Сахаров and Захаров): only sj is read з.
+    "de": ("sch|ch|w|z|sj", "ou|sz|cz|oe", (), (
         ("schtsch", ("щ",)), ("tsch", ("ч",)), ("dsch", ("дж",)), ("sch", ("ш", "ж")),
-        ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("s", ("с", "з")),
+        ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("sja", ("зя", "ся")),
+        ("sju", ("зю", "сю")), ("sje", ("зе", "се")), ("sjo", ("зё", "сё")),
         ("w", ("в",)), ("ie", ("и", "ие")),
     ), ()),
-    "fr": ("ou|ch|j|gu|ss|s|e$", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
+    "fr": ("ou|ch|j|gu|e$", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
         ("chtch", ("щ",)), ("tch", ("ч",)), ("dj", ("дж",)), ("ch", ("ш",)), ("j", ("ж",)),
         ("iou", ("ю",)), ("ou", ("у",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ss", ("с",)),
-        ("s", ("с", "з")), ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
+        ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
     ), ((r"(?<=[^aeiouy])e$", ""),)),  # mute final e: Alexandre, Soljenitsyne
-    "es": ("j|y|ie", "w|sz|cz|ou", ("ja", "je", "jo", "ju", "jou", "jj"), (
+    "es": ("j|y|ie", "w|sz|cz|ou|zj|tz|x|'", ("ja", "je", "jo", "ju", "jou", "jj"), (
         ("j", ("х",)), ("ya", ("я",)), ("ye", ("е",)), ("yo", ("ё", "йо")), ("yu", ("ю",)),
         ("ch", ("ч",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ie", ("е", "ье", "ие")),
     ), ()),
     "it": ("c[ei]|sc|z|ch", "w|sz|cz|ou", (), (
         ("cia", ("ча",)), ("cio", ("чё", "чо")), ("ciu", ("чу",)), ("ce", ("че",)),
         ("ci", ("чи",)), ("scia", ("ща", "ша")), ("scio", ("щё", "шо")), ("sce", ("ще", "ше")),
-        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х", "к")), ("z", ("з", "ж", "ц")),
+        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х",)), ("z", ("з", "ж", "ц")),
     ), ()),
-    "pl": ("sz|cz|rz|w|ch|ie|ia|l|h|y", "sch|ou|oe", (), (
+    # (Polish letters are looked for in the word as written: ł, ż, ś, ć, ń, ź.)
+    "pl": ("sz|cz|rz|w|ie|ia|[łżśćńź]", "sch|ou|oe", (), (
         ("szcz", ("щ",)), ("sz", ("ш",)), ("cz", ("ч",)), ("rz", ("ж",)), ("ch", ("х",)),
         ("h", ("х", "г")), ("w", ("в",)), ("c", ("ц",)), ("ie", ("е", "ье")),
         ("ia", ("я", "ья")), ("iu", ("ю", "ью")), ("l", ("л", "ль")), ("y", ("ы",)),
@@ -493,11 +496,14 @@ def foreign_readings(word: str) -> tuple[tuple[str, ...], ...]:
     lower case, without those :func:`to_cyrillic_candidates` gives, grouped by how many
     non-first readings of a unit each takes (the likelier group first); at most
     ``_PROFILE_CANDIDATES`` per language whose letters the word has."""
+    written = word.lower()
     prepared = _prepare_latin(word)
     base = set(to_cyrillic_candidates(word))
     costs: dict[str, int] = {}
     for profile in _PROFILES:
-        if profile.trigger is not None and not profile.trigger.search(prepared):
+        if profile.trigger is not None and not (
+            profile.trigger.search(prepared) or profile.trigger.search(written)
+        ):
             continue
         if profile.veto is not None and profile.veto.search(prepared):
             continue
@@ -629,6 +635,10 @@ def to_cyrillic(word: str) -> str:
         french = [c for c in to_cyrillic_candidates(word, french=True) if surname_count(c)]
         if french:
             return max(french, key=surname_count)
+    counts = [_surname_count_by_key(c) for c in candidates]  # Chernishova: Чернышова
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
     for tier in foreign_readings(word):  # another language's spelling (Gorbatschow)
         found = _known_reading(tier)
         if found:
