@@ -56,6 +56,10 @@ _COMBINING_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1df
 # 7.79's ъ is two apostrophes or backticks). In a Cyrillic word it becomes ъ, in a Latin
 # one the letter ʺ that the transliteration tables read as ъ (a quote would split the word).
 _HARD_SIGN_QUOTE_RE = re.compile(r"(?<=[^\W\d_])(?:\"|'')(?=[^\W\d_])")
+# Phone typing writes ч as 4 and ш as 6 inside a Latin word (4ernov, Sh4ukin, 6i6kin); a
+# digit there would cut the word, so it becomes the Latin letters it stands for.
+_PHONE_DIGIT_RE = re.compile(r"(?:(?<=[A-Za-z])|(?<![\w]))[46](?=[A-Za-z][A-Za-z46])")
+_PHONE_DIGITS = {"4": "ch", "6": "sh"}
 
 
 def _hard_sign(match: re.Match) -> str:
@@ -76,12 +80,15 @@ def clean(text: str) -> str:
     ligature letters become plain ones (NFKC for those only: й, ё and № stay); typographic
     apostrophes, primes and the backtick (GOST 7.79's soft sign) become "'", typographic
     double quotes '"'; a double quote or two apostrophes inside a word is a hard sign (ъ in
-    a Cyrillic word, ʺ in a Latin one). Only for name text: a quote glued between two
-    letters is read as a letter.
+    a Cyrillic word, ʺ in a Latin one); 4 and 6 inside a Latin word are ch and sh (phone
+    typing: 4ernov, Sh4ukin). Only for name text: a quote or digit glued to letters is
+    read as a letter.
     """
     if not text:
         return ""
     if text.isascii():
+        if ("4" in text or "6" in text) and _PHONE_DIGIT_RE.search(text):
+            text = _PHONE_DIGIT_RE.sub(lambda m: _PHONE_DIGITS[m.group()], text)
         if "`" in text:
             text = text.replace("`", "'")
         if '"' in text or "''" in text:
@@ -97,6 +104,8 @@ def clean(text: str) -> str:
         text = _COMBINING_RE.sub("", text)
     if '"' in text or "''" in text:
         text = _HARD_SIGN_QUOTE_RE.sub(_hard_sign, text)
+    if ("4" in text or "6" in text) and _PHONE_DIGIT_RE.search(text):
+        text = _PHONE_DIGIT_RE.sub(lambda m: _PHONE_DIGITS[m.group()], text)
     return " ".join(text.split())
 
 

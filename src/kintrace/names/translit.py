@@ -224,6 +224,9 @@ def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
             lat, cyr = "g", ("г",)
         elif lat == "eh" and nxt in _VOWELS:
             lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
+        elif lat in ("ja", "je", "jo", "ju") and i == 0:
+            # English j = дж at the start (Jamal, Jabrail), between я and ж (Jukov: Жуков)
+            cyr = (cyr[0], "дж" + cyr[1][-1], *cyr[1:])
         elif lat in ("yo", "jo") and after_vowel:
             cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
         elif lat == "yo" and i:
@@ -379,7 +382,11 @@ def _spell_costed(choices: list[tuple[str, ...]], limit: int) -> dict[str, int]:
             letters = first.copy()
             for i, c in zip(where, combo):
                 letters[i] = choices[i][c]
-        seen.setdefault(_fix_short_i("".join(letters)), cost)
+        word = "".join(letters)
+        fixed = _fix_short_i(word)
+        seen.setdefault(fixed, cost)
+        if fixed != word and len(seen) < limit:
+            seen.setdefault(word, cost)  # Джабраил, Исмаил: the dictionary has и there
         if len(seen) >= limit:
             break
     return seen
