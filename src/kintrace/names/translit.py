@@ -468,7 +468,7 @@ _PRESS_SPELLINGS: dict[str, tuple] = {
     ), ()),
     "nl": ("oe|sj|zj|tj|ch", "w|sch|ou", (), (
         ("sjtsj", ("щ",)), ("sjtj", ("щ",)), ("tsj", ("ч",)), ("tj", ("ч",)), ("sj", ("ш",)),
-        ("zjoe", ("зю", "жу")), ("zj", ("ж",)), ("joe", ("ю",)), ("oe", ("у",)), ("ch", ("х",)),
+        ("zjoe", ("жу", "зю")), ("zj", ("ж",)), ("joe", ("ю",)), ("oe", ("у",)), ("ch", ("х",)),
     ), ()),
 }
 _PROFILE_CANDIDATES = 8
@@ -541,26 +541,29 @@ def _surname_counts() -> dict[str, int]:
     return counts
 
 
-def _known_reading(candidates: tuple[str, ...]) -> str | None:
+def _known_reading(candidates: tuple[str, ...], strict: bool) -> str | None:
     """The reading a name table or the dictionary knows: a given name spelled so, the
-    commonest counted surname, a dictionary name, a woman's adjectival surname whose man's
-    form is one (Навальная: Навальный), a given name by key; None when none is."""
+    commonest counted surname, a dictionary name; unless ``strict``, also a counted surname
+    by key, a woman's adjectival surname whose man's form is a dictionary name (Навальная:
+    Навальный), a given name by key. None when none is."""
     if not candidates:
         return None
     from kintrace.names.given import is_given_form
 
-    for cand in candidates:
-        if is_given_form(cand, exact=True):
-            return cand
-    counts = [surname_count(c) for c in candidates]
-    top = max(counts)
-    if top:
-        return candidates[counts.index(top)]
-    for cand in candidates:
-        if is_known_name_word(cand):
-            return cand
-    # A counted surname spelled with or without ь, й, ё (the key merges them): Jelzin is
-    # read елцин by the German table, and Ельцин is what the counts hold.
+    if strict:
+        for cand in candidates:
+            if is_given_form(cand, exact=True):
+                return cand
+        counts = [surname_count(c) for c in candidates]
+        top = max(counts)
+        if top:
+            return candidates[counts.index(top)]
+        for cand in candidates:
+            if is_known_name_word(cand):
+                return cand
+        return None
+    # A counted surname spelled with or without ь, й, ё: Jelzin is read елцин by the
+    # German table, and Ельцин is what the counts hold.
     counts = [_surname_count_by_key(c) for c in candidates]
     top = max(counts)
     if top:
@@ -579,22 +582,27 @@ def _known_reading(candidates: tuple[str, ...]) -> str | None:
 _FEMALE_ENDING_RE = re.compile(r"(?:(?<=[оеё]в)|(?<=[иы]н))а$")
 
 
+# The letters Latin spellings leave out or confuse most: ь and ъ unwritten, й and ы as i.
+_LIGHT = str.maketrans({"ь": "", "ъ": "", "й": "и", "ы": "и", "ё": "е"})
+
+
 @lru_cache(maxsize=1)
 def _surname_counts_by_key() -> dict[str, int]:
     by_key: dict[str, int] = {}
     for surname, count in _surname_counts().items():
-        key = cyrillic_key(surname)
+        key = surname.translate(_LIGHT)
         by_key[key] = max(by_key.get(key, 0), count)
     return by_key
 
 
 def _surname_count_by_key(cyrillic_word: str) -> int:
+    """surname_count, blind to ь, ъ, й/и, ы/и, ё/е (no other merge of the key)."""
     word = cyrillic_word.replace("ё", "е")
     if word.endswith(("ская", "цкая")):
         word = word[:-2] + "ий"
     else:
         word = _FEMALE_ENDING_RE.sub("", word)
-    return _surname_counts_by_key().get(cyrillic_key(word), 0)
+    return _surname_counts_by_key().get(word.translate(_LIGHT), 0)
 
 
 @lru_cache(maxsize=262144)
@@ -642,12 +650,21 @@ def to_cyrillic(word: str) -> str:
         french = [c for c in to_cyrillic_candidates(word, french=True) if surname_count(c)]
         if french:
             return max(french, key=surname_count)
-    counts = [_surname_count_by_key(c) for c in candidates]  # Chernishova: Чернышова
+    # A scheme reading that is a counted surname but for ь, ъ, й/и, ы/и, ё/е (Chernishova:
+    # Чернышова, Elcin: Ельцин); then another language's spelling (Gorbatschow): a reading
+    # the tables or the dictionary know as written, in the likeliest group that has one,
+    # before one known only so.
+    counts = [_surname_count_by_key(c) for c in candidates]
     top = max(counts)
     if top:
         return candidates[counts.index(top)]
-    for tier in foreign_readings(word):  # another language's spelling (Gorbatschow)
-        found = _known_reading(tier)
+    tiers = foreign_readings(word)
+    for tier in tiers:
+        found = _known_reading(tier, strict=True)
+        if found:
+            return found
+    for tier in tiers:
+        found = _known_reading(tier, strict=False)
         if found:
             return found
     return candidates[0]
