@@ -224,9 +224,11 @@ def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
             lat, cyr = "g", ("г",)
         elif lat == "eh" and nxt in _VOWELS:
             lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
-        elif lat in ("ja", "je", "jo", "ju") and i == 0:
+        elif lat in ("ja", "je", "ju") and i == 0:
             # English j = дж at the start (Jamal, Jabrail), between я and ж (Jukov: Жуков)
             cyr = (cyr[0], "дж" + cyr[1][-1], *cyr[1:])
+        elif lat == "jo" and i == 0:
+            cyr = ("йо", *cyr, "джо")  # Josef: Йосеф, Jora: Жора, Johar: Джохар
         elif lat in ("yo", "jo") and after_vowel:
             cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
         elif lat == "yo" and i:
@@ -437,13 +439,13 @@ _PRESS_SPELLINGS: dict[str, tuple] = {
         ("ju", ("джу",)), ("dj", ("дж",)),
     ), ()),
     # German s is с or з anywhere (Sacharow is both Сахаров and Захаров): only sj is read з.
-    "de": ("sch|ch|w|z|sj", "ou|sz|cz|oe", (), (
+    "de": ("sch|w|j|y|tz|sj", "ou|sz|cz|oe", (), (
         ("schtsch", ("щ",)), ("tsch", ("ч",)), ("dsch", ("дж",)), ("sch", ("ш", "ж")),
         ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("sja", ("зя", "ся")),
         ("sju", ("зю", "сю")), ("sje", ("зе", "се")), ("sjo", ("зё", "сё")),
         ("w", ("в",)), ("ie", ("и", "ие")),
     ), ()),
-    "fr": ("ou|ch|j|gu|e$", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
+    "fr": ("ou|j|gu[eiy]|tch|[éèëêïîôç]", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
         ("chtch", ("щ",)), ("tch", ("ч",)), ("dj", ("дж",)), ("ch", ("ш",)), ("j", ("ж",)),
         ("iou", ("ю",)), ("ou", ("у",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ss", ("с",)),
         ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
@@ -455,10 +457,10 @@ _PRESS_SPELLINGS: dict[str, tuple] = {
     "it": ("c[ei]|sc|z|ch", "w|sz|cz|ou", (), (
         ("cia", ("ча",)), ("cio", ("чё", "чо")), ("ciu", ("чу",)), ("ce", ("че",)),
         ("ci", ("чи",)), ("scia", ("ща", "ша")), ("scio", ("щё", "шо")), ("sce", ("ще", "ше")),
-        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х",)), ("z", ("з", "ж", "ц")),
+        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х",)), ("z", ("з", "ж")),
     ), ()),
     # (Polish letters are looked for in the word as written: ł, ż, ś, ć, ń, ź.)
-    "pl": ("sz|cz|rz|w|ie|ia|[łżśćńź]", "sch|ou|oe", (), (
+    "pl": ("sz|cz|rz|w|ie|[łżśćńź]", "sch|ou|oe", (), (
         ("szcz", ("щ",)), ("sz", ("ш",)), ("cz", ("ч",)), ("rz", ("ж",)), ("ch", ("х",)),
         ("h", ("х", "г")), ("w", ("в",)), ("c", ("ц",)), ("ie", ("е", "ье")),
         ("ia", ("я", "ья")), ("iu", ("ю", "ью")), ("l", ("л", "ль")), ("y", ("ы",)),
