@@ -72,7 +72,9 @@ def test_iso_scientific_gost_press_and_chat_spellings_key_like_the_cyrillic():
     assert misses == []
 
 
-@pytest.mark.parametrize("row", [r for r in PRESS if r["lang"] == "de"][:5], ids=lambda r: r["written"])
+@pytest.mark.parametrize(
+    "row", [r for r in PRESS if r["lang"] == "de"][:5], ids=lambda r: r["written"]
+)
 def test_a_german_title_reads_back_to_the_cyrillic_names(row):
     parsed = parse_name(row["written"])
     assert parsed.surname_key == parse_name_parts(row["surname"], None, None).surname_key

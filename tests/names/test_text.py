@@ -113,8 +113,10 @@ def test_fullwidth_and_styled_letters_become_plain_but_yo_short_i_and_numero_sta
     assert clean("Иван´ов") == "Иван'ов"  # the acute accent typed as an apostrophe
 
 
-@pytest.mark.parametrize("dash", list("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"),
-                         ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "dash", list("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"),
+    ids=lambda c: f"U+{ord(c):04X}",
+)
 def test_every_dash_joins_a_double_surname_with_a_hyphen(dash):
     assert clean(f"Петров{dash}Водкин") == "Петров-Водкин"
 
@@ -125,8 +127,10 @@ def test_every_apostrophe_inside_a_latin_name_is_one_apostrophe(quote):
     assert clean(f"Kuz{quote}min") == "Kuz'min"
 
 
-@pytest.mark.parametrize("quote", ['"', "\u201d", "\u201c", "\u201e", "\u201f", "\u2033", "''", "``"],
-                         ids=["ascii", "U+201D", "U+201C", "U+201E", "U+201F", "U+2033", "two", "gost"])
+@pytest.mark.parametrize(
+    "quote", ['"', "\u201d", "\u201c", "\u201e", "\u201f", "\u2033", "''", "``"],
+    ids=["ascii", "U+201D", "U+201C", "U+201E", "U+201F", "U+2033", "two", "gost"],
+)
 def test_a_quote_inside_a_word_is_a_hard_sign_and_keeps_the_word_whole(quote):
     assert clean(f"Под{quote}ячев") == "Подъячев"
     assert clean(f"Pod{quote}iacheva Irina") == "Pod\u02baiacheva Irina"
@@ -146,7 +150,9 @@ def test_phone_digits_inside_a_latin_word_are_letters_but_numbers_stay_numbers()
      ("MAKAPOB", "latin", "МАКАРОВ"), ("KOMAPOB", "", "КОМАРОВ"), ("OKCAHA", "", "ОКСАНА"),
      ("Пetpob", "", "Петров"), ("Пetpob", "latin", "Петров"), ("IBAH", "latin", "ИВАН")],
 )
-def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyrillic(word, prefer, fixed):
+def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyrillic(
+    word, prefer, fixed
+):
     assert fix_lookalikes(word, prefer) == fixed
 
 

@@ -184,7 +184,7 @@ def test_yo_written_o_after_a_sibilant_is_read_only_where_the_o_reading_is_no_na
 
 
 def test_other_languages_readings_are_bounded():
-    from kintrace.names.translit import _PROFILE_CANDIDATES, _PROFILES, foreign_readings
+    from kintrace.names.foreign import _PROFILE_CANDIDATES, _PROFILES, foreign_readings
 
     for word in ("Chruschtschow", "Schtschedrin", "Jewgenija", "Dzhabrailovich", "Sjojgoe"):
         readings = [r for tier in foreign_readings(word) for r in tier]

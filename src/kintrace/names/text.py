@@ -14,7 +14,9 @@ __all__ = ["clean", "detect_script", "fix_lookalikes", "fold", "is_cyrillic_char
 
 # Quotes, apostrophes and dashes people type or paste. Apostrophes stay (they can be a
 # transliterated soft sign: Il'ich); dashes become a plain hyphen (hyphenated surnames).
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63"), "-")
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63"), "-"
+)
 _QUOTES = {
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b`\u02bc\u02bb\u00b4\u2032"), "'"),
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"), '"'),
@@ -51,7 +53,9 @@ _SPECIAL_RE = re.compile(
 # Combining marks left after NFC composed what it could (е + ̈ = ё, и + ̆ = й): stress
 # marks (Ива́н) and other accents with no letter of their own. Inside a word they would cut
 # it in two ("Ива" + "н"), so they are dropped.
-_COMBINING_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_COMBINING_RE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 # A hard sign typed as a quote inside a word: Под"ячев, Pod"iachev, Pod''jachev (GOST
 # 7.79's ъ is two apostrophes or backticks). In a Cyrillic word it becomes ъ, in a Latin
 # one the letter ʺ that the transliteration tables read as ъ (a quote would split the word).

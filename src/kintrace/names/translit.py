@@ -5,8 +5,9 @@ The comparison key
 Every name token, in any script, is first brought to Cyrillic (Latin tokens through
 :func:`to_cyrillic`, which knows the letters and digraphs of all iuliia schemes and of
 informal phone typing, and asks the morphological dictionary where a letter is truly
-ambiguous: ``j`` = й or ж, ``x`` = кс or х, ``ch`` = ч or ш, ``c`` = ц or к). The Cyrillic
-form is then written in a deliberately *coarse* ASCII alphabet (:func:`cyrillic_key`)
+ambiguous: ``j`` = й or ж, ``x`` = кс or х, ``ch`` = ч or ш, ``c`` = ц or к; when no such
+reading is a known name, other languages' spellings are tried: :mod:`kintrace.names.foreign`).
+The Cyrillic form is then written in a deliberately *coarse* ASCII alphabet (:func:`cyrillic_key`)
 that merges exactly the distinctions transliteration schemes and people do not keep:
 
 * ё, э → e; й, ы, и → i (so -ий/-ый/-ой endings and y/i/j spellings meet); ь, ъ dropped;
@@ -31,8 +32,8 @@ from itertools import product
 from kintrace.names.text import fold
 
 __all__ = [
-    "cyrillic_key", "foreign_readings", "from_dictionary", "is_known_name_word", "morph", "parses",
-    "surname_count", "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
+    "cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "surname_count",
+    "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
 ]
 
 _CYR_KEY = {
@@ -194,12 +195,12 @@ def _is_frenchlike(word: str) -> bool:
     return "ou" in word or "tch" in word or word.endswith("ine")
 
 
-def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
-              ) -> list[tuple[str, ...]]:
+def _tokenize(word: str, french: bool = False, profile=None) -> list[tuple[str, ...]]:
     """Split a prepared Latin word into units, each a tuple of Cyrillic readings.
 
-    With a ``profile`` (another language's spelling, below) its units are matched too and
-    read as its table says; the context rules here apply only to the scheme units."""
+    With a ``profile`` (another language's spelling: :mod:`kintrace.names.foreign`) its
+    units are matched too and read as its table says; the context rules here apply only to
+    the scheme units."""
     units: list[tuple[str, ...]] = []
     by_first = _UNITS_BY_FIRST if profile is None else profile.by_first
     own = profile.units if profile is not None else {}
@@ -224,7 +225,7 @@ def _tokenize(word: str, french: bool = False, profile: _Profile | None = None
             lat, cyr = "g", ("г",)
         elif lat == "eh" and nxt in _VOWELS:
             lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
-        elif lat in ("ja", "je", "ju") and i == 0:
+        elif lat in ("ja", "ju") and i == 0:
             # English j = дж at the start (Jamal, Jabrail), between я and ж (Jukov: Жуков)
             cyr = (cyr[0], "дж" + cyr[1][-1], *cyr[1:])
         elif lat == "jo" and i == 0:
@@ -410,125 +411,6 @@ def _ambiguity_index(choices):
         yield k, u
 
 
-# --- Other languages' spellings of Russian names -----------------------------------------
-#
-# The units above are those of the Russian romanisation schemes and of English. A European
-# newspaper, a foreign passport or a relative abroad writes a Russian name with the letters
-# of their own language: German sch, tsch, ch, z, w (Gorbatschow, Chodorkowski, Jelzin);
-# French ou, ch, j, gu (Choïgou, Brejnev, Guennadi); Spanish j = х (Jruschov, Mijaíl);
-# Italian ci, ce, sc, z (Gorbaciov, Kruscev, Breznev); Polish sz, cz, szcz, ch, w, ie
-# (Szojgu, Miedwiediew); Czech ch, j, c (č š ž are read above); Dutch oe, sj, zj, tsj and
-# Swedish tj, sj (Poetin, Gorbatsjov, Gorbatjov); English j = дж (Jamal, Djabrail).
-#
-# Each language is a table of letter correspondences: its units are matched alongside the
-# scheme units and read as the table says (longest first). Every such reading also reads
-# o and io after ж ч ш щ as ё (Gorbachov, Pugachov, Koroliov: ё written o). A word is read
-# this way only when none of its scheme readings is a known name (so every word that
-# resolved before resolves the same), with the tables whose letters it contains, at most
-# _PROFILE_CANDIDATES readings each.
-
-# name: (letters that mark the language, letters that rule it out, scheme units it
-# replaces, its units → Cyrillic readings, Latin rewrites of the word's end)
-_PRESS_SPELLINGS: dict[str, tuple] = {
-    # Every language: ё written io (Fiodor, Piotr, Koroliov), дж as dj, dzh, dsh.
-    "any": ("", "", (), (
-        ("io", ("ё", "ьо", "ио")), ("dj", ("дж",)), ("dzh", ("дж",)), ("dsh", ("дж",)),
-    ), ()),
-    "en": ("j", "", (), (
-        ("ja", ("джа",)), ("je", ("дже",)), ("ji", ("джи",)), ("jo", ("джо",)),
-        ("ju", ("джу",)), ("dj", ("дж",)),
-    ), ()),
-    # German s is с or з anywhere (Sacharow is both Сахаров and Захаров): only sj is read з.
-    "de": ("sch|w|j|y|tz|sj", "ou|sz|cz|oe", (), (
-        ("schtsch", ("щ",)), ("tsch", ("ч",)), ("dsch", ("дж",)), ("sch", ("ш", "ж")),
-        ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("sja", ("зя", "ся")),
-        ("sju", ("зю", "сю")), ("sje", ("зе", "се")), ("sjo", ("зё", "сё")),
-        ("w", ("в",)), ("ie", ("и", "ие")),
-    ), ()),
-    "fr": ("ou|j|gu[eiy]|tch|[éèëêïîôç]", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
-        ("chtch", ("щ",)), ("tch", ("ч",)), ("dj", ("дж",)), ("ch", ("ш",)), ("j", ("ж",)),
-        ("iou", ("ю",)), ("ou", ("у",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ss", ("с",)),
-        ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
-    ), ((r"(?<=[^aeiouy])e$", ""),)),  # mute final e: Alexandre, Soljenitsyne
-    "es": ("j|y|ie", "w|sz|cz|ou|zj|tz|x|'", ("ja", "je", "jo", "ju", "jou", "jj"), (
-        ("j", ("х",)), ("ya", ("я",)), ("ye", ("е",)), ("yo", ("ё", "йо")), ("yu", ("ю",)),
-        ("ch", ("ч",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ie", ("е", "ье", "ие")),
-    ), ()),
-    "it": ("c[ei]|sc|z|ch", "w|sz|cz|ou", (), (
-        ("cia", ("ча",)), ("cio", ("чё", "чо")), ("ciu", ("чу",)), ("ce", ("че",)),
-        ("ci", ("чи",)), ("scia", ("ща", "ша")), ("scio", ("щё", "шо")), ("sce", ("ще", "ше")),
-        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х",)), ("z", ("з", "ж")),
-    ), ()),
-    # (Polish letters are looked for in the word as written: ł, ż, ś, ć, ń, ź.)
-    "pl": ("sz|cz|rz|w|ie|[łżśćńź]", "sch|ou|oe", (), (
-        ("szcz", ("щ",)), ("sz", ("ш",)), ("cz", ("ч",)), ("rz", ("ж",)), ("ch", ("х",)),
-        ("h", ("х", "г")), ("w", ("в",)), ("c", ("ц",)), ("ie", ("е", "ье")),
-        ("ia", ("я", "ья")), ("iu", ("ю", "ью")), ("l", ("л", "ль")), ("y", ("ы",)),
-    ), ((r"na$", "naja"),)),  # feminine adjectival -na: Nawalna
-    "cs": ("ch|c|ie", "w|sz|cz|ou|oe", (), (
-        ("ch", ("х",)), ("c", ("ц",)), ("ie", ("ье", "е")),
-    ), ()),
-    "nl": ("oe|sj|zj|tj|ch", "w|sch|ou", (), (
-        ("sjtsj", ("щ",)), ("sjtj", ("щ",)), ("tsj", ("ч",)), ("tj", ("ч",)), ("sj", ("ш",)),
-        ("zjoe", ("жу", "зю")), ("zj", ("ж",)), ("joe", ("ю",)), ("oe", ("у",)), ("ch", ("х",)),
-    ), ()),
-}
-_PROFILE_CANDIDATES = 8
-
-
-class _Profile:
-    """One language's units merged with the scheme units, longest first."""
-
-    __slots__ = ("name", "trigger", "veto", "units", "by_first", "endings")
-
-    def __init__(self, name: str, trigger: str, veto: str, drop: tuple, units: tuple,
-                 endings: tuple) -> None:
-        self.name = name
-        self.trigger = re.compile(trigger) if trigger else None
-        self.veto = re.compile(veto) if veto else None
-        general = dict(_PRESS_SPELLINGS["any"][3]) if name != "any" else {}
-        self.units = {**general, **dict(units)}
-        merged = {lat: cyr for lat, cyr in _UNITS if lat not in drop}
-        merged.update(self.units)
-        self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for lat, cyr in sorted(merged.items(), key=lambda t: -len(t[0])):
-            self.by_first.setdefault(lat[0], []).append((lat, cyr))
-        self.endings = tuple((re.compile(rx), rep) for rx, rep in endings)
-
-
-_PROFILES = tuple(_Profile(name, *spec) for name, spec in _PRESS_SPELLINGS.items())
-
-
-@lru_cache(maxsize=65536)
-def foreign_readings(word: str) -> tuple[tuple[str, ...], ...]:
-    """Cyrillic readings of a Latin word as other languages spell Russian names (see above),
-    lower case, without those :func:`to_cyrillic_candidates` gives, grouped by how many
-    non-first readings of a unit each takes (the likelier group first); at most
-    ``_PROFILE_CANDIDATES`` per language whose letters the word has."""
-    written = word.lower()
-    prepared = _prepare_latin(word)
-    base = set(to_cyrillic_candidates(word))
-    costs: dict[str, int] = {}
-    for profile in _PROFILES:
-        if profile.trigger is not None and not (
-            profile.trigger.search(prepared) or profile.trigger.search(written)
-        ):
-            continue
-        if profile.veto is not None and profile.veto.search(prepared):
-            continue
-        text = prepared
-        for rx, rep in profile.endings:
-            text = rx.sub(rep, text)
-        spelled = _spell_costed(_tokenize(text, profile=profile), _PROFILE_CANDIDATES)
-        for cand, cost in spelled.items():
-            if cand not in base and costs.get(cand, 99) > cost:
-                costs[cand] = cost
-    tiers: dict[int, list[str]] = {}
-    for cand, cost in costs.items():
-        tiers.setdefault(cost, []).append(cand)
-    return tuple(tuple(tiers[c]) for c in sorted(tiers))
-
-
 @lru_cache(maxsize=1)
 def _surname_counts() -> dict[str, int]:
     from importlib import resources
@@ -546,8 +428,8 @@ def _surname_counts() -> dict[str, int]:
 def _known_reading(candidates: tuple[str, ...], strict: bool) -> str | None:
     """The reading a name table or the dictionary knows: a given name spelled so, the
     commonest counted surname, a dictionary name; unless ``strict``, also a counted surname
-    by key, a woman's adjectival surname whose man's form is a dictionary name (Навальная:
-    Навальный), a given name by key. None when none is."""
+    but for ь, ъ, й/и, ы/и, ё/е, a woman's adjectival surname whose man's form is a
+    dictionary name (Навальная: Навальный), a given name by key. None when none is."""
     if not candidates:
         return None
     from kintrace.names.given import is_given_form
@@ -660,6 +542,8 @@ def to_cyrillic(word: str) -> str:
     top = max(counts)
     if top:
         return candidates[counts.index(top)]
+    from kintrace.names.foreign import foreign_readings
+
     tiers = foreign_readings(word)
     for tier in tiers:
         found = _known_reading(tier, strict=True)
