@@ -1,7 +1,7 @@
 """Text clean-up: Unicode, whitespace, dashes, scripts and look-alike letters."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
@@ -164,3 +164,16 @@ def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyril
 )
 def test_a_genuine_latin_word_stays_latin(word, prefer):
     assert fix_lookalikes(word, prefer) == word
+
+
+# Characters clean changes, mixed so that one change can make room for another (a quote
+# before a phone digit, a stress mark between two apostrophes, a joiner before a dash).
+_NOISY = st.sampled_from(list(
+    "aAбБИё46 \"'`\u00b4\u2019\u201d\u0301\u0306\u0308\u200b\u00a0\u2014-\uff21\U0001d400й"
+))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_NOISY, max_size=12).map("".join))
+def test_clean_is_idempotent_on_the_characters_it_changes(text):
+    assert clean(clean(text)) == clean(text)

@@ -106,10 +106,10 @@ def clean(text: str) -> str:
             text = text.translate(_TABLE)
     if _COMBINING_RE.search(text):
         text = _COMBINING_RE.sub("", text)
-    if '"' in text or "''" in text:
-        text = _HARD_SIGN_QUOTE_RE.sub(_hard_sign, text)
     if ("4" in text or "6" in text) and _PHONE_DIGIT_RE.search(text):
         text = _PHONE_DIGIT_RE.sub(lambda m: _PHONE_DIGITS[m.group()], text)
+    if '"' in text or "''" in text:
+        text = _HARD_SIGN_QUOTE_RE.sub(_hard_sign, text)
     return " ".join(text.split())
 
 

@@ -183,10 +183,6 @@ def _latin_endings(word: str) -> str:
     word = re.sub(r"ine$", "in", word)
     # Old French/German-style -off/-eff (Ivanoff, Sergeeff) is -ов/-ев.
     word = re.sub(r"(?<=[oe])ff$", "v", word)
-    # Polish and Ukrainian feminine -ska/-cka is -ская/-цкая (Politkowska, Zabolotska); no
-    # Russian surname of the 20,000 commonest ends in -ска/-цка.
-    if word.endswith("ka"):
-        word = re.sub(r"(?:(?<=[^h]s)|(?<=c))ka$", "kaja", word)
     return word
 
 
