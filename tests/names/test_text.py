@@ -1,5 +1,8 @@
 """Text clean-up: Unicode, whitespace, dashes, scripts and look-alike letters."""
 
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,6 +100,15 @@ def test_decomposed_yo_and_short_i_are_composed_and_not_stripped():
 def test_every_invisible_format_character_inside_a_name_is_dropped(char):
     assert clean(f"Ива{char}нов Ив{char}ан") == "Иванов Иван"
     assert clean(f"{char}Ivanov{char}") == "Ivanov"
+
+
+def test_no_format_character_of_unicode_survives_clean():
+    format_chars = [
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    ]
+    assert len(format_chars) > 150
+    survivors = [f"U+{ord(ch):04X}" for ch in format_chars if clean(f"Ив{ch}ан") != "Иван"]
+    assert survivors == []
 
 
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2007", "\u2009", "\u3000", "\u205f"],

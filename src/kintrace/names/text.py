@@ -21,17 +21,21 @@ _QUOTES = {
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b`\u02bc\u02bb\u00b4\u2032"), "'"),
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"), '"'),
 }
-# Invisible characters: every format character (Unicode category Cf: zero-width space and
-# joiners, word joiner, BOM, soft hyphen, left-to-right and right-to-left marks, bidi
-# embeddings and isolates, the Mongolian vowel separator, invisible operators) and the
-# combining grapheme joiner. Tie marks joining two letters (ALA-LC writes ц as t͡s) would
-# split the word: dropped too.
-_INVISIBLE = (
-    "\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
-    "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c"
-    "\u206d\u206e\u206f\ufeff\ufff9\ufffa\ufffb"
-    "\u0360\u0361\ufe20\ufe21\ufe22\ufe23"
+# Invisible characters: every format character (Unicode category Cf, as of Unicode 15:
+# zero-width space and joiners, word joiner, BOM, soft hyphen, left-to-right and
+# right-to-left marks, bidi embeddings and isolates, the Mongolian vowel separator, invisible
+# operators, Arabic number signs, tag characters) and the combining grapheme joiner. Tie
+# marks joining two letters (ALA-LC writes ц as t͡s) would split the word: dropped too.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+    (0x034F, 0x034F), (0x0360, 0x0361), (0xFE20, 0xFE23),  # grapheme joiner, tie marks
 )
+_INVISIBLE = [c for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 1)]
 # Compatibility forms that are plain letters, digits or punctuation in disguise: fullwidth
 # forms (typed with an East Asian input method), the "mathematical" bold/italic/script
 # letters of styled-text generators, Latin ligatures. Only these go through NFKC: applied
@@ -42,14 +46,31 @@ _COMPAT = {
     if unicodedata.normalize("NFKC", chr(c)) != chr(c)
 }
 _TABLE = {
-    **_DASHES, **_QUOTES, **dict.fromkeys(map(ord, _INVISIBLE), None), **_COMPAT,
+    **_DASHES, **_QUOTES, **dict.fromkeys(_INVISIBLE, None), **_COMPAT,
     # Cyrillic е, и with a grave accent (a stress mark NFC composes into one letter).
     ord("\u0450"): "е", ord("\u045d"): "и", ord("\u0400"): "Е", ord("\u040d"): "И",
 }
-_SPECIAL_RE = re.compile(
-    "[" + re.escape("".join(map(chr, (c for c in _TABLE if c < 0x10000)))) + "]"
-    + "|[\U0001d400-\U0001d7ff]"
-)
+
+
+def _char_class(codes) -> str:
+    """A regex character class of these code points, consecutive runs as ranges."""
+    runs: list[list[int]] = []
+    for c in sorted(codes):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "[" + "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in runs
+    ) + "]"
+
+
+_SPECIAL_RE = re.compile(_char_class(_TABLE))
+# Text with nothing for the table, NFC or the combining-mark rule to do (nearly every name):
+# Russian and Ukrainian letters, Latin letters, digits, common punctuation. Checked first
+# because the full character class above costs a few µs on Cyrillic text.
+_PLAIN_RE = re.compile("[A-Za-z0-9 .,;:()/'\"\\-№ЁА-яёІіЇїЄєҐґ]*")
 # Combining marks left after NFC composed what it could (е + ̈ = ё, и + ̆ = й): stress
 # marks (Ива́н) and other accents with no letter of their own. Inside a word they would cut
 # it in two ("Ива" + "н"), so they are dropped.
@@ -90,7 +111,7 @@ def clean(text: str) -> str:
     """
     if not text:
         return ""
-    if text.isascii():
+    if text.isascii() or _PLAIN_RE.fullmatch(text):
         if ("4" in text or "6" in text) and _PHONE_DIGIT_RE.search(text):
             text = _PHONE_DIGIT_RE.sub(lambda m: _PHONE_DIGITS[m.group()], text)
         if "`" in text:
