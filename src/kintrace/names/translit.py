@@ -5,8 +5,9 @@ The comparison key
 Every name token, in any script, is first brought to Cyrillic (Latin tokens through
 :func:`to_cyrillic`, which knows the letters and digraphs of all iuliia schemes and of
 informal phone typing, and asks the morphological dictionary where a letter is truly
-ambiguous: ``j`` = й or ж, ``x`` = кс or х, ``ch`` = ч or ш, ``c`` = ц or к). The Cyrillic
-form is then written in a deliberately *coarse* ASCII alphabet (:func:`cyrillic_key`)
+ambiguous: ``j`` = й or ж, ``x`` = кс or х, ``ch`` = ч or ш, ``c`` = ц or к; when no such
+reading is a known name, other languages' spellings are tried: :mod:`kintrace.names.foreign`).
+The Cyrillic form is then written in a deliberately *coarse* ASCII alphabet (:func:`cyrillic_key`)
 that merges exactly the distinctions transliteration schemes and people do not keep:
 
 * ё, э → e; й, ы, и → i (so -ий/-ый/-ой endings and y/i/j spellings meet); ь, ъ dropped;
@@ -133,10 +134,35 @@ _VOWELS = set("aeiouy")
 _MAX_CANDIDATES = 16
 
 
+# Letters of scientific transliteration, ISO 9, GOST 7.79 and the Central European
+# alphabets (Czech, Polish, Slovak, Croatian). A word with one of them writes х as "ch"
+# (Chruščëv, Chodorkowski with ż elsewhere), never ч (that is č, cz).
+_CENTRAL_MARKS_RE = re.compile("[čšžěřůŝĉẑłżśćńźňťď]")
+# Czech and Slovak feminine forms: -ová added to the man's surname (Achmatovová is the
+# Czech for Ахматова), -ská/-cká/-ná for adjectival ones (Politkovská, Navalná).
+_CZECH_FEMININE = (
+    (re.compile(r"(?<=[oeё]v|[iy]n)ová$"), "a"),
+    (re.compile(r"ová$"), "a"),
+    (re.compile(r"(?<=[sc]k)á$|(?<=n)á$"), "aja"),
+)
+
+
 def _prepare_latin(word: str) -> str:
     word = word.lower()
     if word.isascii():  # most words: no ё, Cyrillic or diacritics to read, only the endings
         return _latin_endings(word.replace("`", "'"))
+    if word.endswith("á"):
+        for rx, rep in _CZECH_FEMININE:
+            new = rx.sub(rep, word)
+            if new != word:
+                word = new
+                break
+    if "ch" in word and _CENTRAL_MARKS_RE.search(word):
+        word = word.replace("ch", "kh")
+    # é is э at the start of a word (BS 2979 Éduard); inside one it is the French or
+    # Spanish accent on е (Andréi, Alexéi, Léonid, Medvédev).
+    if "é" in word[1:]:
+        word = word[0] + word[1:].replace("é", "e")
     # Several schemes leave ё as it is (Ёlkin, Yёlkin, Khrushchёv); other Cyrillic letters
     # left in a Latin word are read with the key alphabet.
     word = re.sub(r"[yj]?ё", "yo", word)
@@ -165,12 +191,18 @@ def _is_frenchlike(word: str) -> bool:
     return "ou" in word or "tch" in word or word.endswith("ine")
 
 
-def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
-    """Split a prepared Latin word into units, each a tuple of Cyrillic readings."""
+def _tokenize(word: str, french: bool = False, profile=None) -> list[tuple[str, ...]]:
+    """Split a prepared Latin word into units, each a tuple of Cyrillic readings.
+
+    With a ``profile`` (another language's spelling: :mod:`kintrace.names.foreign`) its
+    units are matched too and read as its table says; the context rules here apply only to
+    the scheme units."""
     units: list[tuple[str, ...]] = []
+    by_first = _UNITS_BY_FIRST if profile is None else profile.by_first
+    own = profile.units if profile is not None else {}
     i, n = 0, len(word)
     while i < n:
-        for lat, cyr in _UNITS_BY_FIRST.get(word[i], ()):
+        for lat, cyr in by_first.get(word[i], ()):
             if word.startswith(lat, i):
                 break
         else:
@@ -181,10 +213,19 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
         prev = word[i - 1] if i else ""
         after_vowel = prev in _VOWELS or prev in "'\""
         nxt = word[i + len(lat)] if i + len(lat) < n else ""
-        if lat == "gu" and nxt not in ("e", "i", "y"):
+        if lat in own:
+            if lat == "io" and after_vowel:
+                cyr = ("йо", "ио")  # Maiorov: Майоров
+            # otherwise the language's own reading, as its table says
+        elif lat == "gu" and nxt not in ("e", "i", "y"):
             lat, cyr = "g", ("г",)
         elif lat == "eh" and nxt in _VOWELS:
             lat, cyr = "e", ("е",)  # Ehduard is Эдуард, but Zakhar-like eha is е + х
+        elif lat in ("ja", "ju") and i == 0:
+            # English j = дж at the start (Jamal, Jabrail), between я and ж (Jukov: Жуков)
+            cyr = (cyr[0], "дж" + cyr[1][-1], *cyr[1:])
+        elif lat == "jo" and i == 0:
+            cyr = ("йо", *cyr, "джо")  # Josef: Йосеф, Jora: Жора, Johar: Джохар
         elif lat in ("yo", "jo") and after_vowel:
             cyr = ("йо",) + cyr  # Mayorov = Майоров, not Маёров
         elif lat == "yo" and i:
@@ -204,6 +245,8 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
             cyr = ("й",)
         elif lat == "c" and nxt not in ("e", "i", "y") and nxt != "":
             cyr = ("к", "ц")  # Nicolai, Victor; Cygankov before y stays ц
+        elif lat == "c" and nxt:
+            cyr = ("ц",)  # before e, i, y: Elcin, Jelcyn are Ельцин, never Елькин
         elif lat == "x" and i == 0:
             # Xrushhyov, Xabarov (scientific, GOST 7.79) but Xenia
             cyr = ("кс", "х") if nxt == "e" else ("х",) if nxt not in _VOWELS else ("х", "кс")
@@ -211,8 +254,16 @@ def _tokenize(word: str, french: bool = False) -> list[tuple[str, ...]]:
             cyr = ("ш", "ч")
         elif lat == "e" and i == 0:
             cyr = ("е", "э")
+        elif lat == "ie" and i == 0:
+            cyr = ("ие", "е")  # Иероним, but French and ICAO Iegor, Ievgueni: Егор, Евгений
         elif lat == "h" and prev in ("s", "z", "c", "k"):
             cyr = ("х",)
+        elif lat == "i" and i > 1 and (nxt == "" or nxt == "-") and prev not in _VOWELS:
+            cyr = ("и", "ий")  # Dmitri, Anatoli, Gennadi: -ий written -i
+        if profile is not None and units and lat in ("o", "io", "yo", "jo") and (
+            units[-1] and units[-1][0][-1:] in ("ж", "ч", "ш", "щ")
+        ):
+            cyr = ("о", "ё")  # ё after ж ч ш щ written o or io: Gorbachov, Pugachov
         units.append(cyr)
         i += len(lat)
     return units
@@ -298,14 +349,23 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
     """
     if french is None:
         french = _is_frenchlike(word.lower())
-    choices = _tokenize(_prepare_latin(word), french)
+    return _spell(_tokenize(_prepare_latin(word), french), _MAX_CANDIDATES)
+
+
+def _spell(choices: list[tuple[str, ...]], limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` distinct words from units of readings, fewest non-first readings first."""
+    return tuple(_spell_costed(choices, limit))
+
+
+def _spell_costed(choices: list[tuple[str, ...]], limit: int) -> dict[str, int]:
+    """As :func:`_spell`, each word with its number of non-first readings."""
     # Order the product so that readings using fewer non-default choices come first.
     ambiguous = sum(1 for u in choices if len(u) > 1)
     if ambiguous > 6:  # keep it bounded: only the first readings of very long words
         choices = [u[:1] if k > 6 else u for k, u in _ambiguity_index(choices)]
     # The product runs over the ambiguous units only (the others have one reading: same
-    # order), and a reading is spelled out only when its turn comes: the first 16 distinct
-    # ones are kept, out of up to 513.
+    # order), and a reading is spelled out only when its turn comes: the first ``limit``
+    # distinct ones are kept, out of up to 513.
     where = [i for i, u in enumerate(choices) if len(u) > 1]
     combos: list[tuple[int, tuple[int, ...]]] = []
     for combo in product(*[range(len(choices[i])) for i in where]):
@@ -314,17 +374,21 @@ def to_cyrillic_candidates(word: str, french: bool | None = None) -> tuple[str, 
             break
     combos.sort(key=lambda t: t[0])
     first = [u[0] for u in choices]
-    seen: dict[str, None] = {}
+    seen: dict[str, int] = {}
     for cost, combo in combos:
         letters = first
         if cost:
             letters = first.copy()
             for i, c in zip(where, combo):
                 letters[i] = choices[i][c]
-        seen.setdefault(_fix_short_i("".join(letters)), None)
-        if len(seen) >= _MAX_CANDIDATES:
+        word = "".join(letters)
+        fixed = _fix_short_i(word)
+        seen.setdefault(fixed, cost)
+        if fixed != word and len(seen) < limit:
+            seen.setdefault(word, cost)  # Джабраил, Исмаил: the dictionary has и there
+        if len(seen) >= limit:
             break
-    return tuple(seen)
+    return seen
 
 
 _SHORT_I_RE = re.compile(r"(?<=[аеёиоуыэюя])и(?=[бвгджзклмнпрстфхцчшщ]|$)")
@@ -357,7 +421,68 @@ def _surname_counts() -> dict[str, int]:
     return counts
 
 
+def _known_reading(candidates: tuple[str, ...], strict: bool) -> str | None:
+    """The reading a name table or the dictionary knows: a given name spelled so, the
+    commonest counted surname, a dictionary name; unless ``strict``, also a counted surname
+    but for ь, ъ, й/и, ы/и, ё/е, a woman's adjectival surname whose man's form is a
+    dictionary name (Навальная: Навальный), a given name by key. None when none is."""
+    if not candidates:
+        return None
+    from kintrace.names.given import is_given_form
+
+    if strict:
+        for cand in candidates:
+            if is_given_form(cand, exact=True):
+                return cand
+        counts = [surname_count(c) for c in candidates]
+        top = max(counts)
+        if top:
+            return candidates[counts.index(top)]
+        for cand in candidates:
+            if is_known_name_word(cand):
+                return cand
+        return None
+    # A counted surname spelled with or without ь, й, ё: Jelzin is read елцин by the
+    # German table, and Ельцин is what the counts hold.
+    counts = [_surname_count_by_key(c) for c in candidates]
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
+    for cand in candidates:
+        if cand.endswith("ая") and any(
+            is_known_name_word(cand[:-2] + end) for end in ("ый", "ий", "ой")
+        ):
+            return cand
+    for cand in candidates:
+        if is_given_form(cand):
+            return cand
+    return None
+
+
 _FEMALE_ENDING_RE = re.compile(r"(?:(?<=[оеё]в)|(?<=[иы]н))а$")
+
+
+# The letters Latin spellings leave out or confuse most: ь and ъ unwritten, й and ы as i.
+_LIGHT = str.maketrans({"ь": "", "ъ": "", "й": "и", "ы": "и", "ё": "е"})
+
+
+@lru_cache(maxsize=1)
+def _surname_counts_by_key() -> dict[str, int]:
+    by_key: dict[str, int] = {}
+    for surname, count in _surname_counts().items():
+        key = surname.translate(_LIGHT)
+        by_key[key] = max(by_key.get(key, 0), count)
+    return by_key
+
+
+def _surname_count_by_key(cyrillic_word: str) -> int:
+    """surname_count, blind to ь, ъ, й/и, ы/и, ё/е (no other merge of the key)."""
+    word = cyrillic_word.replace("ё", "е")
+    if word.endswith(("ская", "цкая")):
+        word = word[:-2] + "ий"
+    else:
+        word = _FEMALE_ENDING_RE.sub("", word)
+    return _surname_counts_by_key().get(word.translate(_LIGHT), 0)
 
 
 @lru_cache(maxsize=262144)
@@ -405,4 +530,23 @@ def to_cyrillic(word: str) -> str:
         french = [c for c in to_cyrillic_candidates(word, french=True) if surname_count(c)]
         if french:
             return max(french, key=surname_count)
+    # A scheme reading that is a counted surname but for ь, ъ, й/и, ы/и, ё/е (Chernishova:
+    # Чернышова, Elcin: Ельцин); then another language's spelling (Gorbatschow): a reading
+    # the tables or the dictionary know as written, in the likeliest group that has one,
+    # before one known only so.
+    counts = [_surname_count_by_key(c) for c in candidates]
+    top = max(counts)
+    if top:
+        return candidates[counts.index(top)]
+    from kintrace.names.foreign import foreign_readings
+
+    tiers = foreign_readings(word)
+    for tier in tiers:
+        found = _known_reading(tier, strict=True)
+        if found:
+            return found
+    for tier in tiers:
+        found = _known_reading(tier, strict=False)
+        if found:
+            return found
     return candidates[0]
