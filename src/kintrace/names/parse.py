@@ -66,14 +66,8 @@ from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import (
-    cyrillic_key,
-    from_dictionary,
-    is_known_name_word,
-    parses,
-    tag_facts,
-    to_cyrillic,
-)
+from kintrace.names.morph import from_dictionary, is_known_name_word, parses, tag_facts
+from kintrace.names.translit import cyrillic_key, to_cyrillic
 
 __all__ = ["ParsedName", "parse_name", "parse_name_parts", "name_key"]
 
