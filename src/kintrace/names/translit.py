@@ -30,7 +30,6 @@ from itertools import product
 
 from kintrace.names.morph import (  # re-exported: callers imported them from here
     from_dictionary,
-    in_dictionary,
     is_known_name_word,
     morph,
     parses,
