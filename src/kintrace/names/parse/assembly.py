@@ -65,7 +65,6 @@ def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple
     return part
 
 
-
 def _assemble(
     original: str, words: list[_Word], plan: tuple, hi: int, evidenced: bool,
     letters: list[str], initial_scripts: frozenset,

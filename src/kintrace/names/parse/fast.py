@@ -92,7 +92,6 @@ def _decide(words: list[_Word], key: tuple, comma: bool, has_initials: bool) -> 
     return decision
 
 
-
 def _parse_fast(original: str) -> ParsedName | None:
     text = clean(original) if original else ""
     if "," in text or ";" in text:

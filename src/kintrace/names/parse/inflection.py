@@ -13,13 +13,18 @@ def _inflect_nominative(p) -> str:
     return inflected.word if inflected else p.normal_form
 
 
-
 def _nominative(w: _Word, role: str, sex: str, case: str) -> str:
     forms = w.forms[role]
-    for key in ((sex, case), (None, case), (sex, "nomn"), (None, "nomn")):
-        if key in forms:
-            nom = forms[key][1]
-            break
+    # the better of the readings of this sex and of either sex in this case (Шульге, a man:
+    # Шульга of either sex, not a man's "Шульг")
+    found = forms.get((sex, case))
+    either = forms.get((None, case))
+    if either is not None and (found is None or either[0] > found[0]):
+        found = either
+    if found is None:
+        found = forms.get((sex, "nomn")) or forms.get((None, "nomn"))
+    if found is not None:
+        nom = found[1]
     else:
         if not forms:
             return w.cyr

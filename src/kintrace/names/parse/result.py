@@ -21,7 +21,6 @@ class ParsedName:
     given_alternatives: tuple[str, ...] = ()
 
 
-
 def _twin_class() -> type:
     """A plain class with ParsedName's slot layout. Filling one and then setting its
     ``__class__`` to ParsedName is 4–5× cheaper than the frozen dataclass's ``__init__``

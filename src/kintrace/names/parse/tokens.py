@@ -20,7 +20,6 @@ _NOISE = {
 _TURKIC_PATRONYMIC = {"оглы", "оглу", "кызы", "улы", "ogly", "oglu", "kyzy", "uly"}
 
 
-
 @lru_cache(maxsize=4096)
 def _initial_letter(token: str) -> str | None:
     """One upper-case Cyrillic letter for an initial written in any script."""
@@ -34,7 +33,6 @@ def _initial_letter(token: str) -> str | None:
         return special[t]
     cyr = to_cyrillic(t)
     return cyr[0].replace("ё", "е").upper() if cyr else None
-
 
 
 @lru_cache(maxsize=262144)
@@ -112,7 +110,6 @@ def _prefer(text: str) -> str:
     if _CYR_RE.search(text) is None:
         return "latin"
     return "cyrillic" if len(_CYR_RE.findall(text)) >= len(_LAT_RE.findall(text)) else "latin"
-
 
 
 @lru_cache(maxsize=4096)

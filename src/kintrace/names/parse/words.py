@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
 from kintrace.names.morph import from_dictionary, is_known_name_word, parses, tag_facts
+from kintrace.names.parse.surnames import given_readings, surname_readings
 from kintrace.names.text import detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
@@ -42,7 +43,6 @@ class _Word:
     # (sex, case) choice read from this word, and this word's parts per role and hypothesis.
     sig: int = 0
     memo: dict = field(default_factory=dict)
-
 
 
 _GENDERS = {"masc": "m", "femn": "f"}
@@ -83,25 +83,33 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
     readings = []
     for p in parses(cyr):
         names, case, gender, number = tag_facts(p.tag)
-        if not names or not case:
+        # A name in a name is singular: the plural readings are where the guesser invents
+        # a surname (Шульгой → "Шульгойя", Толстых → the Толстые)
+        if not names or not case or number == "plur":
             continue
         for role, tag in _ROLE_TAG.items():
             if tag in names:
                 readings.append((role, p, case, gender, number))
                 totals[role] += p.score
-    for role, p, case, gender, number in readings:
+    for role, p, case, gender, _number in readings:
         if latin and case != "nomn":
             continue
         if case in ("gen2", "acc2", "loc2", "voct"):
             continue
         # The nominative of an oblique reading is worked out only if that reading wins.
-        nom = p.word if case == "nomn" and number != "plur" else p
+        nom = p.word if case == "nomn" else p
         score = p.score / totals[role] if totals[role] else 0.0
+        if role == "S" and not from_dictionary(p):
+            score *= 0.5  # a guessed surname reading yields to the declension rules
         key = (_GENDERS.get(gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
             forms[role][key] = (score, nom)
+    if not latin:  # Latin words are read as written, in the nominative
+        surnames = forms["S"]
+        for key, reading in surname_readings(cyr).items():
+            if key not in surnames or surnames[key][0] < reading[0]:
+                surnames[key] = reading
     return forms
-
 
 
 @lru_cache(maxsize=262144)
@@ -134,6 +142,10 @@ def _analyse_lower(text: str) -> _Word:
         found = canonical_given(cyr)
         sex = given_sex(found[0]) if found else None
         forms["G"][(sex, "nomn")] = (1.0, cyr)
+    elif not forms["G"] and not latin:
+        # nor the table (Ляля, Гульчачак, Ирек): declined as a noun of its ending, below
+        # any dictionary reading
+        forms["G"] = given_readings(cyr)
     # Surnames the dictionary does not know: taken as written, nominative, either sex.
     if not forms["S"]:
         forms["S"][(None, "nomn")] = (0.5, cyr)
@@ -169,6 +181,11 @@ def _analyse_lower(text: str) -> _Word:
         # as likely a surname ("Михаил Абрамович Рабинович"); the order decides
         p_score, s_score = 2.0, 2.0
     fit = {role: _fit(f) for role, f in forms.items()}
+    # A patronymic's ending says case and sex without doubt (-овича, -евной); a given name or
+    # surname may be a word of another sex or case (Венера, Рима, Шульгой): the patronymic
+    # counts twice when the (sex, case) hypothesis is chosen ("P2"; the order is chosen on
+    # the plain fit, where a doubled patronymic would outweigh the surname of Роман Абрамович).
+    fit["P2"] = tuple(2.0 * x for x in fit["P"])
     scores = {"S": s_score, "G": g_score, "P": p_score}
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
 

@@ -1,0 +1,232 @@
+"""How Russian surnames decline: every (sex, case) a surname written in some case may be in,
+with its nominative in that reading.
+
+The declension types are Zaliznyak's, as the petrovich rules also describe them as data:
+
+* adjectival (Белый/Белая, Кошевой, Задорожний/Задорожняя, Трубецкой, Осадчий):
+  -ого/-ому/-ым/-ом for a man, -ой/-ую for a woman;
+* possessive -ов/-ев/-ин/-ын (Иванов/Иванова): -а/-у/-ым/-е for a man, -ой/-у for a woman;
+* first declension, -а/-я, both sexes alike (Шульга, Зима, Кочерга, Голова, Берия):
+  -ы/-и, -е, -у/-ю, -ой/-ей;
+* second declension, a consonant, -ь or -й (Мельник, Коваль, Соловей, Заяц, Лев): a man's
+  declines (-а/-я, -у/-ю, -ом/-ем, -е; the fleeting vowel of Соловей/Соловья, Заяц/Зайца,
+  Кравец/Кравца drops), a woman's is the same in every case;
+* indeclinable: -ых/-их (Толстых, Черных), -о/-ко/-енко, and the other vowels.
+
+Where the dictionary knows the word as a common noun (мельник, соловей, заяц, кот, зима),
+its lemma settles the fleeting vowel; otherwise the rules below do. Which reading is the
+right one is not decided here: the words around the surname (given name, patronymic) decide
+the (sex, case) hypothesis, and the surname's reading in it gives the nominative.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kintrace.names.morph import from_dictionary, parses, tag_facts
+from kintrace.names.translit import surname_count
+
+__all__ = ["given_readings", "surname_readings"]
+
+_VOWELS = frozenset("аеёиоуыэюя")
+_VELAR_HUSHING = frozenset("гкхжшчщ")
+_HUSHING_C = frozenset("жшчщц")
+_OBLIQUE = ("gent", "datv", "accs", "ablt", "loct")
+_ALL_CASES = ("nomn", *_OBLIQUE)
+_INDECLINABLE_RE = re.compile(r"(?:[ыи]х|[оеиуюэы])$")
+_POSSESSIVE_RE = re.compile(r"(?:[оеё]в|[иы]н)$")
+_ADJECTIVAL_M_RE = re.compile(r"(?:[иыо]й)$")
+_ADJECTIVAL_F_RE = re.compile(r"(?:а|я)я$")
+_GENDERS = {"masc": "m", "femn": "f"}
+
+# Scores of the rule readings, below a dictionary surname reading (normalised to 1.0 when it
+# is the only one) so that a known surname keeps its own readings.
+_NOUN = 0.45
+_RULE = 0.4
+_AS_WRITTEN = 0.35
+
+
+def _restore_fleeting(stem: str) -> str:
+    """A second-declension stem with its fleeting vowel put back (Кравц → Кравец, Коломийц →
+    Коломиец, Зайц → Заяц, Пальц → Палец, Соловь → Соловей)."""
+    if stem.endswith("айц"):
+        return stem[:-2] + "яц"
+    if stem.endswith(("ийц", "ейц")):
+        return stem[:-2] + "ец"
+    if stem.endswith("ьц"):
+        return stem[:-2] + "ец"
+    if len(stem) >= 4 and stem.endswith("ц") and stem[-2] not in _VOWELS:
+        return stem[:-1] + "ец"
+    if stem.endswith("ь") and len(stem) >= 4:
+        return stem[:-1] + "ей"
+    return stem
+
+
+def _adjective_m(stem: str, word: str) -> str:
+    """A man's nominative of an adjectival stem: -ой where the dictionary reads the word so
+    (Кошевого → Кошевой, Трубецкого → Трубецкой), -ий after г к х ж ш ч щ and for soft
+    stems, else -ый."""
+    for p in parses(word):
+        nf = p.normal_form
+        if nf.startswith(stem) and nf.endswith("ой") and len(nf) == len(stem) + 2:
+            return stem + "ой"
+    if stem[-1] in _VELAR_HUSHING:
+        return stem + "ий"
+    return stem + "ый"
+
+
+@lru_cache(maxsize=262144)
+def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str]]:
+    """{(sex or None for either, case): (score, nominative)} for a lower-case Cyrillic word
+    read as a surname. A hyphenated surname declines in every part (Петрова-Водкина)."""
+    if "-" in word:
+        parts = [surname_readings(p) for p in word.split("-") if p]
+        if not parts:
+            return {}
+        out = {}
+        for key in set.intersection(*(set(p) for p in parts)):
+            score = min(p[key][0] for p in parts)
+            out[key] = (score, "-".join(p[key][1] for p in parts))
+        return out
+    out: dict[tuple[str | None, str], tuple[float, str]] = {}
+
+    def add(sex: str | None, case: str, nominative: str, score: float) -> None:
+        if len(nominative) < 2:
+            return
+        if surname_count(nominative):  # a reading that gives a known surname is likelier
+            score += 0.1
+        if (sex, case) not in out or out[(sex, case)][0] < score:
+            out[(sex, case)] = (score, nominative)
+
+    n = len(word)
+    if n < 2:
+        return out
+    last = word[-1]
+
+    # indeclinable: -ых/-их, -о/-ко/-енко, -е, -и, -у, -ю, -э, -ы
+    if _INDECLINABLE_RE.search(word) and not (word.endswith(("ые", "ие"))):
+        for case in _ALL_CASES:
+            add(None, case, word, _AS_WRITTEN)
+
+    # adjectival: the oblique forms only where the dictionary reads the word as an
+    # adjective too (Белого, Лановую; Шульгой is the first declension's instrumental)
+    adjective = n >= 5 and any("ADJF" in p.tag for p in parses(word))
+    if n >= 5:
+        if _ADJECTIVAL_M_RE.search(word):
+            add("m", "nomn", word, _RULE + 0.05)
+        if _ADJECTIVAL_F_RE.search(word):
+            add("f", "nomn", word, _RULE + 0.05)
+        for ending, cases in (("ого", ("gent", "accs")), ("его", ("gent", "accs")),
+                              ("ому", ("datv",)), ("ему", ("datv",)), ("ым", ("ablt",)),
+                              ("им", ("ablt",)), ("ом", ("loct",)), ("ем", ("loct",))):
+            if word.endswith(ending):
+                stem = word[: -len(ending)]
+                nom = stem + "ий" if ending[0] == "е" or ending == "им" and stem[-1] == "н" \
+                    else _adjective_m(stem, word)
+                for case in cases:
+                    add("m", case, nom, _RULE if adjective else _RULE - 0.1)
+        for ending, cases in (("ой", ("gent", "datv", "ablt", "loct")),
+                              ("ней", ("gent", "datv", "ablt", "loct")),
+                              ("жей", ("gent", "datv", "ablt", "loct")),
+                              ("шей", ("gent", "datv", "ablt", "loct")),
+                              ("чей", ("gent", "datv", "ablt", "loct")),
+                              ("щей", ("gent", "datv", "ablt", "loct")),
+                              ("ую", ("accs",)), ("юю", ("accs",))):
+            if word.endswith(ending):
+                stem = word[:-2]
+                soft = ending[-2] in "ею" and stem[-1] not in _HUSHING_C
+                for case in cases:
+                    add("f", case, stem + ("яя" if soft else "ая"),
+                        _RULE if adjective else _RULE - 0.1)
+
+    # possessive -ов/-ин
+    if _POSSESSIVE_RE.search(word):
+        add("m", "nomn", word, _RULE + 0.05)
+    for ending, sex, cases, back in (
+        ("а", "m", ("gent", "accs"), ""), ("а", "f", ("nomn",), "а"),
+        ("у", "m", ("datv",), ""), ("у", "f", ("accs",), "а"), ("ым", "m", ("ablt",), ""),
+        ("е", "m", ("loct",), ""), ("ой", "f", ("gent", "datv", "ablt", "loct"), "а"),
+    ):
+        if word.endswith(ending) and _POSSESSIVE_RE.search(word[: -len(ending)]):
+            for case in cases:
+                add(sex, case, word[: -len(ending)] + back, _RULE + 0.05)
+
+    # first declension (-а/-я), either sex
+    if last in "ая" and n >= 3:
+        add(None, "nomn", word, _RULE)
+    if n >= 4:
+        stem1, stem2 = word[:-1], word[:-2]
+        if last == "ы":
+            add(None, "gent", stem1 + "а", _RULE)
+        elif last == "и":
+            add(None, "gent", stem1 + ("а" if stem1[-1] in _VELAR_HUSHING else "я"), _RULE)
+        elif last == "е":
+            for case in ("datv", "loct"):
+                add(None, case, stem1 + ("я" if stem1[-1] == "и" else "а"), _RULE)
+        elif last == "у":
+            add(None, "accs", stem1 + "а", _RULE)
+        elif last == "ю":
+            add(None, "accs", stem1 + "я", _RULE)
+        if word.endswith(("ой", "ою")):
+            add(None, "ablt", stem2 + "а", _RULE)
+        elif word.endswith(("ей", "ею")):
+            add(None, "ablt", stem2 + ("а" if stem2[-1] in _HUSHING_C else "я"), _RULE)
+
+    # second declension: a man's consonant, -ь, -й; a woman's does not decline
+    if last not in _VOWELS and not _POSSESSIVE_RE.search(word) \
+            and not (n >= 5 and _ADJECTIVAL_M_RE.search(word)):
+        add("m", "nomn", word, _RULE)
+        for case in _ALL_CASES:
+            add("f", case, word, _AS_WRITTEN)
+    if n >= 4:
+        for ending, cases in (("а", ("gent", "accs")), ("я", ("gent", "accs")),
+                              ("у", ("datv",)), ("ю", ("datv",)), ("ом", ("ablt",)),
+                              ("ем", ("ablt",)), ("ём", ("ablt",)), ("е", ("loct",))):
+            if not word.endswith(ending):
+                continue
+            stem = word[: -len(ending)]
+            if stem[-1] in _VOWELS:
+                if ending in ("я", "ю", "ем", "ём", "е"):
+                    stem += "й"  # Гордея → Гордей
+                else:
+                    continue
+            elif ending in ("я", "ю", "ём") or (ending == "ем" and stem[-1] not in _HUSHING_C):
+                if not stem.endswith("ь"):
+                    stem += "ь"  # Коваля → Коваль, Соловья → (Соловь →) Соловей
+            nom = _restore_fleeting(stem)
+            for case in cases:
+                add("m", case, nom, _RULE - 0.05)
+
+    # the dictionary's common nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл)
+    for p in parses(word):
+        _names, case, gender, number = tag_facts(p.tag)
+        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag:
+            continue
+        lemma = p.normal_form.replace("ё", "е")
+        if lemma[:2] != word[:2] or len(lemma) < 3:
+            continue
+        score = _NOUN if from_dictionary(p) else _RULE
+        if gender == "masc" and lemma[-1] not in "ая":
+            add("m", case, lemma, score)
+        elif lemma[-1] in "ая":
+            add(None, case, lemma, score)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def given_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str]]:
+    """{(sex or None, case): (score, nominative)} for a lower-case Cyrillic given name
+    neither the dictionary nor the table knows, declined as a noun of its ending: -а/-я of
+    either sex (Ляля, Ляли; Фома), a man's consonant (Ирек, Ирека), a woman's consonant not
+    at all (Гульчачак, Лейсан). Scores are low: any known reading wins."""
+    out: dict[tuple[str | None, str], tuple[float, str]] = {}
+    for (sex, case), (score, nom) in surname_readings(word).items():
+        last = nom[-1]
+        first_declension = last in "ая" and (sex is None)
+        second_declension = last not in _VOWELS and not (
+            _POSSESSIVE_RE.search(nom) and nom != word) and not (
+            len(nom) >= 5 and _ADJECTIVAL_M_RE.search(nom) and nom != word)
+        if first_declension or second_declension:
+            out[(sex, case)] = (score * 0.5, nom)
+    return out
