@@ -59,7 +59,12 @@ def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple
         )
     else:
         text = _title(nom)
-        key = (_surname_key(text) if role == "S" else _patronymic_key(text)) if text else None
+        if not text:
+            key = None
+        elif role == "S":
+            key = _surname_key(text, sex if evidenced else None)
+        else:
+            key = _patronymic_key(text)
         part = (text, key, text[0].replace("Ё", "Е") if text else None)
     w.memo[memo_key] = part
     return part

@@ -11,15 +11,18 @@ from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
 from kintrace.names.translit import cyrillic_key, to_cyrillic
 
 _FEMALE_SURNAME = [
-    (re.compile(r"(ск|цк)ая$"), r"\1ий"),
     # An adjectival surname the dictionary does not know stays in the case the text used
     # ("Давидовского Валерия"): the key folds every case of -ский/-цкий to it
     (re.compile(r"(ск|цк)(?:ого|ому|им|ым|ом|ой|ую)$"), r"\1ий"),
     # and an unknown -ович surname ("Рабиновича Михаила")
     (re.compile(r"(ович|евич|ёвич)(?:а|у|ем|е)$"), r"\1"),
-    (re.compile(r"([оеё]в|[иы]н)а$"), r"\1"),
-    (re.compile(r"ая$"), "ой"),
+    # Adjectival surnames, either sex: -ый, -ий, -ой, -ая, -яя are one ending (Белый = Белая,
+    # Лановой = Лановая, Задорожний = Задорожняя; so Трубецкой = Трубецкий, as the woman's
+    # Трубецкая cannot tell them apart). Three letters of stem at least: Цой is no adjective.
+    (re.compile(r"(?<=[а-яё]{3})(?:ый|ой|ая|яя)$"), "ий"),
 ]
+# A woman's -ова/-ева/-ина/-ына is the man's -ов/-ин; a man's -ова is his own (Голова)
+_FEMALE_POSSESSIVE = re.compile(r"([оеё]в|[иы]н)а$")
 _FEMALE_PATRONYMIC = [
     (re.compile(r"иничн?а$"), "ич"),
     (re.compile(r"(ов|ев|ёв)на$"), r"\1ич"),
@@ -27,7 +30,7 @@ _FEMALE_PATRONYMIC = [
 ]
 
 
-def _fold_surname(cyr: str) -> str:
+def _fold_surname(cyr: str, sex: str | None = None) -> str:
     parts = []
     for part in cyr.split("-"):
         for rx, rep in _FEMALE_SURNAME:
@@ -35,6 +38,9 @@ def _fold_surname(cyr: str) -> str:
             if new != part:
                 part = new
                 break
+        else:
+            if sex != "m":
+                part = _FEMALE_POSSESSIVE.sub(r"\1", part)
         parts.append(part)
     return "-".join(parts)
 
@@ -61,8 +67,22 @@ def name_key(token: str) -> str:
 
 
 @lru_cache(maxsize=524288)
-def _surname_key(cyr: str) -> str:
-    return cyrillic_key(_fold_surname(fold(cyr)))
+def _surname_key(cyr: str, sex: str | None = None) -> str:
+    """Key of a surname in the nominative: a woman's form folded to the man's (when the sex
+    is "m", an -ова/-ина surname is his own: Голова)."""
+    return cyrillic_key(_fold_surname(fold(cyr), sex))
+
+
+def surname_key(surname: str) -> str:
+    """Key of a surname in the nominative, in any script, as :class:`ParsedName` gives it
+    (the man's and the woman's forms alike; Latin read as Cyrillic first)."""
+    token = clean(surname)
+    if not token:
+        return ""
+    fixed = fix_lookalikes(token)
+    if detect_script(fixed) != "cyrillic":
+        fixed = "-".join(to_cyrillic(part) for part in fixed.lower().split("-"))
+    return _surname_key(fixed)
 
 
 @lru_cache(maxsize=524288)

@@ -106,8 +106,11 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
 
     # indeclinable: -ых/-их, -о/-ко/-енко, -е, -и, -у, -ю, -э, -ы
     if _INDECLINABLE_RE.search(word) and not (word.endswith(("ые", "ие"))):
+        # -ых/-их and -о surely; a final -у, -ы, -е, -и is likelier a case ending (Голову)
+        # than an indeclinable surname (Шойгу, Джугашвили)
+        sure = last == "о" or word.endswith(("ых", "их"))
         for case in _ALL_CASES:
-            add(None, case, word, _AS_WRITTEN)
+            add(None, case, word, _AS_WRITTEN if sure else 0.15)
 
     # adjectival: the oblique forms only where the dictionary reads the word as an
     # adjective too (Белого, Лановую; Шульгой is the first declension's instrumental)

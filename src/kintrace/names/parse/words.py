@@ -64,6 +64,7 @@ _FIT_SLOTS = {
     for case in _CASES
 }
 _NO_FIT = (-1.0,) * len(_HYPOTHESES)
+_M_GENT, _M_ACCS = _HYPOTHESIS_INDEX[("m", "gent")], _HYPOTHESIS_INDEX[("m", "accs")]
 
 
 def _fit(forms: dict) -> tuple[float, ...]:
@@ -74,6 +75,11 @@ def _fit(forms: dict) -> tuple[float, ...]:
         for i in _FIT_SLOTS.get(key, ()):
             if score > fit[i]:
                 fit[i] = score
+    # A word that is both a man's genitive and accusative (Ивана, Петровича: animate, the
+    # two forms are one) fits both alike, whatever the corpus counts of the two readings
+    # say; the other words choose between them (Голову Ивана Петровича: accusative).
+    if ("m", "gent") in forms and ("m", "accs") in forms:
+        fit[_M_GENT] = fit[_M_ACCS] = max(fit[_M_GENT], fit[_M_ACCS])
     return tuple(fit)
 
 
@@ -101,6 +107,8 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
         score = p.score / totals[role] if totals[role] else 0.0
         if role == "S" and not from_dictionary(p):
             score *= 0.5  # a guessed surname reading yields to the declension rules
+        elif role == "G" and case != "nomn" and "Fixd" in p.tag:
+            score *= 0.5  # "Элле" as an indeclinable name yields to Элла's dative
         key = (_GENDERS.get(gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
             forms[role][key] = (score, nom)
@@ -145,7 +153,13 @@ def _analyse_lower(text: str) -> _Word:
     elif not forms["G"] and not latin:
         # nor the table (Ляля, Гульчачак, Ирек): declined as a noun of its ending, below
         # any dictionary reading
-        forms["G"] = given_readings(cyr)
+        forms["G"] = dict(given_readings(cyr))
+    declined = {} if latin else _declined_given(cyr)
+    for key, reading in declined.items():
+        # a case form of a known name (Кристине, Элле, Асие: the dictionary has them only as
+        # indeclinable foreign names; Марьяна as a man's genitive)
+        if key not in forms["G"] or forms["G"][key][0] < reading[0]:
+            forms["G"][key] = reading
     # Surnames the dictionary does not know: taken as written, nominative, either sex.
     if not forms["S"]:
         forms["S"][(None, "nomn")] = (0.5, cyr)
@@ -160,7 +174,7 @@ def _analyse_lower(text: str) -> _Word:
         p_score = 1.0
     else:
         p_score = 0.0
-    g_score = 2.5 if known_given else (2.0 if "Name" in tags else 0.0)
+    g_score = 2.5 if known_given else (2.0 if "Name" in tags or declined else 0.0)
     if "Surn" in tags:
         s_score = 2.0
     elif _SURNAME_SUFFIX_RE.search(cyr):
@@ -202,6 +216,16 @@ def _surname_like_patronymic(cyr: str) -> bool:
     stem = m.group(1)
     candidates = (stem, stem + "й", stem.rstrip("ь") + "ий", stem + "а", stem + "я")
     return not any(is_given_form(c) for c in candidates)
+
+
+def _declined_given(cyr: str) -> dict:
+    """The readings of a word as a case form of a given name the table or the dictionary
+    knows in the nominative (Кристине → Кристина, Асие → Асия, Марьяна → Марьян)."""
+    out = {}
+    for key, (_score, nom) in given_readings(cyr).items():
+        if nom != cyr and (is_given_form(nom, exact=True) or "Name" in _dictionary_tags(nom)):
+            out[key] = (0.6, nom)
+    return out
 
 
 @lru_cache(maxsize=262144)
