@@ -101,7 +101,8 @@ def _assemble(
         scripts.discard("")
         script = (scripts.pop() if len(scripts) == 1 else "mixed") if scripts else ""
     parsed = _Twin(
-        original, surname, given, patronymic, gi, pi, sex, script, skey, gkey, pkey, alternatives
+        original, surname, given, patronymic, gi, pi, sex, script, skey, gkey, pkey,
+        alternatives, False,
     )
     parsed.__class__ = ParsedName
     return parsed

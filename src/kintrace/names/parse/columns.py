@@ -8,9 +8,16 @@ from functools import lru_cache
 
 from kintrace.names.parse.assembly import _assemble, _build, _plan
 from kintrace.names.parse.fast import _DECISIONS, _sig
-from kintrace.names.parse.general import _parse_general, parse_name
+from kintrace.names.parse.general import _parse_general, _placeholder, parse_name
+from kintrace.names.parse.placeholders import is_placeholder
 from kintrace.names.parse.result import ParsedName
-from kintrace.names.parse.tokens import _initial_letter, _initial_script, _prefer, _split_tokens
+from kintrace.names.parse.tokens import (
+    _initial_letter,
+    _initial_script,
+    _prefer,
+    _split_tokens,
+    _strip_notes,
+)
 from kintrace.names.parse.words import _analyse, _Word
 from kintrace.names.text import clean, detect_script
 
@@ -68,7 +75,10 @@ def _column_roles(surname: str | None, given: str | None, patronymic: str | None
 
 @lru_cache(maxsize=262144)
 def parse_name_parts(surname: str | None, given: str | None, patronymic: str | None) -> ParsedName:
-    """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.")."""
+    """Parse a name given as separate columns; a column may hold initials ("А.С.", "A.").
+    A column holding a redaction mark ("ФИО1") makes the whole result a placeholder."""
+    if any(is_placeholder(v) for v in (surname, given, patronymic)):
+        return _placeholder(" ".join(v for v in (surname, given, patronymic) if v))
     original, roles, initials, whole = _column_roles(surname, given, patronymic)
     if whole:
         return parse_name(whole)
@@ -90,7 +100,7 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
 def _column_tokens(value: str, prefer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words and initials of one name column (as _split_tokens), cached: the given-name and
     patronymic columns repeat a few thousand values across a whole list."""
-    words, initials = _split_tokens(clean(value), prefer)
+    words, initials = _split_tokens(_strip_notes(clean(value)), prefer)
     return tuple(words), tuple(initials)
 
 
@@ -98,6 +108,8 @@ def _parse_parts_general(
     surname: str | None, given: str | None, patronymic: str | None
 ) -> ParsedName:
     """parse_name_parts through _build (the reference its fast assembly must agree with)."""
+    if any(is_placeholder(v) for v in (surname, given, patronymic)):
+        return _placeholder(" ".join(v for v in (surname, given, patronymic) if v))
     original, roles, initials, whole = _column_roles(surname, given, patronymic)
     if whole:
         return _parse_general(whole)

@@ -26,6 +26,7 @@ from kintrace.names.parse.tokens import (
     _initial_script,
     _prefer,
     _segments,
+    _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
 from kintrace.names.text import clean
@@ -94,6 +95,8 @@ def _decide(words: list[_Word], key: tuple, comma: bool, has_initials: bool) -> 
 
 def _parse_fast(original: str) -> ParsedName | None:
     text = clean(original) if original else ""
+    if "(" in text or "[" in text or "{" in text:
+        text = _strip_notes(text)
     if "," in text or ";" in text:
         text, comma = _segments(text)
     else:

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class ParsedName:
+    """A parsed name. Parts are canonical Cyrillic nominatives in Title case or None; keys
+    are ASCII comparison keys. ``placeholder`` is True when the text stands for a name
+    without being one (a court's "ФИО1", "<ФИО>", "Ф.И.О.", "ДД.ММ.ГГГГ г.р.", "данные
+    изъяты"): then every part is None, and the caller should say so rather than store a
+    person."""
+
     original: str
     surname: str | None
     given: str | None
@@ -19,6 +25,7 @@ class ParsedName:
     given_key: str | None
     patronymic_key: str | None
     given_alternatives: tuple[str, ...] = ()
+    placeholder: bool = False
 
 
 def _twin_class() -> type:

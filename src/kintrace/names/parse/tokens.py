@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kintrace.names.given import is_given_form
+from kintrace.names.morph import is_known_name_word
 from kintrace.names.text import detect_script, fix_lookalikes, fold
 from kintrace.names.translit import to_cyrillic
 
@@ -18,6 +20,21 @@ _NOISE = {
     "гражданин", "гражданка", "тов", "mr", "mrs", "ms", "dr", "born", "b",
 }
 _TURKIC_PATRONYMIC = {"оглы", "оглу", "кызы", "улы", "ogly", "oglu", "kyzy", "uly"}
+# Military ranks and their abbreviations before a name, in any case ("рядовой Петров П.П.",
+# "ст. сержант Иванов", "мл. лейтенанта Сидорова", "к-н Смирнов"). A surname that is also a
+# rank (Майор, Капитан) is rare beside the ranks written in front of names in military lists.
+_RANK_RE = re.compile(
+    r"^(?:(?:рядов|старш|младш)(?:ой|ий|ого|его|ому|ему|ым|им|ом|ем)|"
+    r"(?:ефрейтор|сержант|прапорщик|лейтенант|капитан|майор|подполковник|полковник|"
+    r"генерал|матрос|мичман|курсант|солдат|командир|старшин|красноарме[еий]ц|бо[еий]ц)"
+    r"(?:а|у|ом|ем|е|ы|ой|ою)?|"
+    r"ст|мл|ряд|рядов|ефр|серж|мл-серж|ст-серж|с-т|мл-с-т|ст-с-т|л-т|мл-л-т|ст-л-т|к-н|"
+    r"ст-на|пр-к|ст-пр-к|гв|гвардии|кр-ц|красноарм|мл-л|ст-л|п-к|п-п-к|подп-к|м-р|г-л|"
+    r"pvt|private|sgt|sergeant|lt|lieutenant|capt|captain|maj|major|col|colonel|cpl|corporal)$"
+)
+# Text in brackets is a note, not a name: "(погиб)", "(ИК-17)", "[ред.]", a former surname
+# "(Петрова)".
+_NOTES_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 
 
 @lru_cache(maxsize=4096)
@@ -53,9 +70,21 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
         return "skip", ()
     if low in _TURKIC_PATRONYMIC:
         return "turkic", (bare,)
+    if _RANK_RE.match(low):
+        return "skip", ()
     if len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS):
         # a Latin C typed among Cyrillic letters is С, as inside a word
         return "initials", (fix_lookalikes(bare, prefer),)
+    if len(bare) == 2 and detect_script(fix_lookalikes(bare, "cyrillic")) == "cyrillic":
+        fixed = fix_lookalikes(bare, "cyrillic")
+        if raw.endswith(".") and bare[0].isupper():
+            # a two-letter abbreviation of a given name: "Кузнецов Ан.В." (Анатолий,
+            # Андрей, Анна …) gives the initial А, not the name Анна
+            return "initials", (fixed[0],)
+        if bare.isupper() and not is_known_name_word(low) and not is_given_form(low, exact=True):
+            # two initials without dots: "Кузнецов ПИ", "Иванов ИИ"; a name of two letters
+            # (Ли, Ян, Ия) stays a name
+            return "initials", (fixed[0], fixed[1])
     return "word", (fix_lookalikes(bare, prefer),)
 
 
@@ -76,6 +105,13 @@ def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
             if words:
                 words[-1] = words[-1] + " " + values[0]
     return words, initials
+
+
+def _strip_notes(text: str) -> str:
+    """The text without notes in brackets ("Иванов И.И. (погиб)" → "Иванов И.И.")."""
+    if "(" not in text and "[" not in text and "{" not in text:
+        return text
+    return " ".join(_NOTES_RE.sub(" ", text).split())
 
 
 def _segments(text: str) -> tuple[str, bool]:
