@@ -25,7 +25,6 @@ import re
 from functools import lru_cache
 
 from kintrace.names.morph import from_dictionary, parses, tag_facts
-from kintrace.names.translit import surname_count
 
 __all__ = ["given_readings", "surname_readings"]
 
@@ -38,13 +37,24 @@ _INDECLINABLE_RE = re.compile(r"(?:[ыи]х|[оеиуюэы])$")
 _POSSESSIVE_RE = re.compile(r"(?:[оеё]в|[иы]н)$")
 _ADJECTIVAL_M_RE = re.compile(r"(?:[иыо]й)$")
 _ADJECTIVAL_F_RE = re.compile(r"(?:а|я)я$")
-_GENDERS = {"masc": "m", "femn": "f"}
+_ADJECTIVAL_OBLIQUE_EI_RE = re.compile(r"(?<=.{3})[жшчщн]ей$")
 
 # Scores of the rule readings, below a dictionary surname reading (normalised to 1.0 when it
 # is the only one) so that a known surname keeps its own readings.
-_NOUN = 0.45
+_NOUN = 0.5
 _RULE = 0.4
 _AS_WRITTEN = 0.35
+
+
+@lru_cache(maxsize=65536)
+def _is_noun(word: str) -> bool:
+    """Whether the dictionary knows the word as the nominative singular of a noun."""
+    for p in parses(word):
+        _names, case, _gender, number = tag_facts(p.tag)
+        if case == "nomn" and number == "sing" and "NOUN" in p.tag and from_dictionary(p) \
+                and p.word == word and not _names:
+            return True
+    return False
 
 
 def _restore_fleeting(stem: str) -> str:
@@ -94,7 +104,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     def add(sex: str | None, case: str, nominative: str, score: float) -> None:
         if len(nominative) < 2:
             return
-        if surname_count(nominative):  # a reading that gives a known surname is likelier
+        if _is_noun(nominative):  # a common noun is a likelier surname (Ворона, Соловей)
             score += 0.1
         if (sex, case) not in out or out[(sex, case)][0] < score:
             out[(sex, case)] = (score, nominative)
@@ -105,15 +115,18 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     last = word[-1]
 
     # indeclinable: -ых/-их, -о/-ко/-енко, -е, -и, -у, -ю, -э, -ы
-    if _INDECLINABLE_RE.search(word) and not (word.endswith(("ые", "ие"))):
+    if _INDECLINABLE_RE.search(word) and not word.endswith(("ые", "ие", "ого", "его")):
         # -ых/-их and -о surely; a final -у, -ы, -е, -и is likelier a case ending (Голову)
         # than an indeclinable surname (Шойгу, Джугашвили)
         sure = last == "о" or word.endswith(("ых", "их"))
         for case in _ALL_CASES:
             add(None, case, word, _AS_WRITTEN if sure else 0.15)
 
-    # adjectival: the oblique forms only where the dictionary reads the word as an
-    # adjective too (Белого, Лановую; Шульгой is the first declension's instrumental)
+    # adjectival. -ого/-ому/-ую can be nothing else; -ым and -ой are also the instrumental
+    # and a woman's oblique case of an -ов/-ин surname (Ивановым, Ивановой), and -ой the
+    # first declension's instrumental (Шульгой): there the dictionary must read the word as
+    # an adjective, and the -ов/-ин reading keeps the lead (Кошевой Анны: Кошева or
+    # Кошевая, the commoner type wins)
     adjective = n >= 5 and any("ADJF" in p.tag for p in parses(word))
     if n >= 5:
         if _ADJECTIVAL_M_RE.search(word):
@@ -127,8 +140,14 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
                 stem = word[: -len(ending)]
                 nom = stem + "ий" if ending[0] == "е" or ending == "им" and stem[-1] == "н" \
                     else _adjective_m(stem, word)
+                if ending == "ым" and _POSSESSIVE_RE.search(stem):
+                    score = _RULE - 0.1
+                elif ending in ("ым", "им", "ом", "ем"):
+                    score = _RULE + 0.15 if adjective else _RULE - 0.1
+                else:
+                    score = _RULE + 0.15
                 for case in cases:
-                    add("m", case, nom, _RULE if adjective else _RULE - 0.1)
+                    add("m", case, nom, score)
         for ending, cases in (("ой", ("gent", "datv", "ablt", "loct")),
                               ("ней", ("gent", "datv", "ablt", "loct")),
                               ("жей", ("gent", "datv", "ablt", "loct")),
@@ -139,9 +158,18 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
             if word.endswith(ending):
                 stem = word[:-2]
                 soft = ending[-2] in "ею" and stem[-1] not in _HUSHING_C
+                if ending in ("ую", "юю"):
+                    score = _RULE + 0.15
+                elif ending == "ой" and _POSSESSIVE_RE.search(stem):
+                    score = _RULE - 0.1
+                elif adjective:
+                    score = _RULE + 0.15
+                else:
+                    # a long stem before -ней/-чей is an adjective's (Задорожней, Осадчей);
+                    # a short one may be a noun's instrumental (Гущей)
+                    score = _RULE + 0.05 if len(stem) >= 5 and ending != "ой" else _RULE - 0.1
                 for case in cases:
-                    add("f", case, stem + ("яя" if soft else "ая"),
-                        _RULE if adjective else _RULE - 0.1)
+                    add("f", case, stem + ("яя" if soft else "ая"), score)
 
     # possessive -ов/-ин
     if _POSSESSIVE_RE.search(word):
@@ -160,7 +188,9 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
         add(None, "nomn", word, _RULE)
     if n >= 4:
         stem1, stem2 = word[:-1], word[:-2]
-        if last == "ы":
+        if stem1[-1] in _VOWELS and stem1[-1] != "и":
+            pass  # Соловее, Гордеи: no -а/-я word has a vowel before its ending but и (Берия)
+        elif last == "ы":
             add(None, "gent", stem1 + "а", _RULE)
         elif last == "и":
             add(None, "gent", stem1 + ("а" if stem1[-1] in _VELAR_HUSHING else "я"), _RULE)
@@ -180,8 +210,9 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     if last not in _VOWELS and not _POSSESSIVE_RE.search(word) \
             and not (n >= 5 and _ADJECTIVAL_M_RE.search(word)):
         add("m", "nomn", word, _RULE)
-        for case in _ALL_CASES:
-            add("f", case, word, _AS_WRITTEN)
+        if not _ADJECTIVAL_OBLIQUE_EI_RE.search(word):  # Осадчей is Осадчая's genitive
+            for case in _ALL_CASES:
+                add("f", case, word, _AS_WRITTEN)
     if n >= 4:
         for ending, cases in (("а", ("gent", "accs")), ("я", ("gent", "accs")),
                               ("у", ("datv",)), ("ю", ("datv",)), ("ом", ("ablt",)),
@@ -201,15 +232,21 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
             for case in cases:
                 add("m", case, nom, _RULE - 0.05)
 
-    # the dictionary's common nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл)
+    # the dictionary's common nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл);
+    # not a given name's reading (Белой is not Бела's), nor one the dictionary finds rarer
+    # than the word's adjective reading
+    adjective_score = max((p.score for p in parses(word) if "ADJF" in p.tag), default=0.0)
     for p in parses(word):
-        _names, case, gender, number = tag_facts(p.tag)
-        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag:
+        names, case, gender, number = tag_facts(p.tag)
+        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag or names \
+                or p.score < adjective_score:
             continue
         lemma = p.normal_form.replace("ё", "е")
         if lemma[:2] != word[:2] or len(lemma) < 3:
             continue
-        score = _NOUN if from_dictionary(p) else _RULE
+        # an animate noun is the likelier surname (Ворона, Сорока) than an adjective
+        # (Вороная); an inanimate one less so (Кошевой is Кошевая's, not the sledge's)
+        score = _NOUN if from_dictionary(p) and "anim" in p.tag else _RULE
         if gender == "masc" and lemma[-1] not in "ая":
             add("m", case, lemma, score)
         elif lemma[-1] in "ая":
