@@ -12,6 +12,7 @@ from kintrace.names.parse.general import _parse_general, _placeholder, parse_nam
 from kintrace.names.parse.placeholders import is_placeholder
 from kintrace.names.parse.result import ParsedName
 from kintrace.names.parse.tokens import (
+    _classify,
     _initial_letter,
     _initial_script,
     _prefer,
@@ -31,7 +32,9 @@ def _column_words(surname: str | None, given: str | None, patronymic: str | None
     patronymic the patronymic column lacks ("Иван Иванович"). Initials are left to the
     parser."""
     def words(value: str | None) -> list[str]:
-        found = value.split() if value else []
+        # a rank before the name is no part of it ("рядовой Петров")
+        found = [w for w in value.split() if _classify(w, "cyrillic")[0] != "skip"] \
+            if value else []
         return found if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".")
                                                   for w in found) else []
 

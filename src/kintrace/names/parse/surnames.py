@@ -232,17 +232,17 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
             for case in cases:
                 add("m", case, nom, _RULE - 0.05)
 
-    # the dictionary's common nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл);
-    # not a given name's reading (Белой is not Бела's), nor one the dictionary finds rarer
-    # than the word's adjective reading
+    # the dictionary's nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл, Льва →
+    # Лев), unless the dictionary finds the noun rarer than the word's adjective reading
+    # (Белой is Белая's, not the name Бела's)
     adjective_score = max((p.score for p in parses(word) if "ADJF" in p.tag), default=0.0)
     for p in parses(word):
-        names, case, gender, number = tag_facts(p.tag)
-        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag or names \
+        _names, case, gender, number = tag_facts(p.tag)
+        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag \
                 or p.score < adjective_score:
             continue
         lemma = p.normal_form.replace("ё", "е")
-        if lemma[:2] != word[:2] or len(lemma) < 3:
+        if lemma[0] != word[0] or len(lemma) < 3:  # Льва → Лев: the vowel comes back
             continue
         # an animate noun is the likelier surname (Ворона, Сорока) than an adjective
         # (Вороная); an inanimate one less so (Кошевой is Кошевая's, not the sledge's)
