@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 __all__ = [
-    "from_dictionary", "in_dictionary", "is_known_name_word", "morph", "parses", "tag_facts",
+    "from_dictionary", "grammemes", "in_dictionary", "is_known_name_word", "morph", "parses",
+    "tag_facts",
 ]
 
 _DICTIONARY_UNIT: list[type] = []
@@ -45,6 +46,19 @@ def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
         )
         facts = _TAG_FACTS[key] = (names, case, gender, number)
     return facts
+
+
+_GRAMMEMES: dict[str, frozenset[str]] = {}
+
+
+def grammemes(tag) -> frozenset[str]:
+    """All grammemes of a pymorphy3 tag as plain strings ("NOUN", "anim", "Fixd" …), cached
+    per tag: ``"ADJF" in tag`` on the tag itself is a Python-level check each time."""
+    key = str(tag)
+    found = _GRAMMEMES.get(key)
+    if found is None:
+        found = _GRAMMEMES[key] = frozenset(str.__str__(g) for g in tag.grammemes)
+    return found
 
 
 @lru_cache(maxsize=262144)

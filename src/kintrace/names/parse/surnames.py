@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kintrace.names.morph import from_dictionary, parses, tag_facts
+from kintrace.names.morph import from_dictionary, grammemes, in_dictionary, parses, tag_facts
 
 __all__ = ["given_readings", "surname_readings"]
 
@@ -39,6 +39,34 @@ _ADJECTIVAL_M_RE = re.compile(r"(?:[иыо]й)$")
 _ADJECTIVAL_F_RE = re.compile(r"(?:а|я)я$")
 _ADJECTIVAL_OBLIQUE_EI_RE = re.compile(r"(?<=.{3})[жшчщн]ей$")
 
+# The last two letters of the words each group of endings below can apply to: most words
+# skip most groups on one set lookup
+_ADJ_M_TAILS = frozenset(("го", "му", "ым", "им", "ом", "ем"))
+_ADJ_F_TAILS = frozenset(("ой", "ей", "ую", "юю"))
+_POSS_TAILS = frozenset(("ым", "ой"))
+_NOUN2_TAILS = frozenset(("ом", "ем", "ём"))
+
+# Endings of each declension type, with the cases they mark
+_OBL_F = ("gent", "datv", "ablt", "loct")
+_ADJ_M_ENDINGS = (  # a man's adjectival surname
+    ("ого", ("gent", "accs")), ("его", ("gent", "accs")), ("ому", ("datv",)),
+    ("ему", ("datv",)), ("ым", ("ablt",)), ("им", ("ablt",)), ("ом", ("loct",)),
+    ("ем", ("loct",)),
+)
+_ADJ_F_ENDINGS = (  # a woman's adjectival surname
+    ("ой", _OBL_F), ("ней", _OBL_F), ("жей", _OBL_F), ("шей", _OBL_F), ("чей", _OBL_F),
+    ("щей", _OBL_F), ("ую", ("accs",)), ("юю", ("accs",)),
+)
+_POSS_ENDINGS = (  # -ов/-ин: ending, sex, cases, what the nominative adds back
+    ("а", "m", ("gent", "accs"), ""), ("а", "f", ("nomn",), "а"), ("у", "m", ("datv",), ""),
+    ("у", "f", ("accs",), "а"), ("ым", "m", ("ablt",), ""), ("е", "m", ("loct",), ""),
+    ("ой", "f", _OBL_F, "а"),
+)
+_NOUN2_ENDINGS = (  # second declension, a man's
+    ("а", ("gent", "accs")), ("я", ("gent", "accs")), ("у", ("datv",)), ("ю", ("datv",)),
+    ("ом", ("ablt",)), ("ем", ("ablt",)), ("ём", ("ablt",)), ("е", ("loct",)),
+)
+
 # Scores of the rule readings, below a dictionary surname reading (normalised to 1.0 when it
 # is the only one) so that a known surname keeps its own readings.
 _NOUN = 0.5
@@ -49,10 +77,12 @@ _AS_WRITTEN = 0.35
 @lru_cache(maxsize=65536)
 def _is_noun(word: str) -> bool:
     """Whether the dictionary knows the word as the nominative singular of a noun."""
+    if not in_dictionary(word):  # most candidate nominatives: no parse needed
+        return False
     for p in parses(word):
-        _names, case, _gender, number = tag_facts(p.tag)
-        if case == "nomn" and number == "sing" and "NOUN" in p.tag and from_dictionary(p) \
-                and p.word == word and not _names:
+        names, case, _gender, number = tag_facts(p.tag)
+        if case == "nomn" and number == "sing" and "NOUN" in grammemes(p.tag) \
+                and from_dictionary(p) and p.word == word and not names:
             return True
     return False
 
@@ -101,10 +131,11 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
         return out
     out: dict[tuple[str | None, str], tuple[float, str]] = {}
 
-    def add(sex: str | None, case: str, nominative: str, score: float) -> None:
+    def add(sex: str | None, case: str, nominative: str, score: float,
+            noun: bool = False) -> None:
         if len(nominative) < 2:
             return
-        if _is_noun(nominative):  # a common noun is a likelier surname (Ворона, Соловей)
+        if noun and _is_noun(nominative):  # a common noun is a likelier surname (Ворона)
             score += 0.1
         if (sex, case) not in out or out[(sex, case)][0] < score:
             out[(sex, case)] = (score, nominative)
@@ -112,7 +143,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     n = len(word)
     if n < 2:
         return out
-    last = word[-1]
+    last, tail2 = word[-1], word[-2:]
 
     # indeclinable: -ых/-их, -о/-ко/-енко, -е, -и, -у, -ю, -э, -ы
     if _INDECLINABLE_RE.search(word) and not word.endswith(("ые", "ие", "ого", "его")):
@@ -127,15 +158,16 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     # first declension's instrumental (Шульгой): there the dictionary must read the word as
     # an adjective, and the -ов/-ин reading keeps the lead (Кошевой Анны: Кошева or
     # Кошевая, the commoner type wins)
-    adjective = n >= 5 and any("ADJF" in p.tag for p in parses(word))
+    readings = parses(word)
+    adjective_score = max((p.score for p in readings if "ADJF" in grammemes(p.tag)),
+                          default=0.0)
+    adjective = n >= 5 and adjective_score > 0
     if n >= 5:
         if _ADJECTIVAL_M_RE.search(word):
             add("m", "nomn", word, _RULE + 0.05)
         if _ADJECTIVAL_F_RE.search(word):
             add("f", "nomn", word, _RULE + 0.05)
-        for ending, cases in (("ого", ("gent", "accs")), ("его", ("gent", "accs")),
-                              ("ому", ("datv",)), ("ему", ("datv",)), ("ым", ("ablt",)),
-                              ("им", ("ablt",)), ("ом", ("loct",)), ("ем", ("loct",))):
+        for ending, cases in (_ADJ_M_ENDINGS if tail2 in _ADJ_M_TAILS else ()):
             if word.endswith(ending):
                 stem = word[: -len(ending)]
                 nom = stem + "ий" if ending[0] == "е" or ending == "им" and stem[-1] == "н" \
@@ -148,13 +180,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
                     score = _RULE + 0.15
                 for case in cases:
                     add("m", case, nom, score)
-        for ending, cases in (("ой", ("gent", "datv", "ablt", "loct")),
-                              ("ней", ("gent", "datv", "ablt", "loct")),
-                              ("жей", ("gent", "datv", "ablt", "loct")),
-                              ("шей", ("gent", "datv", "ablt", "loct")),
-                              ("чей", ("gent", "datv", "ablt", "loct")),
-                              ("щей", ("gent", "datv", "ablt", "loct")),
-                              ("ую", ("accs",)), ("юю", ("accs",))):
+        for ending, cases in (_ADJ_F_ENDINGS if tail2 in _ADJ_F_TAILS else ()):
             if word.endswith(ending):
                 stem = word[:-2]
                 soft = ending[-2] in "ею" and stem[-1] not in _HUSHING_C
@@ -174,49 +200,47 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     # possessive -ов/-ин
     if _POSSESSIVE_RE.search(word):
         add("m", "nomn", word, _RULE + 0.05)
-    for ending, sex, cases, back in (
-        ("а", "m", ("gent", "accs"), ""), ("а", "f", ("nomn",), "а"),
-        ("у", "m", ("datv",), ""), ("у", "f", ("accs",), "а"), ("ым", "m", ("ablt",), ""),
-        ("е", "m", ("loct",), ""), ("ой", "f", ("gent", "datv", "ablt", "loct"), "а"),
-    ):
+    possessive_tail = tail2 in _POSS_TAILS or last in "ауе"
+    for ending, sex, cases, back in (_POSS_ENDINGS if possessive_tail else ()):
         if word.endswith(ending) and _POSSESSIVE_RE.search(word[: -len(ending)]):
             for case in cases:
                 add(sex, case, word[: -len(ending)] + back, _RULE + 0.05)
 
     # first declension (-а/-я), either sex
     if last in "ая" and n >= 3:
-        add(None, "nomn", word, _RULE)
+        add(None, "nomn", word, _RULE, noun=True)
     if n >= 4:
         stem1, stem2 = word[:-1], word[:-2]
         if stem1[-1] in _VOWELS and stem1[-1] != "и":
             pass  # Соловее, Гордеи: no -а/-я word has a vowel before its ending but и (Берия)
         elif last == "ы":
-            add(None, "gent", stem1 + "а", _RULE)
+            add(None, "gent", stem1 + "а", _RULE, noun=True)
         elif last == "и":
-            add(None, "gent", stem1 + ("а" if stem1[-1] in _VELAR_HUSHING else "я"), _RULE)
+            soft = stem1[-1] not in _VELAR_HUSHING
+            add(None, "gent", stem1 + ("я" if soft else "а"), _RULE, noun=True)
         elif last == "е":
             for case in ("datv", "loct"):
-                add(None, case, stem1 + ("я" if stem1[-1] == "и" else "а"), _RULE)
+                add(None, case, stem1 + ("я" if stem1[-1] == "и" else "а"), _RULE, noun=True)
         elif last == "у":
-            add(None, "accs", stem1 + "а", _RULE)
+            add(None, "accs", stem1 + "а", _RULE, noun=True)
         elif last == "ю":
-            add(None, "accs", stem1 + "я", _RULE)
+            add(None, "accs", stem1 + "я", _RULE, noun=True)
         if word.endswith(("ой", "ою")):
-            add(None, "ablt", stem2 + "а", _RULE)
+            add(None, "ablt", stem2 + "а", _RULE, noun=True)
         elif word.endswith(("ей", "ею")):
-            add(None, "ablt", stem2 + ("а" if stem2[-1] in _HUSHING_C else "я"), _RULE)
+            soft = stem2[-1] not in _HUSHING_C
+            add(None, "ablt", stem2 + ("я" if soft else "а"), _RULE, noun=True)
 
     # second declension: a man's consonant, -ь, -й; a woman's does not decline
     if last not in _VOWELS and not _POSSESSIVE_RE.search(word) \
             and not (n >= 5 and _ADJECTIVAL_M_RE.search(word)):
-        add("m", "nomn", word, _RULE)
+        add("m", "nomn", word, _RULE, noun=True)
         if not _ADJECTIVAL_OBLIQUE_EI_RE.search(word):  # Осадчей is Осадчая's genitive
             for case in _ALL_CASES:
-                add("f", case, word, _AS_WRITTEN)
+                add("f", case, word, _AS_WRITTEN, noun=True)
     if n >= 4:
-        for ending, cases in (("а", ("gent", "accs")), ("я", ("gent", "accs")),
-                              ("у", ("datv",)), ("ю", ("datv",)), ("ом", ("ablt",)),
-                              ("ем", ("ablt",)), ("ём", ("ablt",)), ("е", ("loct",))):
+        noun_tail = last in "аяуюе" or tail2 in _NOUN2_TAILS
+        for ending, cases in (_NOUN2_ENDINGS if noun_tail else ()):
             if not word.endswith(ending):
                 continue
             stem = word[: -len(ending)]
@@ -230,27 +254,26 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
                     stem += "ь"  # Коваля → Коваль, Соловья → (Соловь →) Соловей
             nom = _restore_fleeting(stem)
             for case in cases:
-                add("m", case, nom, _RULE - 0.05)
+                add("m", case, nom, _RULE - 0.05, noun=True)
 
     # the dictionary's nouns settle the fleeting vowel (Волчка → Волчок, Орла → Орёл, Льва →
     # Лев), unless the dictionary finds the noun rarer than the word's adjective reading
     # (Белой is Белая's, not the name Бела's)
-    adjective_score = max((p.score for p in parses(word) if "ADJF" in p.tag), default=0.0)
-    for p in parses(word):
+    for p in readings:
         _names, case, gender, number = tag_facts(p.tag)
-        if case not in _OBLIQUE or number == "plur" or "NOUN" not in p.tag \
-                or p.score < adjective_score:
+        if case not in _OBLIQUE or number == "plur" or p.score < adjective_score \
+                or "NOUN" not in grammemes(p.tag):
             continue
         lemma = p.normal_form.replace("ё", "е")
         if lemma[0] != word[0] or len(lemma) < 3:  # Льва → Лев: the vowel comes back
             continue
         # an animate noun is the likelier surname (Ворона, Сорока) than an adjective
         # (Вороная); an inanimate one less so (Кошевой is Кошевая's, not the sledge's)
-        score = _NOUN if from_dictionary(p) and "anim" in p.tag else _RULE
+        score = _NOUN if from_dictionary(p) and "anim" in grammemes(p.tag) else _RULE
         if gender == "masc" and lemma[-1] not in "ая":
-            add("m", case, lemma, score)
+            add("m", case, lemma, score, noun=True)
         elif lemma[-1] in "ая":
-            add(None, case, lemma, score)
+            add(None, case, lemma, score, noun=True)
     return out
 
 

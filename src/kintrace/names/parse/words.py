@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
-from kintrace.names.morph import from_dictionary, is_known_name_word, parses, tag_facts
+from kintrace.names.morph import (
+    from_dictionary,
+    grammemes,
+    in_dictionary,
+    is_known_name_word,
+    parses,
+    tag_facts,
+)
 from kintrace.names.parse.surnames import given_readings, surname_readings
 from kintrace.names.text import detect_script, fold
 from kintrace.names.translit import to_cyrillic
@@ -83,7 +90,10 @@ def _fit(forms: dict) -> tuple[float, ...]:
     return tuple(fit)
 
 
-def _dictionary_forms(cyr: str, latin: bool) -> dict:
+def _dictionary_forms(cyr: str, latin: bool) -> tuple[dict, bool]:
+    """({role: {(sex, case): (score, nominative or reading)}}, whether the dictionary
+    declines the word as a given name itself: Ивана, Марии; not only as an indeclinable
+    foreign name: Элле, Кристине)."""
     forms: dict = {"S": {}, "G": {}, "P": {}}
     totals = {"S": 0.0, "G": 0.0, "P": 0.0}
     readings = []
@@ -97,6 +107,8 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
             if tag in names:
                 readings.append((role, p, case, gender, number))
                 totals[role] += p.score
+    known_surname = declinable_name = False
+    known_patronymic = any(role == "P" and from_dictionary(p) for role, p, *_ in readings)
     for role, p, case, gender, _number in readings:
         if latin and case != "nomn":
             continue
@@ -105,19 +117,30 @@ def _dictionary_forms(cyr: str, latin: bool) -> dict:
         # The nominative of an oblique reading is worked out only if that reading wins.
         nom = p.word if case == "nomn" else p
         score = p.score / totals[role] if totals[role] else 0.0
-        if role == "S" and not from_dictionary(p):
-            score *= 0.5  # a guessed surname reading yields to the declension rules
-        elif role == "G" and case != "nomn" and "Fixd" in p.tag:
-            score *= 0.5  # "Элле" as an indeclinable name yields to Элла's dative
+        if role == "S":
+            if from_dictionary(p):
+                known_surname = True
+            else:
+                score *= 0.5  # a guessed surname reading yields to the declension rules
+        elif role == "G":
+            if "Fixd" not in grammemes(p.tag):
+                declinable_name = declinable_name or from_dictionary(p)
+            elif case != "nomn":
+                score *= 0.5  # "Элле" as an indeclinable name yields to Элла's dative
         key = (_GENDERS.get(gender), case)
         if key not in forms[role] or forms[role][key][0] < score:
             forms[role][key] = (score, nom)
-    if not latin:  # Latin words are read as written, in the nominative
+    # Latin words are read as written, in the nominative. The declension rules cost time, and
+    # add nothing to a surname of the -ов/-ин type the dictionary knows in a form no other
+    # type shares (Иванов, Ивановым; not Иванову/Голову, Иванове/Голове, Иванова/Голова, Ивановой/
+    # Кошевой), nor to a patronymic the dictionary knows.
+    if not latin and not (known_surname and _PLAIN_POSSESSIVE_RE.search(cyr)) \
+            and not known_patronymic:
         surnames = forms["S"]
         for key, reading in surname_readings(cyr).items():
             if key not in surnames or surnames[key][0] < reading[0]:
                 surnames[key] = reading
-    return forms
+    return forms, declinable_name
 
 
 @lru_cache(maxsize=262144)
@@ -143,7 +166,7 @@ def _analyse_lower(text: str) -> _Word:
         cyr = to_cyrillic(text)
     else:  # Ukrainian letters as their Russian counterparts
         cyr = fold(text).replace("і", "и").replace("ї", "и").replace("є", "е")
-    forms = _dictionary_forms(cyr, latin)
+    forms, declinable_name = _dictionary_forms(cyr, latin)
     # Given names the dictionary does not tag (Андрюха, Sanya): nominative from the table.
     known_given = is_given_form(cyr)
     if known_given and not forms["G"]:
@@ -154,7 +177,8 @@ def _analyse_lower(text: str) -> _Word:
         # nor the table (Ляля, Гульчачак, Ирек): declined as a noun of its ending, below
         # any dictionary reading
         forms["G"] = dict(given_readings(cyr))
-    declined = {} if latin else _declined_given(cyr)
+    # (not for a word the dictionary declines as a name itself: Ивана, Марии)
+    declined = {} if latin or declinable_name else _declined_given(cyr)
     for key, reading in declined.items():
         # a case form of a known name (Кристине, Элле, Асие: the dictionary has them only as
         # indeclinable foreign names; Марьяна as a man's genitive)
@@ -204,6 +228,7 @@ def _analyse_lower(text: str) -> _Word:
     return _Word(text, cyr, latin, script, False, s_score, g_score, p_score, forms, fit, scores)
 
 
+_PLAIN_POSSESSIVE_RE = re.compile(r"(?:[оеё]в|[иы]н)(?:|ым)$")
 _MALE_PATRONYMIC_STEM_RE = re.compile(r"^(.{2,}?)(?:ович|евич|ёвич)(?:а|у|ем|ом|е)?$")
 
 
@@ -223,7 +248,8 @@ def _declined_given(cyr: str) -> dict:
     knows in the nominative (Кристине → Кристина, Асие → Асия, Марьяна → Марьян)."""
     out = {}
     for key, (_score, nom) in given_readings(cyr).items():
-        if nom != cyr and (is_given_form(nom, exact=True) or "Name" in _dictionary_tags(nom)):
+        if nom != cyr and (is_given_form(nom, exact=True) or (
+                in_dictionary(nom) and "Name" in _dictionary_tags(nom))):
             out[key] = (0.6, nom)
     return out
 
