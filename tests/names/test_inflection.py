@@ -19,11 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
-
-petrovich_main = pytest.importorskip("petrovich.main")
-petrovich_enums = pytest.importorskip("petrovich.enums")
-russiannames = pytest.importorskip("russiannames")
+import russiannames
+from petrovich.enums import Case, Gender, NamePart
+from petrovich.main import Petrovich
 
 SURNAMES = 1500
 GIVEN = 300
@@ -54,9 +52,6 @@ def _surname_type(nominative: str) -> str:
 def cases() -> list[tuple[str, str, str, str, str, str, str, str]]:
     """(sex, surname type, case, oblique text, surname, given, patronymic) per name and case,
     the last three in the nominative."""
-    from petrovich.enums import Case, Gender, NamePart
-    from petrovich.main import Petrovich
-
     inflector = Petrovich()
     surnames = []
     for r in _rows("surnames"):

@@ -4,6 +4,7 @@ The surnames are real: each is in the `russiannames` surname table (counts from 
 chosen per declension type (Zaliznyak; the petrovich rules). The case forms are the
 textbook ones; where the petrovich inflector is installed (dev extra), its forms are
 checked too (it keeps the fleeting vowel: Соловея, Заяца — a spelling people also use).
+petrovich is a dev dependency only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from petrovich.enums import Case, Gender, NamePart
+from petrovich.main import Petrovich
 
 from kintrace.names import parse_name, parse_name_parts
 
@@ -201,10 +204,7 @@ def test_a_womans_ova_still_keys_like_her_husband():
 
 @pytest.mark.parametrize("forms", NOUN_MEN[:12] + FIRST_DECLENSION[:6], ids=lambda f: f[0])
 def test_the_petrovich_inflectors_forms_key_like_the_nominative(forms):
-    petrovich = pytest.importorskip("petrovich.main")
-    from petrovich.enums import Case, Gender, NamePart
-
-    inflector = petrovich.Petrovich()
+    inflector = Petrovich()
     nominative = forms[0]
     want = _key(nominative, "Иван", "Петрович")
     cases = [Case.GENITIVE, Case.DATIVE, Case.ACCUSATIVE, Case.INSTRUMENTAL]

@@ -24,7 +24,8 @@ comma, and a bonus for an all-capitals word among mixed-case ones ("ИВАНОВ
 
 Grammatical case and sex
 ------------------------
-Names inside sentences come declined ("Иванова Александра Сергеевича"). Each of the 12
+Names inside sentences come declined ("Иванова Александра Сергеевича"); the surname
+declension types and their readings are in :mod:`kintrace.names.parse.surnames`. Each of the 12
 (sex, case) hypotheses is scored by how well every word's dictionary readings in its role
 fit it; the nominative is favoured, and Latin words are taken as nominative only. The winner
 gives the nominative of every part in that sex: a male genitive patronymic makes
@@ -35,7 +36,9 @@ Keys
 ----
 ``name_key`` is a coarse ASCII spelling key (see :mod:`kintrace.names.translit`) identical
 across scripts and transliteration schemes. ``surname_key`` folds the female form into the
-male one (Иванова → ivanov, Жуковская → zhukovski), ``given_key`` is the key of the
+male one (Иванова → ivanov, Жуковская → zhukovski; a man's own -ова stays: Голова) and
+gives every adjectival ending one key (Белый = Белая, Лановой = Лановая, Трубецкой =
+Трубецкий; Толстых stays apart), ``given_key`` is the key of the
 *canonical full* given name (Саша/Sasha/Alexander → aleksandr; a woman's Александра keeps
 aleksandra), and ``patronymic_key`` is sex-neutral: Сергеевна is keyed as Сергеевич
 (sergeevich), since brother and sister share a father and sex is a field of its own.
