@@ -528,3 +528,41 @@ def test_ranks_and_notes_in_brackets_are_no_part_of_the_name(text, parts):
 def test_a_rank_in_the_surname_column_is_dropped_too():
     p = parse_name_parts("рядовой Петров", "Пётр", None)
     assert (p.surname, p.given) == ("Петров", "Пётр")
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("Pvt. Petrov Ivan", ("Петров", "Иван", None, "И", None)),
+        ("Private Ivan Petrov", ("Петров", "Иван", None, "И", None)),
+        ("Sgt. Ivanov I.I.", ("Иванов", None, None, "И", "И")),
+        ("Lt. Sidorov Sergei", ("Сидоров", "Сергей", None, "С", None)),
+        ("Captain Smirnov Oleg Igorevich", ("Смирнов", "Олег", "Игоревич", "О", "И")),
+        ("Ivanov I.I. (killed)", ("Иванов", None, None, "И", "И")),
+        ("IVANOV II", ("Иванов", None, None, "И", "И")),
+        ("KUZNETSOV PI", ("Кузнецов", None, None, "П", "И")),
+        ("PETROV AS", ("Петров", None, None, "А", "С")),
+    ],
+)
+def test_ranks_notes_and_initials_in_latin_script(text, parts):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic, p.given_initial, p.patronymic_initial) == parts
+
+
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        ("Belaya Anna", "Белый Иван"), ("Belyi Ivan", "Белый Иван"),
+        ("Lanovaya Anna", "Лановой Иван"), ("Lanovoy Ivan", "Лановой Иван"),
+        ("Tolstoy Lev", "Толстой Лев"), ("Trubetskoy Sergei", "Трубецкий Сергей"),
+        ("Osadchaya Anna", "Осадчий Иван"), ("Tolstykh Ivan", "Толстых Иван"),
+        ("Golova Ivan Petrovich", "Голова Иван Петрович"), ("Solovey Ivan", "Соловей Иван"),
+        ("Melnik Anna", "Мельник Иван"), ("Shulga Ivan", "Шульга Иван"),
+    ],
+)
+def test_latin_spellings_of_each_surname_type_key_like_the_cyrillic(latin, cyrillic):
+    assert parse_name(latin).surname_key == parse_name(cyrillic).surname_key
+
+
+def test_tolstykh_in_latin_is_not_tolstoy():
+    assert parse_name("Tolstykh Ivan").surname_key != parse_name("Tolstoy Ivan").surname_key

@@ -75,6 +75,12 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     if len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS):
         # a Latin C typed among Cyrillic letters is С, as inside a word
         return "initials", (fix_lookalikes(bare, prefer),)
+    if len(bare) == 2 and bare.isupper() and not raw.endswith(".") \
+            and detect_script(bare) == "latin":
+        # the same in Latin capitals: "IVANOV II", "KUZNETSOV PI"; LI, YAN stay names
+        cyr = to_cyrillic(low)
+        if not is_known_name_word(cyr) and not is_given_form(cyr, exact=True):
+            return "initials", ((bare,) if low in _LATIN_DIGRAPH_INITIALS else (bare[0], bare[1]))
     if len(bare) == 2 and detect_script(fix_lookalikes(bare, "cyrillic")) == "cyrillic":
         fixed = fix_lookalikes(bare, "cyrillic")
         if raw.endswith(".") and bare[0].isupper():
