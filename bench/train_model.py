@@ -30,12 +30,14 @@ from kintrace.linkage.model import (  # noqa: E402
 )
 from kintrace.linkage.prepare import prepare  # noqa: E402
 from kintrace.names.parse import name_key  # noqa: E402
+from kintrace.names.parse.keys import surname_key  # noqa: E402
 
 
 def surname_frequencies(top: int = 30000) -> pd.DataFrame:
     sur = pd.read_parquet(DATA_DIR / "surnames.parquet")
     sur = sur[sur.gender == "m"].sort_values("count", ascending=False).head(top * 2)
-    keys = sur["text"].map(lambda s: name_key(s) or None)
+    # keyed as the parser keys a surname (Толстой and Трубецкой fold with -ий/-ая)
+    keys = sur["text"].map(lambda s: surname_key(s) or None)
     freq = sur.assign(surname_key=keys).dropna(subset=["surname_key"])
     freq = freq.groupby("surname_key", as_index=False)["count"].sum()
     # Share among men; the table is a sample, so scale by the sampled total

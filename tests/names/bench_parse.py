@@ -59,7 +59,7 @@ def generate(n: int, seed: int = 7) -> list[str]:
             text = f"{rng.choice(diminutives)} {surname}"
         elif kind < 0.64 and sex == "m":
             if morph is None:
-                from kintrace.names.translit import morph as get_morph
+                from kintrace.names.morph import morph as get_morph
 
                 morph = get_morph()
             words = []
@@ -83,7 +83,7 @@ def main() -> None:
     names = generate(n)
     t1 = time.perf_counter()
     from kintrace.names import parse_name
-    from kintrace.names.translit import morph
+    from kintrace.names.morph import morph
 
     morph()  # the dictionary loads once per process (about 0.1 s); not part of the timings
 

@@ -413,3 +413,156 @@ def test_a_patronymic_looking_surname_after_a_given_name_is_the_surname(
 ):
     p = parse_name(text)
     assert (p.surname, p.given, p.patronymic) == (surname, given, patronymic)
+
+
+# --- issue 10: names as relatives, clerks and courts write them ---------------------------
+
+@pytest.mark.parametrize(
+    "text, surname, given, patronymic",
+    [
+        # a surname that is also a given name, in an oblique case: the patronymic follows
+        # the given name and the three words agree in case
+        ("Лева Ивана Ильича", "Лев", "Иван", "Ильич"),
+        ("Льва Ивана Ильича", "Лев", "Иван", "Ильич"),
+        ("Максима Олега Игоревича", "Максим", "Олег", "Игоревич"),
+        ("Тараса Андрея Петровича", "Тарас", "Андрей", "Петрович"),
+        ("Фомы Сергея Ивановича", "Фома", "Сергей", "Иванович"),
+        ("Романа Петра Ивановича", "Роман", "Пётр", "Иванович"),
+        ("Бориса Николая Петровича", "Борис", "Николай", "Петрович"),
+        ("Дениса Андрея Ивановича", "Денис", "Андрей", "Иванович"),
+        ("Богдана Сергея Ивановича", "Богдан", "Сергей", "Иванович"),
+        ("Макара Ивана Петровича", "Макар", "Иван", "Петрович"),
+        ("Мирона Олега Петровича", "Мирон", "Олег", "Петрович"),
+        ("Кузьмы Ивана Петровича", "Кузьма", "Иван", "Петрович"),
+        ("Саввы Ивана Петровича", "Савва", "Иван", "Петрович"),
+        ("Богдану Ивану Петровичу", "Богдан", "Иван", "Петрович"),
+        ("Тарасом Андреем Петровичем", "Тарас", "Андрей", "Петрович"),
+        # and in the nominative, the order is the usual one
+        ("Тарас Андрей Петрович", "Тарас", "Андрей", "Петрович"),
+        ("Борис Николай Петрович", "Борис", "Николай", "Петрович"),
+    ],
+)
+def test_a_surname_that_is_a_given_name_is_found_by_the_whole_name(
+    text, surname, given, patronymic
+):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic, p.sex) == (surname, given, patronymic, "m")
+
+
+@pytest.mark.parametrize(
+    "text, given",
+    [
+        ("Ким Софии Афанасьевны", "Софья"),  # Ким the surname, not the man's name
+        ("Валерии Георгиевне", "Валерия"), ("Валерии Георгиевны", "Валерия"),
+        ("Петровой Валерии Георгиевны", "Валерия"), ("Евгении Петровны", "Евгения"),
+        ("Софии Андреевне", "Софья"), ("Ирене Петровне", "Ирена"), ("Элле Петровне", "Элла"),
+        ("Кристине Равилевне", "Кристина"), ("Инне Сергеевне", "Инна"),
+        ("Юлии Викторовны", "Юлия"), ("Марии Ивановне", "Мария"),
+        ("Наталье Петровне", "Наталья"), ("Лидии Ивановны", "Лидия"),
+        ("Федора Ивановна", "Федора"), ("Федоры Ивановны", "Федора"),
+        ("Иванова Александра Сергеевна", "Александра"),
+    ],
+)
+def test_a_womans_given_name_in_an_oblique_case_stays_a_womans(text, given):
+    p = parse_name(text)
+    assert (p.given, p.sex) == (given, "f")
+
+
+@pytest.mark.parametrize("text", ["Фёдора Ивановича", "Федора Ивановича",
+                                  "Валерия Георгиевича", "Евгения Петровича"])
+def test_the_same_forms_with_a_mans_patronymic_are_a_mans(text):
+    """(The woman's: test_a_womans_given_name_in_an_oblique_case_stays_a_womans.)"""
+    p = parse_name(text)
+    assert p.sex == "m"
+    assert p.given in ("Фёдор", "Валерий", "Евгений")
+
+
+@pytest.mark.parametrize(
+    "text, surname, initials",
+    [
+        ("Кузнецов ПИ", "Кузнецов", ("П", "И")), ("Иванов ИИ", "Иванов", ("И", "И")),
+        ("КУЗНЕЦОВ ПИ", "Кузнецов", ("П", "И")), ("ПЕТРОВ АС", "Петров", ("А", "С")),
+        ("Сидоров ВВ", "Сидоров", ("В", "В")), ("ИИ Иванов", "Иванов", ("И", "И")),
+        ("Кузнецов Ан.В.", "Кузнецов", ("А", "В")), ("Петров Вл.Н.", "Петров", ("В", "Н")),
+        ("Смирнова Ек.П.", "Смирнова", ("Е", "П")), ("Попов Ал. Ив.", "Попов", ("А", "И")),
+    ],
+)
+def test_initials_without_dots_or_of_two_letters_are_initials(text, surname, initials):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic) == (surname, None, None)
+    assert (p.given_initial, p.patronymic_initial) == initials
+
+
+@pytest.mark.parametrize("text, surname, given",
+                         [("Ли Иван", "Ли", "Иван"), ("ЛИ ИВАН", "Ли", "Иван"),
+                          ("Ким Ян", "Ким", "Ян")])
+def test_a_two_letter_name_stays_a_name(text, surname, given):
+    p = parse_name(text)
+    assert (p.surname, p.given) == (surname, given)
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("рядовой Петров П.П.", ("Петров", None, None, "П", "П")),
+        ("ст. сержант Иванов Иван Иванович", ("Иванов", "Иван", "Иванович", "И", "И")),
+        ("ст.сержант Морозов Олег Петрович", ("Морозов", "Олег", "Петрович", "О", "П")),
+        ("мл. лейтенант Сидоров Сергей Петрович", ("Сидоров", "Сергей", "Петрович", "С", "П")),
+        ("ефрейтор Кузнецов А.В.", ("Кузнецов", None, None, "А", "В")),
+        ("капитан Смирнов Олег Игоревич", ("Смирнов", "Олег", "Игоревич", "О", "И")),
+        ("гв. рядовой Попов И.И.", ("Попов", None, None, "И", "И")),
+        ("рядового Петрова Петра Петровича", ("Петров", "Пётр", "Петрович", "П", "П")),
+        ("лейтенант Сидоров С.С.", ("Сидоров", None, None, "С", "С")),
+        ("к-н Соколов В.В.", ("Соколов", None, None, "В", "В")),
+        ("Иванов И.И. (погиб)", ("Иванов", None, None, "И", "И")),
+        ("Иванов Иван Иванович (погиб 12.03.2023)", ("Иванов", "Иван", "Иванович", "И", "И")),
+        ("Петрова (Сидорова) Анна Ивановна", ("Петрова", "Анна", "Ивановна", "А", "И")),
+        ("Смирнов Олег [ранен] Петрович", ("Смирнов", "Олег", "Петрович", "О", "П")),
+    ],
+)
+def test_ranks_and_notes_in_brackets_are_no_part_of_the_name(text, parts):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic, p.given_initial, p.patronymic_initial) == parts
+
+
+def test_a_rank_in_the_surname_column_is_dropped_too():
+    p = parse_name_parts("рядовой Петров", "Пётр", None)
+    assert (p.surname, p.given) == ("Петров", "Пётр")
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("Pvt. Petrov Ivan", ("Петров", "Иван", None, "И", None)),
+        ("Private Ivan Petrov", ("Петров", "Иван", None, "И", None)),
+        ("Sgt. Ivanov I.I.", ("Иванов", None, None, "И", "И")),
+        ("Lt. Sidorov Sergei", ("Сидоров", "Сергей", None, "С", None)),
+        ("Captain Smirnov Oleg Igorevich", ("Смирнов", "Олег", "Игоревич", "О", "И")),
+        ("Ivanov I.I. (killed)", ("Иванов", None, None, "И", "И")),
+        ("IVANOV II", ("Иванов", None, None, "И", "И")),
+        ("KUZNETSOV PI", ("Кузнецов", None, None, "П", "И")),
+        ("PETROV AS", ("Петров", None, None, "А", "С")),
+    ],
+)
+def test_ranks_notes_and_initials_in_latin_script(text, parts):
+    p = parse_name(text)
+    assert (p.surname, p.given, p.patronymic, p.given_initial, p.patronymic_initial) == parts
+
+
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        ("Belaya Anna", "Белый Иван"), ("Belyi Ivan", "Белый Иван"),
+        ("Lanovaya Anna", "Лановой Иван"), ("Lanovoy Ivan", "Лановой Иван"),
+        ("Tolstoy Lev", "Толстой Лев"), ("Trubetskoy Sergei", "Трубецкий Сергей"),
+        ("Osadchaya Anna", "Осадчий Иван"), ("Tolstykh Ivan", "Толстых Иван"),
+        ("Golova Ivan Petrovich", "Голова Иван Петрович"), ("Solovey Ivan", "Соловей Иван"),
+        ("Melnik Anna", "Мельник Иван"), ("Shulga Ivan", "Шульга Иван"),
+    ],
+)
+def test_latin_spellings_of_each_surname_type_key_like_the_cyrillic(latin, cyrillic):
+    assert parse_name(latin).surname_key == parse_name(cyrillic).surname_key
+
+
+def test_tolstykh_in_latin_is_not_tolstoy():
+    assert parse_name("Tolstykh Ivan").surname_key != parse_name("Tolstoy Ivan").surname_key

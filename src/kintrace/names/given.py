@@ -16,14 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kintrace.names.morph import from_dictionary, parses, tag_facts
 from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import (
-    cyrillic_key,
-    from_dictionary,
-    parses,
-    tag_facts,
-    to_cyrillic_candidates,
-)
+from kintrace.names.translit import cyrillic_key, to_cyrillic_candidates
 
 __all__ = ["canonical_given", "given_sex", "is_given_form"]
 

@@ -29,6 +29,13 @@ import unicodedata
 from functools import lru_cache
 from itertools import product
 
+from kintrace.names.morph import (  # re-exported: callers imported them from here
+    from_dictionary,
+    is_known_name_word,
+    morph,
+    parses,
+    tag_facts,
+)
 from kintrace.names.text import fold
 
 __all__ = [
@@ -267,76 +274,6 @@ def _tokenize(word: str, french: bool = False, profile=None) -> list[tuple[str, 
         units.append(cyr)
         i += len(lat)
     return units
-
-
-_DICTIONARY_UNIT: list[type] = []
-
-
-@lru_cache(maxsize=1)
-def morph():
-    """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
-    import pymorphy3
-    from pymorphy3.units.by_lookup import DictionaryAnalyzer
-
-    _DICTIONARY_UNIT.append(DictionaryAnalyzer)
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-_NAME_TAGS = ("Surn", "Name", "Patr")
-_TAG_FACTS: dict[str, tuple] = {}
-
-
-def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
-    """(which of Surn/Name/Patr, case, gender, number) of a pymorphy3 tag. Cached per tag:
-    pymorphy3's grammeme tests are Python code, and each word has several readings.
-    The grammemes come back as plain strings: pymorphy3's own are a str subclass whose
-    ``==`` and hash are Python functions (a check against typos), which made every later
-    comparison and dict lookup on them a Python call."""
-    key = str(tag)
-    facts = _TAG_FACTS.get(key)
-    if facts is None:
-        names = frozenset(t for t in _NAME_TAGS if t in tag)
-        case, gender, number = (
-            None if g is None else str.__str__(g) for g in (tag.case, tag.gender, tag.number)
-        )
-        facts = _TAG_FACTS[key] = (names, case, gender, number)
-    return facts
-
-
-@lru_cache(maxsize=262144)
-def parses(word: str) -> tuple:
-    """pymorphy3 readings of a lower-case Cyrillic word, cached (the costly step)."""
-    return tuple(morph().parse(word))
-
-
-def from_dictionary(parse) -> bool:
-    """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
-    (the guessing unit subclasses the dictionary one, hence the exact type check)."""
-    if not _DICTIONARY_UNIT:
-        morph()
-    stack = parse.methods_stack
-    return len(stack) == 1 and type(stack[0][0]) is _DICTIONARY_UNIT[0]
-
-
-def in_dictionary(word: str) -> bool:
-    """Whether the dictionary itself (not the guesser) has readings of this lower-case word:
-    a lookup in its word list, microseconds where a full parse of an unknown word costs
-    tens of them. It asks exactly what pymorphy3's dictionary unit asks (the same list,
-    the same е/ё substitutes), so no word it rejects has a :func:`from_dictionary` reading."""
-    return morph().word_is_known(word)
-
-
-@lru_cache(maxsize=262144)
-def is_known_name_word(word: str) -> bool:
-    """True when the dictionary knows this Cyrillic word as the nominative singular of a
-    surname, given name or patronymic (Latin spellings are never declined)."""
-    if not in_dictionary(word):  # most Latin readings tried by to_cyrillic: skip the parse
-        return False
-    for p in parses(word):
-        names, case, _gender, number = tag_facts(p.tag)
-        if names and case == "nomn" and number != "plur" and from_dictionary(p):
-            return True
-    return False
 
 
 @lru_cache(maxsize=262144)

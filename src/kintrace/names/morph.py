@@ -1,0 +1,97 @@
+"""The pymorphy3 dictionary: the shared analyser, its readings of a word and what a tag says.
+
+One module owns the analyser so that the name modules (transliteration, given names, the
+parser) read the dictionary without importing one another. Everything here is cached: a
+pymorphy3 parse is the costly step of reading a name (~40 µs a word).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = [
+    "from_dictionary", "grammemes", "in_dictionary", "is_known_name_word", "morph", "parses",
+    "tag_facts",
+]
+
+_DICTIONARY_UNIT: list[type] = []
+
+
+@lru_cache(maxsize=1)
+def morph():
+    """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
+    import pymorphy3
+    from pymorphy3.units.by_lookup import DictionaryAnalyzer
+
+    _DICTIONARY_UNIT.append(DictionaryAnalyzer)
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_NAME_TAGS = ("Surn", "Name", "Patr")
+_TAG_FACTS: dict[str, tuple] = {}
+
+
+def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
+    """(which of Surn/Name/Patr, case, gender, number) of a pymorphy3 tag. Cached per tag:
+    pymorphy3's grammeme tests are Python code, and each word has several readings.
+    The grammemes come back as plain strings: pymorphy3's own are a str subclass whose
+    ``==`` and hash are Python functions (a check against typos), which made every later
+    comparison and dict lookup on them a Python call."""
+    key = str(tag)
+    facts = _TAG_FACTS.get(key)
+    if facts is None:
+        names = frozenset(t for t in _NAME_TAGS if t in tag)
+        case, gender, number = (
+            None if g is None else str.__str__(g) for g in (tag.case, tag.gender, tag.number)
+        )
+        facts = _TAG_FACTS[key] = (names, case, gender, number)
+    return facts
+
+
+_GRAMMEMES: dict[str, frozenset[str]] = {}
+
+
+def grammemes(tag) -> frozenset[str]:
+    """All grammemes of a pymorphy3 tag as plain strings ("NOUN", "anim", "Fixd" …), cached
+    per tag: ``"ADJF" in tag`` on the tag itself is a Python-level check each time."""
+    key = str(tag)
+    found = _GRAMMEMES.get(key)
+    if found is None:
+        found = _GRAMMEMES[key] = frozenset(str.__str__(g) for g in tag.grammemes)
+    return found
+
+
+@lru_cache(maxsize=262144)
+def parses(word: str) -> tuple:
+    """pymorphy3 readings of a lower-case Cyrillic word, cached (the costly step)."""
+    return tuple(morph().parse(word))
+
+
+def from_dictionary(parse) -> bool:
+    """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
+    (the guessing unit subclasses the dictionary one, hence the exact type check)."""
+    if not _DICTIONARY_UNIT:
+        morph()
+    stack = parse.methods_stack
+    return len(stack) == 1 and type(stack[0][0]) is _DICTIONARY_UNIT[0]
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether the dictionary itself (not the guesser) has readings of this lower-case word:
+    a lookup in its word list, microseconds where a full parse of an unknown word costs
+    tens of them. It asks exactly what pymorphy3's dictionary unit asks (the same list,
+    the same е/ё substitutes), so no word it rejects has a :func:`from_dictionary` reading."""
+    return morph().word_is_known(word)
+
+
+@lru_cache(maxsize=262144)
+def is_known_name_word(word: str) -> bool:
+    """True when the dictionary knows this Cyrillic word as the nominative singular of a
+    surname, given name or patronymic (Latin spellings are never declined)."""
+    if not in_dictionary(word):  # most Latin readings tried by to_cyrillic: skip the parse
+        return False
+    for p in parses(word):
+        names, case, _gender, number = tag_facts(p.tag)
+        if names and case == "nomn" and number != "plur" and from_dictionary(p):
+            return True
+    return False
