@@ -374,3 +374,15 @@ def test_a_period_typed_in_the_when_field_becomes_the_events_start_and_end(
     event = Event.objects.get(type="training")
     assert (event.start_year, event.start_month, event.start_approximate) == start
     assert (event.end_year, event.end_month, event.end_approximate) == end
+
+
+@pytest.mark.parametrize("typed", ["ФИО1", "Ф.И.О.", "[данные изъяты]"])
+def test_a_redaction_placeholder_is_no_new_person_and_no_spelling(world, alice, login, typed):
+    c = login(alice)
+    response = c.post(reverse("registry:person_create"), {"name": typed, "sex": "m"})
+    assert response.status_code == 200
+    assert "заменяет скрытое имя" in response.content.decode()
+    person = world["person"]
+    c.post(reverse("registry:person_name_add", kwargs={"pk": person.pk}), {"text": typed})
+    assert not person.names.filter(full_text=typed).exists()
+    assert Person.objects.count() == 1

@@ -11,6 +11,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from kintrace.names.parse.placeholders import is_placeholder
+
 from .limits import quote
 
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
@@ -32,14 +34,19 @@ def excel_serial(text: str) -> str | None:
 
 
 def read_date(text: str, *, what: str, max_year: int):
-    """A PartialDate from a cell, None for an empty or "unknown" cell; RowError otherwise."""
+    """A PartialDate from a cell, None for an empty or "unknown" cell; RowError otherwise.
+
+    An approximate date ("около 1985", "1985?") is None too: the entry keeps the text as
+    written, and the matching must not hold a guessed year against a real one."""
     from kintrace.names.dates import DateError, parse_date_or_none
 
     text = text.strip()
     if not text:
         return None
     try:
-        return parse_date_or_none(excel_serial(text) or text, max_year=max_year)
+        date = parse_date_or_none(excel_serial(text) or text, max_year=max_year,
+                                  approximate=True)
+        return None if date is not None and date.approximate else date
     except DateError as e:
         # the reason may repeat the cell: both are quoted in part
         raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
@@ -60,6 +67,9 @@ def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
         raise RowError(_("no name"))
     if len(name) > 300:
         raise RowError(_("the name is longer than 300 characters"))
+    if is_placeholder(name):
+        raise RowError(_("«%(name)s» stands in for a name withheld (as courts write ФИО1), "
+                         "not a person's name") % {"name": quote(name)})
     birth_text, event_text = _cell(row, mapping, "birth_date"), _cell(row, mapping, "event_date")
     birth = read_date(birth_text, what=_("birth date"), max_year=today.year)
     event = read_date(event_text, what=_("date"), max_year=today.year)

@@ -116,6 +116,17 @@ class PersonEditForm(forms.Form):
                             required=False)
 
 
+def _not_a_placeholder(text: str) -> str:
+    from kintrace.names.parse.placeholders import is_placeholder
+
+    if is_placeholder(text):
+        raise forms.ValidationError(
+            _("“%(value)s” stands in for a name withheld (as courts write ФИО1); write the "
+              "man's name, or leave him out until it is known."),
+            code="placeholder", params={"value": text})
+    return text
+
+
 class PersonCreateForm(PersonEditForm):
     name = forms.CharField(
         label=_("Name as written"), max_length=300,
@@ -126,6 +137,9 @@ class PersonCreateForm(PersonEditForm):
     field_order = ["name", "name_source", "birth", "sex", "call_sign", "token_number",
                    "last_facility", "notes"]
 
+    def clean_name(self):
+        return _not_a_placeholder(self.cleaned_data["name"])
+
 
 class NameForm(forms.Form):
     text = forms.CharField(
@@ -134,6 +148,9 @@ class NameForm(forms.Form):
     )
     source = _source_field(label=_("Source"))
     is_primary = forms.BooleanField(label=_("Make it the main name"), required=False)
+
+    def clean_text(self):
+        return _not_a_placeholder(self.cleaned_data["text"])
 
 
 class EventForm(forms.Form):
