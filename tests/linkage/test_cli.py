@@ -230,3 +230,22 @@ def test_a_huge_id_or_header_is_not_repeated_in_the_error(tmp_path):
     proc = run("dedupe", str(wide), "--out", str(out))
     assert_one_line_error(proc, wide, out, line=1)
     assert "header line is longer than 65536 bytes" in proc.stderr
+
+
+def test_dedupe_reports_the_pairs_its_clustering_refused_and_writes_them_for_review(tmp_path):
+    # Namesakes of one year in two colonies: the clustering refuses to join them; the pair is
+    # counted on stderr and written to --review, never dropped in silence.
+    src = write(tmp_path / "in.csv", "id,name,birth_date,facility\n"
+                "a,Кузнецов Дмитрий Олегович,1985,ИК-3 Мордовия\n"
+                "b,Кузнецов Дмитрий Олегович,1985,ИК-5 Мордовия\n"
+                "c,Петров Пётр Петрович,1970,\n")
+    out, review = tmp_path / "out.csv", tmp_path / "review.csv"
+    proc = run("dedupe", str(src), "--out", str(out), "--review", str(review))
+    assert proc.returncode == 0, proc.stderr
+    clusters = dict(line.split(",") for line in out.read_text().split()[1:])
+    assert clusters["a"] != clusters["b"]
+    rows = review.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "left_id,right_id,match_probability,reason"
+    assert {tuple(sorted(r.split(",")[:2])) + (r.split(",")[3],) for r in rows[1:]} == {
+        ("a", "b", "conflict")}
+    assert "1 pairs for review (1 refused by a conflict" in proc.stderr

@@ -46,6 +46,11 @@ def register(sub) -> None:
                        help="cluster the records of one CSV that are the same person")
     p.add_argument("input", type=Path, metavar="INPUT.csv")
     p.add_argument("--threshold", type=_threshold, default=0.5)
+    p.add_argument("--review", type=Path, default=None, metavar="REVIEW.csv",
+                   help="also write the pairs a person must decide: left_id, right_id, "
+                        "match_probability, reason (conflict: the clustering refused to join "
+                        "two birth years, or two facilities without the same birth date; "
+                        "uncertain: a record too bare or ambiguous to place)")
     p.set_defaults(func=_dedupe)
 
     p = sub.add_parser("link", parents=[common],
@@ -193,6 +198,8 @@ def _dedupe(args) -> int:
     start = time.perf_counter()
     try:
         _check_out(args.out)
+        if args.review is not None:
+            _check_out(args.review)
         frame = read_contract_csv(args.input)
     except InputError as error:
         print(f"kintrace dedupe: {error}", file=sys.stderr)
@@ -214,11 +221,24 @@ def _dedupe(args) -> int:
                   input_columns=(0, 1))  # a cluster is named by one of its input ids
 
     _write_atomically(args.out, write)
+    if args.review is not None:
+        def write_review(f) -> None:
+            from kintrace.linkage.csvout import write_csv
+
+            rows = [(m.left_id, m.right_id, f"{m.probability:.6f}", reason)
+                    for reason, pairs in (("conflict", result.refused),
+                                          ("uncertain", result.review)) for m in pairs]
+            write_csv(f, ["left_id", "right_id", "match_probability", "reason"], rows,
+                      input_columns=(0, 1))
+
+        _write_atomically(args.review, write_review)
     if say:
         steps = {"read": read_s, **result.timings, "write": time.perf_counter() - t_write}
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in steps.items())
+        # Refused pairs are reported, never dropped in silence: a person decides them.
         say(f"wrote {len(frame)} rows, {len(set(result.clusters.values()))} clusters, "
-            f"{len(result.review)} pairs for review ({timings})")
+            f"{len(result.review) + len(result.refused)} pairs for review "
+            f"({len(result.refused)} refused by a conflict; --review writes them) ({timings})")
     return 0
 
 
