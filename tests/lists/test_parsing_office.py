@@ -100,6 +100,17 @@ def test_a_stray_byte_in_utf8_is_refused_naming_its_line_not_read_as_mojibake(ba
                             "as UTF-8.")
 
 
+@pytest.mark.parametrize("second", CODE_PAGES)
+def test_a_file_half_utf8_half_a_code_page_is_refused_at_the_first_foreign_line(second):
+    first = (HEADER + "\n" + "\n".join(LINES[:8]) + "\n").encode()
+    data = first + ("\n".join(LINES[8:12]) + "\n").encode(second)
+    with translation.override("en"), pytest.raises(ListFileError) as e:
+        read_list(data)
+    assert str(e.value).startswith("Line 10: byte 0x")
+    assert str(e.value).endswith("is not UTF-8, though much of the file is: parts of it were "
+                                 "saved in another encoding. Save it again as UTF-8.")
+
+
 def test_a_stray_byte_refusal_is_in_russian_too():
     data = GOOD_UTF8.replace("ПЕТРОВ".encode(), b"\xff" + "ЕТРОВ".encode())
     with translation.override("ru"), pytest.raises(ListFileError) as e:
@@ -168,6 +179,11 @@ def test_the_separator_holds_with_doubled_quotes_and_line_breaks_in_cells(text, 
     # closed again by a later quote, with rows swallowed in between
     ('ФИО;Год;ИК\n"Иванов;1987;ИК-2\nПетров;1990;ИК-3\nСидоров";1979;ИК-4\n', 2),
     ('ФИО;Год\r\nИванов;1987\r\n"Петров;1990\r\nСидоров;1979\r\n', 3),
+    # the swallowed row has its empty last cell left off
+    ('ФИО;Дата рождения;ИК\n"Иванов Иван;14.03.1987;ИК-2\nПетров Пётр;02.11.1990\n'
+     'Сидоров";1979;ИК-4\n', 2),
+    # two swallowed rows with neither a name nor a date
+    ('Учреждение;Регион;Код\n"ИК-2;Тула;a\nИК-3;Орёл;b\nИК-4;Тверь;c\nИК-5";Псков;d\n', 2),
 ])
 def test_an_unclosed_quote_is_refused_naming_its_line(text, line):
     with translation.override("en"), pytest.raises(ListFileError) as e:
@@ -182,6 +198,8 @@ def test_an_unclosed_quote_is_refused_naming_its_line(text, line):
     'ФИО;Адрес;Год\n"Иванов\nИван";Ростов;1987\nПетров;Москва;1990\n',
     'ФИО,Адрес,Год\nИванов Иван,"Ростов\nул. Мира\nд. 5",1987\nПетров,Москва,1990\n',
     'ФИО;Год;Адрес\nИванов Иван;1987;"Ростов;\nул. Мира"\nПетров;1990;"Москва\nд. 1"\n',
+    # a comma file's address whose second line has as many commas as a row
+    'ФИО,Адрес,Год\nИванов Иван,"г. Ростов,\nул. Мира, 5, кв. 7",1987\nПетров,Тула,1990\n',
 ])
 def test_a_quoted_cell_with_line_breaks_still_imports(text):
     table = read_list(text.encode())

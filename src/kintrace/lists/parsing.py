@@ -127,19 +127,30 @@ _UTF8_SEQ = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}|([\x80-\xff])")
 UTF8_SHARE = 0.9
+# A Cyrillic letter in UTF-8 (а-я, А-Я, ё, Ё): two bytes no code page writes in Russian text
+# (box drawing in CP866; "Р"/"С" + a symbol in Windows-1251; "п"/"я" + rarely "ё" in KOI8-R).
+_UTF8_CYRILLIC = re.compile(rb"\xd0[\x80-\xbf]|\xd1[\x80-\x9f]")
+MIXED_SHARE = 0.3
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """True when nearly all (UTF8_SHARE) of the non-ASCII bytes form valid UTF-8 sequences: a
-    UTF-8 file with a stray byte, never a Cyrillic code page (whose letters almost never pair
-    up as UTF-8)."""
+def _utf8_kind(data: bytes) -> str:
+    """"stray" when nearly all (UTF8_SHARE) of the non-ASCII bytes form valid UTF-8 sequences:
+    a UTF-8 file with a stray byte; "mixed" when Cyrillic UTF-8 letters make up a good part
+    (MIXED_SHARE) of them: UTF-8 text with parts saved in another encoding; "" otherwise (a
+    Cyrillic code page, whose letters almost never pair up as UTF-8)."""
+    sample = data[:2_000_000]
     valid = stray = 0
-    for m in _UTF8_SEQ.finditer(data[:2_000_000]):
+    for m in _UTF8_SEQ.finditer(sample):
         if m.group(1) is not None:
             stray += 1
         else:
             valid += len(m.group())
-    return valid > 0 and valid >= UTF8_SHARE * (valid + stray)
+    if valid and valid >= UTF8_SHARE * (valid + stray):
+        return "stray"
+    letters = len(_UTF8_CYRILLIC.findall(sample))
+    if letters >= 3 and 2 * letters >= MIXED_SHARE * (valid + stray):
+        return "mixed"
+    return ""
 
 
 def _line_at(data: bytes, pos: int, encoding: str = "utf-8") -> int:
@@ -168,12 +179,18 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
-        if _mostly_utf8(data):
+        kind = _utf8_kind(data)
+        where = {"line": _line_at(data, e.start), "byte": data[e.start], "pos": e.start}
+        if kind == "stray":
             raise ListFileError(
                 _("Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though the "
-                  "rest of the file is; the file is damaged. Save it again as UTF-8.")
-                % {"line": _line_at(data, e.start), "byte": data[e.start], "pos": e.start}
+                  "rest of the file is; the file is damaged. Save it again as UTF-8.") % where
             ) from None
+        if kind == "mixed":
+            raise ListFileError(
+                _("Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though much "
+                  "of the file is: parts of it were saved in another encoding. Save it again "
+                  "as UTF-8.") % where) from None
     best = guess_single_byte(data)
     try:
         return data.decode(best), best
@@ -409,6 +426,28 @@ def _unclosed(line: int) -> ListFileError:
                            "remove this one.") % {"line": line})
 
 
+def _swallowed(cell: str, delimiter: str, full: int) -> bool:
+    """True when the lines after the first in a quoted `cell` are rows of the list, not the
+    lines of an address or a note: a line with a full row's separators holding a value (a date,
+    a name), or two such lines whatever they hold, or a line one separator short (its empty
+    last cells left off) that starts with a name and holds a date."""
+    from .mapping import _DATE, _NAME
+
+    if not full:
+        return False
+    rows = 0
+    for part in cell.split("\n")[1:]:
+        fields = [f.strip() for f in part.split(delimiter)]
+        dated = any(_DATE.match(f) for f in fields)
+        if len(fields) > full:
+            rows += 1
+            if rows >= 2 or dated or any(_NAME.match(f) for f in fields):
+                return True
+        elif len(fields) == full and full > 1 and dated and _NAME.match(fields[0]):
+            return True
+    return False
+
+
 class _Recorder:
     """The physical lines the csv reader asked for since the last record: the raw text of
     the record it returns (the reader reads no further than a record's end)."""
@@ -438,10 +477,8 @@ def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
         for row in reader:
             n += 1
             if len(recorder.taken) > 1:
-                for cell in row:
-                    if "\n" in cell and full and any(
-                            part.count(delimiter) >= full for part in cell.split("\n")[1:]):
-                        raise _unclosed(n)
+                if any("\n" in cell and _swallowed(cell, delimiter, full) for cell in row):
+                    raise _unclosed(n)
                 last = recorder.taken
             else:
                 last = None
