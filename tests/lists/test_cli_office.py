@@ -190,3 +190,20 @@ def test_an_outsider_cannot_choose_the_header_row(client, login, make_staff):
     pl.refresh_from_db()
     assert pl.header == ["ФИО", "Дата рождения", "Дата поступления"]
     assert not AuditEntry.objects.filter(action="list.header_row").exists()
+
+
+@pytest.mark.django_db
+def test_a_list_stored_before_the_header_search_is_read_as_it_was(make_staff):
+    """A draft from before: no header_row kept, so its first row stays its header (its mapping
+    was made for those columns), though the search would now pick line 3."""
+    from kintrace.lists.services import list_upload
+    from kintrace.lists.services.imports import stored_table
+
+    pl, table = list_upload(data=TITLED, kind="hospital", title="x",
+                            actor=make_staff("caseworker"), filename="list.csv")
+    assert table.header_row == 3
+    pl.source_info.pop("header_row")
+    pl.save()
+    legacy = stored_table(pl)
+    assert legacy.header == ["Список раненых, поступивших в госпиталь № 1602"]
+    assert legacy.lines == [3, 4, 5]

@@ -306,6 +306,7 @@ def cell_text(value) -> str:
 
 
 HEADER_SEARCH_ROWS = 10  # a header below this many non-blank rows is chosen by hand
+LEGACY_HEADER = -1  # see _choose_header
 
 
 def _is_title(cell: str) -> bool:
@@ -348,7 +349,15 @@ def _sub_header(top: list[str], below: list[str]) -> list[str] | None:
 
 def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None,
                    has_header) -> tuple[int, int]:
-    """(index in `numbered` of the header row, -1 for none; how many rows it spans)."""
+    """(index in `numbered` of the header row, -1 for none; how many rows it spans).
+    header_row=LEGACY_HEADER reads as lists stored before the header search were read: the
+    first non-blank row, unless has_header is None and it holds no known column title."""
+    if header_row == LEGACY_HEADER:
+        from .mapping import looks_like_header
+
+        if has_header is None and not looks_like_header(numbered[0][1]):
+            return -1, 1
+        return 0, 1
     if header_row is not None or has_header is False:
         if not header_row:
             return -1, 1
@@ -398,7 +407,7 @@ def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_hea
     else:
         header_line, header = numbered[at]
         body = numbered[at + 1:]
-        if body:
+        if body and header_row != LEGACY_HEADER:
             merged = _sub_header(header, body[0][1])
             if merged is not None:
                 notes.append(_("The header spans lines %(a)s and %(b)s.")
@@ -527,7 +536,8 @@ def read_xlsx(data: bytes, limits: Limits | None = None, header_row: int | None 
 
     limits = limits or Limits.from_settings()
     grid = ([cell_text(v) for v in row] for row in read_rows(data, limits))
-    return _finish(grid, encoding="xlsx", delimiter="", has_header=None, limits=limits,
+    return _finish(grid, encoding="xlsx", delimiter="",
+                   has_header=True if header_row == LEGACY_HEADER else None, limits=limits,
                    header_row=header_row)
 
 
@@ -550,5 +560,6 @@ def read_list(data: bytes, filename: str = "", limits: Limits | None = None,
     if is_xlsx(data, filename):
         return read_xlsx(data, limits, header_row=header_row)
     text, encoding = decode(data)
-    return read_text(text, encoding=encoding, has_header=None, header_row=header_row,
-                     limits=limits)
+    legacy = header_row == LEGACY_HEADER
+    return read_text(text, encoding=encoding, has_header=True if legacy else None,
+                     header_row=header_row, limits=limits)

@@ -26,7 +26,7 @@ from .. import background as jobs
 from ..limits import quote
 from ..mapping import guess_mapping, mapping_errors
 from ..models import JobStatus, ListEntry, PersonList
-from ..parsing import ListFileError, Table, read_list, read_text
+from ..parsing import LEGACY_HEADER, ListFileError, Table, read_list, read_text
 from ..rows import RowError, map_row, row_width_error
 
 # Lists longer than this import in a background thread when started from the web.
@@ -131,8 +131,9 @@ def list_upload(
 def stored_table(person_list: PersonList) -> Table:
     """The list's stored file read again, with the header where it was found or chosen."""
     data = _stored_path(person_list).read_bytes()
+    # a list stored before the header search is read as it was then: its mapping is by column
     return _read(data, person_list.filename, pasted=person_list.encoding == "text",
-                 header_row=person_list.source_info.get("header_row"))
+                 header_row=person_list.source_info.get("header_row", LEGACY_HEADER))
 
 
 def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> Table:
