@@ -287,3 +287,20 @@ def test_pasted_rows_with_a_header_keep_it():
     assert table.has_header is True
     assert table.header == ["ФИО", "Дата рождения", "ИК"]
     assert table.lines == [2]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_not_refused_for_nul_bytes(codec):
+    text = HEADER + "\n" + "\n".join(LINES[:5]) + "\n"
+    table = read_list(text.encode(codec))
+    assert table.encoding == "utf-16"
+    assert table.rows[0] == ["ИВАНОВ ИВАН ИВАНОВИЧ", "14.03.1987"]
+    assert len(table.rows) == 5
+    names = "ФИО\nИВАНОВ ИВАН ИВАНОВИЧ\nПЕТРОВ ПЁТР ПЕТРОВИЧ\nСИДОРОВ СЕРГЕЙ\n"  # few ASCII
+    assert decode(names.encode(codec)) == (names, "utf-16")
+
+
+def test_a_nul_byte_in_a_utf8_file_is_still_a_damaged_cell():
+    with translation.override("en"), pytest.raises(ListFileError) as e:
+        read_list("ФИО;Год\nИванов;1987\nПет\x00ров;1990\n".encode())
+    assert str(e.value).startswith("Line 3, column 1: the cell holds the control character U+0000")

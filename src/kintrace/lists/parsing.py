@@ -153,6 +153,21 @@ def _utf8_kind(data: bytes) -> str:
     return ""
 
 
+def _utf16_without_bom(data: bytes) -> str:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without its byte-order mark (a NUL
+    byte in every other place, as Latin digits and separators are written), else ""."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return ""
+    half = len(sample) // 2
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= 0.1 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.1 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return ""
+
+
 def _line_at(data: bytes, pos: int, encoding: str = "utf-8") -> int:
     if encoding == "utf-16":
         return data[2:pos - pos % 2].decode("utf-16-le", errors="replace").count("\n") + 1
@@ -176,6 +191,16 @@ def decode(data: bytes) -> tuple[str, str]:
                       "%(enc)s text (at byte %(pos)s); save it again as %(enc)s.")
                     % {"enc": encoding.upper().removesuffix("-SIG"), "pos": pos,
                        "line": _line_at(data, pos, encoding)}) from None
+    bare16 = _utf16_without_bom(data)
+    if bare16:
+        try:
+            return data.decode(bare16), "utf-16"
+        except UnicodeDecodeError as e:
+            raise ListFileError(
+                _("Line %(line)s: the file looks like UTF-16 text without a byte-order mark but "
+                  "is not (at byte %(pos)s); save it again as UTF-8.")
+                % {"line": data[:e.start - e.start % 2].decode(bare16, errors="replace")
+                   .count("\n") + 1, "pos": e.start}) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
