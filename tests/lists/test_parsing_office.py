@@ -179,6 +179,9 @@ def test_the_separator_holds_with_doubled_quotes_and_line_breaks_in_cells(text, 
     # closed again by a later quote, with rows swallowed in between
     ('ФИО;Год;ИК\n"Иванов;1987;ИК-2\nПетров;1990;ИК-3\nСидоров";1979;ИК-4\n', 2),
     ('ФИО;Год\r\nИванов;1987\r\n"Петров;1990\r\nСидоров;1979\r\n', 3),
+    # open from the header on: no record ever ends
+    ('"ФИО;Дата рождения\nИванов Иван;14.03.1987\nПетров Пётр;1990\n', 1),
+    ('"ФИО,Год\nИванов,1987\n', 1),
     # the swallowed row has its empty last cell left off
     ('ФИО;Дата рождения;ИК\n"Иванов Иван;14.03.1987;ИК-2\nПетров Пётр;02.11.1990\n'
      'Сидоров";1979;ИК-4\n', 2),

@@ -297,6 +297,9 @@ def _sniff(text: str) -> tuple[str, int]:
     """(separator, how many of it a full row has)."""
     head = text[:SNIFF_CHARS]
     records = _separator_counts(head)[:50]
+    if len(records) < 2:  # a quote open from the first line: count as if quotes were text
+        records += [{d: line.count(d) for d in DELIMITERS}
+                    for line in head.splitlines()[:50] if line.strip()]
     if not records:
         return "", 0
     best, best_key = "", (0.0, 0)
