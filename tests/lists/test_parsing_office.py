@@ -307,3 +307,15 @@ def test_a_nul_byte_in_a_utf8_file_is_still_a_damaged_cell():
     with translation.override("en"), pytest.raises(ListFileError) as e:
         read_list("ФИО;Год\nИванов;1987\nПет\x00ров;1990\n".encode())
     assert str(e.value).startswith("Line 3, column 1: the cell holds the control character U+0000")
+
+
+def test_a_two_row_csv_header_and_a_chosen_xlsx_header_row():
+    csv_text = "ФИО;;;Дата рождения\nФамилия;Имя;Отчество;\nИванов;Иван;Иванович;1987\n"
+    table = read_list(csv_text.encode("koi8_r"))
+    assert table.header == ["Фамилия", "Имя", "Отчество", "Дата рождения"]
+    assert table.lines == [3]
+    data = _xlsx([["Иванов Иван", "14.03.1987"], ["Петров Пётр", "02.11.1990"]])
+    assert read_list(data, "list.xlsx").lines == [1, 2]  # no header found: all data
+    chosen = read_list(data, "list.xlsx", header_row=1)
+    assert chosen.header == ["Иванов Иван", "14.03.1987"]
+    assert chosen.lines == [2]
