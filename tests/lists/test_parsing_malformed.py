@@ -60,14 +60,14 @@ def _utf16(text: str) -> bytes:
 SHEET = hostile.SHEET_HEAD.format(dimension="") + hostile.NAME_ROWS + hostile.SHEET_TAIL
 MALFORMED = {
     "utf16-odd-length": (_utf16("ФИО;Год\nИванов;1980\n") + b"\x00", "list.csv",
-                         "The file starts with a UTF-16 byte-order mark but is not UTF-16 text "
-                         "(at byte 42)."),
+                         "Line 3: the file starts with a UTF-16 byte-order mark but is not UTF-16 "
+                         "text (at byte 42); save it again as UTF-16."),
     "utf16-lone-surrogate": (_utf16("ФИО;Год\n") + b"\x00\xd8" + "\n".encode("utf-16-le"),
-                             "list.csv", "The file starts with a UTF-16 byte-order mark but is "
-                             "not UTF-16 text (at byte 18)."),
+                             "list.csv", "Line 2: the file starts with a UTF-16 byte-order mark "
+                             "but is not UTF-16 text (at byte 18); save it again as UTF-16."),
     "utf8-bom-invalid": (b"\xef\xbb\xbf" + "ФИО;Год\n".encode() + b"\xff\xfe\xfa;1980\n",
-                         "list.csv", "The file starts with a UTF-8 byte-order mark but is not "
-                         "UTF-8 text (at byte 17)."),
+                         "list.csv", "Line 2: the file starts with a UTF-8 byte-order mark but "
+                         "is not UTF-8 text (at byte 17); save it again as UTF-8."),
     "nul-in-a-cell": ("ФИО;Год\nИва\x00нов;1980\n".encode(), "list.csv",
                       "Line 2, column 1: the cell holds the control character U+0000; the file "
                       "is damaged or not a list."),

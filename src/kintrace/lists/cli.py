@@ -33,6 +33,9 @@ def register(sub) -> None:
     p.add_argument("--url", default="")
     p.add_argument("--reliability", default="F", choices=list("ABCDEF"))
     p.add_argument("--credibility", default=6, type=int, choices=range(1, 7))
+    p.add_argument("--header-row", type=_line_number, default=None, metavar="N",
+                   help="the header's line number (1 = the first line; 0 = the list has no "
+                        "header); by default the header is found")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=import_command)
 
@@ -64,6 +67,14 @@ def register(sub) -> None:
     d.add_argument("--threshold", type=float, default=0.8)
     d.add_argument("--quiet", action="store_true")
     d.set_defaults(func=dedupe_command)
+
+
+def _line_number(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) > 10_000_000:
+        raise argparse.ArgumentTypeError(f"not a line number: {text!r}")
+    return int(text)
 
 
 def _existing_parser(sub, name):
@@ -145,6 +156,7 @@ def import_command(args) -> int:
             path=path, kind=args.kind, title=args.title or path.name, actor=actor,
             progress=_bar(args.quiet), source_title=args.source, publisher=args.publisher,
             url=args.url, reliability=args.reliability, credibility=args.credibility,
+            header_row=args.header_row,
         )
     except ImportRefused as e:
         print(f"kintrace lists import: {path}: {one_line(str(e))}", file=sys.stderr)

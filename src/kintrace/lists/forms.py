@@ -53,3 +53,12 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.cleaned_data.items() if v != ""}
+
+
+class HeaderRowForm(forms.Form):
+    """Which line of the file is the header (0: none, the first line is data)."""
+
+    header_row = forms.IntegerField(
+        label=_("Header row"), min_value=0, max_value=10_000_000,
+        help_text=_("The line number of the column titles, as in a spreadsheet; 0 if the list "
+                    "has no header and its first line is data."))

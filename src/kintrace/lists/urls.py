@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/import/", views.start_import, name="start_import"),
+    path("<id:pk>/header/", views.header_row, name="header_row"),
     path("<id:pk>/match/", views.match, name="match"),
     path("<id:pk>/retry/", views.retry, name="retry"),
     path("<id:pk>/cancel/", views.cancel, name="cancel"),

@@ -16,7 +16,7 @@ from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.web.params import id_or_404
 
 from . import background, selectors
-from .forms import MappingForm, UploadForm
+from .forms import HeaderRowForm, MappingForm, UploadForm
 from .models import JobStatus, ListEntry, MatchCandidate, MatchRun, Merge, PersonList
 from .services import (
     ImportRefused,
@@ -33,6 +33,7 @@ from .services import (
     list_import_cancel,
     list_import_retry,
     list_import_start,
+    list_set_header_row,
     list_upload,
     match_run,
     match_run_cancel,
@@ -84,8 +85,9 @@ def _preview(person_list: PersonList):
     try:
         table = stored_table(person_list)
     except (OSError, ValueError):
-        return [], 0
-    return list(zip(table.lines[:10], table.rows[:10], strict=True)), len(table.rows)
+        return [], 0, []
+    return (list(zip(table.lines[:10], table.rows[:10], strict=True)), len(table.rows),
+            table.notes)
 
 
 @names_staff
@@ -98,7 +100,9 @@ def detail(request, pk: int):
     if person_list.status in (JobStatus.DRAFT, JobStatus.FAILED):
         initial = {k: str(v) for k, v in person_list.mapping.items()}
         ctx["form"] = MappingForm(header=person_list.header, initial=initial)
-        ctx["preview"], ctx["row_total"] = _preview(person_list)
+        ctx["preview"], ctx["row_total"], ctx["notes"] = _preview(person_list)
+        ctx["header_form"] = HeaderRowForm(
+            initial={"header_row": person_list.source_info.get("header_row", 1)})
     if person_list.status == JobStatus.DONE:
         ctx["counts"] = selectors.list_counts(person_list)
         ctx["match_running"] = selectors.running_match(person_list)
@@ -116,6 +120,22 @@ def start_import(request, pk: int):
         return HttpResponseBadRequest(_("Bad mapping."))
     try:
         list_import_start(person_list=person_list, mapping=form.mapping(), actor=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+    return redirect("lists:detail", pk=pk)
+
+
+@names_staff
+@require_POST
+def header_row(request, pk: int):
+    person_list = get_object_or_404(PersonList, pk=pk)
+    form = HeaderRowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("header_row", [_("Bad line number.")])))
+        return redirect("lists:detail", pk=pk)
+    try:
+        list_set_header_row(person_list=person_list, header_row=form.cleaned_data["header_row"],
+                            actor=request.user)
     except ImportRefused as e:
         messages.error(request, str(e))
     return redirect("lists:detail", pk=pk)

@@ -9,6 +9,7 @@ from .imports import (  # noqa: F401
     list_import_file,
     list_import_run,
     list_import_start,
+    list_set_header_row,
     list_upload,
 )
 from .jobs import (  # noqa: F401

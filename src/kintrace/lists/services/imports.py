@@ -26,7 +26,7 @@ from .. import background as jobs
 from ..limits import quote
 from ..mapping import guess_mapping, mapping_errors
 from ..models import JobStatus, ListEntry, PersonList
-from ..parsing import ListFileError, Table, read_list, read_text
+from ..parsing import LEGACY_HEADER, ListFileError, Table, read_list, read_text
 from ..rows import RowError, map_row, row_width_error
 
 # Lists longer than this import in a background thread when started from the web.
@@ -75,19 +75,21 @@ def _earlier_import(sha256: str, exclude_pk: int | None = None) -> PersonList | 
     return qs.select_related("created_by").order_by("created_at").first()
 
 
-def _read(data: bytes, filename: str, pasted: bool) -> Table:
+def _read(data: bytes, filename: str, pasted: bool, header_row: int | None = None) -> Table:
     if pasted:
-        return read_text(data.decode("utf-8"), encoding="text")
-    return read_list(data, filename)
+        return read_text(data.decode("utf-8"), encoding="text", header_row=header_row)
+    return read_list(data, filename, header_row=header_row)
 
 
 def list_upload(
     *, data: bytes, kind: str, title: str, actor, filename: str = "", pasted: bool = False,
     source_kind: str = "official_list", source_title: str = "", publisher: str = "",
     url: str = "", date=None, reliability: str = "F", credibility: int = 6,
+    header_row: int | None = None,
 ) -> tuple[PersonList, Table]:
     """Keep an uploaded file (or pasted text, as UTF-8) as a draft list with a guessed column
-    mapping. Refuses a file that is too large, unreadable, or already imported."""
+    mapping. `header_row`: the header's line number (0: the list has none), None to find it.
+    Refuses a file that is too large, unreadable, or already imported."""
     limit = settings.KINTRACE_MAX_LIST_BYTES
     if len(data) > limit:
         raise ImportRefused(
@@ -102,10 +104,12 @@ def list_upload(
     if earlier:
         raise DuplicateListError(earlier)
     try:
-        table = _read(data, filename, pasted)
+        table = _read(data, filename, pasted, header_row)
     except ListFileError as e:
         raise ImportRefused(str(e)) from None
     source_info = {
+        # how the file is read again at import: the header's line as found or chosen
+        "header_row": table.header_row,
         "kind": source_kind, "title": source_title or title, "publisher": publisher, "url": url,
         "date": date.iso() if date else "", "reliability": reliability,
         "credibility": int(credibility),
@@ -125,8 +129,36 @@ def list_upload(
 
 
 def stored_table(person_list: PersonList) -> Table:
+    """The list's stored file read again, with the header where it was found or chosen."""
     data = _stored_path(person_list).read_bytes()
-    return _read(data, person_list.filename, pasted=person_list.encoding == "text")
+    # a list stored before the header search is read as it was then: its mapping is by column
+    return _read(data, person_list.filename, pasted=person_list.encoding == "text",
+                 header_row=person_list.source_info.get("header_row", LEGACY_HEADER))
+
+
+def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> Table:
+    """Read a draft (or failed) list again with its header on line `header_row` (0: the list
+    has no header, its first line is data); the columns and the guessed mapping follow.
+    Raises ImportRefused when the line cannot be the header or the list is past its draft."""
+    if person_list.status not in (JobStatus.DRAFT, JobStatus.FAILED):
+        raise ImportRefused(_("The header can be chosen only before the import."))
+    data = _stored_path(person_list).read_bytes()
+    try:
+        table = _read(data, person_list.filename, pasted=person_list.encoding == "text",
+                      header_row=header_row)
+    except ListFileError as e:
+        raise ImportRefused(str(e)) from None
+    # no column titles in the audit: a row chosen as the header may hold a man's name
+    before = {"header_row": person_list.source_info.get("header_row")}
+    with transaction.atomic():
+        person_list.source_info = {**person_list.source_info, "header_row": header_row}
+        person_list.header = table.header
+        person_list.mapping = guess_mapping(table.header, table.rows)
+        person_list.progress_total = len(table.rows)
+        person_list.save(update_fields=["source_info", "header", "mapping", "progress_total"])
+        audit_record(actor=actor, action="list.header_row", target=person_list, before=before,
+                     after={"header_row": header_row})
+    return table
 
 
 def list_import_start(
