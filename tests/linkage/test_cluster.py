@@ -96,3 +96,15 @@ def test_equal_probabilities_cluster_the_same_whatever_order_the_pairs_arrive_in
                          for p in result.refused)
         outcomes.add((tuple(sorted(result.cluster_of.items())), tuple(refused)))
     assert len(outcomes) == 1
+
+
+def test_facilities_a_cluster_gathered_are_kept_whichever_side_the_merge_keeps():
+    # b (SIZO-1, IK-17 by his birth day) then joins a (IK-17) through the shared IK-17: the
+    # merged man still names SIZO-1, so d (SIZO-1, no date) joins him, and e (IK-5) does not.
+    recs = prepared([("a", 1985, "IK-17"), ("b", 1985, "SIZO-1", 4, 12),
+                     ("c", 1985, "IK-17", 4, 12), ("d", None, "SIZO-1"), ("e", None, "IK-5")])
+    result = cluster(recs, pairs([("b", "c", 0.99), ("a", "c", 0.98), ("a", "d", 0.97),
+                                  ("d", "e", 0.96)]), threshold=0.9)
+    one = result.cluster_of["a"]
+    assert [result.cluster_of[k] for k in "bcd"] == [one] * 3
+    assert result.cluster_of["e"] == "e"

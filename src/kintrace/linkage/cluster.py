@@ -112,15 +112,16 @@ def cluster(
     # the number identifies the colony; "ik7" for КП-7 is the same place written loosely
     facs = prepared["facility_key"].to_numpy(dtype=object)
     year = [None if np.isnan(y) else int(y) for y in years]
-    fac_one = [f.rsplit("-", 1)[-1] if isinstance(f, str) else None for f in facs]
-    # per cluster root: every facility its records name, and the full birth date if known
-    fac: list[frozenset[str]] = [frozenset((f,)) if f else frozenset() for f in fac_one]
+    fac = [f.rsplit("-", 1)[-1] if isinstance(f, str) else None for f in facs]
+    # per cluster root: one facility it names, every facility when it names several (a man
+    # who moved), and the full birth date if known
+    more_facs: dict[int, frozenset[str]] = {}
     day = _full_dates(prepared)
     hold = hold_back if hold_back is not None else np.zeros(n, dtype=bool)
 
     strong = pairs[pairs["match_probability"] >= threshold]
     if hold_ambiguous and len(strong):
-        hold = hold | _ambiguous(index, strong, years, np.array(fac_one, dtype=object))
+        hold = hold | _ambiguous(index, strong, years, np.array(fac, dtype=object))
     li = index.get_indexer(strong["unique_id_l"].to_numpy())
     ri = index.get_indexer(strong["unique_id_r"].to_numpy())
     # Strongest first; equal probabilities in the records' input order, never in the order
@@ -138,6 +139,10 @@ def cluster(
             parent[x], x = root, parent[x]
         return root
 
+    def facilities_of(root: int) -> frozenset[str]:
+        one = fac[root]
+        return more_facs.get(root) or (frozenset((one,)) if one is not None else frozenset())
+
     refused, review = [], []
     for a, b, p in zip(li.tolist(), ri.tolist(), pos.tolist(), strict=True):
         if hold[a] or hold[b]:
@@ -147,20 +152,29 @@ def cluster(
         if ra == rb:
             continue
         ya, yb = year[ra], year[rb]
-        fa, fb = fac[ra], fac[rb]
-        da, db = day[ra], day[rb]
-        moved = bool(fa) and bool(fb) and not (fa & fb)
-        if (ya is not None and yb is not None and ya != yb) or (
-            moved and (da is None or da != db)
-        ):
+        if ya is not None and yb is not None and ya != yb:
             refused.append(p)
             continue
+        fa, fb = fac[ra], fac[rb]
+        both = None
+        if fa is not None and fb is not None and fa != fb:
+            sa, sb = more_facs.get(ra, frozenset((fa,))), more_facs.get(rb, frozenset((fb,)))
+            if not sa & sb and (day[ra] is None or day[ra] != day[rb]):
+                refused.append(p)  # two facilities and no shared birth day to say he moved
+                continue
+            both = sa | sb
         if ra > rb:
             ra, rb = rb, ra
         parent[rb] = ra
         year[ra] = ya if ya is not None else yb
-        fac[ra] = fa | fb
-        day[ra] = da if da is not None else db
+        if both is None and (ra in more_facs or rb in more_facs):
+            both = facilities_of(ra) | facilities_of(rb)
+        if fac[ra] is None:
+            fac[ra] = fac[rb]
+        if both is not None:
+            more_facs[ra] = both
+        if day[ra] is None:
+            day[ra] = day[rb]
 
     roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
     return ClusterResult(

@@ -391,6 +391,12 @@ def _vague(
 
 def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, PartialDate]:
     """(start, end) of what a cell says: one date twice, or a period; approximate marked."""
+    try:  # most cells are plain dates: no approximate marks or periods to look for
+        date = _parse(text, min_year, max_year)
+        return date, date
+    except DateError as error:
+        if error.code not in ("format", "month_name", "number"):
+            raise
     s = _clean(text)
     approximate = False
     if (m := _APPROX_PREFIX.match(s)) and m.end():
