@@ -164,3 +164,14 @@ def test_the_schema_states_the_rules_the_code_enforces(api):
     message = components["ReportIn"]["properties"]["message"]
     assert message["maxLength"] == LIMITS["message"]
     assert message["pattern"] == r"^[^\x00]*$"
+
+
+@pytest.mark.parametrize("reporter", ['"Мама, тел. 123"', "5", "false", '[{"name": "Мама"}]'])
+def test_a_reporter_that_is_not_an_object_is_refused_not_dropped(client, org_keys, reporter):
+    from kintrace.intake.models import Report
+
+    body = '{"subject": {"name": "Иванов"}, "message": "x", "reporter": %s}' % reporter
+    response = client.post("/api/v1/reports", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"reporter": "must be an object"}}
+    assert not Report.objects.exists()

@@ -60,3 +60,11 @@ def test_vague_dates_a_relative_writes_are_accepted_as_typed(text):
     clean = clean_report({"subject": {"name": "Иванов", "birth_date": text},
                           "details": {"last_contact_when": text}})
     assert clean.subject["birth_date"] == text
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\ufeff", "\u180e", "\u200b\ufeff", "\u001f",
+                                  "\u2060 \u00ad", "...", "-"])
+def test_a_name_with_no_letter_or_digit_is_no_name(name):
+    with pytest.raises(ReportInvalid) as e:
+        clean_report({"subject": {"name": name}, "message": "x"})
+    assert set(e.value.errors) == {"subject.name"}

@@ -249,3 +249,11 @@ def test_dedupe_reports_the_pairs_its_clustering_refused_and_writes_them_for_rev
     assert {tuple(sorted(r.split(",")[:2])) + (r.split(",")[3],) for r in rows[1:]} == {
         ("a", "b", "conflict")}
     assert "1 pairs for review (1 refused by a conflict" in proc.stderr
+
+
+def test_dedupe_refuses_an_endless_device_without_reading_it(tmp_path):
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", "/dev/zero", "--out", str(out))
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "kintrace dedupe: /dev/zero: not a regular file")
+    assert not out.exists()

@@ -106,6 +106,20 @@ MALFORMED = {
                               "without one (or as CSV) and upload it again."),
     "xlsx-encrypted-cfb": (hostile.cfb(), "list.xlsx", OLD_OR_LOCKED),
     "xls-old-binary": (hostile.cfb(), "list.xls", OLD_OR_LOCKED),
+    # Cells openpyxl would read wrong in silence: a row that vanishes, another cell's name.
+    "xlsx-formula-without-value": (hostile.xlsx(sheet=hostile.SHEET_HEAD.format(dimension="")
+        + hostile.NAME_ROWS + '<row r="3"><c r="A3" t="str"><f>UPPER("Петров Петр")</f></c>'
+        '<c r="B3"><f>1900+80</f></c></row>' + hostile.SHEET_TAIL), "list.xlsx",
+        "Line 3: a formula whose value was never calculated. Open the file in a spreadsheet "
+        "program and save it again."),
+    **{f"xlsx-shared-string-index-{index}": (hostile.xlsx(
+        sheet=hostile.SHEET_HEAD.format(dimension="") + hostile.NAME_ROWS
+        + f'<row r="3"><c r="A3" t="s"><v>{index}</v></c></row>' + hostile.SHEET_TAIL,
+        shared='<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+               '.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Петров Пётр'
+               '</t></si></sst>'), "list.xlsx",
+        "Line 3: the file is damaged (a cell points at text that is not there).")
+       for index in ("-1", "1", " 7", "١")},
 }
 CASES = sorted(MALFORMED)
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.utils import translation
 from ninja import Header, Router, Schema, Status
+from pydantic import field_validator
 
 from kintrace.intake.models import Report, Sender
 from kintrace.intake.services import (
@@ -44,6 +45,15 @@ class ReportIn(Schema):
     subject: SubjectIn
     reporter: ReporterIn | None = None
     message: _text("message")
+
+    @field_validator("subject", "reporter", mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        # ninja reads a schema's fields as attributes, so "reporter": "Мама, тел. 123" became
+        # a reporter with no fields and what was sent was dropped in silence.
+        if value is not None and not isinstance(value, dict):
+            raise ValueError("must be an object")
+        return value
 
 
 class ReceiptOut(Schema):

@@ -114,7 +114,10 @@ def clean_report(raw: dict) -> CleanReport:
             errors[path] = _("Please shorten this to %(limit)d characters.") % {"limit": limit}
         values[path] = value
 
-    if not values.get("subject.name") and "subject.name" not in errors:
+    # A name is something a person can read: at least one letter or digit, not only
+    # invisible characters (zero-width spaces, a BOM, control characters).
+    name = values.get("subject.name", "")
+    if not any(ch.isalnum() for ch in name) and "subject.name" not in errors:
         errors["subject.name"] = _("Please write his name, even if only in part.")
     for path in DATE_FIELDS:
         if values.get(path) and path not in errors and not date_is_valid(values[path]):

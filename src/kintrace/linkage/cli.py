@@ -72,6 +72,9 @@ def read_contract_csv(path: Path):
     import pandas as pd
 
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # a device or a pipe could be endless (/dev/zero)
+            raise InputError(f"{path}: not a regular file")
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read file: {error.strerror or error}") from error

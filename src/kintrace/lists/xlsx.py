@@ -239,13 +239,39 @@ def _read_rows(data: bytes, limits: Limits) -> Iterator[list]:
             raise ListFileError(_("The workbook has no sheets."))
         _scan(reader.archive, path, budget, limits, _CELL_START)
         with reader.archive.open(path) as src:
-            parser = WorkSheetParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
+            parser = _checked_parser(WorkSheetParser)(
+                                     src, reader.shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats,
                                      timedelta_formats=wb._timedelta_formats)
             yield from _rows(parser, limits)
     finally:
         reader.archive.close()
         archive.close()
+
+
+def _checked_parser(base):
+    """openpyxl's sheet parser, refusing two cells it would read wrong without a word:
+    a formula saved without its value (a script wrote the file and nothing calculated it;
+    the cell would read as empty and a row could vanish), and a shared-string index outside
+    the table (a negative one reads another cell's text, as a Python list does)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG
+
+    class Checked(base):
+        def parse_cell(self, element):
+            value = element.findtext(VALUE_TAG, None) or None
+            if value is None and element.find(FORMULA_TAG) is not None:
+                raise ListFileError(
+                    _("Line %(n)s: a formula whose value was never calculated. Open the file "
+                      "in a spreadsheet program and save it again.") % {"n": self.row_counter})
+            if element.get("t") == "s" and value is not None:
+                index = value.strip()
+                if not index.isascii() or not index.isdigit() or \
+                        int(index) >= len(self.shared_strings):
+                    raise ListFileError(_("Line %(n)s: the file is damaged (a cell points at "
+                                          "text that is not there).") % {"n": self.row_counter})
+            return super().parse_cell(element)
+
+    return Checked
 
 
 def _rows(parser, limits: Limits) -> Iterator[list]:

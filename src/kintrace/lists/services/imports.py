@@ -377,11 +377,19 @@ def list_import_file(
     mapping: dict[str, int] | None = None, **source,
 ) -> PersonList:
     """The command line's import: read, guess the mapping, import in this process."""
+    limit = settings.KINTRACE_MAX_LIST_BYTES
     try:
-        data = Path(path).read_bytes()
+        if not Path(path).is_file():  # a device or a pipe could be endless (/dev/zero)
+            raise ImportRefused(_("%(path)s is not a file.") % {"path": path})
+        with Path(path).open("rb") as f:
+            data = f.read(limit + 1)  # never more than the limit in memory
     except OSError as e:
         raise ImportRefused(_("Cannot read %(path)s: %(err)s") % {"path": path,
                                                                   "err": e.strerror}) from None
+    if len(data) > limit:
+        raise ImportRefused(
+            _("The file is larger than %(limit)s MB, the most a list may be. Split it into "
+              "parts.") % {"limit": round(limit / 2**20, 1)})
     from .jobs import list_discard
 
     person_list, _table = list_upload(data=data, kind=kind, title=title, actor=actor,
