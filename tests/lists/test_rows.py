@@ -42,3 +42,14 @@ def test_real_names_that_look_short_are_not_placeholders(name):
 def test_an_approximate_birth_date_is_kept_as_written_and_not_as_a_year(text, parsed):
     entry = map_row(["Иванов Иван Иванович", text], {"name": 0, "birth_date": 1}, today=TODAY)
     assert (entry["birth_text"], entry["birth_year"]) == (text, parsed)
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("31.02.1985", "в этом месяце нет такого дня"), ("13.13.1985", "такого месяца нет"),
+    ("2", "это число, а не дата"), ("вчера", "так дату мы читать не умеем"),
+    ("1980-е", "это период в несколько лет"),
+])
+def test_a_bad_date_is_explained_in_the_readers_language(cell, reason):
+    with translation.override("ru"), pytest.raises(RowError) as e:
+        map_row(["Иванов Иван", cell], {"name": 0, "birth_date": 1}, today=TODAY)
+    assert reason in str(e.value)

@@ -72,7 +72,8 @@ def register(sub) -> None:
 def _line_number(text: str) -> int:
     import argparse
 
-    if not text.isdigit() or int(text) > 10_000_000:
+    # isascii: "²" and "١" pass isdigit() and int() would then fail with an internal name
+    if not (text.isascii() and text.isdigit()) or int(text) > 10_000_000:
         raise argparse.ArgumentTypeError(f"not a line number: {text!r}")
     return int(text)
 
@@ -162,10 +163,15 @@ def import_command(args) -> int:
         print(f"kintrace lists import: {path}: {one_line(str(e))}", file=sys.stderr)
         return 2
     if person_list.status != JobStatus.DONE:
+        from django.utils.translation import gettext, ngettext
+
         for line, reason in person_list.row_errors:
-            print(f"{path}: line {line}: {one_line(str(reason))}", file=sys.stderr)
-        print(f"kintrace lists import: {path}: {len(person_list.row_errors)} bad rows; "
-              "nothing imported", file=sys.stderr)
+            where = gettext("line %(n)s") % {"n": line}
+            print(f"{path}: {where}: {one_line(str(reason))}", file=sys.stderr)
+        n = len(person_list.row_errors)
+        summary = ngettext("%(n)s bad row; nothing imported", "%(n)s bad rows; nothing imported",
+                           n) % {"n": n}
+        print(f"kintrace lists import: {path}: {summary}", file=sys.stderr)
         return 1
     print(f"list: {person_list.pk}")
     print(f"entries: {person_list.entry_count}")

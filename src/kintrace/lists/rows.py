@@ -48,9 +48,25 @@ def read_date(text: str, *, what: str, max_year: int):
                                   approximate=True)
         return None if date is not None and date.approximate else date
     except DateError as e:
-        # the reason may repeat the cell: both are quoted in part
+        # kintrace.names speaks English for logs; a person reads the reason in her language
         raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
-                       % {"what": what, "text": quote(text), "why": quote(str(e), 100)}) from None
+                       % {"what": what, "text": quote(text), "why": _date_reason(e)}) from None
+
+
+def _date_reason(error) -> str:
+    reasons = {
+        "day": _("that month has no such day"),
+        "month": _("there is no such month"),
+        "year": _("the year is out of range"),
+        "year_range": _("the year is out of range"),
+        "number": _("a number, not a date"),
+        "format": _("not a way of writing a date we know"),
+        "month_name": _("not a month's name"),
+        "range": _("a period of several years"),
+        "range_order": _("the period ends before it starts"),
+        "precision": _("a day without a month"),
+    }
+    return reasons.get(error.code) or quote(str(error), 100)
 
 
 def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:
