@@ -308,6 +308,14 @@ MEDIA_ROOT = FILES_DIR
 # Uploads: refuse politely above these sizes (the views check and say so).
 KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 KINTRACE_MAX_LIST_BYTES = envint("KINTRACE_MAX_LIST_BYTES", str(100 * 1024 * 1024))
+# What one list file may hold, checked while it is read (kintrace.lists.limits).
+KINTRACE_LIST_MAX_ROWS = envint("KINTRACE_LIST_MAX_ROWS", "1000000")
+KINTRACE_LIST_MAX_COLUMNS = envint("KINTRACE_LIST_MAX_COLUMNS", "200")
+KINTRACE_LIST_MAX_CELLS = envint("KINTRACE_LIST_MAX_CELLS", "2000000")
+KINTRACE_LIST_MAX_CELL_CHARS = envint("KINTRACE_LIST_MAX_CELL_CHARS", "10000")
+KINTRACE_LIST_MAX_HEADER_CHARS = envint("KINTRACE_LIST_MAX_HEADER_CHARS", "500")
+KINTRACE_LIST_MAX_UNCOMPRESSED = envint("KINTRACE_LIST_MAX_UNCOMPRESSED", str(200 * 1024 * 1024))
+KINTRACE_LIST_MAX_RATIO = envint("KINTRACE_LIST_MAX_RATIO", "200")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every uploaded file stays in memory, up to the largest request `kintrace serve` accepts:
 # Django's default would write files over 2 MiB to the temporary directory in clear.
