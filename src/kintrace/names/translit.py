@@ -446,20 +446,11 @@ def to_cyrillic(word: str) -> str:
         return ""
     from kintrace.names.given import is_given_form
 
-    for cand in candidates:  # a given name spelled exactly so
-        if is_given_form(cand, exact=True):
-            return cand
-    # A surname or name the dictionary or the surname counts know; the commoner surname
-    # wins between two known readings (Jukov: Жуков, not Юков), else the usual reading.
-    # (As ``max(known, key=surname_count)`` over the known readings, but the dictionary is
-    # asked only when no reading is a counted surname, and only until one is known.)
-    counts = [surname_count(c) for c in candidates]
-    top = max(counts)
-    if top:
-        return candidates[counts.index(top)]
-    for cand in candidates:
-        if is_known_name_word(cand):
-            return cand
+    # A given name spelled exactly so; else the commoner counted surname between two
+    # readings (Jukov: Жуков, not Юков); else a word the dictionary knows as a name.
+    known = _known_reading(candidates, strict=True)
+    if known is not None:
+        return known
     for cand in candidates:  # a spelling whose key is a known given-name form
         if is_given_form(cand):
             return cand
