@@ -33,7 +33,6 @@ import sys
 import time
 from pathlib import Path
 
-import iuliia
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -47,7 +46,7 @@ CONFUSABLE = {"Ю": "И", "Я": "И", "Й": "И", "И": "Ю", "Х": "К", "К": 
 
 class World:
     def __init__(self, persons: int, seed: int):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         self.names = Names(self.rng)
         r = self.rng
         self.facilities = [(r.randrange(len(FACILITY_TYPES)), r.randint(1, 60),

@@ -11,12 +11,12 @@ import re
 
 from django.utils.translation import gettext as _
 
+from kintrace.names.dates import excel_serial_date
 from kintrace.names.parse.placeholders import is_placeholder
 
 from .limits import quote
 
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class RowError(ValueError):
@@ -24,13 +24,12 @@ class RowError(ValueError):
 
 
 def excel_serial(text: str) -> str | None:
-    """"31852" → "1987-03-15" when the number is an Excel serial date (after 1927); else None."""
+    """"31850" → "1987-03-14" when the cell is an Excel serial day number (a date column
+    saved as "General"; `kintrace.names.dates.excel_serial_date`); else None."""
     if not _SERIAL.match(text):
         return None
-    n = float(text)
-    if n < 10_000 or n > 80_000:  # below that it is a year (or nonsense), not a serial
-        return None
-    return (_EXCEL_EPOCH + dt.timedelta(days=int(n))).isoformat()
+    d = excel_serial_date(int(float(text)))
+    return d.isoformat() if d is not None else None
 
 
 def read_date(text: str, *, what: str, max_year: int):

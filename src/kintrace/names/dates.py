@@ -249,6 +249,15 @@ def _month(word: str, text: str) -> int:
     return number
 
 
+def excel_serial_date(days: int) -> dt.date | None:
+    """The date of an Excel serial day number (1900 date system, days since 1899-12-30) in
+    10,000..80,000 (1927-05-18 … 2119-01-10); None outside, where a number is a year or
+    nonsense rather than a serial."""
+    if not _SERIAL_RANGE[0] <= days <= _SERIAL_RANGE[1]:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=days)
+
+
 def _month_part(part: str, text: str) -> int:
     """A month written between separators: digits, a Roman numeral or a (short) name."""
     month = int(part) if part.isdecimal() else _MONTH_WORDS.get(part)
@@ -287,8 +296,7 @@ def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
         return _build(text, int(m[3]), _month_part(m[2], text), int(m[1]), min_year, max_year)
     if m := _YMD_SPACED.fullmatch(s):
         return _build(text, int(m[1]), int(m[2]), int(m[3]), min_year, max_year)
-    if (m := _SERIAL.fullmatch(s)) and _SERIAL_RANGE[0] <= int(m[1]) <= _SERIAL_RANGE[1]:
-        d = _EXCEL_EPOCH + dt.timedelta(days=int(m[1]))
+    if (m := _SERIAL.fullmatch(s)) and (d := excel_serial_date(int(m[1]))) is not None:
         return _build(text, d.year, d.month, d.day, min_year, max_year)
     if m := _DMY.fullmatch(s):
         month_part = m[3]
@@ -365,7 +373,8 @@ def _vague(
         first, last = part or (0, 9)
         start = _build(text, decade + first, None, None, min_year, max_year)
         end = _build(text, decade + last, None, None, min_year, max_year)
-        return replace(start, approximate=part is not None), replace(end, approximate=part is not None)
+        vague = part is not None
+        return replace(start, approximate=vague), replace(end, approximate=vague)
     if m := _SEASON.fullmatch(s):
         (first, last) = next(months for stems, months in _SEASONS
                              if any(m[1].startswith(stem) for stem in stems))
