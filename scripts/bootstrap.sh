@@ -1,5 +1,8 @@
 # Sourced by run.sh and test.sh: make .venv in the repository root with kintrace installed.
-# Usage: . scripts/bootstrap.sh EXTRAS   (EXTRAS: "" for the app, "dev" for the test suite)
+# Usage: . scripts/bootstrap.sh EXTRAS   (EXTRAS: "" for the app, "dev" for the test suite;
+#        "--python-only" just sets $PY to a Python >= 3.12, for scripts/lock.sh)
+# Every package is installed at the version pinned in requirements.lock (pip's constraints), so
+# a new release of a dependency cannot break a fresh install; scripts/lock.sh renews the pins.
 # KINTRACE_VENV names another virtual environment (default .venv), e.g. the application-only one
 # that test.sh builds to prove the main jobs run without the dev extras.
 set -euo pipefail
@@ -22,6 +25,11 @@ find_python() {
     return 1
 }
 
+if [ "${1:-}" = "--python-only" ]; then
+    PY="$(find_python)" || { echo "kintrace needs Python >= 3.12 (Django 6); none found" >&2; exit 1; }
+    return 0
+fi
+
 if [ ! -x "$VENV"/bin/python ]; then
     PY="$(find_python)" || { echo "kintrace needs Python >= 3.12 (Django 6); none found" >&2; exit 1; }
     echo "kintrace: creating $VENV with $PY" >&2
@@ -33,10 +41,10 @@ extras="${1:-}"
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 stamp="$VENV/.kintrace-installed-${extras:-app}"
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "kintrace: installing $spec into $VENV (first time takes a few minutes)" >&2
-    "$VENV"/bin/python -m pip install --quiet -e "$spec"
+    "$VENV"/bin/python -m pip install --quiet -c requirements.lock -e "$spec"
     echo "$want" > "$stamp"
 fi
 export PATH="$ROOT/$VENV/bin:$PATH"
