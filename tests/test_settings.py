@@ -56,3 +56,15 @@ def test_embedded_mode_generates_a_private_secret_key_once(tmp_path):
     assert oct(key_file.stat().st_mode & 0o777) == "0o600" and len(first) >= 40
     assert _start(tmp_path).returncode == 0
     assert key_file.read_text() == first
+
+
+def test_the_command_line_refuses_a_malformed_setting_in_one_line(tmp_path):
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("KINTRACE_") and k != "DATABASE_URL"}
+    clean.update({"KINTRACE_DATA_DIR": str(tmp_path / "data"),
+                  "KINTRACE_LOGIN_FAILURE_LIMIT": "five"})
+    result = subprocess.run([sys.executable, "-m", "kintrace.cli", "demo"], env=clean,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "kintrace: Unexpected value KINTRACE_LOGIN_FAILURE_LIMIT=five, use a whole number"]

@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from kintrace.config import ConfigError
+
 SUBCOMMAND_MODULES = [
     "kintrace.web.cli",  # serve, manage
     "kintrace.registry.cli",  # demo, registry dedupe
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except ConfigError as exc:  # a KINTRACE_ variable that does not parse: one line, no traceback
+        print(f"kintrace: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("kintrace: interrupted", file=sys.stderr)
         return 130

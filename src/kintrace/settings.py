@@ -7,7 +7,6 @@ Two modes:
   start without them refuses (ImproperlyConfigured) instead of running with a weak default.
 """
 
-import ipaddress
 import os
 import secrets
 import stat
@@ -17,59 +16,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-
-def envbool(name: str, default: str) -> bool:
-    v = os.getenv(name, default=default)
-    if v not in ("", "True", "False"):
-        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use 'True' or 'False'")
-    return v == "True"
-
-
-def envint(name: str, default: str) -> int:
-    v = os.getenv(name, default=default)
-    try:
-        return int(v)
-    except ValueError:
-        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use a whole number") from None
-
-
-def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    v = os.getenv(name, default=default)
-    if v not in choices:
-        raise ImproperlyConfigured(f"Unexpected value {name}={v}, use one of {', '.join(choices)}")
-    return v
-
-
-def envaddress(name: str) -> str:
-    """One IP address, or "" when the variable is unset: a proxy is trusted by its address."""
-    v = os.getenv(name, default="").strip()
-    if not v:
-        return ""
-    try:
-        return str(ipaddress.ip_address(v))
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"Unexpected value {name}={v}, use the one IP address the reverse proxy connects "
-            "from, e.g. 127.0.0.1"
-        ) from None
-
-
-def envorigins(name: str) -> list[str]:
-    """Comma-separated origins, each scheme://host[:port] and nothing more."""
-    origins = [o.strip() for o in os.getenv(name, default="").split(",") if o.strip()]
-    for origin in origins:
-        scheme, sep, rest = origin.partition("://")
-        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
-            raise ImproperlyConfigured(
-                f"Unexpected value {name}={origin}, use origins like https://kintrace.example.org"
-            )
-    return origins
+# Every KINTRACE_ variable is read through kintrace.config and listed in docs/configuration.md.
+from kintrace.config import envaddress, envbool, envchoice, envint, envorigins, envstr
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MODE = envchoice("KINTRACE_MODE", "embedded", ("embedded", "production"))
 PRODUCTION = MODE == "production"
-DATA_DIR = Path(os.getenv("KINTRACE_DATA_DIR", "data")).resolve()
+DATA_DIR = Path(envstr("KINTRACE_DATA_DIR", "data")).resolve()
 FILES_DIR = DATA_DIR / "files"
 
 
@@ -111,7 +65,7 @@ _private_data_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
-    key = os.getenv("KINTRACE_SECRET_KEY", "")
+    key = envstr("KINTRACE_SECRET_KEY")
     if key:
         if len(key) < 40:
             raise ImproperlyConfigured("KINTRACE_SECRET_KEY must be at least 40 characters")
@@ -132,7 +86,7 @@ DEBUG = envbool("KINTRACE_DEBUG", "False")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("KINTRACE_DEBUG=True is refused in production mode")
 
-_hosts = os.getenv("KINTRACE_ALLOWED_HOSTS", "")
+_hosts = envstr("KINTRACE_ALLOWED_HOSTS")
 if PRODUCTION and not _hosts:
     raise ImproperlyConfigured("KINTRACE_MODE=production needs KINTRACE_ALLOWED_HOSTS")
 ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or [
@@ -200,7 +154,7 @@ TEMPLATES = [
     }
 ]
 
-_database_url = os.getenv("DATABASE_URL", "")
+_database_url = envstr("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
@@ -218,7 +172,7 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": os.getenv("KINTRACE_SQLITE_TEST_NAME") or None},
+            "TEST": {"NAME": envstr("KINTRACE_SQLITE_TEST_NAME") or None},
         }
     }
 
@@ -316,6 +270,14 @@ KINTRACE_LIST_MAX_CELL_CHARS = envint("KINTRACE_LIST_MAX_CELL_CHARS", "10000")
 KINTRACE_LIST_MAX_HEADER_CHARS = envint("KINTRACE_LIST_MAX_HEADER_CHARS", "500")
 KINTRACE_LIST_MAX_UNCOMPRESSED = envint("KINTRACE_LIST_MAX_UNCOMPRESSED", str(200 * 1024 * 1024))
 KINTRACE_LIST_MAX_RATIO = envint("KINTRACE_LIST_MAX_RATIO", "200")
+# Receipt guesses: one server-wide leaky bucket (kintrace.intake.throttle, docs/intake.md).
+KINTRACE_RECEIPT_FAILURE_BURST = envint("KINTRACE_RECEIPT_FAILURE_BURST", "30", minimum=1)
+KINTRACE_RECEIPT_FAILURES_PER_MINUTE = envint("KINTRACE_RECEIPT_FAILURES_PER_MINUTE", "20",
+                                              minimum=1)
+# Background jobs (kintrace.lists.background): a job whose heartbeat is older is stale; drafts
+# and failed lists untouched this many days are discarded.
+KINTRACE_JOB_STALE_SECONDS = envint("KINTRACE_JOB_STALE_SECONDS", "120", minimum=30)
+KINTRACE_ABANDONED_DAYS = envint("KINTRACE_ABANDONED_DAYS", "7", minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every uploaded file stays in memory, up to the largest request `kintrace serve` accepts:
 # Django's default would write files over 2 MiB to the temporary directory in clear.

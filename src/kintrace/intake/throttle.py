@@ -15,11 +15,11 @@ from .models import ReceiptThrottle
 
 
 def burst() -> float:
-    return float(getattr(settings, "KINTRACE_RECEIPT_FAILURE_BURST", 30))
+    return float(settings.KINTRACE_RECEIPT_FAILURE_BURST)
 
 
 def leak_per_second() -> float:
-    return float(getattr(settings, "KINTRACE_RECEIPT_FAILURES_PER_MINUTE", 20)) / 60.0
+    return float(settings.KINTRACE_RECEIPT_FAILURES_PER_MINUTE) / 60.0
 
 
 def bucket_pass(lookup):

@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from kintrace.config import envint, envstr
 from kintrace.linkage.model import (
     NAME_FREQUENCIES_PATH,
     SURNAME_TF_PATH,
@@ -92,18 +93,18 @@ def spark_session():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("kintrace-linkage").config(
         "spark.jars", similarity_jar_location())
-    master = os.environ.get("KINTRACE_SPARK_MASTER", "local[*]")
+    master = envstr("KINTRACE_SPARK_MASTER", "local[*]")
     builder = builder.master(master)
     if master.startswith("local"):
-        builder = builder.config("spark.driver.memory", os.environ.get(
+        builder = builder.config("spark.driver.memory", envstr(
             "KINTRACE_SPARK_DRIVER_MEMORY", "4g"))
     builder = (builder.config("spark.sql.shuffle.partitions", "8")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.ui.enabled", "false"))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    spark.sparkContext.setCheckpointDir(os.environ.get("KINTRACE_SPARK_CHECKPOINT_DIR",
-                                                       "/tmp/kintrace-spark-checkpoints"))
+    spark.sparkContext.setCheckpointDir(envstr("KINTRACE_SPARK_CHECKPOINT_DIR",
+                                                "/tmp/kintrace-spark-checkpoints"))
     return spark
 
 
@@ -113,9 +114,9 @@ def _db_api(backend: str):
         from splink import DuckDBAPI
 
         con = duckdb.connect()
-        threads = os.environ.get("KINTRACE_DUCKDB_THREADS")
+        threads = envint("KINTRACE_DUCKDB_THREADS", "0", minimum=0)
         if threads:
-            con.execute(f"SET threads = {int(threads)}")
+            con.execute(f"SET threads = {threads}")
         return DuckDBAPI(connection=con)
     if backend == "spark":
         from splink import SparkAPI

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from kintrace.config import envint
 from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.names.facilities import parse_facility
 from kintrace.linkage.initials import letters as initial_letters
@@ -200,9 +201,9 @@ _NAME_WIDTH = len(_NameFields._fields)
 def _workers(requested: int | None) -> int:
     if requested is not None:
         return max(1, requested)
-    env = os.environ.get("KINTRACE_WORKERS")
+    env = envint("KINTRACE_WORKERS", "0", minimum=0)
     if env:
-        return max(1, int(env))
+        return env
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

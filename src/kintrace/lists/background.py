@@ -28,9 +28,8 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 # The heartbeat thread writes this often; a job is stale when its heartbeat is older than
-# KINTRACE_JOB_STALE_SECONDS (default below), several beats missed.
+# KINTRACE_JOB_STALE_SECONDS (settings; 120 by default), several beats missed.
 HEARTBEAT_SECONDS = 15
-STALE_SECONDS = 120
 
 # The jobs running in this process, as (model label, pk): a row naming this very process
 # but not in here belongs to an earlier process that had the same pid.
@@ -43,7 +42,7 @@ class JobCancelled(Exception):
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "KINTRACE_JOB_STALE_SECONDS", STALE_SECONDS))
+    return timedelta(seconds=settings.KINTRACE_JOB_STALE_SECONDS)
 
 
 def _boot_id() -> str:

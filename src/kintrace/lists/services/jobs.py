@@ -27,8 +27,6 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 # Stored untranslated; pages and the command line translate it when they show it.
 STALE_ERROR = gettext_noop("The job stopped without finishing: the process running it ended "
                            "(a restart, a crash or a kill). Retry it or cancel it.")
-# Drafts and failed imports nobody touched for this many days are discarded.
-ABANDONED_DAYS = 7
 
 
 class JobRefused(ImportRefused):
@@ -104,8 +102,7 @@ def list_discard(*, person_list: PersonList, actor, reason: str = "cancelled") -
 
 def lists_abandoned_discard(*, days: int | None = None) -> int:
     """Discard drafts and failed imports untouched for KINTRACE_ABANDONED_DAYS (7) days."""
-    days = days if days is not None else getattr(settings, "KINTRACE_ABANDONED_DAYS",
-                                                 ABANDONED_DAYS)
+    days = days if days is not None else settings.KINTRACE_ABANDONED_DAYS
     cutoff = timezone.now() - timedelta(days=days)
     old = [pl for pl in PersonList.objects.filter(
         status__in=[JobStatus.DRAFT, JobStatus.FAILED], created_at__lt=cutoff)
