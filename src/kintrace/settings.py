@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 # Every KINTRACE_ variable is read through kintrace.config and listed in docs/configuration.md.
 from kintrace.config import envaddress, envbool, envchoice, envint, envorigins, envstr
 
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 MODE = envchoice("KINTRACE_MODE", "embedded", ("embedded", "production"))
 PRODUCTION = MODE == "production"
