@@ -11,6 +11,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)   # Spark backend tests
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)   # reverse-proxy tests
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)   # their self-signed certificate
+command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)   # the translation completeness test
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "kintrace: installing ${need_apt[*]} from Debian" >&2

@@ -131,8 +131,7 @@ def test_person_create_form_explains_a_date_it_cannot_read(world, alice, login):
     response = login(alice).post(reverse("registry:person_create"),
                                  {"name": "Сидоров Пётр", "birth": "вчера"})
     assert response.status_code == 200
-    assert "is not a date we can read" in response.content.decode() or \
-        "не похоже на дату" in response.content.decode()
+    assert "не похоже на дату" in response.content.decode()
     assert not Person.objects.filter(names__surname_key="sidorov").exists()
 
 
@@ -141,7 +140,7 @@ def test_person_create_form_explains_an_impossible_date(world, alice, login):
                                  {"name": "Сидоров Пётр", "birth": "31.02.1987"})
     body = response.content.decode()
     assert response.status_code == 200 and "31.02.1987" in body
-    assert "cannot be a real date" in body or "не может" in body
+    assert "не может" in body
 
 
 def test_person_create_form_requires_a_name(world, alice, login):
@@ -197,7 +196,7 @@ def test_event_form_refuses_a_period_that_ends_before_it_starts(world, alice, lo
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "before its start" in body or "раньше" in body
+    assert "раньше" in body
     assert Event.objects.count() == 1
 
 
