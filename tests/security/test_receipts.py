@@ -84,3 +84,11 @@ def test_an_old_digit_receipt_keeps_its_lookup(settings, tmp_path):
     expected = crypto.derive_key(material, crypto._receipt_pepper(), ops=crypto.RECEIPT_OPS,
                                  mem=crypto.RECEIPT_MEM).hex()
     assert crypto.receipt_lookup(" ".join(digits[i:i + 4] for i in range(0, 40, 4))) == expected
+
+
+def test_a_header_sent_percent_encoded_is_read_back():
+    from urllib.parse import quote
+
+    receipt = new_receipt()
+    assert header_text(quote(receipt)) == receipt
+    assert header_text("100%") == "100%"

@@ -13,10 +13,12 @@ any separators and extra spaces, and any Unicode decimal digits (Arabic-Indic, f
 do not matter. Pure Python, no Django.
 """
 
+import math
 import secrets
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 WORDS_FILE = Path(__file__).with_name("data") / "receipt_words_ru.txt"
 RECEIPT_WORDS = 10
@@ -42,8 +44,6 @@ def _word_set() -> frozenset[str]:
 
 
 def entropy_bits() -> float:
-    import math
-
     return RECEIPT_WORDS * math.log2(len(words()))
 
 
@@ -99,10 +99,17 @@ def receipt_normalise_or_none(text: str) -> str | None:
 
 
 def header_text(value: str) -> str:
-    """An HTTP header value as its sender wrote it. WSGI hands headers over decoded as
-    Latin-1, so UTF-8 sent by a client ("١٢٣…", Cyrillic words) arrives as mojibake; this
-    turns it back (a value that is not such mojibake is returned as it is)."""
+    """An HTTP header value as its sender wrote it: percent-encoded UTF-8 ("%D0%BB…", what a
+    client that sends only ASCII headers does) is decoded; raw UTF-8 ("١٢٣…", Cyrillic
+    words), which WSGI hands over decoded as Latin-1, is turned back from that mojibake.
+    Anything else is returned as it is."""
+    if "%" in value:
+        try:
+            value = unquote(value, errors="strict")
+        except UnicodeDecodeError:
+            pass
     try:
         return value.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return value
+
