@@ -308,8 +308,8 @@ MEDIA_ROOT = FILES_DIR
 # Where the public pages' quick-exit button goes: a neutral, everyday site.
 KINTRACE_QUICK_EXIT_URL = os.getenv("KINTRACE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
 if not KINTRACE_QUICK_EXIT_URL.startswith(("https://", "http://")):
-    raise ImproperlyConfigured(
-        f"Unexpected value KINTRACE_QUICK_EXIT_URL={KINTRACE_QUICK_EXIT_URL}, use an https:// address")
+    raise ImproperlyConfigured(f"Unexpected value KINTRACE_QUICK_EXIT_URL="
+                               f"{KINTRACE_QUICK_EXIT_URL}, use an https:// address")
 
 # Uploads: refuse politely above these sizes (the views check and say so).
 KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))

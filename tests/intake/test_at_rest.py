@@ -11,10 +11,10 @@ PostgreSQL, the database's own files and the write-ahead log.
 import json
 import os
 import re
-from urllib.parse import quote
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from kintrace.accounts.models import TOTPDevice
 
+from kintrace.accounts.models import TOTPDevice
 from kintrace.audit.selectors import audit_verify
 from kintrace.cases.models import Case
 from kintrace.intake.models import Report

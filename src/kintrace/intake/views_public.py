@@ -28,8 +28,8 @@ from django.views.decorators.http import require_http_methods
 
 from kintrace.security.keys import OrgKeysMissing
 
-from .forms import MessageForm, ReportForm
 from . import tokens
+from .forms import MessageForm, ReportForm
 from .services import (
     ReceiptThrottled,
     ReceiptUnreadable,
