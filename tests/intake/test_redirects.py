@@ -105,6 +105,10 @@ def test_a_closed_inbox_keeps_what_the_relative_wrote(client, org_keys):
         "receipt": receipt, "pending": "Нам позвонили из госпиталя"}, follow=True)
     assert "Нам позвонили из госпиталя</textarea>" in reopened.content.decode()
     assert not report.messages.exists()
+    sent = client.post(reverse("intake:inbox_add"), {"message": "Нам позвонили из госпиталя"},
+                       follow=True)
+    assert "Нам позвонили из госпиталя</textarea>" not in sent.content.decode()  # handed once
+    assert report.messages.count() == 1
 
 
 def test_a_misspelt_receipt_word_is_named_and_costs_no_throttle(client, org_keys):

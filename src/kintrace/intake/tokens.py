@@ -95,6 +95,14 @@ def token_read(*, kind: str, token: str, extend: int = 0) -> dict | None:
     return data
 
 
+def token_write(*, kind: str, token: str, data: dict) -> None:
+    """Replace what a live token holds (the inbox's unsent text, once it is back in the form)."""
+    raw = _raw(token)
+    if raw is not None:
+        ReporterToken.objects.filter(lookup=_lookup(raw), kind=kind).update(
+            blob=encrypt(_key(raw), json.dumps(data).encode()))
+
+
 def token_end(*, token: str) -> None:
     """Forget a token now (the receipt written down, the inbox left, the quick exit)."""
     raw = _raw(token)

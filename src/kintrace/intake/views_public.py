@@ -243,14 +243,18 @@ def _open(request):
     return access, None
 
 
-def _inbox_access(request):
-    """The report the inbox cookie holds open (kept open a while longer), or None."""
-    data = tokens.token_read(kind="inbox", token=request.COOKIES.get(INBOX_COOKIE, ""),
-                             extend=tokens.INBOX_SECONDS)
+def _inbox_access(request, *, take_pending: bool = False):
+    """The report the inbox cookie holds open (kept open a while longer), or None; and with
+    `take_pending` the text the relative wrote before the inbox timed out, handed out once."""
+    token = request.COOKIES.get(INBOX_COOKIE, "")
+    data = tokens.token_read(kind="inbox", token=token, extend=tokens.INBOX_SECONDS)
     if data is None:
         return None, ""
     access = reporter_access(report_id=data["report"], key=bytes.fromhex(data["key"]))
-    return access, data.get("pending", "")
+    pending = data.pop("pending", "") if take_pending else ""
+    if pending:
+        tokens.token_write(kind="inbox", token=token, data=data)
+    return access, pending
 
 
 def _inbox(request, access, *, status=200, form=None, **extra):
@@ -264,7 +268,7 @@ def _inbox(request, access, *, status=200, form=None, **extra):
 @public_page
 def inbox(request):
     if request.method == "GET":
-        access, pending = _inbox_access(request)
+        access, pending = _inbox_access(request, take_pending=True)
         if access is None:
             return render(request, "intake/inbox_login.html", _ctx(request))
         form = MessageForm(initial={"message": pending}) if pending else None
