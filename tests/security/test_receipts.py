@@ -92,3 +92,18 @@ def test_a_header_sent_percent_encoded_is_read_back():
     receipt = new_receipt()
     assert header_text(quote(receipt)) == receipt
     assert header_text("100%") == "100%"
+
+
+def test_a_retired_word_is_never_given_but_still_read(monkeypatch, tmp_path):
+    from kintrace.security import receipts
+
+    retired = tmp_path / "retired.txt"
+    retired.write_text("# removed\nвоеводство\n", encoding="utf-8")
+    monkeypatch.setattr(receipts, "RETIRED_FILE", retired)
+    receipts._word_set.cache_clear()
+    try:
+        old = " ".join(["воеводство", *new_receipt().split()[1:]])
+        assert receipt_normalise(old) == old
+        assert "воеводство" not in words()
+    finally:
+        receipts._word_set.cache_clear()

@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 WORDS_FILE = Path(__file__).with_name("data") / "receipt_words_ru.txt"
+# Words taken out of the list later: never given again, still read in receipts given before.
+RETIRED_FILE = Path(__file__).with_name("data") / "receipt_words_retired.txt"
 RECEIPT_WORDS = 10
 LEGACY_DIGITS = 40
 LEGACY_GROUP = 4
@@ -40,7 +42,8 @@ def words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _word_set() -> frozenset[str]:
-    return frozenset(words())
+    retired = RETIRED_FILE.read_text(encoding="utf-8").split() if RETIRED_FILE.exists() else []
+    return frozenset(words()) | frozenset(w for w in retired if not w.startswith("#"))
 
 
 def entropy_bits() -> float:
