@@ -41,7 +41,7 @@ def test_a_report_with_a_photo_from_a_phone_without_javascript(phone, live_serve
     button.click()
 
     receipt = page.locator("#receipt").inner_text().strip()
-    assert len(receipt.split()) == 10  # ten words
+    assert len(receipt.split()) == 11  # eleven words
     report = Report.objects.get()
     assert report.attachments.count() == 1
     cookies = context.cookies()

@@ -89,7 +89,7 @@ def test_a_relative_on_a_phone_reports_corrects_reloads_and_leaves_safely(
     # The receipt page came by a redirect: reloading it sends nothing.
     assert "/report/receipt/" in page.url
     receipt = page.locator("#receipt").inner_text().strip()
-    assert len(receipt.split()) == 10 and not any(w in page.url for w in receipt.split())
+    assert len(receipt.split()) == 11 and not any(w in page.url for w in receipt.split())
     page.reload()
     assert page.locator("#receipt").inner_text().strip() == receipt
     report = Report.objects.get()

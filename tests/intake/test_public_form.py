@@ -75,7 +75,7 @@ def test_a_report_is_stored_and_its_receipt_shown_once(client, org_keys):
     assert response.status_code == 200
     assert response.redirect_chain[0][1] == 303
     receipt = receipt_of(response)
-    assert len(receipt.split()) == 10
+    assert len(receipt.split()) == 11
     report = Report.objects.get()
     assert report.subject_name == "Петров Пётр Петрович"
     assert report.subject_region_code == "RU-PER"
@@ -163,7 +163,7 @@ def test_the_css_is_served_by_the_app(client):
 
 def test_make_report_helper_round_trips(org_keys):
     report, receipt = make_report()
-    assert report.pk and len(receipt.split()) == 10
+    assert report.pk and len(receipt.split()) == 11
 
 
 def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client,

@@ -120,13 +120,13 @@ def test_derive_key_refuses_a_salt_of_the_wrong_length():
         crypto.derive_key("x", b"short")
 
 
-def test_receipt_has_ten_words_and_at_least_128_bits():
+def test_receipt_has_eleven_words_and_at_least_128_bits():
     from kintrace.security import receipts
 
     receipt = crypto.new_receipt()
-    assert len(crypto.receipt_normalise(receipt).split()) == 10
+    assert len(crypto.receipt_normalise(receipt).split()) == 11
     assert crypto.RECEIPT_ENTROPY_BITS >= 128
-    assert receipts.entropy_bits() >= 128 and len(receipts.words()) == 7776
+    assert receipts.entropy_bits() >= 128 and len(receipts.words()) == 4096
 
 
 def test_receipts_do_not_repeat():

@@ -117,8 +117,8 @@ def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
         with translation.override("en"):
             access = report_open(receipt=header_text(x_receipt))
     except ReceiptUnreadable:
-        return Status(404, {"errors": {"X-Receipt": "This is not a receipt: ten words from "
-                                                    "the receipt list, or 40 digits."}})
+        return Status(404, {"errors": {"X-Receipt": "This is not a receipt: eleven words "
+                                                    "from the receipt list, or 40 digits."}})
     except ReceiptThrottled:
         return Status(429, {"errors": {"X-Receipt": "Too many wrong receipts lately; try later."}})
     if access is None:

@@ -216,7 +216,7 @@ def _receipt_error(exc: ReceiptUnreadable) -> str:
         return _("“%(word)s” is not one of our receipt words. Please check how it is "
                  "written.") % {"word": exc.word[:40]}
     if exc.code == "length":
-        return _("A receipt has ten words (older receipts: 40 digits). Please check that none "
+        return _("A receipt has eleven words (older receipts: 40 digits). Please check that none "
                  "is missing.")
     return _("Please type your receipt.")
 

@@ -6,7 +6,7 @@ version so that algorithms can change later without guessing what a stored blob 
 - encrypt/decrypt: XSalsa20-Poly1305 (libsodium secretbox), 24-byte random nonce.
 - seal/unseal: X25519 + XSalsa20-Poly1305 anonymous boxes (libsodium sealed box).
 - derive_key: Argon2id (libsodium crypto_pwhash), 32-byte output.
-- Receipts: ten words from a list of 7,776 Russian nouns (129.2 bits), `receipts.py`; the
+- Receipts: eleven words from a list of 4,096 Russian nouns (132 bits), `receipts.py`; the
   40-digit receipts given before (132.9 bits) keep working. The server stores only
   Argon2id-derived values of the normalised receipt (a lookup value peppered with a
   server-wide salt, and a separate key).
@@ -47,7 +47,7 @@ PASSWORD_MEM = argon2id.MEMLIMIT_INTERACTIVE  # 64 MiB
 RECEIPT_OPS = 2
 RECEIPT_MEM = 16 * 1024 * 1024
 
-RECEIPT_ENTROPY_BITS = 129  # floor(10 * log2(7776)); old 40-digit receipts: 132
+RECEIPT_ENTROPY_BITS = 132  # 11 * log2(4096); old 40-digit receipts: 132 too
 
 RECOVERY_KEY_BYTES = 32
 

@@ -1,9 +1,10 @@
 """Codename receipts: made of words, read back as a frightened person types them.
 
-A receipt is ten words from a list of 7,776 common Russian nouns (log2(7776**10) = 129.2
+A receipt is eleven words from a list of 4,096 common Russian nouns (log2(4096**11) = 132
 bits), e.g. "липа вокзал самовар …". The list is built by `scripts/make_receipt_words.py`
-(common nouns of natasha's news vocabulary, checked with pymorphy3, no "ё", nothing about
-death, war, prison or illness) and shipped in `data/receipt_words_ru.txt`.
+(the most common names of things in natasha's news vocabulary, checked with pymorphy3, no
+"ё", nothing about death, war, prison, illness or religion, read through by a person) and
+shipped in `data/receipt_words_ru.txt`.
 
 Older receipts are 40 digits in groups of four (132 bits); they keep working.
 
@@ -23,7 +24,7 @@ from urllib.parse import unquote
 WORDS_FILE = Path(__file__).with_name("data") / "receipt_words_ru.txt"
 # Words taken out of the list later: never given again, still read in receipts given before.
 RETIRED_FILE = Path(__file__).with_name("data") / "receipt_words_retired.txt"
-RECEIPT_WORDS = 10
+RECEIPT_WORDS = 11
 LEGACY_DIGITS = 40
 LEGACY_GROUP = 4
 
@@ -35,7 +36,7 @@ _LOOKALIKES = str.maketrans("aeopcxykmthbu", "аеорсхукмтнви")
 @lru_cache(maxsize=1)
 def words() -> tuple[str, ...]:
     listed = tuple(WORDS_FILE.read_text(encoding="utf-8").split())
-    if len(listed) != len(set(listed)) or len(listed) < 2048:
+    if len(listed) != len(set(listed)) or len(listed) < 4096:
         raise RuntimeError(f"{WORDS_FILE} is damaged")
     return listed
 
@@ -51,7 +52,7 @@ def entropy_bits() -> float:
 
 
 def new_receipt() -> str:
-    """Ten random words from the list, separated by spaces."""
+    """Eleven random words from the list, separated by spaces."""
     listed = words()
     return " ".join(listed[secrets.randbelow(len(listed))] for _ in range(RECEIPT_WORDS))
 
@@ -72,7 +73,7 @@ def _fold_word(word: str) -> str:
 
 def receipt_normalise(text: str) -> str:
     """The canonical form of a receipt as typed: the 40 ASCII digits of an old receipt, or
-    the ten list words in lower case separated by single spaces. Raises ReceiptUnreadable."""
+    the eleven list words in lower case separated by single spaces. Raises ReceiptUnreadable."""
     text = unicodedata.normalize("NFKC", text or "")
     letters = [c for c in text if c.isalpha()]
     if not letters:
