@@ -224,3 +224,14 @@ def test_the_data_page_says_what_is_encrypted_and_what_is_not(client):
     en = client.get(reverse("intake:about_data") + "?lang=en").content.decode()
     assert "зашифрован" in ru and "IP" in ru
     assert "encrypted" in en and "name, date of birth, colony and region" in en
+
+
+def test_an_unreadable_addition_shows_the_open_inbox_with_the_problem(client, org_keys):
+    report, receipt = make_report()
+    open_inbox(client, receipt)
+    response = client.generic("POST", reverse("intake:inbox_add"), b"--\r\n",
+                              content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Позвонил с незнакомого номера" in html and 'name="receipt"' not in html
+    assert not report.messages.exists()

@@ -119,8 +119,9 @@ def _unreadable(request, view_name: str):
         return render(request, "intake/report_form.html",
                       _ctx(request, form=ReportForm(), file_problems=[problem]), status=400)
     if view_name == "inbox_add":
-        return render(request, "intake/inbox_login.html",
-                      _ctx(request, error=problem, pending=""), status=400)
+        access, _pending = _inbox_access(request)
+        if access is not None:  # the inbox is still open: show it, with the problem
+            return _inbox(request, access, problems=[problem], status=400)
     return render(request, "intake/inbox_login.html", _ctx(request, error=problem), status=400)
 
 
