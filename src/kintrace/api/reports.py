@@ -108,7 +108,10 @@ def submit(request, payload: ReportIn):
 @router.get("/inbox", response={200: InboxOut, **ERROR_RESPONSES, 404: ErrorsOut,
                                  429: ErrorsOut},
             url_name="report_inbox", summary="Read the organisation's answers")
-def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
+def inbox(request, x_receipt: str = Header(
+        ..., alias="X-Receipt",
+        description="The receipt: eleven words (or 40 digits for older receipts), as UTF-8, "
+                    "raw or percent-encoded; case, ё/е and spacing do not matter.")):
     """The report's status and the organisation's answers. A wrong receipt is a 404 that
     takes as long as a right one."""
     try:
