@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -91,8 +92,9 @@ def run(url: str, reports: int, clients: int) -> int:
     receipts, lost = phase("submit", list(range(reports)), clients, submit)
 
     def check(i):
+        # Word receipts are UTF-8: percent-encoded, as an ASCII-only HTTP client sends them.
         status, data, latency = client.request(
-            "GET", "/api/v1/reports/inbox", headers={"X-Receipt": receipts[i]})
+            "GET", "/api/v1/reports/inbox", headers={"X-Receipt": quote(receipts[i])})
         if status != 200:
             return False, f"HTTP {status}", latency, None
         if json.loads(data)["message"] != f"load-test report {i}":

@@ -258,6 +258,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = FILES_DIR
 
+# Where the public pages' quick-exit button goes: a neutral, everyday site.
+KINTRACE_QUICK_EXIT_URL = os.getenv("KINTRACE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
+if not KINTRACE_QUICK_EXIT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"Unexpected value KINTRACE_QUICK_EXIT_URL="
+                               f"{KINTRACE_QUICK_EXIT_URL}, use an https:// address")
+
 # Uploads: refuse politely above these sizes (the views check and say so).
 KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 KINTRACE_MAX_LIST_BYTES = envint("KINTRACE_MAX_LIST_BYTES", str(100 * 1024 * 1024))

@@ -28,7 +28,7 @@ def test_case_open_returns_the_open_case_instead_of_a_second_one(person, make_st
 def test_a_closed_search_lets_a_new_case_open(person, make_staff, org_keys):
     alice = make_staff("caseworker")
     case, _ = case_open(person=person, actor=alice)
-    case_set_status(case=case, status=CaseStatus.FOUND_ALIVE, actor=alice)
+    case_set_status(case=case, status=CaseStatus.FOUND_ALIVE, actor=alice, reason="found")
     new, created = case_open(person=person, actor=alice)
     assert created and new != case
 
@@ -36,7 +36,7 @@ def test_a_closed_search_lets_a_new_case_open(person, make_staff, org_keys):
 def test_reopening_refuses_a_second_open_case(person, make_staff, org_keys):
     alice = make_staff("caseworker")
     old, _ = case_open(person=person, actor=alice)
-    case_set_status(case=old, status=CaseStatus.CLOSED, actor=alice)
+    case_set_status(case=old, status=CaseStatus.CLOSED, actor=alice, reason="no_leads")
     case_open(person=person, actor=alice)
     with pytest.raises(ValidationError):
         case_set_status(case=old, status=CaseStatus.SEARCHING, actor=alice)

@@ -33,3 +33,21 @@ def image_bytes(fmt="JPEG", size=(64, 48), color=(200, 30, 30), gps=False, text_
         kwargs["comment"] = text_marker
     img.save(out, format=fmt, **kwargs)
     return out.getvalue()
+
+
+def receipt_after(client, response) -> str:
+    """The receipt a form post produced: the post answers 303 to the receipt page (the
+    receipt is never in the POST's answer or a URL); fetch it as the browser would."""
+    if response.status_code == 303:
+        response = client.get(response["Location"])
+    html = response.content.decode()
+    return html.split('id="receipt">')[1].split("<")[0].strip()
+
+
+def open_inbox(client, receipt: str):
+    """Open the inbox with a receipt, as the login form does (the client keeps the cookie)."""
+    from django.urls import reverse
+
+    response = client.post(reverse("intake:inbox"), {"receipt": receipt})
+    assert response.status_code == 303, response.status_code
+    return response

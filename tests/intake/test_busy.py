@@ -40,7 +40,7 @@ def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(
     assert "could not save your report just now" in html and "press Send again" in html
     assert "Сидоров Василий Иванович" in html and "Последний звонок был 3 мая." in html
     assert not Report.objects.exists()
-    assert client.post(reverse("intake:report"), data).status_code == 201
+    assert client.post(reverse("intake:report"), data).status_code == 303
     assert Report.objects.count() == 1
 
 

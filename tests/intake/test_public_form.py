@@ -11,17 +11,22 @@ from .helpers import image_bytes, make_report
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT = re.compile(r"(\d{4}(?: \d{4}){9})")
+RECEIPT = re.compile(r'id="receipt">([^<]+)<')
 
 
 def submit(client, **fields):
+    """Post the form and follow its redirect to the receipt page, as a browser does."""
     data = {"subject_name": "Петров Пётр Петрович", "message": "Пропал после звонка.",
             "lang": "ru", **fields}
-    return client.post(reverse("intake:report"), data)
+    return client.post(reverse("intake:report"), data, follow=True)
 
 
 def receipt_of(response) -> str:
-    return RECEIPT.search(response.content.decode()).group(1)
+    return RECEIPT.search(response.content.decode()).group(1).strip()
+
+
+def open_inbox(client, receipt, **extra):
+    return client.post(reverse("intake:inbox"), {"receipt": receipt, **extra}, follow=True)
 
 
 def test_the_form_is_russian_by_default_even_for_an_english_browser(client):
@@ -37,7 +42,7 @@ def test_the_form_speaks_english_when_asked(client):
     assert 'lang="en"' in html and "His full name" in html
 
 
-def test_the_only_cookie_is_the_csrf_cookie_and_it_dies_with_the_browser(org_keys):
+def test_cookies_are_the_csrf_cookie_and_a_receipt_token_that_die_with_the_browser(org_keys):
     client = Client(enforce_csrf_checks=True)
     response = client.get(reverse("intake:report"))
     assert set(response.cookies) == {"csrftoken"}
@@ -47,8 +52,12 @@ def test_the_only_cookie_is_the_csrf_cookie_and_it_dies_with_the_browser(org_key
                       response.content.decode()).group(1)
     posted = client.post(reverse("intake:report"), {
         "csrfmiddlewaretoken": token, "subject_name": "Петров", "message": "..."})
-    assert posted.status_code == 201
-    assert set(posted.cookies) <= {"csrftoken"}
+    assert posted.status_code == 303
+    assert set(posted.cookies) <= {"csrftoken", "kt_receipt"}
+    receipt_cookie = posted.cookies["kt_receipt"]
+    assert not receipt_cookie["max-age"] and not receipt_cookie["expires"]
+    assert receipt_cookie["httponly"] and receipt_cookie["samesite"] == "Strict"
+    assert receipt_cookie["path"] == "/report/"
     assert "no-store" in posted["Cache-Control"]
 
 
@@ -63,8 +72,10 @@ def test_a_report_is_stored_and_its_receipt_shown_once(client, org_keys):
     response = submit(client, subject_birth_date="14.03.1987", subject_facility="ИК-2",
                       subject_region="Пермский край", details_what_happened=["contact", "missing"],
                       reporter_contact="+7 900 000-00-00")
-    assert response.status_code == 201
+    assert response.status_code == 200
+    assert response.redirect_chain[0][1] == 303
     receipt = receipt_of(response)
+    assert len(receipt.split()) == 11
     report = Report.objects.get()
     assert report.subject_name == "Петров Пётр Петрович"
     assert report.subject_region_code == "RU-PER"
@@ -85,29 +96,30 @@ def test_a_validation_error_keeps_everything_typed_and_names_the_problem(client,
 
 def test_the_reporter_comes_back_with_the_receipt_and_adds_information(client, org_keys):
     receipt = receipt_of(submit(client))
-    inbox = client.post(reverse("intake:inbox"), {"receipt": receipt})
+    inbox = open_inbox(client, receipt)
     assert inbox.status_code == 200
     assert "Пропал после звонка." in inbox.content.decode()
     added = client.post(reverse("intake:inbox_add"), {
-        "receipt": receipt, "message": "Нашли фото из госпиталя.",
-        "attachments": [_upload("photo.jpg", image_bytes())]})
-    assert added.status_code == 200
+        "message": "Нашли фото из госпиталя.",
+        "attachments": [_upload("photo.jpg", image_bytes())]}, follow=True)
+    assert added.status_code == 200 and added.redirect_chain[0][1] == 303
     assert "Нашли фото из госпиталя." in added.content.decode()
     report = Report.objects.get()
     assert report.messages.count() == 1 and report.attachments.count() == 1
 
 
-def test_the_receipt_works_typed_without_spaces_or_with_dashes(client, org_keys):
+def test_the_receipt_works_typed_in_capitals_with_dashes_and_extra_spaces(client, org_keys):
     receipt = receipt_of(submit(client))
-    assert client.post(reverse("intake:inbox"),
-                       {"receipt": receipt.replace(" ", "")}).status_code == 200
-    assert client.post(reverse("intake:inbox"),
-                       {"receipt": receipt.replace(" ", "-")}).status_code == 200
+    for typed in (receipt.upper(), "  " + receipt.replace(" ", " - ") + "\n",
+                  receipt.replace(" ", ",  ")):
+        response = client.post(reverse("intake:inbox"), {"receipt": typed})
+        assert response.status_code == 303, typed
 
 
 def test_a_wrong_receipt_shows_the_same_form_with_a_message(client, org_keys):
     receipt = receipt_of(submit(client))
-    wrong = ("1" if receipt[0] != "1" else "2") + receipt[1:]
+    words = receipt.split()
+    wrong = " ".join([words[1], words[0], *words[2:]])
     response = client.post(reverse("intake:inbox"), {"receipt": wrong})
     assert response.status_code == 404
     assert 'name="receipt"' in response.content.decode()
@@ -117,8 +129,10 @@ def test_a_wrong_receipt_shows_the_same_form_with_a_message(client, org_keys):
 def test_the_receipt_never_appears_in_a_url(client, org_keys):
     response = submit(client)
     receipt = receipt_of(response)
-    for href in re.findall(r'(?:href|action)="([^"]*)"', response.content.decode()):
-        assert receipt.replace(" ", "") not in href.replace(" ", "").replace("%20", "")
+    urls = [url for url, _status in response.redirect_chain]
+    urls += re.findall(r'(?:href|action|src)="([^"]*)"', response.content.decode())
+    for word in receipt.split():
+        assert not any(word in url for url in urls)
 
 
 def test_without_organisation_keys_nothing_is_stored_and_the_page_says_so(client, db):
@@ -129,7 +143,10 @@ def test_without_organisation_keys_nothing_is_stored_and_the_page_says_so(client
 
 def test_the_public_pages_load_nothing_from_elsewhere(client):
     html = client.get(reverse("intake:report")).content.decode()
-    assert "<script" not in html and "style=" not in html
+    # One script of our own (the quick exit), no inline script or style.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/intake/exit.js" defer>']
+    assert "style=" not in html and "onclick" not in html
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
 
 
@@ -146,7 +163,7 @@ def test_the_css_is_served_by_the_app(client):
 
 def test_make_report_helper_round_trips(org_keys):
     report, receipt = make_report()
-    assert report.pk and len(receipt.replace(" ", "")) == 40
+    assert report.pk and len(receipt.split()) == 11
 
 
 def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client,

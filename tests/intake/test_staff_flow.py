@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from kintrace.accounts.models import TOTPDevice
 
+from kintrace.accounts.models import TOTPDevice
 from kintrace.audit.selectors import audit_verify
 from kintrace.cases.models import Case
 from kintrace.intake.models import Report
@@ -29,7 +29,8 @@ def test_report_to_case_to_answer_through_password_and_two_factor_login(org_keys
         "details_what_happened": ["deployed", "missing"],
         "message": "Ушёл с вербовщиками в январе, с марта нет связи.",
         "reporter_contact": "+7 999 111-22-33"})
-    receipt = re.search(r'id="receipt">([\d ]+)<', sent.content.decode()).group(1)
+    receipt = re.search(r'id="receipt">([^<]+)<',
+                        relative.get(sent["Location"]).content.decode()).group(1).strip()
 
     worker = staff_with_key("caseworker", username="vera")
     device = TOTPDevice.objects.create(user=worker, name="phone", confirmed=True)
@@ -55,6 +56,7 @@ def test_report_to_case_to_answer_through_password_and_two_factor_login(org_keys
     staff.post(reverse("intake:answer", args=[report.pk]),
                {"message": "Мы начали поиск и проверим списки госпиталей."})
 
-    inbox = relative.post(reverse("intake:inbox"), {"receipt": receipt}).content.decode()
+    inbox = relative.post(reverse("intake:inbox"), {"receipt": receipt},
+                          follow=True).content.decode()
     assert "Мы начали поиск и проверим списки госпиталей." in inbox
     assert audit_verify().ok

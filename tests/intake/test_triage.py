@@ -129,7 +129,7 @@ def test_the_caseworkers_answer_reaches_the_reporters_inbox(unlocked_staff, org_
     response = staff_client.post(reverse("intake:answer", args=[report.pk]),
                                  {"message": "Мы нашли его в списке госпиталя."})
     assert response.status_code == 302
-    inbox = client.post(reverse("intake:inbox"), {"receipt": receipt})
+    inbox = client.post(reverse("intake:inbox"), {"receipt": receipt}, follow=True)
     assert "Мы нашли его в списке госпиталя." in inbox.content.decode()
     message = report.messages.get()
     assert b"\xd0\x9c\xd1\x8b" not in bytes(message.body)  # "Мы" is not stored in clear

@@ -120,20 +120,22 @@ def test_derive_key_refuses_a_salt_of_the_wrong_length():
         crypto.derive_key("x", b"short")
 
 
-def test_receipt_has_forty_digits_and_at_least_128_bits():
+def test_receipt_has_eleven_words_and_at_least_128_bits():
+    from kintrace.security import receipts
+
     receipt = crypto.new_receipt()
-    assert len(crypto.receipt_normalise(receipt)) == 40
+    assert len(crypto.receipt_normalise(receipt).split()) == 11
     assert crypto.RECEIPT_ENTROPY_BITS >= 128
-    assert 10**crypto.RECEIPT_DIGITS >= 2**128
+    assert receipts.entropy_bits() >= 128 and len(receipts.words()) == 4096
 
 
 def test_receipts_do_not_repeat():
     assert len({crypto.new_receipt() for _ in range(200)}) == 200
 
 
-def test_receipt_normalise_tolerates_spaces_dashes_and_full_width_digits():
-    receipt = crypto.new_receipt()
-    digits = crypto.receipt_normalise(receipt)
+def test_an_old_digit_receipt_tolerates_spaces_dashes_and_full_width_digits():
+    digits = "0412993155550000123456789012345678901234"
+    receipt = " ".join(digits[i:i + 4] for i in range(0, 40, 4))
     typed = " " + receipt.replace(" ", "-") + "\n"
     full_width = "".join(chr(0xFF10 + int(d)) for d in digits)
     assert crypto.receipt_normalise(typed) == digits
@@ -174,7 +176,7 @@ def test_receipt_key_differs_from_the_lookup_and_depends_on_the_salt(settings, t
     salt = crypto.new_salt()
     key = crypto.receipt_key(receipt, salt)
     assert len(key) == crypto.KEY_BYTES
-    assert key == crypto.receipt_key(receipt.replace(" ", ""), salt)
+    assert key == crypto.receipt_key(receipt.upper().replace(" ", "  "), salt)
     assert key != crypto.receipt_key(receipt, crypto.new_salt())
     assert key.hex() != crypto.receipt_lookup(receipt)
 

@@ -34,9 +34,14 @@ def test_every_response_carries_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in csp
 
 
-def test_home_sends_an_anonymous_visitor_to_log_in(client):
+def test_home_offers_an_anonymous_visitor_the_report_form_the_inbox_and_staff_login(client):
     response = client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/report/?lang=ru"' in html and 'href="/report/inbox/?lang=ru"' in html
+    assert 'href="/accounts/login/"' in html and 'lang="ru"' in html
+    english = client.get("/?lang=en").content.decode()
+    assert "Report a missing person" in english and "Staff login" in english
 
 
 def test_home_sends_a_caseworker_to_person_search(client, make_staff, login):

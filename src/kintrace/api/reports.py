@@ -10,13 +10,16 @@ from pydantic import field_validator
 from kintrace.intake.models import Report, Sender
 from kintrace.intake.services import (
     ReceiptThrottled,
+    ReceiptUnreadable,
     ReportBusy,
     report_decrypt,
     report_open,
     report_submit,
+    reporter_state,
 )
 from kintrace.intake.validation import LIMITS, ReportInvalid, clean_report
 from kintrace.security.keys import OrgKeysMissing
+from kintrace.security.receipts import header_text
 
 from .core import BODY_ERROR_RESPONSES, ERROR_RESPONSES, NO_NUL, SOME_TEXT, ErrorsOut, text
 
@@ -74,6 +77,8 @@ class SubjectOut(Schema):
 
 class InboxOut(Schema):
     status: str
+    state: str  # received | working | closed: what the inbox page tells the relative
+    closed_reason: str  # the reason staff chose to share when closing, or ""
     submitted_at: datetime
     subject: SubjectOut
     message: str
@@ -103,18 +108,31 @@ def submit(request, payload: ReportIn):
 @router.get("/inbox", response={200: InboxOut, **ERROR_RESPONSES, 404: ErrorsOut,
                                  429: ErrorsOut},
             url_name="report_inbox", summary="Read the organisation's answers")
-def inbox(request, x_receipt: str = Header(..., alias="X-Receipt")):
+def inbox(request, x_receipt: str = Header(
+        ..., alias="X-Receipt",
+        description="The receipt: eleven words (or 40 digits for older receipts), as UTF-8, "
+                    "raw or percent-encoded; case, ё/е and spacing do not matter.")):
     """The report's status and the organisation's answers. A wrong receipt is a 404 that
     takes as long as a right one."""
     try:
-        access = report_open(receipt=x_receipt)
+        # Headers arrive decoded as Latin-1: a receipt typed in Cyrillic words or
+        # Arabic-Indic digits is read back as sent, then normalised as the web form does.
+        with translation.override("en"):
+            access = report_open(receipt=header_text(x_receipt))
+    except ReceiptUnreadable:
+        return Status(404, {"errors": {"X-Receipt": "This is not a receipt: eleven words "
+                                                    "from the receipt list, or 40 digits."}})
     except ReceiptThrottled:
         return Status(429, {"errors": {"X-Receipt": "Too many wrong receipts lately; try later."}})
     if access is None:
         return Status(404, {"errors": {"X-Receipt": "No report with this receipt."}})
     view = report_decrypt(access.report, access.key)
+    with translation.override("en"):
+        state = reporter_state(access.report)
     return Status(200, {
         "status": access.report.status,
+        "state": state.code,
+        "closed_reason": state.reason,
         "submitted_at": access.report.created_at,
         "subject": {"name": access.report.subject_name,
                     "birth_date": access.report.subject_birth_date,

@@ -17,6 +17,19 @@ class CaseStatus(models.TextChoices):
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.SEARCHING)
 
 
+class CloseReason(models.TextChoices):
+    """Why a report or a case was closed. Staff choose one when closing, and whether the
+    family may see it; the labels are what the relative's inbox says."""
+
+    ANSWERED = "answered", _("We have written to you: please read our answer")
+    FOUND = "found", _("The person was found")
+    DUPLICATE = "duplicate", _("It repeats another report we already have")
+    NOT_IN_SCOPE = "not_in_scope", _("It is not about a person we search for")
+    FAMILY_REQUEST = "family_request", _("You asked us to stop")
+    NO_LEADS = "no_leads", _("We could not find anything more for now")
+    OTHER = "other", _("Another reason")
+
+
 class Case(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW,
@@ -27,6 +40,10 @@ class Case(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the case leaves the open statuses; cleared when it is opened again.
+    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
+    close_reason_shared = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
+from kintrace.intake.services import report_conversation_read
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import unseal
 from kintrace.security.keys import org_private_key_for
@@ -12,12 +13,17 @@ from kintrace.security.keys import org_private_key_for
 from .models import Case
 
 
-def case_list(*, status: str = "", assignee=None) -> QuerySet:
-    qs = Case.objects.select_related("person", "assignee").prefetch_related("person__names")
+def case_list(*, status: str = "", assignee=None, unread: bool = False) -> QuerySet:
+    """Cases, each with `unread`: the follow-ups from relatives on its reports nobody has
+    read yet; with `unread=True` only those that have some."""
+    qs = Case.objects.select_related("person", "assignee").prefetch_related(
+        "person__names").annotate(unread=Sum("reports__unread_count"))
     if status:
         qs = qs.filter(status=status)
     if assignee is not None:
         qs = qs.filter(assignee=assignee)
+    if unread:
+        qs = qs.filter(Q(unread__gt=0))
     return qs
 
 
@@ -43,3 +49,18 @@ def case_notes_read(*, case: Case, request, actor) -> list[NoteView]:
                     text=unseal(private, bytes(n.body)).decode()) for n in notes]
     audit_decrypt(actor, case, "case notes")
     return out
+
+
+@dataclass
+class Conversation:
+    """One linked report's conversation with the relative, for the case page."""
+
+    report: Any
+    messages: list
+
+
+def case_conversations(*, case: Case, request, actor) -> list[Conversation]:
+    """The conversation of every report linked to the case, decrypted (audited per report)."""
+    return [Conversation(report=r, messages=report_conversation_read(
+                report=r, request=request, actor=actor))
+            for r in case.reports.order_by("created_at", "pk")]

@@ -3,6 +3,7 @@ transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
@@ -10,9 +11,10 @@ from kintrace.registry.models import Person
 from kintrace.security.crypto import seal
 from kintrace.security.keys import org_public_key
 
-from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus
+from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus, CloseReason
 
-CASE_FIELDS = ["id", "person", "status", "assignee", "created_by"]
+CASE_FIELDS = ["id", "person", "status", "assignee", "created_by", "close_reason",
+               "close_reason_shared"]
 
 
 def case_open(*, person: Person, actor) -> tuple[Case, bool]:
@@ -30,9 +32,15 @@ def case_open(*, person: Person, actor) -> tuple[Case, bool]:
     return case, True
 
 
-def case_set_status(*, case: Case, status: str, actor) -> Case:
+def case_set_status(*, case: Case, status: str, actor, reason: str = "",
+                    shared: bool = False) -> Case:
+    """Change the status. Leaving the open statuses (found, closed) needs a reason; with
+    `shared` the families' inboxes name it. Opening again clears it."""
     if status not in CaseStatus.values:
         raise ValidationError(_("Unknown case status."), code="status")
+    closing = status not in OPEN_STATUSES
+    if closing and reason not in CloseReason.values:
+        raise ValidationError(_("Choose why the case is closed."), code="reason")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         before = snapshot(case, CASE_FIELDS)
@@ -40,7 +48,14 @@ def case_set_status(*, case: Case, status: str, actor) -> Case:
                 person_id=case.person_id, status__in=OPEN_STATUSES).exists():
             raise ValidationError(_("This person already has an open case."), code="open")
         case.status = status
-        case.save(update_fields=["status", "updated_at"])
+        if closing:
+            if before["status"] in OPEN_STATUSES or not case.closed_at:
+                case.closed_at = timezone.now()
+            case.close_reason, case.close_reason_shared = reason, bool(shared)
+        else:
+            case.close_reason, case.close_reason_shared, case.closed_at = "", False, None
+        case.save(update_fields=["status", "close_reason", "close_reason_shared", "closed_at",
+                                 "updated_at"])
         audit_record(actor=actor, action="case.set_status", target=case, before=before,
                      after=snapshot(case, CASE_FIELDS))
     return case

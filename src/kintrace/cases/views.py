@@ -12,8 +12,8 @@ from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.accounts.models import User
 from kintrace.security.keys import unlocked_required
 
-from .models import Case, CaseStatus
-from .selectors import case_get, case_list, case_notes_read
+from .models import OPEN_STATUSES, Case, CaseStatus, CloseReason
+from .selectors import case_conversations, case_get, case_list, case_notes_read
 from .services import case_assign, case_note_add, case_set_status
 
 
@@ -29,9 +29,12 @@ def case_index(request):
     status = request.GET.get("status", "")
     status = status if status in CaseStatus.values else ""
     mine = request.GET.get("mine") == "1"
-    cases = case_list(status=status, assignee=request.user if mine else None)[:500]
+    unread = request.GET.get("unread") == "1"
+    cases = case_list(status=status, assignee=request.user if mine else None,
+                      unread=unread)[:500]
     return render(request, "cases/case_list.html", {
         "cases": cases, "status": status, "statuses": CaseStatus.choices, "mine": mine,
+        "unread": unread,
     })
 
 
@@ -43,8 +46,10 @@ def case_detail(request, pk: int):
     return render(request, "cases/case_detail.html", {
         "case": case,
         "notes": case_notes_read(case=case, request=request, actor=request.user),
-        "reports": case.reports.order_by("created_at"),
+        "conversations": case_conversations(case=case, request=request, actor=request.user),
         "statuses": CaseStatus.choices,
+        "open_statuses": OPEN_STATUSES,
+        "close_reasons": CloseReason.choices,
         "assignees": User.objects.filter(is_active=True, role__in=NAME_ROLES).order_by(
             "username"),
     })
@@ -63,7 +68,8 @@ def _apply(request, pk: int, change) -> object:
 @staff_required(*NAME_ROLES)
 def set_status(request, pk: int):
     return _apply(request, pk, lambda case: case_set_status(
-        case=case, status=request.POST.get("status", ""), actor=request.user))
+        case=case, status=request.POST.get("status", ""), reason=request.POST.get("reason", ""),
+        shared=request.POST.get("share") == "on", actor=request.user))
 
 
 @require_POST

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
 from kintrace.cases.services import case_open
-from kintrace.names.dates import PartialDate, parse_date_or_none, parse_date_range
+from kintrace.names.dates import (
+    PartialDate,
+    parse_date_or_none,
+    parse_date_range,
+    parse_day_month,
+)
 from kintrace.registry.models import EventType, Person, Region, SourceKind
 from kintrace.registry.services import (
     event_create,
@@ -40,7 +45,21 @@ def report_facts(private: dict) -> list[Fact]:
     for code, date in dated.items():
         if date and code not in codes:
             codes.append(code)
-    return [Fact(type=code, date=dated.get(code, "")) for code in codes]
+    return [_dated_fact(code, dated.get(code, "")) for code in codes]
+
+
+def _dated_fact(code: str, date: str) -> Fact:
+    """A day and month without a year ("15 января") is no registry date: the event is
+    proposed undated, with the day as the relative wrote it in its description, and the
+    caseworker adds the year if they learn it. Never a guessed year."""
+    try:
+        yearless = parse_day_month(date) is not None if date else False
+    except ValueError:
+        yearless = False
+    if yearless:
+        return Fact(type=code, date="",
+                    description=_("%(date)s (year not given)") % {"date": date})
+    return Fact(type=code, date=date)
 
 
 def _check_facts(

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.cases.models import CloseReason
+
 
 class Report(models.Model):
     class Status(models.TextChoices):
@@ -52,6 +54,15 @@ class Report(models.Model):
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(null=True, blank=True)
+
+    # Closing asks why; the reason is shown in the relative's inbox only when shared.
+    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
+    close_reason_shared = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Follow-ups from the reporter that no staff member has marked read yet.
+    unread_count = models.PositiveIntegerField(default=0, db_index=True)
+    unread_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,3 +129,44 @@ class ReceiptThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"receipt throttle at {self.level:.1f}"
+
+
+class ReporterToken(models.Model):
+    """A short-lived handle a reporter's browser holds in a cookie, so that a page after a
+    redirect can show what the POST produced without a receipt in any URL.
+
+    kind "receipt": the new receipt, shown after the report form redirects; "inbox": the
+    report opened with a receipt, held open between the inbox's pages. `blob` is encrypted
+    with a key derived from the token, which only the browser holds: the row alone (a
+    seized server) opens nothing. Rows expire (`expires_at`) and are deleted when used up.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "receipt"
+        INBOX = "inbox", "inbox"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    lookup = models.CharField(max_length=64, unique=True)
+    blob = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} token #{self.pk}"
+
+
+class DraftFile(models.Model):
+    """A file already accepted on a form that was sent back for a correction, kept so the
+    relative need not choose it again. Encrypted (files and metadata) with a key derived
+    from the draft token, which is only in the form the browser holds."""
+
+    draft = models.CharField(max_length=64, db_index=True)  # lookup value of the draft token
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    original_file = models.CharField(max_length=80)
+    clean_file = models.CharField(max_length=80, blank=True)
+    meta = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"draft file #{self.pk}"

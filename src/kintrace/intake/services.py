@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
+from kintrace.cases.models import CloseReason
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import (
     CryptoError,
@@ -26,6 +29,7 @@ from kintrace.security.crypto import (
     unseal,
 )
 from kintrace.security.keys import org_private_key_for, org_public_key
+from kintrace.security.receipts import ReceiptUnreadable, receipt_normalise  # noqa: F401
 
 from . import storage
 from .models import Attachment, Report, ReportMessage, Sender
@@ -166,8 +170,11 @@ def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
 
 def report_open(*, receipt: str) -> ReporterAccess | None:
     """The report this receipt opens, or None. Raises ReceiptThrottled while guessing is
-    being slowed down. Right and wrong receipts do the same work (two Argon2id derivations,
-    one decryption attempt, one write of the shared bucket)."""
+    being slowed down, and ReceiptUnreadable (before any lookup, without filling the bucket:
+    the format is no secret) for text that cannot be a receipt at all. Right and wrong
+    receipts do the same work (two Argon2id derivations, one decryption attempt, one write
+    of the shared bucket)."""
+    receipt = receipt_normalise(receipt)
     lookup = receipt_lookup(receipt)
     allowed, report = bucket_pass(lambda: Report.objects.filter(receipt_lookup=lookup).first())
     if not allowed:
@@ -183,8 +190,21 @@ def report_open(*, receipt: str) -> ReporterAccess | None:
     return ReporterAccess(report=report, key=key)
 
 
+def reporter_access(*, report_id: int, key: bytes) -> ReporterAccess | None:
+    """The access an inbox token carries, checked again: the key must still open the report."""
+    report = Report.objects.filter(pk=report_id).select_related("case").first()
+    if report is None:
+        return None
+    try:
+        decrypt(key, bytes(report.payload))
+    except CryptoError:
+        return None
+    return ReporterAccess(report=report, key=key)
+
+
 def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] = ()) -> None:
-    """The reporter adds information or files to their report (ReportBusy as for a report)."""
+    """The reporter adds information or files to their report (ReportBusy as for a report).
+    The report counts one more unread follow-up until a staff member marks it read."""
     report, key = access.report, access.key
     stored = _store_files(key, list(files))
 
@@ -194,7 +214,11 @@ def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] 
                 ReportMessage.objects.create(report=report, sender=Sender.REPORTER,
                                              body=_json_encrypt(key, {"text": text}))
             _attach(report, key, stored, Sender.REPORTER)
-            Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+            now = timezone.now()
+            Report.objects.filter(pk=report.pk).update(
+                updated_at=now, unread_count=F("unread_count") + 1)
+            Report.objects.filter(pk=report.pk, unread_since__isnull=True).update(
+                unread_since=now)
             audit_record(actor=None, action="report.reporter_add", target=report,
                          after={"message": bool(text), "attachments": len(stored)})
 
@@ -269,6 +293,18 @@ def report_read(*, report: Report, request, actor) -> ReportView:
     return view
 
 
+def report_conversation_read(*, report: Report, request, actor) -> list[MessageView]:
+    """The messages of a report in both directions, for the case page; audited."""
+    key = staff_report_key(report=report, request=request)
+    messages = [
+        MessageView(sender=m.sender, author=m.author.get_username() if m.author else "",
+                    created_at=m.created_at, text=_json_decrypt(key, m.body)["text"])
+        for m in report.messages.select_related("author")
+    ]
+    audit_decrypt(actor, report, "case conversation")
+    return messages
+
+
 def attachment_read(*, attachment: Attachment, request, actor, original: bool = False
                     ) -> tuple[bytes, dict]:
     """The viewing copy (or the original kept as evidence) of an attachment, audited."""
@@ -283,25 +319,73 @@ def attachment_read(*, attachment: Attachment, request, actor, original: bool = 
 
 
 def report_answer(*, report: Report, text: str, request, actor) -> ReportMessage:
-    """Staff answer the reporter; the answer appears in the reporter's inbox."""
+    """Staff answer the reporter; the answer appears in the reporter's inbox. Answering
+    reads the conversation, so its unread follow-ups count as read."""
     key = staff_report_key(report=report, request=request)
     with transaction.atomic():
         message = ReportMessage.objects.create(
             report=report, sender=Sender.ORGANISATION, author=actor,
             body=_json_encrypt(key, {"text": text}))
-        Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+        before = Report.objects.select_for_update().values_list(
+            "unread_count", flat=True).get(pk=report.pk)
+        Report.objects.filter(pk=report.pk).update(updated_at=timezone.now(), unread_count=0,
+                                                   unread_since=None)
         audit_record(actor=actor, action="report.answer", target=report,
-                     after={"message": message.pk})
+                     before={"unread": before}, after={"message": message.pk, "unread": 0})
     return message
 
 
-def report_close(*, report: Report, actor) -> Report:
-    """Close a report that needs no further work (spam, a duplicate)."""
+def report_mark_read(*, report: Report, actor) -> Report:
+    """A staff member has read the reporter's follow-ups."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        before = report.status
-        report.status = Report.Status.CLOSED
-        report.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, action="report.close", target=report,
-                     before={"status": before}, after={"status": report.status})
+        before = report.unread_count
+        report.unread_count, report.unread_since = 0, None
+        report.save(update_fields=["unread_count", "unread_since"])
+        audit_record(actor=actor, action="report.mark_read", target=report,
+                     before={"unread": before}, after={"unread": 0})
     return report
+
+
+def report_close(*, report: Report, reason: str, shared: bool, actor) -> Report:
+    """Close a report that needs no further work, saying why; with `shared` the relative's
+    inbox names the reason."""
+    if reason not in CloseReason.values:
+        raise ValidationError(_("Choose why the report is closed."), code="reason")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        before = {"status": report.status, "reason": report.close_reason}
+        report.status = Report.Status.CLOSED
+        report.close_reason, report.close_reason_shared = reason, bool(shared)
+        report.closed_at = timezone.now()
+        report.save(update_fields=["status", "close_reason", "close_reason_shared",
+                                   "closed_at", "updated_at"])
+        audit_record(actor=actor, action="report.close", target=report, before=before,
+                     after={"status": report.status, "reason": reason,
+                            "shared": report.close_reason_shared})
+    return report
+
+
+@dataclass
+class ReporterState:
+    """What the relative's inbox says about where their report stands."""
+
+    code: str  # "received", "working", "closed"
+    reason: str  # the shared reason's label, or ""
+
+
+def reporter_state(report: Report) -> ReporterState:
+    """The truth for the relative: a closed report or a closed case says closed (with the
+    reason when staff shared it), never "a caseworker is working on it"."""
+    if report.status == Report.Status.CLOSED:
+        label = (CloseReason(report.close_reason).label
+                 if report.close_reason_shared and report.close_reason else "")
+        return ReporterState("closed", str(label))
+    case = report.case if report.case_id else None
+    if case is not None and not case.is_open:
+        label = (CloseReason(case.close_reason).label
+                 if case.close_reason_shared and case.close_reason else "")
+        return ReporterState("closed", str(label))
+    if report.status == Report.Status.LINKED:
+        return ReporterState("working", "")
+    return ReporterState("received", "")

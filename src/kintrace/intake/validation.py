@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kintrace.names.dates import parse_date_range
+from kintrace.names.dates import parse_date_range, parse_day_month
 from kintrace.names.regions import normalise_region
 
 # What a relative can tell us happened, keyed by the registry's event vocabulary.
@@ -90,10 +90,15 @@ def _text(raw: dict, path: str) -> str:
 
 
 def date_is_valid(text: str) -> bool:
-    """A date as a relative may write it: exact, partial, approximate ("около 1985") or a
-    period ("весна 2024", "1980-е") — kept as typed; the registry reads it as what it is."""
+    """A date as a relative may write it: exact, partial, approximate ("около 1985"), a
+    period ("весна 2024", "1980-е") or a day and month without the year ("15 января") —
+    kept as typed; the registry reads it as what it is and never guesses a year."""
     try:
         return parse_date_range(text, approximate=True) is not None
+    except ValueError:
+        pass
+    try:
+        return parse_day_month(text) is not None
     except ValueError:
         return False
 
@@ -122,8 +127,8 @@ def clean_report(raw: dict) -> CleanReport:
     for path in DATE_FIELDS:
         if values.get(path) and path not in errors and not date_is_valid(values[path]):
             errors[path] = _(
-                "We could not read this date. Write it like 14.03.1987, 03.1987, 1987 or "
-                "около 1987."
+                "We could not read this date. Write it like 14.03.1987, 03.1987, 1987, "
+                "около 1987, весной 2024 or 15 января."
             )
 
     details = raw.get("details") or {}

@@ -1,5 +1,10 @@
-"""The reporter's pages: the report form, the receipt, the inbox. No login, no session, no
-JavaScript; the only cookie is the CSRF cookie, which dies with the browser session.
+"""The reporter's pages: the report form, the receipt, the inbox, what happens to the data,
+the quick exit. No login and no session; nothing needs JavaScript (one small script only
+makes the quick exit replace the page in the history). Every POST that stores something
+answers with a redirect (post/redirect/get), so a reload never sends it twice: the page
+after the redirect finds what it shows through a short-lived reporter token in a cookie
+(`tokens.py`), never through the URL. Cookies: the CSRF cookie, and while needed the
+receipt and inbox tokens — all die with the browser session.
 
 The language is Russian unless the page was asked for in English (`lang=en` in the link or
 the form): the browser's Accept-Language is ignored on purpose, because Tor Browser always
@@ -7,10 +12,14 @@ says en-US and a family in Russia should not land on an English form.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,14 +28,18 @@ from django.views.decorators.http import require_http_methods
 
 from kintrace.security.keys import OrgKeysMissing
 
+from . import tokens
 from .forms import MessageForm, ReportForm
 from .services import (
     ReceiptThrottled,
+    ReceiptUnreadable,
     ReportBusy,
     report_decrypt,
     report_open,
     report_submit,
+    reporter_access,
     reporter_add,
+    reporter_state,
 )
 from .uploads import MAX_FILES, check_uploads, receive_uploads, refusal_message
 from .validation import ReportInvalid, clean_message
@@ -67,10 +80,36 @@ def public_page(view):
     return wrapped
 
 
+RECEIPT_COOKIE = "kt_receipt"
+INBOX_COOKIE = "kt_inbox"
+COOKIE_PATH = "/report/"
+
+
 def _ctx(request, **extra):
     other = "en" if request.LANGUAGE_CODE == "ru" else "ru"
+    mb = settings.KINTRACE_MAX_UPLOAD_BYTES / (1024 * 1024)
     return {"lang": request.LANGUAGE_CODE, "other_lang": other, "max_files": MAX_FILES,
-            **extra}
+            "max_mb": f"{mb:g}", **extra}
+
+
+def _redirect(request, name: str, **query) -> HttpResponseRedirect:
+    """303 to a public page in the same language (303: the browser follows with a GET)."""
+    response = HttpResponseRedirect(
+        reverse(name) + "?" + urlencode({"lang": request.LANGUAGE_CODE, **query}))
+    response.status_code = 303
+    return response
+
+
+def _set_token_cookie(response, name: str, token: str) -> None:
+    # No max-age: gone with the browser session; the server forgets the token sooner.
+    response.set_cookie(name, token, path=COOKIE_PATH, httponly=True, samesite="Strict",
+                        secure=settings.SESSION_COOKIE_SECURE)
+
+
+def _drop_token_cookie(request, response, name: str) -> None:
+    if name in request.COOKIES:
+        tokens.token_end(token=request.COOKIES[name])
+        response.delete_cookie(name, path=COOKIE_PATH, samesite="Strict")
 
 
 def _unreadable(request, view_name: str):
@@ -79,11 +118,39 @@ def _unreadable(request, view_name: str):
     if view_name == "report_form":
         return render(request, "intake/report_form.html",
                       _ctx(request, form=ReportForm(), file_problems=[problem]), status=400)
+    if view_name == "inbox_add":
+        access, _pending = _inbox_access(request)
+        if access is not None:  # the inbox is still open: show it, with the problem
+            return _inbox(request, access, problems=[problem], status=400)
     return render(request, "intake/inbox_login.html", _ctx(request, error=problem), status=400)
 
 
 def _closed(request):
     return render(request, "intake/closed.html", _ctx(request), status=503)
+
+
+def _files_with_draft(request, fresh_problems: list[str]):
+    """(kept files, new files, problems, draft token) for a form that may carry a draft:
+    the files accepted on an earlier try (minus those the relative unticked) and this try's."""
+    draft = request.POST.get("draft", "")
+    listed = {f.pk for f in tokens.draft_list(draft=draft)} if draft else set()
+    keep = {int(v) for v in request.POST.getlist("keep_file") if v.isascii() and v.isdigit()}
+    kept = tokens.draft_files(draft=draft, drop=listed - keep) if draft else []
+    files, problems = check_uploads(request.FILES.getlist("attachments"),
+                                    request.kintrace_uploads)
+    problems = fresh_problems + problems
+    if len(kept) + len(files) > MAX_FILES:
+        problems.append(refusal_message("too_many_files", len(kept) + len(files)))
+        files = files[: max(0, MAX_FILES - len(kept))]
+    return kept, files, problems, draft
+
+
+def _keep_for_correction(draft: str, files) -> str:
+    """Keep this try's accepted files with the draft (a new draft if there is none)."""
+    if files:
+        draft = draft or tokens.draft_new()
+        tokens.draft_add(draft=draft, files=files)
+    return draft
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,65 +160,146 @@ def report_form(request):
         return render(request, "intake/report_form.html", _ctx(request, form=ReportForm()))
     form = ReportForm(request.POST)
     clean = form.clean_report()
-    files, file_problems = check_uploads(request.FILES.getlist("attachments"),
-                                         request.kintrace_uploads)
+    kept, files, file_problems, draft = _files_with_draft(request, [])
     if clean is None or file_problems:
-        return render(request, "intake/report_form.html",
-                      _ctx(request, form=form, file_problems=file_problems,
-                           files_dropped=bool(request.kintrace_uploads.files_sent)),
-                      status=400)
+        draft = _keep_for_correction(draft, files)
+        return _form_again(request, form, draft, file_problems, status=400)
     try:
-        _report, receipt = report_submit(clean=clean, files=files)
+        _report, receipt = report_submit(clean=clean, files=kept + files)
     except OrgKeysMissing:
         return _closed(request)
-    except ReportBusy as e:  # nothing stored: the form again, with what was typed
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed and chosen
         form.add_error(None, str(e))
-        return render(request, "intake/report_form.html", _ctx(
-            request, form=form, files_dropped=bool(request.FILES)), status=503)
-    return render(request, "intake/receipt.html", _ctx(request, receipt=receipt), status=201)
+        draft = _keep_for_correction(draft, files)
+        return _form_again(request, form, draft, [], status=503)
+    if draft:
+        tokens.draft_discard(draft=draft)
+    token = tokens.token_issue(kind="receipt", data={"receipt": receipt},
+                               seconds=tokens.RECEIPT_SECONDS)
+    response = _redirect(request, "intake:receipt")
+    _set_token_cookie(response, RECEIPT_COOKIE, token)
+    return response
+
+
+def _form_again(request, form, draft: str, file_problems, *, status: int):
+    return render(request, "intake/report_form.html", _ctx(
+        request, form=form, file_problems=file_problems, draft=draft,
+        kept_files=tokens.draft_list(draft=draft) if draft else []), status=status)
+
+
+@require_http_methods(["GET"])
+@public_page
+def receipt(request):
+    """The receipt, after the form's redirect: shown while its token lives (a reload shows
+    it again, sends nothing), gone once the relative says it is written down."""
+    data = tokens.token_read(kind="receipt", token=request.COOKIES.get(RECEIPT_COOKIE, ""))
+    if data is None:
+        response = render(request, "intake/receipt_gone.html", _ctx(request), status=410)
+        _drop_token_cookie(request, response, RECEIPT_COOKIE)
+        return response
+    words = data["receipt"].split()
+    return render(request, "intake/receipt.html", _ctx(
+        request, receipt=data["receipt"], receipt_words=words,
+        minutes=tokens.RECEIPT_SECONDS // 60))
+
+
+@require_http_methods(["POST"])
+@public_page
+def receipt_done(request):
+    """"I have written it down": the receipt is forgotten now."""
+    response = _redirect(request, "intake:inbox")
+    _drop_token_cookie(request, response, RECEIPT_COOKIE)
+    return response
+
+
+def _receipt_error(exc: ReceiptUnreadable) -> str:
+    if exc.code == "word":
+        return _("“%(word)s” is not one of our receipt words. Please check how it is "
+                 "written.") % {"word": exc.word[:40]}
+    if exc.code == "length":
+        return _("A receipt has eleven words (older receipts: 40 digits). Please check that none "
+                 "is missing.")
+    return _("Please type your receipt.")
 
 
 def _open(request):
     """(access, error page response) for the receipt in the POST body."""
     receipt = request.POST.get("receipt", "")
+    pending = request.POST.get("pending", "")
     try:
         access = report_open(receipt=receipt)
+    except ReceiptUnreadable as e:
+        return None, render(request, "intake/inbox_login.html", _ctx(
+            request, error=_receipt_error(e), pending=pending), status=400)
     except ReceiptThrottled:
         return None, render(request, "intake/inbox_login.html", _ctx(
-            request, error=_("Too many wrong receipts were tried recently, by someone. "
-                             "Please try again in a few minutes.")), status=429)
+            request, pending=pending,
+            error=_("Too many wrong receipts were tried recently, by someone. "
+                    "Please try again in a few minutes.")), status=429)
     if access is None:
         return None, render(request, "intake/inbox_login.html", _ctx(
-            request, error=_("We found no report with this receipt. Check the digits and "
-                             "try again.")), status=404)
+            request, pending=pending,
+            error=_("We found no report with this receipt. Check the words and try "
+                    "again.")), status=404)
     return access, None
 
 
-def _inbox(request, access, receipt, *, status=200, **extra):
+def _inbox_access(request, *, take_pending: bool = False):
+    """The report the inbox cookie holds open (kept open a while longer), or None; and with
+    `take_pending` the text the relative wrote before the inbox timed out, handed out once."""
+    token = request.COOKIES.get(INBOX_COOKIE, "")
+    data = tokens.token_read(kind="inbox", token=token, extend=tokens.INBOX_SECONDS)
+    if data is None:
+        return None, ""
+    access = reporter_access(report_id=data["report"], key=bytes.fromhex(data["key"]))
+    pending = data.pop("pending", "") if take_pending else ""
+    if pending:
+        tokens.token_write(kind="inbox", token=token, data=data)
+    return access, pending
+
+
+def _inbox(request, access, *, status=200, form=None, **extra):
     view = report_decrypt(access.report, access.key)
     return render(request, "intake/inbox.html", _ctx(
-        request, view=view, receipt=receipt, form=extra.pop("form", MessageForm()), **extra),
-        status=status)
+        request, view=view, state=reporter_state(access.report),
+        form=form or MessageForm(), **extra), status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @public_page
 def inbox(request):
     if request.method == "GET":
-        return render(request, "intake/inbox_login.html", _ctx(request))
+        access, pending = _inbox_access(request, take_pending=True)
+        if access is None:
+            return render(request, "intake/inbox_login.html", _ctx(request))
+        form = MessageForm(initial={"message": pending}) if pending else None
+        return _inbox(request, access, form=form, added=request.GET.get("added") == "1")
     access, refused = _open(request)
     if refused:
         return refused
-    return _inbox(request, access, request.POST["receipt"])
+    # Text written before the inbox timed out comes back into the form, never lost.
+    pending = request.POST.get("pending", "")[:20000]
+    token = tokens.token_issue(
+        kind="inbox", seconds=tokens.INBOX_SECONDS,
+        data={"report": access.report.pk, "key": access.key.hex(), "pending": pending})
+    response = _redirect(request, "intake:inbox")
+    _drop_token_cookie(request, response, INBOX_COOKIE)
+    _set_token_cookie(response, INBOX_COOKIE, token)
+    return response
 
 
 @require_http_methods(["POST"])
 @public_page
 def inbox_add(request):
-    access, refused = _open(request)
-    if refused:
-        return refused
-    receipt = request.POST["receipt"]
+    access, _pending = _inbox_access(request)
+    if access is None:
+        # The inbox was closed (timed out, quick exit): ask for the receipt again and carry
+        # what was written, so nothing is lost.
+        return render(request, "intake/inbox_login.html", _ctx(
+            request, pending=request.POST.get("message", "")[:20000],
+            error=_("Your report was closed after %(n)d minutes without activity, to protect "
+                    "you. Type your receipt again: what you wrote is kept.") % {
+                "n": tokens.INBOX_SECONDS // 60}), status=403)
     form = MessageForm(request.POST)
     problems = []
     text = ""
@@ -159,15 +307,46 @@ def inbox_add(request):
         text = clean_message(request.POST.get("message", ""))
     except ReportInvalid as e:
         problems.extend(e.errors.values())
-    files, file_problems = check_uploads(request.FILES.getlist("attachments"),
-                                         request.kintrace_uploads)
+    kept, files, file_problems, draft = _files_with_draft(request, [])
     problems.extend(file_problems)
-    if not text and not files and not problems:
+    if not text and not files and not kept and not problems:
         problems.append(_("Write something or choose a file to add."))
     if problems:
-        return _inbox(request, access, receipt, form=form, problems=problems, status=400)
+        draft = _keep_for_correction(draft, files)
+        return _inbox(request, access, form=form, problems=problems, status=400, draft=draft,
+                      kept_files=tokens.draft_list(draft=draft) if draft else [])
     try:
-        reporter_add(access=access, text=text, files=files)
-    except ReportBusy as e:  # nothing stored: the form again, with what was typed
-        return _inbox(request, access, receipt, form=form, problems=[str(e)], status=503)
-    return _inbox(request, access, receipt, added=True)
+        reporter_add(access=access, text=text, files=kept + files)
+    except ReportBusy as e:  # nothing stored: the form again, with what was typed and chosen
+        draft = _keep_for_correction(draft, files)
+        return _inbox(request, access, form=form, problems=[str(e)], status=503, draft=draft,
+                      kept_files=tokens.draft_list(draft=draft) if draft else [])
+    if draft:
+        tokens.draft_discard(draft=draft)
+    return _redirect(request, "intake:inbox", added="1")
+
+
+@require_http_methods(["GET"])
+@public_page
+def quick_exit(request):
+    """Leave at once for a neutral site: the receipt and inbox tokens are forgotten, and the
+    browser is asked to clear this site's cookies and cache (Clear-Site-Data)."""
+    response = HttpResponseRedirect(settings.KINTRACE_QUICK_EXIT_URL)
+    for name in (RECEIPT_COOKIE, INBOX_COOKIE):
+        _drop_token_cookie(request, response, name)
+    response["Clear-Site-Data"] = '"cache", "cookies"'
+    return response
+
+
+@require_http_methods(["GET"])
+@public_page
+def about_data(request):
+    """What happens to the data a relative sends (true to docs/security.md)."""
+    return render(request, "intake/about_data.html", _ctx(request))
+
+
+@require_http_methods(["GET"])
+@public_page
+def landing(request):
+    """The site root for anyone who is not logged in as staff: report, or read answers."""
+    return render(request, "intake/landing.html", _ctx(request))

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
 from kintrace.security.keys import unlocked_required
 from kintrace.web.params import id_or_none
@@ -18,7 +19,13 @@ from .linking import Fact, report_create_person, report_facts, report_link
 from .matching import suggest_persons
 from .models import Attachment, Report
 from .selectors import attachment_get, report_get, report_queue
-from .services import attachment_read, report_answer, report_close, report_read
+from .services import (
+    attachment_read,
+    report_answer,
+    report_close,
+    report_mark_read,
+    report_read,
+)
 from .validation import ReportInvalid, clean_message
 
 MAX_FACTS = 30
@@ -38,9 +45,11 @@ def queue(request):
     status = request.GET.get("status", Report.Status.NEW)
     if status not in Report.Status.values:
         status = Report.Status.NEW
+    unread = request.GET.get("unread") == "1"
     return render(request, "intake/triage_queue.html", {
-        "reports": report_queue(status=status)[:500], "status": status,
-        "statuses": Report.Status.choices,
+        "reports": report_queue(status="" if unread else status, unread=unread)[:500],
+        "status": "" if unread else status, "statuses": Report.Status.choices,
+        "unread": unread,
     })
 
 
@@ -64,6 +73,7 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
     response = render(request, "intake/triage_detail.html", {
         "report": report, "view": view, "facts": facts, "suggestions": suggestions,
         "event_types": EventType.choices, "error": error,
+        "close_reasons": CloseReason.choices,
     }, status=status)
     return response
 
@@ -115,14 +125,32 @@ def answer(request, pk: int):
         return _detail(request, report, error=_("The answer is empty."), status=400)
     report_answer(report=report, text=text, request=request, actor=request.user)
     messages.success(request, _("Your answer is in the reporter's inbox."))
+    if request.POST.get("next") == "case" and report.case_id:
+        return redirect("cases:detail", pk=report.case_id)
     return redirect("intake:detail", pk=report.pk)
 
 
 @require_POST
 @staff_required(*NAME_ROLES)
 def close(request, pk: int):
-    report = report_close(report=_report_or_404(pk), actor=request.user)
+    report = _report_or_404(pk)
+    try:
+        report = report_close(report=report, reason=request.POST.get("reason", ""),
+                              shared=request.POST.get("share") == "on", actor=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("intake:detail", pk=report.pk)
     messages.success(request, _("The report is closed."))
+    return redirect("intake:detail", pk=report.pk)
+
+
+@require_POST
+@staff_required(*NAME_ROLES)
+def mark_read(request, pk: int):
+    """The reporter's new messages have been read; back to where the button was."""
+    report = report_mark_read(report=_report_or_404(pk), actor=request.user)
+    if request.POST.get("next") == "case" and report.case_id:
+        return redirect("cases:detail", pk=report.case_id)
     return redirect("intake:detail", pk=report.pk)
 
 

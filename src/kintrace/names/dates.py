@@ -28,6 +28,7 @@ __all__ = [
     "parse_date",
     "parse_date_or_none",
     "parse_date_range",
+    "parse_day_month",
 ]
 
 
@@ -565,3 +566,32 @@ def _range_start(left: str, end: PartialDate, kwargs: dict) -> PartialDate | Non
         except DateError:
             continue
     return None
+
+
+# --- a day and a month without a year ----------------------------------------------------
+# "15 января", "15-го января", "January 15", "15.01": a relative often knows the day of the
+# last call but not — or not yet — which year to write. It is a day and a month, never a
+# guessed year: callers keep the text as typed.
+
+_DAY_WORD = re.compile(r"(\d{1,2})(?:-?(?:е|го|ое|st|nd|rd|th))?\s?(?:of\s)?" + _WORD)
+_WORD_DAY = re.compile(_WORD + r"\s?(\d{1,2})(?:st|nd|rd|th)?")
+_DAY_DOT_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})")
+
+
+def parse_day_month(text: str) -> tuple[int, int] | None:
+    """(day, month) for a date written without a year, or None if `text` is not one.
+    Raises `DateError` for a day the month never has ("31 апреля"); 29 February is a day."""
+    s = _IN.sub("", _clean(text or ""))
+    if m := _DAY_WORD.fullmatch(s):
+        day, month = int(m[1]), _WORD_MONTHS.get(m[2])
+    elif m := _WORD_DAY.fullmatch(s):
+        day, month = int(m[2]), _WORD_MONTHS.get(m[1])
+    elif m := _DAY_DOT_MONTH.fullmatch(s):
+        day, month = int(m[1]), int(m[2])
+    else:
+        return None
+    if month is None or not 1 <= month <= 12:
+        return None
+    if not 1 <= day <= (29 if month == 2 else _DAYS_IN_MONTH[month]):
+        raise DateError(f"day {day} does not exist in month {month}", code="day_range")
+    return day, month

@@ -6,10 +6,10 @@ version so that algorithms can change later without guessing what a stored blob 
 - encrypt/decrypt: XSalsa20-Poly1305 (libsodium secretbox), 24-byte random nonce.
 - seal/unseal: X25519 + XSalsa20-Poly1305 anonymous boxes (libsodium sealed box).
 - derive_key: Argon2id (libsodium crypto_pwhash), 32-byte output.
-- Receipts: 40 random decimal digits (log2(10**40) = 132.9 bits), shown in ten groups of four.
-  Digits rather than words: they are the same in Russian and English, a phone offers a digit
-  keypad, and there is no wordlist to transliterate. The server stores only Argon2id-derived
-  values (a lookup value peppered with a server-wide salt, and a separate key).
+- Receipts: eleven words from a list of 4,096 Russian nouns (132 bits), `receipts.py`; the
+  40-digit receipts given before (132.9 bits) keep working. The server stores only
+  Argon2id-derived values of the normalised receipt (a lookup value peppered with a
+  server-wide salt, and a separate key).
 
 Every failure to decrypt raises CryptoError; nothing here returns unauthenticated bytes.
 """
@@ -18,8 +18,6 @@ import base64
 import binascii
 import hmac
 import os
-import secrets
-import unicodedata
 from pathlib import Path
 
 import nacl.exceptions
@@ -27,6 +25,10 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 import nacl.utils
 from nacl.public import PrivateKey, PublicKey, SealedBox
+
+from .receipts import new_receipt, receipt_normalise, receipt_normalise_or_none
+
+__all__ = ["new_receipt", "receipt_normalise", "receipt_normalise_or_none"]  # re-exported
 
 KEY_BYTES = 32
 SALT_BYTES = argon2id.SALTBYTES  # 16
@@ -45,9 +47,7 @@ PASSWORD_MEM = argon2id.MEMLIMIT_INTERACTIVE  # 64 MiB
 RECEIPT_OPS = 2
 RECEIPT_MEM = 16 * 1024 * 1024
 
-RECEIPT_DIGITS = 40
-RECEIPT_GROUP = 4
-RECEIPT_ENTROPY_BITS = 132  # floor(40 * log2(10))
+RECEIPT_ENTROPY_BITS = 132  # 11 * log2(4096); old 40-digit receipts: 132 too
 
 RECOVERY_KEY_BYTES = 32
 
@@ -146,20 +146,8 @@ def constant_time_equal(a: str | bytes, b: str | bytes) -> bool:
 # --- Codename receipts -------------------------------------------------------------------
 
 
-def new_receipt() -> str:
-    """40 random digits in groups of four, e.g. '0412 9931 ...' (132 bits of entropy)."""
-    digits = str(secrets.randbelow(10**RECEIPT_DIGITS)).zfill(RECEIPT_DIGITS)
-    return " ".join(digits[i : i + RECEIPT_GROUP] for i in range(0, RECEIPT_DIGITS, RECEIPT_GROUP))
-
-
-def receipt_normalise(text: str) -> str:
-    """The digits of what the reporter typed: spaces, dashes, dots and other separators are
-    dropped, and any Unicode decimal digit (e.g. full-width) counts as its ASCII digit."""
-    return "".join(str(unicodedata.decimal(c)) for c in text or "" if c.isdecimal())
-
-
 def receipt_is_wellformed(text: str) -> bool:
-    return len(receipt_normalise(text)) == RECEIPT_DIGITS
+    return receipt_normalise_or_none(text) is not None
 
 
 def data_dir_secret(name: str, size: int = KEY_BYTES) -> bytes:
@@ -213,6 +201,7 @@ _pepper_cache: dict[Path, bytes] = {}
 
 def receipt_lookup(receipt: str) -> str:
     """The value stored to find a report by its receipt (64 hex chars). Deterministic."""
+    # The same material for a 40-digit receipt as before words came, so old receipts work.
     material = b"kintrace receipt lookup v1\x00" + receipt_normalise(receipt).encode()
     return derive_key(material, _receipt_pepper(), ops=RECEIPT_OPS, mem=RECEIPT_MEM).hex()
 

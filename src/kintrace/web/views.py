@@ -6,12 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from kintrace.intake.views_public import landing
+
 
 def home(request):
-    """Where each role starts: analysts on the numbers page (they never see names)."""
+    """The public start page (report, or read answers, and a small staff login link) for
+    anyone not logged in; each staff role starts on its own page: analysts on the numbers
+    page (they never see names)."""
     user = request.user
     if not user.is_authenticated:
-        return redirect("accounts:login")
+        return landing(request)
     if getattr(user, "sees_names", False):
         return redirect("registry:search")
     return redirect("registry:numbers")

@@ -1,0 +1,1 @@
+"""Data files of the security package: the receipt word lists."""
