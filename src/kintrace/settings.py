@@ -259,7 +259,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = FILES_DIR
 
 # Where the public pages' quick-exit button goes: a neutral, everyday site.
-KINTRACE_QUICK_EXIT_URL = os.getenv("KINTRACE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
+KINTRACE_QUICK_EXIT_URL = envstr("KINTRACE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
 if not KINTRACE_QUICK_EXIT_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"Unexpected value KINTRACE_QUICK_EXIT_URL="
                                f"{KINTRACE_QUICK_EXIT_URL}, use an https:// address")
