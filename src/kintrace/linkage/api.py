@@ -105,12 +105,21 @@ STRONG = 0.9
 MAX_MULTI_SHARE = 0.10
 # However many records have a partner, "none of them" stays possible for a lone candidate
 MAX_PARTNER_SHARE = 0.99
+# "auto" reads nothing into fewer strong pairs than this, or smaller files: three rows with
+# one strong pair each say nothing about whether 99 % of a list has a partner (issue 11)
+MIN_STRONG_PAIRS = 30
+MIN_RECORDS = 100
 
 
-def looks_one_to_one(pairs: pd.DataFrame) -> bool:
-    """Do the strong pairs pair each record with at most one on the other side?"""
+def looks_one_to_one(pairs: pd.DataFrame, n_left: int | None = None,
+                     n_right: int | None = None) -> bool:
+    """Do the strong pairs pair each record with at most one on the other side? Never for
+    small inputs (fewer than MIN_RECORDS records on a side, or MIN_STRONG_PAIRS strong
+    pairs): they cannot show it."""
+    if min(n_left or MIN_RECORDS, n_right or MIN_RECORDS) < MIN_RECORDS:
+        return False
     strong = pairs[pairs["match_probability"] >= STRONG]
-    if not len(strong):
+    if len(strong) < MIN_STRONG_PAIRS:
         return False
     for column in ("unique_id_l", "unique_id_r"):
         partners = strong[column].value_counts()
@@ -183,7 +192,8 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     # In the records' order, not the backend threads': one-to-one sums and ties come out the
     # same on every run of the same input.
     pairs = _in_input_order(pairs)
-    if one_to_one == "on" or (one_to_one == "auto" and looks_one_to_one(pairs)):
+    if one_to_one == "on" or (one_to_one == "auto"
+                              and looks_one_to_one(pairs, len(left), len(right))):
         q, pi_l, pi_r = one_to_one_probability(pairs, len(left), len(right),
                                                params.prior_for(len(left), len(right)))
         pairs = pairs.assign(pairwise_probability=pairs["match_probability"],
@@ -191,7 +201,8 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
         _say(progress, f"one-to-one reading: {pi_l:.0%} of the left records and "
                        f"{pi_r:.0%} of the right have a partner")
     elif one_to_one == "auto":
-        _say(progress, "pairwise reading: records on one side have several strong partners")
+        _say(progress, "pairwise reading: too few records or strong pairs to tell, or records"
+                       " on one side have several strong partners")
     pairs = pairs[pairs["match_probability"] >= threshold]
     # link_only pairs come with the first input (input_0) on the left: Splink joins
     # l.source_dataset < r.source_dataset.
