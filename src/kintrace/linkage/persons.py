@@ -47,7 +47,7 @@ CLOSE_SURNAME_LEVELS = ("one edit", "similar", "two edits")
 # A registry smaller than this still stands for a population of men (as Parameters.MAX_PRIOR).
 POPULATION = 1000
 # How many entries' worth the starting share counts for in the estimate of π.
-PRIOR_ENTRIES = 200
+PRIOR_ENTRIES = 100
 # However many entries seem to have a partner, "none of them" stays possible.
 MAX_SHARE = 0.99
 MIN_SHARE = 0.001
