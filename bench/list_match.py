@@ -224,7 +224,7 @@ def kintrace_pairs(lst: pd.DataFrame, reg: pd.DataFrame, start_share: float
                          "p": pairs["match_probability"].astype(float)})
     return best, (f"expected share {prev.share:.1%} (estimated from {prev.entries} entries, "
                   f"start {prev.start:.0%}); namesakes {prev.namesakes:.1%} of "
-                  f"{prev.namesake_pairs} full-name pairs")
+                  f"{prev.namesake_pairs} entries with full-name candidates")
 
 
 def plain_splink_pairs(lst: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:

@@ -176,10 +176,10 @@ NAME_PARTS_ALL = ("surname", "given_name", "patronymic")
 
 
 def namesake_share(pairs: pd.DataFrame, params: Parameters) -> tuple[float, int]:
-    """(share of full-name agreements that are namesakes, pairs it was read from): among
-    person-level pairs whose surname, given name and patronymic all agree and whose birth
-    dates can be compared, the share whose dates conflict, corrected for the few of one
-    man's records that conflict too. A list of casualties written like the registry's men
+    """(share of full-name agreements that are namesakes, entries it was read from): among
+    entries with a person-level candidate whose surname, given name and patronymic all
+    agree and whose birth dates can be compared, the share where no such candidate's date
+    agrees, corrected for the few of one man's records that conflict too. A list of casualties written like the registry's men
     (a family's sons, a region's common names) has many; a population few."""
     if not len(pairs):
         return NAMESAKE_START, 0
@@ -191,8 +191,14 @@ def namesake_share(pairs: pd.DataFrame, params: Parameters) -> tuple[float, int]
         full &= lv[comp][2] > 0
     names, level, total = lv["birth_date"]
     comparable = full & (np.array(names, dtype=object)[level] != "missing")
-    conflicts = float((comparable & (total < 0)).sum())
-    n = int(comparable.sum())
+    # Per entry, not per pair: a true entry of a common name has the registry's random
+    # namesakes beside its own man, which the name's frequency already accounts for; the
+    # entry is a namesake's when none of its comparable full-name candidates agrees.
+    per = pd.DataFrame({"entry": pairs["unique_id_l"].to_numpy()[comparable],
+                        "agrees": total[comparable] >= 0})
+    agrees = per.groupby("entry")["agrees"].any()
+    conflicts = float((~agrees).sum())
+    n = int(len(agrees))
     if n:
         observed = conflicts / n
         share = max(observed - DATE_CONFLICT_M, 0.0) / (DATE_CONFLICT_U - DATE_CONFLICT_M)
@@ -307,7 +313,7 @@ class Prevalence:
     entries: int  # entries it was estimated from
     estimated: bool  # False: `start` was used as given
     namesakes: float = NAMESAKE_START  # share of full-name agreements that are namesakes
-    namesake_pairs: int = 0  # comparable full-name pairs it was read from
+    namesake_pairs: int = 0  # entries with comparable full-name candidates it was read from
 
 
 def link_persons(pairs: pd.DataFrame, params: Parameters, *, person_r: dict | pd.Series,
