@@ -183,7 +183,7 @@ def casualty_list(world: World, size: int, share: float) -> tuple[pd.DataFrame, 
     return pd.DataFrame(rows), truth
 
 
-BINS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0000001]
+BINS = [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0000001]
 
 
 def report(best: pd.DataFrame, truth: dict[str, int], size: int) -> None:
@@ -269,7 +269,7 @@ def plain_splink_pairs(lst: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     linker.training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("surname", "birth_year"))
-    pred = linker.inference.predict(threshold_match_probability=0.3).as_pandas_dataframe()
+    pred = linker.inference.predict(threshold_match_probability=0.1).as_pandas_dataframe()
     person_of = dict(zip(reg["id"].astype(str), reg["person"], strict=True))
     best = (pd.DataFrame({"entry": pred["unique_id_l"].astype(str),
                           "person": pred["unique_id_r"].astype(str).map(person_of),

@@ -175,10 +175,12 @@ DATE_CONFLICT_U = 0.98
 NAME_PARTS_ALL = ("surname", "given_name", "patronymic")
 
 
-def namesake_share(pairs: pd.DataFrame, params: Parameters) -> tuple[float, int]:
+def namesake_share(pairs: pd.DataFrame, params: Parameters, n_persons: int = POPULATION
+                   ) -> tuple[float, int]:
     """(share of full-name agreements that are namesakes, entries it was read from): among
     entries with a person-level candidate whose surname, given name and patronymic all
-    agree and whose birth dates can be compared, the share where no such candidate's date
+    agree, rare enough for the tables to expect no namesake among `n_persons` (the name
+    parts' bits >= log2 N + 3), and whose birth dates can be compared, the share where no such candidate's date
     agrees, corrected for the few of one man's records that conflict too. A list of casualties written like the registry's men
     (a family's sons, a region's common names) has many; a population few."""
     if not len(pairs):
@@ -189,6 +191,10 @@ def namesake_share(pairs: pd.DataFrame, params: Parameters) -> tuple[float, int]
     full = np.ones(len(pairs), dtype=bool)
     for comp in NAME_PARTS_ALL:
         full &= lv[comp][2] > 0
+    # Only names rare enough that the frequency tables expect no namesake among this many
+    # persons (at most 1 in 8): a common name's namesakes are the tables' business already.
+    bits = sum((lv[c][2] for c in NAME_PARTS_ALL), np.zeros(len(pairs)))
+    full &= bits >= math.log2(max(n_persons, POPULATION)) + 3
     names, level, total = lv["birth_date"]
     comparable = full & (np.array(names, dtype=object)[level] != "missing")
     # Per entry, not per pair: a true entry of a common name has the registry's random
@@ -329,7 +335,7 @@ def link_persons(pairs: pd.DataFrame, params: Parameters, *, person_r: dict | pd
     folded = by_person(pairs, params, person_r)
     folded = cap_conflicts(folded, params) if len(folded) else folded
     entry = pd.factorize(folded["unique_id_l"])[0] if len(folded) else np.zeros(0, int)
-    namesakes, compared = namesake_share(folded, params)
+    namesakes, compared = namesake_share(folded, params, n_persons)
     share = start_share
     for _ in range(3 if estimate else 1):
         # names alone may not say more than "(1 - r) : r" once π and N are accounted for;
