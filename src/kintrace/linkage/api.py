@@ -59,21 +59,9 @@ def explain_rows(pairs: pd.DataFrame, params: Parameters
     Splink returns each comparison's match weight; the level is the one with that weight
     (weight 0 with no level of weight 0 is a missing value on one side).
     """
-    import numpy as np
+    from kintrace.linkage.persons import levels
 
-    cols = {}
-    for comp, level_params in params.effective_levels().items():
-        mw = pairs.get(f"mw_{comp}")
-        if mw is None:
-            continue
-        mw = mw.astype(float).fillna(0.0).to_numpy()
-        names = ["missing", *level_params]
-        weights = np.array([0.0, *(math.log2(m / u) for m, u in level_params.values())])
-        # the null level wins a tie at 0 only when no real level weighs exactly 0
-        level = np.abs(mw[:, None] - weights[None, :]).argmin(axis=1)
-        tf = pairs.get(f"mw_tf_adj_{comp}")
-        total = mw + (tf.astype(float).fillna(0.0).to_numpy() if tf is not None else 0.0)
-        cols[comp] = (names, level, total)
+    cols = levels(pairs, params)
     out = []
     for i in range(len(pairs)):
         out.append(tuple(

@@ -22,6 +22,13 @@ The engine scores records; the registry holds a person under several name varian
    P(entry i is person j) = a·L_ij / ((1 − π) + a·Σ_k L_ik), a = π / max(N, POPULATION).
    A lone candidate of an entry that is probably nobody stays low; two persons that fit
    equally share the probability (and go to review as ambiguous).
+5. `namesake_share` / `cap_names`: the share r of rare full-name agreements that are
+   namesakes is read from the data (dates that could agree and do not); names alone then
+   say at most "(1 - r) : r".
+
+`score_persons` (a list, a report) and `dedupe_persons` (the registry) run the engine twice:
+the blocking rules find candidate persons, then every variant of each candidate is scored
+(a variant no rule reaches still counts). docs/linkage.md, "Person-level scores".
 
 Pure pandas/numpy, no Django: lists, registry dedupe and intake triage call it.
 """
@@ -42,8 +49,6 @@ NAME_PARTS = ("given_name", "patronymic")
 # or patronymic conflicts. 6 bits = 64:1, what "same surname in the same colony" is worth
 # among a family's or a town's men (docs/linkage.md, "Person-level scores").
 CONFLICT_CAP = 6.0
-# Surname levels that a typo explains and another known surname explains better.
-CLOSE_SURNAME_LEVELS = ("one edit", "similar", "two edits")
 # A registry smaller than this still stands for a population of men (as Parameters.MAX_PRIOR).
 POPULATION = 1000
 # How many entries' worth the starting share counts for in the estimate of π.
@@ -53,8 +58,8 @@ MAX_SHARE = 0.99
 MIN_SHARE = 0.001
 # Two persons whose Bayes factors for one entry are within this ratio fit it about equally.
 AMBIGUOUS_RATIO = 4.0
-# Variant pairs are scored down to this Bayes factor (log2) so that a conflicting variant of
-# a person whose other variant scores high is seen.
+# Candidate persons are found down to this Bayes factor (log2): a person whose best variant
+# is this weak adds nothing to an entry's sum of candidates.
 FLOOR_BITS = -8.0
 
 
@@ -180,9 +185,9 @@ def namesake_share(pairs: pd.DataFrame, params: Parameters, n_persons: int = POP
     """(share of full-name agreements that are namesakes, entries it was read from): among
     entries with a person-level candidate whose surname, given name and patronymic all
     agree, rare enough for the tables to expect no namesake among `n_persons` (the name
-    parts' bits >= log2 N + 3), and whose birth dates can be compared, the share where no such candidate's date
-    agrees, corrected for the few of one man's records that conflict too. A list of casualties written like the registry's men
-    (a family's sons, a region's common names) has many; a population few."""
+    parts' bits >= log2 N + 3), and whose birth dates can be compared, the share where no
+    such candidate's date agrees, corrected for the few of one man's records that conflict
+    too. A list written from the registry's families and towns has many; a population few."""
     if not len(pairs):
         return NAMESAKE_START, 0
     lv = levels(pairs, params)
