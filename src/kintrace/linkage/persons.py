@@ -60,7 +60,7 @@ MIN_SHARE = 0.001
 AMBIGUOUS_RATIO = 4.0
 # Candidate persons are found down to this Bayes factor (log2): a person whose best variant
 # is this weak adds nothing to an entry's sum of candidates.
-FLOOR_BITS = -8.0
+FLOOR_BITS = 0.0
 
 
 def score_floor(prior: float) -> float:
