@@ -32,5 +32,9 @@ def percent(probability) -> str:
         p = float(probability) * 100
     except (TypeError, ValueError):
         return ""
+    if 99.99 < p < 100:  # never a rounded "100 %" that was not certain
+        return f"> {number_format(99.99, 2)}\u00a0%"
+    if 0 < p < 0.01:
+        return f"< {number_format(0.01, 2)}\u00a0%"
     digits = 2 if (p > 99 or p < 1) and p not in (0.0, 100.0) else 1
     return f"{number_format(round(p, digits), digits)}\u00a0%"
