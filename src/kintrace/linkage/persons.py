@@ -63,9 +63,17 @@ AMBIGUOUS_RATIO = 4.0
 FLOOR_BITS = 0.0
 
 
-def score_floor(prior: float) -> float:
-    """The pairwise probability (at `prior`) of a pair with Bayes factor 2**FLOOR_BITS."""
-    odds = prior / (1 - prior) * 2.0 ** FLOOR_BITS
+# Candidates this many bits below what a pair needs to reach even an even chance add
+# nothing worth their join: at a million persons most blocked pairs (a shared surname and
+# year, +12 bits) are far below the 22 bits an entry needs there.
+FLOOR_MARGIN = 12.0
+
+
+def score_floor(prior: float, needed_bits: float = -math.inf) -> float:
+    """The pairwise probability (at `prior`) of a pair with Bayes factor
+    2**max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)."""
+    bits = max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)
+    odds = prior / (1 - prior) * 2.0 ** bits
     return odds / (1 + odds)
 
 
@@ -437,7 +445,10 @@ def score_persons(left: pd.DataFrame, right: pd.DataFrame, person_r: dict | pd.S
                                       "match_probability", "match_weight", "ambiguous"])
         return empty, Prevalence(start_share, start_share, len(left), False)
     prior = params.prior_for(len(left), len(right))
-    pairs = score([left, right], params, threshold=score_floor(prior), backend=backend)
+    # bits an entry's pair needs for an even chance at the starting share
+    needed = math.log2((1 - start_share) * max(n_persons, POPULATION) / start_share)
+    pairs = score([left, right], params, threshold=score_floor(prior, needed),
+                  backend=backend)
     if len(pairs):
         found = pd.DataFrame({"left_id": pairs["unique_id_l"].astype(str),
                               "person": pairs["unique_id_r"].astype(str).map(person_r)})
@@ -473,7 +484,11 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
     if len(records) < 2 or n_persons < 2:
         return empty
     prior = params.prior_for(len(records))
-    pairs = score([records], params, threshold=score_floor(prior), backend=backend)
+    person_prior = params.prior_for(n_persons)
+    # bits a person pair needs to reach the threshold
+    needed = (math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0) \
+        - math.log2(person_prior / (1 - person_prior))
+    pairs = score([records], params, threshold=score_floor(prior, needed), backend=backend)
     if not len(pairs):
         return empty
     pa = pairs["unique_id_l"].astype(str).map(person_of)
@@ -497,7 +512,6 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
         return empty
     folded = cap_conflicts(folded, params)
     bits = _recomputed_bits(folded, params)
-    person_prior = params.prior_for(n_persons)
     weight = bits + math.log2(person_prior / (1 - person_prior))
     prob = 1 / (1 + np.exp2(-np.clip(weight, -500, 500)))
     out = folded.assign(match_weight=weight, match_probability=prob, bayes=bits)
