@@ -121,9 +121,9 @@ def test_the_reproduction_of_the_issue_gives_low_probabilities_for_all_three_pai
     right.write_text("id,name,birth_date\nR1,ЗАХАРОВ И.И.,18.03.1983\nR2,ШИШКИН С.П.,1980\n"
                      "R3,ЖУКОВ И.К.,1975\nR4,Иванов Пётр Сергеевич,1990\n", encoding="utf-8")
     out = tmp_path / "o.csv"
-    proc = subprocess.run([sys.executable, "-m", "kintrace.cli", "link", str(left), str(right),
-                           "--out", str(out), "--threshold", "0.000001"],
-                          capture_output=True, text=True, check=False)
+    command = [sys.executable, "-m", "kintrace.cli", "link", str(left), str(right),
+               "--out", str(out), "--threshold", "0.000001"]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     assert proc.returncode == 0, proc.stderr
     assert "one-to-one reading" not in proc.stderr
     found = pd.read_csv(out, dtype=str)
