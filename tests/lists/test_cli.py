@@ -77,6 +77,8 @@ def test_match_and_dedupe_print_their_counts(hospital_file, capsys, caseworker):
     out, _err = capsys.readouterr()
     assert "entries: 3" in out
     assert f"candidates: {MatchCandidate.objects.count()}" in out
+    # the prior the probabilities were read at, a hospital list starting from 10 %
+    assert "expected in the registry: " in out and "(start 10%)" in out
     assert MatchCandidate.objects.count() >= 2
     assert main(["registry", "dedupe", "--quiet", "--threshold", "0.5"]) == 0
     out, _err = capsys.readouterr()

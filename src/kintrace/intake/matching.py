@@ -1,7 +1,8 @@
 """Persons the matching engine suggests for a report.
 
 The registry's search (script-, case- and inflection-blind) picks the candidates; the
-matching engine scores the report against each of his name variants and explains the score.
+matching engine scores the report against each person as a whole (every name variant of
+his) and explains the score.
 Scoring only the candidates keeps opening a report fast however large the registry grows.
 """
 
@@ -52,9 +53,19 @@ def person_records(persons) -> list[dict]:
     return out
 
 
+# A report is usually about a man the organisation knows of: half of them are expected to
+# be registry persons (one report cannot estimate it).
+REPORT_SHARE = 0.5
+
+
 def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
-    """The registry persons most likely to be the man the report is about, best first."""
-    from kintrace.linkage.api import link_records
+    """The registry persons most likely to be the man the report is about, best first.
+    Each person is compared as a whole (`kintrace.linkage.persons`): a patronymic known from
+    any of his name variants is known, a conflict with any of them counts against."""
+    from kintrace.linkage.api import explain_rows
+    from kintrace.linkage.model import Parameters
+    from kintrace.linkage.persons import score_persons
+    from kintrace.linkage.prepare import prepare, records_to_frame
     from kintrace.registry.selectors import person_search
 
     found = [p.pk for p in person_search(report.subject_name, limit=CANDIDATES)]
@@ -62,11 +73,19 @@ def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
         found)
     if not persons:
         return []
-    matches = link_records([report_record(report)], person_records(persons.values()),
-                           threshold=THRESHOLD)
-    best: dict[int, Suggestion] = {}
-    for m in matches:
-        pk = int(m.right_id.split(":")[0])
-        if pk not in best or m.probability > best[pk].probability:
-            best[pk] = Suggestion(persons[pk], m.probability, m.match_weight, m.explanation)
-    return sorted(best.values(), key=lambda s: -s.probability)[:limit]
+    variants = person_records(persons.values())
+    if not variants:
+        return []
+    params = Parameters.load(None)
+    left = prepare(records_to_frame([report_record(report)]))
+    right = prepare(records_to_frame(variants))
+    person_of = {v["id"]: int(v["id"].split(":")[0]) for v in variants}
+    pairs, _prev = score_persons(left, right, person_of, start_share=REPORT_SHARE,
+                                 estimate=False, params=params,
+                                 n_persons=max(Person.objects.count(), len(persons)))
+    pairs = pairs[pairs["match_probability"] >= THRESHOLD].reset_index(drop=True)
+    explanations = explain_rows(pairs, params) if len(pairs) else []
+    best = [Suggestion(persons[int(row.person_r)], float(row.match_probability),
+                       float(row.match_weight), explanations[i])
+            for i, row in enumerate(pairs.itertuples(index=False))]
+    return sorted(best, key=lambda s: -s.probability)[:limit]

@@ -59,21 +59,9 @@ def explain_rows(pairs: pd.DataFrame, params: Parameters
     Splink returns each comparison's match weight; the level is the one with that weight
     (weight 0 with no level of weight 0 is a missing value on one side).
     """
-    import numpy as np
+    from kintrace.linkage.persons import levels
 
-    cols = {}
-    for comp, level_params in params.effective_levels().items():
-        mw = pairs.get(f"mw_{comp}")
-        if mw is None:
-            continue
-        mw = mw.astype(float).fillna(0.0).to_numpy()
-        names = ["missing", *level_params]
-        weights = np.array([0.0, *(math.log2(m / u) for m, u in level_params.values())])
-        # the null level wins a tie at 0 only when no real level weighs exactly 0
-        level = np.abs(mw[:, None] - weights[None, :]).argmin(axis=1)
-        tf = pairs.get(f"mw_tf_adj_{comp}")
-        total = mw + (tf.astype(float).fillna(0.0).to_numpy() if tf is not None else 0.0)
-        cols[comp] = (names, level, total)
+    cols = levels(pairs, params)
     out = []
     for i in range(len(pairs)):
         out.append(tuple(
@@ -105,12 +93,21 @@ STRONG = 0.9
 MAX_MULTI_SHARE = 0.10
 # However many records have a partner, "none of them" stays possible for a lone candidate
 MAX_PARTNER_SHARE = 0.99
+# "auto" reads nothing into fewer strong pairs than this, or smaller files: three rows with
+# one strong pair each say nothing about whether 99 % of a list has a partner (issue 11)
+MIN_STRONG_PAIRS = 30
+MIN_RECORDS = 100
 
 
-def looks_one_to_one(pairs: pd.DataFrame) -> bool:
-    """Do the strong pairs pair each record with at most one on the other side?"""
+def looks_one_to_one(pairs: pd.DataFrame, n_left: int | None = None,
+                     n_right: int | None = None) -> bool:
+    """Do the strong pairs pair each record with at most one on the other side? Never for
+    small inputs (fewer than MIN_RECORDS records on a side, or MIN_STRONG_PAIRS strong
+    pairs): they cannot show it."""
+    if min(n_left or MIN_RECORDS, n_right or MIN_RECORDS) < MIN_RECORDS:
+        return False
     strong = pairs[pairs["match_probability"] >= STRONG]
-    if not len(strong):
+    if len(strong) < MIN_STRONG_PAIRS:
         return False
     for column in ("unique_id_l", "unique_id_r"):
         partners = strong[column].value_counts()
@@ -183,7 +180,8 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     # In the records' order, not the backend threads': one-to-one sums and ties come out the
     # same on every run of the same input.
     pairs = _in_input_order(pairs)
-    if one_to_one == "on" or (one_to_one == "auto" and looks_one_to_one(pairs)):
+    if one_to_one == "on" or (one_to_one == "auto"
+                              and looks_one_to_one(pairs, len(left), len(right))):
         q, pi_l, pi_r = one_to_one_probability(pairs, len(left), len(right),
                                                params.prior_for(len(left), len(right)))
         pairs = pairs.assign(pairwise_probability=pairs["match_probability"],
@@ -191,7 +189,8 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
         _say(progress, f"one-to-one reading: {pi_l:.0%} of the left records and "
                        f"{pi_r:.0%} of the right have a partner")
     elif one_to_one == "auto":
-        _say(progress, "pairwise reading: records on one side have several strong partners")
+        _say(progress, "pairwise reading: too few records or strong pairs to tell, or records"
+                       " on one side have several strong partners")
     pairs = pairs[pairs["match_probability"] >= threshold]
     # link_only pairs come with the first input (input_0) on the left: Splink joins
     # l.source_dataset < r.source_dataset.

@@ -149,8 +149,11 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
 
 
 def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
-               prior: float | None = None):
-    """A Splink linker over prepared frames (one: dedupe; two: link), model loaded."""
+               prior: float | None = None, rules: list[str] | None = None,
+               tf_frames: list[pd.DataFrame] | None = None):
+    """A Splink linker over prepared frames (one: dedupe; two: link), model loaded.
+    `rules` replace the blocking rules; `tf_frames` are counted for term frequencies
+    instead of `frames` (a frame with rows repeated for blocking would count them twice)."""
     from splink import Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
@@ -159,9 +162,11 @@ def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
     sdfs = [_register(db_api, backend, f, f"input_{i}") for i, f in enumerate(frames)]
     dialect = "spark" if backend == "spark" else "duckdb"
     records = max(len(f) for f in frames)
-    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0],
-                    settings(link_type, dialect, params, prior, records), log_level=None)
-    for column, table in term_frequencies(frames).items():
+    config = settings(link_type, dialect, params, prior, records)
+    if rules is not None:
+        config["blocking_rules_to_generate_predictions"] = rules
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], config, log_level=None)
+    for column, table in term_frequencies(tf_frames or frames).items():
         tf = _register(db_api, backend, table, f"{column}_tf_lookup")
         linker.table_management.register_term_frequency_lookup(tf, column)
     return linker
@@ -171,7 +176,9 @@ U_SAMPLE_PAIRS = 2_000_000
 
 
 def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
-          backend: str = "duckdb", u_from_input: bool | None = None) -> pd.DataFrame:
+          backend: str = "duckdb", u_from_input: bool | None = None,
+          rules: list[str] | None = None, tf_frames: list[pd.DataFrame] | None = None,
+          prior: float | None = None) -> pd.DataFrame:
     """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison.
 
     `u_from_input` re-estimates u on these records by random sampling (m and the prior stay
@@ -182,7 +189,9 @@ def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
                                      "match_weight"])
     sizes = [len(f) for f in frames]
-    linker = linker_for(frames, params, backend, params.prior_for(*sizes))
+    linker = linker_for(frames, params, backend,
+                        prior if prior is not None else params.prior_for(*sizes),
+                        rules=rules, tf_frames=tf_frames)
     if u_from_input:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     pred = linker.inference.predict(threshold_match_probability=threshold)

@@ -201,6 +201,11 @@ def match_command(args) -> int:
     print(f"run: {run.pk}")
     print(f"entries: {run.records_left}")
     print(f"candidates: {run.candidate_count}")
+    if run.expected_share is not None:
+        # the prior the probabilities were read at, as the review page shows it
+        print(f"expected in the registry: {run.expected_share:.1%} of the entries "
+              f"(start {run.share_start:.0%}); namesakes: {run.namesake_share:.1%} of "
+              f"full-name agreements")
     return 0
 
 

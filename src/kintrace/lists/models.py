@@ -195,6 +195,12 @@ class MatchRun(JobFields):
     records_left = models.IntegerField(default=0)
     records_right = models.IntegerField(default=0)
     candidate_count = models.IntegerField(default=0)
+    # The prior the probabilities were computed at (a list run): the share of the list's
+    # entries expected to be registry persons, the list kind's starting share it was
+    # estimated from, and the share of full-name agreements in this data that are namesakes.
+    expected_share = models.FloatField(null=True, blank=True)
+    share_start = models.FloatField(null=True, blank=True)
+    namesake_share = models.FloatField(null=True, blank=True)
     seconds = models.FloatField(default=0)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -227,6 +233,10 @@ class CandidateBase(models.Model):
     match_weight = models.FloatField(default=0)
     # [[comparison, level, match_weight], ...] as the engine explained the pair.
     explanation = models.JSONField(default=list)
+    # Why a person must look even below the threshold: "ambiguous" (another person fits the
+    # entry about as well), "conflict" (two birth years or facility numbers the clustering
+    # would refuse to join); "" for an ordinary candidate.
+    reason = models.CharField(max_length=16, blank=True, default="")
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

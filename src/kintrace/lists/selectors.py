@@ -37,6 +37,8 @@ LEVELS = {
     "same month": _("the same month (day not known)"),
     "same year": _("the same year (month not known)"),
     "same year, other day": _("the same year, another day"),
+    "same year, another full date": _("the same year, another full date"),
+    "one year apart, another full date": _("one year apart, another full date"),
     "one year apart": _("one year apart"),
     "same facility": _("the same facility"),
     "same facility number": _("the same facility number"),
@@ -161,7 +163,7 @@ def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[
 def candidate_for_review(pk: int) -> MatchCandidate:
     return (MatchCandidate.objects
             .select_related("entry__person_list", "person__last_facility__region",
-                            "person__status_event")
+                            "person__status_event", "run")
             .prefetch_related(_person_prefetch("person__"))
             .get(pk=pk))
 

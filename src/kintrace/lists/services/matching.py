@@ -1,8 +1,12 @@
 """Match runs: a list against the registry (link) and the registry against itself (dedupe).
 
 The engine sees one record per name variant of each person (so a Latin spelling added
-to a person helps), and the best pair per (entry, person) is kept. Pairs a person has
-rejected before are never stored again.
+to a person helps); `kintrace.linkage.persons` folds the variants into one comparison per
+(entry, person) that is true of the person (a patronymic known from any variant is known, a
+conflict with any variant counts), and reads the probabilities at the share of the list's
+entries expected in the registry, estimated from the list and recorded on the run. An entry
+that two persons fit about equally keeps both, marked ambiguous, even below the threshold.
+Pairs a person has rejected before are never stored again.
 """
 
 from __future__ import annotations
@@ -45,20 +49,21 @@ def _date_text(year, month, day) -> str:
     return f"{year:04d}"
 
 
-def _scored(frames, *, threshold: float, progress) -> list:
-    """The engine's pairs for prepared frames, strongest first, each explained."""
-    from kintrace.linkage.api import to_matches
-    from kintrace.linkage.engine import score
-    from kintrace.linkage.model import Parameters
+# The share of a list's entries expected to be registry persons before its own data is
+# read (the estimate starts here and leans on it for small lists): a casualty or burial list
+# mostly holds other men; a court declaration is usually asked for by a searching family.
+START_SHARE = {"hospital": 0.1, "casualty": 0.1, "burial": 0.1, "pardon": 0.1,
+               "court": 0.3, "other": 0.2}
+# An ambiguous candidate (another person fits the entry about as well) is stored down to
+# this probability: the two share what one would have had alone.
+AMBIGUOUS_FLOOR = 0.2
 
-    params = Parameters.load(None)
-    if progress:
-        progress("scoring pairs")
-    pairs = score(frames, params, threshold=threshold, backend="duckdb")
-    pairs = pairs.sort_values("match_probability", ascending=False, kind="stable")
-    if progress:
-        progress(f"{len(pairs)} pairs at or above {threshold}")
-    return to_matches(pairs, params)
+
+def _explanations(frame, params) -> list:
+    from kintrace.linkage.api import explain_rows
+
+    return [[[c.comparison, c.level, c.match_weight] for c in e]
+            for e in explain_rows(frame.reset_index(drop=True), params)]
 
 
 def entry_record(e: dict) -> dict:
@@ -181,24 +186,42 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
         progress(f"normalising {len(entries)} list entries")
     left = prepare_parallel(records_to_frame(entries)) if entries else None
     job.beat(phase="scoring")
-    matches = _scored([left, right], threshold=threshold, progress=progress) if entries and \
-        len(right) else []
+    from kintrace.linkage.model import Parameters
+    from kintrace.linkage.persons import score_persons
+
+    params = Parameters.load(None)
+    start = START_SHARE.get(person_list.kind, 0.2)
+    if progress:
+        progress("scoring pairs")
+    if entries and len(right):
+        pairs, prevalence = score_persons(left, right, person_of, start_share=start,
+                                          params=params)
+    else:
+        pairs, prevalence = None, None
     rejected = set(EntryRejection.objects.filter(entry__person_list=person_list)
                    .values_list("entry_id", "person_id"))
-    best: dict[tuple[int, int], object] = {}
-    for m in matches:  # strongest first
-        key = (int(m.left_id), person_of[m.right_id])
-        if key not in rejected and key not in best:
-            best[key] = m
-    per_entry: dict[int, int] = {}
     candidates = []
-    for (entry_id, person_id), m in best.items():
-        if per_entry.get(entry_id, 0) >= PER_ENTRY:
-            continue
-        per_entry[entry_id] = per_entry.get(entry_id, 0) + 1
-        candidates.append(MatchCandidate(
-            run=run, entry_id=entry_id, person_id=person_id, probability=m.probability,
-            match_weight=m.match_weight, explanation=_explanation(m)))
+    if pairs is not None and len(pairs):
+        keep = (pairs["match_probability"] >= threshold) | (
+            pairs["ambiguous"] & (pairs["match_probability"] >= AMBIGUOUS_FLOOR))
+        pairs = pairs[keep].reset_index(drop=True)
+        explanations = _explanations(pairs, params)
+        per_entry: dict[int, int] = {}
+        for i, row in enumerate(pairs.itertuples(index=False)):  # strongest first
+            entry_id, person_id = int(row.unique_id_l), int(row.person_r)
+            if (entry_id, person_id) in rejected or per_entry.get(entry_id, 0) >= PER_ENTRY:
+                continue
+            per_entry[entry_id] = per_entry.get(entry_id, 0) + 1
+            candidates.append(MatchCandidate(
+                run=run, entry_id=entry_id, person_id=person_id,
+                probability=float(row.match_probability),
+                match_weight=float(row.match_weight), explanation=explanations[i],
+                reason="ambiguous" if row.ambiguous else ""))
+    if progress:
+        progress(f"{len(candidates)} candidates")
+    if prevalence is not None:
+        run.expected_share, run.share_start = prevalence.share, prevalence.start
+        run.namesake_share = prevalence.namesakes
     job.beat(phase="storing")
     with transaction.atomic():
         # An open candidate from an earlier run for the same pair is superseded by this one.
@@ -208,7 +231,8 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
         _finish_run(run, t0=t0, count=len(candidates), left=len(entries), right=len(right))
         audit_record(actor=actor, action="list.match", target=person_list,
                      after={"run": run.pk, "threshold": threshold,
-                            "candidates": len(candidates), "entries": len(entries)})
+                            "candidates": len(candidates), "entries": len(entries),
+                            "expected_share": run.expected_share})
 
 
 def dedupe_run(
@@ -228,22 +252,30 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
     job.beat(phase="normalising")
     records, person_of, _fresh = registry_prepared(progress)
     job.beat(phase="scoring")
-    pairs = _scored([records], threshold=threshold, progress=progress) if len(records) > 1 \
-        else []
+    from kintrace.linkage.model import Parameters
+    from kintrace.linkage.persons import dedupe_persons
+
+    params = Parameters.load(None)
+    if progress:
+        progress("scoring pairs")
+    pairs = dedupe_persons(records, person_of, threshold=threshold, params=params) \
+        if len(records) > 1 else None
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
-    seen: set[tuple[int, int]] = set()
     candidates = []
-    for m in pairs:
-        a, b = person_of[m.left_id], person_of[m.right_id]
-        if a == b:
-            continue
-        key = (min(a, b), max(a, b))
-        if key in seen or key in rejected:
-            continue
-        seen.add(key)
-        candidates.append(DuplicateCandidate(
-            run=run, person_a_id=key[0], person_b_id=key[1], probability=m.probability,
-            match_weight=m.match_weight, explanation=_explanation(m)))
+    if pairs is not None and len(pairs):
+        explanations = _explanations(pairs, params)
+        for i, row in enumerate(pairs.itertuples(index=False)):
+            a, b = int(row.person_l), int(row.person_r)
+            key = (min(a, b), max(a, b))
+            if key in rejected:
+                continue
+            candidates.append(DuplicateCandidate(
+                run=run, person_a_id=key[0], person_b_id=key[1],
+                probability=float(row.match_probability),
+                match_weight=float(row.match_weight), explanation=explanations[i],
+                reason="conflict" if row.conflict else ""))
+    if progress:
+        progress(f"{len(candidates)} candidates")
     job.beat(phase="storing")
     with transaction.atomic():
         DuplicateCandidate.objects.filter(decision__in=["open", "skipped"]).delete()
