@@ -121,7 +121,7 @@ def staff_unlock(*, actor, user: User) -> int:
     with transaction.atomic():
         attempts = AccessAttempt.objects.filter(username=user.get_username())
         failures = sum(a.failures_since_start for a in attempts)
-        count, _ = attempts.delete()
+        count, _by_model = attempts.delete()
         audit_record(
             actor=actor, action="accounts.staff_unlock", target=user,
             before={"failures": failures}, after={"failures": 0},
@@ -157,7 +157,7 @@ def staff_totp_reset(*, actor, user: User) -> None:
     _refuse_self(actor, user, _("You cannot reset your own two-factor login; ask another "
                                 "administrator."))
     with transaction.atomic():
-        count, _ = TOTPDevice.objects.filter(user=user).delete()
+        count, _by_model = TOTPDevice.objects.filter(user=user).delete()
         audit_record(
             actor=actor, action="accounts.staff_totp_reset", target=user,
             before={"devices": count}, after={"devices": 0},
