@@ -303,6 +303,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Dates look the same in every language (kintrace/formats/<lang>/formats.py: 14.03.1987).
+FORMAT_MODULE_PATH = ["kintrace.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
