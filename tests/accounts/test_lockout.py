@@ -76,7 +76,7 @@ def test_a_forged_or_foreign_device_cookie_counts_as_an_unknown_browser(vera):
     fail(olga_browser, times=LIMIT - 1)
     forged = Client()
     cookie = vera.browser.cookies[devices.COOKIE_NAME].value
-    forged.cookies[devices.COOKIE_NAME] = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+    forged.cookies[devices.COOKIE_NAME] = cookie[:-2] + ("BB" if cookie.endswith("AA") else "AA")
     fail(forged, times=1)
     assert {a.user_agent for a in AccessAttempt.objects.all()} == {devices.UNTRUSTED}
     assert log_in(Client()).status_code == 429

@@ -25,7 +25,12 @@ from kintrace.web.params import local_path_or_empty
 from . import devices, selectors, services
 from .access import staff_required
 from .forms import (
-    LoginForm, PasswordChangeForm, RoleChangeForm, StaffCreateForm, TokenForm, role_options,
+    LoginForm,
+    PasswordChangeForm,
+    RoleChangeForm,
+    StaffCreateForm,
+    TokenForm,
+    role_options,
 )
 from .lockout import lockout_response
 from .models import Role, TOTPDevice, User
