@@ -58,7 +58,8 @@ def _public_language(request) -> str:
     return current if current in PUBLIC_LANGUAGES else "ru"
 
 
-def _page(request, status: int, *, staff_template: str = "errors/staff.html"):
+def _page(request, status: int, *, staff_template: str = "errors/staff.html", why=None):
+    """`why` (a callable giving translated text) replaces the generic explanation."""
     if _is_api(request):
         return JsonResponse({"errors": {"": _messages(status)[1]}}, status=status)
     # The 500 page must not load the session or the user (the fault may be the database).
@@ -67,6 +68,7 @@ def _page(request, status: int, *, staff_template: str = "errors/staff.html"):
         lang = _public_language(request)
         with translation.override(lang):
             title, text = _messages(status)
+            text = why() if why is not None else text
             response = render(request, "errors/public.html", {
                 "status": status, "title": title, "text": text, "lang": lang,
                 "other_lang": "en" if lang == "ru" else "ru",
@@ -75,6 +77,7 @@ def _page(request, status: int, *, staff_template: str = "errors/staff.html"):
         response["Content-Language"] = lang
         return response
     title, text = _messages(status)
+    text = why() if why is not None else text
     return render(request, staff_template,
                   {"status": status, "title": title, "text": text}, status=status)
 
@@ -82,6 +85,12 @@ def _page(request, status: int, *, staff_template: str = "errors/staff.html"):
 @requires_csrf_token
 def bad_request(request, exception=None):
     return _page(request, 400)
+
+
+def bad_request_saying(request, why):
+    """A 400 page that says what exactly was wrong (`why()`: translated text), for refusals
+    made before any view, such as web.params.RefuseNulMiddleware's."""
+    return _page(request, 400, why=why)
 
 
 @requires_csrf_token
