@@ -99,12 +99,18 @@ def test_the_lockout_page_says_which_browsers_are_locked_and_who_can_unlock(vera
     assert r.status_code == 429 and r.context["untrusted"] is False
 
 
-def test_the_device_cookie_is_signed_http_only_strict_and_only_for_the_accounts_pages(client):
-    client.get(reverse("accounts:login"))
-    cookie = client.cookies[devices.COOKIE_NAME]
+def test_the_device_cookie_is_signed_http_only_strict_and_only_for_the_accounts_pages(vera):
+    cookie = vera.browser.cookies[devices.COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
-    assert cookie["path"] == "/accounts/"
+    assert cookie["path"] == "/accounts/" and int(cookie["max-age"]) == devices.COOKIE_DAYS * 86400
     assert ":" in cookie.value  # django.core.signing's signature
+
+
+def test_a_visitor_who_only_opens_the_login_page_or_fails_gets_no_device_cookie(client):
+    staff_create(actor=None, username="vera", role="caseworker")
+    client.get(reverse("accounts:login"))
+    fail(client, times=2)
+    assert devices.COOKIE_NAME not in client.cookies
 
 
 def test_no_address_and_no_user_agent_is_stored_only_the_device_label(vera):

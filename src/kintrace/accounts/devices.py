@@ -3,10 +3,11 @@
 The scheme is OWASP's "device cookies" (Slow Down Online Guessing Attacks with Device
 Cookies), without any client address:
 
-- The login page gives every browser a random device id in a signed cookie (`kintrace_device`,
-  HttpOnly, SameSite=Strict, path /accounts/, Secure in production).
-- A completed login (password and second factor) adds the account's id to the cookie's list of
-  accounts that *trust* this browser, re-signed by the server.
+- A completed login (password and second factor) gives the browser a random device id in a
+  signed cookie (`kintrace_device`, HttpOnly, SameSite=Strict, path /accounts/, Secure in
+  production) listing the accounts that *trust* this browser, re-signed by the server. The
+  cookie is set only there: a visitor who merely opens the login page (a relative who strayed
+  there, say) gets no lasting trace of kintrace from it.
 - A failed password counts against (username, "device:<id>") when the browser holds a cookie
   that this account trusts, and against (username, "untrusted") otherwise (no cookie, a forged
   or stale one, or a browser the account never completed a login in).
@@ -51,13 +52,6 @@ def _write(response, device_id: str, trusted: list[int]) -> None:
         COOKIE_NAME, value, max_age=COOKIE_DAYS * 86400, path=COOKIE_PATH,
         secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Strict",
     )
-
-
-def ensure_cookie(request, response) -> None:
-    """Give this browser a device id if it has none (the login page)."""
-    device_id, _trusted = _read(request)
-    if device_id is None:
-        _write(response, secrets.token_urlsafe(16), [])
 
 
 def trust(request, response, user) -> None:

@@ -106,9 +106,7 @@ def login_view(request):
             request.session[NEXT_FIELD] = next_url
             return keys.attach_unlock_cookie(request, _next_step(request))
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
-    response = render(request, "accounts/login.html", {"form": form, "next": next_url})
-    devices.ensure_cookie(request, response)
-    return response
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
 @never_cache
