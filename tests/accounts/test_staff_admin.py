@@ -102,6 +102,19 @@ def test_staff_pages_show_the_last_login_and_the_lockout(unlocked_staff, vera):
     assert page.context["member"].lockouts == 1 and page.context["member"].has_totp
 
 
+def test_last_login_is_a_completed_login_not_a_right_password_alone(vera):
+    before = vera.last_login
+    assert before is not None
+    c = Client()
+    r = c.post(reverse("accounts:login"), {"username": "vera", "password": NEW_PASSWORD})
+    assert r.url == reverse("accounts:two_factor")
+    vera.refresh_from_db()
+    assert vera.last_login == before
+    c.post(reverse("accounts:two_factor"), {"token": code_for(TOTPDevice.objects.get(user=vera))})
+    vera.refresh_from_db()
+    assert vera.last_login > before
+
+
 def test_admin_unlocks_a_locked_out_account_and_it_is_audited(unlocked_staff, vera):
     c, admin = unlocked_staff("admin")
     lock_out("vera")

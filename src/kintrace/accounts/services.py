@@ -209,5 +209,10 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 
 def login_record(*, user: User) -> None:
-    """Audit a completed login (password and second factor)."""
-    audit_record(actor=user, action="accounts.login", target=user)
+    """A completed login (password and second factor): its time is the account's last login."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+        audit_record(actor=user, action="accounts.login", target=user)
