@@ -230,11 +230,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# django-axes: lock a username after repeated failures. Keyed on the username only, so no
-# client IP address is ever stored.
+# django-axes: lock a username after repeated failures, per browser. The lockout key is the
+# username plus a device label (kintrace.accounts.devices): "device:<id>" for a browser whose
+# signed device cookie this account trusts, "untrusted" for every other browser. Our handler puts
+# the label where axes keeps the User-Agent, so neither the real User-Agent nor any client IP
+# address is ever stored (docs/security.md, "Lockout").
 AXES_FAILURE_LIMIT = envint("KINTRACE_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "kintrace.accounts.lockout.DeviceLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "user_agent"]]
 AXES_IPWARE_META_PRECEDENCE_ORDER = []
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
@@ -243,14 +247,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kintrace.accounts.lockout.no_client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kintrace.accounts.lockout.lockout_response"
-# axes warns that a username-only lockout can be dodged by rotating the client; that holds
-# for IP-keyed lockouts, not ours, and keying on the address would mean storing it.
+# axes warns that a lockout without the address can be dodged by rotating the client; that holds
+# for fresh browsers only within their shared "untrusted" bucket, and keying on the address
+# would mean storing it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Dates look the same in every language (kintrace/formats/<lang>/formats.py: 14.03.1987).
+FORMAT_MODULE_PATH = ["kintrace.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

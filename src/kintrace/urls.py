@@ -14,3 +14,9 @@ urlpatterns = [
     path("lists/", include("kintrace.lists.urls")),
     path("api/v1/", include("kintrace.api.urls")),
 ]
+
+# Translated, styled error pages with a way back (web/errors.py), on both sides of the site.
+handler400 = "kintrace.web.errors.bad_request"
+handler403 = "kintrace.web.errors.permission_denied"
+handler404 = "kintrace.web.errors.page_not_found"
+handler500 = "kintrace.web.errors.server_error"

@@ -50,8 +50,10 @@ def test_a_nul_in_the_query_string_is_a_400_that_says_why(query):
     response = Client(raise_request_exception=False).get(
         "/registry/sources/", QUERY_STRING=query, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.content.decode() == (
-        "The request holds a NUL character, which no field may contain.")
+    html = response.content.decode()
+    # The styled, translated 400 page (web/errors.py), saying why, with a way back.
+    assert "The request holds a NUL character, which no field may contain." in html
+    assert "<h1>The request could not be read</h1>" in html and 'href="/report/?lang=en"' in html
 
 
 @pytest.mark.django_db

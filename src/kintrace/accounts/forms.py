@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import ROLE_DESCRIPTIONS, Role
 
 
 class LoginForm(forms.Form):
@@ -54,9 +54,30 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+def role_field() -> forms.ChoiceField:
+    """A role chosen on purpose: no role is preselected (a new account must not become an
+    administrator by a missed click), and each is described (`role_options`)."""
+    return forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a role.")},
+    )
+
+
+def role_options(field) -> list[dict]:
+    """The role radio buttons with their descriptions, for the template."""
+    return [
+        {"radio": radio, "description": ROLE_DESCRIPTIONS[Role(radio.data["value"])]}
+        for radio in field
+    ]
+
+
 class StaffCreateForm(forms.Form):
     username = forms.RegexField(
         label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Letters, digits and . @ + - _ only.")},
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = role_field()
+
+
+class RoleChangeForm(forms.Form):
+    role = role_field()

@@ -23,6 +23,19 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
 
 
+# Shown beside each role wherever a role is chosen (new account, role change).
+ROLE_DESCRIPTIONS = {
+    Role.ADMIN: _("Manages staff accounts: creates them, unlocks them, resets passwords and "
+                  "two-factor login, changes roles. Also does everything a coordinator does."),
+    Role.COORDINATOR: _("Reads reports and cases, assigns work and grants colleagues the key to "
+                        "reporter data. Cannot manage staff accounts."),
+    Role.CASEWORKER: _("Triages reports, works on cases, edits persons, events and sources, "
+                       "imports and reviews lists. Reads reporter data."),
+    Role.ANALYST: _("Sees numbers only: counts, charts, the public export. Never sees a name "
+                    "or any reporter data."),
+}
+
+
 class User(AbstractUser):
     """A staff member. Reporters never have accounts."""
 

@@ -1,11 +1,36 @@
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from kintrace.security.models import UserKey
 
-from .models import User
+from .models import TOTPDevice, User
+
+
+def _locked_attempts():
+    """Lockout records still in force: as many failures as the limit, within the cool-off."""
+    since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return AccessAttempt.objects.filter(
+        attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+    )
 
 
 def staff_list() -> QuerySet[User]:
-    """All staff accounts, active first, each with `has_key` (holds the organisation key)."""
+    """All staff accounts, active first, each with `has_key` (holds the organisation key),
+    `has_totp` (an enrolled authenticator app) and `locked` (locked out in some browser)."""
     granted = UserKey.objects.filter(user=OuterRef("pk"), sealed_org_key__isnull=False)
-    return User.objects.annotate(has_key=Exists(granted)).order_by("-is_active", "username")
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    locked = _locked_attempts().filter(username=OuterRef("username"))
+    return User.objects.annotate(
+        has_key=Exists(granted), has_totp=Exists(enrolled), locked=Exists(locked),
+    ).order_by("-is_active", "username")
+
+
+def staff_member(pk: int) -> User | None:
+    """One account with the same annotations as staff_list, plus `lockouts`: how many browsers
+    it is locked out in ("untrusted" counts as one)."""
+    member = staff_list().filter(pk=pk).first()
+    if member is not None:
+        member.lockouts = _locked_attempts().filter(username=member.username).count()
+    return member

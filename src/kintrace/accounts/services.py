@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kintrace.audit.services import audit_record
 from kintrace.security import crypto, keys
 
-from .models import Role, User
+from .models import Role, TOTPDevice, User
 
 # No 0/o, 1/l/i: the one-time password is read off a screen and typed on a phone.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -84,8 +84,7 @@ def staff_create(
 
 def staff_deactivate(*, actor, user: User) -> None:
     """Turn an account off and take back its copy of the organisation key."""
-    if actor is not None and actor.pk == user.pk:
-        raise StaffError(_("You cannot deactivate your own account."))
+    _refuse_self(actor, user, _("You cannot deactivate your own account."))
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -93,6 +92,100 @@ def staff_deactivate(*, actor, user: User) -> None:
         audit_record(
             actor=actor, action="accounts.staff_deactivate", target=user,
             before={"is_active": True}, after={"is_active": False},
+        )
+
+
+def _refuse_self(actor, user: User, message: str) -> None:
+    if actor is not None and actor.pk == user.pk:
+        raise StaffError(message)
+
+
+def _try_grant(*, actor, user: User, request) -> None:
+    """Grant the organisation key at once when the actor's session holds it; else pending."""
+    if user.role not in keys.KEY_ROLES or request is None:
+        return
+    try:
+        org_private = keys.org_private_key_for(request)
+    except keys.KeyLocked:
+        return
+    # A fresh row: `user` may cache the key pair that was just replaced.
+    fresh = User.objects.get(pk=user.pk)
+    keys.grant_key_with_private(actor=actor, user=fresh, org_private=org_private)
+
+
+def staff_unlock(*, actor, user: User) -> int:
+    """Forget every failed login counted against this account, in every browser; returns how
+    many lockout records were removed."""
+    from axes.models import AccessAttempt
+
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.filter(username=user.get_username())
+        failures = sum(a.failures_since_start for a in attempts)
+        count, _by_model = attempts.delete()
+        audit_record(
+            actor=actor, action="accounts.staff_unlock", target=user,
+            before={"failures": failures}, after={"failures": 0},
+        )
+    return count
+
+
+def staff_password_reset(*, actor, user: User, request=None) -> str:
+    """Give `user` a new one-time password (returned, shown once) that must be changed at the
+    next login. Their key pair is replaced (the old one opens only with the forgotten password),
+    re-granted at once when the actor's session holds the organisation key. Their sessions end:
+    Django ties each session to the password hash."""
+    _refuse_self(actor, user, _("Change your own password on the password page."))
+    if not user.is_active:
+        raise StaffError(_("This account is deactivated."))
+    password = one_time_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        keys.user_key_replace(actor=actor, user=user, password=password)
+        _try_grant(actor=actor, user=user, request=request)
+        audit_record(
+            actor=actor, action="accounts.staff_password_reset", target=user,
+            after={"must_change_password": True},
+        )
+    return password
+
+
+def staff_totp_reset(*, actor, user: User) -> None:
+    """Delete the account's authenticator app (a lost phone): the next login enrols a new one,
+    and a session verified with the old app is no longer verified."""
+    _refuse_self(actor, user, _("You cannot reset your own two-factor login; ask another "
+                                "administrator."))
+    with transaction.atomic():
+        count, _by_model = TOTPDevice.objects.filter(user=user).delete()
+        audit_record(
+            actor=actor, action="accounts.staff_totp_reset", target=user,
+            before={"devices": count}, after={"devices": 0},
+        )
+
+
+def staff_role_change(*, actor, user: User, role: str, request=None) -> None:
+    """Give `user` another role. Analysts never hold the organisation key, so a change to
+    analyst takes it back; a change from analyst grants it when the actor's session can."""
+    if role not in Role.values:
+        raise StaffError(_("Unknown role %(role)s; use one of: %(roles)s")
+                         % {"role": role, "roles": ", ".join(Role.values)})
+    _refuse_self(actor, user, _("You cannot change your own role; ask another administrator."))
+    if not user.is_active:
+        raise StaffError(_("This account is deactivated."))
+    before = user.role
+    if before == role:
+        return
+    with transaction.atomic():
+        user.role = role
+        user.save(update_fields=["role"])
+        if role not in keys.KEY_ROLES:
+            keys.revoke_key(actor=actor, user=user)
+        elif before not in keys.KEY_ROLES:
+            _try_grant(actor=actor, user=user, request=request)
+        audit_record(
+            actor=actor, action="accounts.staff_role_change", target=user,
+            before={"role": before}, after={"role": role},
         )
 
 
@@ -116,5 +209,10 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 
 def login_record(*, user: User) -> None:
-    """Audit a completed login (password and second factor)."""
-    audit_record(actor=user, action="accounts.login", target=user)
+    """A completed login (password and second factor): its time is the account's last login."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+        audit_record(actor=user, action="accounts.login", target=user)

@@ -12,6 +12,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,9 +22,16 @@ from django_otp import login as otp_login
 from kintrace.security import keys
 from kintrace.web.params import local_path_or_empty
 
-from . import selectors, services
+from . import devices, selectors, services
 from .access import staff_required
-from .forms import LoginForm, PasswordChangeForm, StaffCreateForm, TokenForm
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    RoleChangeForm,
+    StaffCreateForm,
+    TokenForm,
+    role_options,
+)
 from .lockout import lockout_response
 from .models import Role, TOTPDevice, User
 
@@ -71,9 +79,14 @@ def _token_accepted(form, device) -> bool:
     return True
 
 
-def _verified(request, device) -> None:
+def _verified(request, device):
+    """The login is complete: record it, and let this browser be one the account trusts, so
+    strangers' failed logins never lock it (accounts/devices.py)."""
     otp_login(request, device)
     services.login_record(user=request.user)
+    response = _next_step(request)
+    devices.trust(request, response, request.user)
+    return response
 
 
 @never_cache
@@ -109,8 +122,7 @@ def two_factor_view(request):
         return _next_step(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and _token_accepted(form, device):
-        _verified(request, device)
-        return _next_step(request)
+        return _verified(request, device)
     return render(request, "accounts/two_factor.html", {"form": form})
 
 
@@ -168,8 +180,7 @@ def totp_setup_view(request):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        _verified(request, device)
-        return _next_step(request)
+        return _verified(request, device)
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -218,7 +229,8 @@ def staff_create_view(request):
         else:
             # Shown on this response only, never stored: no redirect that could be reloaded.
             return render(request, "accounts/staff_created.html", {"created": created})
-    return render(request, "accounts/staff_create.html", {"form": form})
+    return render(request, "accounts/staff_create.html",
+                  {"form": form, "role_options": role_options(form["role"])})
 
 
 @require_POST
@@ -248,3 +260,83 @@ def staff_deactivate_view(request, user_id: int):
         messages.success(request, _("%(name)s has been deactivated.")
                          % {"name": target.get_username()})
     return redirect("accounts:staff")
+
+
+def _member_or_404(user_id: int) -> User:
+    member = selectors.staff_member(user_id)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _detail_page(request, member, role_form=None, status=200):
+    role_form = role_form or RoleChangeForm(initial={"role": member.role})
+    return render(request, "accounts/staff_detail.html", {
+        "member": member, "role_form": role_form, "role_options": role_options(role_form["role"]),
+    }, status=status)
+
+
+@never_cache
+@staff_required(Role.ADMIN)
+def staff_detail_view(request, user_id: int):
+    return _detail_page(request, _member_or_404(user_id))
+
+
+@require_POST
+@staff_required(Role.ADMIN)
+def staff_unlock_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    services.staff_unlock(actor=request.user, user=target)
+    messages.success(request, _("%(name)s can log in again from any browser.")
+                     % {"name": target.get_username()})
+    return redirect("accounts:staff_detail", user_id=target.pk)
+
+
+@never_cache
+@require_POST
+@staff_required(Role.ADMIN)
+def staff_password_reset_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    try:
+        password = services.staff_password_reset(actor=request.user, user=target,
+                                                 request=request)
+    except services.StaffError as e:
+        messages.error(request, str(e))
+        return redirect("accounts:staff_detail", user_id=target.pk)
+    # Shown on this response only, never stored (as for a new account): no redirect.
+    return render(request, "accounts/staff_password_reset.html", {
+        "member": target, "password": password, "key": keys.key_status(target),
+    })
+
+
+@require_POST
+@staff_required(Role.ADMIN)
+def staff_totp_reset_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    try:
+        services.staff_totp_reset(actor=request.user, user=target)
+    except services.StaffError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("%(name)s sets up two-factor login again at the next login.")
+                         % {"name": target.get_username()})
+    return redirect("accounts:staff_detail", user_id=target.pk)
+
+
+@require_POST
+@staff_required(Role.ADMIN)
+def staff_role_view(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    form = RoleChangeForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, _member_or_404(user_id), form, status=400)
+    try:
+        services.staff_role_change(actor=request.user, user=target,
+                                   role=form.cleaned_data["role"], request=request)
+    except services.StaffError as e:
+        messages.error(request, str(e))
+    else:
+        target.refresh_from_db()
+        messages.success(request, _("%(name)s is now: %(role)s.")
+                         % {"name": target.get_username(), "role": target.get_role_display()})
+    return redirect("accounts:staff_detail", user_id=target.pk)

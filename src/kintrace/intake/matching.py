@@ -21,6 +21,13 @@ class Suggestion:
     match_weight: float
     explanation: tuple
 
+    @property
+    def reasons(self):
+        """The engine's comparison and level codes in the reader's language (lists' words)."""
+        from kintrace.lists.selectors import explain
+
+        return explain([(e.comparison, e.level, e.match_weight) for e in self.explanation])
+
 
 def _facility_text(person: Person) -> str:
     f = person.last_facility

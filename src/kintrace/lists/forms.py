@@ -32,7 +32,10 @@ class UploadForm(forms.Form):
         try:
             return parse_date_or_none(text) if text else None
         except DateError as e:
-            raise forms.ValidationError(_("Not a date: %s") % e) from None
+            from kintrace.web.date_errors import date_reason
+
+            raise forms.ValidationError(_("“%(text)s” is not a date: %(why)s.")
+                                        % {"text": text, "why": date_reason(e)}) from None
 
     def clean(self):
         data = super().clean()

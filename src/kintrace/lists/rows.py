@@ -53,19 +53,9 @@ def read_date(text: str, *, what: str, max_year: int):
 
 
 def _date_reason(error) -> str:
-    reasons = {
-        "day": _("that month has no such day"),
-        "month": _("there is no such month"),
-        "year": _("the year is out of range"),
-        "year_range": _("the year is out of range"),
-        "number": _("a number, not a date"),
-        "format": _("not a way of writing a date we know"),
-        "month_name": _("not a month's name"),
-        "range": _("a period of several years"),
-        "range_order": _("the period ends before it starts"),
-        "precision": _("a day without a month"),
-    }
-    return reasons.get(error.code) or quote(str(error), 100)
+    from kintrace.web.date_errors import date_reason
+
+    return date_reason(error)
 
 
 def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.web.date_errors import DATE_REASONS
+
 from .models import (
     Credibility,
     EventRole,
@@ -22,12 +24,7 @@ DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987, 14 марта 1987 or 
 
 
 # DateError codes for dates that are readable but cannot exist, and how to say so.
-IMPOSSIBLE = {
-    "day": _("that month has no such day"),
-    "month": _("there is no such month"),
-    "year": _("the year is out of range"),
-    "year_range": _("the year is out of range"),
-}
+IMPOSSIBLE = {code: DATE_REASONS[code] for code in ("day", "month", "year", "year_range")}
 
 
 class PartialDateField(forms.CharField):

@@ -201,3 +201,12 @@ def registry_numbers() -> dict:
         "by_facility": by_facility,
         "by_region": by_region,
     }
+
+
+def person_casework(person: Person) -> dict:
+    """His cases (open first, then newest) and the relatives' reports linked to him, for the
+    links on his page. Only what triage already shows in clear: no reporter data."""
+    cases = sorted(person.cases.select_related("assignee").all(),
+                   key=lambda c: (not c.is_open, -c.updated_at.timestamp()))
+    reports = person.reports.order_by("-created_at")
+    return {"cases": cases, "reports": list(reports)}

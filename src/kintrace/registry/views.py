@@ -79,6 +79,7 @@ def person_detail(request, pk: int):
         "decision": selectors.person_status_explain(person),
         "name_form": NameForm(),
         "can_delete": request.user.role in DELETE_ROLES,
+        "casework": selectors.person_casework(person),
     })
 
 

@@ -202,6 +202,30 @@ def rewrap_for_password(*, user, old_password: str, new_password: str) -> None:
         user_key.save()
 
 
+def user_key_replace(*, actor, user, password: str) -> None:
+    """An administrator reset `user`'s password: the old wrapping cannot be opened without the
+    old password, so the account gets a new key pair under the new one and its grant becomes
+    pending (the caller grants again when its session holds the organisation key)."""
+    with transaction.atomic():
+        user_key = UserKey.objects.select_for_update().filter(user=user).first()
+        if user_key is None:
+            user_key_create(user=user, password=password)
+            return
+        public, private = crypto.keypair()
+        user_key.public_key = public
+        for field, value in _wrap_private(private, password).items():
+            setattr(user_key, field, value)
+        had_grant = user_key.sealed_org_key is not None
+        user_key.sealed_org_key = None
+        user_key.granted_by = None
+        user_key.granted_at = None
+        user_key.save()
+        audit_record(
+            actor=actor, action="security.user_key_replace", target=user,
+            after={"username": user.get_username(), "had_grant": had_grant},
+        )
+
+
 def _reset_user_key(*, user_key: UserKey, password: str) -> None:
     """The password was set outside our services, so the old wrapping cannot be opened.
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -92,8 +92,9 @@ class RefuseNulMiddleware:
             if api:  # in the API's shape and language (kintrace.api.core)
                 with translation.override("en"):
                     return JsonResponse({"errors": {"": _nul_message()}}, status=400)
-            return HttpResponseBadRequest(_nul_message(),
-                                          content_type="text/plain; charset=utf-8")
+            from .errors import bad_request_saying
+
+            return bad_request_saying(request, _nul_message)
         return self.get_response(request)
 
 
