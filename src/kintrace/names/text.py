@@ -13,7 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["clean", "detect_script", "fold", "is_cyrillic_char", "is_latin_char"]
+__all__ = [
+    "BIDI_CONTROLS", "clean", "detect_script", "fold", "is_cyrillic_char", "is_latin_char",
+    "strip_bidi",
+]
 
 # Quotes, apostrophes and dashes people type or paste. Apostrophes stay (they can be a
 # transliterated soft sign: Il'ich); dashes become a plain hyphen (hyphenated surnames).
@@ -39,6 +42,18 @@ _INVISIBLE_RANGES = (
     (0x034F, 0x034F), (0x0360, 0x0361), (0xFE20, 0xFE23),  # grapheme joiner, tie marks
 )
 _INVISIBLE = [c for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 1)]
+# The characters that reorder what follows them on screen: the Arabic letter mark, the
+# left-to-right and right-to-left marks, embeddings and overrides (U+202E turns "Иванов" into
+# what reads as another name), isolates. `clean` drops them with every other format character
+# before a name is parsed; `strip_bidi` drops only them from text kept as written (a list's
+# title, its cells, a note, a report), so what a person reads is what was stored.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without the bidirectional controls (BIDI_CONTROLS); nothing else changes."""
+    return text.translate(_NO_BIDI) if not text.isascii() else text
 # Compatibility forms that are plain letters, digits or punctuation in disguise: fullwidth
 # forms (typed with an East Asian input method), the "mathematical" bold/italic/script
 # letters of styled-text generators, Latin ligatures. Only these go through NFKC: applied
