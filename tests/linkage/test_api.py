@@ -163,7 +163,8 @@ def test_two_approximate_years_whose_ranges_overlap_count_for_the_match():
     other = {"id": "R", "name": "Петров Иван Сергеевич", "birth_date": "1984?"}
     left = {**PETROV, "birth_date": "около 1987"}
     (match,) = link_records([left], [other], threshold=0.0)
-    assert {e.comparison: e.level for e in match.explanation}["birth_date"] == "within the stated range"
+    levels = {e.comparison: e.level for e in match.explanation}
+    assert levels["birth_date"] == "within the stated range"
 
 
 def test_blocking_finds_by_an_approximate_year_the_pairs_it_finds_by_a_known_year():

@@ -35,8 +35,10 @@ def test_dates_as_spreadsheets_write_them_reach_the_comparison_columns(text, par
 
 
 def _year_range(text: str) -> tuple:
-    row = prepare(records_to_frame([{"id": "a", "name": "Смирнов Андрей", "birth_date": text}])).iloc[0]
-    return tuple(None if pd.isna(row[c]) else int(row[c]) for c in ("birth_year_min", "birth_year_max"))
+    record = {"id": "a", "name": "Смирнов Андрей", "birth_date": text}
+    row = prepare(records_to_frame([record])).iloc[0]
+    return tuple(None if pd.isna(row[c]) else int(row[c])
+                 for c in ("birth_year_min", "birth_year_max"))
 
 
 @pytest.mark.parametrize(

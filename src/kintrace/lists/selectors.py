@@ -38,7 +38,8 @@ LEVELS = {
     "same year": _("the same year (month not known)"),
     "same year, other day": _("the same year, another day"),
     "one year apart": _("one year apart"),
-    "within the stated range": _("within the other's approximate years (около 1985: 1983–1987)"),
+    "within the stated range":
+        _("within the other's approximate years (около 1985: 1983–1987)"),
     "same facility": _("the same facility"),
     "same facility number": _("the same facility number"),
     "same region": _("the same region"),

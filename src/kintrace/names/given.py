@@ -17,10 +17,10 @@ from functools import lru_cache
 from importlib import resources
 
 from kintrace.names.known import is_exact_given_form
-from kintrace.names.morph import from_dictionary, parses, tag_facts
 from kintrace.names.lookalikes import fix_lookalikes
-from kintrace.names.text import clean, detect_script, fold
+from kintrace.names.morph import from_dictionary, parses, tag_facts
 from kintrace.names.spelling import cyrillic_key, to_cyrillic_candidates
+from kintrace.names.text import clean, detect_script, fold
 
 __all__ = ["canonical_given", "given_sex", "is_given_form"]
 

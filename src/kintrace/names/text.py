@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 __all__ = [
     "BIDI_CONTROLS", "clean", "detect_script", "fold", "is_cyrillic_char", "is_latin_char",

@@ -177,7 +177,8 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
     entries = [entry_record(e) for e in
                ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
                .order_by().values("id", "name", "birth_year", "birth_month", "birth_day",
-                                  "birth_text", "facility_text", "region_text").iterator(chunk_size=20000)]
+                                  "birth_text", "facility_text",
+                                  "region_text").iterator(chunk_size=20000)]
     job.beat(phase="normalising")
     right, person_of, _fresh = registry_prepared(progress)
     if progress:
