@@ -252,11 +252,11 @@ def blocking_rules(records: int | None = None) -> list[str]:
         " AND (l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL)",
         "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
         # the same for an approximate year or a period on one side: the other's year (or
-        # range) within its range. The one-sided condition on the approximate record's side
-        # is pushed below the join, so it costs the few such records times their surname.
-        "l.surname_key = r.surname_key AND l.birth_year IS NULL"
+        # range) within its range. The one-sided condition (a range but no year) is pushed
+        # below the join, so it costs the few such records times their surname's records.
+        "l.surname_key = r.surname_key AND l.birth_year IS NULL AND l.birth_year_min IS NOT NULL"
         " AND l.birth_year_min <= r.birth_year_max AND r.birth_year_min <= l.birth_year_max",
-        "l.surname_key = r.surname_key AND r.birth_year IS NULL"
+        "l.surname_key = r.surname_key AND r.birth_year IS NULL AND r.birth_year_min IS NOT NULL"
         " AND l.birth_year_min <= r.birth_year_max AND r.birth_year_min <= l.birth_year_max",
         # neither has a patronymic (FEBRL, English media): surname and given initial
         "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
