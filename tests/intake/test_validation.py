@@ -68,3 +68,21 @@ def test_a_name_with_no_letter_or_digit_is_no_name(name):
     with pytest.raises(ReportInvalid) as e:
         clean_report({"subject": {"name": name}, "message": "x"})
     assert set(e.value.errors) == {"subject.name"}
+
+
+def test_bidi_controls_are_dropped_from_every_text_of_a_report():
+    """The web form and the API share this validation: U+202E and its kin would show the
+    caseworker a name in another order than the relative wrote it."""
+    rlo = "\u202e"
+    clean = clean_report({
+        "subject": {"name": f"Иванов{rlo} Иван\u2066", "facility": "ИК-2\u200f"},
+        "reporter": {"name": "\u202bМария", "contact": "+7 900\u2069 000-00-00"},
+        "details": {"last_contact_how": f"звонок{rlo}"},
+        "message": f"Пропал{rlo}\u061c в мае.",
+    })
+    assert clean.subject["name"] == "Иванов Иван"
+    assert clean.subject["facility"] == "ИК-2"
+    assert clean.private["reporter"]["name"] == "Мария"
+    assert clean.private["reporter"]["contact"] == "+7 900 000-00-00"
+    assert clean.private["message"] == "Пропал в мае."
+    assert clean.private["last_contact_how"] == "звонок"

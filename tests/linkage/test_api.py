@@ -123,3 +123,67 @@ def test_namesakes_of_one_year_in_two_colonies_are_kept_apart_and_reported_for_r
         raise AssertionError("two colonies and no birth day joined into one man")
     pairs = {(m.left_id, m.right_id) for m in result.refused + result.review}
     assert pairs & {("a", "b"), ("b", "a")}
+
+
+PETROV = {"id": "L", "name": "Петров Иван Сергеевич", "birth_date": "14.03.1986"}
+
+
+def _probability(birth_date: str) -> float:
+    other = {"id": "R", "name": "Петров Иван Сергеевич", "birth_date": birth_date}
+    matches = link_records([PETROV], [other], threshold=0.0)
+    assert len(matches) == 1
+    return matches[0].probability
+
+
+def _birth_level(birth_date: str) -> str:
+    other = {"id": "R", "name": "Петров Иван Сергеевич", "birth_date": birth_date}
+    (match,) = link_records([PETROV], [other], threshold=0.0)
+    return {e.comparison: e.level for e in match.explanation}["birth_date"]
+
+
+def test_an_approximate_year_that_holds_the_other_date_counts_for_the_match():
+    assert _birth_level("около 1985") == "within the stated range"
+    assert _probability("около 1985") > _probability("")
+    # ... but less than the year itself would
+    assert _probability("около 1985") < _probability("1986")
+
+
+def test_a_decade_that_holds_the_other_date_counts_for_the_match():
+    assert _birth_level("1980-е") == "within the stated range"
+    assert _probability("1980-е") > _probability("")
+
+
+def test_an_approximate_year_far_from_the_other_date_counts_against_like_another_year():
+    assert _birth_level("около 1995") == "different"
+    assert _probability("около 1995") < _probability("")
+    assert _probability("около 1995") == _probability("1995")
+
+
+def test_two_approximate_years_whose_ranges_overlap_count_for_the_match():
+    other = {"id": "R", "name": "Петров Иван Сергеевич", "birth_date": "1984?"}
+    left = {**PETROV, "birth_date": "около 1987"}
+    (match,) = link_records([left], [other], threshold=0.0)
+    levels = {e.comparison: e.level for e in match.explanation}
+    assert levels["birth_date"] == "within the stated range"
+
+
+def test_blocking_finds_by_an_approximate_year_the_pairs_it_finds_by_a_known_year():
+    # Same surname, other given name: only the surname-and-year rule puts this pair up.
+    def found(birth_date: str) -> bool:
+        other = {"id": "R", "name": "Петров Николай Сергеевич", "birth_date": birth_date}
+        return bool(link_records([PETROV], [other], threshold=0.0))
+
+    assert found("1986")  # the rule for a known year
+    assert found("около 1985") and found("1980-е")  # the same rule for a range
+    assert not found("около 1995") and not found("")
+
+
+def test_an_approximate_year_is_never_held_against_a_known_one_when_clustering():
+    records = [
+        {"id": "a", "name": "Петров Иван Сергеевич", "birth_date": "14.03.1986",
+         "facility": "ИК-17 Мордовия"},
+        {"id": "b", "name": "Петров Иван Сергеевич", "birth_date": "около 1985",
+         "facility": "ИК-17 Мордовия"},
+    ]
+    clusters = dedupe_records(records).clusters
+    assert clusters["a"] == clusters["b"]

@@ -146,7 +146,7 @@ def test_the_fast_and_the_line_by_line_reader_give_the_same_frame(tmp_path, monk
     monkeypatch.setattr(cli, "_read_fast", lambda raw, header: None)
     slow = cli.read_contract_csv(path)
     assert fast.equals(slow)
-    assert fast["id"].tolist() == ["1", "2", "3"]
+    assert fast["id"].tolist() == [" 1 ", "2", "3"]  # ids byte-exact, in both readers
     assert fast["name"].tolist() == ["Иванов, Пётр", "Line\nbreak", "Петров"]
 
 
@@ -257,3 +257,45 @@ def test_dedupe_refuses_an_endless_device_without_reading_it(tmp_path):
     assert proc.returncode == 2 and proc.stderr.strip() == (
         "kintrace dedupe: /dev/zero: not a regular file")
     assert not out.exists()
+
+
+def test_ids_come_back_byte_exact_with_spaces_kept_and_formulas_still_escaped(tmp_path):
+    """An id is the caller's key: " =3" is not "=3" (and must not come back as "'=3"), nor is
+    " 7" the same man as "7"."""
+    ids = [" =3", "=3", " 7", "7 ", "7", "\t=1", " @x "]
+    body = io.StringIO()
+    csv.writer(body, lineterminator="\n").writerows(
+        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))])
+    src = write(tmp_path / "in.csv", body.getvalue())
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in read(out)] == [" =3", "'=3", " 7", "7 ", "7", "'\t=1", " @x "]
+
+
+def test_link_keeps_spaces_in_ids_on_both_sides(tmp_path):
+    left = write(tmp_path / "left.csv", "id,name,birth_date\n L1 ,Иванов Александр Сергеевич,"
+                 "14.03.1984\n")
+    right = write(tmp_path / "right.csv", "id,name,birth_date\n =R1,Иванов Александр Сергеевич,"
+                  "14.03.1984\n")
+    out = tmp_path / "out.csv"
+    proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.1")
+    assert proc.returncode == 0, proc.stderr
+    assert [(r["left_id"], r["right_id"]) for r in read(out)] == [(" L1 ", " =R1")]
+
+
+@pytest.mark.parametrize("row", ['"\n"', '"\r\n"', '"\n\n"', '" \n "'])
+def test_a_row_that_is_only_a_quoted_line_break_is_refused_not_skipped(tmp_path, row):
+    src = write(tmp_path / "in.csv", f"id,name\n1,Иванов Иван\n{row}\n2,Петров Пётр\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert_one_line_error(proc, src, out)
+    assert "line break" in proc.stderr
+
+
+def test_blank_lines_between_rows_are_still_skipped(tmp_path):
+    src = write(tmp_path / "in.csv", "id,name\n1,Иванов Иван\n\n   \n2,Петров Пётр\n")
+    out = tmp_path / "out.csv"
+    proc = run("dedupe", str(src), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in read(out)] == ["1", "2"]

@@ -148,3 +148,28 @@ def test_a_large_list_imports_in_the_background_and_reports_progress(caseworker)
     assert pl.status == JobStatus.DONE
     assert pl.entry_count == 3000
     assert pl.progress_percent == 100
+
+
+def test_bidi_controls_in_a_list_file_and_its_title_are_not_stored(import_list):
+    """A cell or a title with U+202E would show the caseworker a name in another order than
+    the list holds; the command line passes the title as typed, the web form alike."""
+    text = ("ФИО;Дата рождения\n"
+            "Иванов\u202e Иван\u2067 Иванович;14.03.1987\n\u200fПетров Пётр;1990\n")
+    for data, filename in ((text.encode(), "list.csv"), (_xlsx_of(text), "list.xlsx")):
+        pl = import_list(data, filename=filename, title="Госпиталь\u202e, май",
+                         source_title="\u2066x")
+        assert pl.status == JobStatus.DONE
+        assert pl.title == "Госпиталь, май"
+        assert pl.source.title == "x"
+        names = list(ListEntry.objects.filter(person_list=pl).order_by("line")
+                     .values_list("name", flat=True))
+        assert names == ["Иванов Иван Иванович", "Петров Пётр"]
+
+
+def _xlsx_of(text: str) -> bytes:
+    wb = Workbook()
+    for line in text.splitlines():
+        wb.active.append(line.split(";"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -120,6 +120,34 @@ MALFORMED = {
                '</t></si></sst>'), "list.xlsx",
         "Line 3: the file is damaged (a cell points at text that is not there).")
        for index in ("-1", "1", " 7", "١")},
+    # A row that is nothing but a line break in quotes: a spreadsheet shows a row there, so
+    # dropping it would import fewer people than the file has rows.
+    **{f"csv-row-of-a-quoted-line-break-{name}": (text.encode(), "list.csv",
+       "Line 3: the row holds nothing but a line break inside a cell. Delete the row, or "
+       "write into it what belongs there.") for name, text in (
+        ("lf", 'ФИО;Год\nИванов;1980\n"\n"\nПетров;1990\n'),
+        ("crlf", 'ФИО;Год\r\nИванов;1980\r\n"\r\n"\r\nПетров;1990\r\n'),
+        ("with-separators", 'ФИО;Год\nИванов;1980\n"\n";" "\nПетров;1990\n'),
+        ("comma", 'ФИО,Год\nИванов,1980\n"\n\n"\nПетров,1990\n'))},
+    # Western European text saved by Excel on a German, French or Spanish Windows: read as
+    # Windows-1251 it would become Mьller, Josй, Franзoise.
+    "csv-windows-1252": ("Name;Geburtsdatum\nMüller Jürgen;14.03.1987\nJosé García;1990\n"
+                         .encode("cp1252"), "list.csv",
+                         "The file is in a Western European encoding (Windows-1252 or Latin-1), "
+                         "not UTF-8 or a Cyrillic one: read as Windows-1251, «Müller» would "
+                         "become «Mьller». Save it again as UTF-8."),
+    "csv-latin-1": ("Nom,Date de naissance\nFrançoise Dupré,1987\nHélène Lefèvre,1990\n"
+                    .encode("latin-1"), "list.csv",
+                    "The file is in a Western European encoding (Windows-1252 or Latin-1), not "
+                    "UTF-8 or a Cyrillic one: read as Windows-1251, «Françoise» would become "
+                    "«Franзoise». Save it again as UTF-8."),
+    # A row number no sheet can have is a damaged file, not a long list
+    **{f"xlsx-row-numbered-{number}": (hostile.xlsx(sheet=hostile.SHEET_HEAD.format(
+        dimension="") + hostile.NAME_ROWS + f'<row r="{number}"><c t="inlineStr"><is><t>Петров'
+        '</t></is></c></row>' + hostile.SHEET_TAIL), "list.xlsx",
+        f"The workbook is damaged: a row is numbered {number} (its attribute r), past the last "
+        "row a sheet can have (1,048,576). Save it again as .xlsx or as CSV.")
+       for number in ("99999999999999999999", "1048577")},
 }
 CASES = sorted(MALFORMED)
 

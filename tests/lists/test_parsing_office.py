@@ -187,6 +187,12 @@ def test_the_separator_holds_with_doubled_quotes_and_line_breaks_in_cells(text, 
      'Сидоров";1979;ИК-4\n', 2),
     # two swallowed rows with neither a name nor a date
     ('Учреждение;Регион;Код\n"ИК-2;Тула;a\nИК-3;Орёл;b\nИК-4;Тверь;c\nИК-5";Псков;d\n', 2),
+    # one swallowed row with neither a name nor a date, in each separator
+    ('Учреждение;Регион;Код\n"ИК-2;Тула;a\nИК-3;Орёл;b\nИК-4";Псков;d\n', 2),
+    ('Учреждение,Регион,Код\n"ИК-2,Тула,a\nИК-3,Орёл,b\nИК-4",Псков,d\n', 2),
+    ('Учреждение\tРегион\tКод\n"ИК-2\tТула\ta\nИК-3\tОрёл\tb\nИК-4"\tПсков\td\n', 2),
+    ('ФИО;Год;Примечание\nИванов;1987;"см. дело\nИК-3;Орёл;b\nСидоров";1979;x\n', 2),
+    ('Код;Примечание\nA1;ok\nA2;"нет\nA3;ok\nA4";ok\n', 3),
 ])
 def test_an_unclosed_quote_is_refused_naming_its_line(text, line):
     with translation.override("en"), pytest.raises(ListFileError) as e:
@@ -203,6 +209,11 @@ def test_an_unclosed_quote_is_refused_naming_its_line(text, line):
     'ФИО;Год;Адрес\nИванов Иван;1987;"Ростов;\nул. Мира"\nПетров;1990;"Москва\nд. 1"\n',
     # a comma file's address whose second line has as many commas as a row
     'ФИО,Адрес,Год\nИванов Иван,"г. Ростов,\nул. Мира, 5, кв. 7",1987\nПетров,Тула,1990\n',
+    # a middle line of an address with a row's commas, written as a sentence is
+    'ФИО,Адрес,Год\nИванов Иван,"Ростовская обл.\nг. Шахты, ул. Мира, 5\nкв. 7",1987\n'
+    'Петров,Тула,1990\n',
+    # a note whose middle line has one separator
+    'ФИО;Год;Примечание\nИванов Иван;1987;"ранен\nсм. приказ; стр. 2\nотправлен"\nПетров;1990;\n',
 ])
 def test_a_quoted_cell_with_line_breaks_still_imports(text):
     table = read_list(text.encode())
@@ -226,6 +237,63 @@ def test_title_rows_and_blank_lines_above_the_header_are_not_data(above, line):
     assert table.rows == [["ИВАНОВ ИВАН", "14.03.1987", "02.05.2023"]]
     assert table.lines == [line + 1]
     assert table.header_row == line
+
+
+@pytest.mark.parametrize("title", [
+    "Список ФИО",  # one short title cell that is a known column title
+    "ФИО погибших",
+    "Сведения о лицах (ФИО, дата рождения), поступивших в госпиталь",  # a sentence
+    "Список лиц, фамилия имя отчество которых установлены",
+])
+def test_a_title_with_a_column_title_in_it_over_a_one_column_header_is_not_the_header(title):
+    written = f'"{title}"' if "," in title else title  # as a spreadsheet saves it
+    text = f"{written}\n\nФИО\nИванов Иван Иванович\nПетров Пётр\n"
+    table = read_list(text.encode("cp1251"))
+    assert table.header == ["ФИО"]
+    assert table.rows == [["Иванов Иван Иванович"], ["Петров Пётр"]]
+    assert table.header_row == 3
+    xlsx = read_list(_xlsx([[title], [], ["ФИО"], ["Иванов Иван Иванович"], ["Петров Пётр"]]),
+                     "list.xlsx")
+    assert (xlsx.header, xlsx.header_row, xlsx.lines) == (["ФИО"], 3, [4, 5])
+
+
+def test_a_sentence_title_over_a_header_of_several_columns_is_not_the_header():
+    text = ("Сведения о лицах (ФИО, дата рождения), поступивших в госпиталь;;\n"
+            "ФИО;Дата рождения;Дата поступления\nИВАНОВ ИВАН;14.03.1987;02.05.2023\n")
+    table = read_list(text.encode("cp1251"))
+    assert table.header == ["ФИО", "Дата рождения", "Дата поступления"]
+    assert table.header_row == 2
+
+
+@pytest.mark.parametrize("preamble", [11, 25, 55])
+def test_a_header_below_a_long_preamble_is_found(preamble):
+    # A court's or a hospital's cover text: numbered paragraphs, one per line.
+    above = "".join(f"{i}. Пункт постановления без дат и фамилий\n" for i in range(preamble))
+    text = above + "ФИО;Дата рождения\nИВАНОВ ИВАН;14.03.1987\n"
+    table = read_list(text.encode("cp1251"))
+    assert table.header == ["ФИО", "Дата рождения"]
+    assert table.header_row == preamble + 1
+    assert table.lines == [preamble + 2]
+    xlsx = read_list(_xlsx([[f"{i}. Пункт"] for i in range(preamble)]
+                           + [["ФИО", "Дата рождения"], ["ИВАНОВ ИВАН", "14.03.1987"]]),
+                     "list.xlsx")
+    assert xlsx.header_row == preamble + 1
+
+
+def test_a_header_further_down_than_the_search_goes_is_left_to_be_chosen_by_hand():
+    from kintrace.lists.parsing import HEADER_SEARCH_ROWS
+
+    above = "".join(f"Пункт {i}\n" for i in range(HEADER_SEARCH_ROWS + 5))
+    text = above + "ФИО;Дата рождения\nИВАНОВ ИВАН;14.03.1987\n"
+    assert read_list(text.encode("cp1251")).header_row != HEADER_SEARCH_ROWS + 6
+    chosen = read_list(text.encode("cp1251"), header_row=HEADER_SEARCH_ROWS + 6)
+    assert chosen.rows == [["ИВАНОВ ИВАН", "14.03.1987"]]
+
+
+def test_a_header_repeated_on_each_printed_page_is_found_at_its_first_place():
+    page = "ФИО;Дата рождения\n" + "".join(f"{line}\n" for line in LINES[:5])
+    table = read_list(("Список раненых\n" + page + page).encode("cp1251"))
+    assert table.header_row == 2
 
 
 def _xlsx(rows, merges=()) -> bytes:

@@ -69,3 +69,6 @@ def test_an_approximate_birth_year_reaches_the_matching_as_unknown(person, casew
     prepared, person_of, _fresh = registry_prepared()
     mine = prepared[prepared["unique_id"].map(person_of) == p.pk]
     assert len(mine) == 1 and mine["birth_year"].isna().all()
+    # ... and as the range of years it allows, which the linkage compares
+    assert (int(mine["birth_year_min"].iloc[0]), int(mine["birth_year_max"].iloc[0])) == (
+        1977, 1981)

@@ -131,3 +131,17 @@ def test_every_level_the_engine_can_explain_has_a_sentence_in_russian_and_englis
         english = {label: str(LEVELS[label]) for label in labels}
     untranslated = [label for label in labels if russian[label] == english[label]]
     assert untranslated == []
+
+
+def test_a_list_entry_born_about_a_year_is_matched_by_the_range_of_that_year(
+        import_list, person, caseworker):
+    """The entry keeps "около 1986" only as written; the match run hands that text to the
+    linkage, which compares it as 1984–1988, never as no year and never as 1986 itself."""
+    petrov = person("Петров Иван Сергеевич", "14.03.1985")
+    other = person("Петров Иван Сергеевич", "02.11.1995")
+    pl = import_list("ФИО;Дата рождения\nПетров Иван Сергеевич;около 1986\n")
+    match_run(person_list=pl, actor=caseworker)
+    near = _candidate(pl, petrov)
+    assert {n: lv for n, lv, _w in near.explanation}["birth_date"] == "within the stated range"
+    far = MatchCandidate.objects.filter(entry__person_list=pl, person=other).first()
+    assert far is None or far.probability < near.probability

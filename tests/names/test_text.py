@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
+from kintrace.names.lookalikes import fix_lookalikes
+from kintrace.names.text import clean, detect_script, fold
 
 
 def test_clean_collapses_whitespace_and_unifies_dashes_and_quotes():

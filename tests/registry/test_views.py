@@ -385,3 +385,15 @@ def test_a_redaction_placeholder_is_no_new_person_and_no_spelling(world, alice, 
     c.post(reverse("registry:person_name_add", kwargs={"pk": person.pk}), {"text": typed})
     assert not person.names.filter(full_text=typed).exists()
     assert Person.objects.count() == 1
+
+
+def test_bidi_controls_typed_into_a_name_are_not_stored(world, alice, login):
+    """U+202E would show the next reader "Иванов" as another name; the form drops the bidi
+    controls as kintrace.names does before parsing."""
+    response = login(alice).post(reverse("registry:person_create"), {
+        "name": "Сидоров\u202e Пётр\u2066 Ильич\u200f", "birth": "1987", "sex": "m",
+        "call_sign": "Гром\u202d", "notes": "ранен\u061c в мае"})
+    assert response.status_code == 302
+    person = Person.objects.get(names__surname_key="sidorov")
+    assert person.names.get().full_text == "Сидоров Пётр Ильич"
+    assert (person.call_sign, person.notes) == ("Гром", "ранен в мае")

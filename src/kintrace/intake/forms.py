@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.web.fields import TextField
+
 from .validation import LIMITS, WHAT_HAPPENED, CleanReport, ReportInvalid, clean_report
 
 
@@ -11,8 +13,8 @@ def _text(label, path, help_text="", textarea=False, **attrs):
     widget = (forms.Textarea(attrs={"rows": 6, **attrs}) if textarea
               else forms.TextInput(attrs=attrs))
     widget.attrs["maxlength"] = LIMITS[path]
-    return forms.CharField(label=label, help_text=help_text, required=False, widget=widget,
-                           strip=False)
+    return TextField(label=label, help_text=help_text, required=False, widget=widget,
+                     strip=False)
 
 
 class ReportForm(forms.Form):
@@ -77,6 +79,6 @@ class ReportForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    message = forms.CharField(
+    message = TextField(
         label=_("Add information"), required=False, strip=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": LIMITS["message"]}))

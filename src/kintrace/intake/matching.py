@@ -35,11 +35,11 @@ def _facility_text(person: Person) -> str:
 
 
 def _birth_text(person: Person) -> str:
-    if person.birth_approximate:  # "около 1985" is no known year for the matching
-        return ""
     parts = [person.birth_day, person.birth_month, person.birth_year]
-    return ".".join(f"{p:02d}" if i < 2 else str(p)
+    text = ".".join(f"{p:02d}" if i < 2 else str(p)
                     for i, p in enumerate(parts) if p is not None)
+    # "около 1985": the linkage reads it as a range of years, never as the year itself
+    return f"около {text}" if text and person.birth_approximate else text
 
 
 def report_record(report) -> dict:

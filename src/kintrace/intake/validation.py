@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from kintrace.names.dates import parse_date_range, parse_day_month
 from kintrace.names.regions import normalise_region
+from kintrace.names.text import strip_bidi
 
 # What a relative can tell us happened, keyed by the registry's event vocabulary.
 WHAT_HAPPENED = [
@@ -86,7 +87,8 @@ def _text(raw: dict, path: str) -> str:
     if not isinstance(value, str):
         raise ReportInvalid({path: _("This must be text.")})
     # Normalise line ends and strip NULs, which PostgreSQL refuses in text.
-    return value.replace("\x00", "").replace("\r\n", "\n").strip()
+    # Bidi controls (U+202E…) would show the next reader another text than was written.
+    return strip_bidi(value.replace("\x00", "").replace("\r\n", "\n")).strip()
 
 
 def date_is_valid(text: str) -> bool:
@@ -170,7 +172,7 @@ def clean_message(text: Any) -> str:
     """Validate a follow-up message from the reporter or an answer from staff."""
     if not isinstance(text, str):
         raise ReportInvalid({"message": _("This must be text.")})
-    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    text = strip_bidi(text.replace("\x00", "").replace("\r\n", "\n")).strip()
     if len(text) > LIMITS["message"]:
         limit = LIMITS["message"]
         raise ReportInvalid(

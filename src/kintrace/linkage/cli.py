@@ -117,11 +117,15 @@ def read_contract_csv(path: Path):
         for row in reader:
             line = reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
-                continue
+                if row and ("\n" in row[0] or "\r" in row[0]):
+                    # '"\n"': a spreadsheet shows a row here; skipping it would lose one
+                    raise InputError(f"{path}:{line}: the row holds nothing but a line break "
+                                     "inside quotes")
+                continue  # a blank line
             if len(row) != width:
                 raise InputError(f"{path}:{line}: {len(row)} fields, the header has {width}")
-            rid = row[id_at].strip()
-            if not rid:
+            rid = row[id_at]  # byte-exact: " =3" and "=3" are two ids, both kept as written
+            if not rid.strip():
                 raise InputError(f"{path}:{line}: empty id")
             if rid in seen:
                 raise InputError(
@@ -155,10 +159,9 @@ def _read_fast(raw: bytes, header: list[str]):
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     frame = table.to_pandas()
-    ids = frame["id"].str.strip()
-    if (ids == "").any() or ids.duplicated().any():
+    ids = frame["id"]
+    if (ids.str.strip() == "").any() or ids.duplicated().any():
         return None
-    frame["id"] = ids
     return frame
 
 

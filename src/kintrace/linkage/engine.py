@@ -129,7 +129,7 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
     if backend == "spark":
         from pyspark.sql import types as T
 
-        ints = {"birth_year", "birth_month", "birth_day"}
+        ints = {"birth_year", "birth_month", "birth_day", "birth_year_min", "birth_year_max"}
         def tf(c: str) -> bool:  # term-frequency lookups: tf_surname_key, tf_given_key, ...
             return c.startswith("tf_")
 

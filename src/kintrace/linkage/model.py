@@ -163,7 +163,10 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
         ],
         # m fixed from what one man's records look like when written by different people
         "birth_date": [
-            Level("missing", "birth_year_l IS NULL OR birth_year_r IS NULL", 1, 1, null=True),
+            # birth_year_min/max: the year itself, or the years an approximate date or a
+            # period allows ("около 1985": 1983-1987); NULL only when nothing is known
+            Level("missing", "birth_year_min_l IS NULL OR birth_year_min_r IS NULL", 1, 1,
+                  null=True),
             Level("same day",
                   f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
                   " AND birth_day_l = birth_day_r", 0.70, 0.00008),
@@ -194,6 +197,12 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
                   f"{both_days} AND abs(birth_year_l - birth_year_r) = 1", 0.0005, 0.05,
                   fixed=True),
             Level("one year apart", "abs(birth_year_l - birth_year_r) = 1", 0.007, 0.05),
+            # One side approximate or a period: a known year (or range) inside its range.
+            # Weaker than any agreement on a known year, stronger than nothing (docs/linkage.md);
+            # outside the range falls to "different", as another year does.
+            Level("within the stated range",
+                  "birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l",
+                  0.09, 0.03, fixed=True),
             Level("different", "TRUE", 0.003, 0.9),
         ],
         "facility": [
@@ -253,6 +262,13 @@ def blocking_rules(records: int | None = None) -> list[str]:
         "l.surname_key = r.surname_key AND l.given_key = r.given_key"
         " AND (l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL)",
         "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
+        # the same for an approximate year or a period on one side: the other's year (or
+        # range) within its range. The one-sided condition (a range but no year) is pushed
+        # below the join, so it costs the few such records times their surname's records.
+        "l.surname_key = r.surname_key AND l.birth_year IS NULL AND l.birth_year_min IS NOT NULL"
+        " AND l.birth_year_min <= r.birth_year_max AND r.birth_year_min <= l.birth_year_max",
+        "l.surname_key = r.surname_key AND r.birth_year IS NULL AND r.birth_year_min IS NOT NULL"
+        " AND l.birth_year_min <= r.birth_year_max AND r.birth_year_min <= l.birth_year_max",
         # neither has a patronymic (FEBRL, English media): surname and given initial
         "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
         " AND coalesce(l.patronymic_initial, '') = '' AND coalesce(r.patronymic_initial, '') = ''",

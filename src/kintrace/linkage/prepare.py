@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kintrace.config import envint
-from kintrace.names.dates import DateError, parse_date_or_none
+from kintrace.names.dates import DateError, parse_date_or_none, parse_date_range
 from kintrace.names.facilities import parse_facility
 from kintrace.linkage.initials import letters as initial_letters
 from kintrace.linkage.written import written_keys
@@ -42,6 +42,8 @@ PREPARED_COLUMNS = [
     "birth_month",
     "birth_day",
     "birth_digits",
+    "birth_year_min",
+    "birth_year_max",
     "facility_key",
     "facility_number",
     "region",
@@ -142,28 +144,53 @@ def _parse_joined_triple(joined: str) -> _NameFields:
     return _parse_name_triple(tuple(joined.split("\x1f")))
 
 
-def _date_parts(text: str) -> tuple[float, float, float]:
+# "около 1985", "1985?": the man was born within this many years of the year written.
+APPROXIMATE_YEARS = 2
+# A stated range wider than this ("1950-2000") says nothing useful: no known year.
+WIDEST_RANGE = 15
+
+
+def _date_parts(text: str) -> tuple[float, float, float, float, float]:
+    """Year, month, day of a known date, and the first and last year the man can have been
+    born in: the year itself for a known date; for an approximate one ("около 1985", "1985?")
+    its year ± APPROXIMATE_YEARS, for a period ("1980-е", "в начале 1980-х") its years."""
     if len(text) == 8 and text.isdigit():  # compact YYYYMMDD, as registers export it
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     try:
         date = parse_date_or_none(text)
-    except DateError:  # an impossible date says nothing reliable about the man
-        date = None
+    except DateError:  # approximate, a period, or impossible (which says nothing reliable)
+        return (np.nan, np.nan, np.nan, *_year_range(text))
     if date is None:
-        return (np.nan, np.nan, np.nan)
+        return (np.nan, np.nan, np.nan, np.nan, np.nan)
     return (
         float(date.year),
         float(date.month) if date.month is not None else np.nan,
         float(date.day) if date.day is not None else np.nan,
+        float(date.year),
+        float(date.year),
     )
 
 
-def _date_columns(text: str) -> tuple[float, float, float, str | None]:
-    """Year, month, day, and "YYYYMMDD" when the day is known (the digits typos swap)."""
-    year, month, day = _date_parts(text)
+def _year_range(text: str) -> tuple[float, float]:
+    """(first, last) birth year an approximate date or a period allows; NaN when none."""
+    try:
+        start, end = parse_date_range(text, approximate=True)
+    except DateError:
+        return (np.nan, np.nan)
+    first = start.year - (APPROXIMATE_YEARS if start.approximate else 0)
+    last = end.year + (APPROXIMATE_YEARS if end.approximate else 0)
+    if last - first > WIDEST_RANGE:
+        return (np.nan, np.nan)
+    return (float(first), float(last))
+
+
+def _date_columns(text: str) -> tuple[float, float, float, str | None, float, float]:
+    """Year, month, day, "YYYYMMDD" when the day is known (the digits typos swap), and the
+    range of years the man can have been born in (see `_date_parts`)."""
+    year, month, day, first, last = _date_parts(text)
     if np.isnan(day):
-        return (year, month, day, None)
-    return (year, month, day, f"{int(year):04d}{int(month):02d}{int(day):02d}")
+        return (year, month, day, None, first, last)
+    return (year, month, day, f"{int(year):04d}{int(month):02d}{int(day):02d}", first, last)
 
 
 def _facility_parts(text: str) -> tuple[str | None, str | None]:
@@ -430,9 +457,10 @@ def _other_columns(frame: pd.DataFrame, n: int) -> dict:
     """Birth date, facility and region columns."""
     other = {}
     codes, uniques = _factorize(frame, "birth_date")
-    year, month, day, digits = _per_distinct(uniques, _date_columns,
-                                             (np.nan, np.nan, np.nan, None))
-    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day)):
+    year, month, day, digits, first, last = _per_distinct(
+        uniques, _date_columns, (np.nan, np.nan, np.nan, None, np.nan, np.nan))
+    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day),
+                       ("birth_year_min", first), ("birth_year_max", last)):
         other[name] = pd.array(part.astype(float), dtype="Int32")[codes]
     other["birth_digits"] = digits[codes]
     codes, uniques = _factorize(frame, "facility")

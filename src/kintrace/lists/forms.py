@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.web.fields import TextField
+
 from .limits import quote
 from .mapping import FIELDS
 from .models import ListKind
@@ -11,14 +13,14 @@ CREDIBILITY = [(i, str(i)) for i in range(1, 7)]
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"), required=False)
-    pasted = forms.CharField(label=_("…or paste the rows (copied from a spreadsheet)"),
+    pasted = TextField(label=_("…or paste the rows (copied from a spreadsheet)"),
                              widget=forms.Textarea(attrs={"rows": 6}), required=False)
     kind = forms.ChoiceField(label=_("Kind of list"), choices=ListKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=500,
+    title = TextField(label=_("Title"), max_length=500,
                             help_text=_("e.g. “Admissions, military hospital Rostov, May 2023”"))
-    publisher = forms.CharField(label=_("Published by"), max_length=300, required=False)
+    publisher = TextField(label=_("Published by"), max_length=300, required=False)
     url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
-    date = forms.CharField(label=_("Date of the list"), max_length=40, required=False,
+    date = TextField(label=_("Date of the list"), max_length=40, required=False,
                            help_text=_("as precise as known: 2023, 05.2023, 14.05.2023"))
     reliability = forms.ChoiceField(label=_("Reliability of the source (A–F)"),
                                     choices=RELIABILITY, initial="F")

@@ -10,10 +10,12 @@ import csv
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+from kintrace.names.text import strip_bidi
 
 from .limits import Counter, Limits, ListFileError, ListTooLarge
 
@@ -121,6 +123,32 @@ def guess_single_byte(data: bytes) -> str:
     return max(SINGLE_BYTE_ENCODINGS, key=score)
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def western_word(data: bytes) -> str:
+    """A word of `data` read as Windows-1252, when the file is Western European text (Latin
+    words with an accented letter or two: Müller, José, Françoise) rather than Cyrillic; ""
+    otherwise. A Cyrillic code page writes a Russian word all in high bytes, so read as
+    Windows-1252 it has no plain Latin letters; a Latin word with accents is mostly ASCII."""
+    import unicodedata
+
+    latin, other, first = 0, 0, ""
+    text = data[:200_000].decode("cp1252", errors="replace")
+    for m in _WORD.finditer(text):
+        word = m.group()
+        high = [ch for ch in word if ord(ch) >= 128]
+        if not high:
+            continue
+        if len(word) - len(high) > len(high) and all(
+                unicodedata.name(ch, "").startswith("LATIN") for ch in high):
+            latin += 1
+            first = first or word
+        else:
+            other += 1
+    return first if latin > other else ""
+
+
 # One valid multi-byte UTF-8 sequence (no overlongs, no surrogates), or one stray high byte.
 _UTF8_SEQ = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -216,6 +244,14 @@ def decode(data: bytes) -> tuple[str, str]:
                 _("Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though much "
                   "of the file is: parts of it were saved in another encoding. Save it again "
                   "as UTF-8.") % where) from None
+    western = western_word(data)
+    if western:
+        raise ListFileError(
+            _("The file is in a Western European encoding (Windows-1252 or Latin-1), not UTF-8 "
+              "or a Cyrillic one: read as Windows-1251, «%(word)s» would become «%(wrong)s». "
+              "Save it again as UTF-8.")
+            % {"word": western, "wrong": western.encode("cp1252").decode("cp1251", "replace")}
+        ) from None
     best = guess_single_byte(data)
     try:
         return data.decode(best), best
@@ -296,7 +332,10 @@ def sniff_delimiter(text: str) -> str:
 def _sniff(text: str) -> tuple[str, int]:
     """(separator, how many of it a full row has)."""
     head = text[:SNIFF_CHARS]
-    records = _separator_counts(head)[:50]
+    records = _separator_counts(head)
+    # Lines of a preamble above the header hold no separator: count from the first that does
+    start = next((i for i, r in enumerate(records) if any(r.values())), 0)
+    records = records[start:start + 50]
     if len(records) < 2:  # a quote open from the first line: count as if quotes were text
         records += [{d: line.count(d) for d in DELIMITERS}
                     for line in head.splitlines()[:50] if line.strip()]
@@ -333,7 +372,11 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-HEADER_SEARCH_ROWS = 10  # a header below this many non-blank rows is chosen by hand
+# The header is searched among this many non-blank rows (a court's or a hospital's preamble
+# can run to a page); one further down is chosen by hand (--header-row, the preview).
+HEADER_SEARCH_ROWS = 60
+# A cell this long, or of this many words, is a sentence (a title), not a column title
+TITLE_CHARS, TITLE_WORDS = 40, 5
 LEGACY_HEADER = -1  # see _choose_header
 
 
@@ -352,13 +395,28 @@ def _is_data(cell: str) -> bool:
                            or bool(_NAME.match(cell)))
 
 
-def _header_score(cells: list[str]) -> int:
+def _header_score(cells: list[str], below: list[list[str]] = ()) -> int:
     """How much a row looks like a header: two points per cell that is a known column title,
-    one per filled cell; -1 for a row holding a value (a date, a name) or no title at all."""
+    one per filled cell, and two per title with a value under it in the row `below` (a
+    header stands over data; a title row over the header has titles under it); -1 for a row
+    holding a value (a date, a name) or no title at all, and for a title row: one long cell
+    (a sentence) over a row with more cells."""
     if any(_is_data(c) for c in cells):
         return -1
-    titles = sum(1 for c in cells if _is_title(c))
-    return 2 * titles + sum(1 for c in cells if c) if titles else -1
+    titled = [i for i, c in enumerate(cells) if _is_title(c)]
+    if not titled:
+        return -1
+    filled = [c for c in cells if c]
+    if len(filled) == 1 and below and _is_sentence(filled[0]) and (
+            sum(1 for c in below[0] if c) > 1 or all(_is_title(c) for c in below[0] if c)):
+        return -1
+    over_data = sum(1 for i in titled if any(i < len(r) and r[i] and not _is_title(r[i])
+                                             for r in below))
+    return 2 * len(titled) + len(filled) + 2 * over_data
+
+
+def _is_sentence(cell: str) -> bool:
+    return len(cell) > TITLE_CHARS or len(cell.split()) >= TITLE_WORDS
 
 
 def _sub_header(top: list[str], below: list[str]) -> list[str] | None:
@@ -394,7 +452,9 @@ def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None
                 return i, 1
         raise ListFileError(_("Line %(line)s is blank or past the end of the list; it cannot be "
                               "the header.") % {"line": header_row})
-    scores = [_header_score(cells) for _line, cells in numbered[:HEADER_SEARCH_ROWS]]
+    head = [cells for _line, cells in numbered[:HEADER_SEARCH_ROWS + 2]]
+    scores = [_header_score(cells, head[i + 1:i + 2])
+              for i, cells in enumerate(head[:HEADER_SEARCH_ROWS])]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     if scores[best] < 0:
         first = numbered[0][1]
@@ -416,9 +476,17 @@ def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_hea
     numbered = []
     for i, r in enumerate(grid):
         counter.row(i + 1, r)
-        cells = [c.strip() for c in r]
+        # Bidi controls (U+202E…) would show a caseworker a name in another order than stored
+        cells = [strip_bidi(c).strip() for c in r]
         if any(cells):
             numbered.append((i + 1, cells))
+        elif any("\n" in c or "\r" in c for c in r):
+            # Not a blank line: a row someone wrote a line break into ("\n" in quotes, or a
+            # cell with Alt+Enter), which a spreadsheet shows as a row. Dropping it in silence
+            # would import fewer people than the file shows rows.
+            raise ListFileError(_("Line %(line)s: the row holds nothing but a line break "
+                                  "inside a cell. Delete the row, or write into it what "
+                                  "belongs there.") % {"line": i + 1})
     if not numbered:
         raise ListFileError(_("The file has no rows."))
     at, _span = _choose_header(numbered, header_row, has_header)
@@ -463,19 +531,30 @@ def _unclosed(line: int) -> ListFileError:
                            "remove this one.") % {"line": line})
 
 
-def _swallowed(cell: str, delimiter: str, full: int) -> bool:
+def _swallowed(cell: str, delimiter: str, full: int, widths: Collection[int] = ()) -> bool:
     """True when the lines after the first in a quoted `cell` are rows of the list, not the
-    lines of an address or a note: a line with a full row's separators holding a value (a date,
-    a name), or two such lines whatever they hold, or a line one separator short (its empty
-    last cells left off) that starts with a name and holds a date."""
+    lines of an address or a note: a whole line inside the cell that is a record of a row's
+    width (`full` separators, or as many cells as a one-line record above had: `widths`), a
+    line with a full row's separators holding a value (a date, a name), or two such
+    lines whatever they hold, or a line one separator short (its empty last cells left off)
+    that starts with a name and holds a date."""
     from .mapping import _DATE, _NAME
 
     if not full:
         return False
     rows = 0
-    for part in cell.split("\n")[1:]:
-        fields = [f.strip() for f in part.split(delimiter)]
+    parts = cell.split("\n")
+    for k, part in enumerate(parts[1:], 1):
+        raw = part.rstrip("\r").split(delimiter)
+        fields = [f.strip() for f in raw]
         dated = any(_DATE.match(f) for f in fields)
+        # A whole line inside the cell (not its last, which the closing quote shares with the
+        # rest of the row) with a row's width, written as a program writes a record (no space
+        # after a separator, as a sentence's commas have): a row the quote swallowed.
+        if (k < len(parts) - 1 and (len(fields) == full + 1 or len(fields) in widths)
+                and sum(1 for f in fields if f) > 1
+                and not any(f[:1].isspace() for f in raw[1:])):
+            return True
         if len(fields) > full:
             rows += 1
             if rows >= 2 or dated or any(_NAME.match(f) for f in fields):
@@ -510,15 +589,19 @@ def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
     reader = csv.reader(recorder, delimiter=delimiter)
     n = 0
     last: list[str] | None = None
+    widths: set[int] = set()  # cells of the one-line records so far (the header's, the rows')
     try:
         for row in reader:
             n += 1
             if len(recorder.taken) > 1:
-                if any("\n" in cell and _swallowed(cell, delimiter, full) for cell in row):
+                if any("\n" in cell and _swallowed(cell, delimiter, full, widths)
+                       for cell in row):
                     raise _unclosed(n)
                 last = recorder.taken
             else:
                 last = None
+                if len(row) > 1 and len(widths) < 8:
+                    widths.add(len(row))
             recorder.taken = []
             yield row
     except csv.Error as e:
@@ -538,8 +621,9 @@ def read_text(text: str, *, encoding: str = "text", has_header=None,
               header_row: int | None = None, limits: Limits | None = None) -> Table:
     """Delimited text (a CSV file's content or text pasted from a spreadsheet).
 
-    The header is the row among the first ten that best matches known column titles (title
-    rows and blank lines above it are not data), two rows when the second continues the first
+    The header is the row among the first HEADER_SEARCH_ROWS non-blank ones that best matches
+    known column titles and stands over data (title rows and blank lines above it are not
+    data), two rows when the second continues the first
     (a merged "ФИО" over Фамилия | Имя | Отчество); with has_header=None a text whose first
     row holds values (a name, a date) and no title has no header, its columns numbered.
     `header_row` (a spreadsheet line number, 0 for none) overrides the search.

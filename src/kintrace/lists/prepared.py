@@ -95,6 +95,13 @@ def _date_text(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
     return out.where(ds == "", out + "-" + ds).where(ys != "", "")
 
 
+def _approximate_text(dates: pd.Series, approx: pd.Series) -> pd.Series:
+    """"около 1985" for a date marked approximate: the linkage reads it as a range of years
+    (never as the year 1985, which the clustering would hold against a real one)."""
+    marked = approx.fillna(False).astype(bool) & (dates != "")
+    return dates.where(~marked, "около " + dates)
+
+
 def registry_frame() -> pd.DataFrame:
     """One contract-shaped record per name variant of every person not merged away, with the
     person's id alongside (column `person`)."""
@@ -108,15 +115,13 @@ def registry_frame() -> pd.DataFrame:
                          "person__last_facility__region__name_ru")
             .iterator(chunk_size=50000))
     f = pd.DataFrame.from_records(rows, columns=cols, coerce_float=False)
-    # "около 1985" is no known year: the clustering would hold it against a real one.
-    f.loc[f["approx"].astype(bool), ["by", "bm", "bd"]] = None
     region = f["region"].fillna("")
     facility = (f["ftype"].fillna("") + "-" + f["fnum"].fillna("") + " " + region).str.strip()
     return pd.DataFrame({
         "id": f["id"].astype("int64"),
         "person": f["person"].astype("int64"),
         "name": f["name"].astype(str),
-        "birth_date": _date_text(f["by"], f["bm"], f["bd"]),
+        "birth_date": _approximate_text(_date_text(f["by"], f["bm"], f["bd"]), f["approx"]),
         "facility": facility.where(f["ftype"].notna(), ""),
         "region": region,
     })
@@ -164,7 +169,7 @@ def registry_prepared(progress=None) -> tuple[pd.DataFrame, dict[str, int], int]
     prepared = allp[["id", *[c for c in PREPARED_COLUMNS if c != "unique_id"]]].copy()
     prepared.insert(0, "unique_id", prepared.pop("id").astype(str))
     prepared = prepared[PREPARED_COLUMNS]
-    for col in ("birth_year", "birth_month", "birth_day"):
+    for col in ("birth_year", "birth_month", "birth_day", "birth_year_min", "birth_year_max"):
         prepared[col] = prepared[col].astype("Int32")
     person_of = dict(zip(frame["id"].astype(str), frame["person"].tolist(), strict=True))
     return prepared, person_of, len(stale)

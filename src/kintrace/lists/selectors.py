@@ -40,6 +40,8 @@ LEVELS = {
     "same year, another full date": _("the same year, another full date"),
     "one year apart, another full date": _("one year apart, another full date"),
     "one year apart": _("one year apart"),
+    "within the stated range":
+        _("within the other's approximate years (около 1985: 1983–1987)"),
     "same facility": _("the same facility"),
     "same facility number": _("the same facility number"),
     "same region": _("the same region"),

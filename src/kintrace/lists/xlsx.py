@@ -274,6 +274,17 @@ def _checked_parser(base):
     return Checked
 
 
+# The last row a sheet can have (Excel, LibreOffice and the OOXML standard alike): a row
+# numbered past it is no long list but a damaged (or hand-made) file.
+SHEET_ROWS = 1_048_576
+
+
+def _bad_row_number(number: int) -> ListFileError:
+    return ListFileError(_("The workbook is damaged: a row is numbered %(n)s (its attribute "
+                           "r), past the last row a sheet can have (1,048,576). Save it again as "
+                           ".xlsx or as CSV.") % {"n": number})
+
+
 def _rows(parser, limits: Limits) -> Iterator[list]:
     """Rows as lists of values up to the last filled cell, missing rows as []. Never trusts
     <dimension> or a row number for the size: a filled cell past the bounds is refused with
@@ -281,6 +292,8 @@ def _rows(parser, limits: Limits) -> Iterator[list]:
     line = 0
     for idx, cells in parser.parse():
         values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
+        if idx > SHEET_ROWS:
+            raise _bad_row_number(idx)
         if idx <= line:  # a repeated or backwards row number: read it as the next line
             idx = line + 1
         if not values:

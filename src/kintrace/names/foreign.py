@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kintrace.names.translit import (
+from kintrace.names.spelling import (
     _UNITS,
     _prepare_latin,
     _spell_costed,

@@ -2,7 +2,7 @@
 
 The table is data (``data/given_names.tsv``): one canonical Cyrillic full name per line with
 its sex and the forms that stand for it. Forms are matched by comparison key
-(:func:`kintrace.names.translit.cyrillic_key`), so "Саша", "Sasha", "Sascha" and "SASHA"
+(:func:`kintrace.names.spelling.cyrillic_key`), so "Саша", "Sasha", "Sascha" and "SASHA"
 are one entry, and spellings the key already merges need no line of their own.
 
 An ambiguous form (Саша: Александр or Александра; Слава: Вячеслав, Владислав, Ярослав…)
@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kintrace.names.known import is_exact_given_form
+from kintrace.names.lookalikes import fix_lookalikes
 from kintrace.names.morph import from_dictionary, parses, tag_facts
-from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
-from kintrace.names.translit import cyrillic_key, to_cyrillic_candidates
+from kintrace.names.spelling import cyrillic_key, to_cyrillic_candidates
+from kintrace.names.text import clean, detect_script, fold
 
 __all__ = ["canonical_given", "given_sex", "is_given_form"]
 
@@ -71,25 +73,11 @@ def given_sex(canonical: str) -> str | None:
     return _canonical_sex().get(canonical)
 
 
-@lru_cache(maxsize=1)
-def _exact_forms() -> frozenset[str]:
-    forms = set()
-    text = resources.files("kintrace.names").joinpath("data/given_names.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            canonical, _sex, variants = (line.split("\t") + ["", ""])[:3]
-            for v in [canonical, *variants.split(",")]:
-                v = fold(v.strip().rstrip("?"))
-                if v and detect_script(v) == "cyrillic":
-                    forms.add(v)
-    return frozenset(forms)
-
-
 def is_given_form(cyrillic_word: str, exact: bool = False) -> bool:
     """True when the (lower-case Cyrillic) word is a form of a given name in the table:
     spelled exactly so (``exact``), or with the same comparison key."""
     if exact:
-        return fold(cyrillic_word) in _exact_forms()
+        return is_exact_given_form(cyrillic_word)
     return cyrillic_key(cyrillic_word) in _table()
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from kintrace.names.text import fix_lookalikes, fold
+from kintrace.names.lookalikes import fix_lookalikes
+from kintrace.names.text import fold
 
 __all__ = [
     "REGIONS",

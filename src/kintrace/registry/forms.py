@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kintrace.web.date_errors import DATE_REASONS
+from kintrace.web.fields import TextField
 
 from .models import (
     Credibility,
@@ -27,7 +28,7 @@ DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987, 14 марта 1987 or 
 IMPOSSIBLE = {code: DATE_REASONS[code] for code in ("day", "month", "year", "year_range")}
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(TextField):
     """A date typed as people type it; cleans to a kintrace.names PartialDate or None.
 
     With `periods=True` a period written in words ("весна 2023", "2022-2023", "в начале
@@ -106,10 +107,10 @@ def _source_field(**kwargs) -> forms.ModelChoiceField:
 class PersonEditForm(forms.Form):
     birth = PartialDateField(label=_("Date of birth"))
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
-    call_sign = forms.CharField(label=_("Call sign"), max_length=100, required=False)
-    token_number = forms.CharField(label=_("Token number"), max_length=100, required=False)
+    call_sign = TextField(label=_("Call sign"), max_length=100, required=False)
+    token_number = TextField(label=_("Token number"), max_length=100, required=False)
     last_facility = _facility_field(label=_("Last known facility"))
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
+    notes = TextField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
                             required=False)
 
 
@@ -125,7 +126,7 @@ def _not_a_placeholder(text: str) -> str:
 
 
 class PersonCreateForm(PersonEditForm):
-    name = forms.CharField(
+    name = TextField(
         label=_("Name as written"), max_length=300,
         help_text=_("Surname, given name and patronymic as the source writes them."),
         error_messages={"required": _("Write at least the surname.")},
@@ -139,7 +140,7 @@ class PersonCreateForm(PersonEditForm):
 
 
 class NameForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("Another spelling"), max_length=300,
         error_messages={"required": _("Write the name as the source spells it.")},
     )
@@ -156,8 +157,8 @@ class EventForm(forms.Form):
     end = PartialDateField(label=_("Until"), help_text=_("Only for a period, e.g. training."))
     facility = _facility_field(label=_("Facility"))
     region = _region_field(label=_("Region"))
-    place_text = forms.CharField(label=_("Place"), max_length=300, required=False)
-    description = forms.CharField(label=_("Description"), required=False,
+    place_text = TextField(label=_("Place"), max_length=300, required=False)
+    description = TextField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -179,7 +180,7 @@ class EventCreateForm(EventForm):
     role = forms.ChoiceField(label=_("His role"), choices=EventRole.choices,
                              initial=EventRole.SUBJECT)
     source = _source_field(label=_("Source"))
-    quote = forms.CharField(label=_("Quote from the source"), required=False,
+    quote = TextField(label=_("Quote from the source"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -194,15 +195,15 @@ class CitationForm(forms.Form):
         label=_("Source"), queryset=Source.objects.order_by("-created_at", "-id"),
         error_messages={"required": _("Choose a source.")},
     )
-    quote = forms.CharField(label=_("Quote"), required=False,
+    quote = TextField(label=_("Quote"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=500,
+    title = TextField(label=_("Title"), max_length=500,
                             error_messages={"required": _("Give the source a title.")})
-    publisher = forms.CharField(label=_("Publisher or author"), max_length=300,
+    publisher = TextField(label=_("Publisher or author"), max_length=300,
                                 required=False)
     url = forms.URLField(label=_("Web address"), max_length=1000, required=False,
                          error_messages={"invalid": _("This is not a web address "
@@ -227,8 +228,8 @@ class FacilityForm(forms.Form):
     )
     regime = forms.ChoiceField(label=_("Regime"), choices=Regime.choices, required=False)
     region = _region_field(label=_("Region"))
-    official_name = forms.CharField(label=_("Official name"), max_length=300, required=False)
-    other_names = forms.CharField(
+    official_name = TextField(label=_("Official name"), max_length=300, required=False)
+    other_names = TextField(
         label=_("Other names"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, e.g. how prisoners or relatives call it."),
     )
@@ -239,4 +240,4 @@ class FacilityForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=200, required=False)
+    q = TextField(label=_("Name"), max_length=200, required=False)

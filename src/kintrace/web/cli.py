@@ -20,11 +20,10 @@ def serve(args) -> int:
 
     setup_django()
     from django.core.management import call_command
-    from waitress import serve as waitress_serve
 
     from kintrace.wsgi import application
 
-    from .serving import largest_request_bytes, waitress_options
+    from .serving import create_server, largest_request_bytes, waitress_options
 
     call_command("migrate", interactive=False, verbosity=0)
     from kintrace.registry.services import regions_ensure_loaded
@@ -37,8 +36,9 @@ def serve(args) -> int:
     print(f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
           f"{limit_mib:.1f} MiB, held in memory)", file=sys.stderr, flush=True)
     # waitress logs no access lines, so no client address is written anywhere.
-    waitress_serve(application, host=args.host, port=args.port, threads=args.threads,
-                   **waitress_options())
+    server = create_server(application, host=args.host, port=args.port, threads=args.threads,
+                           **waitress_options())
+    server.run()
     return 0
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     re_path(r"^static/(?P<path>.*)$", views.static, name="static"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("-/refused/<id:code>/", views.refused, name="refused"),
 ]

@@ -1,7 +1,7 @@
 import os
 
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -40,3 +40,14 @@ def csrf_failure(request, reason: str = ""):
     """A plain-language page instead of Django's bare 403: a relative whose browser dropped the
     form's cookie must learn that nothing was sent and how to send it again."""
     return render(request, "web/csrf_failure.html", status=403)
+
+
+def refused(request: HttpRequest, code: int):
+    """The page for a request the server refused before the app could read it (too large, a
+    malformed length or headers): called by `web.serving` with a GET of its own, marked in
+    the environ; anyone else asking for it gets 404."""
+    from .serving import REFUSED_MARK, refusal_message
+
+    if request.META.get(REFUSED_MARK) != code:
+        raise Http404
+    return render(request, "web/refused.html", {"message": refusal_message(code)}, status=code)

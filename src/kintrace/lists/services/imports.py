@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.text import strip_bidi
 
 from .. import background as jobs
 from ..limits import quote
@@ -90,6 +91,9 @@ def list_upload(
     """Keep an uploaded file (or pasted text, as UTF-8) as a draft list with a guessed column
     mapping. `header_row`: the header's line number (0: the list has none), None to find it.
     Refuses a file that is too large, unreadable, or already imported."""
+    # The command line passes these as typed (the web form's TextField already did this)
+    title, source_title, publisher, filename = (
+        strip_bidi(t) for t in (title, source_title, publisher, filename))
     limit = settings.KINTRACE_MAX_LIST_BYTES
     if len(data) > limit:
         raise ImportRefused(

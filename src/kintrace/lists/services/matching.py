@@ -70,7 +70,10 @@ def entry_record(e: dict) -> dict:
     return {
         "id": e["id"],
         "name": e["name"],
-        "birth_date": _date_text(e["birth_year"], e["birth_month"], e["birth_day"]),
+        # An approximate date ("около 1985") is kept only as written: the linkage reads it
+        # as a range of years
+        "birth_date": _date_text(e["birth_year"], e["birth_month"], e["birth_day"])
+        or e.get("birth_text", ""),
         "facility": e["facility_text"],
         "region": e["region_text"],
     }
@@ -179,7 +182,8 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
     entries = [entry_record(e) for e in
                ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
                .order_by().values("id", "name", "birth_year", "birth_month", "birth_day",
-                                  "facility_text", "region_text").iterator(chunk_size=20000)]
+                                  "birth_text", "facility_text",
+                                  "region_text").iterator(chunk_size=20000)]
     job.beat(phase="normalising")
     right, person_of, _fresh = registry_prepared(progress)
     if progress:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kintrace.names.text import clean, detect_script, fix_lookalikes, fold
+from kintrace.names.lookalikes import fix_lookalikes
+from kintrace.names.text import clean, detect_script, fold
 from kintrace.names.translit import cyrillic_key, to_cyrillic
 
 _FEMALE_SURNAME = [

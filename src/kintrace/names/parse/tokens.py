@@ -8,8 +8,9 @@ import re
 from functools import lru_cache
 
 from kintrace.names.given import is_given_form
+from kintrace.names.lookalikes import fix_lookalikes
 from kintrace.names.morph import is_known_name_word
-from kintrace.names.text import detect_script, fix_lookalikes, fold
+from kintrace.names.text import detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?|[^\W\d_]*\d[\w.]*")
