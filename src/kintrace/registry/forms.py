@@ -242,4 +242,5 @@ class FacilityForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=200, required=False)
+    # No length limit: a pasted message is read up to registry.search.MAX_QUERY_CHARS.
+    q = forms.CharField(label=_("Name"), required=False)
