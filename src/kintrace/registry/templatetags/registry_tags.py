@@ -20,3 +20,12 @@ STATUS_CLASSES = {
 @register.filter
 def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "st-unknown")
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param=None) -> str:
+    """"?…" for page `number` of the list paged by GET parameter `param` ("page" by default),
+    keeping the page's other parameters (filters, sort, the other list's page)."""
+    params = context["request"].GET.copy()
+    params[param or "page"] = number
+    return "?" + params.urlencode()
