@@ -31,6 +31,7 @@ from .search import MAX_QUERY_CHARS
 
 SEARCH_LIMIT = 50
 PAGE = 50  # rows of a list on one page
+TIMELINE_PAGE = 100  # events on one page of a person's timeline
 
 # Removing an event changes a person's story; only those who coordinate may do it.
 DELETE_ROLES = (Role.ADMIN, Role.COORDINATOR)
@@ -82,7 +83,8 @@ def person_detail(request, pk: int):
     return render(request, "registry/person_detail.html", {
         "person": person,
         "names": list(person.names.all()),
-        "timeline": selectors.person_timeline(person),
+        "timeline": _page(request, selectors.person_timeline(person), per_page=TIMELINE_PAGE,
+                          param="events_page"),
         "decision": selectors.person_status_explain(person),
         "name_form": NameForm(),
         "can_delete": request.user.role in DELETE_ROLES,
