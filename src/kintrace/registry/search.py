@@ -9,6 +9,7 @@ distinct keys, kept in memory). The database only answers indexed lookups; the r
 rows that come back happens here, and the rule is written out in docs/search.md.
 """
 
+import bisect
 import re
 import threading
 import time
@@ -199,7 +200,7 @@ def name_readings(words: list[str]) -> list[QueryKeys]:
 # --- the registry's keys, in memory for fuzzy lookups -------------------------------------
 
 _keys_lock = threading.Lock()
-_keys_cache: dict[str, tuple[object, float, list[str]]] = {}
+_keys_cache: dict[str, tuple[object, float, "KnownKeys"]] = {}
 
 
 def _forget_keys(**_kwargs) -> None:
@@ -210,7 +211,25 @@ post_save.connect(_forget_keys, sender=PersonName, dispatch_uid="search-keys-sav
 post_delete.connect(_forget_keys, sender=PersonName, dispatch_uid="search-keys-delete")
 
 
-def _known_keys(field_name: str) -> list[str]:
+class KnownKeys:
+    """The distinct stored values of one key field, sorted, for in-memory lookups: a key no
+    one bears is never asked of the database."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = sorted(keys)
+        self.set = frozenset(self.keys)
+
+    def has_other_with_prefix(self, prefix: str) -> bool:
+        """Some stored key starts with `prefix` and is longer than it."""
+        i = bisect.bisect_left(self.keys, prefix)
+        while i < len(self.keys) and self.keys[i].startswith(prefix):
+            if self.keys[i] != prefix:
+                return True
+            i += 1
+        return False
+
+
+def _known_keys(field_name: str) -> KnownKeys:
     """Every distinct value of a PersonName key field. Kept per process; refreshed when a name
     is added (here, or in another process: the highest id moves) and after KEYS_TTL seconds
     (`registry rekey` changes keys in place)."""
@@ -220,10 +239,10 @@ def _known_keys(field_name: str) -> list[str]:
     if hit and hit[0] == stamp and now - hit[1] < KEYS_TTL:
         return hit[2]
     with _keys_lock:
-        keys = list(PersonName.objects.exclude(**{field_name: ""}).order_by()
-                    .values_list(field_name, flat=True).distinct())
-        _keys_cache[field_name] = (stamp, now, keys)
-    return keys
+        known = KnownKeys(list(PersonName.objects.exclude(**{field_name: ""}).order_by()
+                               .values_list(field_name, flat=True).distinct()))
+        _keys_cache[field_name] = (stamp, now, known)
+    return known
 
 
 def max_edits(key: str) -> int:
@@ -387,32 +406,35 @@ class _Collector:
 
 
 def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int) -> None:
-    surnames = _known_keys("surname_key") if any(
-        max_edits(r.surname_key) for r in readings) else []
-    given_list = _known_keys("given_key") if any(
-        max_edits(k) for r in readings for k in r.given_keys) else []
+    if not readings:
+        return
+    surnames = _known_keys("surname_key")
+    given_known = _known_keys("given_key")
     for r in readings:
         near_given: dict[str, int] = {}
         for k in r.given_keys:
-            for near, d in _near(k, given_list).items():
+            for near, d in _near(k, given_known.keys).items():
                 if near not in r.given_keys:
                     near_given[near] = min(d, near_given.get(near, d))
         if not r.surname_key:  # a given name alone
-            rows = collector.fetch(Q(given_key__in=r.given_keys))
-            collector.add(rows, r, "given", 0, near_given)
+            if r.given_keys & given_known.set:
+                rows = collector.fetch(Q(given_key__in=r.given_keys))
+                collector.add(rows, r, "given", 0, near_given)
             if near_given:
                 collector.add(collector.fetch(Q(given_key__in=list(near_given))), r, "given",
                               near_given, near_given)
             continue
         gq = _given_filter(r, near_given)
-        exact = collector.add(collector.fetch(Q(surname_key=r.surname_key) & gq), r, "exact",
-                              0, near_given)
-        near = _near(r.surname_key, surnames)
+        exact = 0
+        if r.surname_key in surnames.set:
+            exact = collector.add(collector.fetch(Q(surname_key=r.surname_key) & gq), r,
+                                  "exact", 0, near_given)
+        near = _near(r.surname_key, surnames.keys)
         if near:
             collector.add(collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near",
                           near, near_given)
-        if len(r.surname_key) >= MIN_PREFIX and not (
-                exact >= limit and not (r.given_keys or r.given_initial)):
+        if len(r.surname_key) >= MIN_PREFIX and surnames.has_other_with_prefix(
+                r.surname_key) and not (exact >= limit and not (r.given_keys or r.given_initial)):
             # A prefix match cannot outrank a full page of exact surname matches.
             cond = (_prefix_filter("surname_key", r.surname_key)
                     & ~Q(surname_key=r.surname_key) & gq)
@@ -537,10 +559,10 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
     if not collector.hits and readings:
         # "Иванов Ивн": a given name too garbled to be anyone's; the surname alone still helps.
         # A real given name nobody of that surname bears ("Иванов Олег") stays a different man.
-        known = set(_known_keys("given_key"))
+        known = _known_keys("given_key")
         bare = [QueryKeys(r.surname_key, frozenset(), "", "", "") for r in readings
-                if r.surname_key and r.given_keys and not (r.given_keys & known)
-                and not any(_near(k, list(known)) for k in r.given_keys)]
+                if r.surname_key and r.given_keys and not (r.given_keys & known.set)
+                and not any(_near(k, known.keys) for k in r.given_keys)]
         _collect_names(list(dict.fromkeys(bare)), collector, limit)
     _collect_codes(q, collector)
     # Nothing in the query names anyone: list those born then and/or held there; a facility
