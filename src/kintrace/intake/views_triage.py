@@ -69,9 +69,10 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
     person_query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     found = []
     if person_query and report.status == Report.Status.NEW:
+        found = person_search(person_query, limit=FOUND_LIMIT)
         suggested = {s.person.pk for s in suggestions}
-        found = [p for p in person_search(person_query, limit=FOUND_LIMIT)
-                 if p.pk not in suggested]
+        for person in found:
+            person.also_suggested = person.pk in suggested
     response = render(request, "intake/triage_detail.html", {
         "report": report, "view": view, "facts": facts, "suggestions": suggestions,
         "event_types": EventType.choices, "error": error,
