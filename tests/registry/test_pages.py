@@ -177,3 +177,15 @@ def test_a_long_timeline_is_paged_on_the_person_page(alice, login, regions):
     assert "events_page=2" in body
     rest = c.get(url, {"events_page": "2"}).content.decode()
     assert rest.count('<span class="when">') == 10
+
+
+@pytest.mark.parametrize("typed", ["²", "١٢", "#٣", "99999999999999", "#0", "   "])
+def test_a_source_typed_as_an_odd_number_is_refused_or_empty_never_an_error(
+        alice, login, strong_source, typed):
+    person = services.person_create(name="Иванов Иван", actor=alice)
+    c = login(alice)
+    url = reverse("registry:event_create", kwargs={"person_pk": person.pk})
+    response = c.post(url, {"type": "wounded", "start": "2023", "role": "subject",
+                            "source": typed})
+    assert response.status_code in (200, 302)
+    assert not Citation.objects.exists()

@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.web.params import id_or_none
+
 from .models import (
     Credibility,
     EventRole,
@@ -107,7 +109,7 @@ def source_label(source: Source) -> str:
     return f"{source.title} [{source.grade}] #{source.pk}"
 
 
-_SOURCE_ID = re.compile(r"(?:^|#)(\d{1,12})\s*$")
+_SOURCE_ID = re.compile(r"(?:^|#)([0-9]{1,12})\s*$")
 PICKER_OPTIONS = 2000  # newest sources offered in the picker's list; any other by "#id"
 
 
@@ -130,8 +132,9 @@ class SourcePicker(forms.TextInput):
     def format_value(self, value):
         if isinstance(value, Source):
             return source_label(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            source = Source.objects.filter(pk=int(value)).first()
+        pk = value if isinstance(value, int) else id_or_none(value)
+        if pk is not None:
+            source = Source.objects.filter(pk=pk).first()
             return source_label(source) if source else ""
         return super().format_value(value)
 
@@ -150,8 +153,8 @@ class SourceField(forms.Field):
         if not text:
             return None
         found = _SOURCE_ID.search(text)
-        if found and found[1].isascii():
-            source = Source.objects.filter(pk=int(found[1])).first()
+        if found and id_or_none(found[1]) is not None:
+            source = Source.objects.filter(pk=id_or_none(found[1])).first()
         else:  # a title typed out in full and not picked: take it if it names one source
             matches = list(Source.objects.filter(title=text)[:2])
             source = matches[0] if len(matches) == 1 else None
