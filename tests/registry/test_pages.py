@@ -189,3 +189,16 @@ def test_a_source_typed_as_an_odd_number_is_refused_or_empty_never_an_error(
                             "source": typed})
     assert response.status_code in (200, 302)
     assert not Citation.objects.exists()
+
+
+def test_a_source_cited_by_many_events_pages_them(alice, login, strong_source):
+    person = services.person_create(name="Иванов Иван", actor=alice)
+    for day in range(1, 56):
+        services.event_create(type="contact", start=parse_date(f"{day % 28 + 1}.01.2023"),
+                              persons=[person], citations=[(strong_source, f"запись {day}")],
+                              actor=alice)
+    c = login(alice)
+    url = reverse("registry:source", kwargs={"pk": strong_source.pk})
+    first = c.get(url).content.decode()
+    assert first.count("запись ") == 50 and "events_page=2" in first
+    assert c.get(url, {"events_page": "2"}).content.decode().count("запись ") == 5

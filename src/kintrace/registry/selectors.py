@@ -169,8 +169,9 @@ def source_get(pk: int) -> Source:
     return Source.objects.get(pk=pk)
 
 
-def source_events(source: Source) -> list[Event]:
-    return list(
+def source_events(source: Source) -> QuerySet:
+    """The events citing the source, newest first, for the caller to page through."""
+    return (
         Event.objects.filter(citations__source=source)
         .prefetch_related(
             Prefetch("participants",

@@ -318,8 +318,11 @@ def source_list(request):
 @staff_required(*NAME_ROLES)
 def source_detail(request, pk: int):
     source = _get(selectors.source_get, pk)
-    return render(request, "registry/source_detail.html",
-                  {"source": source, "events": selectors.source_events(source)})
+    return render(request, "registry/source_detail.html", {
+        "source": source,
+        "events": _page(request, selectors.source_events(source), per_page=PAGE,
+                        param="events_page"),
+    })
 
 
 @staff_required(*NAME_ROLES)
