@@ -184,17 +184,23 @@ def _orders(query: str) -> list[str]:
 
 def name_readings(words: list[str]) -> list[QueryKeys]:
     """Readings of the name words: all together when they are few; otherwise (a pasted
-    message) each run of two or three neighbouring words, so the name inside is found."""
+    message) each run of two or three neighbouring words that reads as a surname with a given
+    name, so the name inside is found and the message's other words ("брата", "летом") are not
+    looked up as surnames."""
     if not words:
         return []
     if len(words) <= NAME_WINDOW:
-        texts = [" ".join(words)]
-    else:
-        texts = [" ".join(words[i:i + n]) for n in (3, 2) for i in range(len(words) - n + 1)]
+        return query_readings(" ".join(words))[:MAX_READINGS]
+    texts = [" ".join(words[i:i + n]) for n in (3, 2) for i in range(len(words) - n + 1)]
     readings: list[QueryKeys] = []
     for text in texts:
-        readings.extend(query_readings(text))
+        readings.extend(r for r in query_readings(text) if r.surname_key and r.given_keys)
     return list(dict.fromkeys(readings))[:MAX_READINGS]
+
+
+def is_long(q: "ParsedQuery") -> bool:
+    """A pasted message rather than a typed name: its words are whole, never a beginning."""
+    return len(q.name_words) > NAME_WINDOW
 
 
 # --- the registry's keys, in memory for fuzzy lookups -------------------------------------
@@ -405,7 +411,8 @@ class _Collector:
         return added
 
 
-def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int) -> None:
+def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int, *,
+                   prefixes: bool = True) -> None:
     if not readings:
         return
     surnames = _known_keys("surname_key")
@@ -433,7 +440,7 @@ def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int)
         if near:
             collector.add(collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near",
                           near, near_given)
-        if len(r.surname_key) >= MIN_PREFIX and surnames.has_other_with_prefix(
+        if prefixes and len(r.surname_key) >= MIN_PREFIX and surnames.has_other_with_prefix(
                 r.surname_key) and not (exact >= limit and not (r.given_keys or r.given_initial)):
             # A prefix match cannot outrank a full page of exact surname matches.
             cond = (_prefix_filter("surname_key", r.surname_key)
@@ -555,7 +562,7 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
             narrow |= Q(person__last_facility_id__in=[f.pk for f in facilities])
     collector = _Collector(narrow)
     readings = name_readings(q.name_words)
-    _collect_names(readings, collector, limit)
+    _collect_names(readings, collector, limit, prefixes=not is_long(q))
     if not collector.hits and readings:
         # "Иванов Ивн": a given name too garbled to be anyone's; the surname alone still helps.
         # A real given name nobody of that surname bears ("Иванов Олег") stays a different man.
@@ -563,7 +570,7 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
         bare = [QueryKeys(r.surname_key, frozenset(), "", "", "") for r in readings
                 if r.surname_key and r.given_keys and not (r.given_keys & known.set)
                 and not any(_near(k, known.keys) for k in r.given_keys)]
-        _collect_names(list(dict.fromkeys(bare)), collector, limit)
+        _collect_names(list(dict.fromkeys(bare)), collector, limit, prefixes=not is_long(q))
     _collect_codes(q, collector)
     # Nothing in the query names anyone: list those born then and/or held there; a facility
     # typed but unknown to the registry holds nobody.
