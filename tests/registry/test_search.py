@@ -195,3 +195,27 @@ def test_a_merged_away_record_is_not_found_by_call_sign(registry):
 
     Person.objects.filter(pk=registry["ivanov"].pk).update(merged_into=registry["petrov"])
     assert registry["ivanov"].pk not in pks(selectors.person_search("Гром"))
+
+
+def test_rekey_repairs_stale_call_sign_and_token_keys(registry):
+    from kintrace.registry.models import Person
+
+    Person.objects.filter(pk=registry["ivanov"].pk).update(call_sign_key="", token_key="")
+    assert selectors.person_search("Гром") == []
+    assert services.person_names_rekey(actor=None) == 1
+    assert selectors.person_search("Гром")[0] == registry["ivanov"]
+
+
+def test_the_migration_keys_call_signs_and_tokens_already_stored(registry):
+    """registry 0003 fills the keys of rows written before it (run here on today's rows)."""
+    import importlib
+
+    from django.apps import apps
+
+    from kintrace.registry.models import Person
+
+    Person.objects.update(call_sign_key="", token_key="")
+    migration = importlib.import_module("kintrace.registry.migrations.0003_search_keys")
+    migration.fill_keys(apps, None)
+    assert selectors.person_search("grom")[0] == registry["ivanov"]
+    assert selectors.person_search("217415")[0] == registry["ivanov"]

@@ -325,7 +325,8 @@ KEY_FIELDS = ("script", "surname", "given", "patronymic", "given_initial",
 
 def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
     """Parse every stored name again and save the parts and keys that changed, e.g. after
-    kintrace.names learned a better transliteration. Returns how many names changed."""
+    kintrace.names learned a better transliteration; the persons' call-sign and token search
+    keys are recomputed too. Returns how many names and persons changed."""
     changed = 0
     last_pk = 0
     while True:
