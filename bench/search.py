@@ -3,9 +3,12 @@
 Fills a registry with PERSONS men drawn from real Russian name frequencies (the russiannames
 tables, through bench/generate.py), each with his name as written plus, for some, a Latin
 spelling and an "ИВАНОВ А.С." form, all parsed by kintrace.names like the services do. Then
-times `kintrace.registry.selectors.person_search` on queries of the five kinds the issue
-names (ivanov / Иванов / ИВАНОВА / Ivanov A / Саша Иванов), for surnames drawn from the
-registry itself, so common surnames are queried as often as they occur.
+times `kintrace.registry.selectors.person_search` on queries of the kinds caseworkers type
+(ivanov / Иванов / ИВАНОВА / Ivanov A / Саша Иванов; a surname one letter off; a given name
+alone; a call sign; a token number; a surname with a birth year or a facility; a pasted
+message of ~1,000 characters), for persons drawn from the registry itself, so common surnames
+are queried as often as they occur. Some persons carry a call sign, a token number and a last
+known facility, as in a real registry.
 
     python bench/search.py                          # both databases, 100,000 persons
     python bench/search.py --backend sqlite --persons 20000 --queries 200
@@ -28,6 +31,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+MARK = "bench v2"  # persons of this version of the bench (with call signs, tokens, facilities)
+CALL_SIGNS = ["Гром", "Седой", "Батя", "Малой", "Тихий", "Кузя", "Шаман", "Волк", "Бродяга",
+              "Лис", "Медведь", "Викинг", "Казах", "Сапер", "Моряк", "Док", "Хан", "Цыган",
+              "Дед", "Север", "Граф", "Грач", "Скиф", "Сокол", "Барс", "Зверь", "Рыжий"]
 PG_URL = "postgres://postgres@127.0.0.1:5432/kt_bench_search"
 
 DIMINUTIVES = {
@@ -110,7 +117,7 @@ def child(args) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from kintrace.registry.models import Person, PersonName
 
-    if Person.objects.count() != args.persons:
+    if Person.objects.filter(notes=MARK).count() != args.persons:
         _fill(args.persons, args.seed)
     queries = _queries(args.queries, args.seed)
     from kintrace.registry.selectors import person_search
@@ -155,15 +162,19 @@ def _fill(n: int, seed: int) -> None:
     sys.path.insert(0, str(HERE))
     from generate import Names
 
-    from kintrace.registry.models import Person, PersonName
+    from kintrace.registry.models import EventPerson, Facility, Person, PersonName
     from kintrace.registry.services import name_fields
 
     t0 = time.perf_counter()
     rng = random.Random(seed)
     names = Names(rng)
     with transaction.atomic():
+        EventPerson.objects.all().delete()
         PersonName.objects.all().delete()
         Person.objects.all().delete()
+        Facility.objects.filter(official_name="bench").delete()
+        facilities = Facility.objects.bulk_create(
+            [Facility(type="ИК", number=str(n), official_name="bench") for n in range(1, 201)])
     cache: dict[str, dict] = {}
 
     def parts(text: str) -> dict:
@@ -181,8 +192,13 @@ def _fill(n: int, seed: int) -> None:
         for _ in range(size):
             surname, given = names.surname(), names.given_name()
             patronymic = names.patr[names.given_name()]
-            people.append(Person(birth_year=rng.randint(1960, 2004), birth_precision="year",
-                                 sex="m", notes="bench"))
+            person = Person(
+                birth_year=rng.randint(1960, 2004), birth_precision="year", sex="m", notes=MARK,
+                call_sign=rng.choice(CALL_SIGNS) if rng.random() < 0.08 else "",
+                token_number=f"АК-{rng.randint(0, 999999):06d}" if rng.random() < 0.15 else "",
+                last_facility=rng.choice(facilities) if rng.random() < 0.7 else None)
+            person.set_search_keys()
+            people.append(person)
             texts = [f"{surname} {given} {patronymic}"]
             if rng.random() < 0.3:
                 texts.append(iuliia.WIKIPEDIA.translate(f"{given} {surname}"))
@@ -201,21 +217,44 @@ def _fill(n: int, seed: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def _typo(word: str, rng: random.Random) -> str:
+    """One letter off: a letter dropped, changed, or two neighbours swapped (not the first)."""
+    if len(word) < 5:
+        return word
+    i = rng.randint(1, len(word) - 2)
+    how = rng.choice(["drop", "change", "swap"])
+    if how == "drop":
+        return word[:i] + word[i + 1:]
+    if how == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + rng.choice("аоеивнрст".replace(word[i], "")) + word[i + 1:]
+
+
 def _queries(n: int, seed: int) -> list[tuple[str, str, int]]:
-    """Queries of the issue's five kinds for the names of persons drawn at random."""
+    """Queries of every kind for the names and facts of persons drawn at random."""
     import iuliia
 
     from kintrace.registry.models import PersonName
 
     rng = random.Random(seed + 1)
     ids = list(PersonName.objects.filter(is_primary=True).values_list("pk", flat=True))
-    picked = PersonName.objects.in_bulk(rng.sample(ids, min(n, len(ids))))
+    picked = PersonName.objects.select_related("person__last_facility").in_bulk(
+        rng.sample(ids, min(n, len(ids))))
     out = []
     kinds = ["latin surname", "cyrillic surname", "upper-case inflected", "latin + initial",
-             "diminutive + surname"]
+             "diminutive + surname", "misspelt surname + given", "given name alone",
+             "call sign", "token number", "surname + birth year", "surname + facility",
+             "long message"]
     for i, name in enumerate(picked.values()):
         kind = kinds[i % len(kinds)]
+        person = name.person
         surname, given = name.surname or name.full_text.split()[0], name.given or ""
+        if kind == "call sign" and not person.call_sign:
+            kind = "token number"
+        if kind == "token number" and not person.token_number:
+            kind = "surname + birth year"
+        if kind == "surname + facility" and not person.last_facility:
+            kind = "surname + birth year"
         if kind == "latin surname":
             q = iuliia.WIKIPEDIA.translate(surname).lower()
         elif kind == "cyrillic surname":
@@ -224,8 +263,24 @@ def _queries(n: int, seed: int) -> list[tuple[str, str, int]]:
             q = (surname + "а").upper() if surname.endswith(("ов", "ев", "ин")) else surname.upper()
         elif kind == "latin + initial":
             q = f"{iuliia.WIKIPEDIA.translate(surname)} {iuliia.WIKIPEDIA.translate(given[:1])}"
-        else:
+        elif kind == "diminutive + surname":
             q = f"{DIMINUTIVES.get(given, given)} {surname}"
+        elif kind == "misspelt surname + given":
+            q = f"{_typo(surname, rng)} {given}"
+        elif kind == "given name alone":
+            q = given
+        elif kind == "call sign":
+            q = person.call_sign.lower()
+        elif kind == "token number":
+            q = person.token_number.replace("-", " ")
+        elif kind == "surname + birth year":
+            q = f"{surname} {person.birth_year}"
+        elif kind == "surname + facility":
+            q = f"{surname} ик {person.last_facility.number}"
+        else:
+            q = (f"Здравствуйте! Ищу брата, {name.full_text}, {person.birth_year} г.р. Он был в "
+                 "колонии, летом уехал с вербовщиками, звонил в январе с чужого номера, "
+                 "просил копию паспорта матери, больше не выходил на связь. ") * 4
         out.append((q.strip(), kind, name.person_id))
     return out
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
+from kintrace.registry.search import MAX_QUERY_CHARS
+from kintrace.registry.selectors import person_search
 from kintrace.security.keys import unlocked_required
 from kintrace.web.params import id_or_none
 
@@ -29,6 +31,7 @@ from .services import (
 from .validation import ReportInvalid, clean_message
 
 MAX_FACTS = 30
+FOUND_LIMIT = 20  # persons found by the caseworker's own search, offered beside the engine's
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
               "application/pdf": "pdf"}
 
@@ -70,10 +73,20 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
     facts = report_facts(view.private)
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
+    # Anyone the registry search finds may be linked, not only the engine's proposals: a miss
+    # of the engine must not force a duplicate person.
+    person_query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    found = []
+    if person_query and report.status == Report.Status.NEW:
+        found = person_search(person_query, limit=FOUND_LIMIT)
+        suggested = {s.person.pk for s in suggestions}
+        for person in found:
+            person.also_suggested = person.pk in suggested
     response = render(request, "intake/triage_detail.html", {
         "report": report, "view": view, "facts": facts, "suggestions": suggestions,
         "event_types": EventType.choices, "error": error,
         "close_reasons": CloseReason.choices,
+        "person_query": person_query, "found": found,
     }, status=status)
     return response
 

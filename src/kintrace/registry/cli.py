@@ -51,5 +51,5 @@ def rekey(args) -> int:
     from kintrace.registry.services import person_names_rekey
 
     changed = person_names_rekey(actor=None)
-    print(f"name keys recomputed: {changed} names changed")
+    print(f"search keys recomputed: {changed} names and persons changed")
     return 0

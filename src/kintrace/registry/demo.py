@@ -167,6 +167,8 @@ class _Builder:
                 notes=f"Вымышленный человек ({FICTIONAL}).",
             ))
             names.append(self._variants(surname, given, diminutive, patronymic))
+        for person in people:
+            person.set_search_keys()
         self.person_rows = Person.objects.bulk_create(people, batch_size=500)
         rows = []
         for person, variants in zip(self.person_rows, names, strict=True):

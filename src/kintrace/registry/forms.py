@@ -1,10 +1,13 @@
 """Forms: parse and validate what staff type; the services do the writing."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kintrace.web.date_errors import DATE_REASONS
 from kintrace.web.fields import TextField
+from kintrace.web.params import id_or_none
 
 from .models import (
     Credibility,
@@ -12,6 +15,7 @@ from .models import (
     EventType,
     Facility,
     FacilityType,
+    PersonStatus,
     Regime,
     Region,
     Reliability,
@@ -97,11 +101,68 @@ def _region_field(**kwargs) -> forms.ModelChoiceField:
     )
 
 
-def _source_field(**kwargs) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=Source.objects.order_by("-created_at", "-id"), required=False,
-        empty_label=_("— no source —"), **kwargs,
-    )
+def source_label(source: Source) -> str:
+    """How a source reads in the picker; the trailing "#id" is what the form reads back."""
+    return f"{source.title} [{source.grade}] #{source.pk}"
+
+
+_SOURCE_ID = re.compile(r"(?:^|#)([0-9]{1,12})\s*$")
+PICKER_OPTIONS = 2000  # newest sources offered in the picker's list; any other by "#id"
+
+
+class SourcePicker(forms.TextInput):
+    """A text box with a <datalist> of the sources: the browser filters it as one types (no
+    script), and the typed or chosen "title [grade] #id" is read back by SourceField."""
+
+    template_name = "registry/widgets/source_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-sources"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["attrs"].setdefault("autocomplete", "off")
+        context["list_id"] = list_id
+        context["options"] = [source_label(s) for s in Source.objects.order_by(
+            "-created_at", "-id")[:PICKER_OPTIONS]]
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, Source):
+            return source_label(value)
+        pk = value if isinstance(value, int) else id_or_none(value)
+        if pk is not None:
+            source = Source.objects.filter(pk=pk).first()
+            return source_label(source) if source else ""
+        return super().format_value(value)
+
+
+class SourceField(forms.Field):
+    """A source chosen by typing part of its title (the picker's list) or its number."""
+
+    widget = SourcePicker
+    default_error_messages = {
+        "invalid": _("No such source: choose one from the list as you type its title."),
+        "required": _("Choose a source."),
+    }
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        found = _SOURCE_ID.search(text)
+        if found and id_or_none(found[1]) is not None:
+            source = Source.objects.filter(pk=id_or_none(found[1])).first()
+        else:  # a title typed out in full and not picked: take it if it names one source
+            matches = list(Source.objects.filter(title=text)[:2])
+            source = matches[0] if len(matches) == 1 else None
+        if source is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return source
+
+
+def _source_field(**kwargs) -> SourceField:
+    kwargs.setdefault("help_text", _("Type part of its title and pick it from the list."))
+    return SourceField(required=kwargs.pop("required", False), **kwargs)
 
 
 class PersonEditForm(forms.Form):
@@ -191,10 +252,7 @@ class EventCreateForm(EventForm):
 
 
 class CitationForm(forms.Form):
-    source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.order_by("-created_at", "-id"),
-        error_messages={"required": _("Choose a source.")},
-    )
+    source = _source_field(label=_("Source"), required=True)
     quote = TextField(label=_("Quote"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -240,4 +298,31 @@ class FacilityForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = TextField(label=_("Name"), max_length=200, required=False)
+    # No length limit: a pasted message is read up to registry.search.MAX_QUERY_CHARS.
+    q = TextField(label=_("Name"), required=False)
+
+
+class PersonFilterForm(forms.Form):
+    """The person list's filters and order, read from GET parameters (works without script)."""
+
+    SORTS = (
+        ("updated", _("last changed")),
+        ("name", _("name")),
+        ("birth", _("birth year")),
+        ("status", _("status")),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("every status")), *PersonStatus.choices])
+    facility = _facility_field(label=_("Last known facility"))
+    region = _region_field(label=_("Region"))
+    born = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900,
+                              max_value=2030)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one is left out (its error is shown beside it)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"status": data.get("status") or "", "facility": data.get("facility"),
+                "region": data.get("region"), "birth_year": data.get("born"),
+                "sort": data.get("sort") or "updated"}

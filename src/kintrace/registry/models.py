@@ -127,6 +127,10 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="m")
     call_sign = models.CharField(_("call sign"), max_length=100, blank=True)
     token_number = models.CharField(_("token number"), max_length=100, blank=True)
+    # How search meets what a caseworker types (registry.search.call_sign_key / code_key);
+    # kept by the services beside the fields they key.
+    call_sign_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    token_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     last_facility = models.ForeignKey(
         Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons",
         verbose_name=_("last known facility"),
@@ -153,10 +157,18 @@ class Person(models.Model):
         ordering = ["-updated_at", "-id"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["birth_year"], name="person_birth_year")]
 
     def __str__(self) -> str:
         name = self.primary_name
         return name.full_text if name else f"#{self.pk}"
+
+    def set_search_keys(self) -> None:
+        """Derive call_sign_key and token_key from the fields; services call it before save."""
+        from .search import call_sign_key, code_key
+
+        self.call_sign_key = call_sign_key(self.call_sign)
+        self.token_key = code_key(self.token_number)
 
     @property
     def primary_name(self):

@@ -1,7 +1,7 @@
 """Reads from the registry. Views and other apps call these, never the ORM directly."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length
 
 from .models import (
     Citation,
@@ -46,12 +46,32 @@ def person_get(pk: int) -> Person:
     )
 
 
-def person_list(*, status: str = "") -> QuerySet:
-    """Persons not merged into another, newest change first, optionally of one status."""
+PERSON_SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "name": ("sort_name", "id"),
+    "birth": (F("birth_year").asc(nulls_last=True), "birth_month", "birth_day", "id"),
+    "status": ("status", "-updated_at", "-id"),
+}
+
+
+def person_list(*, status: str = "", facility: Facility | None = None,
+                region: Region | None = None, birth_year: int | None = None,
+                sort: str = "updated") -> QuerySet:
+    """Persons not merged into another, filtered by status, last known facility, its region
+    and birth year, in one of PERSON_SORTS (newest change first by default)."""
     qs = Person.objects.filter(merged_into__isnull=True).select_related("last_facility__region")
     if status:
         qs = qs.filter(status=status)
-    return _with_names(qs)
+    if facility is not None:
+        qs = qs.filter(last_facility=facility)
+    if region is not None:
+        qs = qs.filter(last_facility__region=region)
+    if birth_year is not None:
+        qs = qs.filter(birth_year=birth_year)
+    if sort == "name":
+        main = PersonName.objects.filter(person=OuterRef("pk")).order_by("-is_primary", "id")
+        qs = qs.annotate(sort_name=Subquery(main.values("full_text")[:1]))
+    return _with_names(qs.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["updated"])))
 
 
 def person_timeline(person: Person) -> list[Event]:
@@ -81,11 +101,21 @@ def person_status_explain(person: Person) -> Decision:
     return derive_status(status_candidates([person.pk])[person.pk])
 
 
+def _count_of(qs: QuerySet, field: str) -> Coalesce:
+    """COUNT(*) of `qs` rows whose `field` is the outer facility, as a correlated subquery."""
+    counted = (qs.filter(**{field: OuterRef("pk")}).order_by().values(field)
+               .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def facility_list() -> QuerySet:
-    """Facilities with their counts of persons (last known there) and of events."""
+    """Facilities with their counts of persons (last known there, not merged away) and of
+    events. Each count is its own subquery: counting both over one join multiplies a
+    facility's persons by its events (60 x 207 rows for one colony) before DISTINCT."""
     return Facility.objects.select_related("region").annotate(
-        person_count=Count("persons", distinct=True),
-        event_count=Count("events", distinct=True),
+        person_count=_count_of(Person.objects.filter(merged_into__isnull=True),
+                               "last_facility"),
+        event_count=_count_of(Event.objects.all(), "facility"),
     ).order_by("type", "region__name_ru", Length("number"), "number")
 
 
@@ -93,9 +123,9 @@ def facility_get(pk: int) -> Facility:
     return Facility.objects.select_related("region").get(pk=pk)
 
 
-def facility_summary(facility: Facility, *, limit: int = 500) -> dict:
-    """A facility's persons (last known there or named in its events), its events and the
-    counts by event type and by status."""
+def facility_summary(facility: Facility) -> dict:
+    """A facility's persons (last known there or named in its events) and its events, as
+    querysets for the caller to page through, and the counts by event type and by status."""
     person_q = Q(last_facility=facility) | Q(event_links__event__facility=facility)
     person_ids = Person.objects.filter(person_q, merged_into__isnull=True).values("pk")
     persons = _with_names(Person.objects.filter(pk__in=person_ids)).order_by("pk")
@@ -115,14 +145,12 @@ def facility_summary(facility: Facility, *, limit: int = 500) -> dict:
     return {
         "facility": facility,
         "person_count": persons.count(),
-        "persons": list(persons[:limit]),
+        "persons": persons,
         "event_count": events.count(),
-        "events": list(
-            events.prefetch_related(
-                Prefetch("participants",
-                         queryset=EventPerson.objects.select_related("person").prefetch_related(
-                             "person__names"))
-            )[:limit]
+        "events": events.select_related("facility__region").prefetch_related(
+            Prefetch("participants",
+                     queryset=EventPerson.objects.select_related("person").prefetch_related(
+                         "person__names"))
         ),
         "by_type": by_type,
         "by_status": by_status,
@@ -141,8 +169,9 @@ def source_get(pk: int) -> Source:
     return Source.objects.get(pk=pk)
 
 
-def source_events(source: Source) -> list[Event]:
-    return list(
+def source_events(source: Source) -> QuerySet:
+    """The events citing the source, newest first, for the caller to page through."""
+    return (
         Event.objects.filter(citations__source=source)
         .prefetch_related(
             Prefetch("participants",

@@ -270,11 +270,13 @@ def person_create(
     if sex is None:
         sex = parsed_sex if parsed_sex in ("m", "f") else ""
     with transaction.atomic():
-        person = Person.objects.create(
+        person = Person(
             sex=sex, call_sign=call_sign, token_number=token_number,
             last_facility=last_facility, notes=notes,
             created_by=actor if actor and actor.pk else None, **_date_fields("birth", birth),
         )
+        person.set_search_keys()
+        person.save()
         PersonName.objects.create(person=person, source=name_source, is_primary=True, **parts)
         audit_record(actor=actor, action="person.create", target=person,
                      after=_person_snapshot(person))
@@ -291,6 +293,7 @@ def person_update(*, person: Person, actor, **fields) -> Person:
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = _person_snapshot(person)
         _apply(person, fields, PERSON_FIELDS, dates=("birth",))
+        person.set_search_keys()
         person.save()
         audit_record(actor=actor, action="person.update", target=person, before=before,
                      after=_person_snapshot(person))
@@ -322,7 +325,8 @@ KEY_FIELDS = ("script", "surname", "given", "patronymic", "given_initial",
 
 def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
     """Parse every stored name again and save the parts and keys that changed, e.g. after
-    kintrace.names learned a better transliteration. Returns how many names changed."""
+    kintrace.names learned a better transliteration; the persons' call-sign and token search
+    keys are recomputed too. Returns how many names and persons changed."""
     changed = 0
     last_pk = 0
     while True:
@@ -340,11 +344,33 @@ def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
             PersonName.objects.bulk_update(dirty, KEY_FIELDS)
             changed += len(dirty)
             last_pk = batch[-1].pk
+    changed += _persons_rekey(batch_size=batch_size)
     if changed:
         with transaction.atomic():
             audit_record(actor=actor, action="person.names_rekey",
                          target_type="registry.personname", after={"changed": changed})
     return changed
+
+
+def _persons_rekey(*, batch_size: int) -> int:
+    """Recompute the persons' call-sign and token search keys; how many changed."""
+    changed, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")
+                         .only("pk", "call_sign", "token_number", "call_sign_key",
+                               "token_key")[:batch_size])
+            if not batch:
+                return changed
+            dirty = []
+            for person in batch:
+                before = (person.call_sign_key, person.token_key)
+                person.set_search_keys()
+                if (person.call_sign_key, person.token_key) != before:
+                    dirty.append(person)
+            Person.objects.bulk_update(dirty, ["call_sign_key", "token_key"])
+            changed += len(dirty)
+            last_pk = batch[-1].pk
 
 
 # --- events ----------------------------------------------------------------------------

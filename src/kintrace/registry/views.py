@@ -21,11 +21,17 @@ from .forms import (
     NameForm,
     PersonCreateForm,
     PersonEditForm,
+    PersonFilterForm,
     SearchForm,
     SourceForm,
     initial_date,
 )
-from .models import Citation, Event, Facility, Person, PersonStatus, Source
+from .models import Citation, Event, Facility, Person, Source
+from .search import MAX_QUERY_CHARS
+
+SEARCH_LIMIT = 50
+PAGE = 50  # rows of a list on one page
+TIMELINE_PAGE = 100  # events on one page of a person's timeline
 
 # Removing an event changes a person's story; only those who coordinate may do it.
 DELETE_ROLES = (Role.ADMIN, Role.COORDINATOR)
@@ -43,8 +49,10 @@ def _form_errors_from(form, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _page(request, items, per_page=50):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def _page(request, items, per_page=50, param="page"):
+    """One page of `items`; `param` names the GET parameter when a page shows two lists. A
+    page number that is no number or past the end shows the first or the last page."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 # --- persons ---------------------------------------------------------------------------
@@ -54,19 +62,19 @@ def _page(request, items, per_page=50):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results = selectors.person_search(query) if query else []
-    return render(request, "registry/search.html",
-                  {"form": form, "query": query, "results": results})
+    results = selectors.person_search(query, limit=SEARCH_LIMIT)
+    left_out = results.query.words_left_out if results.query else 0
+    return render(request, "registry/search.html", {
+        "form": form, "query": query[:MAX_QUERY_CHARS], "results": results,
+        "limit": SEARCH_LIMIT, "words_left_out": left_out,
+    })
 
 
 @staff_required(*NAME_ROLES)
 def person_list(request):
-    status = request.GET.get("status", "")
-    if status not in PersonStatus.values:
-        status = ""
-    page = _page(request, selectors.person_list(status=status))
-    return render(request, "registry/person_list.html",
-                  {"page": page, "status": status, "statuses": PersonStatus.choices})
+    form = PersonFilterForm(request.GET)
+    page = _page(request, selectors.person_list(**form.filters()), per_page=PAGE)
+    return render(request, "registry/person_list.html", {"page": page, "form": form})
 
 
 @staff_required(*NAME_ROLES)
@@ -75,7 +83,8 @@ def person_detail(request, pk: int):
     return render(request, "registry/person_detail.html", {
         "person": person,
         "names": list(person.names.all()),
-        "timeline": selectors.person_timeline(person),
+        "timeline": _page(request, selectors.person_timeline(person), per_page=TIMELINE_PAGE,
+                          param="events_page"),
         "decision": selectors.person_status_explain(person),
         "name_form": NameForm(),
         "can_delete": request.user.role in DELETE_ROLES,
@@ -246,8 +255,12 @@ def facility_list(request):
 @staff_required(*NAME_ROLES)
 def facility_detail(request, pk: int):
     facility = _get(selectors.facility_get, pk)
-    return render(request, "registry/facility_detail.html",
-                  {"summary": selectors.facility_summary(facility), "facility": facility})
+    summary = selectors.facility_summary(facility)
+    return render(request, "registry/facility_detail.html", {
+        "summary": summary, "facility": facility,
+        "persons": _page(request, summary["persons"], per_page=PAGE, param="persons_page"),
+        "events": _page(request, summary["events"], per_page=PAGE, param="events_page"),
+    })
 
 
 def _facility_form_save(request, form, facility=None):
@@ -306,8 +319,11 @@ def source_list(request):
 @staff_required(*NAME_ROLES)
 def source_detail(request, pk: int):
     source = _get(selectors.source_get, pk)
-    return render(request, "registry/source_detail.html",
-                  {"source": source, "events": selectors.source_events(source)})
+    return render(request, "registry/source_detail.html", {
+        "source": source,
+        "events": _page(request, selectors.source_events(source), per_page=PAGE,
+                        param="events_page"),
+    })
 
 
 @staff_required(*NAME_ROLES)

@@ -16,3 +16,21 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class NoStoreMiddleware:
+    """No page is kept by a browser or a proxy: almost every page carries a name, a receipt or a
+    reporter's words, and the back button or disk cache of a shared or seized computer must
+    not show them again. Only responses that say they are public (the app's static files)
+    may be cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response

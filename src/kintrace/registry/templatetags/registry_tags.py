@@ -38,3 +38,12 @@ def percent(probability) -> str:
         return f"< {number_format(0.01, 2)}\u00a0%"
     digits = 2 if (p > 99 or p < 1) and p not in (0.0, 100.0) else 1
     return f"{number_format(round(p, digits), digits)}\u00a0%"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param=None) -> str:
+    """"?…" for page `number` of the list paged by GET parameter `param` ("page" by default),
+    keeping the page's other parameters (filters, sort, the other list's page)."""
+    params = context["request"].GET.copy()
+    params[param or "page"] = number
+    return "?" + params.urlencode()
