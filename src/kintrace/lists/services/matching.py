@@ -230,7 +230,11 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
     job.beat(phase="scoring")
     pairs = _scored([records], threshold=threshold, progress=progress) if len(records) > 1 \
         else []
+    from kintrace.registry.likely import distinct_pairs
+
+    # Pairs a reviewer rejected here, and pairs said to be different men when one was added.
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
+    rejected |= distinct_pairs()
     seen: set[tuple[int, int]] = set()
     candidates = []
     for m in pairs:
