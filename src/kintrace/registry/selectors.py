@@ -21,13 +21,13 @@ from .models import (
 )
 from .search import person_search
 from .services import facility_matches, person_conflicts, status_candidates
-from .status import Decision, derive_status
+from .status import Candidate, Decision, derive_status, find_conflicts
 
 __all__ = [
     "person_search", "person_get", "person_list", "person_timeline", "person_status_explain",
     "facility_list", "facility_get", "facility_summary", "source_list", "source_get",
     "registry_numbers", "region_list", "person_deletions", "person_open_conflicts",
-    "conflicts_open", "facility_choices",
+    "conflicts_open", "facility_choices", "conflicts_if_added", "event_in_open_conflict",
 ]
 
 
@@ -106,6 +106,29 @@ def conflicts_open() -> QuerySet:
     return _conflicts(StatusConflict.objects.filter(
         state=ConflictState.OPEN, person__merged_into__isnull=True)).select_related(
         "person").prefetch_related("person__names").order_by("opened_at", "id")
+
+
+def conflicts_if_added(person: Person, *, event_type: str, start_sort: int = 0,
+                       well_sourced: bool = False) -> list[Candidate]:
+    """The person's events a new event would contradict (registry/status.py, rule 6): shown
+    before a reviewer confirms a list entry, e.g. a hospital admission after a recorded
+    death."""
+    candidates = status_candidates([person.pk])[person.pk]
+    new = Candidate(event_id=0, type=event_type, start_sort=start_sort, date_display="",
+                    well_sourced=well_sourced, best_grade="")
+    out = []
+    for death, life in find_conflicts([*candidates, new]):
+        if life.event_id == 0:
+            out.append(death)
+        elif death.event_id == 0:
+            out.append(life)
+    return out
+
+
+def event_in_open_conflict(event: Event) -> bool:
+    """Whether the event is one side of an undecided conflict."""
+    return StatusConflict.objects.filter(
+        Q(death_event=event) | Q(life_event=event), state=ConflictState.OPEN).exists()
 
 
 def facility_choices(text: str) -> list[Facility]:

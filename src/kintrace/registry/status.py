@@ -94,6 +94,10 @@ class Candidate:
         return (self.start_sort, GRAVITY[self.status], self.event_id)
 
     @property
+    def type_label(self) -> str:
+        return EventType(self.type).label
+
+    @property
     def span_end(self) -> int:
         """sort_key of the last day the (partial) start date may mean; 0 when undated."""
         if not self.start_sort:
