@@ -12,7 +12,6 @@ from kintrace.registry.models import (
     Citation,
     ConflictState,
     Event,
-    EventDeletion,
     EventPerson,
     Facility,
     PersonDistinct,
@@ -176,8 +175,7 @@ def test_a_list_entry_gets_its_event_back_on_restore(alice, import_list_for_reco
 @pytest.fixture
 def import_list_for_records(alice, regions):
     from kintrace.lists.models import MatchCandidate
-    from kintrace.lists.services import candidate_confirm, list_import_start, list_upload, \
-        match_run
+    from kintrace.lists.services import candidate_confirm, list_import_start, list_upload, match_run
 
     person = services.person_create(name="Иванов Александр Сергеевич", actor=alice,
                                     birth=parse_date("14.03.1987"))

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ConflictState,
     Credibility,
     EventRole,
     EventType,
-    ConflictState,
     Facility,
     FacilityType,
     Regime,

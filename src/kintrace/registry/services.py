@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from kintrace.audit.services import audit_record, snapshot
 
 from .models import (
+    WELL_SOURCED_CREDIBILITY,
+    WELL_SOURCED_RELIABILITY,
     Citation,
     ConflictState,
     DatePrecision,
@@ -28,8 +30,6 @@ from .models import (
     Regime,
     Region,
     Script,
-    WELL_SOURCED_CREDIBILITY,
-    WELL_SOURCED_RELIABILITY,
     Source,
     StatusConflict,
     sort_key,

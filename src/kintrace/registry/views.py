@@ -16,10 +16,10 @@ from . import selectors, services
 from .forms import (
     CitationForm,
     ConflictForm,
-    EventDeleteForm,
-    FacilityChoiceForm,
     EventCreateForm,
+    EventDeleteForm,
     EventForm,
+    FacilityChoiceForm,
     FacilityForm,
     NameForm,
     PersonCreateForm,

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
-
 from kintrace.registry.rows import row_dump, row_restore
 
 from ..models import Decision, DuplicateCandidate, DuplicateRejection, Merge
