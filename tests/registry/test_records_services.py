@@ -8,6 +8,7 @@ from kintrace.audit.models import AuditEntry
 from kintrace.names.dates import parse_date
 from kintrace.registry import services
 from kintrace.registry.likely import likely_duplicates
+from kintrace.registry.selectors import person_status_explain
 from kintrace.registry.models import (
     Citation,
     ConflictState,
@@ -254,7 +255,7 @@ def test_a_well_sourced_death_then_a_hospital_admission_is_an_open_conflict(
     assert (conflict.death_event, conflict.life_event, conflict.state) == (
         killed, later, ConflictState.OPEN)
     assert person.status == PersonStatus.DEAD  # not silently changed to "wounded"
-    assert "Conflicting evidence" in person.status_reason
+    assert "Conflicting evidence" in person_status_explain(person).reason()
     assert AuditEntry.objects.filter(action="person.conflict_open").exists()
 
 
@@ -279,7 +280,7 @@ def test_a_coordinator_decides_the_conflict_and_the_status_follows(
                               note="Звонил матери в июле")
     person.refresh_from_db()
     assert person.status == PersonStatus.WOUNDED
-    assert "Conflicting" not in person.status_reason
+    assert not person_status_explain(person).conflicts
     assert AuditEntry.objects.filter(action="person.conflict_resolve",
                                      actor_label=boss.username).exists()
     with pytest.raises(ValidationError):
@@ -294,7 +295,7 @@ def test_when_the_death_stands_the_later_report_no_longer_counts(killed_then_hos
                               state=ConflictState.DEATH_STANDS, actor=alice)
     person.refresh_from_db()
     assert person.status == PersonStatus.DEAD
-    assert "Conflicting" not in person.status_reason
+    assert not person_status_explain(person).conflicts
     # A new event re-derives the status: the decision is remembered.
     services.event_create(type="payment_promised", actor=alice, persons=[person])
     person.refresh_from_db()
