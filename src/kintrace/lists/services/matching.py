@@ -229,8 +229,11 @@ def _dedupe_prepare(actor, threshold: float) -> MatchRun:
         with transaction.atomic():
             # The partial unique index (one live run per list, one for the registry) refuses
             # a twin started by a second press at the same moment.
-            return _new_run(threshold=threshold,
-                            created_by=actor if actor and actor.pk else None)
+            run = _new_run(threshold=threshold,
+                           created_by=actor if actor and actor.pk else None)
+            audit_record(actor=actor, action="registry.dedupe_start", target=run,
+                         after={"threshold": threshold})
+            return run
     except IntegrityError:
         raise ImportRefused(_("A duplicate search is already running.")) from None
 
