@@ -8,7 +8,6 @@ from kintrace.audit.models import AuditEntry
 from kintrace.names.dates import parse_date
 from kintrace.registry import services
 from kintrace.registry.likely import likely_duplicates
-from kintrace.registry.selectors import person_status_explain
 from kintrace.registry.models import (
     Citation,
     ConflictState,
@@ -20,6 +19,7 @@ from kintrace.registry.models import (
     Region,
     StatusConflict,
 )
+from kintrace.registry.selectors import person_status_explain
 
 pytestmark = pytest.mark.django_db
 
@@ -259,7 +259,7 @@ def test_a_well_sourced_death_then_a_hospital_admission_is_an_open_conflict(
     assert AuditEntry.objects.filter(action="person.conflict_open").exists()
 
 
-def test_dying_of_wounds_the_same_day_or_a_wound_before_the_death_is_no_conflict(
+def test_dying_of_wounds_on_the_same_date_or_a_wound_before_the_death_is_no_conflict(
         alice, strong_source):
     person = services.person_create(name="Петров Пётр", actor=alice)
     services.event_create(type="wounded", start=parse_date("10.05.2023"), actor=alice,
@@ -269,6 +269,26 @@ def test_dying_of_wounds_the_same_day_or_a_wound_before_the_death_is_no_conflict
     services.event_create(type="killed", start=parse_date("10.05.2023"), actor=alice,
                           persons=[person], citations=[strong_source])
     assert not StatusConflict.objects.exists()
+
+
+def test_an_undated_sign_of_life_beside_a_death_cannot_be_placed_and_is_a_conflict(
+        alice, strong_source, weak_source):
+    person = services.person_create(name="Петров Пётр", actor=alice)
+    services.event_create(type="killed", start=parse_date("10.05.2023"), actor=alice,
+                          persons=[person], citations=[strong_source])
+    services.event_create(type="contact", actor=alice, persons=[person],
+                          citations=[weak_source])
+    assert StatusConflict.objects.get().state == ConflictState.OPEN
+
+
+def test_a_weakly_sourced_death_raises_no_conflict(alice, weak_source):
+    person = services.person_create(name="Петров Пётр", actor=alice)
+    services.event_create(type="killed", start=parse_date("10.05.2023"), actor=alice,
+                          persons=[person], citations=[weak_source])
+    services.event_create(type="wounded", start=parse_date("06.2023"), actor=alice,
+                          persons=[person], citations=[weak_source])
+    person.refresh_from_db()
+    assert not StatusConflict.objects.exists() and person.status == PersonStatus.WOUNDED
 
 
 def test_a_coordinator_decides_the_conflict_and_the_status_follows(

@@ -18,9 +18,9 @@ Conflicting evidence (a well-sourced death, then a sign of life) is never settle
 newest-wins rule alone:
 6. A *conflict* is a well-sourced death (killed, body returned, buried, declared dead) and a
    sign of life (LIFE_SIGNS: wounded, hospitalised, captured, contact, pardoned, returned home)
-   of any grade that may have happened after it: it is undated, the death is undated, or its
-   span ends after the death's span starts (a hospital admission in "05.2023" may be after a
-   death on 10.05.2023; the same exact day is not a conflict: he may have died of wounds).
+   of any grade dated after it — ordered as in rule 4, a partial date counting as the start
+   of its span — or that cannot be placed because one of the two is undated. The same date
+   is not a conflict: he may have died of his wounds that day (or that month).
 7. While a conflict is open the death stands (the graver outcome, until a person decides),
    the sign of life does not decide the status, and the reason names the conflict.
 8. A coordinator decides each conflict: "the death stands" (the sign of life is wrong or about
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import ConflictState, EventType, PersonStatus, sort_key
+from .models import ConflictState, EventType, PersonStatus
 
 STATUS_BY_EVENT: dict[str, str] = {
     EventType.OFFERED: PersonStatus.ALIVE,
@@ -97,13 +97,6 @@ class Candidate:
     def type_label(self) -> str:
         return EventType(self.type).label
 
-    @property
-    def span_end(self) -> int:
-        """sort_key of the last day the (partial) start date may mean; 0 when undated."""
-        if not self.start_sort:
-            return 0
-        y, m, d = self.start_sort // 10000, self.start_sort // 100 % 100, self.start_sort % 100
-        return sort_key(y, m or 12, d or 31)
 
 
 def find_conflicts(candidates: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
@@ -112,7 +105,7 @@ def find_conflicts(candidates: list[Candidate]) -> list[tuple[Candidate, Candida
               and STATUS_BY_EVENT[c.type] == PersonStatus.DEAD and c.well_sourced]
     lives = [c for c in candidates if c.type in LIFE_SIGNS]
     return [(d, life) for d in deaths for life in lives
-            if not d.start_sort or not life.start_sort or life.span_end > d.start_sort]
+            if not d.start_sort or not life.start_sort or life.start_sort > d.start_sort]
 
 
 @dataclass(frozen=True)
