@@ -329,3 +329,36 @@ def test_deleting_the_sign_of_life_forgets_the_open_conflict(killed_then_hospita
     assert not StatusConflict.objects.exists()
     services.event_restore(deletion=deletion, actor=alice)
     assert StatusConflict.objects.get().state == ConflictState.OPEN
+
+
+def test_triage_creating_the_man_from_an_ambiguous_facility_keeps_the_text(alice, regions,
+                                                                            org_keys):
+    from kintrace.intake.linking import report_create_person
+    from tests.intake.helpers import make_report
+
+    for code in ("RU-PER", "RU-SVE"):
+        services.facility_create(type="ИК", number="6", actor=alice,
+                                 region=Region.objects.get(code=code))
+    report, _receipt = make_report(subject={"name": "Сидоров Василий Иванович",
+                                            "facility": "ИК-6"})
+    person = report_create_person(report=report, actor=alice)
+    assert (person.last_facility, person.last_facility_text) == (None, "ИК-6")
+    assert Facility.objects.count() == 2  # no third, region-less ИК-6
+
+
+def test_a_list_entry_with_an_ambiguous_facility_keeps_the_text_on_the_new_man_and_event(
+        alice, regions):
+    from kintrace.lists.models import ListEntry
+    from kintrace.lists.services import entry_create_person, list_import_start, list_upload
+
+    for code in ("RU-PER", "RU-SVE"):
+        services.facility_create(type="ИК", number="6", actor=alice,
+                                 region=Region.objects.get(code=code))
+    data = "ФИО;Учреждение\nСидоров Василий Иванович;ИК-6\n".encode()
+    pl, _t = list_upload(data=data, kind="hospital", title="ВГ", filename="l.csv", actor=alice)
+    pl = list_import_start(person_list=pl, mapping=pl.mapping, actor=alice, background=False)
+    person = entry_create_person(entry=ListEntry.objects.get(person_list=pl), actor=alice)
+    event = Event.objects.get(participants__person=person)
+    assert (person.last_facility, person.last_facility_text) == (None, "ИК-6")
+    assert (event.facility, event.facility_text) == (None, "ИК-6")
+    assert Facility.objects.count() == 2
