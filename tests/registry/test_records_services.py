@@ -215,6 +215,16 @@ def test_facility_text_that_fits_two_regions_creates_nothing_and_names_both(alic
     assert (facility, created) == (perm, False)
 
 
+def test_a_region_less_twin_of_a_regional_facility_is_refused_by_the_form_service_too(
+        alice, regions):
+    services.facility_create(type="ИК", number="6", actor=alice,
+                             region=Region.objects.get(code="RU-PER"))
+    with pytest.raises(ValidationError) as caught:
+        services.facility_create(type="ИК", number="6", actor=alice)
+    assert caught.value.code == "ambiguous" and "Пермский край" in caught.value.messages[0]
+    assert Facility.objects.count() == 1
+
+
 def test_an_unresolved_facility_is_kept_as_text_until_someone_chooses(alice, regions):
     perm = services.facility_create(type="ИК", number="6", actor=alice,
                                     region=Region.objects.get(code="RU-PER"))

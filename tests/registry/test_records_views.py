@@ -150,6 +150,9 @@ def test_delete_asks_first_then_deletes_and_the_history_offers_restore(event, iv
 
 def test_delete_and_restore_are_refused_to_caseworkers_analysts_and_anonymous(
         event, ivanov, alice, make_staff, login, client):
+    confirm = reverse("registry:event_delete", kwargs={"pk": event.pk})
+    assert login(alice, Client()).get(confirm).status_code == 403  # not even the question
+    assert Client().get(confirm).status_code == 302
     deletion = services.event_delete(event=event, actor=alice)
     urls = [reverse("registry:event_restore", kwargs={"pk": deletion.pk})]
     for c in (login(alice, Client()), login(make_staff("analyst"), Client())):
@@ -233,5 +236,7 @@ def test_deciding_a_conflict_is_refused_to_caseworkers_analysts_and_anonymous(
     assert Client().post(url, {"state": "alive_after"}).status_code == 302
     assert login(make_staff("analyst"), Client()).get(
         reverse("registry:conflicts")).status_code == 403
+    anonymous = Client().get(reverse("registry:conflicts"))
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
     conflict.refresh_from_db()
     assert conflict.state == ConflictState.OPEN

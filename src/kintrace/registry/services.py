@@ -170,6 +170,19 @@ def _facility_check_unique(*, type: str, number: str, region, exclude_pk=None) -
             % {"type": type, "number": number},
             code="duplicate",
         )
+    if region is None:
+        # A region-less twin of a facility the registry knows by region would be counted
+        # as another colony: say which regions have it instead.
+        regional = Facility.objects.filter(type=type, number=number, region__isnull=False)
+        if exclude_pk is not None:
+            regional = regional.exclude(pk=exclude_pk)
+        regions = sorted(str(f.region) for f in regional.select_related("region"))
+        if regions:
+            raise ValidationError(
+                _("%(type)s-%(number)s is in the registry in %(regions)s; choose its region.")
+                % {"type": type, "number": number, "regions": ", ".join(regions)},
+                code="ambiguous",
+            )
 
 
 def facility_create(
