@@ -150,6 +150,18 @@ def test_a_deleted_event_leaves_every_reader_and_is_restored_exactly(alice, stro
         services.event_restore(deletion=deletion, actor=alice)
 
 
+def test_a_deletion_of_a_merged_away_man_shows_in_the_survivors_history(alice):
+    from kintrace.lists.services import persons_merge
+    from kintrace.registry.selectors import person_deletions
+
+    a = services.person_create(name="Иванов Александр Сергеевич", actor=alice)
+    b = services.person_create(name="Иванов А. С.", actor=alice)
+    deletion = services.event_delete(
+        event=services.event_create(type="contact", actor=alice, persons=[b]), actor=alice)
+    persons_merge(survivor=a, merged=b, actor=alice)
+    assert person_deletions(a) == [deletion]
+
+
 def test_an_event_restored_after_its_man_was_merged_goes_to_the_survivor(alice):
     from kintrace.lists.services import persons_merge
 

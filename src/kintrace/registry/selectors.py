@@ -86,9 +86,11 @@ def person_status_explain(person: Person) -> Decision:
 
 
 def person_deletions(person: Person) -> list[EventDeletion]:
-    """Events deleted from the person's story (restored ones too), newest first."""
-    return list(person.event_deletions.select_related("deleted_by", "restored_by")
-                .order_by("-deleted_at", "-id"))
+    """Events deleted from the person's story (restored ones too), newest first — his own and
+    those of the records merged into him (a merge moves every man merged before to him)."""
+    ids = [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
+    return list(EventDeletion.objects.filter(persons__in=ids).distinct()
+                .select_related("deleted_by", "restored_by").order_by("-deleted_at", "-id"))
 
 
 def _conflicts(qs) -> QuerySet:
