@@ -86,6 +86,23 @@ def test_match_and_dedupe_print_their_counts(hospital_file, capsys, caseworker):
     assert main(["lists", "match", "999999"]) == 2
 
 
+def test_dedupe_is_refused_in_one_line_while_another_search_runs(capsys):
+    from kintrace.lists import background
+    from kintrace.lists.models import MatchRun
+
+    run = MatchRun.objects.create(threshold=0.8, status=JobStatus.RUNNING,
+                                  **background.identity())
+    MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=run.created_at)
+    background.claim(MatchRun, run.pk)
+    try:
+        assert main(["registry", "dedupe", "--quiet"]) == 2
+    finally:
+        background.release(MatchRun, run.pk)
+    _out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "already running" in err
+    assert MatchRun.objects.count() == 1
+
+
 def test_a_refusal_quotes_a_long_header_only_in_part(tmp_path, capsys):
     """Issue 9, finding 12: stderr gets one line of at most 500 characters after the file
     name, however long the header the message mentions (here 200 titles of 500 characters,

@@ -1,4 +1,4 @@
-from kintrace.registry.models import PersonStatus
+from kintrace.registry.models import ConflictState, PersonStatus
 from kintrace.registry.status import Candidate, best_grade, derive_status
 
 
@@ -46,13 +46,25 @@ def test_on_the_same_date_the_graver_outcome_wins():
 
 
 def test_an_undated_event_is_older_than_every_dated_one():
-    d = derive_status([c(1, "killed", 0), c(2, "contact", 20230101)])
+    d = derive_status([c(1, "missing", 0), c(2, "contact", 20230101)])
     assert d.status == PersonStatus.ALIVE
 
 
-def test_a_well_sourced_return_home_after_a_death_report_means_returned():
-    d = derive_status([c(1, "killed", 20230601), c(2, "returned_home", 20240101)])
-    assert d.status == PersonStatus.RETURNED
+def test_a_sign_of_life_beside_an_undated_death_is_an_open_conflict_and_the_death_stands():
+    d = derive_status([c(1, "killed", 0), c(2, "contact", 20230101)])
+    assert d.status == PersonStatus.DEAD
+    assert [(x.event_id, y.event_id) for x, y in d.conflicts] == [(1, 2)]
+
+
+def test_a_return_home_after_a_death_report_is_a_conflict_until_a_coordinator_decides():
+    events = [c(1, "killed", 20230601), c(2, "returned_home", 20240101)]
+    d = derive_status(events)
+    assert d.status == PersonStatus.DEAD and len(d.conflicts) == 1
+    assert "Conflicting evidence" in d.reason()
+    assert derive_status(events, [(1, 2, ConflictState.ALIVE_AFTER)]).status == \
+        PersonStatus.RETURNED
+    decided = derive_status(events, [(1, 2, ConflictState.DEATH_STANDS)])
+    assert decided.status == PersonStatus.DEAD and not decided.conflicts
 
 
 def test_best_grade_prefers_reliability_then_credibility():

@@ -18,8 +18,12 @@ CASE_FIELDS = ["id", "person", "status", "assignee", "created_by", "close_reason
 
 
 def case_open(*, person: Person, actor) -> tuple[Case, bool]:
-    """The person's open case, or a new one. Returns (case, created)."""
+    """The person's open case, or a new one. Returns (case, created). Refused for a person
+    merged into another (his case belongs to the survivor)."""
+    from kintrace.registry.services import person_check_writable
+
     with transaction.atomic():
+        person_check_writable(person)
         # Lock the person: two caseworkers linking reports about him at the same moment must
         # not both see "no open case" and both create one (the constraint would fail one).
         Person.objects.select_for_update().get(pk=person.pk)

@@ -18,6 +18,7 @@ from kintrace.names.dates import (
 )
 from kintrace.registry.models import EventType, Person, Region, SourceKind
 from kintrace.registry.services import (
+    FacilityAmbiguous,
     event_create,
     facility_get_or_create_from_ref,
     person_create,
@@ -127,11 +128,14 @@ def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Pe
             report.source = source
         region = (Region.objects.filter(code=report.subject_region_code).first()
                   if report.subject_region_code else None)
-        facility = None
+        facility, unresolved = None, ""
         if report.subject_facility:
             try:
                 facility, _created = facility_get_or_create_from_ref(
                     ref=report.subject_facility, region=region, actor=actor)
+            except FacilityAmbiguous:
+                # "ИК-6" in two regions: kept as written on the person until someone chooses.
+                unresolved = report.subject_facility
             except ValidationError:
                 facility = None  # not a facility we can read; the text stays on the report
         try:
@@ -139,6 +143,6 @@ def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Pe
         except ValueError:
             birth = None
         person = person_create(name=report.subject_name, birth=birth, last_facility=facility,
-                               name_source=source, actor=actor)
+                               last_facility_text=unresolved, name_source=source, actor=actor)
         report_link(report=report, person=person, actor=actor, facts=facts)
     return person

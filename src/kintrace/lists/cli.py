@@ -211,9 +211,13 @@ def match_command(args) -> int:
 
 def dedupe_command(args) -> int:
     actor = _setup()
-    from kintrace.lists.services import dedupe_run
+    from kintrace.lists.services import ImportRefused, dedupe_run
 
-    run = dedupe_run(actor=actor, threshold=args.threshold, progress=_say(args.quiet))
+    try:
+        run = dedupe_run(actor=actor, threshold=args.threshold, progress=_say(args.quiet))
+    except ImportRefused as e:  # another search is running
+        print(f"kintrace registry dedupe: {e}", file=sys.stderr)
+        return 2
     print(f"run: {run.pk}")
     print(f"persons: {run.records_left}")
     print(f"candidates: {run.candidate_count}")

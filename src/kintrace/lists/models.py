@@ -5,7 +5,8 @@ Rows are written only through `kintrace.lists.services`; reads go through select
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -211,6 +212,14 @@ class MatchRun(JobFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live run per list, and one registry duplicate search (person_list NULL,
+            # counted as 0): a second press at the same moment is refused by the database.
+            models.UniqueConstraint(
+                Coalesce("person_list", Value(0)), name="matchrun_one_live",
+                condition=Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         what = f"list {self.person_list_id}" if self.person_list_id else "registry"

@@ -135,6 +135,12 @@ def last_match(person_list: PersonList) -> MatchRun | None:
     return MatchRun.objects.filter(person_list=person_list).order_by("-id").first()
 
 
+def dedupe_last() -> MatchRun | None:
+    """The newest registry duplicate search (call jobs_reap_stale first: a search whose
+    process died then reads as failed, not as running forever)."""
+    return MatchRun.objects.filter(person_list__isnull=True).order_by("-id").first()
+
+
 def _person_prefetch(prefix: str):
     from kintrace.registry.models import PersonName
 

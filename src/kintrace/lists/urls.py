@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/match/", views.match, name="match"),
     path("<id:pk>/retry/", views.retry, name="retry"),
     path("<id:pk>/cancel/", views.cancel, name="cancel"),
+    path("<id:pk>/delete/", views.delete, name="delete"),
     path("runs/<id:pk>/cancel/", views.cancel_run, name="cancel_run"),
     path("<id:pk>/review/", views.review, name="review"),
     path("<id:pk>/unmatched/", views.unmatched, name="unmatched"),

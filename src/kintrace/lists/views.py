@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.web.params import id_or_404
 
-from . import background, selectors
+from . import selectors
 from .forms import HeaderRowForm, MappingForm, UploadForm
 from .models import JobStatus, ListEntry, MatchCandidate, MatchRun, Merge, PersonList
 from .services import (
@@ -25,11 +25,12 @@ from .services import (
     candidate_confirm,
     candidate_reject,
     candidate_skip,
-    dedupe_run,
+    dedupe_start,
     duplicate_decide,
     entry_create_person,
     jobs_housekeeping,
     jobs_reap_stale,
+    list_delete,
     list_import_cancel,
     list_import_retry,
     list_import_start,
@@ -188,6 +189,29 @@ def cancel(request, pk: int):
 
 
 @names_staff
+def delete(request, pk: int):
+    """A list whose import failed or never started: GET asks (works without JavaScript), POST
+    deletes it with its stored file (audited)."""
+    jobs_reap_stale(person_list=PersonList(pk=pk))
+    person_list = get_object_or_404(PersonList, pk=pk)
+    deletable = person_list.status in (JobStatus.DRAFT, JobStatus.FAILED)
+    if request.method == "POST" and deletable:
+        try:
+            list_delete(person_list=person_list, actor=request.user)
+        except ImportRefused as e:
+            messages.error(request, str(e))
+            return redirect("lists:detail", pk=pk)
+        messages.success(request, _("The list “%(title)s” was deleted.")
+                         % {"title": person_list.title})
+        return redirect("lists:index")
+    if request.method == "POST":
+        messages.error(request, _("Only a list whose import failed or never started can be "
+                                  "deleted."))
+        return redirect("lists:detail", pk=pk)
+    return render(request, "lists/delete.html", {"pl": person_list, "deletable": deletable})
+
+
+@names_staff
 @require_POST
 def cancel_run(request, pk: int):
     run = get_object_or_404(MatchRun, pk=pk)
@@ -231,6 +255,17 @@ def review(request, pk: int):
                              .exclude(pk=current.pk).select_related("person")
                              .prefetch_related("person__names")[:5]) if current else [],
     }
+    if current is not None:
+        from kintrace.registry.models import sort_key
+        from kintrace.registry.selectors import conflicts_if_added
+
+        e, source = current.entry, person_list.source
+        # What confirming would contradict (a hospital admission after a recorded death):
+        # the reviewer is told before, and a coordinator decides after.
+        ctx["would_conflict"] = conflicts_if_added(
+            current.person, event_type=person_list.event_type,
+            start_sort=sort_key(e.event_year, e.event_month, e.event_day) if e.event_year
+            else 0, well_sourced=bool(source and source.well_sourced))
     return render(request, "lists/review.html", ctx)
 
 
@@ -243,12 +278,17 @@ def decide(request, pk: int):
     if action is None:
         return HttpResponseBadRequest(_("Unknown decision."))
     try:
-        action(candidate=candidate, actor=request.user)
+        outcome = action(candidate=candidate, actor=request.user)
     except (ReviewError, ValidationError) as e:
         messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
     else:
         if request.POST["decision"] == "confirm":
+            from kintrace.registry.selectors import event_in_open_conflict
+
             messages.success(request, _("Confirmed: the event is on the person’s timeline."))
+            if event_in_open_conflict(outcome):
+                messages.warning(request, _("It contradicts a recorded death: flagged as "
+                                            "conflicting evidence for a coordinator."))
     url = reverse("lists:review", kwargs={"pk": candidate.entry.person_list_id})
     if request.POST.get("skipped") == "1":
         url += "?skipped=1"
@@ -283,18 +323,25 @@ def duplicates(request):
     queue = selectors.duplicate_queue(skipped=skipped)
     first = queue.first()
     current = selectors.duplicate_for_review(first.pk) if first else None
+    jobs_reap_stale()  # a search whose process died reads as failed, not running forever
+    run = selectors.dedupe_last()
+    running = run is not None and run.status in (JobStatus.QUEUED, JobStatus.RUNNING)
     return render(request, "lists/duplicates.html", {
         "current": current, "remaining": queue.count(), "skipped": skipped,
         "reasons": selectors.explain(current.explanation) if current else [],
+        "run": run, "running": running, "refresh": running,
     })
 
 
 @names_staff
 @require_POST
 def dedupe(request):
-    actor = request.user
-    background.start("registry-dedupe", lambda: dedupe_run(actor=actor))
-    messages.info(request, _("The duplicate search started; reload this page in a while."))
+    try:
+        dedupe_start(actor=request.user)
+    except ImportRefused as e:
+        messages.info(request, str(e))
+    else:
+        messages.info(request, _("The duplicate search started; this page updates itself."))
     return redirect("lists:duplicates")
 
 

@@ -34,6 +34,7 @@ from .models import (
     Region,
     Source,
     SourceKind,
+    StatusConflict,
     sort_key,
 )
 from .services import name_fields, regions_ensure_loaded
@@ -302,6 +303,7 @@ class _Builder:
 
     def statuses(self) -> None:
         """The same rule as person_status_refresh, applied to the stories in memory."""
+        conflicts: list[StatusConflict] = []
         with translation.override(settings.LANGUAGE_CODE):
             for person in self.person_rows:
                 candidates = []
@@ -314,6 +316,11 @@ class _Builder:
                         best_grade=best_grade(grades),
                     ))
                 decision = derive_status(candidates)
+                # A story with a sign of life after a death is a conflict to decide, as
+                # person_status_refresh would record it.
+                conflicts.extend(StatusConflict(person_id=person.pk, death_event_id=d.event_id,
+                                                life_event_id=life.event_id)
+                                 for d, life in decision.conflicts)
                 person.status = decision.status
                 person.status_reason = decision.reason()
                 person.status_event_id = decision.winner.event_id if decision.winner else None
@@ -325,6 +332,7 @@ class _Builder:
                 "WHERE id = %s",
                 [(p.status, p.status_reason, p.status_event_id, p.pk) for p in self.person_rows],
             )
+        StatusConflict.objects.bulk_create(conflicts, batch_size=2000)
 
 
 _NAME_CACHE: dict[str, dict] = {}

@@ -10,6 +10,7 @@ from kintrace.web.fields import TextField
 from kintrace.web.params import id_or_none
 
 from .models import (
+    ConflictState,
     Credibility,
     EventRole,
     EventType,
@@ -295,6 +296,41 @@ class FacilityForm(forms.Form):
     def clean_other_names(self):
         return [line.strip() for line in self.cleaned_data["other_names"].splitlines()
                 if line.strip()]
+
+
+class EventDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it deleted?"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the deletion in the person’s history, e.g. “entered twice” or "
+                    "“about another man”."))
+
+
+class FacilityChoiceForm(forms.Form):
+    """Which of the registry's facilities an ambiguous text meant; offers only those."""
+
+    facility = forms.ModelChoiceField(
+        label=_("Which facility is it?"), queryset=Facility.objects.none(),
+        widget=forms.RadioSelect, error_messages={"required": _("Choose a facility.")})
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [f.pk for f in choices]
+        self.fields["facility"].queryset = Facility.objects.select_related("region").filter(
+            pk__in=ids).order_by("region__name_ru")
+        self.choices = list(choices)
+
+
+class ConflictForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[(ConflictState.DEATH_STANDS, _("The death stands: the later report is wrong or "
+                                                "about another man")),
+                 (ConflictState.ALIVE_AFTER, _("He was alive after it: the death report is "
+                                               "wrong"))],
+        error_messages={"required": _("Choose which of the two reports stands.")})
+    note = forms.CharField(label=_("Why"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SearchForm(forms.Form):

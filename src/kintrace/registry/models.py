@@ -135,6 +135,9 @@ class Person(models.Model):
         Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons",
         verbose_name=_("last known facility"),
     )
+    # A facility named in text that fits more than one registry facility ("ИК-6" with no
+    # region): kept as written until someone chooses (facility_resolve), never guessed.
+    last_facility_text = models.CharField(max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Derived by person_status_refresh() from the person's events; never edited directly.
     status = models.CharField(
@@ -373,6 +376,8 @@ class Event(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
         verbose_name=_("region"),
     )
+    # As for Person.last_facility_text: an ambiguous facility, as written, until resolved.
+    facility_text = models.CharField(max_length=300, blank=True)
     place_text = models.CharField(_("place"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     persons = models.ManyToManyField(Person, through="EventPerson", related_name="events")
@@ -429,6 +434,96 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class EventDeletion(models.Model):
+    """A deleted event, kept whole so it can be restored: the event's row and every row that
+    pointed at it (persons, citations, conflicts, list entries), as they were. The event itself
+    leaves the events table, so no reader can count it by mistake."""
+
+    event_id = models.BigIntegerField(db_index=True)
+    event_type = models.CharField(max_length=32, choices=EventType.choices)
+    date_display = models.CharField(max_length=100, blank=True)
+    # The persons it was about, to show the deletion in their history.
+    persons = models.ManyToManyField(Person, related_name="event_deletions")
+    snapshot = models.JSONField()
+    reason = models.TextField(blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"deleted event #{self.event_id}"
+
+    @property
+    def type_label(self) -> str:
+        return EventType(self.event_type).label if self.event_type in EventType.values else ""
+
+
+class PersonDistinct(models.Model):
+    """Someone decided these two persons are different men (person_a.pk < person_b.pk): the
+    duplicate warning and the registry duplicate search never propose the pair again."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="persondistinct_once"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")),
+                                   name="persondistinct_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_a_id} is not person {self.person_b_id}"
+
+
+class ConflictState(models.TextChoices):
+    OPEN = "open", _("open")
+    DEATH_STANDS = "death_stands", _("the death stands")
+    ALIVE_AFTER = "alive_after", _("he was alive after it")
+
+
+class StatusConflict(models.Model):
+    """A well-sourced death and a later sign of life of the same man (rule: registry/status.py).
+    Open until a coordinator decides which of the two is wrong; the decision is what the
+    status derivation then follows."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts")
+    death_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    life_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=16, choices=ConflictState.choices,
+                             default=ConflictState.OPEN, db_index=True)
+    note = models.TextField(blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "death_event", "life_event"],
+                                    name="statusconflict_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"conflict #{self.pk}: event {self.death_event_id} vs {self.life_event_id}"
 
 
 class DemoDataset(models.Model):

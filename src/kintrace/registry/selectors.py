@@ -5,7 +5,9 @@ from django.db.models.functions import Coalesce, Length
 
 from .models import (
     Citation,
+    ConflictState,
     Event,
+    EventDeletion,
     EventPerson,
     EventRole,
     EventType,
@@ -15,15 +17,17 @@ from .models import (
     PersonStatus,
     Region,
     Source,
+    StatusConflict,
 )
 from .search import person_search
-from .services import status_candidates
-from .status import Decision, derive_status
+from .services import facility_matches, person_conflicts, status_candidates
+from .status import Candidate, Decision, derive_status, find_conflicts
 
 __all__ = [
     "person_search", "person_get", "person_list", "person_timeline", "person_status_explain",
     "facility_list", "facility_get", "facility_summary", "source_list", "source_get",
-    "registry_numbers", "region_list",
+    "registry_numbers", "region_list", "person_deletions", "person_open_conflicts",
+    "conflicts_open", "facility_choices", "conflicts_if_added", "event_in_open_conflict",
 ]
 
 
@@ -98,7 +102,65 @@ def person_timeline(person: Person) -> list[Event]:
 
 def person_status_explain(person: Person) -> Decision:
     """The status decision with its reason, derived now in the reader's language."""
-    return derive_status(status_candidates([person.pk])[person.pk])
+    return derive_status(status_candidates([person.pk])[person.pk], person_conflicts(person.pk))
+
+
+def person_deletions(person: Person) -> list[EventDeletion]:
+    """Events deleted from the person's story (restored ones too), newest first — his own and
+    those of the records merged into him (a merge moves every man merged before to him)."""
+    ids = [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
+    return list(EventDeletion.objects.filter(persons__in=ids).distinct()
+                .select_related("deleted_by", "restored_by").order_by("-deleted_at", "-id"))
+
+
+def _conflicts(qs) -> QuerySet:
+    return qs.select_related("death_event", "life_event", "resolved_by").prefetch_related(
+        "death_event__citations__source", "life_event__citations__source")
+
+
+def person_open_conflicts(person: Person) -> list[StatusConflict]:
+    """The person's undecided conflicts (a death, then a sign of life), with both events."""
+    return list(_conflicts(person.conflicts.filter(state=ConflictState.OPEN)))
+
+
+def conflicts_open() -> QuerySet:
+    """Every undecided conflict of a person not merged away, oldest first: the review queue."""
+    return _conflicts(StatusConflict.objects.filter(
+        state=ConflictState.OPEN, person__merged_into__isnull=True)).select_related(
+        "person").prefetch_related("person__names").order_by("opened_at", "id")
+
+
+def conflicts_if_added(person: Person, *, event_type: str, start_sort: int = 0,
+                       well_sourced: bool = False) -> list[Candidate]:
+    """The person's events a new event would contradict (registry/status.py, rule 6): shown
+    before a reviewer confirms a list entry, e.g. a hospital admission after a recorded
+    death."""
+    candidates = status_candidates([person.pk])[person.pk]
+    new = Candidate(event_id=0, type=event_type, start_sort=start_sort, date_display="",
+                    well_sourced=well_sourced, best_grade="")
+    out = []
+    for death, life in find_conflicts([*candidates, new]):
+        if life.event_id == 0:
+            out.append(death)
+        elif death.event_id == 0:
+            out.append(life)
+    return out
+
+
+def event_in_open_conflict(event: Event) -> bool:
+    """Whether the event is one side of an undecided conflict."""
+    return StatusConflict.objects.filter(
+        Q(death_event=event) | Q(life_event=event), state=ConflictState.OPEN).exists()
+
+
+def facility_choices(text: str) -> list[Facility]:
+    """The registry facilities an unresolved facility text may mean (type and number alike)."""
+    from kintrace.names.facilities import parse_facility
+
+    ref = parse_facility(text) if text else None
+    if ref is None or ref.type is None or ref.number is None:
+        return []
+    return facility_matches(ref)
 
 
 def _count_of(qs: QuerySet, field: str) -> Coalesce:

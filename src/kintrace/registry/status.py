@@ -13,6 +13,19 @@ The rule, in words:
    event is older than every dated one. On the same date the graver outcome wins:
    dead > captured > missing > wounded > returned > believed alive.
 5. No event that says anything: unknown.
+
+Conflicting evidence (a well-sourced death, then a sign of life) is never settled by the
+newest-wins rule alone:
+6. A *conflict* is a well-sourced death (killed, body returned, buried, declared dead) and a
+   sign of life (LIFE_SIGNS: wounded, hospitalised, captured, contact, pardoned, returned home)
+   of any grade dated after it — ordered as in rule 4, a partial date counting as the start
+   of its span — or that cannot be placed because one of the two is undated. The same date
+   is not a conflict: he may have died of his wounds that day (or that month).
+7. While a conflict is open the death stands (the graver outcome, until a person decides),
+   the sign of life does not decide the status, and the reason names the conflict.
+8. A coordinator decides each conflict: "the death stands" (the sign of life is wrong or about
+   another man: it no longer counts for the status) or "he was alive after it" (the death
+   report is wrong: it no longer counts). The decision is kept and the status derived again.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +33,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import EventType, PersonStatus
+from .models import ConflictState, EventType, PersonStatus
 
 STATUS_BY_EVENT: dict[str, str] = {
     EventType.OFFERED: PersonStatus.ALIVE,
@@ -54,6 +67,13 @@ GRAVITY = {
 }
 
 
+# Events that say he was alive when they happened: after a death, they contradict it.
+LIFE_SIGNS = frozenset({
+    EventType.WOUNDED, EventType.HOSPITALISED, EventType.CAPTURED, EventType.CONTACT,
+    EventType.PARDONED, EventType.RETURNED_HOME,
+})
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One of the person's events, reduced to what the rule needs."""
@@ -73,12 +93,28 @@ class Candidate:
     def order(self) -> tuple[int, int, int]:
         return (self.start_sort, GRAVITY[self.status], self.event_id)
 
+    @property
+    def type_label(self) -> str:
+        return EventType(self.type).label
+
+
+
+def find_conflicts(candidates: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
+    """(death, sign of life) pairs that contradict each other, by rule 6 above."""
+    deaths = [c for c in candidates if c.type in STATUS_BY_EVENT
+              and STATUS_BY_EVENT[c.type] == PersonStatus.DEAD and c.well_sourced]
+    lives = [c for c in candidates if c.type in LIFE_SIGNS]
+    return [(d, life) for d in deaths for life in lives
+            if not d.start_sort or not life.start_sort or life.start_sort > d.start_sort]
+
 
 @dataclass(frozen=True)
 class Decision:
     status: str
     winner: Candidate | None = None
     newer_weak: tuple[Candidate, ...] = field(default_factory=tuple)
+    # Open conflicts, (death, sign of life): the status holds the death until decided.
+    conflicts: tuple[tuple[Candidate, Candidate], ...] = field(default_factory=tuple)
 
     def reason(self) -> str:
         """The decision in a sentence, in the active language."""
@@ -109,6 +145,16 @@ class Decision:
                 "Newer but weakly sourced reports are not counted: %(list)s.",
                 len(self.newer_weak),
             ) % {"list": kinds}
+        if self.conflicts:
+            pairs = "; ".join(
+                _("%(life)s (%(life_date)s) after %(death)s (%(death_date)s)") % {
+                    "life": EventType(life.type).label,
+                    "life_date": life.date_display or _("undated"),
+                    "death": EventType(death.type).label,
+                    "death_date": death.date_display or _("undated")}
+                for death, life in self.conflicts)
+            text += " " + _("Conflicting evidence, not yet decided by a coordinator: "
+                            "%(pairs)s. The death stands until then.") % {"pairs": pairs}
         return text
 
 
@@ -120,11 +166,30 @@ def best_grade(grades: list[tuple[str, int]]) -> str:
     return f"{r}{c}"
 
 
-def derive_status(candidates: list[Candidate]) -> Decision:
-    """Apply the rule in this module's docstring."""
-    relevant = [c for c in candidates if c.type in STATUS_BY_EVENT]
+def derive_status(candidates: list[Candidate],
+                  conflicts: list[tuple[int, int, str]] = ()) -> Decision:
+    """Apply the rule in this module's docstring. `conflicts`: the person's recorded
+    conflicts as (death event id, life event id, ConflictState); a pair find_conflicts
+    reports that is not recorded counts as open."""
+    by_pair = {(d, life): state for d, life, state in conflicts}
+    found = find_conflicts(candidates)
+    excluded: set[int] = set()
+    open_pairs = []
+    for death, life in found:
+        state = by_pair.get((death.event_id, life.event_id), ConflictState.OPEN)
+        if state == ConflictState.DEATH_STANDS:
+            excluded.add(life.event_id)
+        elif state == ConflictState.ALIVE_AFTER:
+            excluded.add(death.event_id)
+        else:
+            open_pairs.append((death, life))
+    # An open conflict: its sign of life decides nothing until someone decides (rule 7).
+    holding = {life.event_id for death, life in open_pairs if death.event_id not in excluded}
+    relevant = [c for c in candidates if c.type in STATUS_BY_EVENT
+                and c.event_id not in excluded and c.event_id not in holding]
+    open_pairs = tuple(p for p in open_pairs if p[0].event_id not in excluded)
     if not relevant:
-        return Decision(PersonStatus.UNKNOWN)
+        return Decision(PersonStatus.UNKNOWN, conflicts=open_pairs)
     well = [c for c in relevant if c.well_sourced]
     if well:
         winner = max(well, key=lambda c: c.order)
@@ -134,6 +199,6 @@ def derive_status(candidates: list[Candidate]) -> Decision:
                 key=lambda c: c.order,
             )
         )
-        return Decision(winner.status, winner, newer_weak)
+        return Decision(winner.status, winner, newer_weak, open_pairs)
     winner = max(relevant, key=lambda c: c.order)
-    return Decision(winner.status, winner)
+    return Decision(winner.status, winner, conflicts=open_pairs)

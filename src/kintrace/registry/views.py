@@ -15,8 +15,11 @@ from kintrace.web.params import id_or_none
 from . import selectors, services
 from .forms import (
     CitationForm,
+    ConflictForm,
     EventCreateForm,
+    EventDeleteForm,
     EventForm,
+    FacilityChoiceForm,
     FacilityForm,
     NameForm,
     PersonCreateForm,
@@ -26,15 +29,26 @@ from .forms import (
     SourceForm,
     initial_date,
 )
-from .models import Citation, Event, Facility, Person, Source
+from .likely import likely_duplicates
+from .models import (
+    Citation,
+    Event,
+    EventDeletion,
+    Facility,
+    Person,
+    Source,
+    StatusConflict,
+)
 from .search import MAX_QUERY_CHARS
 
 SEARCH_LIMIT = 50
 PAGE = 50  # rows of a list on one page
 TIMELINE_PAGE = 100  # events on one page of a person's timeline
 
-# Removing an event changes a person's story; only those who coordinate may do it.
+# Removing an event changes a person's story; only those who coordinate may do it (and
+# restore it). Deciding conflicting evidence about his fate is theirs too.
 DELETE_ROLES = (Role.ADMIN, Role.COORDINATOR)
+DECIDE_ROLES = DELETE_ROLES
 
 
 def _get(selector, pk):
@@ -47,6 +61,17 @@ def _get(selector, pk):
 def _form_errors_from(form, exc: ValidationError) -> None:
     for message in exc.messages:
         form.add_error(None, message)
+
+
+def _read_only(request, person: Person):
+    """A merged-away person takes no writes: say where he went, and send the reader there.
+    None when the person is writable."""
+    if not person.merged_into_id:
+        return None
+    messages.error(request, _("Person #%(id)s was merged into #%(into)s and is read-only; add "
+                              "this to #%(into)s.") % {"id": person.pk,
+                                                      "into": person.merged_into_id})
+    return redirect("registry:person", pk=person.pk)
 
 
 def _page(request, items, per_page=50, param="page"):
@@ -80,41 +105,67 @@ def person_list(request):
 @staff_required(*NAME_ROLES)
 def person_detail(request, pk: int):
     person = _get(selectors.person_get, pk)
+    timeline = _page(request, selectors.person_timeline(person), per_page=TIMELINE_PAGE,
+                     param="events_page")
+    for e in timeline:
+        if e.facility_text:
+            e.facility_form = FacilityChoiceForm(choices=selectors.facility_choices(
+                e.facility_text))
     return render(request, "registry/person_detail.html", {
         "person": person,
         "names": list(person.names.all()),
-        "timeline": _page(request, selectors.person_timeline(person), per_page=TIMELINE_PAGE,
-                          param="events_page"),
+        "timeline": timeline,
         "decision": selectors.person_status_explain(person),
         "name_form": NameForm(),
         "can_delete": request.user.role in DELETE_ROLES,
         "casework": selectors.person_casework(person),
+        "can_decide": request.user.role in DECIDE_ROLES,
+        "read_only": bool(person.merged_into_id),
+        "deletions": selectors.person_deletions(person),
+        "conflicts": selectors.person_open_conflicts(person),
+        "conflict_form": ConflictForm(),
+        "facility_form": FacilityChoiceForm(choices=selectors.facility_choices(
+            person.last_facility_text)) if person.last_facility_text else None,
     })
 
 
 @staff_required(*NAME_ROLES)
 def person_create(request):
     form = PersonCreateForm(request.POST or None)
+    likely = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            person = services.person_create(
-                name=d["name"], name_source=d["name_source"], birth=d["birth"],
-                sex=d["sex"] or None, call_sign=d["call_sign"], token_number=d["token_number"],
-                last_facility=d["last_facility"], notes=d["notes"], actor=request.user,
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Person added."))
-            return redirect("registry:person", pk=person.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("New person"), "cancel": "registry:persons"})
+        # The matching engine's warning: the same man may be in the registry already. Saving
+        # anyway needs "a different man" said about every person shown, and is recorded.
+        likely = likely_duplicates(name=d["name"], birth=d["birth"],
+                                   facility=d["last_facility"])
+        # The boxes ticked under the warning: "this is a different man".
+        said_different = {pk for pk in map(id_or_none, request.POST.getlist("different_from"))
+                          if pk is not None}
+        if not likely or {x.person.pk for x in likely} <= said_different:
+            try:
+                person = services.person_create(
+                    name=d["name"], name_source=d["name_source"], birth=d["birth"],
+                    sex=d["sex"] or None, call_sign=d["call_sign"],
+                    token_number=d["token_number"], last_facility=d["last_facility"],
+                    notes=d["notes"], actor=request.user,
+                    distinct_from=[x.person for x in likely],
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, _("Person added."))
+                return redirect("registry:person", pk=person.pk)
+    return render(request, "registry/person_create.html",
+                  {"form": form, "title": _("New person"), "cancel": "registry:persons",
+                   "likely": likely})
 
 
 @staff_required(*NAME_ROLES)
 def person_edit(request, pk: int):
     person = _get(selectors.person_get, pk)
+    if refused := _read_only(request, person):
+        return refused
     initial = {
         "birth": initial_date(person, "birth"), "sex": person.sex,
         "call_sign": person.call_sign, "token_number": person.token_number,
@@ -122,8 +173,12 @@ def person_edit(request, pk: int):
     }
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.person_update(person=person, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
+        try:
+            services.person_update(person=person, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:  # merged while the form was open
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
         return redirect("registry:person", pk=person.pk)
     return render(request, "registry/form.html",
                   {"form": form, "title": _("Edit %(name)s") % {"name": person},
@@ -134,12 +189,18 @@ def person_edit(request, pk: int):
 @require_POST
 def person_name_add(request, pk: int):
     person = _get(selectors.person_get, pk)
+    if refused := _read_only(request, person):
+        return refused
     form = NameForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        services.person_name_add(person=person, text=d["text"], source=d["source"],
-                                 is_primary=d["is_primary"], actor=request.user)
-        messages.success(request, _("Name added."))
+        try:
+            services.person_name_add(person=person, text=d["text"], source=d["source"],
+                                     is_primary=d["is_primary"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Name added."))
         return redirect("registry:person", pk=person.pk)
     return render(request, "registry/form.html",
                   {"form": form, "title": _("Add a spelling"), "back": person}, status=400)
@@ -151,18 +212,24 @@ def person_name_add(request, pk: int):
 @staff_required(*NAME_ROLES)
 def event_create(request, person_pk: int):
     person = _get(selectors.person_get, person_pk)
+    if refused := _read_only(request, person):
+        return refused
     form = EventCreateForm(request.POST or None, initial={
         "facility": person.last_facility_id,
     })
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         citations = [(d["source"], d["quote"])] if d["source"] else []
-        services.event_create(
-            type=d["type"], start=d["start"], end=d["end"], facility=d["facility"],
-            region=d["region"], place_text=d["place_text"], description=d["description"],
-            persons=[(person, d["role"])], citations=citations, actor=request.user,
-        )
-        messages.success(request, _("Event added."))
+        try:
+            services.event_create(
+                type=d["type"], start=d["start"], end=d["end"], facility=d["facility"],
+                region=d["region"], place_text=d["place_text"], description=d["description"],
+                persons=[(person, d["role"])], citations=citations, actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Event added."))
         return redirect("registry:person", pk=person.pk)
     return render(request, "registry/form.html",
                   {"form": form, "title": _("New event for %(name)s") % {"name": person},
@@ -234,13 +301,100 @@ def citation_remove(request, pk: int):
 
 
 @staff_required(*DELETE_ROLES)
-@require_POST
 def event_delete(request, pk: int):
+    """GET: what is about to go, and a reason to give (works without JavaScript); POST:
+    delete it (kept whole, restorable from the person's history)."""
     event = _event_or_404(pk)
-    response = _event_back(request, event)
-    services.event_delete(event=event, actor=request.user)
-    messages.success(request, _("Event deleted."))
-    return response
+    # An empty POST (no reason given) is still a POST: the reason is optional.
+    form = EventDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        response = _event_back(request, event)
+        services.event_delete(event=event, actor=request.user,
+                              reason=form.cleaned_data["reason"])
+        messages.success(request, _("Event deleted. It can be restored from the person’s "
+                                    "history below."))
+        return response
+    return render(request, "registry/event_delete.html", {
+        "form": form, "event": event,
+        "citations": event.citations.select_related("source"),
+        "persons": [ep.person for ep in event.participants.select_related("person")],
+        "person_pk": id_or_none(request.GET.get("person") or request.POST.get("person")) or "",
+    })
+
+
+@staff_required(*DELETE_ROLES)
+@require_POST
+def event_restore(request, pk: int):
+    deletion = EventDeletion.objects.filter(pk=pk).first()
+    if deletion is None:
+        raise Http404
+    try:
+        event = services.event_restore(deletion=deletion, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        person_pk = id_or_none(request.POST.get("person"))
+        return redirect("registry:person", pk=person_pk) if person_pk else redirect(
+            "registry:persons")
+    messages.success(request, _("The event was restored."))
+    return _event_back(request, event)
+
+
+@staff_required(*NAME_ROLES)
+@require_POST
+def facility_resolve(request, pk: int):
+    """Choose the facility an ambiguous text meant: ?event=<id> for an event's, else the
+    person's last known facility."""
+    person = _get(selectors.person_get, pk)
+    event_pk = id_or_none(request.POST.get("event"))
+    event = None
+    if event_pk is not None:
+        event = Event.objects.filter(pk=event_pk, participants__person=person).first()
+        if event is None:
+            raise Http404
+    text = event.facility_text if event else person.last_facility_text
+    form = FacilityChoiceForm(request.POST, choices=selectors.facility_choices(text))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the facilities offered."))
+        return redirect("registry:person", pk=person.pk)
+    try:
+        services.facility_resolve(facility=form.cleaned_data["facility"], actor=request.user,
+                                  **({"event": event} if event else {"person": person}))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Facility set."))
+    return redirect("registry:person", pk=person.pk)
+
+
+@staff_required(*NAME_ROLES)
+def conflicts(request):
+    """The review queue of conflicting evidence: a well-sourced death, then a sign of life."""
+    return render(request, "registry/conflicts.html", {
+        "page": _page(request, selectors.conflicts_open()),
+        "can_decide": request.user.role in DECIDE_ROLES, "conflict_form": ConflictForm(),
+    })
+
+
+@staff_required(*DECIDE_ROLES)
+@require_POST
+def conflict_resolve(request, pk: int):
+    conflict = StatusConflict.objects.filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose which of the two reports stands."))
+    else:
+        try:
+            services.conflict_resolve(conflict=conflict, state=form.cleaned_data["state"],
+                                      note=form.cleaned_data["note"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decided; the status was derived again."))
+    if request.POST.get("back") == "queue":
+        return redirect("registry:conflicts")
+    return redirect("registry:person", pk=conflict.person_id)
 
 
 # --- facilities ------------------------------------------------------------------------

@@ -16,12 +16,20 @@ from .jobs import (  # noqa: F401
     JobRefused,
     jobs_housekeeping,
     jobs_reap_stale,
+    list_delete,
     list_discard,
     list_import_cancel,
     list_import_retry,
     match_run_cancel,
 )
-from .matching import dedupe_run, match_run, match_running, match_start  # noqa: F401
+from .matching import (  # noqa: F401
+    dedupe_run,
+    dedupe_running,
+    dedupe_start,
+    match_run,
+    match_running,
+    match_start,
+)
 from .merges import MergeError, duplicate_decide, merge_undo, persons_merge  # noqa: F401
 from .review import (  # noqa: F401
     ReviewError,

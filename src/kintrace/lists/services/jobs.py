@@ -100,6 +100,17 @@ def list_discard(*, person_list: PersonList, actor, reason: str = "cancelled") -
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
+def list_delete(*, person_list: PersonList, actor) -> None:
+    """Delete a list whose import failed or was left as a draft, on a person's request (after
+    a confirmation page): as list_discard, audited as "deleted". An imported list is refused."""
+    jobs_reap_stale(person_list=person_list)
+    person_list.refresh_from_db()
+    if person_list.status not in (JobStatus.DRAFT, JobStatus.FAILED):
+        raise JobRefused(_("Only a list whose import failed or never started can be "
+                           "deleted."))
+    list_discard(person_list=person_list, actor=actor, reason="deleted")
+
+
 def lists_abandoned_discard(*, days: int | None = None) -> int:
     """Discard drafts and failed imports untouched for KINTRACE_ABANDONED_DAYS (7) days."""
     days = days if days is not None else settings.KINTRACE_ABANDONED_DAYS

@@ -15,7 +15,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -239,11 +239,50 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
                             "expected_share": run.expected_share})
 
 
+def dedupe_running() -> MatchRun | None:
+    """The registry's live duplicate search, after marking a stale one failed."""
+    from .jobs import jobs_reap_stale
+
+    jobs_reap_stale()
+    return MatchRun.objects.filter(person_list__isnull=True,
+                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+
+
+def _dedupe_prepare(actor, threshold: float) -> MatchRun:
+    from .imports import ImportRefused
+
+    if dedupe_running():
+        raise ImportRefused(_("A duplicate search is already running."))
+    try:
+        with transaction.atomic():
+            # The partial unique index (one live run per list, one for the registry) refuses
+            # a twin started by a second press at the same moment.
+            run = _new_run(threshold=threshold,
+                           created_by=actor if actor and actor.pk else None)
+            audit_record(actor=actor, action="registry.dedupe_start", target=run,
+                         after={"threshold": threshold})
+            return run
+    except IntegrityError:
+        raise ImportRefused(_("A duplicate search is already running.")) from None
+
+
+def dedupe_start(*, actor, threshold: float = 0.8) -> MatchRun:
+    """Start the registry duplicate search in a background thread; refuses while one runs.
+    The run's row shows its phase while it runs and its error if it fails."""
+    run = _dedupe_prepare(actor, threshold)
+    pk = run.pk
+    jobs.start("registry-dedupe", lambda: dedupe_run(
+        actor=actor, threshold=threshold, run=MatchRun.objects.get(pk=pk)))
+    return run
+
+
 def dedupe_run(
     *, actor, threshold: float = 0.8, progress: Callable[[str], None] | None = None,
+    run: MatchRun | None = None,
 ) -> MatchRun:
-    """Find pairs of registry persons that are probably one man; store them for review."""
-    run = _new_run(threshold=threshold, created_by=actor if actor and actor.pk else None)
+    """Find pairs of registry persons that are probably one man; store them for review.
+    Refused (ImportRefused) while another search runs; a failure is stored on the run."""
+    run = run or _dedupe_prepare(actor, threshold)
     with _job(run) as job:
         _dedupe(run, job, actor, threshold, progress)
     return run
@@ -264,7 +303,11 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
         progress("scoring pairs")
     pairs = dedupe_persons(records, person_of, threshold=threshold, params=params) \
         if len(records) > 1 else None
+    from kintrace.registry.likely import distinct_pairs
+
+    # Pairs a reviewer rejected here, and pairs said to be different men when one was added.
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
+    rejected |= distinct_pairs()
     candidates = []
     if pairs is not None and len(pairs):
         explanations = _explanations(pairs, params)

@@ -14,49 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
+from kintrace.registry.rows import row_dump, row_restore
 
 from ..models import Decision, DuplicateCandidate, DuplicateRejection, Merge
 
+__all__ = ["MergeError", "row_dump", "persons_merge", "merge_undo", "duplicate_decide"]
+
 # Review bookkeeping about persons is not part of a person's story and does not move.
 NOT_MOVED = {"lists.matchcandidate", "lists.entryrejection", "lists.duplicatecandidate",
-             "lists.duplicaterejection", "lists.merge"}
+             "lists.duplicaterejection", "lists.merge", "registry.persondistinct"}
 
 
 class MergeError(Exception):
     """The merge or undo cannot be done; the message says why, for a person."""
-
-
-def _encode(field: models.Field, value):
-    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
-        return value
-    if isinstance(value, (bytes, memoryview)):  # BinaryField.to_python reads base64 back
-        import base64
-
-        return base64.b64encode(bytes(value)).decode()
-    # Dates and times keep their microseconds (DjangoJSONEncoder would drop them).
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def row_dump(obj: models.Model) -> dict:
-    """Every concrete column of a row, JSON-safe and exact."""
-    return {f.attname: _encode(f, getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
-
-
-def _decode(model, row: dict) -> dict:
-    out = {}
-    for f in model._meta.concrete_fields:
-        if f.attname in row:
-            v = row[f.attname]
-            out[f.attname] = None if v is None else f.to_python(v)
-    return out
-
-
-def _restore(model, row: dict) -> None:
-    values = _decode(model, row)
-    pk = values.pop(model._meta.pk.attname)
-    # update() rather than save(): auto_now fields must come back as they were.
-    if not model.objects.filter(pk=pk).update(**values):
-        model.objects.bulk_create([model(pk=pk, **values)])
 
 
 def _links():
@@ -158,9 +128,9 @@ def merge_undo(*, merge: Merge, actor) -> Merge:
                                    "be undone automatically.") % {"label": label, "id": row["id"]})
         Person = apps.get_model("registry", "Person")
         for row in snap["persons"]:
-            _restore(Person, row)
+            row_restore(Person, row)
         for label, row in [*snap["moved"], *snap["removed"]]:
-            _restore(apps.get_model(label), row)
+            row_restore(apps.get_model(label), row)
         merge.undone_at = timezone.now()
         merge.undone_by = actor if actor and actor.pk else None
         merge.save(update_fields=["undone_at", "undone_by"])

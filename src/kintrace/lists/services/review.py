@@ -36,7 +36,7 @@ def _region(text: str):
     return Region.objects.filter(code=code).first() if code else None
 
 
-def _entry_event(*, entry: ListEntry, person, actor):
+def _entry_event(*, entry: ListEntry, person, actor, facility_text: str = ""):
     from kintrace.registry.services import event_create
 
     pl: PersonList = entry.person_list
@@ -50,7 +50,7 @@ def _entry_event(*, entry: ListEntry, person, actor):
         type=pl.event_type, actor=actor,
         start=_partial(entry.event_year, entry.event_month, entry.event_day),
         region=_region(entry.region_text), place_text=entry.place_text[:300],
-        description="; ".join(parts), persons=[person],
+        description="; ".join(parts), persons=[person], facility_text=facility_text,
         citations=[(pl.source, entry_quote(entry))],
     )
 
@@ -154,7 +154,11 @@ def candidate_skip(*, candidate: MatchCandidate, actor) -> MatchCandidate:
 def entry_create_person(*, entry: ListEntry, actor):
     """A new registry person from an entry nobody matched: his name as the list wrote it
     (sourced to the list), birth date, facility, and the list's event."""
-    from kintrace.registry.services import facility_get_or_create_from_ref, person_create
+    from kintrace.registry.services import (
+        FacilityAmbiguous,
+        facility_get_or_create_from_ref,
+        person_create,
+    )
 
     with transaction.atomic():
         entry = ListEntry.objects.visible().select_for_update(of=("self",)).select_related(
@@ -163,19 +167,21 @@ def entry_create_person(*, entry: ListEntry, actor):
             raise ReviewError(_("This entry is not part of an imported list."))
         if entry.person_id:
             raise ReviewError(_("This entry is already linked to person #%s.") % entry.person_id)
-        facility = None
+        facility, unresolved = None, ""
         if entry.facility_text:
             try:
                 facility, _created = facility_get_or_create_from_ref(
                     ref=entry.facility_text, actor=actor, region=_region(entry.region_text))
+            except FacilityAmbiguous:
+                unresolved = entry.facility_text  # kept as written until someone chooses
             except ValidationError:
                 facility = None  # the text stays in the event's description
         person = person_create(
             name=entry.name, actor=actor, last_facility=facility,
             birth=_partial(entry.birth_year, entry.birth_month, entry.birth_day),
-            name_source=entry.person_list.source,
+            name_source=entry.person_list.source, last_facility_text=unresolved,
         )
-        event = _entry_event(entry=entry, person=person, actor=actor)
+        event = _entry_event(entry=entry, person=person, actor=actor, facility_text=unresolved)
         entry.person, entry.event = person, event
         entry.save(update_fields=["person", "event"])
         _supersede_others(entry)
