@@ -1,9 +1,13 @@
 """Reads from the registry. Views and other apps call these, never the ORM directly."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 
 from .models import (
+    WELL_SOURCED_CREDIBILITY,
+    WELL_SOURCED_RELIABILITY,
     Citation,
     Event,
     EventPerson,
@@ -17,13 +21,12 @@ from .models import (
     Source,
 )
 from .search import person_search
-from .services import status_candidates
-from .status import Decision, derive_status
+from .status import Candidate, Decision, best_grade, derive_status
 
 __all__ = [
     "person_search", "person_get", "person_list", "person_timeline", "person_status_explain",
     "facility_list", "facility_get", "facility_summary", "source_list", "source_get",
-    "registry_numbers", "region_list",
+    "registry_numbers", "region_list", "status_candidates",
 ]
 
 
@@ -73,6 +76,39 @@ def person_timeline(person: Person) -> list[Event]:
                       EventRole.SUBJECT)
         e.role_label = EventRole(e.role).label
         out.append(e)
+    return out
+
+
+def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
+    """The status-relevant facts of every subject event of these persons, in two queries."""
+    person_ids = list(person_ids)
+    links = (
+        EventPerson.objects.filter(person_id__in=person_ids, role=EventRole.SUBJECT)
+        .select_related("event")
+    )
+    by_person: dict[int, list[Event]] = {}
+    event_ids = set()
+    for link in links:
+        by_person.setdefault(link.person_id, []).append(link.event)
+        event_ids.add(link.event_id)
+    grades: dict[int, list[tuple[str, int]]] = {}
+    for event_id, r, c in Citation.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "source__reliability", "source__credibility"
+    ):
+        grades.setdefault(event_id, []).append((r, c))
+    out: dict[int, list[Candidate]] = {pid: [] for pid in person_ids}
+    for pid, events in by_person.items():
+        for e in events:
+            g = grades.get(e.pk, [])
+            out[pid].append(Candidate(
+                event_id=e.pk, type=e.type, start_sort=e.start_sort,
+                date_display=e.date_display,
+                well_sourced=any(
+                    r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
+                    for r, c in g
+                ),
+                best_grade=best_grade(g),
+            ))
     return out
 
 

@@ -24,12 +24,11 @@ from .models import (
     Regime,
     Region,
     Script,
-    WELL_SOURCED_CREDIBILITY,
-    WELL_SOURCED_RELIABILITY,
     Source,
     sort_key,
 )
-from .status import Candidate, best_grade, derive_status
+from .selectors import status_candidates
+from .status import derive_status
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -476,39 +475,6 @@ def citation_remove(*, citation: Citation, actor) -> None:
 
 
 # --- status ----------------------------------------------------------------------------
-
-
-def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
-    """The status-relevant facts of every subject event of these persons, in two queries."""
-    person_ids = list(person_ids)
-    links = (
-        EventPerson.objects.filter(person_id__in=person_ids, role=EventRole.SUBJECT)
-        .select_related("event")
-    )
-    by_person: dict[int, list[Event]] = {}
-    event_ids = set()
-    for link in links:
-        by_person.setdefault(link.person_id, []).append(link.event)
-        event_ids.add(link.event_id)
-    grades: dict[int, list[tuple[str, int]]] = {}
-    for event_id, r, c in Citation.objects.filter(event_id__in=event_ids).values_list(
-        "event_id", "source__reliability", "source__credibility"
-    ):
-        grades.setdefault(event_id, []).append((r, c))
-    out: dict[int, list[Candidate]] = {pid: [] for pid in person_ids}
-    for pid, events in by_person.items():
-        for e in events:
-            g = grades.get(e.pk, [])
-            out[pid].append(Candidate(
-                event_id=e.pk, type=e.type, start_sort=e.start_sort,
-                date_display=e.date_display,
-                well_sourced=any(
-                    r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
-                    for r, c in g
-                ),
-                best_grade=best_grade(g),
-            ))
-    return out
 
 
 def person_status_refresh(*, person: Person, actor=None) -> Person:
