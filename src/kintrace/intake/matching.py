@@ -7,7 +7,9 @@ Scoring only the candidates keeps opening a report fast however large the regist
 
 from dataclasses import dataclass
 
+from kintrace.linkage.api import link_records
 from kintrace.registry.models import Person
+from kintrace.registry.selectors import person_search
 
 CANDIDATES = 200
 THRESHOLD = 0.01
@@ -54,9 +56,6 @@ def person_records(persons) -> list[dict]:
 
 def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
     """The registry persons most likely to be the man the report is about, best first."""
-    from kintrace.linkage.api import link_records
-    from kintrace.registry.selectors import person_search
-
     found = [p.pk for p in person_search(report.subject_name, limit=CANDIDATES)]
     persons = Person.objects.select_related("last_facility").prefetch_related("names").in_bulk(
         found)

@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.names.dates import DateError, parse_date, parse_date_range
+from kintrace.names.parse.placeholders import is_placeholder
+
 from .models import (
     Credibility,
     EventRole,
@@ -53,8 +56,6 @@ class PartialDateField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        from kintrace.names.dates import DateError, parse_date, parse_date_range
-
         text = super().clean(value)
         if not text:
             return None
@@ -117,8 +118,6 @@ class PersonEditForm(forms.Form):
 
 
 def _not_a_placeholder(text: str) -> str:
-    from kintrace.names.parse.placeholders import is_placeholder
-
     if is_placeholder(text):
         raise forms.ValidationError(
             _("“%(value)s” stands in for a name withheld (as courts write ФИО1); write the "

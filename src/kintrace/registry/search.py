@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Prefetch, Q
 
+from kintrace.names.parse import name_key, parse_name
+
 from .models import Person, PersonName
 
 # Rows fetched per surname key before ranking. A common surname ("ivanov") has thousands of
@@ -44,8 +46,6 @@ def query_readings(query: str) -> list[QueryKeys]:
     """The ways the query can be read as a name: as parsed, with the last word moved first
     (the parser may prefer one order), and, for a word the parser took as a given name
     ("iva" typed halfway), that word as the start of a surname."""
-    from kintrace.names.parse import name_key, parse_name
-
     readings: list[QueryKeys] = []
     for text in _orders(query):
         p = parse_name(text)

@@ -11,6 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.facilities import parse_facility
+from kintrace.names.parse import parse_name
+from kintrace.names.regions import REGIONS
 
 from .models import (
     Citation,
@@ -64,8 +67,6 @@ _SCRIPTS = {"cyrillic": Script.CYRILLIC, "cyrl": Script.CYRILLIC, "latin": Scrip
 
 def name_fields(text: str) -> dict[str, Any]:
     """A name as written, parsed into the PersonName columns (parts and comparison keys)."""
-    from kintrace.names.parse import parse_name
-
     p = parse_name(text)
     return {
         "full_text": text.strip(),
@@ -93,8 +94,6 @@ def _person_snapshot(person: Person) -> dict[str, Any]:
 
 def regions_ensure_loaded() -> int:
     """Load the gazetteer of regions into the database; returns how many rows changed."""
-    from kintrace.names.regions import REGIONS
-
     existing = {r.code: r for r in Region.objects.all()}
     fields = ["kind", "name_ru", "short_ru", "name_en", "federal_district", "lat", "lon"]
     create, update = [], []
@@ -185,8 +184,6 @@ def facility_get_or_create_from_ref(
     Returns (facility, created) like Django's get_or_create. `region` overrides the region the
     reference names. Raises ValidationError when the text names no facility.
     """
-    from kintrace.names.facilities import parse_facility
-
     if isinstance(ref, str):
         parsed = parse_facility(ref)
         if parsed is None:

@@ -12,6 +12,8 @@ tests/security/conftest.py wraps both as the `unlocked_staff` fixture.
 from django.conf import settings
 from django.http import HttpRequest
 
+from kintrace.accounts.models import User
+
 from . import keys
 
 TEST_PASSWORD = "correct horse battery"
@@ -35,8 +37,6 @@ def org_keys_for_tests() -> bytes:
 def staff_with_key(role: str, username: str | None = None, password: str = TEST_PASSWORD):
     """A staff user with a key pair under `password`, holding the organisation key unless
     the role never does (analyst)."""
-    from kintrace.accounts.models import User
-
     username = username or f"{role}-{User.objects.count() + 1}"
     user = User.objects.create_user(username, password=password, role=role)
     keys.user_key_create(user=user, password=password)

@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record
+from kintrace.linkage.api import to_matches
+from kintrace.linkage.engine import score
+from kintrace.linkage.model import Parameters
+from kintrace.linkage.prepare import records_to_frame
 
 from .. import background as jobs
 from ..models import (
@@ -29,6 +33,9 @@ from ..models import (
     MatchRun,
     PersonList,
 )
+from ..prepared import prepare_parallel, registry_prepared
+from .imports import ImportRefused
+from .jobs import jobs_reap_stale
 
 # At most this many candidates per list entry: beyond that a reviewer learns nothing.
 PER_ENTRY = 5
@@ -47,10 +54,6 @@ def _date_text(year, month, day) -> str:
 
 def _scored(frames, *, threshold: float, progress) -> list:
     """The engine's pairs for prepared frames, strongest first, each explained."""
-    from kintrace.linkage.api import to_matches
-    from kintrace.linkage.engine import score
-    from kintrace.linkage.model import Parameters
-
     params = Parameters.load(None)
     if progress:
         progress("scoring pairs")
@@ -119,8 +122,6 @@ def _run_failed(run: MatchRun, error: str) -> None:
 
 def match_running(person_list: PersonList) -> MatchRun | None:
     """The list's live match run, after marking any stale one failed."""
-    from .jobs import jobs_reap_stale
-
     jobs_reap_stale(person_list=person_list)
     return MatchRun.objects.filter(person_list=person_list,
                                    status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
@@ -137,8 +138,6 @@ def match_start(*, person_list: PersonList, actor, threshold: float = 0.5) -> Ma
 
 
 def _match_prepare(person_list: PersonList, actor, threshold: float) -> MatchRun:
-    from .imports import ImportRefused
-
     if not PersonList.objects.filter(pk=person_list.pk, status=JobStatus.DONE).exists():
         raise ImportRefused(_("Only an imported list can be matched."))
     with transaction.atomic():
@@ -166,10 +165,6 @@ def match_run(
 
 def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
            progress) -> None:
-    from kintrace.linkage.prepare import records_to_frame
-
-    from ..prepared import prepare_parallel, registry_prepared
-
     t0 = time.perf_counter()
     entries = [entry_record(e) for e in
                ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
@@ -222,8 +217,6 @@ def dedupe_run(
 
 
 def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
-    from ..prepared import registry_prepared
-
     t0 = time.perf_counter()
     job.beat(phase="normalising")
     records, person_of, _fresh = registry_prepared(progress)
