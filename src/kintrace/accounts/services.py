@@ -35,13 +35,14 @@ def one_time_password() -> str:
 
 
 def staff_create(
-    *, actor, username: str, role: str, request=None, recovery_key: str | None = None
+    *, actor, username: str, role: str, org_private: bytes | None = None,
+    recovery_key: str | None = None,
 ) -> StaffCreated:
     """Create a staff account with a one-time password and a key pair.
 
     The organisation key is granted at once when it can be: this call creates the organisation
-    keys (first account), the actor's session has it unlocked (`request`), or `recovery_key` is
-    given. Otherwise the grant is pending until an administrator grants it.
+    keys (first account), the actor's session has it unlocked (`org_private`, the key itself),
+    or `recovery_key` is given. Otherwise the grant is pending until an administrator grants it.
     """
     username = (username or "").strip()
     if role not in Role.values:
@@ -62,21 +63,18 @@ def staff_create(
             after={"username": username, "role": role},
         )
         created_recovery = None
-        org_private = None
+        granted = None
         if not keys.org_keys_exist():
-            org_private, created_recovery = keys.org_keys_create(actor=actor or user)
+            granted, created_recovery = keys.org_keys_create(actor=actor or user)
         elif role in keys.KEY_ROLES and recovery_key:
             try:
-                org_private = keys.org_private_key_from_recovery(recovery_key)
+                granted = keys.org_private_key_from_recovery(recovery_key)
             except crypto.CryptoError:
                 raise StaffError(_("That recovery key does not open the organisation key.")) from None
-        elif role in keys.KEY_ROLES and request is not None:
-            try:
-                org_private = keys.org_private_key_for(request)
-            except keys.KeyLocked:
-                org_private = None
-        if org_private is not None and role in keys.KEY_ROLES:
-            keys.grant_key_with_private(actor=actor, user=user, org_private=org_private)
+        elif role in keys.KEY_ROLES:
+            granted = org_private
+        if granted is not None and role in keys.KEY_ROLES:
+            keys.grant_key_with_private(actor=actor, user=user, org_private=granted)
     return StaffCreated(
         user=user, password=password, key=keys.key_status(user), recovery_key=created_recovery
     )

@@ -1,13 +1,17 @@
 """Every write to cases. Keyword-only, each takes the acting user and audits in the same
 transaction."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.registry.models import Person
-from kintrace.security.crypto import seal
+from kintrace.security.audit import audit_decrypt
+from kintrace.security.crypto import seal, unseal
 from kintrace.security.keys import org_public_key
 
 from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus
@@ -73,3 +77,22 @@ def case_note_add(*, case: Case, text: str, actor) -> CaseNote:
         audit_record(actor=actor, action="case.note_add", target=case,
                      after={"note": note.pk})
     return note
+
+
+@dataclass
+class NoteView:
+    author: str
+    created_at: Any
+    text: str
+
+
+def case_notes_read(*, case: Case, org_private: bytes, actor) -> list[NoteView]:
+    """Decrypt a case's notes with the organisation key the staff member's session unlocked.
+    Audited: notes often repeat what a family said."""
+    notes = list(case.notes.select_related("author"))
+    if not notes:
+        return []
+    out = [NoteView(author=n.author.get_username(), created_at=n.created_at,
+                    text=unseal(org_private, bytes(n.body)).decode()) for n in notes]
+    audit_decrypt(actor, case, "case notes")
+    return out

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.accounts.models import User
-from kintrace.security.keys import unlocked_required
+from kintrace.security.unlock import org_private_key_for, unlocked_required
 
 from .models import Case, CaseStatus
-from .selectors import case_get, case_list, case_notes_read
-from .services import case_assign, case_note_add, case_set_status
+from .selectors import case_get, case_list
+from .services import case_assign, case_note_add, case_notes_read, case_set_status
 
 
 def _case_or_404(pk: int) -> Case:
@@ -42,7 +42,8 @@ def case_detail(request, pk: int):
     case = _case_or_404(pk)
     return render(request, "cases/case_detail.html", {
         "case": case,
-        "notes": case_notes_read(case=case, request=request, actor=request.user),
+        "notes": case_notes_read(case=case, org_private=org_private_key_for(request),
+                                 actor=request.user),
         "reports": case.reports.order_by("created_at"),
         "statuses": CaseStatus.choices,
         "assignees": User.objects.filter(is_active=True, role__in=NAME_ROLES).order_by(

@@ -25,7 +25,7 @@ from kintrace.security.crypto import (
     seal,
     unseal,
 )
-from kintrace.security.keys import org_private_key_for, org_public_key
+from kintrace.security.keys import org_public_key
 
 from . import storage
 from .models import Attachment, Report, ReportMessage, Sender
@@ -255,24 +255,24 @@ def report_decrypt(report: Report, key: bytes) -> ReportView:
                       messages=messages, attachments=attachments)
 
 
-def staff_report_key(*, report: Report, request) -> bytes:
-    """The report's data key, opened with the organisation key this staff session unlocked.
-    Raises kintrace.security.keys.KeyLocked when the session holds no unlocked key."""
-    return unseal(org_private_key_for(request), bytes(report.key_for_org))
+def staff_report_key(*, report: Report, org_private: bytes) -> bytes:
+    """The report's data key, opened with the organisation key a staff session unlocked
+    (`kintrace.security.unlock.org_private_key_for`)."""
+    return unseal(org_private, bytes(report.key_for_org))
 
 
-def report_read(*, report: Report, request, actor) -> ReportView:
+def report_read(*, report: Report, org_private: bytes, actor) -> ReportView:
     """Decrypt a report for a staff member; every such read is written to the audit log."""
-    key = staff_report_key(report=report, request=request)
+    key = staff_report_key(report=report, org_private=org_private)
     view = report_decrypt(report, key)
     audit_decrypt(actor, report, "triage")
     return view
 
 
-def attachment_read(*, attachment: Attachment, request, actor, original: bool = False
+def attachment_read(*, attachment: Attachment, org_private: bytes, actor, original: bool = False
                     ) -> tuple[bytes, dict]:
     """The viewing copy (or the original kept as evidence) of an attachment, audited."""
-    key = staff_report_key(report=attachment.report, request=request)
+    key = staff_report_key(report=attachment.report, org_private=org_private)
     meta = _json_decrypt(key, attachment.meta)
     use_original = original or not attachment.clean_file
     data = storage.read_encrypted(
@@ -282,9 +282,9 @@ def attachment_read(*, attachment: Attachment, request, actor, original: bool = 
     return data, {**meta, "served_type": content_type}
 
 
-def report_answer(*, report: Report, text: str, request, actor) -> ReportMessage:
+def report_answer(*, report: Report, text: str, org_private: bytes, actor) -> ReportMessage:
     """Staff answer the reporter; the answer appears in the reporter's inbox."""
-    key = staff_report_key(report=report, request=request)
+    key = staff_report_key(report=report, org_private=org_private)
     with transaction.atomic():
         message = ReportMessage.objects.create(
             report=report, sender=Sender.ORGANISATION, author=actor,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.registry.models import EventType, Person
-from kintrace.security.keys import unlocked_required
+from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.params import id_or_none
 
 from .linking import Fact, report_create_person, report_facts, report_link
@@ -57,7 +57,8 @@ def _facts_from_post(post) -> list[Fact]:
 
 
 def _detail(request, report: Report, *, error: str = "", status: int = 200):
-    view = report_read(report=report, request=request, actor=request.user)
+    view = report_read(report=report, org_private=org_private_key_for(request),
+                       actor=request.user)
     facts = report_facts(view.private)
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
@@ -113,7 +114,8 @@ def answer(request, pk: int):
         return _detail(request, report, error=" ".join(e.errors.values()), status=400)
     if not text:
         return _detail(request, report, error=_("The answer is empty."), status=400)
-    report_answer(report=report, text=text, request=request, actor=request.user)
+    report_answer(report=report, text=text, org_private=org_private_key_for(request),
+                  actor=request.user)
     messages.success(request, _("Your answer is in the reporter's inbox."))
     return redirect("intake:detail", pk=report.pk)
 
@@ -143,8 +145,8 @@ def attachment(request, pk: int):
     original = request.GET.get("original") == "1"
     if original and request.GET.get("confirmed") != "1":
         return render(request, "intake/attachment_original.html", {"attachment": item})
-    data, meta = attachment_read(attachment=item, request=request, actor=request.user,
-                                 original=original)
+    data, meta = attachment_read(attachment=item, org_private=org_private_key_for(request),
+                                 actor=request.user, original=original)
     inline = meta["served_type"] in ("image/jpeg", "image/png") and not original
     # The original is offered as bytes to save, never as a type a browser would open itself.
     content_type = meta["served_type"] if inline else "application/octet-stream"

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from kintrace.accounts.models import User
 
-from . import keys
+from . import keys, unlock
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -51,9 +51,9 @@ def unlock_client(client, user, password: str = TEST_PASSWORD) -> None:
     request = HttpRequest()
     request.session = client.session
     request.user = user
-    keys.unlock_at_login(request=request, user=user, password=password)
+    unlock.unlock_at_login(request=request, user=user, password=password)
     request.session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     cookie = getattr(request, "_kintrace_unlock_cookie", None)
     if cookie:
-        client.cookies[keys.COOKIE_NAME] = cookie
+        client.cookies[unlock.COOKIE_NAME] = cookie
