@@ -44,10 +44,6 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def _prepare_part(frame: pd.DataFrame) -> pd.DataFrame:
-    return prepare(frame)
-
-
 def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
                      min_rows: int = 20000) -> pd.DataFrame:
     """The engine's `prepare`, in one process per core for large frames: parsing names is pure
@@ -74,7 +70,10 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
         # the workers with it instead of leaving them parsing for no one.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=die_with_parent) as pool:
-            out = pd.concat(list(pool.map(_prepare_part, parts)), ignore_index=True)
+            # The workers get linkage's own `prepare`: unpickling it imports only the pure
+            # kintrace.linkage.prepare, never this module, whose Django models a spawned
+            # process (no django.setup()) could not import.
+            out = pd.concat(list(pool.map(prepare, parts)), ignore_index=True)
     except (BrokenProcessPool, OSError):
         # A host that cannot spawn (or a main module without the __main__ guard): one
         # process, the same result, only slower.
