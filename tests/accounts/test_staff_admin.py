@@ -11,7 +11,7 @@ from django.urls import reverse
 from kintrace.accounts.models import ROLE_DESCRIPTIONS, Role, TOTPDevice, User
 from kintrace.accounts.services import StaffError, staff_create, staff_role_change
 from kintrace.audit.models import AuditEntry
-from kintrace.security import keys
+from kintrace.security import keys, unlock
 from kintrace.security.testing import org_keys_for_tests
 from tests.accounts.test_views import NEW_PASSWORD, code_for, first_login
 
@@ -161,7 +161,7 @@ def test_password_reset_gives_a_one_time_password_ends_her_sessions_and_keeps_he
     assert AuditEntry.objects.filter(action="security.user_key_replace").exists()
     # Her session opens the organisation key: the grant was sealed to her new key pair.
     request = fresh.get(reverse("registry:search")).wsgi_request
-    assert keys.org_private_key_for(request) == org_keys_for_tests()
+    assert unlock.org_private_key_for(request) == org_keys_for_tests()
 
 
 def test_password_reset_by_an_admin_whose_session_has_no_key_leaves_the_grant_pending(

@@ -16,6 +16,7 @@ from kintrace.accounts.services import staff_create
 from kintrace.audit.models import AuditEntry
 from kintrace.security import keys
 from kintrace.security.testing import TEST_PASSWORD
+from kintrace.security.unlock import COOKIE_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_sessions_are_short_idle_and_cookies_die_with_the_browser(client):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     created = staff_create(actor=None, username="anna", role="admin")
     first_login(client, created)
-    unlock = client.cookies[keys.COOKIE_NAME]
+    unlock = client.cookies[COOKIE_NAME]
     assert unlock["httponly"] and unlock["samesite"] == "Strict"
     assert not unlock["max-age"] and not unlock["expires"]
     session = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -179,7 +180,7 @@ def test_logout_forgets_the_session_and_the_key(client):
     first_login(client, created)
     r = client.post(reverse("accounts:logout"))
     assert r.url == reverse("accounts:login")
-    assert client.cookies[keys.COOKIE_NAME].value == ""
+    assert client.cookies[COOKIE_NAME].value == ""
     assert client.get(reverse("accounts:staff")).url.startswith(reverse("accounts:login"))
 
 
@@ -281,7 +282,7 @@ def test_grant_by_an_admin_whose_own_grant_is_pending_says_so(login, make_staff)
 
 def test_grant_from_a_session_that_lost_its_key_goes_back_to_login(unlocked_staff, make_staff):
     c, admin = unlocked_staff("admin")
-    del c.cookies[keys.COOKIE_NAME]
+    del c.cookies[COOKIE_NAME]
     target = make_staff("caseworker")
     r = c.post(reverse("accounts:staff_grant", args=[target.pk]))
     assert r.url.startswith(reverse("accounts:login"))

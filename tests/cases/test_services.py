@@ -4,10 +4,16 @@ from django.http import HttpRequest
 
 from kintrace.audit.models import AuditEntry
 from kintrace.cases.models import Case, CaseStatus
-from kintrace.cases.selectors import case_notes_read
-from kintrace.cases.services import case_assign, case_note_add, case_open, case_set_status
+from kintrace.cases.services import (
+    case_assign,
+    case_note_add,
+    case_notes_read,
+    case_open,
+    case_set_status,
+)
 from kintrace.registry.services import person_create
 from kintrace.security.keys import KeyLocked
+from kintrace.security.unlock import org_private_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +78,11 @@ def test_notes_are_encrypted_and_need_the_unlocked_key(person, make_staff, org_k
     request.user = alice
     request.session = {}
     with pytest.raises(KeyLocked):
-        case_notes_read(case=case, request=request, actor=alice)
+        case_notes_read(case=case, org_private=org_private_key_for(request), actor=alice)
+    notes = case_notes_read(case=case, org_private=org_keys, actor=alice)
+    assert [n.text for n in notes] == ["Мать просит перезвонить вечером"]
+    read = AuditEntry.objects.filter(action="reporter_data.read", target_id=str(case.pk))
+    assert read.count() == 1
 
 
 def test_one_open_case_per_person_holds_in_the_database(person, make_staff, org_keys):

@@ -1,6 +1,11 @@
 """The registry's prepared records are kept between match runs and renewed when a name
 changes."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kintrace.lists.prepared import registry_prepared
@@ -58,6 +63,36 @@ def test_parallel_preparation_gives_the_engines_own_result():
             ("Иванов Александр Сергеевич", "", "")] * 5)])
     pd.testing.assert_frame_equal(prepare_parallel(frame, workers=2, min_rows=1),
                                   prepare(frame))
+
+
+# Set up as `kintrace lists match` is: Django only under the main guard, which a spawned worker
+# never runs.
+WORKERS_SCRIPT = """
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    from kintrace.linkage.prepare import prepare, records_to_frame
+    from kintrace.lists.prepared import prepare_parallel
+
+    frame = records_to_frame([{"id": i, "name": "Иванов Александр Сергеевич",
+                               "birth_date": "1987"} for i in range(6)])
+    assert prepare_parallel(frame, workers=2, min_rows=1).equals(prepare(frame))
+"""
+
+
+def test_parallel_preparation_runs_in_workers_that_have_no_django(tmp_path):
+    """A worker that cannot load what it runs breaks the pool, and prepare_parallel falls back
+    to one process with the same result; only the worker's traceback tells."""
+    script = tmp_path / "match.py"
+    script.write_text(WORKERS_SCRIPT, encoding="utf-8")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": "kintrace.settings",
+           "KINTRACE_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,  # noqa: S603
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_an_approximate_birth_year_reaches_the_matching_as_unknown(person, caseworker):

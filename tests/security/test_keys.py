@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kintrace.accounts.services import StaffError, password_change, staff_create, staff_deactivate
 from kintrace.audit.models import AuditEntry
-from kintrace.security import crypto, keys
+from kintrace.security import crypto, keys, unlock
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.models import OrgKey, UserKey
 from kintrace.accounts.models import User
@@ -95,14 +95,14 @@ def test_unlocked_session_opens_the_key_and_grant_page_shows_it(unlocked_staff):
 
 def test_without_the_cookie_half_the_session_cannot_open_the_key(unlocked_staff):
     c, admin = unlocked_staff("admin")
-    del c.cookies[keys.COOKIE_NAME]
+    del c.cookies[unlock.COOKIE_NAME]
     assert c.get(reverse("accounts:staff")).context["unlocked"] is False
 
 
 def test_a_cookie_from_another_session_does_not_open_the_key(client, unlocked_staff):
     c1, admin = unlocked_staff("admin")
     c2, other = unlocked_staff("coordinator", c=Client())
-    c1.cookies[keys.COOKIE_NAME] = c2.cookies[keys.COOKIE_NAME].value
+    c1.cookies[unlock.COOKIE_NAME] = c2.cookies[unlock.COOKIE_NAME].value
     assert c1.get(reverse("accounts:staff")).context["unlocked"] is False
 
 
@@ -118,8 +118,8 @@ def test_admin_grants_a_pending_colleague_who_then_unlocks_at_login(unlocked_sta
 
     c2 = login(colleague, Client())
     unlock_client(c2, colleague)
-    theirs = keys.org_private_key_for(c2.get(reverse("accounts:logout")).wsgi_request)
-    assert theirs == keys.org_private_key_for(c.get(reverse("accounts:logout")).wsgi_request)
+    theirs = unlock.org_private_key_for(c2.get(reverse("accounts:logout")).wsgi_request)
+    assert theirs == unlock.org_private_key_for(c.get(reverse("accounts:logout")).wsgi_request)
 
 
 def test_grant_by_a_caseworker_is_refused(unlocked_staff):
@@ -128,16 +128,17 @@ def test_grant_by_a_caseworker_is_refused(unlocked_staff):
     target = User.objects.create_user("boris", password=TEST_PASSWORD, role="caseworker")
     keys.user_key_create(user=target, password=TEST_PASSWORD)
     with pytest.raises(keys.KeyGrantError):
-        keys.grant_key(actor=caseworker, request=request, user=target)
+        keys.grant_key(actor=caseworker, user=target,
+                       org_private=unlock.org_private_key_for(request))
 
 
 def test_analyst_session_never_unlocks(unlocked_staff):
     c, analyst = unlocked_staff("analyst")
     request = c.get(reverse("accounts:logout")).wsgi_request
     with pytest.raises(keys.KeyLocked) as e:
-        keys.org_private_key_for(request)
+        unlock.org_private_key_for(request)
     assert e.value.reason == "not_allowed"
-    assert keys.COOKIE_NAME not in c.cookies
+    assert unlock.COOKIE_NAME not in c.cookies
 
 
 def test_password_change_rewraps_the_key_so_only_the_new_password_opens_it():
@@ -161,9 +162,9 @@ def test_a_password_set_behind_our_back_loses_the_grant_rather_than_locking_the_
     user.save()
     request = rf.get("/")
     request.session = SessionStore()
-    keys.unlock_at_login(request=request, user=user, password="set by hand in a shell")
+    unlock.unlock_at_login(request=request, user=user, password="set by hand in a shell")
     assert keys.key_status(user) == "pending"
-    assert keys.SESSION_FIELD not in request.session
+    assert unlock.SESSION_FIELD not in request.session
     assert AuditEntry.objects.filter(action="security.user_key_reset").exists()
 
 

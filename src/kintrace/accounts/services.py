@@ -35,13 +35,14 @@ def one_time_password() -> str:
 
 
 def staff_create(
-    *, actor, username: str, role: str, request=None, recovery_key: str | None = None
+    *, actor, username: str, role: str, org_private: bytes | None = None,
+    recovery_key: str | None = None,
 ) -> StaffCreated:
     """Create a staff account with a one-time password and a key pair.
 
     The organisation key is granted at once when it can be: this call creates the organisation
-    keys (first account), the actor's session has it unlocked (`request`), or `recovery_key` is
-    given. Otherwise the grant is pending until an administrator grants it.
+    keys (first account), the actor's session has it unlocked (`org_private`, the key itself),
+    or `recovery_key` is given. Otherwise the grant is pending until an administrator grants it.
     """
     username = (username or "").strip()
     if role not in Role.values:
@@ -62,21 +63,18 @@ def staff_create(
             after={"username": username, "role": role},
         )
         created_recovery = None
-        org_private = None
+        granted = None
         if not keys.org_keys_exist():
-            org_private, created_recovery = keys.org_keys_create(actor=actor or user)
+            granted, created_recovery = keys.org_keys_create(actor=actor or user)
         elif role in keys.KEY_ROLES and recovery_key:
             try:
-                org_private = keys.org_private_key_from_recovery(recovery_key)
+                granted = keys.org_private_key_from_recovery(recovery_key)
             except crypto.CryptoError:
                 raise StaffError(_("That recovery key does not open the organisation key.")) from None
-        elif role in keys.KEY_ROLES and request is not None:
-            try:
-                org_private = keys.org_private_key_for(request)
-            except keys.KeyLocked:
-                org_private = None
-        if org_private is not None and role in keys.KEY_ROLES:
-            keys.grant_key_with_private(actor=actor, user=user, org_private=org_private)
+        elif role in keys.KEY_ROLES:
+            granted = org_private
+        if granted is not None and role in keys.KEY_ROLES:
+            keys.grant_key_with_private(actor=actor, user=user, org_private=granted)
     return StaffCreated(
         user=user, password=password, key=keys.key_status(user), recovery_key=created_recovery
     )
@@ -100,13 +98,10 @@ def _refuse_self(actor, user: User, message: str) -> None:
         raise StaffError(message)
 
 
-def _try_grant(*, actor, user: User, request) -> None:
-    """Grant the organisation key at once when the actor's session holds it; else pending."""
-    if user.role not in keys.KEY_ROLES or request is None:
-        return
-    try:
-        org_private = keys.org_private_key_for(request)
-    except keys.KeyLocked:
+def _try_grant(*, actor, user: User, org_private: bytes | None) -> None:
+    """Grant the organisation key at once when the actor's session holds it (`org_private`, the
+    key the view read from it); else the grant stays pending."""
+    if user.role not in keys.KEY_ROLES or org_private is None:
         return
     # A fresh row: `user` may cache the key pair that was just replaced.
     fresh = User.objects.get(pk=user.pk)
@@ -129,7 +124,7 @@ def staff_unlock(*, actor, user: User) -> int:
     return count
 
 
-def staff_password_reset(*, actor, user: User, request=None) -> str:
+def staff_password_reset(*, actor, user: User, org_private: bytes | None = None) -> str:
     """Give `user` a new one-time password (returned, shown once) that must be changed at the
     next login. Their key pair is replaced (the old one opens only with the forgotten password),
     re-granted at once when the actor's session holds the organisation key. Their sessions end:
@@ -143,7 +138,7 @@ def staff_password_reset(*, actor, user: User, request=None) -> str:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         keys.user_key_replace(actor=actor, user=user, password=password)
-        _try_grant(actor=actor, user=user, request=request)
+        _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
             actor=actor, action="accounts.staff_password_reset", target=user,
             after={"must_change_password": True},
@@ -164,7 +159,8 @@ def staff_totp_reset(*, actor, user: User) -> None:
         )
 
 
-def staff_role_change(*, actor, user: User, role: str, request=None) -> None:
+def staff_role_change(*, actor, user: User, role: str, org_private: bytes | None = None
+                      ) -> None:
     """Give `user` another role. Analysts never hold the organisation key, so a change to
     analyst takes it back; a change from analyst grants it when the actor's session can."""
     if role not in Role.values:
@@ -182,7 +178,7 @@ def staff_role_change(*, actor, user: User, role: str, request=None) -> None:
         if role not in keys.KEY_ROLES:
             keys.revoke_key(actor=actor, user=user)
         elif before not in keys.KEY_ROLES:
-            _try_grant(actor=actor, user=user, request=request)
+            _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
             actor=actor, action="accounts.staff_role_change", target=user,
             before={"role": before}, after={"role": role},

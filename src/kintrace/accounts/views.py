@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from kintrace.security import keys
+from kintrace.security import keys, unlock
 from kintrace.web.params import local_path_or_empty
 
 from . import devices, selectors, services
@@ -102,9 +102,9 @@ def login_view(request):
         else:
             next_url = _safe_next(request, request.POST.get("next"))
             login(request, user)
-            keys.unlock_at_login(request=request, user=user, password=password)
+            unlock.unlock_at_login(request=request, user=user, password=password)
             request.session[NEXT_FIELD] = next_url
-            return keys.attach_unlock_cookie(request, _next_step(request))
+            return unlock.attach_unlock_cookie(request, _next_step(request))
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
@@ -194,7 +194,7 @@ def logout_view(request):
     if request.method != "POST":
         return render(request, "accounts/logout.html")
     response = redirect("accounts:login")
-    keys.forget_unlock(request, response)
+    unlock.forget_unlock(request, response)
     logout(request)
     return response
 
@@ -205,7 +205,7 @@ def logout_view(request):
 @staff_required(Role.ADMIN, Role.COORDINATOR)
 def staff_list_view(request):
     try:
-        keys.org_private_key_for(request)
+        unlock.org_private_key_for(request)
         unlocked = True
     except keys.KeyLocked:
         unlocked = False
@@ -222,7 +222,8 @@ def staff_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.staff_create(
-                actor=request.user, request=request, **form.cleaned_data
+                actor=request.user, org_private=unlock.org_private_key_or_none(request),
+                **form.cleaned_data
             )
         except services.StaffError as e:
             form.add_error("username", str(e))
@@ -235,11 +236,12 @@ def staff_create_view(request):
 
 @require_POST
 @staff_required(Role.ADMIN, Role.COORDINATOR)
-@keys.unlocked_required
+@unlock.unlocked_required
 def staff_grant_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id, is_active=True)
     try:
-        keys.grant_key(actor=request.user, request=request, user=target)
+        keys.grant_key(actor=request.user, user=target,
+                      org_private=unlock.org_private_key_for(request))
     except keys.KeyGrantError as e:
         messages.error(request, str(e))
     else:
@@ -298,8 +300,8 @@ def staff_unlock_view(request, user_id: int):
 def staff_password_reset_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     try:
-        password = services.staff_password_reset(actor=request.user, user=target,
-                                                 request=request)
+        password = services.staff_password_reset(
+            actor=request.user, user=target, org_private=unlock.org_private_key_or_none(request))
     except services.StaffError as e:
         messages.error(request, str(e))
         return redirect("accounts:staff_detail", user_id=target.pk)
@@ -332,7 +334,8 @@ def staff_role_view(request, user_id: int):
         return _detail_page(request, _member_or_404(user_id), form, status=400)
     try:
         services.staff_role_change(actor=request.user, user=target,
-                                   role=form.cleaned_data["role"], request=request)
+                                   role=form.cleaned_data["role"],
+                                   org_private=unlock.org_private_key_or_none(request))
     except services.StaffError as e:
         messages.error(request, str(e))
     else:

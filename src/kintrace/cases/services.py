@@ -1,14 +1,19 @@
 """Every write to cases. Keyword-only, each takes the acting user and audits in the same
 transaction."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.intake.services import MessageView, report_conversation_read
 from kintrace.registry.models import Person
-from kintrace.security.crypto import seal
+from kintrace.security.audit import audit_decrypt
+from kintrace.security.crypto import seal, unseal
 from kintrace.security.keys import org_public_key
 
 from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus, CloseReason
@@ -92,3 +97,38 @@ def case_note_add(*, case: Case, text: str, actor) -> CaseNote:
         audit_record(actor=actor, action="case.note_add", target=case,
                      after={"note": note.pk})
     return note
+
+
+@dataclass
+class NoteView:
+    author: str
+    created_at: Any
+    text: str
+
+
+def case_notes_read(*, case: Case, org_private: bytes, actor) -> list[NoteView]:
+    """Decrypt a case's notes with the organisation key the staff member's session unlocked.
+    Audited: notes often repeat what a family said."""
+    notes = list(case.notes.select_related("author"))
+    if not notes:
+        return []
+    out = [NoteView(author=n.author.get_username(), created_at=n.created_at,
+                    text=unseal(org_private, bytes(n.body)).decode()) for n in notes]
+    audit_decrypt(actor, case, "case notes")
+    return out
+
+
+@dataclass
+class Conversation:
+    """One linked report's conversation with the relative, for the case page."""
+
+    report: Any
+    messages: list[MessageView]
+
+
+def case_conversations(*, case: Case, org_private: bytes, actor) -> list[Conversation]:
+    """The conversation of every report linked to the case, decrypted with the organisation key
+    the staff member's session unlocked (audited per report)."""
+    return [Conversation(report=r, messages=report_conversation_read(
+                report=r, org_private=org_private, actor=actor))
+            for r in case.reports.order_by("created_at", "pk")]

@@ -10,11 +10,17 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
 from kintrace.accounts.models import User
-from kintrace.security.keys import unlocked_required
+from kintrace.security.unlock import org_private_key_for, unlocked_required
 
 from .models import OPEN_STATUSES, Case, CaseStatus, CloseReason
-from .selectors import case_conversations, case_get, case_list, case_notes_read
-from .services import case_assign, case_note_add, case_set_status
+from .selectors import case_get, case_list
+from .services import (
+    case_assign,
+    case_conversations,
+    case_note_add,
+    case_notes_read,
+    case_set_status,
+)
 
 
 def _case_or_404(pk: int) -> Case:
@@ -45,8 +51,10 @@ def case_detail(request, pk: int):
     case = _case_or_404(pk)
     return render(request, "cases/case_detail.html", {
         "case": case,
-        "notes": case_notes_read(case=case, request=request, actor=request.user),
-        "conversations": case_conversations(case=case, request=request, actor=request.user),
+        "notes": case_notes_read(case=case, org_private=org_private_key_for(request),
+                                 actor=request.user),
+        "conversations": case_conversations(case=case, org_private=org_private_key_for(request),
+                                            actor=request.user),
         "statuses": CaseStatus.choices,
         "open_statuses": OPEN_STATUSES,
         "close_reasons": CloseReason.choices,

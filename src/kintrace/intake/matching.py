@@ -8,7 +8,12 @@ Scoring only the candidates keeps opening a report fast however large the regist
 
 from dataclasses import dataclass
 
+from kintrace.linkage.api import explain_rows
+from kintrace.linkage.model import Parameters
+from kintrace.linkage.persons import score_persons
+from kintrace.linkage.prepare import prepare, records_to_frame
 from kintrace.registry.models import Person
+from kintrace.registry.selectors import person_search
 
 CANDIDATES = 200
 THRESHOLD = 0.01
@@ -69,12 +74,6 @@ def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
     """The registry persons most likely to be the man the report is about, best first.
     Each person is compared as a whole (`kintrace.linkage.persons`): a patronymic known from
     any of his name variants is known, a conflict with any of them counts against."""
-    from kintrace.linkage.api import explain_rows
-    from kintrace.linkage.model import Parameters
-    from kintrace.linkage.persons import score_persons
-    from kintrace.linkage.prepare import prepare, records_to_frame
-    from kintrace.registry.selectors import person_search
-
     found = [p.pk for p in person_search(report.subject_name, limit=CANDIDATES)]
     persons = Person.objects.select_related("last_facility").prefetch_related("names").in_bulk(
         found)

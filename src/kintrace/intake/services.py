@@ -28,7 +28,7 @@ from kintrace.security.crypto import (
     seal,
     unseal,
 )
-from kintrace.security.keys import org_private_key_for, org_public_key
+from kintrace.security.keys import org_public_key
 from kintrace.security.receipts import ReceiptUnreadable, receipt_normalise  # noqa: F401
 
 from . import storage
@@ -279,23 +279,23 @@ def report_decrypt(report: Report, key: bytes) -> ReportView:
                       messages=messages, attachments=attachments)
 
 
-def staff_report_key(*, report: Report, request) -> bytes:
-    """The report's data key, opened with the organisation key this staff session unlocked.
-    Raises kintrace.security.keys.KeyLocked when the session holds no unlocked key."""
-    return unseal(org_private_key_for(request), bytes(report.key_for_org))
+def staff_report_key(*, report: Report, org_private: bytes) -> bytes:
+    """The report's data key, opened with the organisation key a staff session unlocked
+    (`kintrace.security.unlock.org_private_key_for`)."""
+    return unseal(org_private, bytes(report.key_for_org))
 
 
-def report_read(*, report: Report, request, actor) -> ReportView:
+def report_read(*, report: Report, org_private: bytes, actor) -> ReportView:
     """Decrypt a report for a staff member; every such read is written to the audit log."""
-    key = staff_report_key(report=report, request=request)
+    key = staff_report_key(report=report, org_private=org_private)
     view = report_decrypt(report, key)
     audit_decrypt(actor, report, "triage")
     return view
 
 
-def report_conversation_read(*, report: Report, request, actor) -> list[MessageView]:
+def report_conversation_read(*, report: Report, org_private: bytes, actor) -> list[MessageView]:
     """The messages of a report in both directions, for the case page; audited."""
-    key = staff_report_key(report=report, request=request)
+    key = staff_report_key(report=report, org_private=org_private)
     messages = [
         MessageView(sender=m.sender, author=m.author.get_username() if m.author else "",
                     created_at=m.created_at, text=_json_decrypt(key, m.body)["text"])
@@ -305,10 +305,10 @@ def report_conversation_read(*, report: Report, request, actor) -> list[MessageV
     return messages
 
 
-def attachment_read(*, attachment: Attachment, request, actor, original: bool = False
+def attachment_read(*, attachment: Attachment, org_private: bytes, actor, original: bool = False
                     ) -> tuple[bytes, dict]:
     """The viewing copy (or the original kept as evidence) of an attachment, audited."""
-    key = staff_report_key(report=attachment.report, request=request)
+    key = staff_report_key(report=attachment.report, org_private=org_private)
     meta = _json_decrypt(key, attachment.meta)
     use_original = original or not attachment.clean_file
     data = storage.read_encrypted(
@@ -318,10 +318,10 @@ def attachment_read(*, attachment: Attachment, request, actor, original: bool = 
     return data, {**meta, "served_type": content_type}
 
 
-def report_answer(*, report: Report, text: str, request, actor) -> ReportMessage:
+def report_answer(*, report: Report, text: str, org_private: bytes, actor) -> ReportMessage:
     """Staff answer the reporter; the answer appears in the reporter's inbox. Answering
     reads the conversation, so its unread follow-ups count as read."""
-    key = staff_report_key(report=report, request=request)
+    key = staff_report_key(report=report, org_private=org_private)
     with transaction.atomic():
         message = ReportMessage.objects.create(
             report=report, sender=Sender.ORGANISATION, author=actor,

@@ -14,7 +14,7 @@ from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
 from kintrace.registry.search import MAX_QUERY_CHARS
 from kintrace.registry.selectors import person_search
-from kintrace.security.keys import unlocked_required
+from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.params import id_or_none
 
 from .linking import Fact, report_create_person, report_facts, report_link
@@ -69,7 +69,8 @@ def _facts_from_post(post) -> list[Fact]:
 
 
 def _detail(request, report: Report, *, error: str = "", status: int = 200):
-    view = report_read(report=report, request=request, actor=request.user)
+    view = report_read(report=report, org_private=org_private_key_for(request),
+                       actor=request.user)
     facts = report_facts(view.private)
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
@@ -136,7 +137,8 @@ def answer(request, pk: int):
         return _detail(request, report, error=" ".join(e.errors.values()), status=400)
     if not text:
         return _detail(request, report, error=_("The answer is empty."), status=400)
-    report_answer(report=report, text=text, request=request, actor=request.user)
+    report_answer(report=report, text=text, org_private=org_private_key_for(request),
+                  actor=request.user)
     messages.success(request, _("Your answer is in the reporter's inbox."))
     if request.POST.get("next") == "case" and report.case_id:
         return redirect("cases:detail", pk=report.case_id)
@@ -184,8 +186,8 @@ def attachment(request, pk: int):
     original = request.GET.get("original") == "1"
     if original and request.GET.get("confirmed") != "1":
         return render(request, "intake/attachment_original.html", {"attachment": item})
-    data, meta = attachment_read(attachment=item, request=request, actor=request.user,
-                                 original=original)
+    data, meta = attachment_read(attachment=item, org_private=org_private_key_for(request),
+                                 actor=request.user, original=original)
     inline = meta["served_type"] in ("image/jpeg", "image/png") and not original
     # The original is offered as bytes to save, never as a type a browser would open itself.
     content_type = meta["served_type"] if inline else "application/octet-stream"

@@ -17,7 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
+from kintrace.linkage.engine import name_frequencies, score, surname_tf
 from kintrace.linkage.model import Parameters
+from kintrace.linkage.prepare import prepare, records_to_frame
 
 Progress = Callable[[str], None] | None
 
@@ -160,9 +163,6 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     registry holds a man under several names, so the application's own links stay "off"."""
     if one_to_one not in ONE_TO_ONE_MODES:
         raise ValueError(f"one_to_one must be one of {', '.join(ONE_TO_ONE_MODES)}")
-    from kintrace.linkage.engine import score
-    from kintrace.linkage.prepare import prepare
-
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     _say(progress, f"normalising {len(left)} + {len(right)} records")
@@ -210,8 +210,6 @@ def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: floa
                  backend: str = "duckdb", model_path: Path | None = None,
                  progress: Progress = None) -> list[Match]:
     """Pairs (left record, right record) at or above `threshold`, strongest first, explained."""
-    from kintrace.linkage.prepare import records_to_frame
-
     pairs = link_frames(records_to_frame(left), records_to_frame(right), threshold=threshold,
                         backend=backend, model_path=model_path, progress=progress)
     return to_matches(pairs, Parameters.load(model_path))
@@ -223,10 +221,6 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
                  workers: int | None = 1) -> DedupeResult:
     """`keep_pairs=False` leaves `pairs` empty and `explain=False` every explanation (the CLI
     only writes clusters); `workers` as in `link_frames`."""
-    from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
-    from kintrace.linkage.engine import name_frequencies, score, surname_tf
-    from kintrace.linkage.prepare import prepare
-
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     _say(progress, f"normalising {len(frame)} records")
@@ -258,7 +252,5 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
 def dedupe_records(records: Iterable[dict], *, threshold: float = 0.5, backend: str = "duckdb",
                    model_path: Path | None = None, progress: Progress = None) -> DedupeResult:
     """Clusters of records that are one person, with the pairs behind them explained."""
-    from kintrace.linkage.prepare import records_to_frame
-
     return dedupe_frame(records_to_frame(records), threshold=threshold, backend=backend,
                         model_path=model_path, progress=progress)

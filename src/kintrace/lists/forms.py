@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.names.dates import DateError, parse_date_or_none
 from kintrace.web.fields import TextField
 
 from .limits import quote
@@ -28,8 +29,6 @@ class UploadForm(forms.Form):
                                          choices=CREDIBILITY, coerce=int, initial=6)
 
     def clean_date(self):
-        from kintrace.names.dates import DateError, parse_date_or_none
-
         text = self.cleaned_data["date"].strip()
         try:
             return parse_date_or_none(text) if text else None

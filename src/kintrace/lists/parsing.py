@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from kintrace.names.text import strip_bidi
 
 from .limits import Counter, Limits, ListFileError, ListTooLarge
+from .mapping import _DATE, _NAME, HEADER_WORDS, looks_like_header
+from .mapping import _header_score as _title_score
+from .xlsx import CFB_SIGNATURE, read_rows
 
 __all__ = ["ListFileError", "ListTooLarge", "Limits", "Table", "decode", "read_list",
            "read_text", "sniff_delimiter", "cell_text"]
@@ -381,16 +384,12 @@ LEGACY_HEADER = -1  # see _choose_header
 
 
 def _is_title(cell: str) -> bool:
-    from .mapping import HEADER_WORDS, _header_score
-
     return (bool(cell) and not any(ch.isdigit() for ch in cell)
-            and any(_header_score(cell, f) for f in HEADER_WORDS))
+            and any(_title_score(cell, f) for f in HEADER_WORDS))
 
 
 def _is_data(cell: str) -> bool:
     """A cell that is a value, never a column title: a date, a number, a full name."""
-    from .mapping import _DATE, _NAME
-
     return bool(cell) and (bool(_DATE.match(cell)) or cell.replace(".", "").isdigit()
                            or bool(_NAME.match(cell)))
 
@@ -439,8 +438,6 @@ def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None
     header_row=LEGACY_HEADER reads as lists stored before the header search were read: the
     first non-blank row, unless has_header is None and it holds no known column title."""
     if header_row == LEGACY_HEADER:
-        from .mapping import looks_like_header
-
         if has_header is None and not looks_like_header(numbered[0][1]):
             return -1, 1
         return 0, 1
@@ -538,7 +535,6 @@ def _swallowed(cell: str, delimiter: str, full: int, widths: Collection[int] = (
     line with a full row's separators holding a value (a date, a name), or two such
     lines whatever they hold, or a line one separator short (its empty last cells left off)
     that starts with a name and holds a date."""
-    from .mapping import _DATE, _NAME
 
     if not full:
         return False
@@ -644,8 +640,6 @@ def read_xlsx(data: bytes, limits: Limits | None = None, header_row: int | None 
               ) -> Table:
     """The first sheet of an XLSX workbook; date cells come back as ISO dates.
     Raises ListFileError (see kintrace.lists.xlsx for what is refused and when)."""
-    from .xlsx import read_rows
-
     limits = limits or Limits.from_settings()
     grid = ([cell_text(v) for v in row] for row in read_rows(data, limits))
     return _finish(grid, encoding="xlsx", delimiter="",
@@ -657,8 +651,6 @@ def is_xlsx(data: bytes, filename: str = "") -> bool:
     """True for a zip (an XLSX workbook, or a file that must be refused as one) or an OLE2
     file (an old .xls or an encrypted workbook): decided by the bytes, not the name, so a CSV
     saved as "list.xlsx" is still read as a CSV."""
-    from .xlsx import CFB_SIGNATURE
-
     return data[:4] == b"PK\x03\x04" or data.startswith(CFB_SIGNATURE)
 
 

@@ -19,6 +19,13 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
+import kintrace.linkage.initials as initials
+import kintrace.linkage.prepare as prep
+import kintrace.linkage.written as written
+import kintrace.names as names_pkg
+from kintrace.linkage.prepare import PREPARED_COLUMNS, die_with_parent, prepare
+from kintrace.registry.models import PersonName
+
 CACHE_NAME = "registry-prepared.parquet"
 CHUNK = 100_000
 SEP = "\x1f"
@@ -27,11 +34,6 @@ SEP = "\x1f"
 @cache
 def code_digest() -> str:
     """Digest of the source files whose change alters prepared records."""
-    import kintrace.linkage.initials as initials
-    import kintrace.linkage.prepare as prep
-    import kintrace.linkage.written as written
-    import kintrace.names as names_pkg
-
     h = hashlib.sha256()
     files = sorted(Path(names_pkg.__file__).parent.rglob("*")) + [
         Path(prep.__file__), Path(written.__file__), Path(initials.__file__)]
@@ -42,19 +44,11 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def _prepare_part(frame: pd.DataFrame) -> pd.DataFrame:
-    from kintrace.linkage.prepare import prepare
-
-    return prepare(frame)
-
-
 def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
                      min_rows: int = 20000) -> pd.DataFrame:
     """The engine's `prepare`, in one process per core for large frames: parsing names is pure
     Python and CPU-bound. Processes are spawned, not forked: the web process has threads (and
     DuckDB's), and a fork of a threaded process can deadlock on a lock some thread held."""
-    from kintrace.linkage.prepare import die_with_parent, prepare
-
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(frame) < min_rows:
         return prepare(frame)
@@ -76,7 +70,10 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
         # the workers with it instead of leaving them parsing for no one.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=die_with_parent) as pool:
-            out = pd.concat(list(pool.map(_prepare_part, parts)), ignore_index=True)
+            # The workers get linkage's own `prepare`: unpickling it imports only the pure
+            # kintrace.linkage.prepare, never this module, whose Django models a spawned
+            # process (no django.setup()) could not import.
+            out = pd.concat(list(pool.map(prepare, parts)), ignore_index=True)
     except (BrokenProcessPool, OSError):
         # A host that cannot spawn (or a main module without the __main__ guard): one
         # process, the same result, only slower.
@@ -105,8 +102,6 @@ def _approximate_text(dates: pd.Series, approx: pd.Series) -> pd.Series:
 def registry_frame() -> pd.DataFrame:
     """One contract-shaped record per name variant of every person not merged away, with the
     person's id alongside (column `person`)."""
-    from kintrace.registry.models import PersonName
-
     cols = ["id", "person", "name", "by", "bm", "bd", "approx", "ftype", "fnum", "region"]
     rows = (PersonName.objects.filter(person__merged_into__isnull=True).order_by()
             .values_list("id", "person_id", "full_text", "person__birth_year",
@@ -134,8 +129,6 @@ def _cache_path() -> Path:
 def registry_prepared(progress=None) -> tuple[pd.DataFrame, dict[str, int], int]:
     """(prepared registry records with unique_id = PersonName id, name id → person id,
     how many names had to be normalised this time)."""
-    from kintrace.linkage.prepare import PREPARED_COLUMNS
-
     frame = registry_frame()
     fp = (frame["name"] + SEP + frame["birth_date"] + SEP + frame["facility"] + SEP
           + frame["region"])

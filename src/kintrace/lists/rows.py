@@ -11,7 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from kintrace.names.dates import excel_serial_date
+from kintrace.names.dates import DateError, excel_serial_date, parse_date_or_none
 from kintrace.names.parse.placeholders import is_placeholder
 
 from .limits import quote
@@ -37,8 +37,6 @@ def read_date(text: str, *, what: str, max_year: int):
 
     An approximate date ("около 1985", "1985?") is None too: the entry keeps the text as
     written, and the matching must not hold a guessed year against a real one."""
-    from kintrace.names.dates import DateError, parse_date_or_none
-
     text = text.strip()
     if not text:
         return None

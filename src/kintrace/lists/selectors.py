@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.registry.models import Person, PersonName
+
 from .mapping import FIELDS
 from .models import (
     Decision,
@@ -142,8 +144,6 @@ def dedupe_last() -> MatchRun | None:
 
 
 def _person_prefetch(prefix: str):
-    from kintrace.registry.models import PersonName
-
     return Prefetch(f"{prefix}names", queryset=PersonName.objects.order_by("-is_primary", "id"))
 
 
@@ -155,8 +155,6 @@ def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[
     queue is one index range (run, decision, probability); only the few persons merged away
     since the run are excluded by a subquery.
     """
-    from kintrace.registry.models import Person
-
     # The latest run that finished: a failed or cancelled run stored nothing and leaves the
     # queue of the run before it.
     run = (MatchRun.objects.filter(person_list=person_list, person_list__status=JobStatus.DONE,

@@ -17,7 +17,15 @@ from kintrace.web.params import id_or_404
 
 from . import selectors
 from .forms import HeaderRowForm, MappingForm, UploadForm
-from .models import JobStatus, ListEntry, MatchCandidate, MatchRun, Merge, PersonList
+from .models import (
+    DuplicateCandidate,
+    JobStatus,
+    ListEntry,
+    MatchCandidate,
+    MatchRun,
+    Merge,
+    PersonList,
+)
 from .services import (
     ImportRefused,
     MergeError,
@@ -41,7 +49,7 @@ from .services import (
     match_start,
     merge_undo,
 )
-from .services.imports import BACKGROUND_ROWS
+from .services.imports import BACKGROUND_ROWS, stored_table
 
 names_staff = staff_required(*NAME_ROLES)
 REVIEW_AHEAD = 15
@@ -81,8 +89,6 @@ def upload(request):
 
 
 def _preview(person_list: PersonList):
-    from .services.imports import stored_table
-
     try:
         table = stored_table(person_list)
     except (OSError, ValueError):
@@ -348,8 +354,6 @@ def dedupe(request):
 @names_staff
 @require_POST
 def duplicate_decision(request, pk: int):
-    from .models import DuplicateCandidate
-
     candidate = get_object_or_404(DuplicateCandidate, pk=pk)
     decision = request.POST.get("decision", "")
     if decision not in ("merge", "reject", "skip"):

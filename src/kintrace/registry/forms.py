@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kintrace.names.dates import DateError, parse_date, parse_date_range
+from kintrace.names.parse.placeholders import is_placeholder
 from kintrace.web.date_errors import DATE_REASONS
 from kintrace.web.fields import TextField
 from kintrace.web.params import id_or_none
@@ -56,8 +58,6 @@ class PartialDateField(TextField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        from kintrace.names.dates import DateError, parse_date, parse_date_range
-
         text = super().clean(value)
         if not text:
             return None
@@ -177,8 +177,6 @@ class PersonEditForm(forms.Form):
 
 
 def _not_a_placeholder(text: str) -> str:
-    from kintrace.names.parse.placeholders import is_placeholder
-
     if is_placeholder(text):
         raise forms.ValidationError(
             _("“%(value)s” stands in for a name withheld (as courts write ФИО1); write the "

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kintrace.names.parse import name_key, parse_name
+
 from .models import EventPerson, Facility, Person, PersonName
 
 # Rows fetched per lookup before ranking. A common surname ("ivanov") has thousands of bearers
@@ -145,8 +147,6 @@ def query_readings(query: str) -> list[QueryKeys]:
     """The ways a few words can be read as a name: as parsed, with the last word moved first
     (the parser may prefer one order), and, for a word the parser took as a given name
     ("iva" typed halfway), that word as the start of a surname."""
-    from kintrace.names.parse import name_key, parse_name
-
     readings: list[QueryKeys] = []
     for text in _orders(query):
         p = parse_name(text)

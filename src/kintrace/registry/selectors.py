@@ -1,9 +1,13 @@
 """Reads from the registry. Views and other apps call these, never the ORM directly."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
 
 from .models import (
+    WELL_SOURCED_CREDIBILITY,
+    WELL_SOURCED_RELIABILITY,
     Citation,
     ConflictState,
     Event,
@@ -20,13 +24,13 @@ from .models import (
     StatusConflict,
 )
 from .search import person_search
-from .services import facility_matches, person_conflicts, status_candidates
-from .status import Candidate, Decision, derive_status, find_conflicts
+from .status import Candidate, Decision, best_grade, derive_status, find_conflicts
 
 __all__ = [
     "person_search", "person_get", "person_list", "person_timeline", "person_status_explain",
     "facility_list", "facility_get", "facility_summary", "source_list", "source_get",
-    "registry_numbers", "region_list", "person_deletions", "person_open_conflicts",
+    "registry_numbers", "region_list", "status_candidates", "person_conflicts",
+    "facility_matches", "person_deletions", "person_open_conflicts",
     "conflicts_open", "facility_choices", "conflicts_if_added", "event_in_open_conflict",
 ]
 
@@ -97,6 +101,54 @@ def person_timeline(person: Person) -> list[Event]:
                       EventRole.SUBJECT)
         e.role_label = EventRole(e.role).label
         out.append(e)
+    return out
+
+
+def facility_matches(ref) -> list[Facility]:
+    """The registry facilities a parsed reference (FacilityRef) may name: its type and number,
+    in its region when it names one, else in any region."""
+    qs = Facility.objects.select_related("region").filter(type=ref.type, number=str(ref.number))
+    if ref.region_code:
+        qs = qs.filter(region_id=ref.region_code)
+    return list(qs.order_by("region__name_ru"))
+
+
+def person_conflicts(person_id: int) -> list[tuple[int, int, str]]:
+    """The person's recorded conflicts as (death event, life event, state), for derive_status."""
+    return list(StatusConflict.objects.filter(person_id=person_id)
+                .values_list("death_event_id", "life_event_id", "state"))
+
+
+def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
+    """The status-relevant facts of every subject event of these persons, in two queries."""
+    person_ids = list(person_ids)
+    links = (
+        EventPerson.objects.filter(person_id__in=person_ids, role=EventRole.SUBJECT)
+        .select_related("event")
+    )
+    by_person: dict[int, list[Event]] = {}
+    event_ids = set()
+    for link in links:
+        by_person.setdefault(link.person_id, []).append(link.event)
+        event_ids.add(link.event_id)
+    grades: dict[int, list[tuple[str, int]]] = {}
+    for event_id, r, c in Citation.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "source__reliability", "source__credibility"
+    ):
+        grades.setdefault(event_id, []).append((r, c))
+    out: dict[int, list[Candidate]] = {pid: [] for pid in person_ids}
+    for pid, events in by_person.items():
+        for e in events:
+            g = grades.get(e.pk, [])
+            out[pid].append(Candidate(
+                event_id=e.pk, type=e.type, start_sort=e.start_sort,
+                date_display=e.date_display,
+                well_sourced=any(
+                    r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
+                    for r, c in g
+                ),
+                best_grade=best_grade(g),
+            ))
     return out
 
 

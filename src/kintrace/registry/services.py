@@ -12,10 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.facilities import parse_facility
+from kintrace.names.parse import parse_name
+from kintrace.names.regions import REGIONS
 
 from .models import (
-    WELL_SOURCED_CREDIBILITY,
-    WELL_SOURCED_RELIABILITY,
     Citation,
     ConflictState,
     DatePrecision,
@@ -35,7 +36,8 @@ from .models import (
     sort_key,
 )
 from .rows import pointing_at, row_dump, row_restore, row_values
-from .status import Candidate, best_grade, derive_status, find_conflicts
+from .selectors import person_conflicts, status_candidates
+from .status import Candidate, derive_status, find_conflicts
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -71,8 +73,6 @@ _SCRIPTS = {"cyrillic": Script.CYRILLIC, "cyrl": Script.CYRILLIC, "latin": Scrip
 
 def name_fields(text: str) -> dict[str, Any]:
     """A name as written, parsed into the PersonName columns (parts and comparison keys)."""
-    from kintrace.names.parse import parse_name
-
     p = parse_name(text)
     return {
         "full_text": text.strip(),
@@ -128,8 +128,6 @@ def person_survivor(person_id: int) -> int:
 
 def regions_ensure_loaded() -> int:
     """Load the gazetteer of regions into the database; returns how many rows changed."""
-    from kintrace.names.regions import REGIONS
-
     existing = {r.code: r for r in Region.objects.all()}
     fields = ["kind", "name_ru", "short_ru", "name_en", "federal_district", "lat", "lon"]
     create, update = [], []
@@ -235,15 +233,6 @@ class FacilityAmbiguous(ValidationError):
         self.text = text
 
 
-def facility_matches(ref) -> list[Facility]:
-    """The registry facilities a parsed reference (FacilityRef) may name: its type and number,
-    in its region when it names one, else in any region."""
-    qs = Facility.objects.select_related("region").filter(type=ref.type, number=str(ref.number))
-    if ref.region_code:
-        qs = qs.filter(region_id=ref.region_code)
-    return list(qs.order_by("region__name_ru"))
-
-
 def facility_get_or_create_from_ref(
     *, ref, actor, region: Region | None = None
 ) -> tuple[Facility, bool]:
@@ -255,8 +244,6 @@ def facility_get_or_create_from_ref(
     created: a region-less twin would be counted as another colony). Raises ValidationError
     when the text names no facility.
     """
-    from kintrace.names.facilities import parse_facility
-
     text = ref if isinstance(ref, str) else str(ref)
     if isinstance(ref, str):
         parsed = parse_facility(ref)
@@ -708,45 +695,6 @@ def citation_remove(*, citation: Citation, actor) -> None:
 
 
 # --- status ----------------------------------------------------------------------------
-
-
-def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
-    """The status-relevant facts of every subject event of these persons, in two queries."""
-    person_ids = list(person_ids)
-    links = (
-        EventPerson.objects.filter(person_id__in=person_ids, role=EventRole.SUBJECT)
-        .select_related("event")
-    )
-    by_person: dict[int, list[Event]] = {}
-    event_ids = set()
-    for link in links:
-        by_person.setdefault(link.person_id, []).append(link.event)
-        event_ids.add(link.event_id)
-    grades: dict[int, list[tuple[str, int]]] = {}
-    for event_id, r, c in Citation.objects.filter(event_id__in=event_ids).values_list(
-        "event_id", "source__reliability", "source__credibility"
-    ):
-        grades.setdefault(event_id, []).append((r, c))
-    out: dict[int, list[Candidate]] = {pid: [] for pid in person_ids}
-    for pid, events in by_person.items():
-        for e in events:
-            g = grades.get(e.pk, [])
-            out[pid].append(Candidate(
-                event_id=e.pk, type=e.type, start_sort=e.start_sort,
-                date_display=e.date_display,
-                well_sourced=any(
-                    r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
-                    for r, c in g
-                ),
-                best_grade=best_grade(g),
-            ))
-    return out
-
-
-def person_conflicts(person_id: int) -> list[tuple[int, int, str]]:
-    """The person's recorded conflicts as (death event, life event, state), for derive_status."""
-    return list(StatusConflict.objects.filter(person_id=person_id)
-                .values_list("death_event_id", "life_event_id", "state"))
 
 
 def _conflicts_sync(person: Person, candidates: list[Candidate], actor) -> None:

@@ -7,5 +7,5 @@ READ_ACTION = "reporter_data.read"
 
 def audit_decrypt(actor, target, purpose: str):
     """Record that `actor` decrypted `target`'s reporter data, and why ("triage", "case view",
-    "export", ...). Call it in the view or selector that decrypts, before showing anything."""
+    "export", ...). Call it in the service that decrypts, before showing anything."""
     return audit_record(actor=actor, action=READ_ACTION, target=target, after={"purpose": purpose})

@@ -12,7 +12,9 @@ tests/security/conftest.py wraps both as the `unlocked_staff` fixture.
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import keys
+from kintrace.accounts.models import User
+
+from . import keys, unlock
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -35,8 +37,6 @@ def org_keys_for_tests() -> bytes:
 def staff_with_key(role: str, username: str | None = None, password: str = TEST_PASSWORD):
     """A staff user with a key pair under `password`, holding the organisation key unless
     the role never does (analyst)."""
-    from kintrace.accounts.models import User
-
     username = username or f"{role}-{User.objects.count() + 1}"
     user = User.objects.create_user(username, password=password, role=role)
     keys.user_key_create(user=user, password=password)
@@ -51,9 +51,9 @@ def unlock_client(client, user, password: str = TEST_PASSWORD) -> None:
     request = HttpRequest()
     request.session = client.session
     request.user = user
-    keys.unlock_at_login(request=request, user=user, password=password)
+    unlock.unlock_at_login(request=request, user=user, password=password)
     request.session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     cookie = getattr(request, "_kintrace_unlock_cookie", None)
     if cookie:
-        client.cookies[keys.COOKIE_NAME] = cookie
+        client.cookies[unlock.COOKIE_NAME] = cookie

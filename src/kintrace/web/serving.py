@@ -20,6 +20,8 @@ import io
 import json
 import sys
 
+from kintrace.intake.uploads import MAX_FILES
+
 # Room for the multipart boundaries and part headers around the files and fields, in bytes.
 MULTIPART_OVERHEAD = 256 * 1024
 # Output is what the application already holds in memory in one piece (a page, an original);
@@ -33,8 +35,6 @@ def largest_request_bytes() -> int:
     report carrying its most files at the largest size, plus the form's other fields (Django
     refuses those above DATA_UPLOAD_MAX_MEMORY_SIZE) and the multipart framing."""
     from django.conf import settings
-
-    from kintrace.intake.uploads import MAX_FILES
 
     files = max(settings.KINTRACE_MAX_LIST_BYTES, MAX_FILES * settings.KINTRACE_MAX_UPLOAD_BYTES)
     return files + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + MULTIPART_OVERHEAD

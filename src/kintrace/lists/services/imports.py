@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.dates import parse_date_or_none
 from kintrace.names.text import strip_bidi
+from kintrace.registry.services import source_create
 
 from .. import background as jobs
 from ..limits import quote
@@ -101,7 +103,7 @@ def list_upload(
               "into parts.") % {"size": round(len(data) / 2**20, 1),
                                 "limit": round(limit / 2**20, 1)})
     sha = hashlib.sha256(data).hexdigest()
-    from .jobs import jobs_reap_stale
+    from .jobs import jobs_reap_stale  # cycle: imports -> jobs -> imports
 
     jobs_reap_stale(sha256=sha)  # a killed import of these bytes does not block them
     earlier = _earlier_import(sha)
@@ -171,7 +173,7 @@ def list_import_start(
 ) -> PersonList:
     """Fix the mapping and import: here and now, or in a background thread when the list is
     long (background=None decides by size)."""
-    from .jobs import jobs_reap_stale
+    from .jobs import jobs_reap_stale  # cycle: imports -> jobs -> imports
 
     errors = mapping_errors(mapping, len(person_list.header))
     if errors:
@@ -245,7 +247,7 @@ def list_import_run(
     except jobs.JobCancelled:
         _stop(pk, error=gettext_noop("The import was cancelled."))
         if PersonList.objects.filter(pk=pk, cancel_requested=True).exists():
-            from .jobs import list_discard
+            from .jobs import list_discard  # cycle: imports -> jobs -> imports
 
             list_discard(person_list=PersonList.objects.get(pk=pk), actor=actor,
                          reason="cancelled")
@@ -314,8 +316,6 @@ def _store_rows(pk: int, table: Table, mapping, today, job, progress) -> None:
 
 def _publish(person_list: PersonList, total: int, actor) -> None:
     """The import's last, short transaction: the source, and the list made visible."""
-    from kintrace.registry.services import source_create
-
     info = person_list.source_info
     with transaction.atomic():
         locked = PersonList.objects.select_for_update().get(pk=person_list.pk)
@@ -371,8 +371,6 @@ def _finish_failed(pk: int, *, row_errors=None, error: str = "", total: int | No
 
 
 def _source_date(text: str):
-    from kintrace.names.dates import parse_date_or_none
-
     return parse_date_or_none(text) if text else None
 
 
@@ -394,7 +392,7 @@ def list_import_file(
         raise ImportRefused(
             _("The file is larger than %(limit)s MB, the most a list may be. Split it into "
               "parts.") % {"limit": round(limit / 2**20, 1)})
-    from .jobs import list_discard
+    from .jobs import list_discard  # cycle: imports -> jobs -> imports
 
     person_list, _table = list_upload(data=data, kind=kind, title=title, actor=actor,
                                       filename=Path(path).name, **source)

@@ -21,6 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kintrace.audit.services import audit_record
+from kintrace.linkage.api import explain_rows
+from kintrace.linkage.model import Parameters
+from kintrace.linkage.persons import dedupe_persons, score_persons
+from kintrace.linkage.prepare import records_to_frame
+from kintrace.registry.likely import distinct_pairs
 
 from .. import background as jobs
 from ..models import (
@@ -33,6 +38,9 @@ from ..models import (
     MatchRun,
     PersonList,
 )
+from ..prepared import prepare_parallel, registry_prepared
+from .imports import ImportRefused
+from .jobs import jobs_reap_stale
 
 # At most this many candidates per list entry: beyond that a reviewer learns nothing.
 PER_ENTRY = 5
@@ -60,8 +68,6 @@ AMBIGUOUS_FLOOR = 0.2
 
 
 def _explanations(frame, params) -> list:
-    from kintrace.linkage.api import explain_rows
-
     return [[[c.comparison, c.level, c.match_weight] for c in e]
             for e in explain_rows(frame.reset_index(drop=True), params)]
 
@@ -127,8 +133,6 @@ def _run_failed(run: MatchRun, error: str) -> None:
 
 def match_running(person_list: PersonList) -> MatchRun | None:
     """The list's live match run, after marking any stale one failed."""
-    from .jobs import jobs_reap_stale
-
     jobs_reap_stale(person_list=person_list)
     return MatchRun.objects.filter(person_list=person_list,
                                    status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
@@ -145,8 +149,6 @@ def match_start(*, person_list: PersonList, actor, threshold: float = 0.5) -> Ma
 
 
 def _match_prepare(person_list: PersonList, actor, threshold: float) -> MatchRun:
-    from .imports import ImportRefused
-
     if not PersonList.objects.filter(pk=person_list.pk, status=JobStatus.DONE).exists():
         raise ImportRefused(_("Only an imported list can be matched."))
     with transaction.atomic():
@@ -174,10 +176,6 @@ def match_run(
 
 def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
            progress) -> None:
-    from kintrace.linkage.prepare import records_to_frame
-
-    from ..prepared import prepare_parallel, registry_prepared
-
     t0 = time.perf_counter()
     entries = [entry_record(e) for e in
                ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
@@ -190,9 +188,6 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
         progress(f"normalising {len(entries)} list entries")
     left = prepare_parallel(records_to_frame(entries)) if entries else None
     job.beat(phase="scoring")
-    from kintrace.linkage.model import Parameters
-    from kintrace.linkage.persons import score_persons
-
     params = Parameters.load(None)
     start = START_SHARE.get(person_list.kind, 0.2)
     if progress:
@@ -241,16 +236,12 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
 
 def dedupe_running() -> MatchRun | None:
     """The registry's live duplicate search, after marking a stale one failed."""
-    from .jobs import jobs_reap_stale
-
     jobs_reap_stale()
     return MatchRun.objects.filter(person_list__isnull=True,
                                    status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
 
 
 def _dedupe_prepare(actor, threshold: float) -> MatchRun:
-    from .imports import ImportRefused
-
     if dedupe_running():
         raise ImportRefused(_("A duplicate search is already running."))
     try:
@@ -289,22 +280,15 @@ def dedupe_run(
 
 
 def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
-    from ..prepared import registry_prepared
-
     t0 = time.perf_counter()
     job.beat(phase="normalising")
     records, person_of, _fresh = registry_prepared(progress)
     job.beat(phase="scoring")
-    from kintrace.linkage.model import Parameters
-    from kintrace.linkage.persons import dedupe_persons
-
     params = Parameters.load(None)
     if progress:
         progress("scoring pairs")
     pairs = dedupe_persons(records, person_of, threshold=threshold, params=params) \
         if len(records) > 1 else None
-    from kintrace.registry.likely import distinct_pairs
-
     # Pairs a reviewer rejected here, and pairs said to be different men when one was added.
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
     rejected |= distinct_pairs()

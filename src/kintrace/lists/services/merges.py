@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
+from kintrace.registry.models import Person
 from kintrace.registry.rows import row_dump, row_restore
+from kintrace.registry.services import person_status_refresh
 
 from ..models import Decision, DuplicateCandidate, DuplicateRejection, Merge
 
@@ -53,9 +55,6 @@ def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | No
                   ) -> Merge:
     """Fold `merged` into `survivor`: move all his rows, mark him merged_into, derive the
     survivor's status again. Refused for two persons with an open case each."""
-    from kintrace.registry.models import Person
-    from kintrace.registry.services import person_status_refresh
-
     if survivor.pk == merged.pk:
         raise MergeError(_("A person cannot be merged into himself."))
     with transaction.atomic():

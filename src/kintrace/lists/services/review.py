@@ -9,6 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
+from kintrace.cases.models import Case, CaseStatus
+from kintrace.cases.services import case_note_add, case_set_status
+from kintrace.names.dates import PartialDate
+from kintrace.names.regions import normalise_region
+from kintrace.registry.models import Region
+from kintrace.registry.services import (
+    FacilityAmbiguous,
+    event_create,
+    facility_get_or_create_from_ref,
+    person_create,
+    person_status_refresh,
+)
 
 from ..models import Decision, EntryRejection, ListEntry, MatchCandidate, PersonList
 
@@ -23,22 +35,15 @@ def entry_quote(entry: ListEntry) -> str:
 
 
 def _partial(year, month, day):
-    from kintrace.names.dates import PartialDate
-
     return PartialDate(year, month, day) if year else None
 
 
 def _region(text: str):
-    from kintrace.names.regions import normalise_region
-    from kintrace.registry.models import Region
-
     code = normalise_region(text) if text else None
     return Region.objects.filter(code=code).first() if code else None
 
 
 def _entry_event(*, entry: ListEntry, person, actor, facility_text: str = ""):
-    from kintrace.registry.services import event_create
-
     pl: PersonList = entry.person_list
     parts = [_("%(kind)s “%(title)s”, line %(line)s")
              % {"kind": pl.get_kind_display(), "title": pl.title, "line": entry.line}]
@@ -58,9 +63,6 @@ def _entry_event(*, entry: ListEntry, person, actor, facility_text: str = ""):
 def _case_update(*, person, entry: ListEntry, actor) -> None:
     """Tell the person's open case: a note when notes can be sealed, and a new case moves to
     "searching" — a list has something on him now."""
-    from kintrace.cases.models import Case, CaseStatus
-    from kintrace.cases.services import case_note_add, case_set_status
-
     for case in Case.objects.filter(person=person, status__in=[CaseStatus.NEW,
                                                                 CaseStatus.SEARCHING]):
         text = _("Found in list #%(id)s “%(title)s” (%(kind)s), line %(line)s: %(quote)s") % {
@@ -103,8 +105,6 @@ def _supersede_others(entry: ListEntry) -> None:
 def candidate_confirm(*, candidate: MatchCandidate, actor):
     """The entry is this person: an event of the list's kind on him, cited to the list with
     the original row; his status is derived again and his open case told."""
-    from kintrace.registry.services import person_status_refresh
-
     with transaction.atomic():
         c = _locked_candidate(candidate)
         entry = ListEntry.objects.select_for_update(of=("self",)).select_related(
@@ -154,12 +154,6 @@ def candidate_skip(*, candidate: MatchCandidate, actor) -> MatchCandidate:
 def entry_create_person(*, entry: ListEntry, actor):
     """A new registry person from an entry nobody matched: his name as the list wrote it
     (sourced to the list), birth date, facility, and the list's event."""
-    from kintrace.registry.services import (
-        FacilityAmbiguous,
-        facility_get_or_create_from_ref,
-        person_create,
-    )
-
     with transaction.atomic():
         entry = ListEntry.objects.visible().select_for_update(of=("self",)).select_related(
             "person_list__source").filter(pk=entry.pk).first()

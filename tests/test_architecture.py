@@ -1,0 +1,144 @@
+"""The layering rules of docs/architecture.md, checked on the source (issue 13, item 2).
+
+- the pure packages (`names`, `linkage`, `extract`, and `config`) never import Django;
+- views and the API only parse, authorise and respond: no ORM call (`Model.objects…`,
+  `.save()`, `.delete()` on a model) in a views module or the api package;
+- selectors read: they import no services;
+- services and selectors never take the HTTP request (they take what the view parsed from it);
+- a function-local `kintrace` import outside the command-line modules must say which import
+  cycle it breaks, on the line itself (`# cycle: …`).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "kintrace"
+PURE = ("names", "linkage", "extract")
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(SRC.parent))
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _imported(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return [node.module]
+    return []
+
+
+def _is_pure(path: Path) -> bool:
+    parts = path.relative_to(SRC).parts
+    return parts[0] in PURE or parts == ("config.py",)
+
+
+def _is_view(path: Path) -> bool:
+    parts = path.relative_to(SRC).parts
+    return parts[0] == "api" or path.stem == "views" or "views" in parts[:-1]
+
+
+def _layer(path: Path, layer: str) -> bool:
+    return path.stem == layer or layer in path.relative_to(SRC).parts[:-1]
+
+
+def test_the_rules_see_the_code_they_check():
+    modules = _modules()
+    assert sum(_is_pure(p) for p in modules) > 20
+    assert sum(_is_view(p) for p in modules) > 5
+    assert sum(_layer(p, "services") for p in modules) > 5
+    assert sum(_layer(p, "selectors") for p in modules) > 2
+
+
+def test_the_pure_packages_never_import_django():
+    found = [f"{_rel(p)}:{node.lineno} {name}"
+             for p in _modules() if _is_pure(p)
+             for node in ast.walk(_tree(p))
+             for name in _imported(node)
+             if name == "django" or name.startswith(("django.", "ninja", "kintrace.settings"))]
+    assert found == []
+
+
+def _orm_calls(tree: ast.Module) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ("save", "delete", "refresh_from_db")
+              and not (isinstance(node.func.value, ast.Attribute)
+                       and node.func.value.attr in ("session", "form"))
+              and not (isinstance(node.func.value, ast.Name)
+                       and node.func.value.id in ("form", "formset", "session"))):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_views_and_the_api_make_no_orm_call():
+    found = [f"{_rel(p)}:{line}" for p in _modules() if _is_view(p)
+             for line in _orm_calls(_tree(p))]
+    assert found == [], "read through a selector, write through a service"
+
+
+def test_selectors_import_no_services():
+    found = []
+    for p in _modules():
+        if not _layer(p, "selectors"):
+            continue
+        for node in ast.walk(_tree(p)):
+            names = _imported(node)
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                names = [node.module or ""] + [a.name for a in node.names]
+            found += [f"{_rel(p)}:{node.lineno} {n}" for n in names
+                      if n == "services" or n.startswith("services.") or ".services" in n]
+    assert found == []
+
+
+def test_no_service_or_selector_takes_the_request():
+    found = []
+    for p in _modules():
+        if not (_layer(p, "services") or _layer(p, "selectors")):
+            continue
+        for node in ast.walk(_tree(p)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                for a in args:
+                    annotation = ast.unparse(a.annotation) if a.annotation else ""
+                    if a.arg == "request" or "HttpRequest" in annotation:
+                        found.append(f"{_rel(p)}:{node.lineno} {node.name}({a.arg})")
+    assert found == [], "pass what the view parsed from the request, not the request"
+
+
+def _local_imports(path: Path) -> list[tuple[int, str]]:
+    source = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for fn in ast.walk(_tree(path)):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            names = _imported(node)
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                names = ["kintrace." + (node.module or "")]
+            for name in names:
+                if name.startswith("kintrace") and "# cycle:" not in source[node.lineno - 1]:
+                    found.append((node.lineno, name))
+    return found
+
+
+@pytest.mark.parametrize("package", ["lists", "registry", "intake", "cases", "accounts",
+                                     "audit", "security", "web", "api", "names", "linkage"])
+def test_function_local_kintrace_imports_state_the_cycle_they_break(package):
+    found = [f"{_rel(p)}:{line} {name}" for p in _modules()
+             if p.relative_to(SRC).parts[0] == package and p.name != "cli.py"
+             for line, name in _local_imports(p)]
+    assert found == [], "import at the top, or say '# cycle: …' on the line"
