@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kintrace.linkage.api import explain_rows
+from kintrace.linkage.model import Parameters
+from kintrace.linkage.persons import score_persons
+from kintrace.linkage.prepare import prepare, records_to_frame
+
 from .models import Facility, Person, PersonDistinct
+from .search import person_search
 
 CANDIDATES = 200
 # The registry duplicate search's default (lists.services.matching.dedupe_run): the warning
@@ -22,57 +28,90 @@ THRESHOLD = 0.8
 class Likely:
     person: Person
     probability: float
+    match_weight: float
     explanation: tuple
 
 
-def _birth_text(year, month, day, approximate=False) -> str:
-    if not year or approximate:  # "около 1985" is no known year for the matching
+def _birth_text(person: Person) -> str:
+    parts = [person.birth_day, person.birth_month, person.birth_year]
+    text = ".".join(f"{p:02d}" if i < 2 else str(p)
+                    for i, p in enumerate(parts) if p is not None)
+    # "около 1985": the linkage reads it as a range of years, never as the year itself
+    return f"около {text}" if text and person.birth_approximate else text
+
+
+def birth_text(birth) -> str:
+    """A PartialDate (or None) as the linkage reads a typed date: "14.03.1987", "около 1985"."""
+    if birth is None or not birth.year:
         return ""
-    if month and day:
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+    parts = [birth.day, birth.month, birth.year]
+    text = ".".join(f"{p:02d}" if i < 2 else str(p)
+                    for i, p in enumerate(parts) if p is not None)
+    return f"около {text}" if birth.approximate else text
 
 
-def _facility_text(f: Facility | None) -> str:
+def facility_text(f: Facility | None) -> str:
     return f"{f.type}-{f.number}" if f else ""
 
 
-def _region(f: Facility | None) -> str:
-    return (f.region.name_ru if f.region_id else "") if f else ""
+def person_records(persons) -> list[dict]:
+    """One linkage record per name variant of each person (a match on any spelling counts)."""
+    out = []
+    for person in persons:
+        region = person.last_facility.region_id if person.last_facility else ""
+        for name in person.names.all():
+            out.append({"id": f"{person.pk}:{name.pk}", "name": name.full_text,
+                        "birth_date": _birth_text(person),
+                        "facility": facility_text(person.last_facility),
+                        "region": region or ""})
+    return out
+
+
+def persons_scored(record: dict, query: str, *, start_share: float, threshold: float,
+                   limit: int) -> list[Likely]:
+    """The registry persons (not merged away) the matching engine thinks `record` (a linkage
+    record: id, name, birth_date, facility, region) describes, best first, at most `limit`.
+
+    The registry's search for `query` picks up to CANDIDATES persons; each is compared as a
+    whole (`kintrace.linkage.persons.score_persons`: every name variant, a part known from any
+    variant is known, a conflict with any counts against), at `start_share`, the share of such
+    records expected to be registry persons. Shared by triage's suggestions and the warning
+    before a new person is saved."""
+    found = [p.pk for p in person_search(query, limit=CANDIDATES)]
+    persons = (Person.objects.filter(merged_into__isnull=True)
+               .select_related("last_facility").prefetch_related("names").in_bulk(found))
+    variants = person_records(persons.values())
+    if not variants:
+        return []
+    params = Parameters.load(None)
+    left = prepare(records_to_frame([record]))
+    right = prepare(records_to_frame(variants))
+    person_of = {v["id"]: int(v["id"].split(":")[0]) for v in variants}
+    pairs, _prev = score_persons(left, right, person_of, start_share=start_share,
+                                 estimate=False, params=params,
+                                 n_persons=max(Person.objects.count(), len(persons)))
+    pairs = pairs[pairs["match_probability"] >= threshold].reset_index(drop=True)
+    explanations = explain_rows(pairs, params) if len(pairs) else []
+    best = [Likely(persons[int(row.person_r)], float(row.match_probability),
+                   float(row.match_weight), explanations[i])
+            for i, row in enumerate(pairs.itertuples(index=False))]
+    return sorted(best, key=lambda x: (-x.probability, x.person.pk))[:limit]
+
+
+# A person staff are about to add is often someone the registry already holds (that is why
+# they searched first): half of them, as for a report.
+NEW_PERSON_SHARE = 0.5
 
 
 def likely_duplicates(*, name: str, birth=None, facility: Facility | None = None,
                       limit: int = 5, threshold: float = THRESHOLD) -> list[Likely]:
     """Registry persons (not merged away) that the engine thinks are the man described, best
     first. `birth` is a PartialDate or None."""
-    from kintrace.linkage.api import link_records
-
-    from .search import person_search
-
-    found = [p.pk for p in person_search(name, limit=CANDIDATES)]
-    if not found:
-        return []
-    persons = (Person.objects.filter(merged_into__isnull=True)
-               .select_related("last_facility__region").prefetch_related("names")
-               .in_bulk(found))
-    b = birth
-    record = {"id": "new", "name": name,
-              "birth_date": _birth_text(b.year, b.month, b.day, b.approximate) if b else "",
-              "facility": _facility_text(facility), "region": _region(facility)}
-    others = []
-    for p in persons.values():
-        for n in p.names.all():
-            others.append({"id": f"{p.pk}:{n.pk}", "name": n.full_text,
-                           "birth_date": _birth_text(p.birth_year, p.birth_month, p.birth_day,
-                                                     p.birth_approximate),
-                           "facility": _facility_text(p.last_facility),
-                           "region": _region(p.last_facility)})
-    best: dict[int, Likely] = {}
-    for m in link_records([record], others, threshold=threshold):
-        pk = int(m.right_id.split(":")[0])
-        if pk not in best or m.probability > best[pk].probability:
-            best[pk] = Likely(persons[pk], m.probability, m.explanation)
-    return sorted(best.values(), key=lambda x: (-x.probability, x.person.pk))[:limit]
+    record = {"id": "new", "name": name, "birth_date": birth_text(birth),
+              "facility": facility_text(facility),
+              "region": (facility.region_id or "") if facility else ""}
+    return persons_scored(record, name, start_share=NEW_PERSON_SHARE, threshold=threshold,
+                          limit=limit)
 
 
 def distinct_pairs() -> set[tuple[int, int]]:
