@@ -22,6 +22,8 @@ import secrets
 from django.conf import settings
 from django.core import signing
 
+from .models import User
+
 COOKIE_NAME = "kintrace_device"
 COOKIE_PATH = "/accounts/"
 COOKIE_DAYS = 90
@@ -67,7 +69,6 @@ def label(request, username: str | None) -> str:
     device_id, trusted = _read(request)
     if device_id is None or not trusted or not username:
         return UNTRUSTED
-    from .models import User
 
     pk = User.objects.filter(username=username).values_list("pk", flat=True).first()
     return f"device:{device_id}" if pk in trusted else UNTRUSTED

@@ -34,3 +34,8 @@ def staff_member(pk: int) -> User | None:
     if member is not None:
         member.lockouts = _locked_attempts().filter(username=member.username).count()
     return member
+
+
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator (their second factor), or None before enrolment."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

@@ -212,3 +212,30 @@ def login_record(*, user: User) -> None:
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])
         audit_record(actor=user, action="accounts.login", target=user)
+
+
+def totp_enrolment_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is enrolling, made when there is none (or when the
+    one there no longer opens: its key file replaced or its row altered). Audited when made."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is not None and not device.seed_opens():
+            device.delete()
+            device = None
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
+            audit_record(actor=user, action="accounts.totp_enrol_start", target=user,
+                         after={"device": device.pk})
+    return device
+
+
+def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
+    """The user typed a valid code from the new authenticator: it becomes their second factor,
+    and any other unconfirmed one is dropped. Audited."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        audit_record(actor=user, action="accounts.totp_enrol", target=user,
+                     after={"device": device.pk})
+    return device

@@ -43,7 +43,7 @@ def _safe_next(request, url: str | None) -> str:
 
 
 def _confirmed_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return selectors.totp_device_confirmed(user)
 
 
 def _is_verified(user) -> bool:
@@ -169,18 +169,10 @@ def totp_setup_view(request):
         return redirect("accounts:password_change")
     if _confirmed_device(user) is not None:
         return redirect("accounts:two_factor")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is not None and not device.seed_opens():
-        device.delete()  # unusable (key file replaced or row altered): enrol a fresh one
-        device = None
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
+    device = services.totp_enrolment_device(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and _token_accepted(form, device):
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return _verified(request, device)
+        return _verified(request, services.totp_enrolment_confirm(user=user, device=device))
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -339,7 +331,7 @@ def staff_role_view(request, user_id: int):
     except services.StaffError as e:
         messages.error(request, str(e))
     else:
-        target.refresh_from_db()
+        target = selectors.staff_member(target.pk)
         messages.success(request, _("%(name)s is now: %(role)s.")
                          % {"name": target.get_username(), "role": target.get_role_display()})
     return redirect("accounts:staff_detail", user_id=target.pk)

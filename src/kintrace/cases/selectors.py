@@ -2,6 +2,9 @@
 
 from django.db.models import Q, QuerySet, Sum
 
+from kintrace.accounts.access import NAME_ROLES
+from kintrace.accounts.models import User
+
 from .models import Case
 
 
@@ -21,3 +24,12 @@ def case_list(*, status: str = "", assignee=None, unread: bool = False) -> Query
 
 def case_get(pk: int) -> Case:
     return Case.objects.select_related("person", "assignee").get(pk=pk)
+
+
+def assignable_staff() -> QuerySet[User]:
+    """Active staff who may hold a case (they see names), by username."""
+    return User.objects.filter(is_active=True, role__in=NAME_ROLES).order_by("username")
+
+
+def active_staff_named(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.intake.services import MessageView, report_conversation_read
 from kintrace.registry.models import Person
+from kintrace.registry.services import person_check_writable
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import seal, unseal
 from kintrace.security.keys import org_public_key
@@ -25,7 +26,6 @@ CASE_FIELDS = ["id", "person", "status", "assignee", "created_by", "close_reason
 def case_open(*, person: Person, actor) -> tuple[Case, bool]:
     """The person's open case, or a new one. Returns (case, created). Refused for a person
     merged into another (his case belongs to the survivor)."""
-    from kintrace.registry.services import person_check_writable
 
     with transaction.atomic():
         person_check_writable(person)

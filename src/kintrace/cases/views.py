@@ -9,11 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
-from kintrace.accounts.models import User
 from kintrace.security.unlock import org_private_key_for, unlocked_required
 
 from .models import OPEN_STATUSES, Case, CaseStatus, CloseReason
-from .selectors import case_get, case_list
+from .selectors import active_staff_named, assignable_staff, case_get, case_list
 from .services import (
     case_assign,
     case_conversations,
@@ -58,8 +57,7 @@ def case_detail(request, pk: int):
         "statuses": CaseStatus.choices,
         "open_statuses": OPEN_STATUSES,
         "close_reasons": CloseReason.choices,
-        "assignees": User.objects.filter(is_active=True, role__in=NAME_ROLES).order_by(
-            "username"),
+        "assignees": assignable_staff(),
     })
 
 
@@ -87,7 +85,7 @@ def assign(request, pk: int):
         username = request.POST.get("assignee", "")
         assignee = None
         if username:
-            assignee = User.objects.filter(username=username, is_active=True).first()
+            assignee = active_staff_named(username)
             if assignee is None:
                 raise ValidationError(_("No such staff member."))
         case_assign(case=case, assignee=assignee, actor=request.user)

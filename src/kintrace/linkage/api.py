@@ -20,6 +20,7 @@ import pandas as pd
 from kintrace.linkage.cluster import cluster, expected_namesakes, name_only_common
 from kintrace.linkage.engine import name_frequencies, score, surname_tf
 from kintrace.linkage.model import Parameters
+from kintrace.linkage.persons import levels
 from kintrace.linkage.prepare import prepare, records_to_frame
 
 Progress = Callable[[str], None] | None
@@ -62,7 +63,6 @@ def explain_rows(pairs: pd.DataFrame, params: Parameters
     Splink returns each comparison's match weight; the level is the one with that weight
     (weight 0 with no level of weight 0 is a missing value on one side).
     """
-    from kintrace.linkage.persons import levels
 
     cols = levels(pairs, params)
     out = []

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kintrace.linkage.engine import population_tf, score
 from kintrace.linkage.model import Parameters
 
 # Comparisons whose conflict with one reliable variant counts against the person.
@@ -125,7 +126,6 @@ def known_names_differ(pairs: pd.DataFrame, params: Parameters, keys_l: pd.DataF
     Тихонов, Юрьевич / Игоревич, Юрий / Юлий), not a typo: a surname's close level then
     says nothing (never more than the exact surname), a given name's or patronymic's counts
     as different. `keys_l/_r`: prepared key columns indexed by unique id."""
-    from kintrace.linkage.engine import population_tf
 
     if not len(pairs):
         return pairs
@@ -406,7 +406,6 @@ def _every_variant(left: pd.DataFrame, right: pd.DataFrame, lk: pd.DataFrame,
     `rk` (right_id, key). Each record is repeated once per key it belongs to and the two
     sides are joined on the key alone, so the variants of a candidate person that no
     blocking rule reaches are scored too (their conflicts count)."""
-    from kintrace.linkage.engine import score
 
     lk, rk = lk.drop_duplicates(), rk.drop_duplicates()
     l2 = left.assign(unique_id=left["unique_id"].astype(str)).merge(
@@ -434,7 +433,6 @@ def score_persons(left: pd.DataFrame, right: pd.DataFrame, person_r: dict | pd.S
     (right, `person_r`: variant unique_id -> person): `link_persons` on the engine's pairs.
     The blocking rules find candidate persons (scored down to FLOOR_BITS); then every
     variant of each candidate person is scored against the entry."""
-    from kintrace.linkage.engine import score
 
     params = params or Parameters.load(None)
     person_r = pd.Series(person_r)
@@ -473,7 +471,6 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
     the dedupe prior over persons. Columns as `by_person` plus match_probability,
     match_weight and `conflict` (both persons have a birth year, or a facility number, and
     they differ: the clustering would refuse to join them, so a person decides)."""
-    from kintrace.linkage.engine import score
 
     params = params or Parameters.load(None)
     person_of = pd.Series(person_of)

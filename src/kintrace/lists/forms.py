@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kintrace.names.dates import DateError, parse_date_or_none
+from kintrace.web.date_errors import date_reason
 from kintrace.web.fields import TextField
 
 from .limits import quote
@@ -33,7 +34,6 @@ class UploadForm(forms.Form):
         try:
             return parse_date_or_none(text) if text else None
         except DateError as e:
-            from kintrace.web.date_errors import date_reason
 
             raise forms.ValidationError(_("“%(text)s” is not a date: %(why)s.")
                                         % {"text": text, "why": date_reason(e)}) from None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kintrace.names.dates import DateError, excel_serial_date, parse_date_or_none
 from kintrace.names.parse.placeholders import is_placeholder
+from kintrace.web.date_errors import date_reason
 
 from .limits import quote
 
@@ -51,7 +52,6 @@ def read_date(text: str, *, what: str, max_year: int):
 
 
 def _date_reason(error) -> str:
-    from kintrace.web.date_errors import date_reason
 
     return date_reason(error)
 

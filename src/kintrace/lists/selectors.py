@@ -116,6 +116,23 @@ def list_get(pk: int) -> PersonList:
     return PersonList.objects.select_related("source", "created_by").get(pk=pk)
 
 
+def other_candidates(candidate: MatchCandidate, limit: int = 5) -> list[MatchCandidate]:
+    """The entry's other candidate persons, for the review page."""
+    return list(MatchCandidate.objects.filter(entry_id=candidate.entry_id)
+                .exclude(pk=candidate.pk).select_related("person")
+                .prefetch_related("person__names")[:limit])
+
+
+def candidate_get(pk: int) -> MatchCandidate:
+    """One candidate with its entry (raises MatchCandidate.DoesNotExist)."""
+    return MatchCandidate.objects.select_related("entry").get(pk=pk)
+
+
+def entry_visible_get(pk: int) -> ListEntry:
+    """One entry of a list that is not being imported (raises ListEntry.DoesNotExist)."""
+    return ListEntry.objects.visible().get(pk=pk)
+
+
 def list_counts(person_list: PersonList) -> dict[str, int]:
     """Counts of an imported list's entries (all zero while it is still importing)."""
     entries = ListEntry.objects.visible().filter(person_list=person_list)

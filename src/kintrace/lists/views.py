@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.registry.models import sort_key
+from kintrace.registry.selectors import conflicts_if_added, event_in_open_conflict
 from kintrace.web.params import id_or_404
 
 from . import selectors
@@ -53,6 +55,15 @@ from .services.imports import BACKGROUND_ROWS, stored_table
 
 names_staff = staff_required(*NAME_ROLES)
 REVIEW_AHEAD = 15
+
+
+def _or_404(selector, pk: int, model):
+    """selector(pk), or a 404 when there is no such row."""
+    try:
+        return selector(pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
 
 
 @names_staff
@@ -100,8 +111,7 @@ def _preview(person_list: PersonList):
 @names_staff
 def detail(request, pk: int):
     jobs_reap_stale(person_list=PersonList(pk=pk))
-    person_list = get_object_or_404(PersonList.objects.select_related("source", "created_by"),
-                                    pk=pk)
+    person_list = _or_404(selectors.list_get, pk, PersonList)
     ctx = {"pl": person_list, "running": person_list.status in (JobStatus.QUEUED,
                                                                 JobStatus.RUNNING)}
     if person_list.status in (JobStatus.DRAFT, JobStatus.FAILED):
@@ -257,14 +267,9 @@ def review(request, pk: int):
         "remaining": queue.count(),
         "prev_pk": ids[pos - 1] if pos > 0 else None,
         "next_pk": ids[pos + 1] if 0 <= pos < len(ids) - 1 else None,
-        "other_candidates": (MatchCandidate.objects.filter(entry_id=current.entry_id)
-                             .exclude(pk=current.pk).select_related("person")
-                             .prefetch_related("person__names")[:5]) if current else [],
+        "other_candidates": selectors.other_candidates(current) if current else [],
     }
     if current is not None:
-        from kintrace.registry.models import sort_key
-        from kintrace.registry.selectors import conflicts_if_added
-
         e, source = current.entry, person_list.source
         # What confirming would contradict (a hospital admission after a recorded death):
         # the reviewer is told before, and a coordinator decides after.
@@ -278,7 +283,7 @@ def review(request, pk: int):
 @names_staff
 @require_POST
 def decide(request, pk: int):
-    candidate = get_object_or_404(MatchCandidate.objects.select_related("entry"), pk=pk)
+    candidate = _or_404(selectors.candidate_get, pk, MatchCandidate)
     action = {"confirm": candidate_confirm, "reject": candidate_reject,
               "skip": candidate_skip}.get(request.POST.get("decision", ""))
     if action is None:
@@ -289,8 +294,6 @@ def decide(request, pk: int):
         messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
     else:
         if request.POST["decision"] == "confirm":
-            from kintrace.registry.selectors import event_in_open_conflict
-
             messages.success(request, _("Confirmed: the event is on the person’s timeline."))
             if event_in_open_conflict(outcome):
                 messages.warning(request, _("It contradicts a recorded death: flagged as "
@@ -312,7 +315,7 @@ def unmatched(request, pk: int):
 @names_staff
 @require_POST
 def new_person(request, pk: int):
-    entry = get_object_or_404(ListEntry.objects.visible(), pk=pk)
+    entry = _or_404(selectors.entry_visible_get, pk, ListEntry)
     try:
         person = entry_create_person(entry=entry, actor=request.user)
     except (ReviewError, ValidationError) as e:

@@ -168,7 +168,7 @@ class Person(models.Model):
 
     def set_search_keys(self) -> None:
         """Derive call_sign_key and token_key from the fields; services call it before save."""
-        from .search import call_sign_key, code_key
+        from .search import call_sign_key, code_key  # cycle: models -> search -> models
 
         self.call_sign_key = call_sign_key(self.call_sign)
         self.token_key = code_key(self.token_number)

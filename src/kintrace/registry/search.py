@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kintrace.names.facilities import parse_facilities
 from kintrace.names.parse import name_key, parse_name
 
 from .models import EventPerson, Facility, Person, PersonName
@@ -99,7 +100,6 @@ def code_key(text: str) -> str:
 
 def call_sign_key(text: str) -> str:
     """A call sign keyed like a name, so "Гром" and "Grom" meet."""
-    from kintrace.names.parse import name_key
 
     words = re.findall(r"\w+", text or "")
     return "".join((name_key(w) or w.casefold()) if w.isalpha() else w for w in words)[:100]
@@ -107,7 +107,6 @@ def call_sign_key(text: str) -> str:
 
 def parse_query(query: str) -> ParsedQuery:
     """Split the query into name words, birth years, facilities and codes."""
-    from kintrace.names.facilities import parse_facilities
 
     text = (query or "")[:MAX_QUERY_CHARS]
     out = ParsedQuery()

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
 
+from kintrace.names.facilities import parse_facility
+
 from .models import (
     WELL_SOURCED_CREDIBILITY,
     WELL_SOURCED_RELIABILITY,
@@ -207,7 +209,6 @@ def event_in_open_conflict(event: Event) -> bool:
 
 def facility_choices(text: str) -> list[Facility]:
     """The registry facilities an unresolved facility text may mean (type and number alike)."""
-    from kintrace.names.facilities import parse_facility
 
     ref = parse_facility(text) if text else None
     if ref is None or ref.type is None or ref.number is None:
@@ -353,3 +354,23 @@ def person_casework(person: Person) -> dict:
                    key=lambda c: (not c.is_open, -c.updated_at.timestamp()))
     reports = person.reports.order_by("-created_at")
     return {"cases": cases, "reports": list(reports)}
+
+
+def event_or_none(pk: int, *, person: Person | None = None) -> Event | None:
+    """One event (of `person`, when given), or None."""
+    qs = Event.objects.filter(pk=pk)
+    if person is not None:
+        qs = qs.filter(participants__person=person)
+    return qs.first()
+
+
+def citation_or_none(pk: int) -> Citation | None:
+    return Citation.objects.select_related("event").filter(pk=pk).first()
+
+
+def deletion_or_none(pk: int) -> EventDeletion | None:
+    return EventDeletion.objects.filter(pk=pk).first()
+
+
+def conflict_or_none(pk: int) -> StatusConflict | None:
+    return StatusConflict.objects.filter(pk=pk).first()

@@ -31,13 +31,10 @@ from .forms import (
 )
 from .likely import likely_duplicates
 from .models import (
-    Citation,
     Event,
-    EventDeletion,
     Facility,
     Person,
     Source,
-    StatusConflict,
 )
 from .search import MAX_QUERY_CHARS
 
@@ -237,7 +234,7 @@ def event_create(request, person_pk: int):
 
 
 def _event_or_404(pk: int) -> Event:
-    event = Event.objects.filter(pk=pk).first()
+    event = selectors.event_or_none(pk)
     if event is None:
         raise Http404
     return event
@@ -291,7 +288,7 @@ def citation_add(request, pk: int):
 @staff_required(*NAME_ROLES)
 @require_POST
 def citation_remove(request, pk: int):
-    citation = Citation.objects.select_related("event").filter(pk=pk).first()
+    citation = selectors.citation_or_none(pk)
     if citation is None:
         raise Http404
     event = citation.event
@@ -325,7 +322,7 @@ def event_delete(request, pk: int):
 @staff_required(*DELETE_ROLES)
 @require_POST
 def event_restore(request, pk: int):
-    deletion = EventDeletion.objects.filter(pk=pk).first()
+    deletion = selectors.deletion_or_none(pk)
     if deletion is None:
         raise Http404
     try:
@@ -348,7 +345,7 @@ def facility_resolve(request, pk: int):
     event_pk = id_or_none(request.POST.get("event"))
     event = None
     if event_pk is not None:
-        event = Event.objects.filter(pk=event_pk, participants__person=person).first()
+        event = selectors.event_or_none(event_pk, person=person)
         if event is None:
             raise Http404
     text = event.facility_text if event else person.last_facility_text
@@ -378,7 +375,7 @@ def conflicts(request):
 @staff_required(*DECIDE_ROLES)
 @require_POST
 def conflict_resolve(request, pk: int):
-    conflict = StatusConflict.objects.filter(pk=pk).first()
+    conflict = selectors.conflict_or_none(pk)
     if conflict is None:
         raise Http404
     form = ConflictForm(request.POST)

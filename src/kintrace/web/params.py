@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .errors import bad_request_saying
+
 # The largest value both databases store in a BIGINT (and so in any id column).
 MAX_ID = 2**63 - 1
 _ASCII_ID = re.compile(r"[0-9]{1,19}")
@@ -92,7 +94,6 @@ class RefuseNulMiddleware:
             if api:  # in the API's shape and language (kintrace.api.core)
                 with translation.override("en"):
                     return JsonResponse({"errors": {"": _nul_message()}}, status=400)
-            from .errors import bad_request_saying
 
             return bad_request_saying(request, _nul_message)
         return self.get_response(request)

@@ -8,6 +8,8 @@ from django.views.i18n import set_language as django_set_language
 
 from kintrace.intake.views_public import landing
 
+from .serving import REFUSED_MARK, refusal_message
+
 
 def home(request):
     """The public start page (report, or read answers, and a small staff login link) for
@@ -46,7 +48,6 @@ def refused(request: HttpRequest, code: int):
     """The page for a request the server refused before the app could read it (too large, a
     malformed length or headers): called by `web.serving` with a GET of its own, marked in
     the environ; anyone else asking for it gets 404."""
-    from .serving import REFUSED_MARK, refusal_message
 
     if request.META.get(REFUSED_MARK) != code:
         raise Http404
