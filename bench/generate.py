@@ -299,6 +299,84 @@ class Writer:
         return rec
 
 
+# --- the Latin-heavy mix (bench/speed.py --latin) ------------------------------------------
+# Data from other collectors holds more names in Latin letters, in more schemes than the
+# media and chat records above: scientific and ISO spellings with č š ž, English-language
+# media, chat typing, European press. `latinise` rewrites a share of the Cyrillic records so.
+SCIENTIFIC_SCHEMES = [iuliia.SCIENTIFIC, iuliia.ISO_9_1968, iuliia.ISO_9_1954, iuliia.UNGEGN_1987,
+                      iuliia.GOST_16876]
+ENGLISH_SCHEMES = [iuliia.WIKIPEDIA, iuliia.BGN_PCGN, iuliia.BS_2979, iuliia.ICAO_DOC_9303,
+                   iuliia.MVD_782, iuliia.YANDEX_MAPS]
+# European press spellings, letter by letter after the word's start (a rough German, French
+# and Polish; independent of the parser's own tables in kintrace.names.foreign)
+PRESS = {
+    "de": {"ж": "sch", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "в": "w",
+           "з": "s", "й": "j", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "ju", "я": "ja",
+           "е": "e", "ё": "jo", "с": "s", "у": "u"},
+    "fr": {"ж": "j", "х": "kh", "ц": "ts", "ч": "tch", "ш": "ch", "щ": "chtch", "в": "v",
+           "з": "z", "й": "i", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "iou", "я": "ia",
+           "е": "e", "ё": "io", "с": "ss", "у": "ou"},
+    "pl": {"ж": "ż", "х": "ch", "ц": "c", "ч": "cz", "ш": "sz", "щ": "szcz", "в": "w",
+           "з": "z", "й": "j", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "ju", "я": "ja",
+           "е": "e", "ё": "io", "с": "s", "у": "u"},
+}
+PLAIN = dict(zip("абгдиклмнопрстф", "abgdiklmnoprstf", strict=True))
+LATIN_KINDS = ["scientific", "english", "chat", "press"]
+LATIN_KIND_W = [0.35, 0.3, 0.2, 0.15]
+
+
+def press(word: str, language: str) -> str:
+    table = PRESS[language]
+    out = []
+    for i, ch in enumerate(word):
+        low = ch.lower()
+        rep = table.get(low, PLAIN.get(low, low))
+        if low == "е" and (i == 0 or word[i - 1].lower() in "аеёиоуыэюяьъ"):
+            rep = "je" if language != "fr" else "ie"
+        out.append(rep.capitalize() if ch.isupper() else rep)
+    return "".join(out)
+
+
+def _latin_word(word: str, kind: str, scheme, language: str) -> str:
+    out = press(word, language) if kind == "press" else scheme.translate(word)
+    return out.upper() if word.isupper() and len(word) > 1 else out
+
+
+def latinise_record(rng: random.Random, rec: dict) -> dict:
+    """The record's Cyrillic name in Latin letters, in one kind of spelling (a name declined
+    inside a Russian sentence stays as it is: the press writes the nominative)."""
+    if rec.get("source") == "sentence":
+        return rec
+    kind = rng.choices(LATIN_KINDS, LATIN_KIND_W)[0]
+    scheme = (rng.choice(SCIENTIFIC_SCHEMES) if kind == "scientific" else
+              rng.choice(ENGLISH_SCHEMES) if kind == "english" else
+              rng.choice([iuliia.TELEGRAM, iuliia.WIKIPEDIA, iuliia.MOSMETRO]))
+    language = rng.choice(list(PRESS))
+    rec = dict(rec)
+    for key in ("name", "surname", "given_name", "patronymic"):
+        text = rec[key]
+        if not text or not any(c.lower() in CYR for c in text):
+            continue
+        words = [_latin_word(w, kind, scheme, language) for w in text.split(" ")]
+        if kind == "chat":
+            words = [w.lower() for w in words]
+            if rng.random() < 0.3:
+                words = [w.replace("ch", "4").replace("sh", "6") for w in words]
+            elif rng.random() < 0.3:
+                words = [w.replace("y", "j").replace("kh", "h") for w in words]
+        elif kind == "english" and key == "name" and len(words) == 3 and rng.random() < 0.5:
+            words = [words[1], words[0]]  # "Ivanov Ivan Ivanovich" as "Ivan Ivanov"
+        rec[key] = " ".join(words)
+    return rec
+
+
+def latinise(rows: list[dict], share: float, seed: int) -> list[dict]:
+    """`share` of the Cyrillic records rewritten in Latin letters (see LATIN_KINDS); the
+    rows and their ids otherwise as they were, so the truth file still applies."""
+    rng = random.Random(seed * 7919 + 1)  # noqa: S311 (test data)
+    return [latinise_record(rng, rec) if rng.random() < share else rec for rec in rows]
+
+
 SOURCES = ["relative", "list", "casualty", "media", "chat", "sentence"]
 SOURCE_W = [0.28, 0.2, 0.2, 0.12, 0.08, 0.12]
 RECORD_COUNTS = [1, 2, 3, 4, 5, 6]

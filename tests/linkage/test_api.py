@@ -187,3 +187,20 @@ def test_an_approximate_year_is_never_held_against_a_known_one_when_clustering()
     ]
     clusters = dedupe_records(records).clusters
     assert clusters["a"] == clusters["b"]
+
+
+def test_the_progress_log_counts_the_pairs_each_blocking_rule_brings():
+    import re
+
+    from kintrace.linkage.model import blocking_rules
+
+    lines: list[str] = []
+    result = dedupe_records(ONE_MAN, progress=lines.append)
+    per_rule = {int(m[1]): int(m[2]) for line in lines
+                if (m := re.match(r"blocking rule (\d+): (\d+) pairs", line))}
+    total = next(int(m[1]) for line in lines
+                 if (m := re.match(r"blocking: (\d+) pairs to score", line)))
+    assert sorted(per_rule) == list(range(len(blocking_rules(len(ONE_MAN)))))
+    # four records of one man: every one of the six pairs is found, each under one rule
+    assert sum(per_rule.values()) == total == 6
+    assert len({result.clusters[r["id"]] for r in ONE_MAN}) == 1

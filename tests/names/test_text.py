@@ -190,3 +190,19 @@ _NOISY = st.sampled_from(list(
 @given(st.lists(_NOISY, max_size=12).map("".join))
 def test_clean_is_idempotent_on_the_characters_it_changes(text):
     assert clean(clean(text)) == clean(text)
+
+
+def test_the_cached_readings_are_the_analysers_own_for_every_shape_of_word():
+    # parses() skips pymorphy3's number, punctuation, Latin and hyphen units for plain
+    # lower-case Cyrillic words; every word must still get exactly the analyser's readings
+    from kintrace.names.morph import morph, parses
+
+    words = ["иванов", "иванова", "ивнаов", "шульгой", "соловья", "толстых", "лев", "ё", "а",
+             "ильич", "петрова-водкина", "по-русски", "иван-да", "ivanov", "ик17", "xiv",
+             "ёлкин", "зайца", "кочерги", "аантолий", "гггг", "щ"]
+    for word in words:
+        mine, theirs = parses(word), tuple(morph().parse(word))
+        assert [(p.word, str(p.tag), p.normal_form, p.score) for p in mine] == \
+            [(p.word, str(p.tag), p.normal_form, p.score) for p in theirs], word
+        assert [type(m[0]) for p in mine for m in p.methods_stack] == \
+            [type(m[0]) for p in theirs for m in p.methods_stack], word

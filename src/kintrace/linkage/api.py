@@ -175,7 +175,7 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     _say(progress, "scoring pairs")
     params = Parameters.load(model_path)
     floor = threshold if one_to_one == "off" else min(threshold, CANDIDATE_FLOOR)
-    pairs = score([pl, pr], params, threshold=floor, backend=backend)
+    pairs = score([pl, pr], params, threshold=floor, backend=backend, progress=progress)
     timings["predict"] = time.perf_counter() - t1
     # In the records' order, not the backend threads': one-to-one sums and ties come out the
     # same on every run of the same input.
@@ -229,7 +229,7 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")
     params = Parameters.load(model_path)
-    pairs = score([prepared], params, threshold=threshold, backend=backend)
+    pairs = score([prepared], params, threshold=threshold, backend=backend, progress=progress)
     t2 = time.perf_counter()
     timings["predict"] = t2 - t1
     _say(progress, f"clustering {len(pairs)} pairs")

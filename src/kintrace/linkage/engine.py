@@ -178,13 +178,14 @@ U_SAMPLE_PAIRS = 2_000_000
 def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
           backend: str = "duckdb", u_from_input: bool | None = None,
           rules: list[str] | None = None, tf_frames: list[pd.DataFrame] | None = None,
-          prior: float | None = None) -> pd.DataFrame:
+          prior: float | None = None, progress=None) -> pd.DataFrame:
     """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison.
 
     `u_from_input` re-estimates u on these records by random sampling (m and the prior stay
     the model's). Off by default: measured on FEBRL4 it lowered recall (Australian names
     agree by chance more often than the Russian-trained u says, but the TF table knows none
-    of them), see docs/benchmarks.md."""
+    of them), see docs/benchmarks.md. `progress` (a callable taking a line) hears the pairs
+    each blocking rule brings (kintrace.linkage.blocking)."""
     if any(len(f) == 0 for f in frames) or (len(frames) == 1 and len(frames[0]) < 2):
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
                                      "match_weight"])
@@ -194,6 +195,10 @@ def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
                         rules=rules, tf_frames=tf_frames)
     if u_from_input:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    if progress is not None:
+        from kintrace.linkage.blocking import report_pairs_per_rule
+
+        report_pairs_per_rule(linker, backend, progress)
     pred = linker.inference.predict(threshold_match_probability=threshold)
     out = pred.as_pandas_dataframe()
     keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [

@@ -124,9 +124,15 @@ def _name_fields(parsed) -> _NameFields:
     )
 
 
+# The parsers without their caches of whole names: prepare parses each distinct value once,
+# and a million of them would only churn (and fill) caches the application keeps for repeats.
+_parse_name = parse_name.__wrapped__
+_parse_name_parts = parse_name_parts.__wrapped__
+
+
 def _parse_full_name(text: str) -> _NameFields:
     try:
-        return _name_fields(parse_name(text))
+        return _name_fields(_parse_name(text))
     except ValueError:
         return _EMPTY_NAME
 
@@ -134,8 +140,7 @@ def _parse_full_name(text: str) -> _NameFields:
 def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
     surname, given, patronymic = triple
     try:
-        # positional: the cache key of keyword arguments costs more to build
-        return _name_fields(parse_name_parts(surname or None, given or None, patronymic or None))
+        return _name_fields(_parse_name_parts(surname or None, given or None, patronymic or None))
     except ValueError:
         return _EMPTY_NAME
 

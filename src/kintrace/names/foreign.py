@@ -29,6 +29,7 @@ from kintrace.names.spelling import (
     _spell_costed,
     _tokenize,
     to_cyrillic_candidates,
+    unit_matcher,
 )
 
 __all__ = ["foreign_readings"]
@@ -86,7 +87,7 @@ _PROFILE_CANDIDATES = 8
 class _Profile:
     """One language's units merged with the scheme units, longest first."""
 
-    __slots__ = ("name", "trigger", "veto", "units", "by_first", "endings")
+    __slots__ = ("name", "trigger", "veto", "units", "by_first", "unit_re", "table", "endings")
 
     def __init__(self, name: str, trigger: str, veto: str, drop: tuple, units: tuple,
                  endings: tuple) -> None:
@@ -100,6 +101,7 @@ class _Profile:
         self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for lat, cyr in sorted(merged.items(), key=lambda t: -len(t[0])):
             self.by_first.setdefault(lat[0], []).append((lat, cyr))
+        self.unit_re, self.table = unit_matcher(self.by_first)
         self.endings = tuple((re.compile(rx), rep) for rx, rep in endings)
 
 

@@ -7,6 +7,7 @@ pymorphy3 parse is the costly step of reading a name (~40 µs a word).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 __all__ = [
@@ -17,6 +18,18 @@ __all__ = [
 _DICTIONARY_UNIT: list[type] = []
 
 
+# The analyser's units that only ever read words of another shape: numbers, punctuation,
+# Roman numerals, Latin, and the three that need a hyphen. A lower-case Cyrillic word
+# without a hyphen gets nothing from them (each returns no parse, so none of them ends the
+# chain either): :func:`parses` skips them for such words, which are nearly all the words
+# of names, and gets the same readings 10 % sooner.
+_SHAPE_UNITS = ("NumberAnalyzer", "PunctuationAnalyzer", "RomanNumberAnalyzer", "LatinAnalyzer",
+                "HyphenSeparatedParticleAnalyzer", "HyphenAdverbAnalyzer",
+                "HyphenatedWordsAnalyzer")
+_PLAIN_UNITS: list[tuple] = []
+_PLAIN_WORD_RE = re.compile("[а-яё]+")
+
+
 @lru_cache(maxsize=1)
 def morph():
     """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
@@ -24,7 +37,10 @@ def morph():
     from pymorphy3.units.by_lookup import DictionaryAnalyzer
 
     _DICTIONARY_UNIT.append(DictionaryAnalyzer)
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    analyzer = pymorphy3.MorphAnalyzer(lang="ru")
+    _PLAIN_UNITS[:] = [(unit, terminal) for unit, terminal in analyzer._units
+                       if type(unit).__name__ not in _SHAPE_UNITS]
+    return analyzer
 
 
 _NAME_TAGS = ("Surn", "Name", "Patr")
@@ -37,7 +53,7 @@ def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
     The grammemes come back as plain strings: pymorphy3's own are a str subclass whose
     ``==`` and hash are Python functions (a check against typos), which made every later
     comparison and dict lookup on them a Python call."""
-    key = str(tag)
+    key = tag._str  # str(tag), without the call
     facts = _TAG_FACTS.get(key)
     if facts is None:
         names = frozenset(t for t in _NAME_TAGS if t in tag)
@@ -54,7 +70,7 @@ _GRAMMEMES: dict[str, frozenset[str]] = {}
 def grammemes(tag) -> frozenset[str]:
     """All grammemes of a pymorphy3 tag as plain strings ("NOUN", "anim", "Fixd" …), cached
     per tag: ``"ADJF" in tag`` on the tag itself is a Python-level check each time."""
-    key = str(tag)
+    key = tag._str
     found = _GRAMMEMES.get(key)
     if found is None:
         found = _GRAMMEMES[key] = frozenset(str.__str__(g) for g in tag.grammemes)
@@ -64,7 +80,19 @@ def grammemes(tag) -> frozenset[str]:
 @lru_cache(maxsize=262144)
 def parses(word: str) -> tuple:
     """pymorphy3 readings of a lower-case Cyrillic word, cached (the costly step)."""
-    return tuple(morph().parse(word))
+    analyzer = morph()
+    if not _PLAIN_WORD_RE.fullmatch(word):
+        return tuple(analyzer.parse(word))
+    # MorphAnalyzer.parse over the units that can read such a word (see _SHAPE_UNITS)
+    found: list = []
+    seen: set = set()
+    for unit, terminal in _PLAIN_UNITS:
+        found.extend(unit.parse(word, word, seen))
+        if terminal and found:
+            break
+    if analyzer.prob_estimator is not None:
+        found = analyzer.prob_estimator.apply_to_parses(word, word, found)
+    return tuple(analyzer._result_type(*p) for p in found)
 
 
 def from_dictionary(parse) -> bool:

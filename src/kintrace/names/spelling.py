@@ -74,13 +74,27 @@ _ANY_KEY_RULE = re.compile(
 )
 
 
+class _KeyLetters(dict):
+    """str.translate table of the key's letters: Cyrillic letters as in _CYR_KEY, a-z as
+    they are, anything else dropped (filled in as characters are first met)."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        value = _CYR_KEY.get(ch, ch if "a" <= ch <= "z" else None)
+        self[code] = value
+        return value
+
+
+_KEY_LETTERS = _KeyLetters()
+
+
 @lru_cache(maxsize=524288)
 def cyrillic_key(word: str) -> str:
     """Coarse ASCII key of a Cyrillic word (see the module docstring). Non-letters dropped,
     hyphens kept between parts."""
     parts = []
     for part in fold(word).split("-"):
-        out = "".join(_CYR_KEY.get(ch, ch if "a" <= ch <= "z" else "") for ch in part)
+        out = part.translate(_KEY_LETTERS)
         previous = None
         # Rules can expose one another (шхч → shhch → shch → sh): apply until nothing
         # changes, or not at all when no rule matches (most words).
@@ -131,6 +145,18 @@ _UNITS: list[tuple[str, tuple[str, ...]]] = [
 _UNITS_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 for _unit in _UNITS:  # longest first within each first letter, as in _UNITS
     _UNITS_BY_FIRST.setdefault(_unit[0][0], []).append(_unit)
+
+
+def unit_matcher(by_first: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple:
+    """(a regex of the units in their order, {unit: readings}): the regex's alternatives are
+    tried in order, so at each position it finds the unit the ordered lists would, in one
+    call instead of one ``startswith`` per candidate unit."""
+    ordered = [unit for units in by_first.values() for unit in units]
+    pattern = re.compile("|".join(re.escape(lat) for lat, _ in ordered))
+    return pattern, dict(ordered)
+
+
+_UNIT_RE, _UNIT_TABLE = unit_matcher(_UNITS_BY_FIRST)
 _VOWELS = set("aeiouy")
 _MAX_CANDIDATES = 16
 
@@ -199,18 +225,20 @@ def _tokenize(word: str, french: bool = False, profile=None) -> list[tuple[str, 
     units are matched too and read as its table says; the context rules here apply only to
     the scheme units."""
     units: list[tuple[str, ...]] = []
-    by_first = _UNITS_BY_FIRST if profile is None else profile.by_first
-    own = profile.units if profile is not None else {}
+    if profile is None:
+        match, table, own = _UNIT_RE.match, _UNIT_TABLE, {}
+    else:
+        match, table, own = profile.unit_re.match, profile.table, profile.units
     i, n = 0, len(word)
     while i < n:
-        for lat, cyr in by_first.get(word[i], ()):
-            if word.startswith(lat, i):
-                break
-        else:
+        found = match(word, i)
+        if found is None:
             ch = word[i]
             units.append((ch,) if ch == "-" else ("",))
             i += 1
             continue
+        lat = found.group()
+        cyr = table[lat]
         prev = word[i - 1] if i else ""
         after_vowel = prev in _VOWELS or prev in "'\""
         nxt = word[i + len(lat)] if i + len(lat) < n else ""

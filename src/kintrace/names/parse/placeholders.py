@@ -37,9 +37,17 @@ def is_placeholder(text: str | None) -> bool:
     every word is one of the stand-in words (ФИО, данные изъяты, ДД.ММ.ГГГГ, г.р. …),
     numbers, or punctuation such as ``<…>``, ``***``, ``___``. Empty text is not a
     placeholder (it is simply no name)."""
-    if not text or not _HINT_RE.search(text):
+    if not text:
         return False
-    words = _TOKEN_RE.findall(fold(clean(text)))
+    folded = fold(clean(text))
+    # The first word settles nearly every name (Иванов is no stand-in word) and costs one
+    # short match; the hint's case-blind scan of the whole text costs more.
+    first = _TOKEN_RE.search(folded)
+    if first is not None and not (first.group().isdigit() or first.group() in _PLACEHOLDER_WORDS):
+        return False
+    if not _HINT_RE.search(text):
+        return False
+    words = _TOKEN_RE.findall(folded)
     if not words:
         return True  # only marks: "***", "___", "…"
     return all(w.isdigit() or w in _PLACEHOLDER_WORDS for w in words)
