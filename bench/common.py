@@ -50,12 +50,15 @@ def _prf(tp: int, pred: int, true: int) -> dict[str, float]:
 
 
 def fmt(scores: dict[str, float]) -> str:
-    return (f"precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  "
-            f"F1 {scores['f1']:.4f}  ({scores['pairs']} predicted / {scores['true_pairs']} true pairs)")
+    return (
+        f"precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  "
+        f"F1 {scores['f1']:.4f}  ({scores['pairs']} predicted / {scores['true_pairs']} true pairs)"
+    )
 
 
-def raw_splink(frames: list[pd.DataFrame], columns: dict[str, str], blocking: list[str],
-               threshold: float) -> tuple[pd.DataFrame, float]:
+def raw_splink(
+    frames: list[pd.DataFrame], columns: dict[str, str], blocking: list[str], threshold: float
+) -> tuple[pd.DataFrame, float]:
     """Plain Splink on lower-cased raw columns: Jaro-Winkler on names, exact or one edit on
     the rest, u by sampling, m by EM. Returns predictions (or clusters for one frame) and
     seconds."""
@@ -82,15 +85,18 @@ def raw_splink(frames: list[pd.DataFrame], columns: dict[str, str], blocking: li
     sdfs = [db.register(f, table_name=f"raw_{i}") for i, f in enumerate(frames)]
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on(*blocking[0].split("+"))], recall=0.6)
+        [block_on(*blocking[0].split("+"))], recall=0.6
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for b in blocking[:2]:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*b.split("+")), record_sample_proportion=1.0)
+            block_on(*b.split("+")), record_sample_proportion=1.0
+        )
     pred = linker.inference.predict(threshold_match_probability=threshold)
     if len(frames) == 1:
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            pred, threshold_match_probability=threshold).as_pandas_dataframe()
+            pred, threshold_match_probability=threshold
+        ).as_pandas_dataframe()
         return clusters[["unique_id", "cluster_id"]], time.perf_counter() - start
     out = pred.as_pandas_dataframe()[["unique_id_l", "unique_id_r", "match_probability"]]
     return out, time.perf_counter() - start

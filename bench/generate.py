@@ -27,41 +27,146 @@ import pymorphy3
 DATA_DIR = Path(pd.__file__).parent.parent / "russiannames" / "data"
 
 DIMINUTIVES = {
-    "Александр": ["Саша", "Шура", "Саня", "Санёк"], "Алексей": ["Лёша", "Алёша", "Леха"],
-    "Дмитрий": ["Дима", "Митя"], "Сергей": ["Серёжа", "Серега"], "Николай": ["Коля"],
-    "Иван": ["Ваня"], "Владимир": ["Вова", "Володя"], "Михаил": ["Миша"],
-    "Андрей": ["Андрюша"], "Евгений": ["Женя"], "Виктор": ["Витя"], "Юрий": ["Юра"],
-    "Павел": ["Паша"], "Константин": ["Костя"], "Анатолий": ["Толя"], "Василий": ["Вася"],
-    "Пётр": ["Петя"], "Роман": ["Рома"], "Вячеслав": ["Слава"], "Станислав": ["Стас"],
-    "Григорий": ["Гриша"], "Геннадий": ["Гена"], "Валерий": ["Валера"], "Борис": ["Боря"],
-    "Леонид": ["Лёня"], "Фёдор": ["Федя"], "Степан": ["Стёпа"], "Виталий": ["Виталик"],
-    "Эдуард": ["Эдик"], "Владислав": ["Влад"], "Даниил": ["Даня"], "Семён": ["Сёма"],
-    "Яков": ["Яша"], "Георгий": ["Жора", "Гоша"], "Вадим": ["Вадик"], "Максим": ["Макс"],
-    "Артём": ["Тёма"], "Илья": ["Илюша"], "Тимофей": ["Тима"], "Олег": ["Олежка"],
-    "Игорь": ["Игорёк"], "Антон": ["Антоха"], "Кирилл": ["Кирюша"], "Егор": ["Егорка"],
+    "Александр": ["Саша", "Шура", "Саня", "Санёк"],
+    "Алексей": ["Лёша", "Алёша", "Леха"],
+    "Дмитрий": ["Дима", "Митя"],
+    "Сергей": ["Серёжа", "Серега"],
+    "Николай": ["Коля"],
+    "Иван": ["Ваня"],
+    "Владимир": ["Вова", "Володя"],
+    "Михаил": ["Миша"],
+    "Андрей": ["Андрюша"],
+    "Евгений": ["Женя"],
+    "Виктор": ["Витя"],
+    "Юрий": ["Юра"],
+    "Павел": ["Паша"],
+    "Константин": ["Костя"],
+    "Анатолий": ["Толя"],
+    "Василий": ["Вася"],
+    "Пётр": ["Петя"],
+    "Роман": ["Рома"],
+    "Вячеслав": ["Слава"],
+    "Станислав": ["Стас"],
+    "Григорий": ["Гриша"],
+    "Геннадий": ["Гена"],
+    "Валерий": ["Валера"],
+    "Борис": ["Боря"],
+    "Леонид": ["Лёня"],
+    "Фёдор": ["Федя"],
+    "Степан": ["Стёпа"],
+    "Виталий": ["Виталик"],
+    "Эдуард": ["Эдик"],
+    "Владислав": ["Влад"],
+    "Даниил": ["Даня"],
+    "Семён": ["Сёма"],
+    "Яков": ["Яша"],
+    "Георгий": ["Жора", "Гоша"],
+    "Вадим": ["Вадик"],
+    "Максим": ["Макс"],
+    "Артём": ["Тёма"],
+    "Илья": ["Илюша"],
+    "Тимофей": ["Тима"],
+    "Олег": ["Олежка"],
+    "Игорь": ["Игорёк"],
+    "Антон": ["Антоха"],
+    "Кирилл": ["Кирюша"],
+    "Егор": ["Егорка"],
 }
 ENGLISH = {
-    "Александр": ["Alexander"], "Алексей": ["Alexei", "Alexey"], "Сергей": ["Sergei", "Sergey"],
-    "Юрий": ["Yuri", "Yury"], "Пётр": ["Peter", "Pyotr"], "Дмитрий": ["Dmitry", "Dmitri"],
-    "Николай": ["Nikolai"], "Андрей": ["Andrei"], "Евгений": ["Yevgeny", "Evgeny"],
-    "Михаил": ["Mikhail"], "Фёдор": ["Fyodor"], "Георгий": ["Georgy"], "Максим": ["Maxim"],
-    "Григорий": ["Grigory"], "Виталий": ["Vitaly"], "Анатолий": ["Anatoly"],
+    "Александр": ["Alexander"],
+    "Алексей": ["Alexei", "Alexey"],
+    "Сергей": ["Sergei", "Sergey"],
+    "Юрий": ["Yuri", "Yury"],
+    "Пётр": ["Peter", "Pyotr"],
+    "Дмитрий": ["Dmitry", "Dmitri"],
+    "Николай": ["Nikolai"],
+    "Андрей": ["Andrei"],
+    "Евгений": ["Yevgeny", "Evgeny"],
+    "Михаил": ["Mikhail"],
+    "Фёдор": ["Fyodor"],
+    "Георгий": ["Georgy"],
+    "Максим": ["Maxim"],
+    "Григорий": ["Grigory"],
+    "Виталий": ["Vitaly"],
+    "Анатолий": ["Anatoly"],
 }
 INFORMAL_DIM = {  # how diminutives get typed in Latin chat
-    "Саша": "Sasha", "Дима": "Dima", "Лёша": "Lesha", "Серёжа": "Serezha", "Коля": "Kolya",
-    "Ваня": "Vanya", "Вова": "Vova", "Миша": "Misha", "Женя": "Zhenya", "Витя": "Vitya",
-    "Юра": "Yura", "Паша": "Pasha", "Костя": "Kostya", "Слава": "Slava", "Макс": "Max",
+    "Саша": "Sasha",
+    "Дима": "Dima",
+    "Лёша": "Lesha",
+    "Серёжа": "Serezha",
+    "Коля": "Kolya",
+    "Ваня": "Vanya",
+    "Вова": "Vova",
+    "Миша": "Misha",
+    "Женя": "Zhenya",
+    "Витя": "Vitya",
+    "Юра": "Yura",
+    "Паша": "Pasha",
+    "Костя": "Kostya",
+    "Слава": "Slava",
+    "Макс": "Max",
 }
-SCHEMES = [iuliia.WIKIPEDIA, iuliia.BGN_PCGN, iuliia.ICAO_DOC_9303, iuliia.MVD_782,
-           iuliia.GOST_779, iuliia.SCIENTIFIC, iuliia.TELEGRAM, iuliia.YANDEX_MAPS,
-           iuliia.MOSMETRO, iuliia.ALA_LC]
-MONTHS_RU = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-             "сентября", "октября", "ноября", "декабря"]
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December"]
-LOOKALIKE = {"а": "a", "о": "o", "е": "e", "с": "c", "р": "p", "х": "x", "у": "y",
-             "А": "A", "О": "O", "Е": "E", "С": "C", "Р": "P", "Х": "X", "К": "K", "М": "M",
-             "Т": "T", "Н": "H", "В": "B"}
+SCHEMES = [
+    iuliia.WIKIPEDIA,
+    iuliia.BGN_PCGN,
+    iuliia.ICAO_DOC_9303,
+    iuliia.MVD_782,
+    iuliia.GOST_779,
+    iuliia.SCIENTIFIC,
+    iuliia.TELEGRAM,
+    iuliia.YANDEX_MAPS,
+    iuliia.MOSMETRO,
+    iuliia.ALA_LC,
+]
+MONTHS_RU = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+LOOKALIKE = {
+    "а": "a",
+    "о": "o",
+    "е": "e",
+    "с": "c",
+    "р": "p",
+    "х": "x",
+    "у": "y",
+    "А": "A",
+    "О": "O",
+    "Е": "E",
+    "С": "C",
+    "Р": "P",
+    "Х": "X",
+    "К": "K",
+    "М": "M",
+    "Т": "T",
+    "Н": "H",
+    "В": "B",
+}
 CYR = "абвгдежзийклмнопрстуфхцчшщыэюя"
 # (ISO code, Russian nominative, genitive/prepositional form, English)
 REGIONS = [
@@ -86,9 +191,14 @@ REGIONS = [
     ("RU-KDA", "Краснодарский край", "Краснодарскому краю", "Krasnodar Krai"),
     ("RU-SAR", "Саратовская область", "Саратовской области", "Saratov Oblast"),
 ]
-FACILITY_TYPES = [("ИК", "IK", "Penal Colony"), ("ИК", "IK", "Penal Colony"),
-                  ("ИК", "IK", "Penal Colony"), ("ЛИУ", "LIU", "Medical Correctional Facility"),
-                  ("КП", "KP", "Colony-Settlement"), ("СИЗО", "SIZO", "Pre-trial Detention Centre")]
+FACILITY_TYPES = [
+    ("ИК", "IK", "Penal Colony"),
+    ("ИК", "IK", "Penal Colony"),
+    ("ИК", "IK", "Penal Colony"),
+    ("ЛИУ", "LIU", "Medical Correctional Facility"),
+    ("КП", "KP", "Colony-Settlement"),
+    ("СИЗО", "SIZO", "Pre-trial Detention Centre"),
+]
 
 
 @dataclass
@@ -113,12 +223,19 @@ class Names:
         mid = mid[(mid.gender == "m") & mid.fname.notna()].sort_values("count", ascending=False)
         patr = mid.drop_duplicates("fname").set_index("fname")["text"].to_dict()
         # Modern spelling with ё where the tables have е
-        for plain, yo in (("Петр", "Пётр"), ("Федор", "Фёдор"), ("Семен", "Семён"),
-                          ("Артем", "Артём")):
+        for plain, yo in (
+            ("Петр", "Пётр"),
+            ("Федор", "Фёдор"),
+            ("Семен", "Семён"),
+            ("Артем", "Артём"),
+        ):
             if plain in patr:
                 patr[yo] = patr[plain]
-        names = names.assign(text=names.text.replace(
-            {"Петр": "Пётр", "Федор": "Фёдор", "Семен": "Семён", "Артем": "Артём"}))
+        names = names.assign(
+            text=names.text.replace(
+                {"Петр": "Пётр", "Федор": "Фёдор", "Семен": "Семён", "Артем": "Артём"}
+            )
+        )
         names = names[names.text.isin(patr)]
         self.given = names.text.tolist()
         self.given_cw = list(itertools.accumulate(names["count"].tolist()))
@@ -161,11 +278,11 @@ def typo(rng: random.Random, word: str) -> str:
     op = rng.random()
     alphabet = CYR if word[0].lower() in CYR else "abcdefghijklmnopqrstuvwxyz"
     if op < 0.3:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if op < 0.6:
-        return word[:i] + rng.choice(alphabet) + word[i + 1:]
+        return word[:i] + rng.choice(alphabet) + word[i + 1 :]
     if op < 0.8:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -196,11 +313,23 @@ class Writer:
         if x < 0.42:
             return f"{m:02d}.{p.year}"
         if style == "en":
-            return r.choice([f"{MONTHS_EN[m - 1]} {d}, {p.year}", f"{d} {MONTHS_EN[m - 1]} {p.year}",
-                             f"{p.year}-{m:02d}-{d:02d}"])
-        return r.choice([f"{d:02d}.{m:02d}.{p.year}", f"{d:02d}.{m:02d}.{p.year} г.р.",
-                         f"{d} {MONTHS_RU[m - 1]} {p.year}", f"{p.year}-{m:02d}-{d:02d}",
-                         f"{d:02d}/{m:02d}/{p.year}", f"{d}.{m}.{p.year}"])
+            return r.choice(
+                [
+                    f"{MONTHS_EN[m - 1]} {d}, {p.year}",
+                    f"{d} {MONTHS_EN[m - 1]} {p.year}",
+                    f"{p.year}-{m:02d}-{d:02d}",
+                ]
+            )
+        return r.choice(
+            [
+                f"{d:02d}.{m:02d}.{p.year}",
+                f"{d:02d}.{m:02d}.{p.year} г.р.",
+                f"{d} {MONTHS_RU[m - 1]} {p.year}",
+                f"{p.year}-{m:02d}-{d:02d}",
+                f"{d:02d}/{m:02d}/{p.year}",
+                f"{d}.{m}.{p.year}",
+            ]
+        )
 
     def facility(self, p: Person, style: str) -> tuple[str, str]:
         r = self.rng
@@ -210,10 +339,22 @@ class Writer:
         n = p.facility[1]
         code, reg_nom, reg_gen, reg_en = REGIONS[p.region]
         if style == "en":
-            return r.choice([f"{lat}-{n} in {reg_en}", f"{en} No. {n} ({reg_en})",
-                             f"{lat}{n} prison in {reg_en}", f"{lat}-{n}"]), ""
-        forms = [f"{ru}-{n} {reg_nom}", f"{ru} №{n} УФСИН по {reg_gen}", f"ФКУ {ru}-{n} УФСИН России",
-                 f"{ru}-{n}", f"{ru} {n}", f"{ru.lower()}-{n}"]
+            return r.choice(
+                [
+                    f"{lat}-{n} in {reg_en}",
+                    f"{en} No. {n} ({reg_en})",
+                    f"{lat}{n} prison in {reg_en}",
+                    f"{lat}-{n}",
+                ]
+            ), ""
+        forms = [
+            f"{ru}-{n} {reg_nom}",
+            f"{ru} №{n} УФСИН по {reg_gen}",
+            f"ФКУ {ru}-{n} УФСИН России",
+            f"{ru}-{n}",
+            f"{ru} {n}",
+            f"{ru.lower()}-{n}",
+        ]
         if ru == "ИК":
             forms += [f"колония {n}, {reg_nom}", f"колония №{n}"]
         text = r.choice(forms)
@@ -230,8 +371,16 @@ class Writer:
 
     def record(self, p: Person, source: str) -> dict:
         r = self.rng
-        rec = {"name": "", "surname": "", "given_name": "", "patronymic": "", "birth_date": "",
-               "facility": "", "region": "", "source": source}
+        rec = {
+            "name": "",
+            "surname": "",
+            "given_name": "",
+            "patronymic": "",
+            "birth_date": "",
+            "facility": "",
+            "region": "",
+            "source": source,
+        }
         sur, giv, pat = p.surname, p.given, p.patronymic
         if source == "relative":  # mother's report: full name, any order, ё dropped
             if r.random() < 0.2:
@@ -246,8 +395,13 @@ class Writer:
             rec["birth_date"] = self.date(p, "ru")
             rec["facility"], rec["region"] = self.facility(p, "ru")
         elif source == "list":  # upper-case list with initials
-            rec["name"] = r.choice([f"{sur.upper()} {giv[0]}.{pat[0]}.", f"{sur.upper()} {giv[0]}. {pat[0]}.",
-                                    f"{sur.upper()} {giv.upper()} {pat.upper()}"])
+            rec["name"] = r.choice(
+                [
+                    f"{sur.upper()} {giv[0]}.{pat[0]}.",
+                    f"{sur.upper()} {giv[0]}. {pat[0]}.",
+                    f"{sur.upper()} {giv.upper()} {pat.upper()}",
+                ]
+            )
             rec["birth_date"] = self.date(p, "ru")
             rec["facility"], rec["region"] = self.facility(p, "ru")
         elif source == "casualty":  # separate columns
@@ -259,10 +413,15 @@ class Writer:
                 rec["facility"], rec["region"] = self.facility(p, "ru")
         elif source == "media":  # English article, some transliteration scheme
             scheme = r.choice(SCHEMES)
-            g = r.choice(ENGLISH[giv]) if giv in ENGLISH and r.random() < 0.5 else self.latin(giv, scheme)
+            g = (
+                r.choice(ENGLISH[giv])
+                if giv in ENGLISH and r.random() < 0.5
+                else self.latin(giv, scheme)
+            )
             s = self.latin(sur, scheme)
-            rec["name"] = r.choice([f"{g} {s}", f"{g} {s}", f"{s.upper()}, {g}",
-                                    f"{g} {self.latin(pat, scheme)} {s}"])
+            rec["name"] = r.choice(
+                [f"{g} {s}", f"{g} {s}", f"{s.upper()}, {g}", f"{g} {self.latin(pat, scheme)} {s}"]
+            )
             rec["birth_date"] = self.date(p, "en") if r.random() < 0.6 else ""
             rec["facility"], rec["region"] = self.facility(p, "en")
         elif source == "chat":  # informal Latin typed on a phone
@@ -278,7 +437,11 @@ class Writer:
             rec["facility"] = f"ik{p.facility[1]}" if r.random() < 0.3 else ""
         else:  # name inside a Russian sentence, genitive or dative
             case = r.choice(["gent", "datv"])
-            words = [inflect(sur, case, "Surn"), inflect(giv, case, "Name"), inflect(pat, case, "Patr")]
+            words = [
+                inflect(sur, case, "Surn"),
+                inflect(giv, case, "Name"),
+                inflect(pat, case, "Patr"),
+            ]
             if r.random() < 0.3:
                 words = words[1:] + words[:1]
             rec["name"] = " ".join(words)
@@ -303,22 +466,87 @@ class Writer:
 # Data from other collectors holds more names in Latin letters, in more schemes than the
 # media and chat records above: scientific and ISO spellings with č š ž, English-language
 # media, chat typing, European press. `latinise` rewrites a share of the Cyrillic records so.
-SCIENTIFIC_SCHEMES = [iuliia.SCIENTIFIC, iuliia.ISO_9_1968, iuliia.ISO_9_1954, iuliia.UNGEGN_1987,
-                      iuliia.GOST_16876]
-ENGLISH_SCHEMES = [iuliia.WIKIPEDIA, iuliia.BGN_PCGN, iuliia.BS_2979, iuliia.ICAO_DOC_9303,
-                   iuliia.MVD_782, iuliia.YANDEX_MAPS]
+SCIENTIFIC_SCHEMES = [
+    iuliia.SCIENTIFIC,
+    iuliia.ISO_9_1968,
+    iuliia.ISO_9_1954,
+    iuliia.UNGEGN_1987,
+    iuliia.GOST_16876,
+]
+ENGLISH_SCHEMES = [
+    iuliia.WIKIPEDIA,
+    iuliia.BGN_PCGN,
+    iuliia.BS_2979,
+    iuliia.ICAO_DOC_9303,
+    iuliia.MVD_782,
+    iuliia.YANDEX_MAPS,
+]
 # European press spellings, letter by letter after the word's start (a rough German, French
 # and Polish; independent of the parser's own tables in kintrace.names.foreign)
 PRESS = {
-    "de": {"ж": "sch", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "в": "w",
-           "з": "s", "й": "j", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "ju", "я": "ja",
-           "е": "e", "ё": "jo", "с": "s", "у": "u"},
-    "fr": {"ж": "j", "х": "kh", "ц": "ts", "ч": "tch", "ш": "ch", "щ": "chtch", "в": "v",
-           "з": "z", "й": "i", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "iou", "я": "ia",
-           "е": "e", "ё": "io", "с": "ss", "у": "ou"},
-    "pl": {"ж": "ż", "х": "ch", "ц": "c", "ч": "cz", "ш": "sz", "щ": "szcz", "в": "w",
-           "з": "z", "й": "j", "ы": "y", "ь": "", "ъ": "", "э": "e", "ю": "ju", "я": "ja",
-           "е": "e", "ё": "io", "с": "s", "у": "u"},
+    "de": {
+        "ж": "sch",
+        "х": "ch",
+        "ц": "z",
+        "ч": "tsch",
+        "ш": "sch",
+        "щ": "schtsch",
+        "в": "w",
+        "з": "s",
+        "й": "j",
+        "ы": "y",
+        "ь": "",
+        "ъ": "",
+        "э": "e",
+        "ю": "ju",
+        "я": "ja",
+        "е": "e",
+        "ё": "jo",
+        "с": "s",
+        "у": "u",
+    },
+    "fr": {
+        "ж": "j",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "tch",
+        "ш": "ch",
+        "щ": "chtch",
+        "в": "v",
+        "з": "z",
+        "й": "i",
+        "ы": "y",
+        "ь": "",
+        "ъ": "",
+        "э": "e",
+        "ю": "iou",
+        "я": "ia",
+        "е": "e",
+        "ё": "io",
+        "с": "ss",
+        "у": "ou",
+    },
+    "pl": {
+        "ж": "ż",
+        "х": "ch",
+        "ц": "c",
+        "ч": "cz",
+        "ш": "sz",
+        "щ": "szcz",
+        "в": "w",
+        "з": "z",
+        "й": "j",
+        "ы": "y",
+        "ь": "",
+        "ъ": "",
+        "э": "e",
+        "ю": "ju",
+        "я": "ja",
+        "е": "e",
+        "ё": "io",
+        "с": "s",
+        "у": "u",
+    },
 }
 PLAIN = dict(zip("абгдиклмнопрстф", "abgdiklmnoprstf", strict=True))
 LATIN_KINDS = ["scientific", "english", "chat", "press"]
@@ -348,9 +576,13 @@ def latinise_record(rng: random.Random, rec: dict) -> dict:
     if rec.get("source") == "sentence":
         return rec
     kind = rng.choices(LATIN_KINDS, LATIN_KIND_W)[0]
-    scheme = (rng.choice(SCIENTIFIC_SCHEMES) if kind == "scientific" else
-              rng.choice(ENGLISH_SCHEMES) if kind == "english" else
-              rng.choice([iuliia.TELEGRAM, iuliia.WIKIPEDIA, iuliia.MOSMETRO]))
+    scheme = (
+        rng.choice(SCIENTIFIC_SCHEMES)
+        if kind == "scientific"
+        else rng.choice(ENGLISH_SCHEMES)
+        if kind == "english"
+        else rng.choice([iuliia.TELEGRAM, iuliia.WIKIPEDIA, iuliia.MOSMETRO])
+    )
     language = rng.choice(list(PRESS))
     rec = dict(rec)
     for key in ("name", "surname", "given_name", "patronymic"):
@@ -385,8 +617,10 @@ RECORD_COUNT_W = [0.3, 0.3, 0.18, 0.11, 0.07, 0.04]
 
 def people(n_records: int, rng: random.Random) -> list[tuple[Person, int]]:
     names = Names(rng)
-    facilities = [(rng.choice(range(len(FACILITY_TYPES))), rng.randint(1, 60),
-                   rng.randrange(len(REGIONS))) for _ in range(600)]
+    facilities = [
+        (rng.choice(range(len(FACILITY_TYPES))), rng.randint(1, 60), rng.randrange(len(REGIONS)))
+        for _ in range(600)
+    ]
     out: list[tuple[Person, int]] = []
     total = 0
     pid = 0
@@ -395,8 +629,17 @@ def people(n_records: int, rng: random.Random) -> list[tuple[Person, int]]:
         nonlocal pid
         pid += 1
         fac = rng.choice(facilities)
-        return Person(pid, surname, given, patronymic, year, rng.randint(1, 12), rng.randint(1, 28),
-                      (fac[0], fac[1]), fac[2])
+        return Person(
+            pid,
+            surname,
+            given,
+            patronymic,
+            year,
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+            (fac[0], fac[1]),
+            fac[2],
+        )
 
     while total < n_records:
         x = rng.random()
@@ -411,7 +654,9 @@ def people(n_records: int, rng: random.Random) -> list[tuple[Person, int]]:
         elif x < 0.10:  # brothers
             group.append(new(sur, names.given_name(), pat, group[0].year + rng.randint(1, 8)))
         elif x < 0.16:  # namesake: same full name, another birth year
-            group.append(new(sur, giv, pat, group[0].year + rng.choice([-1, 1]) * rng.randint(1, 15)))
+            group.append(
+                new(sur, giv, pat, group[0].year + rng.choice([-1, 1]) * rng.randint(1, 15))
+            )
         for person in group:
             k = rng.choices(RECORD_COUNTS, RECORD_COUNT_W)[0]
             out.append((person, k))
@@ -435,8 +680,17 @@ def generate(n_records: int, seed: int = 1) -> tuple[list[dict], list[dict]]:
     return records, truth
 
 
-COLUMNS = ["id", "name", "surname", "given_name", "patronymic", "birth_date", "facility", "region",
-           "source"]
+COLUMNS = [
+    "id",
+    "name",
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "facility",
+    "region",
+    "source",
+]
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:

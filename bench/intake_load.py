@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.intake.served import create_first_admin, scratch_postgres, served_app  # noqa: E402
+from tests.intake.served import create_first_admin, scratch_postgres, served_app
 
 
 class Client(threading.local):
@@ -67,9 +67,11 @@ def phase(name: str, jobs, clients: int, work):
         list(pool.map(one, jobs))
     wall = time.perf_counter() - t
     ms = [x * 1000 for x in latencies]
-    print(f"{name}: {len(jobs)} requests, {clients} clients, {wall:.1f} s, "
-          f"{len(jobs) / wall:.1f}/s, p50 {statistics.median(ms):.0f} ms, "
-          f"p95 {percentile(ms, 95):.0f} ms, max {max(ms):.0f} ms, failures {len(failures)}")
+    print(
+        f"{name}: {len(jobs)} requests, {clients} clients, {wall:.1f} s, "
+        f"{len(jobs) / wall:.1f}/s, p50 {statistics.median(ms):.0f} ms, "
+        f"p95 {percentile(ms, 95):.0f} ms, max {max(ms):.0f} ms, failures {len(failures)}"
+    )
     for f in failures[:5]:
         print("  ", f)
     return results, failures
@@ -80,11 +82,16 @@ def run(url: str, reports: int, clients: int) -> int:
     client = Client(host, int(port))
 
     def submit(i):
-        body = json.dumps({"subject": {"name": f"Нагрузка Тест {i}", "birth_date": "1985"},
-                           "reporter": {"contact": f"+7 900 {i:07d}"},
-                           "message": f"load-test report {i}"})
+        body = json.dumps(
+            {
+                "subject": {"name": f"Нагрузка Тест {i}", "birth_date": "1985"},
+                "reporter": {"contact": f"+7 900 {i:07d}"},
+                "message": f"load-test report {i}",
+            }
+        )
         status, data, latency = client.request(
-            "POST", "/api/v1/reports", body, {"Content-Type": "application/json"})
+            "POST", "/api/v1/reports", body, {"Content-Type": "application/json"}
+        )
         if status != 201:
             return False, f"HTTP {status} {data[:200]!r}", latency, None
         return True, "", latency, json.loads(data)["receipt"]
@@ -94,7 +101,8 @@ def run(url: str, reports: int, clients: int) -> int:
     def check(i):
         # Word receipts are UTF-8: percent-encoded, as an ASCII-only HTTP client sends them.
         status, data, latency = client.request(
-            "GET", "/api/v1/reports/inbox", headers={"X-Receipt": quote(receipts[i])})
+            "GET", "/api/v1/reports/inbox", headers={"X-Receipt": quote(receipts[i])}
+        )
         if status != 200:
             return False, f"HTTP {status}", latency, None
         if json.loads(data)["message"] != f"load-test report {i}":
@@ -120,8 +128,9 @@ def main() -> int:
         if base_url:
             with scratch_postgres(base_url) as (url, name):
                 print(f"database: PostgreSQL (scratch database {name})")
-                with served_app(data_dir, database_url=url, threads=args.threads,
-                                setup=create_first_admin) as app:
+                with served_app(
+                    data_dir, database_url=url, threads=args.threads, setup=create_first_admin
+                ) as app:
                     return run(app.url, args.reports, args.clients)
         print("database: SQLite (WAL) in a temporary data directory")
         with served_app(data_dir, threads=args.threads, setup=create_first_admin) as app:

@@ -37,11 +37,27 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import FACILITY_TYPES, REGIONS, SCHEMES, Names, typo  # noqa: E402
+from generate import FACILITY_TYPES, REGIONS, SCHEMES, Names, typo
 
 # Pairs of Cyrillic letters whose Latin keys start alike (the classic false "initial agrees")
-CONFUSABLE = {"Ю": "И", "Я": "И", "Й": "И", "И": "Ю", "Х": "К", "К": "Х", "Ш": "С", "С": "Ш",
-              "Щ": "Ш", "Ж": "З", "З": "Ж", "Ц": "Т", "Т": "Ц", "Э": "Е", "Е": "Э", "Ч": "Ц"}
+CONFUSABLE = {
+    "Ю": "И",
+    "Я": "И",
+    "Й": "И",
+    "И": "Ю",
+    "Х": "К",
+    "К": "Х",
+    "Ш": "С",
+    "С": "Ш",
+    "Щ": "Ш",
+    "Ж": "З",
+    "З": "Ж",
+    "Ц": "Т",
+    "Т": "Ц",
+    "Э": "Е",
+    "Е": "Э",
+    "Ч": "Ц",
+}
 
 
 class World:
@@ -49,8 +65,10 @@ class World:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         self.names = Names(self.rng)
         r = self.rng
-        self.facilities = [(r.randrange(len(FACILITY_TYPES)), r.randint(1, 60),
-                            r.randrange(len(REGIONS))) for _ in range(300)]
+        self.facilities = [
+            (r.randrange(len(FACILITY_TYPES)), r.randint(1, 60), r.randrange(len(REGIONS)))
+            for _ in range(300)
+        ]
         self.men = [self.man() for _ in range(persons)]
         # given names by first letter, to draw a confusable one
         self.by_letter: dict[str, list[str]] = {}
@@ -60,10 +78,15 @@ class World:
     def man(self, surname: str | None = None, year: int | None = None) -> dict:
         r = self.rng
         given = self.names.given_name()
-        return {"surname": surname or self.names.surname(), "given": given,
-                "patronymic": self.names.patr[self.names.given_name()],
-                "year": year or r.randint(1965, 2004), "month": r.randint(1, 12),
-                "day": r.randint(1, 28), "facility": r.choice(self.facilities)}
+        return {
+            "surname": surname or self.names.surname(),
+            "given": given,
+            "patronymic": self.names.patr[self.names.given_name()],
+            "year": year or r.randint(1965, 2004),
+            "month": r.randint(1, 12),
+            "day": r.randint(1, 28),
+            "facility": r.choice(self.facilities),
+        }
 
     def facility_text(self, man: dict) -> str:
         t, number, region = man["facility"]
@@ -92,8 +115,13 @@ def registry(world: World) -> pd.DataFrame:
     rows = []
     for pid, m in enumerate(world.men):
         precision = r.random()
-        birth = (f"{m['day']:02d}.{m['month']:02d}.{m['year']}" if precision < 0.6 else
-                 str(m["year"]) if precision < 0.85 else "")
+        birth = (
+            f"{m['day']:02d}.{m['month']:02d}.{m['year']}"
+            if precision < 0.6
+            else str(m["year"])
+            if precision < 0.85
+            else ""
+        )
         facility = world.facility_text(m) if r.random() < 0.7 else ""
         full = f"{m['surname']} {m['given']} {m['patronymic']}"
         variants = [full]
@@ -103,8 +131,16 @@ def registry(world: World) -> pd.DataFrame:
         if r.random() < 0.3:
             variants.append(f"{m['surname'].upper()} {m['given'][0]}.{m['patronymic'][0]}.")
         for k, name in enumerate(variants):
-            rows.append({"id": f"p{pid}v{k}", "person": pid, "name": name, "birth_date": birth,
-                         "facility": facility, "region": ""})
+            rows.append(
+                {
+                    "id": f"p{pid}v{k}",
+                    "person": pid,
+                    "name": name,
+                    "birth_date": birth,
+                    "facility": facility,
+                    "region": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -139,12 +175,15 @@ def other_man(world: World) -> dict:
         # one exists, else by another name (never the registry man's own).
         if r.random() < 0.5:
             him["given"] = world.confusable(model["given"], False) or world.other_given(
-                model["given"])
+                model["given"]
+            )
             him["patronymic"] = model["patronymic"]
         else:
             him["given"] = model["given"]
-            him["patronymic"] = world.confusable(model["patronymic"], True) or \
-                world.names.patr[world.other_given(model["patronymic"])]
+            him["patronymic"] = (
+                world.confusable(model["patronymic"], True)
+                or world.names.patr[world.other_given(model["patronymic"])]
+            )
         if r.random() < 0.5:
             him["facility"] = model["facility"]
     elif x < 0.65:  # a namesake: the same full name, born in another year
@@ -175,11 +214,15 @@ def casualty_list(world: World, size: int, share: float) -> tuple[pd.DataFrame, 
             name = f"{m['surname'].upper()} {m['given'].upper()} {m['patronymic'].upper()}"
             if r.random() < 0.25:
                 name = f"{m['surname'].upper()} {m['given'][0]}.{m['patronymic'][0]}."
-            birth = (f"{m['day']:02d}.{m['month']:02d}.{m['year']}" if r.random() < 0.85
-                     else str(m["year"]))
+            birth = (
+                f"{m['day']:02d}.{m['month']:02d}.{m['year']}"
+                if r.random() < 0.85
+                else str(m["year"])
+            )
         facility = world.facility_text(m) if r.random() < 0.5 else ""
-        rows.append({"id": eid, "name": name, "birth_date": birth, "facility": facility,
-                     "region": ""})
+        rows.append(
+            {"id": eid, "name": name, "birth_date": birth, "facility": facility, "region": ""}
+        )
     return pd.DataFrame(rows), truth
 
 
@@ -187,44 +230,57 @@ BINS = [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0000001]
 
 
 def report(best: pd.DataFrame, truth: dict[str, int], size: int) -> None:
-    best = best.assign(true=[truth.get(e) == p for e, p in zip(best["entry"], best["person"],
-                                                                  strict=True)])
+    best = best.assign(
+        true=[truth.get(e) == p for e, p in zip(best["entry"], best["person"], strict=True)]
+    )
     shown = best[best["p"] >= 0.9]
     precision = shown["true"].mean() if len(shown) else float("nan")
     others = size - len(truth)
     false_entries = shown.loc[~shown["entry"].isin(list(truth)), "entry"].nunique()
     found = best[(best["p"] >= 0.5) & best["true"]]["entry"].nunique()
     print(f"  pairs shown at >= 90 %: {len(shown)}, precision {precision:.4f} (target >= 0.99)")
-    print(f"  entries that are other men with a candidate >= 90 %: {false_entries} of {others}"
-          f" = {false_entries / max(others, 1):.2%} (target <= 1 %)")
-    print(f"  registry men found among candidates >= 50 %: {found} of {len(truth)}"
-          f" = {found / max(len(truth), 1):.4f} (target >= 0.95)")
+    print(
+        f"  entries that are other men with a candidate >= 90 %: {false_entries} of {others}"
+        f" = {false_entries / max(others, 1):.2%} (target <= 1 %)"
+    )
+    print(
+        f"  registry men found among candidates >= 50 %: {found} of {len(truth)}"
+        f" = {found / max(len(truth), 1):.4f} (target >= 0.95)"
+    )
     print("  calibration (probability bin: pairs, share true, bin mean):")
     for lo, hi in zip(BINS, BINS[1:], strict=False):
         b = best[(best["p"] >= lo) & (best["p"] < hi)]
         if len(b):
-            print(f"    [{lo:.2f}, {min(hi, 1):.2f}): {len(b):6d}  {b['true'].mean():.3f}  "
-                  f"{b['p'].mean():.3f}")
+            print(
+                f"    [{lo:.2f}, {min(hi, 1):.2f}): {len(b):6d}  {b['true'].mean():.3f}  "
+                f"{b['p'].mean():.3f}"
+            )
 
 
-def kintrace_pairs(lst: pd.DataFrame, reg: pd.DataFrame, start_share: float
-                   ) -> tuple[pd.DataFrame, str]:
+def kintrace_pairs(
+    lst: pd.DataFrame, reg: pd.DataFrame, start_share: float
+) -> tuple[pd.DataFrame, str]:
     """The application's reading: person-level pairs at the estimated prevalence."""
     from kintrace.linkage.persons import score_persons
     from kintrace.linkage.prepare import prepare
 
-    both = prepare(pd.concat([lst, reg.drop(columns=["person"])], ignore_index=True),
-                   workers=None)
-    left = both.iloc[:len(lst)].reset_index(drop=True)
-    right = both.iloc[len(lst):].reset_index(drop=True)
+    both = prepare(pd.concat([lst, reg.drop(columns=["person"])], ignore_index=True), workers=None)
+    left = both.iloc[: len(lst)].reset_index(drop=True)
+    right = both.iloc[len(lst) :].reset_index(drop=True)
     person_of = dict(zip(reg["id"].astype(str), reg["person"], strict=True))
     pairs, prev = score_persons(left, right, person_of, start_share=start_share)
-    best = pd.DataFrame({"entry": pairs["unique_id_l"].astype(str),
-                         "person": pairs["person_r"].astype(int),
-                         "p": pairs["match_probability"].astype(float)})
-    return best, (f"expected share {prev.share:.1%} (estimated from {prev.entries} entries, "
-                  f"start {prev.start:.0%}); namesakes {prev.namesakes:.1%} of "
-                  f"{prev.namesake_pairs} entries with full-name candidates")
+    best = pd.DataFrame(
+        {
+            "entry": pairs["unique_id_l"].astype(str),
+            "person": pairs["person_r"].astype(int),
+            "p": pairs["match_probability"].astype(float),
+        }
+    )
+    return best, (
+        f"expected share {prev.share:.1%} (estimated from {prev.entries} entries, "
+        f"start {prev.start:.0%}); namesakes {prev.namesakes:.1%} of "
+        f"{prev.namesake_pairs} entries with full-name candidates"
+    )
 
 
 def plain_splink_pairs(lst: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
@@ -240,27 +296,32 @@ def plain_splink_pairs(lst: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
 
     def raw(frame: pd.DataFrame) -> pd.DataFrame:
         parts = frame["name"].str.lower().str.replace(".", " ", regex=False).str.split()
-        return pd.DataFrame({
-            "unique_id": frame["id"].astype(str),
-            "surname": parts.str[0],
-            "given": parts.str[1],
-            "patronymic": parts.str[2],
-            "birth_year": frame["birth_date"].str[-4:].replace("", None),
-            "birth_date": frame["birth_date"].where(frame["birth_date"].str.len() > 4, None),
-            "facility": frame["facility"].replace("", None),
-        })
+        return pd.DataFrame(
+            {
+                "unique_id": frame["id"].astype(str),
+                "surname": parts.str[0],
+                "given": parts.str[1],
+                "patronymic": parts.str[2],
+                "birth_year": frame["birth_date"].str[-4:].replace("", None),
+                "birth_date": frame["birth_date"].where(frame["birth_date"].str.len() > 4, None),
+                "facility": frame["facility"].replace("", None),
+            }
+        )
 
     left, right = raw(lst), raw(reg)
     settings = SettingsCreator(
         link_type="link_only",
-        comparisons=[cl.JaroWinklerAtThresholds("surname"),
-                     cl.JaroWinklerAtThresholds("given"),
-                     cl.JaroWinklerAtThresholds("patronymic"),
-                     cl.ExactMatch("birth_date"), cl.ExactMatch("birth_year"),
-                     cl.ExactMatch("facility")],
-        blocking_rules_to_generate_predictions=[block_on("surname"),
-                                                block_on("birth_date")],
-        probability_two_random_records_match=0.15 / max(len(reg), 1))
+        comparisons=[
+            cl.JaroWinklerAtThresholds("surname"),
+            cl.JaroWinklerAtThresholds("given"),
+            cl.JaroWinklerAtThresholds("patronymic"),
+            cl.ExactMatch("birth_date"),
+            cl.ExactMatch("birth_year"),
+            cl.ExactMatch("facility"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("surname"), block_on("birth_date")],
+        probability_two_random_records_match=0.15 / max(len(reg), 1),
+    )
     import duckdb
 
     db = DuckDBAPI(connection=duckdb.connect())
@@ -268,24 +329,32 @@ def plain_splink_pairs(lst: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     linker = Linker(sdfs, settings, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("surname", "birth_year"))
+        block_on("surname", "birth_year")
+    )
     pred = linker.inference.predict(threshold_match_probability=0.1).as_pandas_dataframe()
     person_of = dict(zip(reg["id"].astype(str), reg["person"], strict=True))
-    best = (pd.DataFrame({"entry": pred["unique_id_l"].astype(str),
-                          "person": pred["unique_id_r"].astype(str).map(person_of),
-                          "p": pred["match_probability"].astype(float)})
-            .sort_values("p", ascending=False, kind="stable")
-            .drop_duplicates(["entry", "person"]))
+    best = (
+        pd.DataFrame(
+            {
+                "entry": pred["unique_id_l"].astype(str),
+                "person": pred["unique_id_r"].astype(str).map(person_of),
+                "p": pred["match_probability"].astype(float),
+            }
+        )
+        .sort_values("p", ascending=False, kind="stable")
+        .drop_duplicates(["entry", "person"])
+    )
     return best
 
 
-def run(persons: int, size: int, share: float, seed: int, start: float,
-        plain: bool = True) -> None:
+def run(persons: int, size: int, share: float, seed: int, start: float, plain: bool = True) -> None:
     world = World(persons, seed)
     reg = registry(world)
     lst, truth = casualty_list(world, size, share)
-    print(f"registry {persons} persons ({len(reg)} name variants), list {size} entries "
-          f"({len(truth)} registry men, {share:.0%}), seed {seed}")
+    print(
+        f"registry {persons} persons ({len(reg)} name variants), list {size} entries "
+        f"({len(truth)} registry men, {share:.0%}), seed {seed}"
+    )
     t0 = time.perf_counter()
     best, prior = kintrace_pairs(lst, reg, start)
     print(f" kintrace, person level ({time.perf_counter() - t0:.1f}s), {prior}:")
@@ -303,9 +372,12 @@ def main() -> None:
     ap.add_argument("--list", type=int, default=3000, dest="size")
     ap.add_argument("--share", type=float, default=0.15)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--start", type=float, default=0.1,
-                    help="the starting share of entries expected in the registry (a casualty "
-                         "list's default)")
+    ap.add_argument(
+        "--start",
+        type=float,
+        default=0.1,
+        help="the starting share of entries expected in the registry (a casualty list's default)",
+    )
     ap.add_argument("--no-plain", action="store_true", help="skip the plain Splink model")
     a = ap.parse_args()
     run(a.persons, a.size, a.share, a.seed, a.start, plain=not a.no_plain)

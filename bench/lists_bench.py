@@ -28,10 +28,19 @@ sys.path.insert(0, str(HERE))
 KINTRACE = str(Path(sys.executable).parent / "kintrace")
 
 FACILITIES = [("ИК", n) for n in range(1, 61)] + [("ЛИУ", n) for n in range(1, 11)]
-REGIONS = ["RU-MO", "RU-PER", "RU-SVE", "RU-KRA", "RU-ROS", "RU-TA", "RU-BA", "RU-KEM",
-           "RU-IRK", "RU-CHE"]
-HOSPITALS = ["ВГ Ростов-на-Дону", "1602 ВКГ", "ГВКГ им. Бурденко", "ВГ Луганск",
-             "ЦРБ Новоазовск"]
+REGIONS = [
+    "RU-MO",
+    "RU-PER",
+    "RU-SVE",
+    "RU-KRA",
+    "RU-ROS",
+    "RU-TA",
+    "RU-BA",
+    "RU-KEM",
+    "RU-IRK",
+    "RU-CHE",
+]
+HOSPITALS = ["ВГ Ростов-на-Дону", "1602 ВКГ", "ГВКГ им. Бурденко", "ВГ Луганск", "ЦРБ Новоазовск"]
 
 
 def _say(msg: str) -> None:
@@ -67,9 +76,17 @@ def fill_registry(n: int, rng: random.Random) -> list[tuple]:
     names = Names(rng)
     people = []
     for _ in range(n):
-        people.append((names.surname(), names.given_name(), names.patr[names.given_name()],
-                       rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28),
-                       rng.randrange(len(facilities))))
+        people.append(
+            (
+                names.surname(),
+                names.given_name(),
+                names.patr[names.given_name()],
+                rng.randint(1965, 2003),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+                rng.randrange(len(facilities)),
+            )
+        )
     _insert(people, [f.pk for f in facilities])
     return people
 
@@ -89,38 +106,78 @@ def _insert(people: list[tuple], facility_ids: list[int]) -> None:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM registry_personname")
         nbase = cur.fetchone()[0]
     for start in range(0, len(people), batch):
-        chunk = people[start:start + batch]
-        persons = [(base + start + i + 1, y, m, d, "day", "m", "", "", facility_ids[f], "",
-                    "unknown", "", now, now)
-                   for i, (_s, _g, _p, y, m, d, f) in enumerate(chunk)]
-        names = [(nbase + start + i + 1, base + start + i + 1, f"{s} {g} {p}", "cyrl", s, g, p,
-                  g[0], p[0], s.lower(), g.lower(), p.lower(), True, now)
-                 for i, (s, g, p, *_r) in enumerate(chunk)]
+        chunk = people[start : start + batch]
+        persons = [
+            (
+                base + start + i + 1,
+                y,
+                m,
+                d,
+                "day",
+                "m",
+                "",
+                "",
+                facility_ids[f],
+                "",
+                "unknown",
+                "",
+                now,
+                now,
+            )
+            for i, (_s, _g, _p, y, m, d, f) in enumerate(chunk)
+        ]
+        names = [
+            (
+                nbase + start + i + 1,
+                base + start + i + 1,
+                f"{s} {g} {p}",
+                "cyrl",
+                s,
+                g,
+                p,
+                g[0],
+                p[0],
+                s.lower(),
+                g.lower(),
+                p.lower(),
+                True,
+                now,
+            )
+            for i, (s, g, p, *_r) in enumerate(chunk)
+        ]
         with transaction.atomic(), connection.cursor() as cur:
             cur.executemany(
                 "INSERT INTO registry_person (id, birth_year, birth_month, birth_day, "
                 "birth_precision, sex, call_sign, token_number, last_facility_id, notes, "
                 "status, status_reason, created_at, updated_at) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", persons)
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                persons,
+            )
             cur.executemany(
                 "INSERT INTO registry_personname (id, person_id, full_text, script, surname, "
                 "given, patronymic, given_initial, patronymic_initial, surname_key, given_key, "
                 "patronymic_key, is_primary, created_at) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", names)
-        _say(f"  registry: {start + len(chunk)}/{len(people)} persons "
-             f"({time.perf_counter() - t0:.0f} s)")
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                names,
+            )
+        _say(
+            f"  registry: {start + len(chunk)}/{len(people)} persons "
+            f"({time.perf_counter() - t0:.0f} s)"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             for table in ("registry_person", "registry_personname"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                            f"(SELECT MAX(id) FROM {table}))")  # a fixed table name
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT MAX(id) FROM {table}))"
+                )  # a fixed table name
 
 
 def _typo(rng: random.Random, word: str) -> str:
     if len(word) < 5:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def write_list(path: Path, people: list[tuple], entries: int, rng: random.Random) -> int:
@@ -138,8 +195,12 @@ def write_list(path: Path, people: list[tuple], entries: int, rng: random.Random
             known += 1
         else:
             s, g, p = names.surname(), names.given_name(), names.patr[names.given_name()]
-            y, m, d, f = (rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28),
-                          rng.randrange(len(FACILITIES)))
+            y, m, d, f = (
+                rng.randint(1965, 2003),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+                rng.randrange(len(FACILITIES)),
+            )
         style = rng.random()
         if style < 0.4:
             name = f"{s.upper()} {g[0]}.{p[0]}."
@@ -147,8 +208,9 @@ def write_list(path: Path, people: list[tuple], entries: int, rng: random.Random
             name = f"{s} {g} {p}"
         else:
             name = f"{_typo(rng, s)} {g} {p}"
-        born = rng.choice([f"{d:02d}.{m:02d}.{y}", f"{y}", f"{d:02d}.{m:02d}.{y} г.р.",
-                           f"{y}-{m:02d}-{d:02d}"])
+        born = rng.choice(
+            [f"{d:02d}.{m:02d}.{y}", f"{y}", f"{d:02d}.{m:02d}.{y} г.р.", f"{y}-{m:02d}-{d:02d}"]
+        )
         ftype, num = FACILITIES[f]
         fac = rng.choice([f"{ftype}-{num}", f"{ftype} №{num}", ""])
         when = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2023"
@@ -167,8 +229,13 @@ def timed(args: list[str], env: dict) -> tuple[float, float, str, str]:
 
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([KINTRACE, *args], env=env, stdout=out,  # noqa: S603
-                                stderr=err, text=True)
+        proc = subprocess.Popen(
+            [KINTRACE, *args],
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+        )
         ps = psutil.Process(proc.pid)
         peak = 0
         while proc.poll() is None:
@@ -216,8 +283,12 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--data-dir", type=Path, default=None,
-                    help="reuse this data directory (its registry is kept between runs)")
+    ap.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="reuse this data directory (its registry is kept between runs)",
+    )
     args = ap.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kt-lists-bench-"))
@@ -234,15 +305,27 @@ def main() -> None:
     else:
         from kintrace.registry.models import PersonName
 
-        people = list(PersonName.objects.order_by().values_list(
-            "surname", "given", "patronymic", "person__birth_year", "person__birth_month",
-            "person__birth_day", "person__last_facility_id").iterator(chunk_size=50000))
+        people = list(
+            PersonName.objects.order_by()
+            .values_list(
+                "surname",
+                "given",
+                "patronymic",
+                "person__birth_year",
+                "person__birth_month",
+                "person__birth_day",
+                "person__last_facility_id",
+            )
+            .iterator(chunk_size=50000)
+        )
         people = [(*r[:6], (r[6] or 1) % len(FACILITIES)) for r in people]
     listfile = data_dir / f"hospital-{args.entries}-{time.time_ns()}.csv"
     known = write_list(listfile, people, args.entries, rng)
     del people
-    _say(f"setup took {time.perf_counter() - t0:.0f} s; list {listfile.name}: "
-         f"{args.entries} lines, {known} of them registry men")
+    _say(
+        f"setup took {time.perf_counter() - t0:.0f} s; list {listfile.name}: "
+        f"{args.entries} lines, {known} of them registry men"
+    )
 
     # The registry's prepared records are kept between match runs (lists/prepared.py); a
     # registry that has been matched before has them. Build them here, untimed, and report it.
@@ -256,7 +339,8 @@ def main() -> None:
 
     env = {**os.environ, "KINTRACE_DATA_DIR": str(data_dir)}
     t_imp, mem_imp, out, _err = timed(
-        ["lists", "import", str(listfile), "--kind", "hospital", "--source", "bench"], env)
+        ["lists", "import", str(listfile), "--kind", "hospital", "--source", "bench"], env
+    )
     list_id = int(out.split("list:")[1].split()[0])
     t_match, mem_match, out_m, err_m = timed(["lists", "match", str(list_id)], env)
     candidates = int(out_m.split("candidates:")[1].split()[0])
@@ -265,8 +349,10 @@ def main() -> None:
     p95 = sorted(times)[int(0.95 * (len(times) - 1))] * 1000
 
     print(f"registry persons            {args.persons}")
-    print(f"registry prepared (untimed) {fresh} names normalised in {t_prep:.0f} s "
-          "(a first match run pays this once; later runs only for new names)")
+    print(
+        f"registry prepared (untimed) {fresh} names normalised in {t_prep:.0f} s "
+        "(a first match run pays this once; later runs only for new names)"
+    )
     print(f"list entries                {args.entries} ({known} registry men)")
     print(f"import  (kintrace lists import)  {t_imp:7.1f} s   peak {mem_imp:7.0f} MB")
     print(f"match   (kintrace lists match)   {t_match:7.1f} s   peak {mem_match:7.0f} MB")

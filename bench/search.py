@@ -32,16 +32,55 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MARK = "bench v2"  # persons of this version of the bench (with call signs, tokens, facilities)
-CALL_SIGNS = ["Гром", "Седой", "Батя", "Малой", "Тихий", "Кузя", "Шаман", "Волк", "Бродяга",
-              "Лис", "Медведь", "Викинг", "Казах", "Сапер", "Моряк", "Док", "Хан", "Цыган",
-              "Дед", "Север", "Граф", "Грач", "Скиф", "Сокол", "Барс", "Зверь", "Рыжий"]
+CALL_SIGNS = [
+    "Гром",
+    "Седой",
+    "Батя",
+    "Малой",
+    "Тихий",
+    "Кузя",
+    "Шаман",
+    "Волк",
+    "Бродяга",
+    "Лис",
+    "Медведь",
+    "Викинг",
+    "Казах",
+    "Сапер",
+    "Моряк",
+    "Док",
+    "Хан",
+    "Цыган",
+    "Дед",
+    "Север",
+    "Граф",
+    "Грач",
+    "Скиф",
+    "Сокол",
+    "Барс",
+    "Зверь",
+    "Рыжий",
+]
 PG_URL = "postgres://postgres@127.0.0.1:5432/kt_bench_search"
 
 DIMINUTIVES = {
-    "Александр": "Саша", "Алексей": "Лёша", "Дмитрий": "Дима", "Сергей": "Серёжа",
-    "Николай": "Коля", "Иван": "Ваня", "Владимир": "Вова", "Михаил": "Миша",
-    "Андрей": "Андрюша", "Евгений": "Женя", "Виктор": "Витя", "Юрий": "Юра", "Павел": "Паша",
-    "Константин": "Костя", "Анатолий": "Толя", "Василий": "Вася", "Пётр": "Петя",
+    "Александр": "Саша",
+    "Алексей": "Лёша",
+    "Дмитрий": "Дима",
+    "Сергей": "Серёжа",
+    "Николай": "Коля",
+    "Иван": "Ваня",
+    "Владимир": "Вова",
+    "Михаил": "Миша",
+    "Андрей": "Андрюша",
+    "Евгений": "Женя",
+    "Виктор": "Витя",
+    "Юрий": "Юра",
+    "Павел": "Паша",
+    "Константин": "Костя",
+    "Анатолий": "Толя",
+    "Василий": "Вася",
+    "Пётр": "Петя",
 }
 
 
@@ -59,30 +98,55 @@ def main() -> int:
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     rows = []
     for backend in backends:
-        env = dict(os.environ, KINTRACE_DATA_DIR=str(args.data_dir),
-                   DJANGO_SETTINGS_MODULE="kintrace.settings")
+        env = dict(
+            os.environ,
+            KINTRACE_DATA_DIR=str(args.data_dir),
+            DJANGO_SETTINGS_MODULE="kintrace.settings",
+        )
         env.pop("DATABASE_URL", None)
         if backend == "postgres":
             _pg_create_database()
             env["DATABASE_URL"] = PG_URL
-        cmd = [sys.executable, __file__, "--child", "--backend", backend,
-               "--persons", str(args.persons), "--queries", str(args.queries),
-               "--seed", str(args.seed), "--data-dir", str(args.data_dir)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--backend",
+            backend,
+            "--persons",
+            str(args.persons),
+            "--queries",
+            str(args.queries),
+            "--seed",
+            str(args.seed),
+            "--data-dir",
+            str(args.data_dir),
+        ]
         out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
         sys.stderr.write(out.stderr)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{_memory_gb():.0f} GB, Python {platform.python_version()}")
-    print("| database | persons | names | queries | p50 ms | p95 ms | max ms | mean results "
-          "| target found |")
+    print(
+        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{_memory_gb():.0f} GB, Python {platform.python_version()}"
+    )
+    print(
+        "| database | persons | names | queries | p50 ms | p95 ms | max ms | mean results "
+        "| target found |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['backend']} | {r['persons']:,} | {r['names']:,} | {r['queries']} | "
-              f"{r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['mean_results']:.1f} "
-              f"| {r['found']:.0%} |")
+        print(
+            f"| {r['backend']} | {r['persons']:,} | {r['names']:,} | {r['queries']} | "
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['mean_results']:.1f} "
+            f"| {r['found']:.0%} |"
+        )
     for r in rows:
-        print(f"{r['backend']} by query kind, p95 ms (target found): " + ", ".join(
-            f"{k} {v:.1f} ({r['found_by_kind'][k]:.0%})" for k, v in r["p95_by_kind"].items()))
+        print(
+            f"{r['backend']} by query kind, p95 ms (target found): "
+            + ", ".join(
+                f"{k} {v:.1f} ({r['found_by_kind'][k]:.0%})" for k, v in r["p95_by_kind"].items()
+            )
+        )
     return 0
 
 
@@ -98,8 +162,7 @@ def _memory_gb() -> float:
 def _pg_create_database() -> None:
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'kt_bench_search'")
         if exists.fetchone() is None:
             conn.execute("CREATE DATABASE kt_bench_search")
@@ -138,14 +201,23 @@ def child(args) -> int:
         found_by_kind.setdefault(kind, []).append(hit)
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     print(f"{backend}: {len(queries)} queries timed", file=sys.stderr)
-    print(json.dumps({
-        "backend": backend, "persons": Person.objects.count(),
-        "names": PersonName.objects.count(), "queries": len(queries),
-        "p50": _pct(times, 50), "p95": _pct(times, 95), "max": max(times),
-        "mean_results": statistics.mean(results), "found": hits / len(queries),
-        "p95_by_kind": {k: _pct(v, 95) for k, v in kinds.items()},
-        "found_by_kind": {k: sum(v) / len(v) for k, v in found_by_kind.items()},
-    }))
+    print(
+        json.dumps(
+            {
+                "backend": backend,
+                "persons": Person.objects.count(),
+                "names": PersonName.objects.count(),
+                "queries": len(queries),
+                "p50": _pct(times, 50),
+                "p95": _pct(times, 95),
+                "max": max(times),
+                "mean_results": statistics.mean(results),
+                "found": hits / len(queries),
+                "p95_by_kind": {k: _pct(v, 95) for k, v in kinds.items()},
+                "found_by_kind": {k: sum(v) / len(v) for k, v in found_by_kind.items()},
+            }
+        )
+    )
     return 0
 
 
@@ -174,7 +246,8 @@ def _fill(n: int, seed: int) -> None:
         Person.objects.all().delete()
         Facility.objects.filter(official_name="bench").delete()
         facilities = Facility.objects.bulk_create(
-            [Facility(type="ИК", number=str(n), official_name="bench") for n in range(1, 201)])
+            [Facility(type="ИК", number=str(n), official_name="bench") for n in range(1, 201)]
+        )
     cache: dict[str, dict] = {}
 
     def parts(text: str) -> dict:
@@ -193,10 +266,14 @@ def _fill(n: int, seed: int) -> None:
             surname, given = names.surname(), names.given_name()
             patronymic = names.patr[names.given_name()]
             person = Person(
-                birth_year=rng.randint(1960, 2004), birth_precision="year", sex="m", notes=MARK,
+                birth_year=rng.randint(1960, 2004),
+                birth_precision="year",
+                sex="m",
+                notes=MARK,
                 call_sign=rng.choice(CALL_SIGNS) if rng.random() < 0.08 else "",
                 token_number=f"АК-{rng.randint(0, 999999):06d}" if rng.random() < 0.15 else "",
-                last_facility=rng.choice(facilities) if rng.random() < 0.7 else None)
+                last_facility=rng.choice(facilities) if rng.random() < 0.7 else None,
+            )
             person.set_search_keys()
             people.append(person)
             texts = [f"{surname} {given} {patronymic}"]
@@ -207,9 +284,11 @@ def _fill(n: int, seed: int) -> None:
             variants.append(texts)
         with transaction.atomic():
             people = Person.objects.bulk_create(people, batch_size=1000)
-            rows = [PersonName(person=p, is_primary=i == 0, **parts(t))
-                    for p, texts in zip(people, variants, strict=True)
-                    for i, t in enumerate(texts)]
+            rows = [
+                PersonName(person=p, is_primary=i == 0, **parts(t))
+                for p, texts in zip(people, variants, strict=True)
+                for i, t in enumerate(texts)
+            ]
             PersonName.objects.bulk_create(rows, batch_size=2000)
         done += size
         print(f"  {done:,} persons ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
@@ -224,10 +303,10 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randint(1, len(word) - 2)
     how = rng.choice(["drop", "change", "swap"])
     if how == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if how == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + rng.choice("аоеивнрст".replace(word[i], "")) + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rng.choice("аоеивнрст".replace(word[i], "")) + word[i + 1 :]
 
 
 def _queries(n: int, seed: int) -> list[tuple[str, str, int]]:
@@ -239,12 +318,23 @@ def _queries(n: int, seed: int) -> list[tuple[str, str, int]]:
     rng = random.Random(seed + 1)
     ids = list(PersonName.objects.filter(is_primary=True).values_list("pk", flat=True))
     picked = PersonName.objects.select_related("person__last_facility").in_bulk(
-        rng.sample(ids, min(n, len(ids))))
+        rng.sample(ids, min(n, len(ids)))
+    )
     out = []
-    kinds = ["latin surname", "cyrillic surname", "upper-case inflected", "latin + initial",
-             "diminutive + surname", "misspelt surname + given", "given name alone",
-             "call sign", "token number", "surname + birth year", "surname + facility",
-             "long message"]
+    kinds = [
+        "latin surname",
+        "cyrillic surname",
+        "upper-case inflected",
+        "latin + initial",
+        "diminutive + surname",
+        "misspelt surname + given",
+        "given name alone",
+        "call sign",
+        "token number",
+        "surname + birth year",
+        "surname + facility",
+        "long message",
+    ]
     for i, name in enumerate(picked.values()):
         kind = kinds[i % len(kinds)]
         person = name.person
@@ -278,9 +368,11 @@ def _queries(n: int, seed: int) -> list[tuple[str, str, int]]:
         elif kind == "surname + facility":
             q = f"{surname} ик {person.last_facility.number}"
         else:
-            q = (f"Здравствуйте! Ищу брата, {name.full_text}, {person.birth_year} г.р. Он был в "
-                 "колонии, летом уехал с вербовщиками, звонил в январе с чужого номера, "
-                 "просил копию паспорта матери, больше не выходил на связь. ") * 4
+            q = (
+                f"Здравствуйте! Ищу брата, {name.full_text}, {person.birth_year} г.р. Он был в "
+                "колонии, летом уехал с вербовщиками, звонил в январе с чужого номера, "
+                "просил копию паспорта матери, больше не выходил на связь. "
+            ) * 4
         out.append((q.strip(), kind, name.person_id))
     return out
 

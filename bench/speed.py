@@ -30,8 +30,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import KINTRACE, raw_frame, raw_splink  # noqa: E402
-from generate import COLUMNS, generate, latinise, write_csv  # noqa: E402
+from common import KINTRACE, raw_frame, raw_splink
+from generate import COLUMNS, generate, latinise, write_csv
 
 OUT = Path(__file__).parent / "out"
 
@@ -43,8 +43,9 @@ def generated(records: int, seed: int, latin: float = 0.0) -> Path:
             plain = pd.read_csv(generated(records, seed), dtype=str, keep_default_na=False)
             rows = latinise(plain.to_dict("records"), latin, seed)
             write_csv(path, rows, COLUMNS)
-            print(f"rewrote {latin:.0%} of the Cyrillic records in Latin letters: {path}",
-                  flush=True)
+            print(
+                f"rewrote {latin:.0%} of the Cyrillic records in Latin letters: {path}", flush=True
+            )
         return path
     path = OUT / f"records_{records}_seed{seed}.csv"
     if not path.exists():
@@ -60,21 +61,30 @@ def generated(records: int, seed: int, latin: float = 0.0) -> Path:
 def timed(args: list[str]) -> dict:
     """Run kintrace under /usr/bin/time -v: wall seconds, peak RSS, the step timings."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", KINTRACE, *args], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        ["/usr/bin/time", "-v", KINTRACE, *args], capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"kintrace {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     # CPU seconds of every process and thread: on a loaded machine, steadier than the wall
-    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
-                                           proc.stderr))
-    blocking = [line.split("] ", 1)[-1] for line in proc.stderr.splitlines()
-                if "blocking rule" in line]
+    cpu = sum(
+        float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)
+    )
+    blocking = [
+        line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if "blocking rule" in line
+    ]
     last = [line for line in proc.stderr.splitlines() if "wrote" in line][-1]
     steps = dict((k, float(v)) for k, v in re.findall(r"(\w+) ([\d.]+)s", last.split("(", 1)[1]))
-    return {"wall": wall, "rss_mb": int(rss.group(1)) / 1024 if rss else float("nan"),
-            "steps": steps, "summary": last, "cpu": cpu, "blocking": blocking}
+    return {
+        "wall": wall,
+        "rss_mb": int(rss.group(1)) / 1024 if rss else float("nan"),
+        "steps": steps,
+        "summary": last,
+        "cpu": cpu,
+        "blocking": blocking,
+    }
 
 
 def report(name: str, result: dict) -> None:
@@ -82,9 +92,11 @@ def report(name: str, result: dict) -> None:
     steps.setdefault("train", 0.0)  # the packaged model: nothing is trained at run time
     order = ["read", "normalise", "train", "predict", "cluster", "write"]
     parts = ", ".join(f"{k} {steps[k]:.1f}s" for k in order if k in steps)
-    print(f"{name}: wall {result['wall']:.1f}s, CPU {result['cpu']:.1f}s, "
-          f"peak RSS {result['rss_mb']:.0f} MB ({parts}); load average after "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"{name}: wall {result['wall']:.1f}s, CPU {result['cpu']:.1f}s, "
+        f"peak RSS {result['rss_mb']:.0f} MB ({parts}); load average after "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     for line in result["blocking"]:
         print(f"  {line}")
     print(f"  {result['summary'].split('] ', 1)[-1]}", flush=True)
@@ -94,11 +106,16 @@ def raw_dedupe(path: Path) -> float:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame["full_name"] = frame["name"].where(
         frame["name"] != "",
-        frame["surname"] + " " + frame["given_name"] + " " + frame["patronymic"])
+        frame["surname"] + " " + frame["given_name"] + " " + frame["patronymic"],
+    )
     raw = raw_frame(frame, ["full_name"], ["birth_date", "facility"])
     raw["name_start"] = raw["full_name"].str[:3]
-    _, took = raw_splink([raw], {"full_name": "name", "birth_date": "other", "facility": "other"},
-                         ["full_name", "name_start+birth_date"], threshold=0.5)
+    _, took = raw_splink(
+        [raw],
+        {"full_name": "name", "birth_date": "other", "facility": "other"},
+        ["full_name", "name_start+birth_date"],
+        threshold=0.5,
+    )
     return took
 
 
@@ -110,23 +127,35 @@ def main() -> None:
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-raw", action="store_true")
     ap.add_argument("--skip-dedupe", action="store_true")
-    ap.add_argument("--latin", type=float, default=0.0, metavar="SHARE",
-                    help="rewrite this share of the Cyrillic records in Latin letters")
+    ap.add_argument(
+        "--latin",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="rewrite this share of the Cyrillic records in Latin letters",
+    )
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
     records = generated(a.records, a.seed, a.latin)
     out = OUT / f"speed_clusters{'_latin' if a.latin else ''}.csv"
     if not a.skip_dedupe:
-        report(f"kintrace dedupe {a.records} records",
-               timed(["dedupe", str(records), "--out", str(out)]))
+        report(
+            f"kintrace dedupe {a.records} records",
+            timed(["dedupe", str(records), "--out", str(out)]),
+        )
     if not a.skip_link:
         left = generated(a.link_left, a.seed + 1, a.latin)
         pairs = OUT / "speed_pairs.csv"
-        report(f"kintrace link {a.link_left} x {a.records}",
-               timed(["link", str(left), str(records), "--out", str(pairs)]))
+        report(
+            f"kintrace link {a.link_left} x {a.records}",
+            timed(["link", str(left), str(records), "--out", str(pairs)]),
+        )
     if not a.skip_raw:
-        print(f"plain Splink dedupe on the raw columns, same {a.records} records: "
-              f"{raw_dedupe(records):.1f}s (u by sampling, m by EM, predict, cluster)", flush=True)
+        print(
+            f"plain Splink dedupe on the raw columns, same {a.records} records: "
+            f"{raw_dedupe(records):.1f}s (u by sampling, m by EM, predict, cluster)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

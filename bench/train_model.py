@@ -19,18 +19,18 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import DATA_DIR, generate  # noqa: E402
+from generate import DATA_DIR, generate
 
-from kintrace.linkage.engine import linker_for  # noqa: E402
-from kintrace.linkage.model import (  # noqa: E402
+from kintrace.linkage.engine import linker_for
+from kintrace.linkage.model import (
     DEFAULT_MODEL_PATH,
     NAME_FREQUENCIES_PATH,
     SURNAME_TF_PATH,
     Parameters,
 )
-from kintrace.linkage.prepare import prepare  # noqa: E402
-from kintrace.names.parse import name_key  # noqa: E402
-from kintrace.names.parse.keys import surname_key  # noqa: E402
+from kintrace.linkage.prepare import prepare
+from kintrace.names.parse import name_key
+from kintrace.names.parse.keys import surname_key
 
 
 def surname_frequencies(top: int = 30000) -> pd.DataFrame:
@@ -43,7 +43,8 @@ def surname_frequencies(top: int = 30000) -> pd.DataFrame:
     # Share among men; the table is a sample, so scale by the sampled total
     freq["tf_surname_key"] = freq["count"] / sur["count"].sum()
     return freq.sort_values("tf_surname_key", ascending=False).head(top)[
-        ["surname_key", "tf_surname_key"]]
+        ["surname_key", "tf_surname_key"]
+    ]
 
 
 def given_and_patronymic_frequencies() -> pd.DataFrame:
@@ -54,8 +55,12 @@ def given_and_patronymic_frequencies() -> pd.DataFrame:
         table = pd.read_parquet(DATA_DIR / file)
         table = table[table.gender == "m"]
         keys = table["text"].map(lambda s: name_key(s) or None)
-        freq = table.assign(key=keys).dropna(subset=["key"]).groupby("key", as_index=False)[
-            "count"].sum()
+        freq = (
+            table.assign(key=keys)
+            .dropna(subset=["key"])
+            .groupby("key", as_index=False)["count"]
+            .sum()
+        )
         freq["frequency"] = freq["count"] / table["count"].sum()
         freq = freq[freq["frequency"] >= 1e-6].sort_values("frequency", ascending=False)
         parts.append(freq.assign(part=part)[["part", "key", "frequency"]])
@@ -88,8 +93,9 @@ def train(records: int, seed: int) -> Parameters:
     # Matching pairs per record in the training data, so the prior can follow input size
     persons = pd.DataFrame(truth)["person_id"].value_counts()
     per_record = float((persons * (persons - 1) / 2).sum() / len(truth))
-    return Parameters(prior=2 * per_record / (len(truth) - 1), levels=levels,
-                      matches_per_record=per_record)
+    return Parameters(
+        prior=2 * per_record / (len(truth) - 1), levels=levels, matches_per_record=per_record
+    )
 
 
 def main() -> None:
@@ -100,8 +106,9 @@ def main() -> None:
     a = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     surname_frequencies().to_csv(SURNAME_TF_PATH, index=False, float_format="%.8g")
-    given_and_patronymic_frequencies().to_csv(NAME_FREQUENCIES_PATH, index=False,
-                                              float_format="%.8g")
+    given_and_patronymic_frequencies().to_csv(
+        NAME_FREQUENCIES_PATH, index=False, float_format="%.8g"
+    )
     params = train(a.records, a.seed)
     params.save(a.out)
     print(f"wrote {a.out}, {SURNAME_TF_PATH} and {NAME_FREQUENCIES_PATH}")

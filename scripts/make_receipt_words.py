@@ -26,12 +26,31 @@ from navec import Navec
 SIZE = 4096  # 2**12: 11 words carry 132 bits; the most common things, not rarer words
 OUT = Path(__file__).resolve().parent.parent / "src/kintrace/security/data/receipt_words_ru.txt"
 
-BAD_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Infr", "Slng", "Arch",
-            "Litr", "Erro", "Dist", "Obsc", "Fixd", "Init", "Apro", "Qual"}
+BAD_TAGS = {
+    "Name",
+    "Surn",
+    "Patr",
+    "Geox",
+    "Orgn",
+    "Trad",
+    "Abbr",
+    "Infr",
+    "Slng",
+    "Arch",
+    "Litr",
+    "Erro",
+    "Dist",
+    "Obsc",
+    "Fixd",
+    "Init",
+    "Apro",
+    "Qual",
+}
 
 # Stems a receipt must not touch (death, war, prison, weapons, illness, violence, crime,
 # religion, politics, vulgarity): a word starting with one of them is dropped.
-BLOCK_STEMS = tuple("""
+BLOCK_STEMS = tuple(
+    """
 смерт мертв мёртв труп убий убив войн воен вояк тюрьм тюрем колони лагер зон конво арест
 оруж пул снаряд ракет бомб танк фронт солдат боец бойц враг атак бой раненн ранен погиб
 гиб жертв террор казн пытк расстрел выстрел стрел нож пистол автомат мин гранат шрапнел
@@ -60,10 +79,12 @@ BLOCK_STEMS = tuple("""
  побег общак чекист расист антисемит шваль девк лях
 палиц проклят расплат ярост тирани увечь инвалид калек сирот вдов покойн усопш гибел
 катаст заключ зэк узник охранн надзират каратель оккупац нацист фашист
-""".split())
+""".split()
+)
 # Words a person found on reading the list through (2026-11): war, crime, drugs, illness,
 # death, religion, slurs. Exact words; the stems above catch their relatives.
-EXCLUDED = set("""
+EXCLUDED = set(
+    """
 авиабомба авиаудар автозак агрессия ампутация амфетамин аннексия амнистия армия армада армата
 арсенал арбалет банда батальон битва блицкриг блокада блокпост боезапас боезаряд браунинг
 бундесвер бункер бунт вермахт вербовка взвод восстание выкидыш гаубица гашиш гарнизон генштаб
@@ -110,7 +131,8 @@ EXCLUDED = set("""
 содом стероид стилет шайка штык эскадрон язычество ящур атеизм ашрам дацан теология плащаница
 седмица озноб слюна пинок помойка халява фетиш крэк ботнет кишка ноздря пищевод гипноз валидол
 ландвер сагайдак забрало русскость партбилет рожон
-""".split())
+""".split()
+)
 
 
 def candidates(morph):
@@ -128,8 +150,9 @@ def candidates(morph):
         tag = best.tag
         if tag.POS != "NOUN" or tag.case != "nomn" or tag.number != "sing":
             continue
-        if tag.animacy != "inan" or any(p.tag.animacy == "anim" for p in parses
-                                        if p.normal_form == word):
+        if tag.animacy != "inan" or any(
+            p.tag.animacy == "anim" for p in parses if p.normal_form == word
+        ):
             continue  # things, not people: no slurs, nationalities, "убийца", "школьник"
         if best.normal_form != word or BAD_TAGS & set(tag.grammemes):
             continue

@@ -61,11 +61,14 @@ def test_the_rules_see_the_code_they_check():
 
 
 def test_the_pure_packages_never_import_django():
-    found = [f"{_rel(p)}:{node.lineno} {name}"
-             for p in _modules() if _is_pure(p)
-             for node in ast.walk(_tree(p))
-             for name in _imported(node)
-             if name == "django" or name.startswith(("django.", "ninja", "kintrace.settings"))]
+    found = [
+        f"{_rel(p)}:{node.lineno} {name}"
+        for p in _modules()
+        if _is_pure(p)
+        for node in ast.walk(_tree(p))
+        for name in _imported(node)
+        if name == "django" or name.startswith(("django.", "ninja", "kintrace.settings"))
+    ]
     assert found == []
 
 
@@ -74,19 +77,27 @@ def _orm_calls(tree: ast.Module) -> list[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr == "objects":
             lines.append(node.lineno)
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in ("save", "delete", "refresh_from_db")
-              and not (isinstance(node.func.value, ast.Attribute)
-                       and node.func.value.attr in ("session", "form"))
-              and not (isinstance(node.func.value, ast.Name)
-                       and node.func.value.id in ("form", "formset", "session"))):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("save", "delete", "refresh_from_db")
+            and not (
+                isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr in ("session", "form")
+            )
+            and not (
+                isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("form", "formset", "session")
+            )
+        ):
             lines.append(node.lineno)
     return lines
 
 
 def test_views_and_the_api_make_no_orm_call():
-    found = [f"{_rel(p)}:{line}" for p in _modules() if _is_view(p)
-             for line in _orm_calls(_tree(p))]
+    found = [
+        f"{_rel(p)}:{line}" for p in _modules() if _is_view(p) for line in _orm_calls(_tree(p))
+    ]
     assert found == [], "read through a selector, write through a service"
 
 
@@ -99,8 +110,11 @@ def test_selectors_import_no_services():
             names = _imported(node)
             if isinstance(node, ast.ImportFrom) and node.level > 0:
                 names = [node.module or ""] + [a.name for a in node.names]
-            found += [f"{_rel(p)}:{node.lineno} {n}" for n in names
-                      if n == "services" or n.startswith("services.") or ".services" in n]
+            found += [
+                f"{_rel(p)}:{node.lineno} {n}"
+                for n in names
+                if n == "services" or n.startswith("services.") or ".services" in n
+            ]
     assert found == []
 
 
@@ -135,10 +149,27 @@ def _local_imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["lists", "registry", "intake", "cases", "accounts",
-                                     "audit", "security", "web", "api", "names", "linkage"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "lists",
+        "registry",
+        "intake",
+        "cases",
+        "accounts",
+        "audit",
+        "security",
+        "web",
+        "api",
+        "names",
+        "linkage",
+    ],
+)
 def test_function_local_kintrace_imports_state_the_cycle_they_break(package):
-    found = [f"{_rel(p)}:{line} {name}" for p in _modules()
-             if p.relative_to(SRC).parts[0] == package and p.name != "cli.py"
-             for line, name in _local_imports(p)]
+    found = [
+        f"{_rel(p)}:{line} {name}"
+        for p in _modules()
+        if p.relative_to(SRC).parts[0] == package and p.name != "cli.py"
+        for line, name in _local_imports(p)
+    ]
     assert found == [], "import at the top, or say '# cycle: …' on the line"

@@ -39,18 +39,24 @@ def _reads() -> tuple[set[str], list[str]]:
                 fname = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 if not isinstance(name, str):
                     # getattr(settings, "KINTRACE_X", default) hides a setting settings.py lacks
-                    if (fname == "getattr" and len(node.args) >= 2
-                            and isinstance(node.args[1], ast.Constant)
-                            and str(node.args[1].value).startswith("KINTRACE_")):
+                    if (
+                        fname == "getattr"
+                        and len(node.args) >= 2
+                        and isinstance(node.args[1], ast.Constant)
+                        and str(node.args[1].value).startswith("KINTRACE_")
+                    ):
                         bypass.append(f"{path.relative_to(ROOT)}:{node.lineno} getattr")
                     continue
                 if fname in READERS and (name.startswith("KINTRACE_") or name == "DATABASE_URL"):
                     read.add(name)
                 elif name.startswith("KINTRACE_") and fname in ("getenv", "get", "setdefault"):
                     bypass.append(f"{path.relative_to(ROOT)}:{node.lineno} {fname}")
-            if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
-                    and str(node.slice.value).startswith("KINTRACE_")
-                    and "environ" in ast.unparse(node.value)):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.slice, ast.Constant)
+                and str(node.slice.value).startswith("KINTRACE_")
+                and "environ" in ast.unparse(node.value)
+            ):
                 bypass.append(f"{path.relative_to(ROOT)}:{node.lineno} os.environ[...]")
     return read, bypass
 
@@ -77,17 +83,25 @@ def test_every_variable_the_scripts_read_is_in_the_table():
     assert used - _table("Read by the scripts") - _table("Read by kintrace") == set()
 
 
-@pytest.mark.parametrize("reader,args,value,expected", [
-    (config.envint, ("KINTRACE_T", "5"), None, 5),
-    (config.envint, ("KINTRACE_T", "5"), "12", 12),
-    (config.envbool, ("KINTRACE_T", "False"), "True", True),
-    (config.envchoice, ("KINTRACE_T", "a", ("a", "b")), "b", "b"),
-    (config.envaddress, ("KINTRACE_T",), "::1", "::1"),
-    (config.envorigins, ("KINTRACE_T",), "https://a.example, http://b.example:8080",
-     ["https://a.example", "http://b.example:8080"]),
-])
-def test_a_reader_returns_the_typed_value_or_its_default(monkeypatch, reader, args, value,
-                                                         expected):
+@pytest.mark.parametrize(
+    "reader,args,value,expected",
+    [
+        (config.envint, ("KINTRACE_T", "5"), None, 5),
+        (config.envint, ("KINTRACE_T", "5"), "12", 12),
+        (config.envbool, ("KINTRACE_T", "False"), "True", True),
+        (config.envchoice, ("KINTRACE_T", "a", ("a", "b")), "b", "b"),
+        (config.envaddress, ("KINTRACE_T",), "::1", "::1"),
+        (
+            config.envorigins,
+            ("KINTRACE_T",),
+            "https://a.example, http://b.example:8080",
+            ["https://a.example", "http://b.example:8080"],
+        ),
+    ],
+)
+def test_a_reader_returns_the_typed_value_or_its_default(
+    monkeypatch, reader, args, value, expected
+):
     if value is None:
         monkeypatch.delenv("KINTRACE_T", raising=False)
     else:
@@ -95,16 +109,20 @@ def test_a_reader_returns_the_typed_value_or_its_default(monkeypatch, reader, ar
     assert reader(*args) == expected
 
 
-@pytest.mark.parametrize("reader,args,value", [
-    (config.envint, ("KINTRACE_T", "5"), "five"),
-    (config.envint, ("KINTRACE_T", "5", 30), "10"),
-    (config.envbool, ("KINTRACE_T", "False"), "yes"),
-    (config.envchoice, ("KINTRACE_T", "a", ("a", "b")), "c"),
-    (config.envaddress, ("KINTRACE_T",), "localhost"),
-    (config.envorigins, ("KINTRACE_T",), "https://a.example/path"),
-])
-def test_a_value_that_does_not_parse_is_refused_naming_the_variable(monkeypatch, reader, args,
-                                                                     value):
+@pytest.mark.parametrize(
+    "reader,args,value",
+    [
+        (config.envint, ("KINTRACE_T", "5"), "five"),
+        (config.envint, ("KINTRACE_T", "5", 30), "10"),
+        (config.envbool, ("KINTRACE_T", "False"), "yes"),
+        (config.envchoice, ("KINTRACE_T", "a", ("a", "b")), "c"),
+        (config.envaddress, ("KINTRACE_T",), "localhost"),
+        (config.envorigins, ("KINTRACE_T",), "https://a.example/path"),
+    ],
+)
+def test_a_value_that_does_not_parse_is_refused_naming_the_variable(
+    monkeypatch, reader, args, value
+):
     monkeypatch.setenv("KINTRACE_T", value)
     with pytest.raises(config.ConfigError, match=f"KINTRACE_T={re.escape(value)}"):
         reader(*args)

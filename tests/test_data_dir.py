@@ -16,8 +16,9 @@ import pytest
 
 
 def _env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("KINTRACE_") and k != "DATABASE_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("KINTRACE_") and k != "DATABASE_URL"
+    }
     env["KINTRACE_DATA_DIR"] = str(data_dir)
     return env
 
@@ -25,8 +26,12 @@ def _env(data_dir: Path) -> dict:
 def _kintrace(data_dir: Path, *args, umask: int = 0o022):
     """The CLI as a shell would start it, with the usual umask 022 inherited."""
     return subprocess.run(
-        [sys.executable, "-m", "kintrace.cli", *args], env=_env(data_dir), capture_output=True,
-        text=True, timeout=300, preexec_fn=lambda: os.umask(umask),
+        [sys.executable, "-m", "kintrace.cli", *args],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(umask),
     )
 
 
@@ -52,7 +57,9 @@ def _serve_once(data_dir: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kintrace.cli", "serve", "--port", str(port)],
-        env=_env(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=_env(data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         preexec_fn=lambda: os.umask(0o022),
     )
     try:
@@ -129,15 +136,22 @@ def test_another_local_account_can_read_nothing_in_the_data_directory(shared_par
     names = [str(p) for p in [shared_parent, data_dir, *data_dir.rglob("*")]]
     # The system's Python: the project's may live where that account cannot go.
     probe = subprocess.run(
-        [shutil.which("python3", path="/usr/bin:/bin"), "-c", "import os, sys\n"
-         "for n in sys.argv[1:]:\n"
-         "    try:\n"
-         "        os.listdir(n) if os.path.isdir(n) else open(n, 'rb').read(1)\n"
-         "        print('readable', n)\n"
-         "    except PermissionError:\n"
-         "        pass\n", *names],
-        capture_output=True, text=True, timeout=60, preexec_fn=_as_nobody,
+        [
+            shutil.which("python3", path="/usr/bin:/bin"),
+            "-c",
+            "import os, sys\n"
+            "for n in sys.argv[1:]:\n"
+            "    try:\n"
+            "        os.listdir(n) if os.path.isdir(n) else open(n, 'rb').read(1)\n"
+            "        print('readable', n)\n"
+            "    except PermissionError:\n"
+            "        pass\n",
+            *names,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_as_nobody,
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout == f"readable {shared_parent}\n"
-

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 import kintrace
 
 PACKAGE = Path(kintrace.__file__).parent
@@ -63,12 +62,27 @@ def test_no_translatable_string_in_the_code_is_missing_from_the_catalogue(tmp_pa
     po = copy / "locale" / "ru" / "LC_MESSAGES" / "django.po"
     po.unlink()
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "ru", "-i", "names/*",
-         "-i", "linkage/*"],
-        cwd=copy, check=True, capture_output=True,
-        env={"DJANGO_SETTINGS_MODULE": "kintrace.settings", "PATH": "/usr/bin:/bin",
-             "KINTRACE_DATA_DIR": str(tmp_path / "data"),
-             "PYTHONPATH": str(PACKAGE.parent)},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "ru",
+            "-i",
+            "names/*",
+            "-i",
+            "linkage/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "kintrace.settings",
+            "PATH": "/usr/bin:/bin",
+            "KINTRACE_DATA_DIR": str(tmp_path / "data"),
+            "PYTHONPATH": str(PACKAGE.parent),
+        },
     )
     extracted = set(_entries(po.read_text(encoding="utf-8")))
     committed = set(_entries(RU_PO.read_text(encoding="utf-8")))

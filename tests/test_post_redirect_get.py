@@ -10,10 +10,23 @@ from kintrace.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
-GET_ONLY = {"registry:search", "registry:persons", "registry:person", "registry:facilities",
-            "registry:facility", "registry:sources", "registry:source", "registry:numbers",
-            "registry:conflicts", "lists:index", "lists:detail", "lists:review",
-            "lists:unmatched", "lists:duplicates", "lists:merges"}
+GET_ONLY = {
+    "registry:search",
+    "registry:persons",
+    "registry:person",
+    "registry:facilities",
+    "registry:facility",
+    "registry:sources",
+    "registry:source",
+    "registry:numbers",
+    "registry:conflicts",
+    "lists:index",
+    "lists:detail",
+    "lists:review",
+    "lists:unmatched",
+    "lists:duplicates",
+    "lists:merges",
+}
 
 
 @pytest.fixture
@@ -32,39 +45,70 @@ def world(make_staff):
 
     boss = make_staff("coordinator", username="boss")
     s.regions_ensure_loaded()
-    perm = s.facility_create(type="ИК", number="6", actor=boss,
-                             region=Region.objects.get(code="RU-PER"))
+    perm = s.facility_create(
+        type="ИК", number="6", actor=boss, region=Region.objects.get(code="RU-PER")
+    )
     s.facility_create(type="ИК", number="6", actor=boss, region=Region.objects.get(code="RU-SVE"))
-    source = s.source_create(kind="document", title="Справка", reliability="B", credibility=2,
-                             actor=boss)
-    ivanov = s.person_create(name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"),
-                             actor=boss, last_facility_text="ИК-6")
+    source = s.source_create(
+        kind="document", title="Справка", reliability="B", credibility=2, actor=boss
+    )
+    ivanov = s.person_create(
+        name="Иванов Александр Сергеевич",
+        birth=parse_date("14.03.1987"),
+        actor=boss,
+        last_facility_text="ИК-6",
+    )
     twin = s.person_create(name="Иванов Саша", actor=boss)
     gone = s.person_create(name="Петров Пётр", actor=boss)
     persons_merge(survivor=twin, merged=gone, actor=boss)
-    killed = s.event_create(type="killed", start=parse_date("10.05.2023"), persons=[ivanov],
-                            citations=[source], actor=boss)
-    s.event_create(type="contact", start=parse_date("06.2023"), persons=[ivanov],
-                   citations=[source], actor=boss)
+    killed = s.event_create(
+        type="killed",
+        start=parse_date("10.05.2023"),
+        persons=[ivanov],
+        citations=[source],
+        actor=boss,
+    )
+    s.event_create(
+        type="contact",
+        start=parse_date("06.2023"),
+        persons=[ivanov],
+        citations=[source],
+        actor=boss,
+    )
     spare = s.event_create(type="other", persons=[ivanov], actor=boss)
     deletion = s.event_delete(event=spare, actor=boss)
     data = "ФИО;Дата рождения\nИванов Александр Сергеевич;14.03.1987\n".encode()
     done, _t = list_upload(data=data, kind="hospital", title="ВГ", filename="a.csv", actor=boss)
-    done = list_import_start(person_list=done, mapping=done.mapping, actor=boss,
-                             background=False)
+    done = list_import_start(person_list=done, mapping=done.mapping, actor=boss, background=False)
     match_run(person_list=done, actor=boss)
-    draft, _t = list_upload(data=b"\xd0\xa4\xd0\x98\xd0\x9e\n\xd0\x9e\xd0\xbb\xd0\xb5\xd0\xb3\n",
-                            kind="other", title="Черновик", filename="b.csv", actor=boss)
+    draft, _t = list_upload(
+        data=b"\xd0\xa4\xd0\x98\xd0\x9e\n\xd0\x9e\xd0\xbb\xd0\xb5\xd0\xb3\n",
+        kind="other",
+        title="Черновик",
+        filename="b.csv",
+        actor=boss,
+    )
     from kintrace.lists.models import DuplicateCandidate, Merge
 
-    dup = DuplicateCandidate.objects.create(run=MatchCandidate.objects.first().run,
-                                            person_a=ivanov, person_b=twin, probability=0.9)
-    return {"boss": boss, "perm": perm, "source": source, "ivanov": ivanov, "killed": killed,
-            "deletion": deletion, "done": done, "draft": draft, "dup": dup,
-            "candidate": MatchCandidate.objects.first(),
-            "entry": MatchCandidate.objects.first().entry,
-            "citation": killed.citations.first(), "merge": Merge.objects.get(),
-            "conflict": StatusConflict.objects.get()}
+    dup = DuplicateCandidate.objects.create(
+        run=MatchCandidate.objects.first().run, person_a=ivanov, person_b=twin, probability=0.9
+    )
+    return {
+        "boss": boss,
+        "perm": perm,
+        "source": source,
+        "ivanov": ivanov,
+        "killed": killed,
+        "deletion": deletion,
+        "done": done,
+        "draft": draft,
+        "dup": dup,
+        "candidate": MatchCandidate.objects.first(),
+        "entry": MatchCandidate.objects.first().entry,
+        "citation": killed.citations.first(),
+        "merge": Merge.objects.get(),
+        "conflict": StatusConflict.objects.get(),
+    }
 
 
 def cases(w):
@@ -75,8 +119,7 @@ def cases(w):
         "registry:person_edit": ({"pk": i.pk}, {"call_sign": "Гром", "birth": "14.03.1987"}),
         "registry:person_name_add": ({"pk": i.pk}, {"text": "Sasha Ivanov"}),
         "registry:event_create": ({"person_pk": i.pk}, {"type": "contact", "role": "subject"}),
-        "registry:event_edit": ({"pk": w["killed"].pk}, {"type": "killed",
-                                                         "start": "11.05.2023"}),
+        "registry:event_edit": ({"pk": w["killed"].pk}, {"type": "killed", "start": "11.05.2023"}),
         "registry:event_delete": ({"pk": w["killed"].pk}, {"reason": "дважды"}),
         "registry:event_restore": ({"pk": w["deletion"].pk}, {"person": i.pk}),
         "registry:citation_add": ({"pk": w["killed"].pk}, {"source": w["source"].pk}),
@@ -84,17 +127,32 @@ def cases(w):
         "registry:facility_resolve": ({"pk": i.pk}, {"facility": w["perm"].pk}),
         "registry:conflict_resolve": ({"pk": w["conflict"].pk}, {"state": "death_stands"}),
         "registry:facility_create": ({}, {"type": "ИК", "number": "44"}),
-        "registry:facility_edit": ({"pk": w["perm"].pk}, {"type": "ИК", "number": "6",
-                                                          "region": "RU-PER", "regime": "strict"}),
-        "registry:source_create": ({}, {"kind": "document", "title": "Т", "reliability": "F",
-                                        "credibility": 6}),
-        "registry:source_edit": ({"pk": w["source"].pk}, {"kind": "document", "title": "Т2",
-                                                          "reliability": "B",
-                                                          "credibility": 2}),
-        "lists:upload": ({}, {"kind": "other", "title": "Вставка", "reliability": "F",
-                              "credibility": 6, "pasted": "ФИО\nСидоров Глеб\nПетров Ян\n"}),
-        "lists:start_import": ({"pk": w["draft"].pk},
-                               {k: str(v) for k, v in w["draft"].mapping.items()}),
+        "registry:facility_edit": (
+            {"pk": w["perm"].pk},
+            {"type": "ИК", "number": "6", "region": "RU-PER", "regime": "strict"},
+        ),
+        "registry:source_create": (
+            {},
+            {"kind": "document", "title": "Т", "reliability": "F", "credibility": 6},
+        ),
+        "registry:source_edit": (
+            {"pk": w["source"].pk},
+            {"kind": "document", "title": "Т2", "reliability": "B", "credibility": 2},
+        ),
+        "lists:upload": (
+            {},
+            {
+                "kind": "other",
+                "title": "Вставка",
+                "reliability": "F",
+                "credibility": 6,
+                "pasted": "ФИО\nСидоров Глеб\nПетров Ян\n",
+            },
+        ),
+        "lists:start_import": (
+            {"pk": w["draft"].pk},
+            {k: str(v) for k, v in w["draft"].mapping.items()},
+        ),
         "lists:header_row": ({"pk": w["draft"].pk}, {"header_row": "1"}),
         "lists:match": ({"pk": w["done"].pk}, {}),
         "lists:retry": ({"pk": w["draft"].pk}, {}),
@@ -111,8 +169,7 @@ def cases(w):
 
 def _names(app: str) -> set[str]:
     resolver = get_resolver()
-    sub = next(p for p in resolver.url_patterns
-               if getattr(p, "namespace", None) == app)
+    sub = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == app)
     return {f"{app}:{p.name}" for p in sub.url_patterns if isinstance(p, URLPattern)}
 
 
@@ -142,9 +199,9 @@ def test_a_post_that_changes_data_answers_with_a_redirect(world, login, name):
         PersonList.objects.filter(pk=world["draft"].pk).update(status=JobStatus.FAILED)
     if name == "lists:cancel_run":  # a run alive in this process
         run = world["candidate"].run
-        MatchRun.objects.filter(pk=run.pk).update(status=JobStatus.RUNNING,
-                                                  heartbeat_at=run.created_at,
-                                                  **background.identity())
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=JobStatus.RUNNING, heartbeat_at=run.created_at, **background.identity()
+        )
         background.claim(MatchRun, run.pk)
     c = login(world["boss"], Client())
     before = AuditEntry.objects.count()

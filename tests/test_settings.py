@@ -8,13 +8,21 @@ import pytest
 
 
 def _start(tmp_path, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("KINTRACE_") and k != "DATABASE_URL"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("KINTRACE_") and k != "DATABASE_URL"
+    }
     clean.update({"KINTRACE_DATA_DIR": str(tmp_path / "data"), **env})
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
-         "'kintrace.settings'; django.setup(); print('started')"],
-        env=clean, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'kintrace.settings'; django.setup(); print('started')",
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -30,20 +38,35 @@ def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
 
 
 def test_production_refuses_debug(tmp_path):
-    result = _start(tmp_path, KINTRACE_MODE="production", KINTRACE_SECRET_KEY="x" * 50,
-                    KINTRACE_ALLOWED_HOSTS="example.org", KINTRACE_DEBUG="True")
+    result = _start(
+        tmp_path,
+        KINTRACE_MODE="production",
+        KINTRACE_SECRET_KEY="x" * 50,
+        KINTRACE_ALLOWED_HOSTS="example.org",
+        KINTRACE_DEBUG="True",
+    )
     assert result.returncode != 0 and "KINTRACE_DEBUG" in result.stderr
 
 
 def test_production_with_its_secrets_starts(tmp_path):
-    result = _start(tmp_path, KINTRACE_MODE="production", KINTRACE_SECRET_KEY="x" * 50,
-                    KINTRACE_ALLOWED_HOSTS="example.org")
+    result = _start(
+        tmp_path,
+        KINTRACE_MODE="production",
+        KINTRACE_SECRET_KEY="x" * 50,
+        KINTRACE_ALLOWED_HOSTS="example.org",
+    )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "data" / "secret_key").exists()
 
 
-@pytest.mark.parametrize("name,value", [("KINTRACE_DEBUG", "yes"), ("KINTRACE_MODE", "prod"),
-                                        ("KINTRACE_SESSION_SECONDS", "half an hour")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("KINTRACE_DEBUG", "yes"),
+        ("KINTRACE_MODE", "prod"),
+        ("KINTRACE_SESSION_SECONDS", "half an hour"),
+    ],
+)
 def test_a_malformed_setting_is_refused_naming_it(tmp_path, name, value):
     result = _start(tmp_path, **{name: value})
     assert result.returncode != 0 and name in result.stderr
@@ -59,12 +82,20 @@ def test_embedded_mode_generates_a_private_secret_key_once(tmp_path):
 
 
 def test_the_command_line_refuses_a_malformed_setting_in_one_line(tmp_path):
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("KINTRACE_") and k != "DATABASE_URL"}
-    clean.update({"KINTRACE_DATA_DIR": str(tmp_path / "data"),
-                  "KINTRACE_LOGIN_FAILURE_LIMIT": "five"})
-    result = subprocess.run([sys.executable, "-m", "kintrace.cli", "demo"], env=clean,
-                            capture_output=True, text=True, timeout=120)
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("KINTRACE_") and k != "DATABASE_URL"
+    }
+    clean.update(
+        {"KINTRACE_DATA_DIR": str(tmp_path / "data"), "KINTRACE_LOGIN_FAILURE_LIMIT": "five"}
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kintrace.cli", "demo"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "kintrace: Unexpected value KINTRACE_LOGIN_FAILURE_LIMIT=five, use a whole number"]
+        "kintrace: Unexpected value KINTRACE_LOGIN_FAILURE_LIMIT=five, use a whole number"
+    ]

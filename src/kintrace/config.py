@@ -13,8 +13,7 @@ Each reader takes the default as the text an operator would write, and raises `C
 import ipaddress
 import os
 
-__all__ = ["ConfigError", "envaddress", "envbool", "envchoice", "envint", "envorigins",
-           "envstr"]
+__all__ = ["ConfigError", "envaddress", "envbool", "envchoice", "envint", "envorigins", "envstr"]
 
 
 class ConfigError(ValueError):
@@ -27,7 +26,7 @@ def envstr(name: str, default: str = "") -> str:
 
 
 def envbool(name: str, default: str) -> bool:
-    """"True" or "False" (or empty, meaning False); anything else is refused."""
+    """ "True" or "False" (or empty, meaning False); anything else is refused."""
     v = os.getenv(name, default=default)
     if v not in ("", "True", "False"):
         raise ConfigError(f"Unexpected value {name}={v}, use 'True' or 'False'")

@@ -269,8 +269,10 @@ MEDIA_ROOT = FILES_DIR
 # Where the public pages' quick-exit button goes: a neutral, everyday site.
 KINTRACE_QUICK_EXIT_URL = envstr("KINTRACE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
 if not KINTRACE_QUICK_EXIT_URL.startswith(("https://", "http://")):
-    raise ImproperlyConfigured(f"Unexpected value KINTRACE_QUICK_EXIT_URL="
-                               f"{KINTRACE_QUICK_EXIT_URL}, use an https:// address")
+    raise ImproperlyConfigured(
+        f"Unexpected value KINTRACE_QUICK_EXIT_URL="
+        f"{KINTRACE_QUICK_EXIT_URL}, use an https:// address"
+    )
 
 # Uploads: refuse politely above these sizes (the views check and say so).
 KINTRACE_MAX_UPLOAD_BYTES = envint("KINTRACE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
@@ -285,8 +287,9 @@ KINTRACE_LIST_MAX_UNCOMPRESSED = envint("KINTRACE_LIST_MAX_UNCOMPRESSED", str(20
 KINTRACE_LIST_MAX_RATIO = envint("KINTRACE_LIST_MAX_RATIO", "200")
 # Receipt guesses: one server-wide leaky bucket (kintrace.intake.throttle, docs/intake.md).
 KINTRACE_RECEIPT_FAILURE_BURST = envint("KINTRACE_RECEIPT_FAILURE_BURST", "30", minimum=1)
-KINTRACE_RECEIPT_FAILURES_PER_MINUTE = envint("KINTRACE_RECEIPT_FAILURES_PER_MINUTE", "20",
-                                              minimum=1)
+KINTRACE_RECEIPT_FAILURES_PER_MINUTE = envint(
+    "KINTRACE_RECEIPT_FAILURES_PER_MINUTE", "20", minimum=1
+)
 # Background jobs (kintrace.lists.background): a job whose heartbeat is older is stale; drafts
 # and failed lists untouched this many days are discarded.
 KINTRACE_JOB_STALE_SECONDS = envint("KINTRACE_JOB_STALE_SECONDS", "120", minimum=30)

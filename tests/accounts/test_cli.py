@@ -17,8 +17,11 @@ def run_cli(data_dir, *args):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["KINTRACE_DATA_DIR"] = str(data_dir)
     return subprocess.run(
-        [sys.executable, "-m", "kintrace.cli", *args], env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "kintrace.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -31,8 +34,9 @@ def test_createstaff_on_a_fresh_data_dir_prints_password_and_recovery_key_once(t
     assert second.returncode == 0, second.stderr
     assert "recovery key" not in second.stdout
     assert "key: pending" in second.stdout
-    third = run_cli(tmp_path, "createstaff", "vera", "--role", "caseworker",
-                    "--recovery-key", recovery)
+    third = run_cli(
+        tmp_path, "createstaff", "vera", "--role", "caseworker", "--recovery-key", recovery
+    )
     assert "key: granted" in third.stdout, third.stderr
 
 

@@ -114,11 +114,15 @@ def test_a_visitor_who_only_opens_the_login_page_or_fails_gets_no_device_cookie(
 
 
 def test_no_address_and_no_user_agent_is_stored_only_the_device_label(vera):
-    headers = {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "198.51.100.9",
-               "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux) Chromium/131"}
+    headers = {
+        "REMOTE_ADDR": "203.0.113.7",
+        "HTTP_X_FORWARDED_FOR": "198.51.100.9",
+        "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux) Chromium/131",
+    }
     for browser in (Client(), vera.browser):
-        browser.post(reverse("accounts:login"), {"username": "vera", "password": "guess"},
-                     **headers)
+        browser.post(
+            reverse("accounts:login"), {"username": "vera", "password": "guess"}, **headers
+        )
     labels = sorted(a.user_agent for a in AccessAttempt.objects.all())
     assert labels[1] == devices.UNTRUSTED and labels[0].startswith("device:")
     for row in AccessAttempt.objects.all():

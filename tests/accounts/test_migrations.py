@@ -27,8 +27,9 @@ def upgraded():
     try:
         anna = User.objects.create_user("anna", password="correct horse battery", role="admin")
         boris = User.objects.create_user("boris", password="correct horse battery")
-        ClearTOTPDevice.objects.create(user=anna, name="phone", confirmed=True, key=SEED_HEX,
-                                       last_t=5, drift=1)
+        ClearTOTPDevice.objects.create(
+            user=anna, name="phone", confirmed=True, key=SEED_HEX, last_t=5, drift=1
+        )
         ClearTOTPDevice.objects.create(user=boris, name="new", confirmed=False)
     finally:
         _migrate([("accounts", "0003_totp_device_encrypted")])

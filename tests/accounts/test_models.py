@@ -25,8 +25,15 @@ def _seed_forms(seed: bytes) -> list[bytes]:
     padding, upper and lower case), base64."""
     b32 = base64.b32encode(seed)
     hexed = binascii.hexlify(seed)
-    return [seed, hexed, hexed.upper(), b32, b32.rstrip(b"="), b32.lower(),
-            base64.b64encode(seed).rstrip(b"=")]
+    return [
+        seed,
+        hexed,
+        hexed.upper(),
+        b32,
+        b32.rstrip(b"="),
+        b32.lower(),
+        base64.b64encode(seed).rstrip(b"="),
+    ]
 
 
 def _database_dump() -> bytes:
@@ -35,9 +42,7 @@ def _database_dump() -> bytes:
     connection.close_if_unusable_or_obsolete()
     if connection.vendor == "sqlite":
         name = Path(connection.settings_dict["NAME"])
-        return b"".join(
-            p.read_bytes() for p in (name, Path(f"{name}-wal")) if p.exists()
-        )
+        return b"".join(p.read_bytes() for p in (name, Path(f"{name}-wal")) if p.exists())
     out = []
     with connection.cursor() as cur:
         for table in connection.introspection.table_names(cur):
@@ -115,7 +120,8 @@ def test_the_enrolment_url_carries_the_decrypted_seed(make_staff):
 def test_no_code_outside_migrations_uses_django_otps_clear_text_device():
     src = Path(__file__).resolve().parents[2] / "src" / "kintrace"
     offenders = [
-        str(p) for p in src.rglob("*.py")
+        str(p)
+        for p in src.rglob("*.py")
         if "migrations" not in p.parts and "otp_totp.models" in p.read_text()
     ]
     assert offenders == []
@@ -132,10 +138,14 @@ def test_an_outsider_cannot_read_the_seed_key(make_staff):
 def test_enrolment_replaces_an_unconfirmed_device_whose_seed_does_not_open(client):
     created = staff_create(actor=None, username="anna", role="admin")
     client.post(reverse("accounts:login"), {"username": "anna", "password": created.password})
-    client.post(reverse("accounts:password_change"), {
-        "old_password": created.password, "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD,
-    })
+    client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": created.password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     client.get(reverse("accounts:totp_setup"))
     TOTPDevice.objects.filter(user=created.user).update(encrypted_key=b"\x01" + b"\x00" * 60)
     page = client.get(reverse("accounts:totp_setup"))

@@ -17,8 +17,12 @@ from tests.accounts.test_views import NEW_PASSWORD, code_for, first_login
 
 pytestmark = pytest.mark.django_db
 
-ACTIONS = ["accounts:staff_unlock", "accounts:staff_password_reset",
-           "accounts:staff_totp_reset", "accounts:staff_role"]
+ACTIONS = [
+    "accounts:staff_unlock",
+    "accounts:staff_password_reset",
+    "accounts:staff_totp_reset",
+    "accounts:staff_role",
+]
 
 
 @pytest.fixture
@@ -119,13 +123,21 @@ def test_admin_unlocks_a_locked_out_account_and_it_is_audited(unlocked_staff, ve
     c, admin = unlocked_staff("admin")
     lock_out("vera")
     stranger = Client()
-    assert stranger.post(reverse("accounts:login"),
-                         {"username": "vera", "password": NEW_PASSWORD}).status_code == 429
+    assert (
+        stranger.post(
+            reverse("accounts:login"), {"username": "vera", "password": NEW_PASSWORD}
+        ).status_code
+        == 429
+    )
     r = c.post(reverse("accounts:staff_unlock", args=[vera.pk]))
     assert r.status_code == 302 and r.url == reverse("accounts:staff_detail", args=[vera.pk])
     assert not AccessAttempt.objects.filter(username="vera").exists()
-    assert Client().post(reverse("accounts:login"),
-                         {"username": "vera", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        Client()
+        .post(reverse("accounts:login"), {"username": "vera", "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
     entry = AuditEntry.objects.get(action="accounts.staff_unlock")
     assert entry.actor == admin and entry.target_id == str(vera.pk)
     assert entry.before["failures"] > settings.AXES_FAILURE_LIMIT  # and the try while locked
@@ -143,17 +155,26 @@ def test_password_reset_gives_a_one_time_password_ends_her_sessions_and_keeps_he
     assert r.context["key"] == "granted"  # the admin's session held the organisation key
     # Her open session ends; the old password no longer works; the new one must be changed.
     assert vera.browser.get(reverse("registry:search")).url.startswith(reverse("accounts:login"))
-    assert Client().post(reverse("accounts:login"),
-                         {"username": "vera", "password": NEW_PASSWORD}).status_code == 200
+    assert (
+        Client()
+        .post(reverse("accounts:login"), {"username": "vera", "password": NEW_PASSWORD})
+        .status_code
+        == 200
+    )
     fresh = Client()
     r = fresh.post(reverse("accounts:login"), {"username": "vera", "password": password})
     assert r.url == reverse("accounts:two_factor")  # her phone still works
     device = TOTPDevice.objects.get(user=vera)
     r = fresh.post(reverse("accounts:two_factor"), {"token": code_for(device)})
     assert r.url == reverse("accounts:password_change")
-    r = fresh.post(reverse("accounts:password_change"), {
-        "old_password": password, "new_password1": "another long passphrase",
-        "new_password2": "another long passphrase"})
+    r = fresh.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
+    )
     assert r.status_code == 302
     assert keys.key_status(vera) == "granted"
     assert fresh.get(reverse("accounts:staff_detail", args=[vera.pk])).status_code == 403
@@ -193,7 +214,8 @@ def test_two_factor_reset_makes_the_next_login_enrol_a_new_phone(unlocked_staff,
     assert not TOTPDevice.objects.filter(user=vera).exists()
     # The session verified with the old phone is verified no more.
     assert vera.browser.get(reverse("registry:search")).url.startswith(
-        reverse("accounts:two_factor"))
+        reverse("accounts:two_factor")
+    )
     fresh = Client()
     r = fresh.post(reverse("accounts:login"), {"username": "vera", "password": NEW_PASSWORD})
     assert r.url == reverse("accounts:totp_setup")
@@ -249,8 +271,7 @@ def test_new_account_form_preselects_no_role_and_describes_each(login, make_staf
 
 def test_new_account_without_a_role_is_refused_not_made_an_administrator(login, make_staff):
     c = login(make_staff("admin"))
-    r = c.post(reverse("accounts:staff_create"), {"username": "vera"},
-               HTTP_ACCEPT_LANGUAGE="en")
+    r = c.post(reverse("accounts:staff_create"), {"username": "vera"}, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200 and r.context["form"].errors["role"] == ["Choose a role."]
     assert not User.objects.filter(username="vera").exists()
 

@@ -33,13 +33,18 @@ def code_for(device: TOTPDevice) -> str:
 
 def first_login(client, created) -> TOTPDevice:
     """Walk a new account through its whole first login; return its confirmed device."""
-    r = client.post(reverse("accounts:login"),
-                    {"username": created.user.username, "password": created.password})
+    r = client.post(
+        reverse("accounts:login"), {"username": created.user.username, "password": created.password}
+    )
     assert r.url == reverse("accounts:password_change")
-    r = client.post(reverse("accounts:password_change"), {
-        "old_password": created.password, "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD,
-    })
+    r = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": created.password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert r.url == reverse("accounts:totp_setup")
     page = client.get(reverse("accounts:totp_setup"))
     assert b"data:image/svg+xml;base64," in page.content
@@ -64,12 +69,15 @@ def test_full_first_login_enrols_totp_changes_password_and_unlocks_the_key(clien
 
 def test_totp_setup_page_shows_the_secret_as_text_matching_the_device(client):
     created = staff_create(actor=None, username="anna", role="admin")
-    client.post(reverse("accounts:login"),
-                {"username": "anna", "password": created.password})
-    client.post(reverse("accounts:password_change"), {
-        "old_password": created.password, "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD,
-    })
+    client.post(reverse("accounts:login"), {"username": "anna", "password": created.password})
+    client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": created.password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     page = client.get(reverse("accounts:totp_setup"))
     device = TOTPDevice.objects.get(user=created.user)
     secret = base64.b32encode(device.bin_key).decode()
@@ -108,8 +116,7 @@ def test_one_time_password_must_be_changed_before_any_staff_page(client):
 def test_one_time_password_stops_working_after_the_change(client):
     created = staff_create(actor=None, username="anna", role="admin")
     first_login(client, created)
-    r = Client().post(reverse("accounts:login"),
-                      {"username": "anna", "password": created.password})
+    r = Client().post(reverse("accounts:login"), {"username": "anna", "password": created.password})
     assert r.status_code == 200
     assert r.context["form"].non_field_errors()
 
@@ -118,9 +125,14 @@ def test_a_weak_new_password_is_refused():
     created = staff_create(actor=None, username="anna", role="admin")
     c = Client()
     c.post(reverse("accounts:login"), {"username": "anna", "password": created.password})
-    r = c.post(reverse("accounts:password_change"), {
-        "old_password": created.password, "new_password1": "short", "new_password2": "short",
-    })
+    r = c.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": created.password,
+            "new_password1": "short",
+            "new_password2": "short",
+        },
+    )
     assert r.status_code == 200 and "new_password1" in r.context["form"].errors
 
 
@@ -128,8 +140,7 @@ def test_lockout_after_repeated_failures_refuses_even_the_right_password(client)
     created = staff_create(actor=None, username="anna", role="admin")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "anna", "password": "guess"})
-    r = client.post(reverse("accounts:login"),
-                    {"username": "anna", "password": created.password})
+    r = client.post(reverse("accounts:login"), {"username": "anna", "password": created.password})
     assert r.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -147,13 +158,12 @@ def test_no_ip_address_is_stored_by_the_lockout(client):
     created = staff_create(actor=None, username="anna", role="admin")
     kwargs = {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "198.51.100.9"}
     for _ in range(2):
-        client.post(reverse("accounts:login"), {"username": "anna", "password": "guess"},
-                    **kwargs)
-    client.post(reverse("accounts:login"), {"username": "anna", "password": created.password},
-                **kwargs)
+        client.post(reverse("accounts:login"), {"username": "anna", "password": "guess"}, **kwargs)
+    client.post(
+        reverse("accounts:login"), {"username": "anna", "password": created.password}, **kwargs
+    )
     staff_create(actor=None, username="boris", role="caseworker")
-    Client().post(reverse("accounts:login"), {"username": "boris", "password": "guess"},
-                  **kwargs)
+    Client().post(reverse("accounts:login"), {"username": "boris", "password": "guess"}, **kwargs)
     attempts = list(AccessAttempt.objects.all())
     assert attempts, "the failed login should have been counted"
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
@@ -192,9 +202,14 @@ def test_logout_by_get_only_asks(login, make_staff):
 
 def test_login_ignores_a_next_url_to_another_site(client):
     created = staff_create(actor=None, username="anna", role="admin")
-    client.post(reverse("accounts:login"), {
-        "username": "anna", "password": created.password, "next": "https://evil.example/",
-    })
+    client.post(
+        reverse("accounts:login"),
+        {
+            "username": "anna",
+            "password": created.password,
+            "next": "https://evil.example/",
+        },
+    )
     assert client.session.get("kintrace_next") == ""
 
 
@@ -301,13 +316,18 @@ def test_admin_deactivates_a_colleague_but_not_himself(unlocked_staff, make_staf
 
 def test_voluntary_password_change_keeps_the_key(unlocked_staff):
     c, admin = unlocked_staff("admin")
-    r = c.post(reverse("accounts:password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD,
-    })
+    r = c.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert r.status_code == 302
-    r = Client().post(reverse("accounts:login"), {"username": admin.username,
-                                                  "password": NEW_PASSWORD})
+    r = Client().post(
+        reverse("accounts:login"), {"username": admin.username, "password": NEW_PASSWORD}
+    )
     assert r.status_code == 302
     assert keys.key_status(admin) == "granted"
     assert c.get(reverse("accounts:staff")).context["unlocked"] is True

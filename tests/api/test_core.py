@@ -29,10 +29,17 @@ def error_shape(response) -> dict:
     return body["errors"]
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
-    "multipart/form-data; boundary=x", "application/jsonp", "",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "text/plain;charset=UTF-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonp",
+        "",
+    ],
+)
 def test_a_body_that_is_not_sent_as_json_is_refused_with_415(api, org_keys, content_type):
     # text/plain, url-encoded and multipart are what a page on any other site can make a
     # visitor's browser send without asking; the report must not be filed.
@@ -47,9 +54,17 @@ def test_json_with_a_charset_is_accepted(api, org_keys):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe{}", b"[", b"nul",
-                                  b"[" * 200_000 + b"]" * 200_000,
-                                  b'{"message": ' + b"9" * 5000 + b"}"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"\xff\xfe{}",
+        b"[",
+        b"nul",
+        b"[" * 200_000 + b"]" * 200_000,
+        b'{"message": ' + b"9" * 5000 + b"}",
+    ],
+)
 def test_a_body_that_is_not_json_is_a_400_in_the_error_shape(api, org_keys, body):
     # Among them: nesting deeper than the parser's recursion, and a number longer than Python
     # converts.
@@ -74,9 +89,19 @@ def test_a_body_over_the_size_limit_is_a_413_in_the_error_shape(api, org_keys, s
     assert not Report.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["subject.name", "subject.facility", "subject.birth_date",
-                                  "subject.region", "reporter.name", "reporter.contact",
-                                  "reporter.relationship", "message"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "subject.name",
+        "subject.facility",
+        "subject.birth_date",
+        "subject.region",
+        "reporter.name",
+        "reporter.contact",
+        "reporter.relationship",
+        "message",
+    ],
+)
 @pytest.mark.parametrize("bad", ["\ud800", "a\udfffb", "a\x00b"])
 def test_a_lone_surrogate_or_nul_in_any_text_field_is_a_400_naming_it(api, org_keys, path, bad):
     body = json.loads(json.dumps(GOOD))
@@ -92,15 +117,17 @@ def test_a_lone_surrogate_or_nul_in_any_text_field_is_a_400_naming_it(api, org_k
 
 @pytest.mark.parametrize("name", ["", " ", "\n\t", "\u3000"])
 def test_an_empty_name_is_a_400_naming_subject_name(api, org_keys, name):
-    response = api.post(URL, data=json.dumps({**GOOD, "subject": {"name": name}}),
-                        content_type="application/json")
+    response = api.post(
+        URL, data=json.dumps({**GOOD, "subject": {"name": name}}), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "subject.name" in error_shape(response)
 
 
 def test_a_missing_field_is_a_400_not_an_undocumented_422(api, org_keys):
-    response = api.post(URL, data=json.dumps({"subject": {"name": "A"}}),
-                        content_type="application/json")
+    response = api.post(
+        URL, data=json.dumps({"subject": {"name": "A"}}), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "message" in error_shape(response)
     missing_header = api.get(URL + "/inbox")
@@ -115,8 +142,11 @@ def test_a_nul_in_the_query_string_is_a_400_in_the_error_shape(api, org_keys):
 
 
 def test_an_unknown_path_and_an_unknown_method_answer_in_the_error_shape(api):
-    for response in (api.get("/api/v1/nothing"), api.post("/api/v1/nothing/", data={}),
-                     api.get(URL + "/inbox/x")):
+    for response in (
+        api.get("/api/v1/nothing"),
+        api.post("/api/v1/nothing/", data={}),
+        api.get(URL + "/inbox/x"),
+    ):
         assert response.status_code == 404
         error_shape(response)
     response = api.put(URL, data=json.dumps(GOOD), content_type="application/json")
@@ -131,8 +161,9 @@ def test_throttled_receipts_answer_429_in_the_error_shape(api, org_keys):
     from kintrace.intake.models import ReceiptThrottle
 
     # The shared bucket as a run of wrong guesses leaves it: full.
-    ReceiptThrottle.objects.update_or_create(pk=1, defaults={"level": 10**9,
-                                                             "updated_at": timezone.now()})
+    ReceiptThrottle.objects.update_or_create(
+        pk=1, defaults={"level": 10**9, "updated_at": timezone.now()}
+    )
     response = api.get(URL + "/inbox", HTTP_X_RECEIPT="0000 " * 9 + "0001")
     assert response.status_code == 429
     assert "X-Receipt" in error_shape(response)
@@ -150,8 +181,9 @@ def test_the_schema_documents_every_error_status_with_the_one_shape(api):
             if status.startswith(("4", "5")):
                 ref = answer["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/ErrorsOut")
-    assert "application/json" in schema["paths"]["/api/v1/reports"]["post"]["requestBody"][
-        "content"]
+    assert (
+        "application/json" in schema["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+    )
 
 
 def test_the_schema_states_the_rules_the_code_enforces(api):

@@ -22,11 +22,19 @@ def post(api, body):
 
 
 def test_a_report_posted_as_json_returns_a_receipt_that_opens_it(api, org_keys):
-    response = post(api, {
-        "subject": {"name": "Смирнов Олег", "birth_date": "1990", "facility": "ИК-6",
-                    "region": "Омская область"},
-        "reporter": {"name": "Ольга", "relationship": "сестра", "contact": "@olga"},
-        "message": "Последний звонок был в марте."})
+    response = post(
+        api,
+        {
+            "subject": {
+                "name": "Смирнов Олег",
+                "birth_date": "1990",
+                "facility": "ИК-6",
+                "region": "Омская область",
+            },
+            "reporter": {"name": "Ольга", "relationship": "сестра", "contact": "@olga"},
+            "message": "Последний звонок был в марте.",
+        },
+    )
     assert response.status_code == 201
     receipt = response.json()["receipt"]
     access = report_open(receipt=receipt)
@@ -43,8 +51,9 @@ def test_reporter_may_be_left_out(api, org_keys):
 
 
 def test_an_invalid_birth_date_names_subject_birth_date(api, org_keys):
-    response = post(api, {"subject": {"name": "Смирнов", "birth_date": "31.02.1990"},
-                          "message": "x"})
+    response = post(
+        api, {"subject": {"name": "Смирнов", "birth_date": "31.02.1990"}, "message": "x"}
+    )
     assert 400 <= response.status_code < 500
     assert "subject.birth_date" in response.json()["errors"]
     assert not Report.objects.exists()
@@ -59,8 +68,9 @@ def test_a_missing_name_names_subject_name(api, org_keys):
 
 def test_a_missing_message_and_a_wrong_type_are_named(api, org_keys):
     assert "message" in post(api, {"subject": {"name": "A"}}).json()["errors"]
-    errors = post(api, {"subject": {"name": "A"}, "message": "x",
-                        "reporter": {"contact": 5}}).json()["errors"]
+    errors = post(
+        api, {"subject": {"name": "A"}, "message": "x", "reporter": {"contact": 5}}
+    ).json()["errors"]
     assert "reporter.contact" in errors
 
 
@@ -76,8 +86,11 @@ def test_the_inbox_shows_status_and_the_organisations_answers(api, org_keys):
     receipt = post(api, {"subject": {"name": "Смирнов"}, "message": "x"}).json()["receipt"]
     access = report_open(receipt=receipt)
     # An answer written as staff would (the service needs a staff request; see triage tests).
-    ReportMessage.objects.create(report=access.report, sender=Sender.ORGANISATION,
-                                 body=_json_encrypt(access.key, {"text": "Ищем."}))
+    ReportMessage.objects.create(
+        report=access.report,
+        sender=Sender.ORGANISATION,
+        body=_json_encrypt(access.key, {"text": "Ищем."}),
+    )
     response = api.get(URL + "/inbox", HTTP_X_RECEIPT=receipt)
     assert response.status_code == 200
     body = response.json()

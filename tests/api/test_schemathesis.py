@@ -19,16 +19,21 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 from kintrace.wsgi import application  # noqa: E402 - pytest-django has set Django up
 
 # Read from the app itself, as a client would: the schema served is the schema tested.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                deterministic=True, database="none")
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=True, database="none"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +52,11 @@ def _app(org_keys):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, deadline=timedelta(seconds=10), derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=30,
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_the_api_keeps_its_schema_and_never_fails_on_generated_requests(case):
     case.call_and_validate(checks=CHECKS)

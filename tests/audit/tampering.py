@@ -19,16 +19,38 @@ ENTRIES = 6
 def write_log():
     alice = User.objects.create_user("alice", password="correct horse battery")
     bob = User.objects.create_user("bob", password="correct horse battery")
-    audit_record(actor=alice, action="person.create", target_type="person", target_id="1",
-                 after={"name": "Иванов", "born": 1990})
+    audit_record(
+        actor=alice,
+        action="person.create",
+        target_type="person",
+        target_id="1",
+        after={"name": "Иванов", "born": 1990},
+    )
     audit_record(actor=None, action="report.submit", target_type="report", target_id="7")
-    audit_record(actor=bob, action="person.update", target_type="person", target_id="1",
-                 before={"name": "Иванов"}, after={"name": "Петров"})
-    audit_record(actor=alice, action="reporter_data.read", target_type="report",
-                 target_id="7", after={"purpose": "triage"})
+    audit_record(
+        actor=bob,
+        action="person.update",
+        target_type="person",
+        target_id="1",
+        before={"name": "Иванов"},
+        after={"name": "Петров"},
+    )
+    audit_record(
+        actor=alice,
+        action="reporter_data.read",
+        target_type="report",
+        target_id="7",
+        after={"purpose": "triage"},
+    )
     audit_record(actor=bob, action="case.open", target_type="case", target_id="3")
-    audit_record(actor=alice, action="case.close", target_type="case", target_id="3",
-                 before={"status": "open"}, after={"status": "closed"})
+    audit_record(
+        actor=alice,
+        action="case.close",
+        target_type="case",
+        target_id="3",
+        before={"status": "open"},
+        after={"status": "closed"},
+    )
     return audit_head()
 
 
@@ -49,9 +71,11 @@ def delete_newest_and_replay_an_earlier_head_row():
     last = AuditEntry.objects.get(seq=ENTRIES - 2)
     head = AuditHead.objects.get(pk=1)
     AuditHead.objects.filter(pk=1).update(
-        seq=last.seq, hash=last.hash,
-        mac=chain.head_mac(chain.audit_key(), seq=last.seq, hash=last.hash,
-                           legacy_seq=head.legacy_seq),
+        seq=last.seq,
+        hash=last.hash,
+        mac=chain.head_mac(
+            chain.audit_key(), seq=last.seq, hash=last.hash, legacy_seq=head.legacy_seq
+        ),
     )
 
 
@@ -79,8 +103,14 @@ def rewrite_an_entry_and_recompute_the_chain_with_the_old_formula():
     prev = chain.GENESIS
     for e in AuditEntry.objects.order_by("seq"):
         h = chain.legacy_entry_hash(
-            seq=e.seq, at=e.at.isoformat(), actor_label=e.actor_label, action=e.action,
-            target_type=e.target_type, target_id=e.target_id, before=e.before, after=e.after,
+            seq=e.seq,
+            at=e.at.isoformat(),
+            actor_label=e.actor_label,
+            action=e.action,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            before=e.before,
+            after=e.after,
             prev_hash=prev,
         )
         AuditEntry.objects.filter(pk=e.pk).update(prev_hash=prev, hash=h, scheme=chain.LEGACY)
@@ -93,8 +123,14 @@ def rewrite_an_entry_and_recompute_with_the_old_formula_keeping_the_scheme():
     prev = chain.GENESIS
     for e in AuditEntry.objects.order_by("seq"):
         h = chain.legacy_entry_hash(
-            seq=e.seq, at=e.at.isoformat(), actor_label=e.actor_label, action=e.action,
-            target_type=e.target_type, target_id=e.target_id, before=e.before, after=e.after,
+            seq=e.seq,
+            at=e.at.isoformat(),
+            actor_label=e.actor_label,
+            action=e.action,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            before=e.before,
+            after=e.after,
             prev_hash=prev,
         )
         AuditEntry.objects.filter(pk=e.pk).update(prev_hash=prev, hash=h)
@@ -126,6 +162,7 @@ def _column(column: str, value):
                 f"UPDATE {table} SET {connection.ops.quote_name(column)} = %s WHERE seq = 4",
                 [value],
             )
+
     tamper.__name__ = f"change_{column}"
     return tamper
 

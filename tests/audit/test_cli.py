@@ -27,8 +27,11 @@ def run_cli(*args):
     """The kintrace command on this test's database and data directory (same audit key)."""
     env = dict(os.environ, DATABASE_URL=_database_url())
     return subprocess.run(
-        [sys.executable, "-m", "kintrace.cli", "audit", *args], env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "kintrace.cli", "audit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -60,8 +63,10 @@ def test_verify_without_an_anchor_reports_every_entry_deleted():
     tampering.delete_every_entry()
     result = run_cli("verify")
     assert result.returncode == 1
-    assert result.stderr == ("audit log BROKEN after 0 good entries: the newest entries were "
-                             "removed: the head says 6, found 0\n")
+    assert result.stderr == (
+        "audit log BROKEN after 0 good entries: the newest entries were "
+        "removed: the head says 6, found 0\n"
+    )
 
 
 def test_head_refuses_a_rolled_back_head_row():
@@ -69,8 +74,10 @@ def test_head_refuses_a_rolled_back_head_row():
     tampering.delete_newest_and_roll_head_back()
     result = run_cli("head")
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == ("kintrace audit head: the head record was altered or rolled back "
-                             "by hand; run `kintrace audit verify`\n")
+    assert result.stderr == (
+        "kintrace audit head: the head record was altered or rolled back "
+        "by hand; run `kintrace audit verify`\n"
+    )
 
 
 @pytest.mark.parametrize("bad", ["6", "six:" + "a" * 64, "6:" + "a" * 10, "", "0:" + "1" * 64])
@@ -85,8 +92,13 @@ def test_a_damaged_audit_key_is_one_line_not_a_traceback(tmp_path):
     tampering.write_log()
     (tmp_path / chain.KEY_FILE).write_bytes(b"short")
     env = dict(os.environ, DATABASE_URL=_database_url(), KINTRACE_DATA_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "kintrace.cli", "audit", "verify"], env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kintrace.cli", "audit", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("kintrace audit verify: the audit key cannot be read: ")
     assert len(result.stderr.splitlines()) == 1

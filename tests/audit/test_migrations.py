@@ -34,8 +34,14 @@ def _write_old_log(n: int) -> None:
             at = datetime.datetime(2026, 11, 1, 12, seq, 0, 123456, tzinfo=datetime.UTC)
             after = f'{{"n": {seq}}}'
             h = chain.legacy_entry_hash(
-                seq=seq, at=at.isoformat(), actor_label="anna", action="person.update",
-                target_type="person", target_id=str(seq), before=None, after={"n": seq},
+                seq=seq,
+                at=at.isoformat(),
+                actor_label="anna",
+                action="person.update",
+                target_type="person",
+                target_id=str(seq),
+                before=None,
+                after={"n": seq},
                 prev_hash=prev,
             )
             cur.execute(
@@ -79,8 +85,14 @@ def test_rewriting_an_old_entry_after_the_upgrade_is_detected(upgraded_log):
     prev = chain.GENESIS
     for e in AuditEntry.objects.filter(scheme=chain.LEGACY).order_by("seq"):
         h = chain.legacy_entry_hash(
-            seq=e.seq, at=e.at.isoformat(), actor_label=e.actor_label, action=e.action,
-            target_type=e.target_type, target_id=e.target_id, before=e.before, after=e.after,
+            seq=e.seq,
+            at=e.at.isoformat(),
+            actor_label=e.actor_label,
+            action=e.action,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            before=e.before,
+            after=e.after,
             prev_hash=prev,
         )
         AuditEntry.objects.filter(pk=e.pk).update(prev_hash=prev, hash=h)
@@ -94,8 +106,14 @@ def test_rewriting_old_entries_before_any_new_one_is_detected_by_the_sealed_head
     AuditEntry.objects.filter(seq=3).update(action="person.delete")
     e = AuditEntry.objects.get(seq=3)
     h = chain.legacy_entry_hash(
-        seq=3, at=e.at.isoformat(), actor_label=e.actor_label, action=e.action,
-        target_type=e.target_type, target_id=e.target_id, before=e.before, after=e.after,
+        seq=3,
+        at=e.at.isoformat(),
+        actor_label=e.actor_label,
+        action=e.action,
+        target_type=e.target_type,
+        target_id=e.target_id,
+        before=e.before,
+        after=e.after,
         prev_hash=e.prev_hash,
     )
     AuditEntry.objects.filter(seq=3).update(hash=h)

@@ -38,7 +38,8 @@ def test_each_tampering_is_detected_against_the_anchored_head(tamper):
 
 
 @pytest.mark.parametrize(
-    "tamper", [t for t in tampering.TAMPERINGS if t.__name__ not in tampering.NEED_ANCHOR],
+    "tamper",
+    [t for t in tampering.TAMPERINGS if t.__name__ not in tampering.NEED_ANCHOR],
     ids=lambda f: f.__name__,
 )
 def test_each_tampering_is_detected_even_without_an_anchor(tamper):

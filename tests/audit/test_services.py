@@ -14,10 +14,21 @@ def alice():
 
 
 def test_entries_form_a_chain_that_verifies(alice):
-    first = audit_record(actor=alice, action="person.create", target_type="person", target_id="1",
-                         after={"name": "Иванов"})
-    second = audit_record(actor=alice, action="person.update", target_type="person",
-                          target_id="1", before={"name": "Иванов"}, after={"name": "Петров"})
+    first = audit_record(
+        actor=alice,
+        action="person.create",
+        target_type="person",
+        target_id="1",
+        after={"name": "Иванов"},
+    )
+    second = audit_record(
+        actor=alice,
+        action="person.update",
+        target_type="person",
+        target_id="1",
+        before={"name": "Иванов"},
+        after={"name": "Петров"},
+    )
     assert second.prev_hash == first.hash
     report = audit_verify()
     assert report.ok and report.entries == 2
@@ -65,8 +76,9 @@ def test_concurrent_writers_never_fork_the_keyed_chain():
     def write(n):
         try:
             for i in range(10):
-                audit_record(actor=None, action="report.submit", target_type="report",
-                             target_id=f"{n}-{i}")
+                audit_record(
+                    actor=None, action="report.submit", target_type="report", target_id=f"{n}-{i}"
+                )
         except Exception as e:  # reported below; a thread's exception is otherwise lost
             errors.append(e)
         finally:

@@ -37,11 +37,18 @@ def test_status_and_assignee_change_through_the_page(unlocked_staff, case):
     assert "Кузнецов" in listing
 
 
-@pytest.mark.parametrize("name,method", [("cases:list", "get"), ("cases:detail", "get"),
-                                         ("cases:set_status", "post"),
-                                         ("cases:note_add", "post")])
-def test_analysts_are_refused_and_outsiders_sent_to_log_in(name, method, unlocked_staff, case,
-                                                            client):
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("cases:list", "get"),
+        ("cases:detail", "get"),
+        ("cases:set_status", "post"),
+        ("cases:note_add", "post"),
+    ],
+)
+def test_analysts_are_refused_and_outsiders_sent_to_log_in(
+    name, method, unlocked_staff, case, client
+):
     url = reverse(name) if name == "cases:list" else reverse(name, args=[case.pk])
     anonymous = getattr(client, method)(url, {"status": "closed", "text": "x"})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]

@@ -8,16 +8,21 @@ from tests.intake.helpers import image_bytes
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-
 @pytest.fixture
 def phone(browser_context):
-    context = browser_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                              has_touch=True, java_script_enabled=False, locale="ru-RU")
+    context = browser_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+        locale="ru-RU",
+    )
     return context.new_page(), context
 
 
-def test_a_report_with_a_photo_from_a_phone_without_javascript(phone, live_server,
-                                                                 transactional_db, tmp_path):
+def test_a_report_with_a_photo_from_a_phone_without_javascript(
+    phone, live_server, transactional_db, tmp_path
+):
     from kintrace.intake.models import Report
     from kintrace.security.testing import org_keys_for_tests
 

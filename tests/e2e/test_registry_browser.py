@@ -21,16 +21,29 @@ def ivanov(transactional_db):
     from kintrace.registry import services
 
     source = services.source_create(
-        kind="media", title="Список раненых, госпиталь им. Бурденко", actor=None,
-        reliability="B", credibility=2,
+        kind="media",
+        title="Список раненых, госпиталь им. Бурденко",
+        actor=None,
+        reliability="B",
+        credibility=2,
     )
-    person = services.person_create(name="Иванов Александр Сергеевич", actor=None,
-                                    birth=parse_date("14.03.1987"))
-    services.event_create(type="selected", actor=None,
-                          start=parse_date("05.2023"), persons=[person],
-                          description="Подписал контракт в колонии")
-    services.event_create(type="hospitalised", actor=None, start=parse_date("12.11.2023"),
-                          persons=[person], citations=[(source, "Иванов А.С., 1987 г.р.")])
+    person = services.person_create(
+        name="Иванов Александр Сергеевич", actor=None, birth=parse_date("14.03.1987")
+    )
+    services.event_create(
+        type="selected",
+        actor=None,
+        start=parse_date("05.2023"),
+        persons=[person],
+        description="Подписал контракт в колонии",
+    )
+    services.event_create(
+        type="hospitalised",
+        actor=None,
+        start=parse_date("12.11.2023"),
+        persons=[person],
+        citations=[(source, "Иванов А.С., 1987 г.р.")],
+    )
     services.person_create(name="Петров Николай Иванович", actor=None)
     return person
 
@@ -38,9 +51,7 @@ def ivanov(transactional_db):
 def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timeline(
     page, live_server, ivanov
 ):
-    from kintrace.accounts.models import TOTPDevice
-
-    from kintrace.accounts.models import User
+    from kintrace.accounts.models import TOTPDevice, User
 
     user = User.objects.create_user("olga", password=PASSWORD, role="caseworker")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
@@ -71,9 +82,7 @@ def test_caseworker_finds_a_cyrillic_person_by_a_latin_query_and_reads_his_timel
 
 
 def test_an_analyst_who_logs_in_cannot_open_person_search(page, live_server, ivanov):
-    from kintrace.accounts.models import TOTPDevice
-
-    from kintrace.accounts.models import User
+    from kintrace.accounts.models import TOTPDevice, User
 
     user = User.objects.create_user("ana", password=PASSWORD, role="analyst")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)

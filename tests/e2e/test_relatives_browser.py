@@ -16,14 +16,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NEUTRAL_PATH = "/elsewhere/weather/"  # stands in for the neutral site (no network here)
 TEXT = {
-    "ru": {"start": "Сообщить о пропавшем", "kept": "Эти файлы приняты", "added": "Спасибо",
-           "news": "Нам позвонили из госпиталя, он жив!", "exit": "Быстрый выход",
-           "closed": "закрыто — Человек найден", "data": "Что происходит с моими данными",
-           "working": "сотрудник работает над ним"},
-    "en": {"start": "Report a missing person", "kept": "These files were accepted",
-           "added": "Thank you", "news": "The hospital called, he is alive!",
-           "exit": "Quick exit", "closed": "closed — The person was found",
-           "data": "What happens to my data", "working": "a caseworker is working on it"},
+    "ru": {
+        "start": "Сообщить о пропавшем",
+        "kept": "Эти файлы приняты",
+        "added": "Спасибо",
+        "news": "Нам позвонили из госпиталя, он жив!",
+        "exit": "Быстрый выход",
+        "closed": "закрыто — Человек найден",
+        "data": "Что происходит с моими данными",
+        "working": "сотрудник работает над ним",
+    },
+    "en": {
+        "start": "Report a missing person",
+        "kept": "These files were accepted",
+        "added": "Thank you",
+        "news": "The hospital called, he is alive!",
+        "exit": "Quick exit",
+        "closed": "closed — The person was found",
+        "data": "What happens to my data",
+        "working": "a caseworker is working on it",
+    },
 }
 
 
@@ -32,9 +44,13 @@ def phone(browser_context, settings, live_server):
     settings.KINTRACE_QUICK_EXIT_URL = live_server.url + NEUTRAL_PATH
 
     def make(lang: str, javascript: bool = False):
-        context = browser_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True, java_script_enabled=javascript,
-                                  locale="ru-RU" if lang == "ru" else "en-US")
+        context = browser_context(
+            viewport={"width": 360, "height": 740},
+            is_mobile=True,
+            has_touch=True,
+            java_script_enabled=javascript,
+            locale="ru-RU" if lang == "ru" else "en-US",
+        )
         return context.new_page(), context
 
     return make
@@ -54,7 +70,8 @@ def careless(receipt: str) -> str:
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_a_relative_on_a_phone_reports_corrects_reloads_and_leaves_safely(
-        phone, live_server, transactional_db, tmp_path, lang):
+    phone, live_server, transactional_db, tmp_path, lang
+):
     from kintrace.intake.models import DraftFile, Report
     from kintrace.security.testing import org_keys_for_tests
 
@@ -121,8 +138,9 @@ def test_a_relative_on_a_phone_reports_corrects_reloads_and_leaves_safely(
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_the_data_page_is_reachable_from_every_public_page(phone, live_server,
-                                                           transactional_db, lang):
+def test_the_data_page_is_reachable_from_every_public_page(
+    phone, live_server, transactional_db, lang
+):
     page, _context = phone(lang)
     page.goto(live_server.url + f"/report/?lang={lang}")
     page.get_by_role("link", name=TEXT[lang]["data"]).first.click()
@@ -133,8 +151,7 @@ def test_the_data_page_is_reachable_from_every_public_page(phone, live_server,
     assert width <= 360  # nothing wider than the phone
 
 
-def test_with_javascript_the_quick_exit_leaves_no_way_back(phone, live_server,
-                                                          transactional_db):
+def test_with_javascript_the_quick_exit_leaves_no_way_back(phone, live_server, transactional_db):
     page, _context = phone("ru", javascript=True)
     page.goto("about:blank")
     page.goto(live_server.url + "/report/")
@@ -160,7 +177,8 @@ def _staff_login(page, live_server, user, device, lang):
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_a_follow_up_reaches_a_caseworker_who_answers_and_closes_with_a_reason(
-        phone, browser_context, live_server, transactional_db, lang):
+    phone, browser_context, live_server, transactional_db, lang
+):
     from kintrace.accounts.models import TOTPDevice
     from kintrace.intake.linking import report_create_person
     from kintrace.intake.models import Report
@@ -192,8 +210,9 @@ def test_a_follow_up_reaches_a_caseworker_who_answers_and_closes_with_a_reason(
     staff.locator(f"a[href='/cases/{report.case_id}/']").first.click()
     conversation = staff.locator(f"#report-{report.pk}")
     assert t["news"] in conversation.inner_text()
-    conversation.locator("textarea").fill("Спасибо, мы проверим." if lang == "ru"
-                                          else "Thank you, we will check.")
+    conversation.locator("textarea").fill(
+        "Спасибо, мы проверим." if lang == "ru" else "Thank you, we will check."
+    )
     conversation.locator("button.btn:not(.secondary)").click()
     assert staff.url.endswith(f"/cases/{report.case_id}/")
     assert staff.locator("#nav-unread").count() == 0  # answered, so read
@@ -206,11 +225,14 @@ def test_a_follow_up_reaches_a_caseworker_who_answers_and_closes_with_a_reason(
     staff.select_option("#id_status", "found_alive")
     staff.select_option("#id_case_reason", "found")
     staff.locator("form[action$='/status/'] button").click()
-    assert "found" in staff.locator("#case-status").inner_text().lower() or \
-        "найден" in staff.locator("#case-status").inner_text().lower()
+    assert (
+        "found" in staff.locator("#case-status").inner_text().lower()
+        or "найден" in staff.locator("#case-status").inner_text().lower()
+    )
 
     relative.reload()
     status = relative.locator("#status").inner_text()
     assert t["closed"] in status and t["working"] not in status
-    assert ("Спасибо, мы проверим." if lang == "ru" else "Thank you, we will check.") in \
-        relative.content()
+    assert (
+        "Спасибо, мы проверим." if lang == "ru" else "Thank you, we will check."
+    ) in relative.content()

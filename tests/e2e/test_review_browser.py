@@ -21,19 +21,19 @@ def browser_page(browser_context):
     return browser_context(locale="ru-RU").new_page()
 
 
-def test_review_session_with_keyboard_shortcuts(browser_page, live_server, transactional_db,
-                                                tmp_path):
-    from kintrace.accounts.models import TOTPDevice
-
-    from kintrace.accounts.models import User
+def test_review_session_with_keyboard_shortcuts(
+    browser_page, live_server, transactional_db, tmp_path
+):
+    from kintrace.accounts.models import TOTPDevice, User
     from kintrace.lists.models import Decision, MatchCandidate
     from kintrace.names.dates import parse_date
     from kintrace.registry.services import person_create
 
     user = User.objects.create_user("katya", password=PASSWORD, role="caseworker")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    ivanov = person_create(name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"),
-                           actor=user)
+    ivanov = person_create(
+        name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"), actor=user
+    )
     petrov = person_create(name="Петров Пётр Петрович", birth=parse_date("1990"), actor=user)
     listfile = tmp_path / "hospital.csv"
     listfile.write_bytes(HOSPITAL_CSV.encode("cp1251"))
@@ -69,8 +69,9 @@ def test_review_session_with_keyboard_shortcuts(browser_page, live_server, trans
     assert page.locator("[data-candidate]").get_attribute("data-candidate") == str(first.pk)
     with page.expect_navigation():
         page.keyboard.press("c")  # confirm: review.js submits the form
-    second = MatchCandidate.objects.filter(decision=Decision.OPEN).order_by(
-        "-probability", "id").first()
+    second = (
+        MatchCandidate.objects.filter(decision=Decision.OPEN).order_by("-probability", "id").first()
+    )
     assert page.locator("[data-candidate]").get_attribute("data-candidate") == str(second.pk)
     with page.expect_navigation():
         page.keyboard.press("r")  # not him

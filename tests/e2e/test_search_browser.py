@@ -25,12 +25,22 @@ def registry(transactional_db):
     from kintrace.registry import services
 
     colony = services.facility_create(type="ИК", number="17", actor=None)
-    ivanov = services.person_create(name="Иванов Иван Петрович", birth=parse_date("1985"),
-                                    last_facility=colony, call_sign="Гром", actor=None)
+    ivanov = services.person_create(
+        name="Иванов Иван Петрович",
+        birth=parse_date("1985"),
+        last_facility=colony,
+        call_sign="Гром",
+        actor=None,
+    )
     services.person_create(name="Иванов Иван Сергеевич", birth=parse_date("1990"), actor=None)
     services.person_create(name="Петров Николай", birth=parse_date("1970"), actor=None)
-    source = services.source_create(kind="official_list", title="Список раненых, госпиталь 1",
-                                    reliability="B", credibility=2, actor=None)
+    source = services.source_create(
+        kind="official_list",
+        title="Список раненых, госпиталь 1",
+        reliability="B",
+        credibility=2,
+        actor=None,
+    )
     return {"ivanov": ivanov, "colony": colony, "source": source}
 
 
@@ -40,16 +50,19 @@ def caseworker(transactional_db):
     from kintrace.security.testing import TEST_PASSWORD, staff_with_key
 
     user = staff_with_key("caseworker", username="olga")
-    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True), \
-        TEST_PASSWORD
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True), TEST_PASSWORD
 
 
-@pytest.mark.parametrize(("locale", "reason", "year"), [
-    ("ru-RU", "фамилия: отличается одна буква", "год рождения 1985"),
-    ("en-GB", "surname: one letter off", "birth year 1985"),
-])
+@pytest.mark.parametrize(
+    ("locale", "reason", "year"),
+    [
+        ("ru-RU", "фамилия: отличается одна буква", "год рождения 1985"),
+        ("en-GB", "surname: one letter off", "birth year 1985"),
+    ],
+)
 def test_a_misspelt_surname_and_a_year_find_him_first_and_say_why(
-        browser_context, live_server, registry, caseworker, locale, reason, year):
+    browser_context, live_server, registry, caseworker, locale, reason, year
+):
     page = browser_context(locale=locale).new_page()
     log_in(page, live_server, *caseworker)
     page.goto(live_server.url + "/registry/")
@@ -61,13 +74,16 @@ def test_a_misspelt_surname_and_a_year_find_him_first_and_say_why(
     assert reason in why and year in why
 
 
-def test_a_long_pasted_message_gets_results_not_a_blank_page(browser_context, live_server,
-                                                             registry, caseworker):
+def test_a_long_pasted_message_gets_results_not_a_blank_page(
+    browser_context, live_server, registry, caseworker
+):
     page = browser_context(locale="en-GB").new_page()
     log_in(page, live_server, *caseworker)
     page.goto(live_server.url + "/registry/")
-    message = ("Hello, I am looking for my brother Иванов Иван Петрович, born 1985, he was "
-               "in ИК-17 and left with the recruiters last summer. ") * 25
+    message = (
+        "Hello, I am looking for my brother Иванов Иван Петрович, born 1985, he was "
+        "in ИК-17 and left with the recruiters last summer. "
+    ) * 25
     page.fill("input[name=q]", message)
     page.locator("form[role=search] button[type=submit]").click()
     assert "Иванов Иван Петрович" in page.locator("ul.results > li").first.inner_text()
@@ -75,7 +91,8 @@ def test_a_long_pasted_message_gets_results_not_a_blank_page(browser_context, li
 
 
 def test_the_person_list_is_filtered_and_ordered_with_its_own_form_without_script(
-        browser_context, live_server, registry, caseworker):
+    browser_context, live_server, registry, caseworker
+):
     page = browser_context(locale="ru-RU", java_script_enabled=False).new_page()
     log_in(page, live_server, *caseworker)
     page.goto(live_server.url + "/registry/persons/")
@@ -87,8 +104,9 @@ def test_the_person_list_is_filtered_and_ordered_with_its_own_form_without_scrip
     assert names == ["Иванов Иван Сергеевич"]
 
 
-def test_a_persons_file_prints_without_the_menu_or_buttons(browser_context, live_server,
-                                                           registry, caseworker):
+def test_a_persons_file_prints_without_the_menu_or_buttons(
+    browser_context, live_server, registry, caseworker
+):
     page = browser_context(locale="ru-RU").new_page()
     log_in(page, live_server, *caseworker)
     page.goto(f"{live_server.url}/registry/persons/{registry['ivanov'].pk}/")
@@ -103,8 +121,9 @@ def test_a_persons_file_prints_without_the_menu_or_buttons(browser_context, live
     assert pdf.startswith(b"%PDF")
 
 
-def test_a_source_is_picked_by_typing_part_of_its_title(browser_context, live_server, registry,
-                                                        caseworker):
+def test_a_source_is_picked_by_typing_part_of_its_title(
+    browser_context, live_server, registry, caseworker
+):
     from kintrace.registry.models import Citation
 
     page = browser_context(locale="ru-RU").new_page()
@@ -123,8 +142,9 @@ def test_a_source_is_picked_by_typing_part_of_its_title(browser_context, live_se
     assert Citation.objects.get().source == registry["source"]
 
 
-def test_triage_links_a_report_to_a_man_found_by_his_call_sign(browser_context, live_server,
-                                                                registry, caseworker):
+def test_triage_links_a_report_to_a_man_found_by_his_call_sign(
+    browser_context, live_server, registry, caseworker
+):
     from kintrace.intake.models import Report
     from kintrace.registry.models import Person
     from tests.intake.helpers import make_report

@@ -14,18 +14,36 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "correct horse battery staple"
 
 WORDS = {
-    "ru": {"locale": "ru-RU", "locked": "Слишком много неудачных попыток",
-           "new_browser": "из браузеров, в которых она ещё не входила", "locked_out": "заблокирована",
-           "unlocked": "снова может войти", "manage": "Управлять", "unlock": "Разблокировать",
-           "choose": "Выберите роль.", "caseworker": "Сотрудник по делам",
-           "analyst_says": "Видит только числа", "not_found": "Страница не найдена",
-           "back_form": "К форме сообщения", "case": "Дело №"},
-    "en": {"locale": "en-US", "locked": "Too many failed logins",
-           "new_browser": "from browsers it has not logged in with before",
-           "locked_out": "locked out", "unlocked": "can log in again", "manage": "Manage",
-           "unlock": "Unlock", "choose": "Choose a role.", "caseworker": "Caseworker",
-           "analyst_says": "Sees numbers only", "not_found": "Page not found",
-           "back_form": "Back to the report form", "case": "Case #"},
+    "ru": {
+        "locale": "ru-RU",
+        "locked": "Слишком много неудачных попыток",
+        "new_browser": "из браузеров, в которых она ещё не входила",
+        "locked_out": "заблокирована",
+        "unlocked": "снова может войти",
+        "manage": "Управлять",
+        "unlock": "Разблокировать",
+        "choose": "Выберите роль.",
+        "caseworker": "Сотрудник по делам",
+        "analyst_says": "Видит только числа",
+        "not_found": "Страница не найдена",
+        "back_form": "К форме сообщения",
+        "case": "Дело №",
+    },
+    "en": {
+        "locale": "en-US",
+        "locked": "Too many failed logins",
+        "new_browser": "from browsers it has not logged in with before",
+        "locked_out": "locked out",
+        "unlocked": "can log in again",
+        "manage": "Manage",
+        "unlock": "Unlock",
+        "choose": "Choose a role.",
+        "caseworker": "Caseworker",
+        "analyst_says": "Sees numbers only",
+        "not_found": "Page not found",
+        "back_form": "Back to the report form",
+        "case": "Case #",
+    },
 }
 
 
@@ -113,8 +131,9 @@ def test_a_new_account_gets_a_chosen_role_and_no_menu_before_its_first_login_is_
     submit(admin)
     one_time = admin.locator("code.secret").inner_text().strip()
 
-    oleg = browser_context(locale=w["locale"], viewport={"width": 360, "height": 740},
-                           java_script_enabled=False).new_page()
+    oleg = browser_context(
+        locale=w["locale"], viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
     log_in(oleg, url, "oleg", password=one_time)
     assert "/accounts/password/" in oleg.url
     assert oleg.locator("nav.main-nav").count() == 0

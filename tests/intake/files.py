@@ -24,9 +24,9 @@ def swapped_icc() -> bytes:
     entries = {}
     for i in range(count):
         at = 132 + 12 * i
-        entries[bytes(icc[at:at + 4])] = at
+        entries[bytes(icc[at : at + 4])] = at
     r, b = entries[b"rXYZ"], entries[b"bXYZ"]
-    icc[r + 4:r + 12], icc[b + 4:b + 12] = icc[b + 4:b + 12], icc[r + 4:r + 12]
+    icc[r + 4 : r + 12], icc[b + 4 : b + 12] = icc[b + 4 : b + 12], icc[r + 4 : r + 12]
     return bytes(icc)
 
 
@@ -38,8 +38,11 @@ def exif_with_gps() -> Image.Exif:
     return exif
 
 
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>' + SECRET
-       + b"</rdf:Description></x:xmpmeta>")
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>'
+    + SECRET
+    + b"</rdf:Description></x:xmpmeta>"
+)
 
 
 def _save(img, fmt, **kw) -> bytes:
@@ -69,8 +72,7 @@ def a_zip() -> bytes:
 
 def jpeg_full_of_metadata() -> bytes:
     img = Image.new("RGB", (64, 48), (200, 30, 30))
-    data = _save(img, "JPEG", exif=exif_with_gps(), comment=SECRET, icc_profile=srgb_icc(),
-                 xmp=XMP)
+    data = _save(img, "JPEG", exif=exif_with_gps(), comment=SECRET, icc_profile=srgb_icc(), xmp=XMP)
     return _insert_jpeg_segment(data, 0xED, iptc_segment()) + a_zip()
 
 
@@ -91,8 +93,7 @@ def webp_full_of_metadata() -> bytes:
 def gif_full_of_metadata() -> bytes:
     """An animated GIF with a comment and an XMP application extension."""
     frames = [Image.new("P", (64, 48), i) for i in (1, 2)]
-    data = _save(frames[0], "GIF", save_all=True, append_images=frames[1:], comment=SECRET,
-                 loop=0)
+    data = _save(frames[0], "GIF", save_all=True, append_images=frames[1:], comment=SECRET, loop=0)
     xmp_ext = b"\x21\xff\x0bXMP DataXMP" + bytes([len(SECRET)]) + SECRET + b"\x00"
     header_end = 13 + 3 * 2 ** ((data[10] & 7) + 1) if data[10] & 0x80 else 13
     return data[:header_end] + xmp_ext + data[header_end:]
@@ -122,11 +123,11 @@ def heic_header() -> bytes:
 
 # PDFs ----------------------------------------------------------------------------------------
 
+
 def _pdf_bytes(pdf: pikepdf.Pdf, packed: bool = True) -> bytes:
     out = io.BytesIO()
     if packed:  # objects inside compressed object streams: a byte grep sees none of them
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 compress_streams=True)
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
     else:
         pdf.save(out)
     return out.getvalue()
@@ -136,9 +137,11 @@ def clean_pdf() -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
     page = pdf.pages[0]
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Spravka) Tj ET")
     pdf.docinfo["/Title"] = "Справка"
@@ -150,15 +153,17 @@ def _action(kind: str, **kw) -> pikepdf.Dictionary:
 
 
 def _link(pdf, action) -> None:
-    annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                               Rect=[0, 0, 100, 100], A=action)
+    annot = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100], A=action
+    )
     pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annot)]))
 
 
 def _embedded(pdf):
     ef = pdf.make_stream(b"MZ this is a program", Type=pikepdf.Name.EmbeddedFile)
-    return pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("x.exe"),
-                              EF=pikepdf.Dictionary(F=ef))
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("x.exe"), EF=pikepdf.Dictionary(F=ef)
+    )
 
 
 def active_pdfs() -> dict[str, bytes]:
@@ -172,34 +177,68 @@ def active_pdfs() -> dict[str, bytes]:
         made[name] = _pdf_bytes(pdf)
 
     js = pikepdf.String("app.alert(1)")
-    build("open action javascript",
-          lambda p: setattr(p.Root, "OpenAction", _action("JavaScript", JS=js)))
-    build("page additional action",
-          lambda p: setattr(p.pages[0].obj, "AA", pikepdf.Dictionary(O=_action("JavaScript",
-                                                                                JS=js))))
-    build("document javascript name tree", lambda p: setattr(p.Root, "Names", pikepdf.Dictionary(
-        JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("a"), _action("JavaScript", JS=js)]))))
+    build(
+        "open action javascript",
+        lambda p: setattr(p.Root, "OpenAction", _action("JavaScript", JS=js)),
+    )
+    build(
+        "page additional action",
+        lambda p: setattr(p.pages[0].obj, "AA", pikepdf.Dictionary(O=_action("JavaScript", JS=js))),
+    )
+    build(
+        "document javascript name tree",
+        lambda p: setattr(
+            p.Root,
+            "Names",
+            pikepdf.Dictionary(
+                JavaScript=pikepdf.Dictionary(
+                    Names=[pikepdf.String("a"), _action("JavaScript", JS=js)]
+                )
+            ),
+        ),
+    )
     build("launch link", lambda p: _link(p, _action("Launch", F=pikepdf.String("cmd.exe"))))
     build("uri link", lambda p: _link(p, _action("URI", URI=pikepdf.String("https://x.example"))))
     build("submit form link", lambda p: _link(p, _action("SubmitForm", F=pikepdf.String("u"))))
-    build("embedded files", lambda p: setattr(p.Root, "Names", pikepdf.Dictionary(
-        EmbeddedFiles=pikepdf.Dictionary(Names=[pikepdf.String("x"), _embedded(p)]))))
+    build(
+        "embedded files",
+        lambda p: setattr(
+            p.Root,
+            "Names",
+            pikepdf.Dictionary(
+                EmbeddedFiles=pikepdf.Dictionary(Names=[pikepdf.String("x"), _embedded(p)])
+            ),
+        ),
+    )
 
     def attachment_annot(p):
-        annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
-                                   Rect=[0, 0, 10, 10], FS=_embedded(p))
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.FileAttachment,
+            Rect=[0, 0, 10, 10],
+            FS=_embedded(p),
+        )
         p.pages[0].Annots = pikepdf.Array([p.make_indirect(annot)])
 
     build("file attachment annotation", attachment_annot)
 
     def rich_media(p):
-        annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.RichMedia,
-                                   Rect=[0, 0, 10, 10])
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.RichMedia, Rect=[0, 0, 10, 10]
+        )
         p.pages[0].Annots = pikepdf.Array([p.make_indirect(annot)])
 
     build("rich media", rich_media)
-    build("xfa form", lambda p: setattr(p.Root, "AcroForm", pikepdf.Dictionary(
-        Fields=[], XFA=p.make_stream(b"<xdp:xdp><script>x</script></xdp:xdp>"))))
+    build(
+        "xfa form",
+        lambda p: setattr(
+            p.Root,
+            "AcroForm",
+            pikepdf.Dictionary(
+                Fields=[], XFA=p.make_stream(b"<xdp:xdp><script>x</script></xdp:xdp>")
+            ),
+        ),
+    )
     return made
 
 
@@ -219,7 +258,9 @@ def hex_escaped_pdf() -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 

@@ -1,8 +1,8 @@
 # ruff: noqa: S310, S603 - runs our own `kintrace` and talks to it on the loopback address
 """Run the real served app (`kintrace serve`) in a child process, for tests and benchmarks.
 
-    with served_app(data_dir) as app:      # SQLite under data_dir, or DATABASE_URL if given
-        app.url, app.run("createstaff", ...)
+with served_app(data_dir) as app:      # SQLite under data_dir, or DATABASE_URL if given
+    app.url, app.run("createstaff", ...)
 """
 
 import contextlib
@@ -33,20 +33,27 @@ class App:
 
     def run(self, *args: str) -> str:
         """Another `kintrace` command against the same data directory / database."""
-        return subprocess.run([KINTRACE, *args], env=self.env, check=True,
-                              capture_output=True, text=True, timeout=300).stdout
+        return subprocess.run(
+            [KINTRACE, *args], env=self.env, check=True, capture_output=True, text=True, timeout=300
+        ).stdout
 
 
 def create_first_admin(env: dict) -> None:
     """The first staff account creates the organisation keys, without which no report is
     stored."""
-    subprocess.run([KINTRACE, "createstaff", "first-admin", "--role", "admin"], env=env,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [KINTRACE, "createstaff", "first-admin", "--role", "admin"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def app_env(data_dir: Path, database_url: str = "") -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["KINTRACE_DATA_DIR"] = str(data_dir)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -54,17 +61,19 @@ def app_env(data_dir: Path, database_url: str = "") -> dict:
 
 
 @contextlib.contextmanager
-def served_app(data_dir: Path, *, database_url: str = "", threads: int = 8,
-               setup=None):
+def served_app(data_dir: Path, *, database_url: str = "", threads: int = 8, setup=None):
     """Serve on a free loopback port; `setup(env)` runs first (e.g. createstaff)."""
     env = app_env(data_dir, database_url)
     if setup is not None:
         setup(env)
     port = free_port()
-    log = open(data_dir.parent / f"serve-{port}.log", "wb")  # noqa: SIM115 - closed below
+    log = open(data_dir.parent / f"serve-{port}.log", "wb")
     process = subprocess.Popen(
-        [KINTRACE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads",
-         str(threads)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        [KINTRACE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -31,15 +31,21 @@ def _post_form(url: str, fields: dict, files: dict, cookie_jar) -> str:
     boundary = uuid.uuid4().hex
     body = b""
     for name, value in {**fields, "csrfmiddlewaretoken": token}.items():
-        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                 f"{value}\r\n").encode()
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        ).encode()
     for name, (filename, data) in files.items():
-        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                 f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n').encode()
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
         body += data + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
-    request = urllib.request.Request(url, data=body, headers={
-        "Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url},
+    )
     with opener.open(request) as response:
         return response.read().decode()
 
@@ -74,9 +80,15 @@ def test_nothing_the_reporter_wrote_is_readable_in_the_database_or_data_director
     # Stored in clear on purpose (triage and matching use it): finding it proves the search
     # really reads the stored bytes.
     subject = f"Иванов Александр {token}"
-    secrets = {"phone": phone.encode(), "story": story.encode(), "reporter": reporter.encode(),
-               "api contact": api_contact.encode(), "api message": api_text.encode(),
-               "photo": marker, "photo exif": b"SpyCam"}
+    secrets = {
+        "phone": phone.encode(),
+        "story": story.encode(),
+        "reporter": reporter.encode(),
+        "api contact": api_contact.encode(),
+        "api message": api_text.encode(),
+        "photo": marker,
+        "photo exif": b"SpyCam",
+    }
 
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -84,22 +96,37 @@ def test_nothing_the_reporter_wrote_is_readable_in_the_database_or_data_director
 
     def run(database_url: str) -> None:
         with served_app(data_dir, database_url=database_url, setup=create_first_admin) as app:
-            html = _post_form(app.url + "/report/", {
-                "subject_name": subject, "message": story,
-                "reporter_name": reporter, "reporter_contact": phone,
-                "details_last_contact_how": f"звонок с {phone}",
-            }, {"attachments": ("photo.jpg", photo)}, http.cookiejar.CookieJar())
+            html = _post_form(
+                app.url + "/report/",
+                {
+                    "subject_name": subject,
+                    "message": story,
+                    "reporter_name": reporter,
+                    "reporter_contact": phone,
+                    "details_last_contact_how": f"звонок с {phone}",
+                },
+                {"attachments": ("photo.jpg", photo)},
+                http.cookiejar.CookieJar(),
+            )
             receipt = re.search(r'id="receipt">([^<]+)<', html).group(1).strip()
             request = urllib.request.Request(
-                app.url + "/api/v1/reports", method="POST",
-                data=json.dumps({"subject": {"name": "Петров"}, "message": api_text,
-                                 "reporter": {"contact": api_contact}}).encode(),
-                headers={"Content-Type": "application/json"})
+                app.url + "/api/v1/reports",
+                method="POST",
+                data=json.dumps(
+                    {
+                        "subject": {"name": "Петров"},
+                        "message": api_text,
+                        "reporter": {"contact": api_contact},
+                    }
+                ).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             api_receipt = json.loads(urllib.request.urlopen(request).read())["receipt"]
             # The receipts still open their reports, so what we search for was stored.
             for r in (receipt, api_receipt):
-                inbox = urllib.request.Request(app.url + "/api/v1/reports/inbox",
-                                               headers={"X-Receipt": quote(r)})
+                inbox = urllib.request.Request(
+                    app.url + "/api/v1/reports/inbox", headers={"X-Receipt": quote(r)}
+                )
                 assert urllib.request.urlopen(inbox).status == 200
             if database_url:
                 _postgres_flush(database_url)
@@ -111,9 +138,14 @@ def test_nothing_the_reporter_wrote_is_readable_in_the_database_or_data_director
             leaks = _leaks(paths, secrets)
             assert not leaks, leaks
             for r in (receipt, api_receipt):
-                assert not _leaks(paths, {"receipt": r.encode(),
-                                          "receipt words": r.replace(" ", "").encode(),
-                                          "first words": " ".join(r.split()[:3]).encode()})
+                assert not _leaks(
+                    paths,
+                    {
+                        "receipt": r.encode(),
+                        "receipt words": r.replace(" ", "").encode(),
+                        "first words": " ".join(r.split()[:3]).encode(),
+                    },
+                )
 
     if base_url:
         with scratch_postgres(base_url) as (url, _name):
@@ -135,9 +167,11 @@ def _postgres_files(url: str) -> list[Path]:
 
     with psycopg.connect(url) as conn:
         data_dir = Path(conn.execute("SHOW data_directory").fetchone()[0])
-        oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
-                           ).fetchone()[0]
+        oid = conn.execute(
+            "SELECT oid FROM pg_database WHERE datname = current_database()"
+        ).fetchone()[0]
     if not os.access(data_dir, os.R_OK):
         pytest.skip("the PostgreSQL data directory is not readable here")
     return list(_files_under(data_dir / "base" / str(oid))) + list(
-        _files_under(data_dir / "pg_wal"))
+        _files_under(data_dir / "pg_wal")
+    )

@@ -14,13 +14,14 @@ from kintrace.intake.models import Report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-                       reason="SQLite's write lock"),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+        reason="SQLite's write lock",
+    ),
 ]
 
 
-def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(
-        org_keys, monkeypatch):
+def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(org_keys, monkeypatch):
     monkeypatch.setattr(services, "BUSY_PAUSES", (0.05, 0.05))
     client = Client()
     client.get(reverse("intake:report"))  # the connection is open: shorten its busy wait
@@ -28,8 +29,11 @@ def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(
         cursor.execute("PRAGMA busy_timeout = 200")
     holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
-    data = {"subject_name": "Сидоров Василий Иванович", "lang": "en",
-            "message": "Последний звонок был 3 мая."}
+    data = {
+        "subject_name": "Сидоров Василий Иванович",
+        "lang": "en",
+        "message": "Последний звонок был 3 мая.",
+    }
     try:
         response = client.post(reverse("intake:report"), data)
     finally:
@@ -45,7 +49,8 @@ def test_a_report_refused_by_a_busy_database_comes_back_with_what_was_typed(
 
 
 def test_an_api_report_refused_by_a_busy_database_is_a_503_in_the_api_error_shape(
-        org_keys, monkeypatch):
+    org_keys, monkeypatch
+):
     monkeypatch.setattr(services, "BUSY_PAUSES", (0.05, 0.05))
     client = Client()
     client.get(reverse("intake:report"))
@@ -60,6 +65,7 @@ def test_an_api_report_refused_by_a_busy_database_is_a_503_in_the_api_error_shap
         holder.rollback()
         holder.close()
     assert response.status_code == 503
-    assert response.json() == {"errors": {"": "The database is busy; nothing was stored. "
-                                              "Send the report again."}}
+    assert response.json() == {
+        "errors": {"": "The database is busy; nothing was stored. Send the report again."}
+    }
     assert not Report.objects.exists()

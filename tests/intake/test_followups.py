@@ -62,8 +62,12 @@ def test_the_follow_up_shows_on_the_case_page_with_its_unread_mark(linked, unloc
     html = client.get(reverse("cases:detail", args=[report.case_id])).content.decode()
     assert NEWS in html and 'id="nav-unread"' in html
     assert reverse("intake:mark_read", args=[report.pk]) in html
-    purposes = [e.after["purpose"] for e in AuditEntry.objects.filter(
-        action="reporter_data.read", actor=user, target_id=str(report.pk))]
+    purposes = [
+        e.after["purpose"]
+        for e in AuditEntry.objects.filter(
+            action="reporter_data.read", actor=user, target_id=str(report.pk)
+        )
+    ]
     assert purposes == ["case conversation"]
 
 
@@ -71,8 +75,10 @@ def test_staff_answer_from_the_case_page_and_return_to_it(linked, unlocked_staff
     report, receipt = linked
     relative_writes(receipt)
     staff, _user = unlocked_staff("caseworker", c=Client())
-    response = staff.post(reverse("intake:answer", args=[report.pk]),
-                          {"message": "Спасибо, проверяем.", "next": "case"})
+    response = staff.post(
+        reverse("intake:answer", args=[report.pk]),
+        {"message": "Спасибо, проверяем.", "next": "case"},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", args=[report.case_id])
     report.refresh_from_db()
@@ -81,8 +87,9 @@ def test_staff_answer_from_the_case_page_and_return_to_it(linked, unlocked_staff
     assert "Спасибо, проверяем." in client.get(reverse("intake:inbox")).content.decode()
 
 
-def test_the_case_list_triage_queue_menu_and_person_page_show_the_unread_mark(linked,
-                                                                             unlocked_staff):
+def test_the_case_list_triage_queue_menu_and_person_page_show_the_unread_mark(
+    linked, unlocked_staff
+):
     report, receipt = linked
     relative_writes(receipt)
     client, _user = unlocked_staff("caseworker")
@@ -101,12 +108,15 @@ def test_with_nothing_unread_no_mark_is_shown(linked, unlocked_staff):
     client, _user = unlocked_staff("caseworker")
     person = client.get(reverse("registry:person", args=[report.person_id])).content.decode()
     assert 'id="person-unread"' not in person and 'id="nav-unread"' not in person
-    assert reverse("cases:detail", args=[report.case_id]) not in client.get(
-        reverse("cases:list") + "?unread=1").content.decode()
+    assert (
+        reverse("cases:detail", args=[report.case_id])
+        not in client.get(reverse("cases:list") + "?unread=1").content.decode()
+    )
 
 
-def test_unread_marks_are_refused_to_anonymous_visitors_and_analysts(linked, client,
-                                                                     unlocked_staff):
+def test_unread_marks_are_refused_to_anonymous_visitors_and_analysts(
+    linked, client, unlocked_staff
+):
     report, receipt = linked
     relative_writes(receipt)
     url = reverse("intake:mark_read", args=[report.pk])
@@ -122,8 +132,9 @@ def test_unread_marks_are_refused_to_anonymous_visitors_and_analysts(linked, cli
     assert report.unread_count == 1
 
 
-def test_closing_a_report_needs_a_reason_and_the_inbox_says_closed_with_it(org_keys, client,
-                                                                           unlocked_staff):
+def test_closing_a_report_needs_a_reason_and_the_inbox_says_closed_with_it(
+    org_keys, client, unlocked_staff
+):
     report, receipt = make_report()
     staff, _user = unlocked_staff("caseworker", c=Client())
     refused = staff.post(reverse("intake:close", args=[report.pk]), {})
@@ -133,7 +144,10 @@ def test_closing_a_report_needs_a_reason_and_the_inbox_says_closed_with_it(org_k
     staff.post(reverse("intake:close", args=[report.pk]), {"reason": "duplicate", "share": "on"})
     report.refresh_from_db()
     assert (report.status, report.close_reason, report.close_reason_shared) == (
-        "closed", "duplicate", True)
+        "closed",
+        "duplicate",
+        True,
+    )
     entry = AuditEntry.objects.get(action="report.close")
     assert entry.after["reason"] == "duplicate"
     open_inbox(client, receipt)
@@ -154,10 +168,13 @@ def test_a_reason_not_shared_is_not_shown_to_the_relative(org_keys, client):
 def test_a_closed_case_no_longer_says_a_caseworker_is_working_on_it(linked, client):
     report, receipt = linked
     open_inbox(client, receipt)
-    assert "a caseworker is working on it" in client.get(
-        reverse("intake:inbox") + "?lang=en").content.decode()
-    case_set_status(case=report.case, status=CaseStatus.CLOSED, reason="no_leads", shared=True,
-                    actor=None)
+    assert (
+        "a caseworker is working on it"
+        in client.get(reverse("intake:inbox") + "?lang=en").content.decode()
+    )
+    case_set_status(
+        case=report.case, status=CaseStatus.CLOSED, reason="no_leads", shared=True, actor=None
+    )
     html = client.get(reverse("intake:inbox") + "?lang=en").content.decode()
     assert "a caseworker is working on it" not in html
     assert "closed — We could not find anything more for now" in html
@@ -183,8 +200,9 @@ def test_the_api_inbox_tells_the_state_too(linked):
     api = Client(enforce_csrf_checks=True)
     body = api.get("/api/v1/reports/inbox", HTTP_X_RECEIPT=quote(receipt)).json()
     assert (body["status"], body["state"], body["closed_reason"]) == ("linked", "working", "")
-    case_set_status(case=report.case, status=CaseStatus.FOUND_DEAD, reason="answered",
-                    shared=True, actor=None)
+    case_set_status(
+        case=report.case, status=CaseStatus.FOUND_DEAD, reason="answered", shared=True, actor=None
+    )
     body = api.get("/api/v1/reports/inbox", HTTP_X_RECEIPT=quote(receipt)).json()
     assert body["state"] == "closed"
     assert body["closed_reason"] == "We have written to you: please read our answer"
@@ -193,11 +211,12 @@ def test_the_api_inbox_tells_the_state_too(linked):
 def _digit_receipt() -> str:
     """A receipt as kintrace gave them before words: 40 digits in groups of four."""
     digits = str(secrets.randbelow(10**40)).zfill(40)
-    return " ".join(digits[i:i + 4] for i in range(0, 40, 4))
+    return " ".join(digits[i : i + 4] for i in range(0, 40, 4))
 
 
 def test_an_old_digit_receipt_typed_in_arabic_indic_digits_opens_web_and_api(
-        org_keys, client, monkeypatch):
+    org_keys, client, monkeypatch
+):
     monkeypatch.setattr(services, "new_receipt", _digit_receipt)
     _report, receipt = make_report()
     arabic = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in receipt)
@@ -217,11 +236,14 @@ def test_a_word_receipt_in_the_api_header_as_utf8_opens_the_inbox(org_keys):
     assert wrong.status_code == 404
 
 
-@pytest.mark.parametrize("typed", ["15 января", "15-го января", "January 15", "в январе 2025",
-                                   "весна 1985", "около 1985"])
+@pytest.mark.parametrize(
+    "typed",
+    ["15 января", "15-го января", "January 15", "в январе 2025", "весна 1985", "около 1985"],
+)
 def test_vague_dates_are_accepted_in_the_optional_fields(typed):
-    clean = clean_report({"subject": {"name": "Иванов"}, "message": "",
-                          "details": {"last_contact_when": typed}})
+    clean = clean_report(
+        {"subject": {"name": "Иванов"}, "message": "", "details": {"last_contact_when": typed}}
+    )
     assert clean.private["last_contact_when"] == typed
 
 
@@ -242,7 +264,8 @@ def test_a_report_with_a_yearless_date_links_without_guessing_a_year(org_keys):
     from kintrace.registry.models import Event
 
     report, _receipt = make_report(details={"last_contact_when": "15 января"})
-    report_create_person(report=report, actor=None,
-                         facts=report_facts({"last_contact_when": "15 января"}))
+    report_create_person(
+        report=report, actor=None, facts=report_facts({"last_contact_when": "15 января"})
+    )
     event = Event.objects.get(type="contact")
     assert event.start_year is None and "15 января" in event.description

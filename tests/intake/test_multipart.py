@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 BOUNDARY = "----kintraceBoundary7MA4YWxkTrZu0gW"
 
 
-def part(name: str, value: bytes, filename: bytes | None = None,
-         content_type: bytes = b"image/png") -> bytes:
+def part(
+    name: str, value: bytes, filename: bytes | None = None, content_type: bytes = b"image/png"
+) -> bytes:
     disposition = b'form-data; name="' + name.encode() + b'"'
     headers = b"Content-Disposition: " + disposition
     if filename is not None:
@@ -41,15 +42,23 @@ def body(*parts: bytes) -> bytes:
 
 def report_body(*file_parts: bytes, lang: str = "en") -> bytes:
     """The form in the browser's order: the files sit between the subject and the reporter."""
-    return body(part("lang", lang.encode()), part("subject_name", "Сидоров Пётр".encode()),
-                part("message", "Позвонил и пропал.".encode()), *file_parts,
-                part("reporter_name", "Сидорова Анна".encode()),
-                part("reporter_contact", b"+7 900 000-00-00"))
+    return body(
+        part("lang", lang.encode()),
+        part("subject_name", "Сидоров Пётр".encode()),
+        part("message", "Позвонил и пропал.".encode()),
+        *file_parts,
+        part("reporter_name", "Сидорова Анна".encode()),
+        part("reporter_contact", b"+7 900 000-00-00"),
+    )
 
 
 def post(client, data: bytes, url: str | None = None):
-    return client.generic("POST", url or reverse("intake:report"), data,
-                          content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    return client.generic(
+        "POST",
+        url or reverse("intake:report"),
+        data,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
 
 
 def stored_names(response, client) -> list[str]:
@@ -58,17 +67,20 @@ def stored_names(response, client) -> list[str]:
     return [a.filename for a in report_decrypt(access.report, access.key).attachments]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("photo.png", "photo.png"),
-    ("C:\\Users\\Мария\\Desktop\\photo.png", "photo.png"),
-    ("../../etc/passwd.png", "passwd.png"),
-    ("a\x00b\x1b[31m.png", "ab[31m.png"),
-    ("invoice\u202egnp.exe", "invoicegnp.exe"),  # a right-to-left override disguising .exe
-    ("\u2066evil\u2069\u200b.png", "evil.png"),
-    ("....", "file"),
-    ("", "file"),
-    ("  . .  ", "file"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("photo.png", "photo.png"),
+        ("C:\\Users\\Мария\\Desktop\\photo.png", "photo.png"),
+        ("../../etc/passwd.png", "passwd.png"),
+        ("a\x00b\x1b[31m.png", "ab[31m.png"),
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),  # a right-to-left override disguising .exe
+        ("\u2066evil\u2069\u200b.png", "evil.png"),
+        ("....", "file"),
+        ("", "file"),
+        ("  . .  ", "file"),
+    ],
+)
 def test_file_names_are_cleaned_for_display(raw, expected):
     assert clean_filename(raw) == expected
 
@@ -78,14 +90,18 @@ def test_a_long_file_name_is_shortened_and_keeps_its_extension():
     assert len(name) == MAX_NAME_CHARS and name.endswith("….jpeg")
 
 
-@pytest.mark.parametrize("filename", [
-    ("Фото " * 200).encode() + b".png",  # 2,004 bytes of UTF-8 in the part header
-    b"x" * 5000 + b".png",
-    b"C:\\\\Users\\\\me\\\\..\\\\..\\\\photo.png",
-    b"a\x00b.png",
-    "\u202egnp.exe".encode(),
-    b"....",
-], ids=["1000+ bytes cyrillic", "5000 bytes", "path", "nul", "rtl override", "only dots"])
+@pytest.mark.parametrize(
+    "filename",
+    [
+        ("Фото " * 200).encode() + b".png",  # 2,004 bytes of UTF-8 in the part header
+        b"x" * 5000 + b".png",
+        b"C:\\\\Users\\\\me\\\\..\\\\..\\\\photo.png",
+        b"a\x00b.png",
+        "\u202egnp.exe".encode(),
+        b"....",
+    ],
+    ids=["1000+ bytes cyrillic", "5000 bytes", "path", "nul", "rtl override", "only dots"],
+)
 def test_an_odd_file_name_never_loses_the_report(client, org_keys, filename):
     response = post(client, report_body(part("attachments", image_bytes("PNG"), filename)))
     assert response.status_code == 303, response.content.decode()[:400]
@@ -114,7 +130,7 @@ def test_more_files_than_django_would_count_are_refused_with_the_form_kept(clien
 
 def test_a_body_cut_short_keeps_what_arrived_and_says_so(client, org_keys):
     data = report_body(part("attachments", image_bytes("PNG"), b"a.png"))
-    response = post(client, data[:data.index(b"reporter_name") + 40])
+    response = post(client, data[: data.index(b"reporter_name") + 40])
     html = response.content.decode()
     assert response.status_code == 400
     assert "The form did not arrive completely. Please check it and send it again." in html
@@ -144,8 +160,11 @@ class Streamed:
 
     def __init__(self, head: bytes, file_part_head, payload: bytes, count: int, tail: bytes):
         self.pieces = self._pieces(head, file_part_head, payload, count, tail)
-        self.length = len(head) + len(tail) + sum(
-            len(file_part_head(i)) + len(payload) + 2 for i in range(count))
+        self.length = (
+            len(head)
+            + len(tail)
+            + sum(len(file_part_head(i)) + len(payload) + 2 for i in range(count))
+        )
         self.pending = b""
 
     @staticmethod
@@ -154,7 +173,7 @@ class Streamed:
         for i in range(count):
             yield file_part_head(i)
             for at in range(0, len(payload), 65536):
-                yield payload[at:at + 65536]
+                yield payload[at : at + 65536]
             yield b"\r\n"
         yield tail
 
@@ -173,20 +192,25 @@ class Streamed:
 
 
 def peak_memory_of_a_post(count: int, payload: bytes) -> int:
-    head = body(part("lang", b"en"), part("subject_name", "Сидоров".encode()))[:-len(
-        BOUNDARY) - 6]
+    head = body(part("lang", b"en"), part("subject_name", "Сидоров".encode()))[: -len(BOUNDARY) - 6]
     tail = body(part("reporter_name", "Сидорова Анна".encode()))
 
     def file_head(i):
-        return (b"--" + BOUNDARY.encode() + b'\r\nContent-Disposition: form-data; '
-                b'name="attachments"; filename="' + f"{i}.bin".encode()
-                + b'"\r\nContent-Type: application/octet-stream\r\n\r\n')
+        return (
+            b"--" + BOUNDARY.encode() + b"\r\nContent-Disposition: form-data; "
+            b'name="attachments"; filename="'
+            + f"{i}.bin".encode()
+            + b'"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
 
     stream = Streamed(head, file_head, payload, count, tail)
     environ = RequestFactory()._base_environ(
-        PATH_INFO=reverse("intake:report"), REQUEST_METHOD="POST",
+        PATH_INFO=reverse("intake:report"),
+        REQUEST_METHOD="POST",
         CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
-        CONTENT_LENGTH=str(stream.length), **{"wsgi.input": stream})
+        CONTENT_LENGTH=str(stream.length),
+        **{"wsgi.input": stream},
+    )
     request = WSGIRequest(environ)
     request._dont_enforce_csrf_checks = True
     gc.collect()
@@ -211,25 +235,31 @@ def test_memory_does_not_grow_with_the_number_of_files(org_keys, settings):
     assert sixty < six + 2 * 2**20
 
 
-@pytest.mark.parametrize(("url", "content_type", "data"), [
-    ("intake:report", "multipart/form-data; boundary=", b"--\r\n"),
-    ("intake:report", "multipart/form-data", b"x"),
-    ("intake:report", "application/x-www-form-urlencoded", b"a=" + b"x" * (6 * 2**20)),
-    ("intake:report", "application/x-www-form-urlencoded", b"&".join([b"a=1"] * 1500)),
-    ("intake:inbox_add", "multipart/form-data; boundary=", b"--\r\n"),
-])
-def test_a_body_django_cannot_read_gets_a_translated_page_not_a_bare_400(client, url,
-                                                                        content_type, data):
-    response = client.generic("POST", reverse(url) + "?lang=en", data,
-                              content_type=content_type)
+@pytest.mark.parametrize(
+    ("url", "content_type", "data"),
+    [
+        ("intake:report", "multipart/form-data; boundary=", b"--\r\n"),
+        ("intake:report", "multipart/form-data", b"x"),
+        ("intake:report", "application/x-www-form-urlencoded", b"a=" + b"x" * (6 * 2**20)),
+        ("intake:report", "application/x-www-form-urlencoded", b"&".join([b"a=1"] * 1500)),
+        ("intake:inbox_add", "multipart/form-data; boundary=", b"--\r\n"),
+    ],
+)
+def test_a_body_django_cannot_read_gets_a_translated_page_not_a_bare_400(
+    client, url, content_type, data
+):
+    response = client.generic("POST", reverse(url) + "?lang=en", data, content_type=content_type)
     assert response.status_code == 400
-    assert ("The form did not arrive completely. Please check it and send it again."
-            in response.content.decode())
+    assert (
+        "The form did not arrive completely. Please check it and send it again."
+        in response.content.decode()
+    )
 
 
 def test_a_file_name_in_an_unknown_charset_keeps_the_form(client, org_keys):
     data = report_body().replace(
-        b'name="message"', b'name="attachments"; filename*=bogus\'\'x.png', 1)
+        b'name="message"', b"name=\"attachments\"; filename*=bogus''x.png", 1
+    )
     response = post(client, data)
     assert response.status_code == 400
     assert "Сидорова Анна" in response.content.decode()
@@ -248,8 +278,14 @@ def test_through_the_served_app_a_long_name_is_kept_and_sixty_files_keep_the_for
 
         def send(*file_parts):
             data = report_body(part("csrfmiddlewaretoken", token.encode()), *file_parts)
-            request = urllib.request.Request(url, data=data, headers={
-                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Referer": url})
+            request = urllib.request.Request(
+                url,
+                data=data,
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+                    "Referer": url,
+                },
+            )
             try:
                 with opener.open(request) as response:
                     return response.status, response.read().decode()
@@ -259,8 +295,9 @@ def test_through_the_served_app_a_long_name_is_kept_and_sixty_files_keep_the_for
         long_name = ("Фото " * 200).encode() + b".png"
         status, html = send(part("attachments", image_bytes("PNG"), long_name))
         assert status == 200 and 'id="receipt"' in html  # after the 303 to the receipt page
-        status, html = send(*[part("attachments", image_bytes("PNG"), f"{i}.png".encode())
-                              for i in range(60)])
+        status, html = send(
+            *[part("attachments", image_bytes("PNG"), f"{i}.png".encode()) for i in range(60)]
+        )
         assert status == 400
         assert "You chose 60 files; please send at most 5 at a time." in html
         assert "Сидорова Анна" in html and "+7 900 000-00-00" in html
@@ -281,9 +318,12 @@ def test_a_client_that_goes_away_mid_body_gets_no_server_error(org_keys):
 
     data = report_body(part("attachments", image_bytes("PNG"), b"a.png"))
     environ = RequestFactory()._base_environ(
-        PATH_INFO=reverse("intake:report"), REQUEST_METHOD="POST",
+        PATH_INFO=reverse("intake:report"),
+        REQUEST_METHOD="POST",
         CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
-        CONTENT_LENGTH=str(len(data) + 5000), **{"wsgi.input": Broken(data[:1500])})
+        CONTENT_LENGTH=str(len(data) + 5000),
+        **{"wsgi.input": Broken(data[:1500])},
+    )
     request = WSGIRequest(environ)
     request._dont_enforce_csrf_checks = True
     response = views_public.report_form(request)

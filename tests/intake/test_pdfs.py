@@ -37,11 +37,15 @@ def test_names_spelt_with_hex_escapes_are_still_found():
     assert reason(data) == "active"
 
 
-@pytest.mark.parametrize("data", [
-    b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",  # an HTML polyglot
-    b"%PDF-1.7\n",
-    b"%PDF-",
-], ids=["html polyglot", "header only", "bare magic"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",  # an HTML polyglot
+        b"%PDF-1.7\n",
+        b"%PDF-",
+    ],
+    ids=["html polyglot", "header only", "bare magic"],
+)
 def test_what_merely_starts_like_a_pdf_is_refused(data):
     assert reason(data) == "malformed"
 
@@ -54,7 +58,7 @@ def test_a_pdf_with_a_page_or_an_archive_after_its_end_is_refused():
 
 def test_a_damaged_pdf_that_needs_repair_is_refused():
     good = files.clean_pdf()
-    assert reason(good[:len(good) // 2] + b"\n%%EOF\n") == "malformed"
+    assert reason(good[: len(good) // 2] + b"\n%%EOF\n") == "malformed"
 
 
 def test_a_password_protected_pdf_is_refused():

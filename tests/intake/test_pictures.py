@@ -41,17 +41,29 @@ def test_the_viewing_copy_carries_no_metadata_of_any_kind(kind):
     assert files.SECRET not in copy
     assert metadata_markers(copy) == []
     info = opened(copy).info
-    for key in ("exif", "xmp", "comment", "icc_profile", "photoshop", "extension", "Comment",
-                "Author", "XML:com.adobe.xmp", "mp"):
+    for key in (
+        "exif",
+        "xmp",
+        "comment",
+        "icc_profile",
+        "photoshop",
+        "extension",
+        "Comment",
+        "Author",
+        "XML:com.adobe.xmp",
+        "mp",
+    ):
         assert key not in info
     assert opened(copy).size == (64, 48)
 
 
 def test_the_markers_of_the_originals_are_seen_so_the_check_is_not_blind():
     assert {"APP1", "APP2", "APP13", "COM", "trailing"} <= set(
-        metadata_markers(files.jpeg_full_of_metadata()))
+        metadata_markers(files.jpeg_full_of_metadata())
+    )
     assert {"iCCP", "tEXt", "zTXt", "iTXt", "eXIf"} <= set(
-        metadata_markers(files.png_full_of_metadata()))
+        metadata_markers(files.png_full_of_metadata())
+    )
     assert "second image" in metadata_markers(files.mpo_ultra_hdr())
 
 
@@ -137,8 +149,10 @@ def test_a_jpeg_with_an_archive_appended_gives_a_copy_without_it():
 
 @pytest.mark.parametrize("cut", [60, 300, -40])
 def test_truncated_pictures_are_refused(cut):
-    for data in (files.jpeg_full_of_metadata().split(b"PK\x03\x04")[0],
-                 files.png_full_of_metadata()):
+    for data in (
+        files.jpeg_full_of_metadata().split(b"PK\x03\x04")[0],
+        files.png_full_of_metadata(),
+    ):
         with pytest.raises(PictureRefused):
             picture_type(data[:cut])
             viewing_copy(data[:cut])
@@ -166,8 +180,9 @@ def test_an_iphone_heic_photo_is_refused_with_its_own_reason():
     assert refused.value.reason == "heic"
 
 
-@pytest.mark.parametrize("data", [b"#!/bin/sh\necho\n", b"MZ\x90\x00", b"<html><script>",
-                                  b"GIF89a" + b"\x00" * 5])
+@pytest.mark.parametrize(
+    "data", [b"#!/bin/sh\necho\n", b"MZ\x90\x00", b"<html><script>", b"GIF89a" + b"\x00" * 5]
+)
 def test_what_is_not_a_picture_is_refused(data):
     with pytest.raises(PictureRefused):
         picture_type(data)

@@ -16,8 +16,12 @@ RECEIPT = re.compile(r'id="receipt">([^<]+)<')
 
 def submit(client, **fields):
     """Post the form and follow its redirect to the receipt page, as a browser does."""
-    data = {"subject_name": "Петров Пётр Петрович", "message": "Пропал после звонка.",
-            "lang": "ru", **fields}
+    data = {
+        "subject_name": "Петров Пётр Петрович",
+        "message": "Пропал после звонка.",
+        "lang": "ru",
+        **fields,
+    }
     return client.post(reverse("intake:report"), data, follow=True)
 
 
@@ -48,10 +52,13 @@ def test_cookies_are_the_csrf_cookie_and_a_receipt_token_that_die_with_the_brows
     assert set(response.cookies) == {"csrftoken"}
     cookie = response.cookies["csrftoken"]
     assert not cookie["max-age"] and not cookie["expires"]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
-                      response.content.decode()).group(1)
-    posted = client.post(reverse("intake:report"), {
-        "csrfmiddlewaretoken": token, "subject_name": "Петров", "message": "..."})
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+    ).group(1)
+    posted = client.post(
+        reverse("intake:report"),
+        {"csrfmiddlewaretoken": token, "subject_name": "Петров", "message": "..."},
+    )
     assert posted.status_code == 303
     assert set(posted.cookies) <= {"csrftoken", "kt_receipt"}
     receipt_cookie = posted.cookies["kt_receipt"]
@@ -69,9 +76,14 @@ def test_a_post_without_the_csrf_token_is_refused(org_keys):
 
 
 def test_a_report_is_stored_and_its_receipt_shown_once(client, org_keys):
-    response = submit(client, subject_birth_date="14.03.1987", subject_facility="ИК-2",
-                      subject_region="Пермский край", details_what_happened=["contact", "missing"],
-                      reporter_contact="+7 900 000-00-00")
+    response = submit(
+        client,
+        subject_birth_date="14.03.1987",
+        subject_facility="ИК-2",
+        subject_region="Пермский край",
+        details_what_happened=["contact", "missing"],
+        reporter_contact="+7 900 000-00-00",
+    )
     assert response.status_code == 200
     assert response.redirect_chain[0][1] == 303
     receipt = receipt_of(response)
@@ -84,8 +96,13 @@ def test_a_report_is_stored_and_its_receipt_shown_once(client, org_keys):
 
 
 def test_a_validation_error_keeps_everything_typed_and_names_the_problem(client, org_keys):
-    response = submit(client, subject_birth_date="31.02.1987", message="Длинная история",
-                      reporter_contact="tg: @mama", details_what_happened=["wounded"])
+    response = submit(
+        client,
+        subject_birth_date="31.02.1987",
+        message="Длинная история",
+        reporter_contact="tg: @mama",
+        details_what_happened=["wounded"],
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Длинная история" in html and "tg: @mama" in html and 'value="31.02.1987"' in html
@@ -99,9 +116,14 @@ def test_the_reporter_comes_back_with_the_receipt_and_adds_information(client, o
     inbox = open_inbox(client, receipt)
     assert inbox.status_code == 200
     assert "Пропал после звонка." in inbox.content.decode()
-    added = client.post(reverse("intake:inbox_add"), {
-        "message": "Нашли фото из госпиталя.",
-        "attachments": [_upload("photo.jpg", image_bytes())]}, follow=True)
+    added = client.post(
+        reverse("intake:inbox_add"),
+        {
+            "message": "Нашли фото из госпиталя.",
+            "attachments": [_upload("photo.jpg", image_bytes())],
+        },
+        follow=True,
+    )
     assert added.status_code == 200 and added.redirect_chain[0][1] == 303
     assert "Нашли фото из госпиталя." in added.content.decode()
     report = Report.objects.get()
@@ -110,8 +132,11 @@ def test_the_reporter_comes_back_with_the_receipt_and_adds_information(client, o
 
 def test_the_receipt_works_typed_in_capitals_with_dashes_and_extra_spaces(client, org_keys):
     receipt = receipt_of(submit(client))
-    for typed in (receipt.upper(), "  " + receipt.replace(" ", " - ") + "\n",
-                  receipt.replace(" ", ",  ")):
+    for typed in (
+        receipt.upper(),
+        "  " + receipt.replace(" ", " - ") + "\n",
+        receipt.replace(" ", ",  "),
+    ):
         response = client.post(reverse("intake:inbox"), {"receipt": typed})
         assert response.status_code == 303, typed
 
@@ -144,8 +169,7 @@ def test_without_organisation_keys_nothing_is_stored_and_the_page_says_so(client
 def test_the_public_pages_load_nothing_from_elsewhere(client):
     html = client.get(reverse("intake:report")).content.decode()
     # One script of our own (the quick exit), no inline script or style.
-    assert re.findall(r"<script[^>]*>", html) == [
-        '<script src="/static/intake/exit.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/intake/exit.js" defer>']
     assert "style=" not in html and "onclick" not in html
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
 
@@ -166,7 +190,6 @@ def test_make_report_helper_round_trips(org_keys):
     assert report.pk and len(receipt.split()) == 11
 
 
-def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client,
-                                                                               org_keys):
+def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client, org_keys):
     assert "hreflang" in client.get(reverse("intake:report")).content.decode()
     assert "hreflang" not in submit(client).content.decode()

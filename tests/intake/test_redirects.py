@@ -35,8 +35,7 @@ def test_reloading_the_receipt_page_stores_no_second_report(client, org_keys):
     assert report_open(receipt=receipt).report == Report.objects.get()
 
 
-def test_the_receipt_is_in_no_url_no_cookie_and_not_in_the_database_in_clear(client,
-                                                                              org_keys):
+def test_the_receipt_is_in_no_url_no_cookie_and_not_in_the_database_in_clear(client, org_keys):
     posted = client.post(reverse("intake:report"), FORM)
     receipt = receipt_after(client, posted)
     assert not any(w in posted["Location"] for w in receipt.split())
@@ -44,7 +43,8 @@ def test_the_receipt_is_in_no_url_no_cookie_and_not_in_the_database_in_clear(cli
     assert not any(w in cookie for w in receipt.split())
     [row] = ReporterToken.objects.all()
     assert receipt.encode() not in bytes(row.blob) and receipt.split()[0].encode() not in bytes(
-        row.blob)
+        row.blob
+    )
     assert cookie not in row.lookup  # the server keeps an HMAC of the token, not the token
 
 
@@ -96,17 +96,22 @@ def test_a_closed_inbox_keeps_what_the_relative_wrote(client, org_keys):
     report, receipt = make_report()
     open_inbox(client, receipt)
     ReporterToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    refused = client.post(reverse("intake:inbox_add"), {"message": "Нам позвонили из госпиталя",
-                                                        "lang": "ru"})
+    refused = client.post(
+        reverse("intake:inbox_add"), {"message": "Нам позвонили из госпиталя", "lang": "ru"}
+    )
     assert refused.status_code == 403
     html = refused.content.decode()
     assert "Нам позвонили из госпиталя" in html and 'name="receipt"' in html
-    reopened = client.post(reverse("intake:inbox"), {
-        "receipt": receipt, "pending": "Нам позвонили из госпиталя"}, follow=True)
+    reopened = client.post(
+        reverse("intake:inbox"),
+        {"receipt": receipt, "pending": "Нам позвонили из госпиталя"},
+        follow=True,
+    )
     assert "Нам позвонили из госпиталя</textarea>" in reopened.content.decode()
     assert not report.messages.exists()
-    sent = client.post(reverse("intake:inbox_add"), {"message": "Нам позвонили из госпиталя"},
-                       follow=True)
+    sent = client.post(
+        reverse("intake:inbox_add"), {"message": "Нам позвонили из госпиталя"}, follow=True
+    )
     assert "Нам позвонили из госпиталя</textarea>" not in sent.content.decode()  # handed once
     assert report.messages.count() == 1
 
@@ -126,28 +131,34 @@ def _photo(name="photo.jpg"):
     return SimpleUploadedFile(name, image_bytes(gps=True), content_type="image/jpeg")
 
 
-def test_a_validation_error_keeps_the_accepted_photos_encrypted_with_the_draft(client,
-                                                                             org_keys):
-    bad = client.post(reverse("intake:report"), {**FORM, "subject_birth_date": "31.02.1987",
-                                                 "attachments": [_photo("IMG_1.jpg")]})
+def test_a_validation_error_keeps_the_accepted_photos_encrypted_with_the_draft(client, org_keys):
+    bad = client.post(
+        reverse("intake:report"),
+        {**FORM, "subject_birth_date": "31.02.1987", "attachments": [_photo("IMG_1.jpg")]},
+    )
     assert bad.status_code == 400
     html = bad.content.decode()
     draft = re.search(r'name="draft" value="([^"]+)"', html).group(1)
     assert "IMG_1.jpg" in html and 'name="keep_file"' in html
     [kept] = DraftFile.objects.all()
     assert b"IMG_1.jpg" not in bytes(kept.meta)
-    fixed = client.post(reverse("intake:report"), {**FORM, "subject_birth_date": "14.03.1987",
-                                                   "draft": draft, "keep_file": [kept.pk]})
+    fixed = client.post(
+        reverse("intake:report"),
+        {**FORM, "subject_birth_date": "14.03.1987", "draft": draft, "keep_file": [kept.pk]},
+    )
     assert fixed.status_code == 303
     access = report_open(receipt=receipt_after(client, fixed))
     assert [a.filename for a in report_decrypt(access.report, access.key).attachments] == [
-        "IMG_1.jpg"]
+        "IMG_1.jpg"
+    ]
     assert not DraftFile.objects.exists()
 
 
 def test_an_unticked_kept_photo_is_left_out_and_deleted(client, org_keys):
-    bad = client.post(reverse("intake:report"), {**FORM, "subject_birth_date": "31.02.1987",
-                                                 "attachments": [_photo()]})
+    bad = client.post(
+        reverse("intake:report"),
+        {**FORM, "subject_birth_date": "31.02.1987", "attachments": [_photo()]},
+    )
     draft = re.search(r'name="draft" value="([^"]+)"', bad.content.decode()).group(1)
     fixed = client.post(reverse("intake:report"), {**FORM, "draft": draft})
     assert fixed.status_code == 303
@@ -155,8 +166,10 @@ def test_an_unticked_kept_photo_is_left_out_and_deleted(client, org_keys):
 
 
 def test_a_draft_is_only_opened_by_its_token(client, org_keys):
-    bad = client.post(reverse("intake:report"), {**FORM, "subject_birth_date": "31.02.1987",
-                                                 "attachments": [_photo()]})
+    bad = client.post(
+        reverse("intake:report"),
+        {**FORM, "subject_birth_date": "31.02.1987", "attachments": [_photo()]},
+    )
     assert bad.status_code == 400
     [kept] = DraftFile.objects.all()
     other = tokens.draft_new()
@@ -166,8 +179,10 @@ def test_a_draft_is_only_opened_by_its_token(client, org_keys):
 
 
 def test_old_drafts_and_tokens_are_purged(client, org_keys):
-    client.post(reverse("intake:report"), {**FORM, "subject_birth_date": "31.02.1987",
-                                           "attachments": [_photo()]})
+    client.post(
+        reverse("intake:report"),
+        {**FORM, "subject_birth_date": "31.02.1987", "attachments": [_photo()]},
+    )
     DraftFile.objects.update(created_at=timezone.now() - timedelta(hours=2))
     tokens.purge_expired()
     assert not DraftFile.objects.exists()
@@ -176,13 +191,15 @@ def test_old_drafts_and_tokens_are_purged(client, org_keys):
 def test_the_inbox_keeps_accepted_files_after_an_error_too(client, org_keys):
     report, receipt = make_report()
     open_inbox(client, receipt)
-    bad = client.post(reverse("intake:inbox_add"), {
-        "message": "x" * 20001, "attachments": [_photo("scan.jpg")]})
+    bad = client.post(
+        reverse("intake:inbox_add"), {"message": "x" * 20001, "attachments": [_photo("scan.jpg")]}
+    )
     assert bad.status_code == 400 and "scan.jpg" in bad.content.decode()
     draft = re.search(r'name="draft" value="([^"]+)"', bad.content.decode()).group(1)
     [kept] = DraftFile.objects.all()
-    ok = client.post(reverse("intake:inbox_add"), {"message": "короче", "draft": draft,
-                                                   "keep_file": [kept.pk]})
+    ok = client.post(
+        reverse("intake:inbox_add"), {"message": "короче", "draft": draft, "keep_file": [kept.pk]}
+    )
     assert ok.status_code == 303
     assert report.attachments.count() == 1 and report.messages.count() == 1
 
@@ -193,8 +210,7 @@ def test_the_size_limit_is_stated_before_the_upload(client, settings):
     assert "each up to 10 MB" in client.get(reverse("intake:report") + "?lang=en").content.decode()
 
 
-def test_quick_exit_forgets_the_inbox_and_leaves_for_a_neutral_site(client, org_keys,
-                                                                    settings):
+def test_quick_exit_forgets_the_inbox_and_leaves_for_a_neutral_site(client, org_keys, settings):
     settings.KINTRACE_QUICK_EXIT_URL = "https://weather.example/"
     _report, receipt = make_report()
     open_inbox(client, receipt)
@@ -206,13 +222,20 @@ def test_quick_exit_forgets_the_inbox_and_leaves_for_a_neutral_site(client, org_
     assert 'name="receipt"' in client.get(reverse("intake:inbox")).content.decode()
 
 
-@pytest.mark.parametrize("lang,words", [
-    ("ru", ["Быстрый выход", "Что происходит с моими данными"]),
-    ("en", ["Quick exit", "What happens to my data"]),
-])
+@pytest.mark.parametrize(
+    "lang,words",
+    [
+        ("ru", ["Быстрый выход", "Что происходит с моими данными"]),
+        ("en", ["Quick exit", "What happens to my data"]),
+    ],
+)
 def test_every_public_page_offers_quick_exit_and_the_data_page(client, org_keys, lang, words):
-    for url in (reverse("intake:report"), reverse("intake:inbox"), reverse("intake:about_data"),
-                "/"):
+    for url in (
+        reverse("intake:report"),
+        reverse("intake:inbox"),
+        reverse("intake:about_data"),
+        "/",
+    ):
         html = client.get(f"{url}?lang={lang}").content.decode()
         assert 'id="quick-exit" href="/report/exit/"' in html, url
         for w in words:
@@ -229,8 +252,12 @@ def test_the_data_page_says_what_is_encrypted_and_what_is_not(client):
 def test_an_unreadable_addition_shows_the_open_inbox_with_the_problem(client, org_keys):
     report, receipt = make_report()
     open_inbox(client, receipt)
-    response = client.generic("POST", reverse("intake:inbox_add"), b"--\r\n",
-                              content_type="multipart/form-data; boundary=")
+    response = client.generic(
+        "POST",
+        reverse("intake:inbox_add"),
+        b"--\r\n",
+        content_type="multipart/form-data; boundary=",
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Позвонил с незнакомого номера" in html and 'name="receipt"' not in html

@@ -18,8 +18,9 @@ def test_a_suggestion_is_explained_by_what_is_known_of_the_whole_person(org_keys
     him = person_create(name="Тимофеев Борис Юрьевич", birth=PartialDate(1985), actor=None)
     person_name_add(person=him, text="Timofeev Boris", actor=None)
     person_name_add(person=him, text="ТИМОФЕЕВ Б.Ю.", actor=None)
-    report, _receipt = make_report(subject={"name": "Тимофеев Борис Борисович",
-                                            "birth_date": "1985"})
+    report, _receipt = make_report(
+        subject={"name": "Тимофеев Борис Борисович", "birth_date": "1985"}
+    )
     (suggestion,) = [s for s in suggest_persons(report) if s.person.pk == him.pk]
     patronymic = {e.comparison: e for e in suggestion.explanation}["patronymic"]
     assert patronymic.level != "missing"
@@ -31,8 +32,9 @@ def test_the_man_himself_is_still_suggested_first(org_keys):
     him = person_create(name="Тимофеев Борис Юрьевич", birth=PartialDate(1985), actor=None)
     person_name_add(person=him, text="Timofeev Boris", actor=None)
     person_create(name="Тимофеев Борис Борисович", birth=PartialDate(1962), actor=None)
-    report, _receipt = make_report(subject={"name": "Timofeev Boris Yurievich",
-                                            "birth_date": "1985"})
+    report, _receipt = make_report(
+        subject={"name": "Timofeev Boris Yurievich", "birth_date": "1985"}
+    )
     best = suggest_persons(report)[0]
     assert best.person.pk == him.pk
     assert best.probability > 0.5

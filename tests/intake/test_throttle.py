@@ -33,8 +33,9 @@ def test_the_bucket_drains_with_time(org_keys, settings):
     for _ in range(3):
         report_open(receipt=WRONG)
     # Thirty seconds later three units (6 a minute) have drained away.
-    ReceiptThrottle.objects.update(updated_at=ReceiptThrottle.objects.get().updated_at
-                                   - timedelta(seconds=30))
+    ReceiptThrottle.objects.update(
+        updated_at=ReceiptThrottle.objects.get().updated_at - timedelta(seconds=30)
+    )
     assert report_open(receipt=receipt) is not None
 
 

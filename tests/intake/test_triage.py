@@ -24,12 +24,21 @@ def a_report(**kw):
     from kintrace.intake.uploads import check_upload
 
     return make_report(
-        subject={"name": "Ivanov Aleksandr Sergeevich", "birth_date": "14.03.1987",
-                 "facility": "ИК-2", "region": "Пермский край"},
+        subject={
+            "name": "Ivanov Aleksandr Sergeevich",
+            "birth_date": "14.03.1987",
+            "facility": "ИК-2",
+            "region": "Пермский край",
+        },
         reporter={"name": "Иванова Мария", "relationship": "мать", "contact": CONTACT},
-        details={"what_happened": ["contact", "documents_requested"],
-                 "last_contact_when": "05.2023", "last_contact_how": "WhatsApp"},
-        files=[check_upload("p.jpg", image_bytes(gps=True))], **kw)
+        details={
+            "what_happened": ["contact", "documents_requested"],
+            "last_contact_when": "05.2023",
+            "last_contact_how": "WhatsApp",
+        },
+        files=[check_upload("p.jpg", image_bytes(gps=True))],
+        **kw,
+    )
 
 
 def test_the_queue_lists_new_reports_for_a_caseworker(unlocked_staff, org_keys):
@@ -52,8 +61,9 @@ def test_opening_a_report_decrypts_it_and_writes_an_audit_entry(unlocked_staff, 
 
 
 def test_the_matching_engine_suggests_the_man_across_scripts(unlocked_staff, org_keys):
-    him = person_create(name="Иванов Александр Сергеевич", birth=PartialDate(1987, 3, 14),
-                        actor=None)
+    him = person_create(
+        name="Иванов Александр Сергеевич", birth=PartialDate(1987, 3, 14), actor=None
+    )
     person_create(name="Петров Николай", birth=PartialDate(1970), actor=None)
     report, _receipt = a_report()
     client, _user = unlocked_staff("caseworker")
@@ -63,7 +73,8 @@ def test_the_matching_engine_suggests_the_man_across_scripts(unlocked_staff, org
 
 
 def test_triage_creates_the_person_opens_his_case_and_records_sourced_events(
-        unlocked_staff, org_keys):
+    unlocked_staff, org_keys
+):
     report, _receipt = a_report()
     client, user = unlocked_staff("caseworker")
     html = client.get(reverse("intake:detail", args=[report.pk])).content.decode()
@@ -80,7 +91,8 @@ def test_triage_creates_the_person_opens_his_case_and_records_sourced_events(
     report.refresh_from_db()
     assert report.status == Report.Status.LINKED
     assert response.status_code == 302 and response["Location"] == reverse(
-        "cases:detail", args=[report.case_id])
+        "cases:detail", args=[report.case_id]
+    )
     person = report.person
     assert person.names.get().full_text == "Ivanov Aleksandr Sergeevich"
     assert (person.birth_year, person.birth_month, person.birth_day) == (1987, 3, 14)
@@ -103,8 +115,9 @@ def test_a_second_report_about_him_joins_his_open_case(unlocked_staff, org_keys)
     second, _r2 = a_report()
     client, _user = unlocked_staff("caseworker")
     for report in (first, second):
-        client.post(reverse("intake:link", args=[report.pk]),
-                    {"person": str(him.pk), "fact_count": "0"})
+        client.post(
+            reverse("intake:link", args=[report.pk]), {"person": str(him.pk), "fact_count": "0"}
+        )
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.case_id == second.case_id
@@ -114,9 +127,16 @@ def test_a_second_report_about_him_joins_his_open_case(unlocked_staff, org_keys)
 def test_an_impossible_fact_date_is_refused_without_half_a_link(unlocked_staff, org_keys):
     report, _receipt = a_report()
     client, _user = unlocked_staff("caseworker")
-    response = client.post(reverse("intake:link", args=[report.pk]), {
-        "person": "new", "fact_count": "1", "fact-0-record": "on", "fact-0-type": "wounded",
-        "fact-0-date": "31.02.2024"})
+    response = client.post(
+        reverse("intake:link", args=[report.pk]),
+        {
+            "person": "new",
+            "fact_count": "1",
+            "fact-0-record": "on",
+            "fact-0-type": "wounded",
+            "fact-0-date": "31.02.2024",
+        },
+    )
     assert response.status_code == 400
     report.refresh_from_db()
     assert report.status == Report.Status.NEW
@@ -126,8 +146,9 @@ def test_an_impossible_fact_date_is_refused_without_half_a_link(unlocked_staff, 
 def test_the_caseworkers_answer_reaches_the_reporters_inbox(unlocked_staff, org_keys, client):
     report, receipt = a_report()
     staff_client, _user = unlocked_staff("caseworker", c=Client())
-    response = staff_client.post(reverse("intake:answer", args=[report.pk]),
-                                 {"message": "Мы нашли его в списке госпиталя."})
+    response = staff_client.post(
+        reverse("intake:answer", args=[report.pk]), {"message": "Мы нашли его в списке госпиталя."}
+    )
     assert response.status_code == 302
     inbox = client.post(reverse("intake:inbox"), {"receipt": receipt}, follow=True)
     assert "Мы нашли его в списке госпиталя." in inbox.content.decode()
@@ -142,12 +163,15 @@ def test_the_viewing_copy_has_no_gps_and_each_view_is_audited(unlocked_staff, or
     clean = client.get(reverse("intake:attachment", args=[attachment.pk]))
     assert clean.status_code == 200 and clean["Content-Type"] == "image/jpeg"
     assert not Image.open(io.BytesIO(clean.content)).getexif()
-    original = client.get(reverse("intake:attachment", args=[attachment.pk])
-                          + "?original=1&confirmed=1")
+    original = client.get(
+        reverse("intake:attachment", args=[attachment.pk]) + "?original=1&confirmed=1"
+    )
     assert b"SpyCam" in original.content
     assert "attachment;" in original["Content-Disposition"]
-    assert AuditEntry.objects.filter(action="reporter_data.read",
-                                     target_id=str(attachment.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="reporter_data.read", target_id=str(attachment.pk)).count()
+        == 2
+    )
 
 
 def test_staff_are_warned_before_an_original_is_handed_over(unlocked_staff, org_keys):
@@ -163,16 +187,16 @@ def test_staff_are_warned_before_an_original_is_handed_over(unlocked_staff, org_
     assert 'name="confirmed" value="1"' in html
     assert b"SpyCam" not in warning.content
     # Nothing was decrypted for the warning (opening the report itself was audited above).
-    assert not AuditEntry.objects.filter(action="reporter_data.read",
-                                         target_type="intake.attachment").exists()
+    assert not AuditEntry.objects.filter(
+        action="reporter_data.read", target_type="intake.attachment"
+    ).exists()
 
 
 @pytest.mark.parametrize("query", ["", "?original=1&confirmed=1"])
 def test_a_served_file_cannot_run_as_a_page(unlocked_staff, org_keys, query):
     report, _receipt = a_report()
     client, _user = unlocked_staff("caseworker")
-    response = client.get(reverse("intake:attachment", args=[report.attachments.get().pk])
-                          + query)
+    response = client.get(reverse("intake:attachment", args=[report.attachments.get().pk]) + query)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
     if query:
@@ -192,11 +216,13 @@ def test_an_analyst_gets_no_original_and_no_warning_page(unlocked_staff, org_key
 
 
 @pytest.mark.parametrize("name", ["intake:queue", "intake:detail", "intake:attachment"])
-def test_analysts_are_refused_and_outsiders_sent_to_log_in(name, unlocked_staff, org_keys,
-                                                            client):
+def test_analysts_are_refused_and_outsiders_sent_to_log_in(name, unlocked_staff, org_keys, client):
     report, _receipt = a_report()
-    args = [] if name == "intake:queue" else [
-        report.attachments.get().pk if name == "intake:attachment" else report.pk]
+    args = (
+        []
+        if name == "intake:queue"
+        else [report.attachments.get().pk if name == "intake:attachment" else report.pk]
+    )
     url = reverse(name, args=args)
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
@@ -221,28 +247,42 @@ def test_outsiders_cannot_link_answer_or_close(client, unlocked_staff, org_keys)
     analyst_client, _a = unlocked_staff("analyst", c=Client())
     for c, expected in ((client, 302), (analyst_client, 403)):
         for name in ("intake:link", "intake:answer", "intake:close"):
-            response = c.post(reverse(name, args=[report.pk]),
-                              {"person": "new", "message": "x", "fact_count": "0"})
+            response = c.post(
+                reverse(name, args=[report.pk]),
+                {"person": "new", "message": "x", "fact_count": "0"},
+            )
             assert response.status_code == expected
     report.refresh_from_db()
     assert report.status == Report.Status.NEW and not report.messages.exists()
 
 
 def test_a_vague_fact_date_becomes_a_period_and_an_approximate_birth_stays_approximate(
-        unlocked_staff, org_keys):
+    unlocked_staff, org_keys
+):
     report, _receipt = a_report()
     report.subject_birth_date = "около 1987"
     report.save(update_fields=["subject_birth_date"])
     client, _user = unlocked_staff("caseworker")
-    response = client.post(reverse("intake:link", args=[report.pk]), {
-        "person": "new", "fact_count": "2",
-        "fact-0-record": "on", "fact-0-type": "contact", "fact-0-date": "весна 2024",
-        "fact-1-record": "on", "fact-1-type": "wounded", "fact-1-date": "около 03.2024"})
+    response = client.post(
+        reverse("intake:link", args=[report.pk]),
+        {
+            "person": "new",
+            "fact_count": "2",
+            "fact-0-record": "on",
+            "fact-0-type": "contact",
+            "fact-0-date": "весна 2024",
+            "fact-1-record": "on",
+            "fact-1-type": "wounded",
+            "fact-1-date": "около 03.2024",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get()
     assert (person.birth_year, person.birth_month, person.birth_approximate) == (1987, None, True)
     contact = Event.objects.get(type="contact")
     assert ((contact.start_year, contact.start_month), (contact.end_year, contact.end_month)) == (
-        (2024, 3), (2024, 5))
+        (2024, 3),
+        (2024, 5),
+    )
     wounded = Event.objects.get(type="wounded")
     assert (wounded.start_month, wounded.start_approximate, wounded.end_year) == (3, True, None)

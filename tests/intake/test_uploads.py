@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def post_with_files(client, *files):
-    return client.post(reverse("intake:report"), {
-        "subject_name": "Сидоров", "message": "фото", "attachments": list(files)})
+    return client.post(
+        reverse("intake:report"),
+        {"subject_name": "Сидоров", "message": "фото", "attachments": list(files)},
+    )
 
 
 def test_exif_and_gps_are_stripped_from_the_viewing_copy_but_kept_in_the_original():
@@ -93,8 +95,7 @@ def test_too_many_files_are_refused(client, org_keys):
     assert post_with_files(client, *files).status_code == 400
 
 
-def test_uploads_never_spill_to_a_temporary_file_in_clear(client, org_keys, settings,
-                                                          monkeypatch):
+def test_uploads_never_spill_to_a_temporary_file_in_clear(client, org_keys, settings, monkeypatch):
     import django.core.files.uploadhandler as handlers
 
     spilled = []
@@ -111,9 +112,16 @@ def test_uploads_never_spill_to_a_temporary_file_in_clear(client, org_keys, sett
     assert spilled == []
 
 
-@pytest.mark.parametrize("make", [files.jpeg_full_of_metadata, files.png_full_of_metadata,
-                                  files.webp_full_of_metadata, files.gif_full_of_metadata,
-                                  files.mpo_ultra_hdr])
+@pytest.mark.parametrize(
+    "make",
+    [
+        files.jpeg_full_of_metadata,
+        files.png_full_of_metadata,
+        files.webp_full_of_metadata,
+        files.gif_full_of_metadata,
+        files.mpo_ultra_hdr,
+    ],
+)
 def test_no_comment_profile_or_text_chunk_reaches_the_viewing_copy(make):
     original = make()
     checked = check_upload("photo", original)
@@ -137,20 +145,24 @@ def test_a_pdf_with_active_content_is_refused_with_a_clear_message():
     pdf = files.active_pdfs()["open action javascript"]
     assert refusal(pdf) == (
         "This PDF contains scripts, links, forms or attached files, which we cannot accept "
-        "for safety. Please send photos or screenshots of its pages instead.")
+        "for safety. Please send photos or screenshots of its pages instead."
+    )
     assert refusal(pdf, "ru") == (
         "Этот PDF содержит скрипты, ссылки, формы или вложенные файлы, которые мы не можем "
         "принять ради безопасности. Пожалуйста, пришлите вместо него фотографии или снимки "
-        "экрана его страниц.")
+        "экрана его страниц."
+    )
 
 
 def test_an_html_page_dressed_as_a_pdf_is_refused():
     assert refusal(b"%PDF-1.4\n<html><script>alert(1)</script></html>") == (
         "This file is not a readable PDF document. Please send photos or screenshots of its "
-        "pages instead.")
+        "pages instead."
+    )
 
 
 def test_a_heic_photo_is_refused_with_advice():
     assert refusal(files.heic_header()) == (
         "iPhone HEIC photos cannot be accepted yet. Please send it as JPEG (Settings → Camera "
-        "→ Formats → Most Compatible) or send a screenshot of it.")
+        "→ Formats → Most Compatible) or send a screenshot of it."
+    )

@@ -17,11 +17,18 @@ def test_a_missing_name_is_named_as_subject_name():
 
 def test_an_impossible_birth_date_is_named_and_every_problem_reported_at_once():
     with pytest.raises(ReportInvalid) as e:
-        clean_report({"subject": {"name": "Иванов", "birth_date": "31.02.1987"},
-                      "details": {"last_contact_when": "вчера-позавчера"},
-                      "reporter": {"contact": "x" * (LIMITS["reporter.contact"] + 1)}})
-    assert set(e.value.errors) == {"subject.birth_date", "details.last_contact_when",
-                                   "reporter.contact"}
+        clean_report(
+            {
+                "subject": {"name": "Иванов", "birth_date": "31.02.1987"},
+                "details": {"last_contact_when": "вчера-позавчера"},
+                "reporter": {"contact": "x" * (LIMITS["reporter.contact"] + 1)},
+            }
+        )
+    assert set(e.value.errors) == {
+        "subject.birth_date",
+        "details.last_contact_when",
+        "reporter.contact",
+    }
 
 
 def test_dates_are_accepted_as_people_write_them():
@@ -53,17 +60,30 @@ def test_a_wrongly_typed_value_is_refused_with_its_path():
 
 @pytest.mark.parametrize(
     "text",
-    ["около 1985", "1985?", "примерно 1985 года", "весна 1985", "осенью 2024", "в январе 2025",
-     "1980-е", "в начале июля 2024", "летом 2023 года", "'14.03.1987", "14.03.1987."],
+    [
+        "около 1985",
+        "1985?",
+        "примерно 1985 года",
+        "весна 1985",
+        "осенью 2024",
+        "в январе 2025",
+        "1980-е",
+        "в начале июля 2024",
+        "летом 2023 года",
+        "'14.03.1987",
+        "14.03.1987.",
+    ],
 )
 def test_vague_dates_a_relative_writes_are_accepted_as_typed(text):
-    clean = clean_report({"subject": {"name": "Иванов", "birth_date": text},
-                          "details": {"last_contact_when": text}})
+    clean = clean_report(
+        {"subject": {"name": "Иванов", "birth_date": text}, "details": {"last_contact_when": text}}
+    )
     assert clean.subject["birth_date"] == text
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\ufeff", "\u180e", "\u200b\ufeff", "\u001f",
-                                  "\u2060 \u00ad", "...", "-"])
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\ufeff", "\u180e", "\u200b\ufeff", "\u001f", "\u2060 \u00ad", "...", "-"]
+)
 def test_a_name_with_no_letter_or_digit_is_no_name(name):
     with pytest.raises(ReportInvalid) as e:
         clean_report({"subject": {"name": name}, "message": "x"})
@@ -74,12 +94,14 @@ def test_bidi_controls_are_dropped_from_every_text_of_a_report():
     """The web form and the API share this validation: U+202E and its kin would show the
     caseworker a name in another order than the relative wrote it."""
     rlo = "\u202e"
-    clean = clean_report({
-        "subject": {"name": f"Иванов{rlo} Иван\u2066", "facility": "ИК-2\u200f"},
-        "reporter": {"name": "\u202bМария", "contact": "+7 900\u2069 000-00-00"},
-        "details": {"last_contact_how": f"звонок{rlo}"},
-        "message": f"Пропал{rlo}\u061c в мае.",
-    })
+    clean = clean_report(
+        {
+            "subject": {"name": f"Иванов{rlo} Иван\u2066", "facility": "ИК-2\u200f"},
+            "reporter": {"name": "\u202bМария", "contact": "+7 900\u2069 000-00-00"},
+            "details": {"last_contact_how": f"звонок{rlo}"},
+            "message": f"Пропал{rlo}\u061c в мае.",
+        }
+    )
     assert clean.subject["name"] == "Иванов Иван"
     assert clean.subject["facility"] == "ИК-2"
     assert clean.private["reporter"]["name"] == "Мария"

@@ -3,13 +3,25 @@
 from kintrace.linkage.api import dedupe_records, link_records
 
 ONE_MAN = [
-    {"id": "mother", "name": "Иванов Александр Сергеевич", "birth_date": "14.03.1984",
-     "facility": "ИК-17 Мордовия"},
+    {
+        "id": "mother",
+        "name": "Иванов Александр Сергеевич",
+        "birth_date": "14.03.1984",
+        "facility": "ИК-17 Мордовия",
+    },
     {"id": "hospital", "name": "ИВАНОВ А.С.", "birth_date": "14.03.1984 г.р."},
-    {"id": "article", "name": "Aleksandr Ivanov", "birth_date": "March 14, 1984",
-     "facility": "Penal Colony No. 17 (Mordovia)"},
-    {"id": "sentence", "name": "Иванова Александра Сергеевича", "birth_date": "1984",
-     "facility": "ИК №17 УФСИН по Республике Мордовия"},
+    {
+        "id": "article",
+        "name": "Aleksandr Ivanov",
+        "birth_date": "March 14, 1984",
+        "facility": "Penal Colony No. 17 (Mordovia)",
+    },
+    {
+        "id": "sentence",
+        "name": "Иванова Александра Сергеевича",
+        "birth_date": "1984",
+        "facility": "ИК №17 УФСИН по Республике Мордовия",
+    },
 ]
 
 
@@ -33,8 +45,17 @@ def test_father_and_son_are_kept_apart():
 
 
 def test_link_explains_each_comparison_with_level_and_weight():
-    left = [{"id": "L", "surname": "Иванов", "given_name": "Александр", "patronymic": "Сергеевич",
-             "birth_date": "14.03.1984", "facility": "ИК-17", "region": "Мордовия"}]
+    left = [
+        {
+            "id": "L",
+            "surname": "Иванов",
+            "given_name": "Александр",
+            "patronymic": "Сергеевич",
+            "birth_date": "14.03.1984",
+            "facility": "ИК-17",
+            "region": "Мордовия",
+        }
+    ]
     right = [{"id": "R", "name": "Sasha Ivanov", "birth_date": "1984"}]
     matches = link_records(left, right, threshold=0.0)
     assert len(matches) == 1
@@ -60,14 +81,20 @@ def test_conflicting_birth_years_are_never_clustered_even_through_a_bridge():
 
 def test_a_record_with_only_a_common_name_goes_to_review_not_into_a_cluster():
     records = [
-        {"id": "full", "name": "Иванов Сергей Александрович", "birth_date": "1980",
-         "facility": "ИК-2 Коми"},
+        {
+            "id": "full",
+            "name": "Иванов Сергей Александрович",
+            "birth_date": "1980",
+            "facility": "ИК-2 Коми",
+        },
         {"id": "bare", "name": "Иванов Сергей Александрович"},
     ]
     result = dedupe_records(records, threshold=0.5)
     assert result.clusters["bare"] == "bare"
-    assert {(m.left_id, m.right_id) for m in result.review} in ({("full", "bare")},
-                                                                 {("bare", "full")})
+    assert {(m.left_id, m.right_id) for m in result.review} in (
+        {("full", "bare")},
+        {("bare", "full")},
+    )
 
 
 def test_one_report_against_ten_thousand_persons_finds_only_men_of_that_name_and_year():
@@ -76,10 +103,16 @@ def test_one_report_against_ten_thousand_persons_finds_only_men_of_that_name_and
     rng = random.Random(1)
     surnames = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Волков"]
     given = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Иван"]
-    registry = [{"id": f"p{i}", "surname": rng.choice(surnames), "given_name": rng.choice(given),
-                 "patronymic": rng.choice(given) + "ович",
-                 "birth_date": f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.{rng.randint(1965, 2000)}"}
-                for i in range(10_000)]
+    registry = [
+        {
+            "id": f"p{i}",
+            "surname": rng.choice(surnames),
+            "given_name": rng.choice(given),
+            "patronymic": rng.choice(given) + "ович",
+            "birth_date": f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.{rng.randint(1965, 2000)}",
+        }
+        for i in range(10_000)
+    ]
     by_id = {r["id"]: r for r in registry}
     report = [{"id": "report", "name": "Петров Андрей", "birth_date": "1985"}]
     # This registry holds ~6 men of that name born in 1985 (its seven surnames are each a
@@ -102,10 +135,18 @@ def test_empty_inputs_give_empty_results():
 
 def test_a_man_moved_from_a_remand_prison_to_a_colony_is_one_person():
     records = [
-        {"id": "sizo", "name": "Кузнецов Дмитрий Олегович", "birth_date": "12.04.1985",
-         "facility": "СИЗО-1 Мордовия"},
-        {"id": "ik", "name": "КУЗНЕЦОВ ДМИТРИЙ ОЛЕГОВИЧ", "birth_date": "12.04.1985",
-         "facility": "ИК-17 Мордовия"},
+        {
+            "id": "sizo",
+            "name": "Кузнецов Дмитрий Олегович",
+            "birth_date": "12.04.1985",
+            "facility": "СИЗО-1 Мордовия",
+        },
+        {
+            "id": "ik",
+            "name": "КУЗНЕЦОВ ДМИТРИЙ ОЛЕГОВИЧ",
+            "birth_date": "12.04.1985",
+            "facility": "ИК-17 Мордовия",
+        },
     ]
     result = dedupe_records(records, threshold=0.5)
     assert result.clusters["sizo"] == result.clusters["ik"]
@@ -113,10 +154,18 @@ def test_a_man_moved_from_a_remand_prison_to_a_colony_is_one_person():
 
 def test_namesakes_of_one_year_in_two_colonies_are_kept_apart_and_reported_for_review():
     records = [
-        {"id": "a", "name": "Кузнецов Дмитрий Олегович", "birth_date": "1985",
-         "facility": "ИК-3 Мордовия"},
-        {"id": "b", "name": "Кузнецов Дмитрий Олегович", "birth_date": "1985",
-         "facility": "ИК-5 Мордовия"},
+        {
+            "id": "a",
+            "name": "Кузнецов Дмитрий Олегович",
+            "birth_date": "1985",
+            "facility": "ИК-3 Мордовия",
+        },
+        {
+            "id": "b",
+            "name": "Кузнецов Дмитрий Олегович",
+            "birth_date": "1985",
+            "facility": "ИК-5 Мордовия",
+        },
     ]
     result = dedupe_records(records, threshold=0.5)
     if result.clusters["a"] == result.clusters["b"]:
@@ -180,10 +229,18 @@ def test_blocking_finds_by_an_approximate_year_the_pairs_it_finds_by_a_known_yea
 
 def test_an_approximate_year_is_never_held_against_a_known_one_when_clustering():
     records = [
-        {"id": "a", "name": "Петров Иван Сергеевич", "birth_date": "14.03.1986",
-         "facility": "ИК-17 Мордовия"},
-        {"id": "b", "name": "Петров Иван Сергеевич", "birth_date": "около 1985",
-         "facility": "ИК-17 Мордовия"},
+        {
+            "id": "a",
+            "name": "Петров Иван Сергеевич",
+            "birth_date": "14.03.1986",
+            "facility": "ИК-17 Мордовия",
+        },
+        {
+            "id": "b",
+            "name": "Петров Иван Сергеевич",
+            "birth_date": "около 1985",
+            "facility": "ИК-17 Мордовия",
+        },
     ]
     clusters = dedupe_records(records).clusters
     assert clusters["a"] == clusters["b"]
@@ -196,10 +253,14 @@ def test_the_progress_log_counts_the_pairs_each_blocking_rule_brings():
 
     lines: list[str] = []
     result = dedupe_records(ONE_MAN, progress=lines.append)
-    per_rule = {int(m[1]): int(m[2]) for line in lines
-                if (m := re.match(r"blocking rule (\d+): (\d+) pairs", line))}
-    total = next(int(m[1]) for line in lines
-                 if (m := re.match(r"blocking: (\d+) pairs to score", line)))
+    per_rule = {
+        int(m[1]): int(m[2])
+        for line in lines
+        if (m := re.match(r"blocking rule (\d+): (\d+) pairs", line))
+    }
+    total = next(
+        int(m[1]) for line in lines if (m := re.match(r"blocking: (\d+) pairs to score", line))
+    )
     assert sorted(per_rule) == list(range(len(blocking_rules(len(ONE_MAN)))))
     # four records of one man: every one of the six pairs is found, each under one rule
     assert sum(per_rule.values()) == total == 6

@@ -93,13 +93,16 @@ def read(path: Path) -> list[dict]:
 
 
 def test_dedupe_writes_a_cluster_for_every_row_and_joins_one_man(tmp_path):
-    src = write(tmp_path / "in.csv", (
-        "id,name,surname,given_name,patronymic,birth_date,facility\n"
-        "a,Иванов Александр Сергеевич,,,,14.03.1984,ИК-17 Мордовия\n"
-        "b,ИВАНОВ А.С.,,,,1984,ФКУ ИК-17 УФСИН России по Республике Мордовия\n"
-        "c,,Иванов,Александр,Сергеевич,1991-06-02,ИК-5 Свердловская область\n"
-        "d,Петров Пётр Петрович,,,,01.01.1970,\n"
-    ))
+    src = write(
+        tmp_path / "in.csv",
+        (
+            "id,name,surname,given_name,patronymic,birth_date,facility\n"
+            "a,Иванов Александр Сергеевич,,,,14.03.1984,ИК-17 Мордовия\n"
+            "b,ИВАНОВ А.С.,,,,1984,ФКУ ИК-17 УФСИН России по Республике Мордовия\n"
+            "c,,Иванов,Александр,Сергеевич,1991-06-02,ИК-5 Свердловская область\n"
+            "d,Петров Пётр Петрович,,,,01.01.1970,\n"
+        ),
+    )
     out = tmp_path / "out.csv"
     proc = run("dedupe", str(src), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
@@ -113,10 +116,16 @@ def test_dedupe_writes_a_cluster_for_every_row_and_joins_one_man(tmp_path):
 
 
 def test_link_writes_pairs_above_the_threshold_left_id_first(tmp_path):
-    left = write(tmp_path / "left.csv", "id,name,birth_date\nL1,Иванов Александр Сергеевич,14.03.1984\n"
-                 "L2,Сидоров Олег Игоревич,1975\n")
-    right = write(tmp_path / "right.csv", "id,name,birth_date\nR1,Aleksandr Ivanov,March 14 1984\n"
-                  "R2,Кузнецов Дмитрий Павлович,1990\n")
+    left = write(
+        tmp_path / "left.csv",
+        "id,name,birth_date\nL1,Иванов Александр Сергеевич,14.03.1984\n"
+        "L2,Сидоров Олег Игоревич,1975\n",
+    )
+    right = write(
+        tmp_path / "right.csv",
+        "id,name,birth_date\nR1,Aleksandr Ivanov,March 14 1984\n"
+        "R2,Кузнецов Дмитрий Павлович,1990\n",
+    )
     out = tmp_path / "out.csv"
     proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.5")
     assert proc.returncode == 0, proc.stderr
@@ -137,8 +146,11 @@ def test_threshold_outside_zero_one_is_refused(tmp_path, threshold):
 def test_the_fast_and_the_line_by_line_reader_give_the_same_frame(tmp_path, monkeypatch):
     from kintrace.linkage import cli
 
-    path = write(tmp_path / "in.csv", '\ufeffid,name,birth_date\n 1 ,"Иванов, Пётр",1980\n\n'
-                 '2,"Line\nbreak",\n3,Петров,"1 марта 1990"\n')
+    path = write(
+        tmp_path / "in.csv",
+        '\ufeffid,name,birth_date\n 1 ,"Иванов, Пётр",1980\n\n'
+        '2,"Line\nbreak",\n3,Петров,"1 марта 1990"\n',
+    )
     # the Arrow reader itself takes this file (no fallback hides behind the comparison)
     fast = cli._read_fast(path.read_bytes(), ["id", "name", "birth_date"])
     assert fast is not None
@@ -160,30 +172,40 @@ def test_a_duplicate_id_far_down_a_large_file_is_named_by_its_line(tmp_path):
 
 
 def test_link_reads_a_man_listed_twice_on_the_right_pairwise_and_keeps_both_pairs(tmp_path):
-    left = write(tmp_path / "left.csv", "id,name,birth_date\n"
-                 "L1,Иванов Александр Сергеевич,14.03.1984\nL2,Сидоров Олег Игоревич,02.05.1975\n")
-    right = write(tmp_path / "right.csv", "id,name,birth_date\n"
-                  "R1,Aleksandr Ivanov,March 14 1984\nR2,ИВАНОВ А.С.,14.03.1984\n"
-                  "R3,Сидоров Олег Игоревич,02.05.1975\nR4,Sidorov Oleg,1975-05-02\n")
+    left = write(
+        tmp_path / "left.csv",
+        "id,name,birth_date\n"
+        "L1,Иванов Александр Сергеевич,14.03.1984\nL2,Сидоров Олег Игоревич,02.05.1975\n",
+    )
+    right = write(
+        tmp_path / "right.csv",
+        "id,name,birth_date\n"
+        "R1,Aleksandr Ivanov,March 14 1984\nR2,ИВАНОВ А.С.,14.03.1984\n"
+        "R3,Сидоров Олег Игоревич,02.05.1975\nR4,Sidorov Oleg,1975-05-02\n",
+    )
     out = tmp_path / "out.csv"
     proc = run("link", str(left), str(right), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "pairwise reading" in proc.stderr
     assert {(r["left_id"], r["right_id"]) for r in read(out)} == {
-        ("L1", "R1"), ("L1", "R2"), ("L2", "R3"), ("L2", "R4")}
+        ("L1", "R1"),
+        ("L1", "R2"),
+        ("L2", "R3"),
+        ("L2", "R4"),
+    }
 
 
 def test_link_refuses_an_unknown_one_to_one_mode(tmp_path):
     left = write(tmp_path / "left.csv", "id,name\n1,Иванов\n")
-    proc = run("link", str(left), str(left), "--out", str(tmp_path / "o.csv"),
-               "--one-to-one", "maybe")
+    proc = run(
+        "link", str(left), str(left), "--out", str(tmp_path / "o.csv"), "--one-to-one", "maybe"
+    )
     assert proc.returncode != 0
     assert "--one-to-one" in proc.stderr
 
 
 # (ids are stripped on reading, so a leading tab or CR is tried in test_csvout.py)
-FORMULA_IDS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3",
-               "@SUM(A1)"]
+FORMULA_IDS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
 
 
 def test_dedupe_writes_formula_like_ids_as_text_but_leaves_numbers_alone(tmp_path):
@@ -192,7 +214,8 @@ def test_dedupe_writes_formula_like_ids_as_text_but_leaves_numbers_alone(tmp_pat
     ids = [*FORMULA_IDS, "-17", "+7", "42"]
     body = io.StringIO()
     csv.writer(body, lineterminator="\n").writerows(
-        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))])
+        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))]
+    )
     src = write(tmp_path / "in.csv", body.getvalue())
     out = tmp_path / "out.csv"
     proc = run("dedupe", str(src), "--out", str(out))
@@ -204,16 +227,18 @@ def test_dedupe_writes_formula_like_ids_as_text_but_leaves_numbers_alone(tmp_pat
 
 
 def test_link_writes_formula_like_ids_as_text_and_its_numbers_unchanged(tmp_path):
-    left = write(tmp_path / "left.csv", 'id,name,birth_date\n"=HYPERLINK(""http://x"")",'
-                 "Иванов Александр Сергеевич,14.03.1984\n")
-    right = write(tmp_path / "right.csv", "id,name,birth_date\n@R1,Иванов Александр Сергеевич,"
-                  "14.03.1984\n")
+    left = write(
+        tmp_path / "left.csv",
+        'id,name,birth_date\n"=HYPERLINK(""http://x"")",Иванов Александр Сергеевич,14.03.1984\n',
+    )
+    right = write(
+        tmp_path / "right.csv", "id,name,birth_date\n@R1,Иванов Александр Сергеевич,14.03.1984\n"
+    )
     out = tmp_path / "out.csv"
     proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.1")
     assert proc.returncode == 0, proc.stderr
     rows = read(out)
-    assert [(r["left_id"], r["right_id"]) for r in rows] == [
-        ("'=HYPERLINK(\"http://x\")", "'@R1")]
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [('\'=HYPERLINK("http://x")', "'@R1")]
     assert 0.5 < float(rows[0]["match_probability"]) <= 1
     assert len(rows[0]["match_probability"].split(".")[1]) == 6  # "%.6f", as before
 
@@ -235,10 +260,13 @@ def test_a_huge_id_or_header_is_not_repeated_in_the_error(tmp_path):
 def test_dedupe_reports_the_pairs_its_clustering_refused_and_writes_them_for_review(tmp_path):
     # Namesakes of one year in two colonies: the clustering refuses to join them; the pair is
     # counted on stderr and written to --review, never dropped in silence.
-    src = write(tmp_path / "in.csv", "id,name,birth_date,facility\n"
-                "a,Кузнецов Дмитрий Олегович,1985,ИК-3 Мордовия\n"
-                "b,Кузнецов Дмитрий Олегович,1985,ИК-5 Мордовия\n"
-                "c,Петров Пётр Петрович,1970,\n")
+    src = write(
+        tmp_path / "in.csv",
+        "id,name,birth_date,facility\n"
+        "a,Кузнецов Дмитрий Олегович,1985,ИК-3 Мордовия\n"
+        "b,Кузнецов Дмитрий Олегович,1985,ИК-5 Мордовия\n"
+        "c,Петров Пётр Петрович,1970,\n",
+    )
     out, review = tmp_path / "out.csv", tmp_path / "review.csv"
     proc = run("dedupe", str(src), "--out", str(out), "--review", str(review))
     assert proc.returncode == 0, proc.stderr
@@ -247,7 +275,8 @@ def test_dedupe_reports_the_pairs_its_clustering_refused_and_writes_them_for_rev
     rows = review.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "left_id,right_id,match_probability,reason"
     assert {tuple(sorted(r.split(",")[:2])) + (r.split(",")[3],) for r in rows[1:]} == {
-        ("a", "b", "conflict")}
+        ("a", "b", "conflict")
+    }
     assert "1 pairs for review (1 refused by a conflict" in proc.stderr
 
 
@@ -255,7 +284,8 @@ def test_dedupe_refuses_an_endless_device_without_reading_it(tmp_path):
     out = tmp_path / "out.csv"
     proc = run("dedupe", "/dev/zero", "--out", str(out))
     assert proc.returncode == 2 and proc.stderr.strip() == (
-        "kintrace dedupe: /dev/zero: not a regular file")
+        "kintrace dedupe: /dev/zero: not a regular file"
+    )
     assert not out.exists()
 
 
@@ -265,7 +295,8 @@ def test_ids_come_back_byte_exact_with_spaces_kept_and_formulas_still_escaped(tm
     ids = [" =3", "=3", " 7", "7 ", "7", "\t=1", " @x "]
     body = io.StringIO()
     csv.writer(body, lineterminator="\n").writerows(
-        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))])
+        [("id", "name"), *((i, f"Иванов{n} Иван") for n, i in enumerate(ids))]
+    )
     src = write(tmp_path / "in.csv", body.getvalue())
     out = tmp_path / "out.csv"
     proc = run("dedupe", str(src), "--out", str(out))
@@ -274,10 +305,12 @@ def test_ids_come_back_byte_exact_with_spaces_kept_and_formulas_still_escaped(tm
 
 
 def test_link_keeps_spaces_in_ids_on_both_sides(tmp_path):
-    left = write(tmp_path / "left.csv", "id,name,birth_date\n L1 ,Иванов Александр Сергеевич,"
-                 "14.03.1984\n")
-    right = write(tmp_path / "right.csv", "id,name,birth_date\n =R1,Иванов Александр Сергеевич,"
-                  "14.03.1984\n")
+    left = write(
+        tmp_path / "left.csv", "id,name,birth_date\n L1 ,Иванов Александр Сергеевич,14.03.1984\n"
+    )
+    right = write(
+        tmp_path / "right.csv", "id,name,birth_date\n =R1,Иванов Александр Сергеевич,14.03.1984\n"
+    )
     out = tmp_path / "out.csv"
     proc = run("link", str(left), str(right), "--out", str(out), "--threshold", "0.1")
     assert proc.returncode == 0, proc.stderr

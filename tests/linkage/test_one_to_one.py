@@ -22,8 +22,14 @@ def pairs(rows):
 
 def test_a_lone_candidate_rises_and_a_namesake_beside_a_better_one_falls():
     strong = [(f"l{i}", f"r{i}", 20.0) for i in range(900)]  # nine in ten have a partner
-    scored = pairs(strong + [("lone", "r-lone", -2.0),  # pairwise 0.2, nobody else near
-                             ("a", "r-a", 6.0), ("a", "r-namesake", 4.0)])
+    scored = pairs(
+        strong
+        + [
+            ("lone", "r-lone", -2.0),  # pairwise 0.2, nobody else near
+            ("a", "r-a", 6.0),
+            ("a", "r-namesake", 4.0),
+        ]
+    )
     q, pi_left, pi_right = one_to_one_probability(scored, 1000, 1000, PRIOR)
     by_pair = dict(zip(zip(scored.unique_id_l, scored.unique_id_r), q, strict=True))
     assert 0.85 < pi_left < 0.95
@@ -55,17 +61,27 @@ def test_febrl4_linked_from_the_command_line_reaches_the_issue_target(tmp_path):
     files = []
     for name, df in (("a", a), ("b", b)):
         path = tmp_path / f"{name}.csv"
-        pd.DataFrame({"id": df.index, "given_name": df["given_name"], "surname": df["surname"],
-                      "birth_date": df["date_of_birth"], "region": df["state"]}
-                     ).to_csv(path, index=False)
+        pd.DataFrame(
+            {
+                "id": df.index,
+                "given_name": df["given_name"],
+                "surname": df["surname"],
+                "birth_date": df["date_of_birth"],
+                "region": df["state"],
+            }
+        ).to_csv(path, index=False)
         files.append(str(path))
     out = tmp_path / "pairs.csv"
-    proc = subprocess.run([sys.executable, "-m", "kintrace.cli", "link", *files, "--out",
-                           str(out)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kintrace.cli", "link", *files, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "one-to-one reading" in proc.stderr
     found = pd.read_csv(out, dtype=str)
     assert (found["match_probability"].astype(float) >= 0.5).all()
-    true = (found["left_id"].str.split("-").str[1] == found["right_id"].str.split("-").str[1])
+    true = found["left_id"].str.split("-").str[1] == found["right_id"].str.split("-").str[1]
     precision, recall = true.mean(), true.sum() / 5000
     assert 2 * precision * recall / (precision + recall) >= 0.97

@@ -17,16 +17,17 @@ from kintrace.linkage.prepare import prepare, records_to_frame
 SHARE = 0.1
 
 
-def _persons(entries: list[dict], persons: dict[int, list[dict]], *, start=SHARE, n=2000,
-             estimate=False):
+def _persons(
+    entries: list[dict], persons: dict[int, list[dict]], *, start=SHARE, n=2000, estimate=False
+):
     """Score list entries against registry persons, each given as his name variants."""
-    variants = [dict(v, id=f"{pid}:{k}") for pid, vs in persons.items()
-                for k, v in enumerate(vs)]
+    variants = [dict(v, id=f"{pid}:{k}") for pid, vs in persons.items() for k, v in enumerate(vs)]
     left = prepare(records_to_frame(entries))
     right = prepare(records_to_frame(variants))
     person_of = {v["id"]: int(v["id"].split(":")[0]) for v in variants}
-    pairs, prevalence = score_persons(left, right, person_of, start_share=start,
-                                      estimate=estimate, n_persons=n)
+    pairs, prevalence = score_persons(
+        left, right, person_of, start_share=start, estimate=estimate, n_persons=n
+    )
     return pairs, prevalence
 
 
@@ -46,10 +47,15 @@ def _levels(pairs: pd.DataFrame, entry: str, person: int) -> dict[str, tuple[str
 
 def test_a_different_given_name_outweighs_a_rare_surname_the_birth_year_and_the_colony():
     # Юрий and Илья are two men: brothers, cousins, a town's namesakes share the rest
-    entry = {"id": "e1", "name": "БАРАНЧИКОВ ЮРИЙ ПЕТРОВИЧ", "birth_date": "1984",
-             "facility": "ИК-7 Мордовия"}
-    registry = {1: [{"name": "Баранчиков Илья Петрович", "birth_date": "1984",
-                     "facility": "ИК-7 Мордовия"}]}
+    entry = {
+        "id": "e1",
+        "name": "БАРАНЧИКОВ ЮРИЙ ПЕТРОВИЧ",
+        "birth_date": "1984",
+        "facility": "ИК-7 Мордовия",
+    }
+    registry = {
+        1: [{"name": "Баранчиков Илья Петрович", "birth_date": "1984", "facility": "ИК-7 Мордовия"}]
+    }
     pairs, _ = _persons([entry], registry)
     assert _probability(pairs, "e1", 1) < 0.1
     assert _levels(pairs, "e1", 1)["given_name"][1] < 0
@@ -74,9 +80,16 @@ def test_two_different_full_birth_dates_of_one_year_count_against_the_pair():
 def test_a_close_but_different_surname_never_outranks_the_exact_one():
     # Тихомиров / Тихонов: both real surnames, one edit apart only in some Latin key
     entry = {"id": "e1", "name": "ТИХОНОВ ЮРИЙ ПЕТРОВИЧ", "birth_date": "1980"}
-    registry = {1: [{"name": "Тихомиров Юрий Петрович", "birth_date": "12.05.1980",
-                     "facility": "ИК-3 Мордовия"}],
-                2: [{"name": "Тихонов Юрий Петрович", "birth_date": "1980"}]}
+    registry = {
+        1: [
+            {
+                "name": "Тихомиров Юрий Петрович",
+                "birth_date": "12.05.1980",
+                "facility": "ИК-3 Мордовия",
+            }
+        ],
+        2: [{"name": "Тихонов Юрий Петрович", "birth_date": "1980"}],
+    }
     pairs, _ = _persons([entry], registry)
     assert _probability(pairs, "e1", 2) > _probability(pairs, "e1", 1)
     alone, _ = _persons([entry], {1: registry[1]})
@@ -88,9 +101,13 @@ def test_a_person_with_several_variants_is_compared_as_one_man():
     # His patronymic is known from two variants; the Latin one has none. The explanation
     # must not say "not known on one side", and the conflict counts.
     entry = {"id": "e1", "name": "ТИМОФЕЕВ БОРИС БОРИСОВИЧ", "birth_date": "1985"}
-    registry = {1: [{"name": "Тимофеев Борис Юрьевич", "birth_date": "1985"},
-                    {"name": "Timofeev Boris", "birth_date": "1985"},
-                    {"name": "ТИМОФЕЕВ Б.Ю.", "birth_date": "1985"}]}
+    registry = {
+        1: [
+            {"name": "Тимофеев Борис Юрьевич", "birth_date": "1985"},
+            {"name": "Timofeev Boris", "birth_date": "1985"},
+            {"name": "ТИМОФЕЕВ Б.Ю.", "birth_date": "1985"},
+        ]
+    }
     pairs, _ = _persons([entry], registry)
     level, weight = _levels(pairs, "e1", 1)["patronymic"]
     assert level != "missing" and weight < 0
@@ -100,10 +117,13 @@ def test_a_person_with_several_variants_is_compared_as_one_man():
 def test_a_variant_no_blocking_rule_reaches_still_speaks_for_the_person():
     # "Мезенцев Владислав Анатольевич" shares no blocking key with the entry (no year, no
     # colony, another patronymic initial); only his Latin variant is found by the rules
-    entry = {"id": "e1", "name": "МЕЗЕНЦЕВ ВЛАДИСЛАВ ВАСИЛЬЕВИЧ", "birth_date": "16.03.2002",
-             "facility": "СИЗО-11 Пермский край"}
-    registry = {1: [{"name": "Мезенцев Владислав Анатольевич"},
-                    {"name": "Vladislav Mezentsev"}]}
+    entry = {
+        "id": "e1",
+        "name": "МЕЗЕНЦЕВ ВЛАДИСЛАВ ВАСИЛЬЕВИЧ",
+        "birth_date": "16.03.2002",
+        "facility": "СИЗО-11 Пермский край",
+    }
+    registry = {1: [{"name": "Мезенцев Владислав Анатольевич"}, {"name": "Vladislav Mezentsev"}]}
     pairs, _ = _persons([entry], registry)
     assert _levels(pairs, "e1", 1)["patronymic"][0] == "different"
     assert _probability(pairs, "e1", 1) < 0.1
@@ -115,14 +135,29 @@ def test_the_reproduction_of_the_issue_gives_low_probabilities_for_all_three_pai
 
     left = tmp_path / "l.csv"
     right = tmp_path / "r.csv"
-    left.write_text("id,name,birth_date\nL1,Захаров Ильдар Юрьевич,1983\n"
-                    "L2,Шишкин Юрий Петрович,1980\nL3,Жуков Ян Харитонович,1975\n",
-                    encoding="utf-8")
-    right.write_text("id,name,birth_date\nR1,ЗАХАРОВ И.И.,18.03.1983\nR2,ШИШКИН С.П.,1980\n"
-                     "R3,ЖУКОВ И.К.,1975\nR4,Иванов Пётр Сергеевич,1990\n", encoding="utf-8")
+    left.write_text(
+        "id,name,birth_date\nL1,Захаров Ильдар Юрьевич,1983\n"
+        "L2,Шишкин Юрий Петрович,1980\nL3,Жуков Ян Харитонович,1975\n",
+        encoding="utf-8",
+    )
+    right.write_text(
+        "id,name,birth_date\nR1,ЗАХАРОВ И.И.,18.03.1983\nR2,ШИШКИН С.П.,1980\n"
+        "R3,ЖУКОВ И.К.,1975\nR4,Иванов Пётр Сергеевич,1990\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "o.csv"
-    command = [sys.executable, "-m", "kintrace.cli", "link", str(left), str(right),
-               "--out", str(out), "--threshold", "0.000001"]
+    command = [
+        sys.executable,
+        "-m",
+        "kintrace.cli",
+        "link",
+        str(left),
+        str(right),
+        "--out",
+        str(out),
+        "--threshold",
+        "0.000001",
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     assert proc.returncode == 0, proc.stderr
     assert "one-to-one reading" not in proc.stderr
@@ -131,12 +166,21 @@ def test_the_reproduction_of_the_issue_gives_low_probabilities_for_all_three_pai
 
 
 def test_a_tiny_input_does_not_switch_the_one_to_one_reading_on():
-    three = pd.DataFrame({"unique_id_l": ["L1", "L2", "L3"], "unique_id_r": ["R1", "R2", "R3"],
-                          "match_probability": [0.99, 0.98, 0.95]})
+    three = pd.DataFrame(
+        {
+            "unique_id_l": ["L1", "L2", "L3"],
+            "unique_id_r": ["R1", "R2", "R3"],
+            "match_probability": [0.99, 0.98, 0.95],
+        }
+    )
     assert not looks_one_to_one(three, 3, 4)
-    many = pd.DataFrame({"unique_id_l": [f"l{i}" for i in range(200)],
-                         "unique_id_r": [f"r{i}" for i in range(200)],
-                         "match_probability": [0.99] * 200})
+    many = pd.DataFrame(
+        {
+            "unique_id_l": [f"l{i}" for i in range(200)],
+            "unique_id_r": [f"r{i}" for i in range(200)],
+            "match_probability": [0.99] * 200,
+        }
+    )
     assert looks_one_to_one(many, 1000, 1000)
 
 
@@ -157,8 +201,10 @@ def test_three_rows_cannot_claim_that_everyone_is_in_the_registry():
 
 def test_two_persons_who_fit_an_entry_equally_share_its_probability_and_are_ambiguous():
     entry = {"id": "e1", "name": "КУЗНЕЦОВ ОЛЕГ НИКОЛАЕВИЧ", "birth_date": "1975"}
-    registry = {1: [{"name": "Кузнецов Олег Николаевич", "birth_date": "1975"}],
-                2: [{"name": "Кузнецов Олег Николаевич", "birth_date": "1975"}]}
+    registry = {
+        1: [{"name": "Кузнецов Олег Николаевич", "birth_date": "1975"}],
+        2: [{"name": "Кузнецов Олег Николаевич", "birth_date": "1975"}],
+    }
     pairs, _ = _persons([entry], registry, start=0.9, n=2)
     p1, p2 = _probability(pairs, "e1", 1), _probability(pairs, "e1", 2)
     assert abs(p1 - p2) < 1e-9 and p1 + p2 <= 1

@@ -16,12 +16,31 @@ def levels(match):
 
 
 def test_surname_and_given_name_written_in_each_others_place_still_link():
-    left = [{"id": "a", "given_name": "cambell", "surname": "croker",
-             "birth_date": "19741117", "region": "act"}]
-    right = [{"id": "b", "given_name": "croker", "surname": "cambell",
-              "birth_date": "19741117", "region": "act"},
-             {"id": "other", "given_name": "croker", "surname": "smith",
-              "birth_date": "19800101", "region": "act"}]
+    left = [
+        {
+            "id": "a",
+            "given_name": "cambell",
+            "surname": "croker",
+            "birth_date": "19741117",
+            "region": "act",
+        }
+    ]
+    right = [
+        {
+            "id": "b",
+            "given_name": "croker",
+            "surname": "cambell",
+            "birth_date": "19741117",
+            "region": "act",
+        },
+        {
+            "id": "other",
+            "given_name": "croker",
+            "surname": "smith",
+            "birth_date": "19800101",
+            "region": "act",
+        },
+    ]
     matches = link_records(left, right)
     assert [(m.left_id, m.right_id) for m in matches] == [("a", "b")]
     assert levels(matches[0])["surname"] == "swapped with given name"
@@ -36,16 +55,21 @@ def test_a_year_with_two_digits_swapped_is_one_digit_off_not_another_man():
 
 
 def test_initials_after_the_surname_are_the_given_name_and_patronymic_initials():
-    prepared = prepare(records_to_frame([{"id": "1", "name": "МИХЕЕВ Г.В."},
-                                         {"id": "2", "name": "Mikheev G. V."}]))
+    prepared = prepare(
+        records_to_frame([{"id": "1", "name": "МИХЕЕВ Г.В."}, {"id": "2", "name": "Mikheev G. V."}])
+    )
     assert prepared["given_initial"].tolist() == ["g", "g"]
     assert prepared["patronymic_initial"].tolist() == ["v", "v"]
 
 
 def test_a_colony_number_written_with_another_type_is_the_same_place_not_a_conflict():
     records = [
-        {"id": "list", "name": "Хмелевской Иван Артемович", "birth_date": "23.10.1986",
-         "facility": "КП-7 Краснодарский край"},
+        {
+            "id": "list",
+            "name": "Хмелевской Иван Артемович",
+            "birth_date": "23.10.1986",
+            "facility": "КП-7 Краснодарский край",
+        },
         {"id": "chat", "name": "Vanya Khmelevskoy", "birth_date": "1986", "facility": "ik7"},
     ]
     result = dedupe_records(records)
@@ -63,19 +87,26 @@ def test_two_colony_numbers_are_never_one_cluster():
 
 
 def test_a_common_bare_name_is_held_for_review_and_a_rare_one_is_not():
-    frame = records_to_frame([
-        {"id": "common", "name": "Иванов Сергей Александрович"},
-        {"id": "common-no-patronymic", "name": "Попов Роман"},
-        {"id": "rare", "name": "Шапоров Артём"},
-        {"id": "rare-enough", "name": "Лавров Александр Сергеевич"},
-        {"id": "with-year", "name": "Иванов Сергей Александрович", "birth_date": "1980"},
-    ])
+    frame = records_to_frame(
+        [
+            {"id": "common", "name": "Иванов Сергей Александрович"},
+            {"id": "common-no-patronymic", "name": "Попов Роман"},
+            {"id": "rare", "name": "Шапоров Артём"},
+            {"id": "rare-enough", "name": "Лавров Александр Сергеевич"},
+            {"id": "with-year", "name": "Иванов Сергей Александрович", "birth_date": "1980"},
+        ]
+    )
     prepared = prepare(frame)
-    held = name_only_common(prepared, expected_namesakes(prepared, surname_tf(),
-                                                         name_frequencies()))
+    held = name_only_common(
+        prepared, expected_namesakes(prepared, surname_tf(), name_frequencies())
+    )
     assert dict(zip(prepared["unique_id"], held.tolist(), strict=True)) == {
-        "common": True, "common-no-patronymic": True, "rare": False, "rare-enough": False,
-        "with-year": False}
+        "common": True,
+        "common-no-patronymic": True,
+        "rare": False,
+        "rare-enough": False,
+        "with-year": False,
+    }
 
 
 PARALLEL_CHECK = """
@@ -95,8 +126,9 @@ print("same")
 def test_parsing_on_several_processes_gives_what_one_process_gives():
     # a fresh interpreter, as the CLI is: this one already runs DuckDB's threads
     bench = str(Path(__file__).resolve().parents[2] / "bench")
-    proc = subprocess.run([sys.executable, "-c", PARALLEL_CHECK, bench], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", PARALLEL_CHECK, bench], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "same"
 
@@ -104,8 +136,10 @@ def test_parsing_on_several_processes_gives_what_one_process_gives():
 def test_a_mistyped_latin_given_name_is_compared_as_written_when_its_reading_changes():
     # "racehl" reads c as ц (key "ratsel"), "rachel" keeps ch: the written letters are close
     left = [{"id": "a", "given_name": "racehl", "surname": "pusz", "birth_date": "19351221"}]
-    right = [{"id": "b", "given_name": "rachel", "surname": "pusz", "birth_date": "19351221"},
-             {"id": "c", "given_name": "olga", "surname": "pusz", "birth_date": "19351221"}]
+    right = [
+        {"id": "b", "given_name": "rachel", "surname": "pusz", "birth_date": "19351221"},
+        {"id": "c", "given_name": "olga", "surname": "pusz", "birth_date": "19351221"},
+    ]
     matches = {m.right_id: m for m in link_records(left, right, threshold=0.0)}
     assert levels(matches["b"])["given_name"] in {"one edit", "similar"}
     assert levels(matches["c"])["given_name"] == "different"
@@ -122,8 +156,10 @@ def test_a_surname_split_by_a_stray_space_is_the_same_surname():
 def test_a_given_name_typed_with_its_surname_in_the_surname_column_keeps_both_words():
     # the split columns say which name each word is: nothing is dropped
     left = [{"id": "a", "given_name": "nicholas", "surname": "de la cruz"}]
-    right = [{"id": "b", "given_name": "nichllas", "surname": "de la cruz"},
-             {"id": "c", "given_name": "nicholas", "surname": "de souza"}]
+    right = [
+        {"id": "b", "given_name": "nichllas", "surname": "de la cruz"},
+        {"id": "c", "given_name": "nicholas", "surname": "de souza"},
+    ]
     matches = {m.right_id: levels(m)["surname"] for m in link_records(left, right, threshold=0.0)}
     assert matches["b"] == "exact"
     assert matches.get("c", "different") == "different"
@@ -131,8 +167,10 @@ def test_a_given_name_typed_with_its_surname_in_the_surname_column_keeps_both_wo
 
 def test_a_free_text_region_with_one_mistyped_letter_is_not_another_region():
     left = [{"id": "a", "given_name": "amber", "surname": "reid", "region": "vic"}]
-    right = [{"id": "b", "given_name": "amber", "surname": "reid", "region": "vix"},
-             {"id": "c", "given_name": "amber", "surname": "reid", "region": "qld"}]
+    right = [
+        {"id": "b", "given_name": "amber", "surname": "reid", "region": "vix"},
+        {"id": "c", "given_name": "amber", "surname": "reid", "region": "qld"},
+    ]
     matches = {m.right_id: levels(m)["facility"] for m in link_records(left, right, threshold=0.0)}
     assert matches == {"b": "same region, mistyped", "c": "different"}
 
@@ -157,9 +195,12 @@ def test_a_rare_given_name_agreeing_weighs_more_than_a_common_one():
 def test_name_frequencies_lean_on_the_input_when_it_is_large_and_on_the_population_when_not():
     from kintrace.linkage.engine import TF_PRIOR_RECORDS, population_tf, term_frequencies
 
-    big = prepare(records_to_frame(
-        [{"id": str(i), "surname": "Smith", "given_name": "Emily"} for i in range(2000)]
-        + [{"id": f"x{i}", "surname": f"Other{i}", "given_name": "Olga"} for i in range(8000)]))
+    big = prepare(
+        records_to_frame(
+            [{"id": str(i), "surname": "Smith", "given_name": "Emily"} for i in range(2000)]
+            + [{"id": f"x{i}", "surname": f"Other{i}", "given_name": "Olga"} for i in range(8000)]
+        )
+    )
     emily = term_frequencies([big])["given_key"].set_index("given_key")["tf_given_key"]
     key = big["given_key"].iloc[0]
     population = population_tf()["given_key"].get(key, 0.0)
@@ -182,12 +223,31 @@ def test_a_diminutive_written_in_the_surname_column_still_reads_as_swapped():
 
 
 def test_one_name_in_the_others_place_with_the_other_replaced_is_evidence_not_a_veto():
-    left = [{"id": "a", "given_name": "caleb", "surname": "menzies", "birth_date": "19460702",
-             "region": "nsw"}]
-    right = [{"id": "b", "given_name": "waller", "surname": "caleb", "birth_date": "19460702",
-              "region": "nsw"},
-             {"id": "c", "given_name": "waller", "surname": "smith", "birth_date": "19460702",
-              "region": "nsw"}]
+    left = [
+        {
+            "id": "a",
+            "given_name": "caleb",
+            "surname": "menzies",
+            "birth_date": "19460702",
+            "region": "nsw",
+        }
+    ]
+    right = [
+        {
+            "id": "b",
+            "given_name": "waller",
+            "surname": "caleb",
+            "birth_date": "19460702",
+            "region": "nsw",
+        },
+        {
+            "id": "c",
+            "given_name": "waller",
+            "surname": "smith",
+            "birth_date": "19460702",
+            "region": "nsw",
+        },
+    ]
     matches = {m.right_id: m for m in link_records(left, right, threshold=0.0)}
     assert levels(matches["b"])["surname"] == "in the given name's place"
     assert levels(matches["c"])["surname"] == "different"

@@ -11,8 +11,9 @@ from kintrace.linkage.prepare import APPROXIMATE_YEARS, prepare, records_to_fram
 def _birth(text: str) -> tuple:
     frame = prepare(records_to_frame([{"id": "a", "name": "Смирнов Андрей", "birth_date": text}]))
     row = frame.iloc[0]
-    return tuple(None if pd.isna(row[c]) else int(row[c])
-                 for c in ("birth_year", "birth_month", "birth_day"))
+    return tuple(
+        None if pd.isna(row[c]) else int(row[c]) for c in ("birth_year", "birth_month", "birth_day")
+    )
 
 
 @pytest.mark.parametrize("text", ["около 1984", "1984?", "ca. 1984", "1980-е", "в начале 1980-х"])
@@ -37,8 +38,9 @@ def test_dates_as_spreadsheets_write_them_reach_the_comparison_columns(text, par
 def _year_range(text: str) -> tuple:
     record = {"id": "a", "name": "Смирнов Андрей", "birth_date": text}
     row = prepare(records_to_frame([record])).iloc[0]
-    return tuple(None if pd.isna(row[c]) else int(row[c])
-                 for c in ("birth_year_min", "birth_year_max"))
+    return tuple(
+        None if pd.isna(row[c]) else int(row[c]) for c in ("birth_year_min", "birth_year_max")
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def pairs_in_same_cluster(clusters: dict[str, str]) -> set[tuple[str, str]]:
     out = set()
     for members in by.values():
         m = sorted(members)
-        out |= {(a, b) for i, a in enumerate(m) for b in m[i + 1:]}
+        out |= {(a, b) for i, a in enumerate(m) for b in m[i + 1 :]}
     return out
 
 

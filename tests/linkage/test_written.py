@@ -19,8 +19,14 @@ def test_written_key_spells_cyrillic_in_latin_letters_and_folds_yo():
 
 
 def test_only_split_columns_get_written_keys_and_a_free_form_name_wins():
-    frame = pd.DataFrame({"id": ["1", "2"], "name": ["", "Ivanov Petr"],
-                          "surname": ["Smith", "Ignored"], "given_name": ["John", "X"]})
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2"],
+            "name": ["", "Ivanov Petr"],
+            "surname": ["Smith", "Ignored"],
+            "given_name": ["John", "X"],
+        }
+    )
     keys = written_keys(frame)
     assert keys["surname_written"].tolist() == ["smith", None]
     assert keys["given_written"].tolist() == ["john", None]

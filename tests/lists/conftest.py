@@ -18,15 +18,25 @@ def import_list(caseworker):
     """Import bytes as a list, all at once: import_list(data, kind="hospital")."""
     from kintrace.lists.services import list_import_start, list_upload
 
-    def do(data: bytes | str = HOSPITAL_CSV, *, kind="hospital", title="Госпиталь, май 2023",
-           filename="list.csv", actor=None, mapping=None, **source):
+    def do(
+        data: bytes | str = HOSPITAL_CSV,
+        *,
+        kind="hospital",
+        title="Госпиталь, май 2023",
+        filename="list.csv",
+        actor=None,
+        mapping=None,
+        **source,
+    ):
         if isinstance(data, str):
             data = data.encode("utf-8")
         actor = actor or caseworker
-        pl, _table = list_upload(data=data, kind=kind, title=title, filename=filename,
-                                 actor=actor, **source)
-        return list_import_start(person_list=pl, mapping=mapping or pl.mapping, actor=actor,
-                                 background=False)
+        pl, _table = list_upload(
+            data=data, kind=kind, title=title, filename=filename, actor=actor, **source
+        )
+        return list_import_start(
+            person_list=pl, mapping=mapping or pl.mapping, actor=actor, background=False
+        )
 
     return do
 
@@ -38,7 +48,8 @@ def person(caseworker):
     from kintrace.registry.services import person_create
 
     def do(name, birth=None, actor=None):
-        return person_create(name=name, birth=parse_date(birth) if birth else None,
-                             actor=actor or caseworker)
+        return person_create(
+            name=name, birth=parse_date(birth) if birth else None, actor=actor or caseworker
+        )
 
     return do

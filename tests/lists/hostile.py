@@ -16,10 +16,12 @@ CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '{shared}</Types>'
+    "{shared}</Types>"
 )
-SHARED_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-               'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+SHARED_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -30,7 +32,7 @@ WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets>{sheets}</sheets></workbook>'
+    "<sheets>{sheets}</sheets></workbook>"
 )
 ONE_SHEET = '<sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
 WORKBOOK_RELS = (
@@ -43,7 +45,7 @@ WORKBOOK_RELS = (
 SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '{dimension}<sheetData>'
+    "{dimension}<sheetData>"
 )
 SHEET_TAIL = "</sheetData></worksheet>"
 NAME_ROWS = (
@@ -62,17 +64,27 @@ def col_letters(n: int) -> str:
     return s
 
 
-def xlsx(*, sheet: str | bytes | None = None, shared: str | bytes | None = None,
-         sheets: str = ONE_SHEET, dimension: str = "", extra: dict | None = None,
-         compression=zipfile.ZIP_DEFLATED, level: int = 9) -> bytes:
+def xlsx(
+    *,
+    sheet: str | bytes | None = None,
+    shared: str | bytes | None = None,
+    sheets: str = ONE_SHEET,
+    dimension: str = "",
+    extra: dict | None = None,
+    compression=zipfile.ZIP_DEFLATED,
+    level: int = 9,
+) -> bytes:
     """A minimal workbook; `sheet` is the whole sheet XML or None for two name rows."""
     if sheet is None:
         sheet = SHEET_HEAD.format(dimension=dimension) + NAME_ROWS + SHEET_TAIL
     parts = {
-        "[Content_Types].xml": CONTENT_TYPES.format(shared=SHARED_TYPE if shared is not None
-                                                    else ""), "_rels/.rels": ROOT_RELS,
+        "[Content_Types].xml": CONTENT_TYPES.format(
+            shared=SHARED_TYPE if shared is not None else ""
+        ),
+        "_rels/.rels": ROOT_RELS,
         "xl/workbook.xml": WORKBOOK.format(sheets=sheets),
-        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS, "xl/worksheets/sheet1.xml": sheet,
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+        "xl/worksheets/sheet1.xml": sheet,
     }
     if shared is not None:
         parts["xl/sharedStrings.xml"] = shared
@@ -88,17 +100,25 @@ def shared_string_bomb(mib: int = 400) -> bytes:
     """One shared string of `mib` MiB of "A", deflated to a few hundred KB."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, body in (("[Content_Types].xml", CONTENT_TYPES.format(shared=SHARED_TYPE)),
-                           ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", WORKBOOK.format(sheets=ONE_SHEET)),
-                           ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
+        for name, body in (
+            ("[Content_Types].xml", CONTENT_TYPES.format(shared=SHARED_TYPE)),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", WORKBOOK.format(sheets=ONE_SHEET)),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ):
             z.writestr(name, body)
-        z.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.format(dimension="")
-                   + '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_TAIL)
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            SHEET_HEAD.format(dimension="")
+            + '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            + SHEET_TAIL,
+        )
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
-            f.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
-                    b'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-                    b"<si><t>")
+            f.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+                b"<si><t>"
+            )
             chunk = b"A" * (1 << 20)
             for _ in range(mib):
                 f.write(chunk)
@@ -128,7 +148,7 @@ def lying_size(data: bytes, member: str) -> bytes:
     cd = data.find(b"PK\x01\x02")
     while cd != -1:
         name_len = struct.unpack_from("<H", out, cd + 28)[0]
-        if bytes(out[cd + 46:cd + 46 + name_len]).decode() == member:
+        if bytes(out[cd + 46 : cd + 46 + name_len]).decode() == member:
             struct.pack_into("<I", out, cd + 24, 100)
             break
         cd = data.find(b"PK\x01\x02", cd + 4)
@@ -149,20 +169,37 @@ def big_sheet_xlsx(rows: int, cols: int, *, header: bool = True, varied: bool = 
     zip (1M × 20 is ~300 MB unpacked, ~1 MB packed)."""
     buf = io.BytesIO()
     row = ("<row>" + "<c><v>1</v></c>" * cols + "</row>").encode()
-    head = ("<row>" + "".join(f'<c t="inlineStr"><is><t>col{c}</t></is></c>'
-                              for c in range(cols)) + "</row>").encode() if header else b""
+    head = (
+        (
+            "<row>"
+            + "".join(f'<c t="inlineStr"><is><t>col{c}</t></is></c>' for c in range(cols))
+            + "</row>"
+        ).encode()
+        if header
+        else b""
+    )
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        for name, body in (("[Content_Types].xml", CONTENT_TYPES.format(shared="")),
-                           ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", WORKBOOK.format(sheets=ONE_SHEET)),
-                           ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
+        for name, body in (
+            ("[Content_Types].xml", CONTENT_TYPES.format(shared="")),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", WORKBOOK.format(sheets=ONE_SHEET)),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ):
             z.writestr(name, body)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(SHEET_HEAD.format(dimension="").encode() + head)
             if varied:  # numbers that differ, so the part compresses like a real sheet
                 for r in range(rows):
-                    f.write(("<row>" + "".join(f"<c><v>{(r * 7919 + c * 104729) % 999983}</v></c>"
-                                               for c in range(cols)) + "</row>").encode())
+                    f.write(
+                        (
+                            "<row>"
+                            + "".join(
+                                f"<c><v>{(r * 7919 + c * 104729) % 999983}</v></c>"
+                                for c in range(cols)
+                            )
+                            + "</row>"
+                        ).encode()
+                    )
             else:
                 block = row * 1000
                 for _ in range(rows // 1000):

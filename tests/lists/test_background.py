@@ -1,4 +1,4 @@
-# ruff: noqa: S603, S608 - runs our own `kintrace`; SQL text is ours, no input in it
+# ruff: noqa: S603 - runs our own `kintrace`; SQL text is ours, no input in it
 """Jobs killed with SIGKILL at each phase: found stale, their rows gone, the same file imported
 again and the list matched again, and no worker process left behind — on SQLite and on
 PostgreSQL, with the real command line in a child process."""
@@ -21,8 +21,10 @@ ROWS = 40_000
 def big_list(path, rows=ROWS):
     lines = ["ФИО;Дата рождения;Учреждение;Регион"]
     for i in range(rows):
-        lines.append(f"Иванов{i} Пётр{i % 97} Сергеевич;{1 + i % 28:02d}.{1 + i % 12:02d}."
-                     f"{1950 + i % 50};ИК-{1 + i % 30};Мордовия")
+        lines.append(
+            f"Иванов{i} Пётр{i % 97} Сергеевич;{1 + i % 28:02d}.{1 + i % 12:02d}."
+            f"{1950 + i % 50};ИК-{1 + i % 30};Мордовия"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -70,15 +72,17 @@ def child_db(request, tmp_path):
 
 
 def kintrace(env, *args, check=True):
-    return subprocess.run([KINTRACE, *args], env=env, capture_output=True, text=True,
-                          timeout=600, check=check)
+    return subprocess.run(
+        [KINTRACE, *args], env=env, capture_output=True, text=True, timeout=600, check=check
+    )
 
 
 def kill_at(db, args, sql, wanted, *, with_children=False, limit=300):
     """Start `kintrace ARGS`, poll `sql` until it returns `wanted` (and the child has worker
     processes, if asked), then SIGKILL it; return the processes it had started."""
-    proc = subprocess.Popen([KINTRACE, *args], env=db.env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [KINTRACE, *args], env=db.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     children = []
     deadline = time.monotonic() + limit
     try:
@@ -107,14 +111,17 @@ def assert_gone(processes, seconds=20):
 IMPORT = ["lists", "import", "--kind", "hospital", "--source", "госпиталь", "--quiet"]
 
 
-def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(
-        child_db, tmp_path):
+def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(child_db, tmp_path):
     db = child_db
     path = big_list(tmp_path / "big.csv")
     args = [*IMPORT[:2], str(path), *IMPORT[2:]]
     for phase in ("reading", "checking", "storing"):
-        children = kill_at(db, args, "SELECT status, phase FROM lists_personlist "
-                           "WHERE status = 'running'", ("running", phase))
+        children = kill_at(
+            db,
+            args,
+            "SELECT status, phase FROM lists_personlist WHERE status = 'running'",
+            ("running", phase),
+        )
         assert_gone(children)
         out = kintrace(db.env, "lists", "jobs").stdout
         # the command line speaks the site's language, Russian
@@ -128,9 +135,13 @@ def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(
     list_id = int(done.stdout.split()[1])
     assert db.rows("SELECT count(*) FROM lists_listentry") == [(ROWS,)]
 
-    workers = kill_at(db, ["lists", "match", str(list_id), "--quiet"],
-                      "SELECT status, phase FROM lists_matchrun WHERE status = 'running'",
-                      ("running", "normalising"), with_children=True)
+    workers = kill_at(
+        db,
+        ["lists", "match", str(list_id), "--quiet"],
+        "SELECT status, phase FROM lists_matchrun WHERE status = 'running'",
+        ("running", "normalising"),
+        with_children=True,
+    )
     assert workers, "the match run started no worker processes to check"
     assert_gone(workers)
     out = kintrace(db.env, "lists", "jobs").stdout
@@ -141,19 +152,26 @@ def test_jobs_killed_at_every_phase_are_failed_and_the_same_work_then_succeeds(
     assert "entries: 40000" in again.stdout
     assert db.rows("SELECT status FROM lists_matchrun ORDER BY id") == [("failed",), ("done",)]
     # every stale job is in the audit log, by no one
-    assert db.rows("SELECT count(*) FROM audit_auditentry WHERE action IN "
-                   "('list.import_stale', 'list.match_stale')") == [(4,)]
+    assert db.rows(
+        "SELECT count(*) FROM audit_auditentry WHERE action IN "
+        "('list.import_stale', 'list.match_stale')"
+    ) == [(4,)]
 
 
 def test_sigterm_on_the_command_line_cleans_up_at_once(child_db, tmp_path):
     db = child_db
     path = big_list(tmp_path / "big.csv")
-    proc = subprocess.Popen([KINTRACE, *IMPORT[:2], str(path), *IMPORT[2:]], env=db.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [KINTRACE, *IMPORT[:2], str(path), *IMPORT[2:]],
+        env=db.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     with contextlib.ExitStack():
         deadline = time.monotonic() + 300
         while db.rows("SELECT phase FROM lists_personlist WHERE status = 'running'") != [
-                ("storing",)]:
+            ("storing",)
+        ]:
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.02)
         proc.terminate()

@@ -18,8 +18,17 @@ def hospital_file(tmp_path):
 
 
 def test_import_prints_the_list_id_and_the_number_of_entries(hospital_file, capsys):
-    rc = main(["lists", "import", str(hospital_file), "--kind", "hospital",
-               "--source", "Telegram-канал госпиталя"])
+    rc = main(
+        [
+            "lists",
+            "import",
+            str(hospital_file),
+            "--kind",
+            "hospital",
+            "--source",
+            "Telegram-канал госпиталя",
+        ]
+    )
     out, err = capsys.readouterr()
     pl = PersonList.objects.get()
     assert rc == 0
@@ -44,10 +53,24 @@ def test_bad_rows_are_printed_with_line_numbers_and_nothing_is_imported(tmp_path
 
 
 def test_importing_the_same_file_twice_is_refused(hospital_file, capsys):
-    assert main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
-                 "--quiet"]) == 0
-    rc = main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
-               "--quiet"])
+    assert (
+        main(
+            [
+                "lists",
+                "import",
+                str(hospital_file),
+                "--kind",
+                "hospital",
+                "--source",
+                "x",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    rc = main(
+        ["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x", "--quiet"]
+    )
     _out, err = capsys.readouterr()
     assert rc == 2
     assert "already imported" in err  # the command line speaks English unless LANG says
@@ -55,8 +78,10 @@ def test_importing_the_same_file_twice_is_refused(hospital_file, capsys):
 
 
 def test_a_missing_file_and_an_unknown_kind_are_refused(tmp_path, capsys):
-    assert main(["lists", "import", str(tmp_path / "nope.csv"), "--kind", "hospital",
-                 "--source", "x"]) == 2
+    assert (
+        main(["lists", "import", str(tmp_path / "nope.csv"), "--kind", "hospital", "--source", "x"])
+        == 2
+    )
     with pytest.raises(SystemExit) as e:
         main(["lists", "import", str(tmp_path / "nope.csv"), "--kind", "zoo", "--source", "x"])
     assert e.value.code == 2
@@ -66,11 +91,11 @@ def test_match_and_dedupe_print_their_counts(hospital_file, capsys, caseworker):
     from kintrace.names.dates import parse_date
     from kintrace.registry.services import person_create
 
-    person_create(name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"),
-                  actor=caseworker)
+    person_create(
+        name="Иванов Александр Сергеевич", birth=parse_date("14.03.1987"), actor=caseworker
+    )
     person_create(name="ИВАНОВ А.С.", birth=parse_date("14.03.1987"), actor=caseworker)
-    main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x",
-          "--quiet"])
+    main(["lists", "import", str(hospital_file), "--kind", "hospital", "--source", "x", "--quiet"])
     pl = PersonList.objects.get()
     capsys.readouterr()
     assert main(["lists", "match", str(pl.pk), "--quiet"]) == 0
@@ -90,8 +115,7 @@ def test_dedupe_is_refused_in_one_line_while_another_search_runs(capsys):
     from kintrace.lists import background
     from kintrace.lists.models import MatchRun
 
-    run = MatchRun.objects.create(threshold=0.8, status=JobStatus.RUNNING,
-                                  **background.identity())
+    run = MatchRun.objects.create(threshold=0.8, status=JobStatus.RUNNING, **background.identity())
     MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=run.created_at)
     background.claim(MatchRun, run.pk)
     try:
@@ -129,7 +153,8 @@ def test_an_endless_device_is_refused_without_being_read(capsys):
 
 
 def test_a_file_over_the_size_limit_is_refused_after_reading_only_the_limit(
-        tmp_path, capsys, settings):
+    tmp_path, capsys, settings
+):
     import tracemalloc
 
     settings.KINTRACE_MAX_LIST_BYTES = 2 * 2**20

@@ -14,16 +14,22 @@ from .conftest import HOSPITAL_CSV
 
 
 def test_hospital_list_imports_every_row_with_its_source_and_original_cells(
-        import_list, caseworker):
+    import_list, caseworker
+):
     pl = import_list(publisher="Telegram", reliability="C", credibility=3)
     assert pl.status == JobStatus.DONE
     assert pl.entry_count == 3
     assert pl.source.title == "Госпиталь, май 2023"
     assert (pl.source.reliability, pl.source.credibility) == ("C", 3)
     first = ListEntry.objects.get(person_list=pl, line=2)
-    assert first.raw == {"ФИО": "Иванов Александр Сергеевич", "Дата рождения": "14.03.1987",
-                         "Учреждение": "ИК-17", "Регион": "Мордовия",
-                         "Дата поступления": "02.05.2023", "Госпиталь": "ВГ Ростов-на-Дону"}
+    assert first.raw == {
+        "ФИО": "Иванов Александр Сергеевич",
+        "Дата рождения": "14.03.1987",
+        "Учреждение": "ИК-17",
+        "Регион": "Мордовия",
+        "Дата поступления": "02.05.2023",
+        "Госпиталь": "ВГ Ростов-на-Дону",
+    }
     assert (first.birth_year, first.birth_month, first.birth_day) == (1987, 3, 14)
     assert (first.event_year, first.event_month, first.event_day) == (2023, 5, 2)
     assert first.place_text == "ВГ Ростов-на-Дону"
@@ -33,11 +39,13 @@ def test_hospital_list_imports_every_row_with_its_source_and_original_cells(
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(import_list):
-    data = (HOSPITAL_CSV
-            + "Кузнецов Олег;31.02.1985;ИК-1;;05.05.2023;ВГ\n"  # line 5: impossible date
-            + ";1980;ИК-1;;05.05.2023;ВГ\n"  # line 6: no name
-            + "Смирнов Иван;1980;ИК-1;;вчера;ВГ\n"  # line 7: unreadable event date
-            + "Орлов Олег;2030;ИК-1;;05.05.2023;ВГ\n")  # line 8: born in the future
+    data = (
+        HOSPITAL_CSV
+        + "Кузнецов Олег;31.02.1985;ИК-1;;05.05.2023;ВГ\n"  # line 5: impossible date
+        + ";1980;ИК-1;;05.05.2023;ВГ\n"  # line 6: no name
+        + "Смирнов Иван;1980;ИК-1;;вчера;ВГ\n"  # line 7: unreadable event date
+        + "Орлов Олег;2030;ИК-1;;05.05.2023;ВГ\n"
+    )  # line 8: born in the future
     sources_before = Source.objects.count()
     pl = import_list(data)
     assert pl.status == JobStatus.FAILED
@@ -56,9 +64,11 @@ def test_a_row_with_more_cells_than_the_header_is_bad(import_list):
 
 
 def test_windows_1251_semicolon_list_with_excel_serial_dates(import_list):
-    text = ("Фамилия;Имя;Отчество;Д.р.;Дата гибели\n"
-            "Иванов;Александр;Сергеевич;31850;44927\n"
-            "Петров;Пётр;Петрович;1990;01.01.2023\n")
+    text = (
+        "Фамилия;Имя;Отчество;Д.р.;Дата гибели\n"
+        "Иванов;Александр;Сергеевич;31850;44927\n"
+        "Петров;Пётр;Петрович;1990;01.01.2023\n"
+    )
     pl = import_list(text.encode("cp1251"), kind="casualty")
     assert pl.encoding == "cp1251"
     assert pl.status == JobStatus.DONE, pl.row_errors
@@ -76,8 +86,7 @@ def test_xlsx_with_real_date_cells_imports(import_list):
     ws = wb.active
     ws.append(["ФИО", "Дата рождения", "Дата захоронения", "Кладбище"])
     born = dt.datetime(1987, 3, 14)  # noqa: DTZ001 - spreadsheet cells have no time zone
-    ws.append(["Иванов Александр Сергеевич", born, dt.date(2023, 6, 1),
-               "Бакинская"])
+    ws.append(["Иванов Александр Сергеевич", born, dt.date(2023, 6, 1), "Бакинская"])
     ws.append(["Петров Пётр", 1990, None, "Бакинская"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -99,7 +108,8 @@ def test_the_same_file_is_refused_the_second_time_naming_the_earlier_import(impo
 
 
 def test_a_file_that_failed_validation_may_be_fixed_and_the_same_bytes_retried(
-        import_list, caseworker):
+    import_list, caseworker
+):
     bad = import_list("ФИО;Д.р.\n;1980\n")
     assert bad.status == JobStatus.FAILED
     again = import_list("ФИО;Д.р.\n;1980\n")
@@ -117,11 +127,11 @@ def test_pasted_text_from_a_spreadsheet_imports(caseworker):
     from kintrace.lists.services import list_import_start
 
     text = "ФИО\tГод рождения\nИванов Иван\t1980\nПетров Пётр\t1981\n"
-    pl, table = list_upload(data=text.encode(), kind="other", title="pasted", actor=caseworker,
-                            pasted=True)
+    pl, table = list_upload(
+        data=text.encode(), kind="other", title="pasted", actor=caseworker, pasted=True
+    )
     assert table.delimiter == "\t"
-    pl = list_import_start(person_list=pl, mapping=pl.mapping, actor=caseworker,
-                           background=False)
+    pl = list_import_start(person_list=pl, mapping=pl.mapping, actor=caseworker, background=False)
     assert pl.entry_count == 2
 
 
@@ -132,8 +142,9 @@ def test_a_large_list_imports_in_the_background_and_reports_progress(caseworker)
     from kintrace.lists.services import list_import_start
 
     rows = "".join(f"Иванов{i} Иван Иванович;{1950 + i % 50}\n" for i in range(3000))
-    pl, _t = list_upload(data=("ФИО;Год рождения\n" + rows).encode(), kind="other",
-                         title="big", actor=caseworker)
+    pl, _t = list_upload(
+        data=("ФИО;Год рождения\n" + rows).encode(), kind="other", title="big", actor=caseworker
+    )
     list_import_start(person_list=pl, mapping=pl.mapping, actor=caseworker)
     for _ in range(300):
         pl.refresh_from_db()
@@ -153,16 +164,19 @@ def test_a_large_list_imports_in_the_background_and_reports_progress(caseworker)
 def test_bidi_controls_in_a_list_file_and_its_title_are_not_stored(import_list):
     """A cell or a title with U+202E would show the caseworker a name in another order than
     the list holds; the command line passes the title as typed, the web form alike."""
-    text = ("ФИО;Дата рождения\n"
-            "Иванов\u202e Иван\u2067 Иванович;14.03.1987\n\u200fПетров Пётр;1990\n")
+    text = (
+        "ФИО;Дата рождения\nИванов\u202e Иван\u2067 Иванович;14.03.1987\n\u200fПетров Пётр;1990\n"
+    )
     for data, filename in ((text.encode(), "list.csv"), (_xlsx_of(text), "list.xlsx")):
-        pl = import_list(data, filename=filename, title="Госпиталь\u202e, май",
-                         source_title="\u2066x")
+        pl = import_list(
+            data, filename=filename, title="Госпиталь\u202e, май", source_title="\u2066x"
+        )
         assert pl.status == JobStatus.DONE
         assert pl.title == "Госпиталь, май"
         assert pl.source.title == "x"
-        names = list(ListEntry.objects.filter(person_list=pl).order_by("line")
-                     .values_list("name", flat=True))
+        names = list(
+            ListEntry.objects.filter(person_list=pl).order_by("line").values_list("name", flat=True)
+        )
         assert names == ["Иванов Иван Иванович", "Петров Пётр"]
 
 

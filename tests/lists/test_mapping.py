@@ -4,15 +4,27 @@ from kintrace.lists.mapping import guess_mapping, looks_like_header, mapping_err
 def test_russian_headers_are_mapped():
     header = ["№", "ФИО", "Д.р.", "ИК", "Регион", "Дата поступления", "Госпиталь"]
     m = guess_mapping(header, [])
-    assert m == {"name": 1, "birth_date": 2, "facility": 3, "region": 4, "event_date": 5,
-                 "place": 6}
+    assert m == {
+        "name": 1,
+        "birth_date": 2,
+        "facility": 3,
+        "region": 4,
+        "event_date": 5,
+        "place": 6,
+    }
 
 
 def test_separate_name_parts_are_mapped_and_no_full_name_is_invented():
     header = ["Фамилия", "Имя", "Отчество", "Дата рождения", "Дата гибели", "Место захоронения"]
     m = guess_mapping(header, [])
-    assert m == {"surname": 0, "given_name": 1, "patronymic": 2, "birth_date": 3,
-                 "event_date": 4, "place": 5}
+    assert m == {
+        "surname": 0,
+        "given_name": 1,
+        "patronymic": 2,
+        "birth_date": 3,
+        "event_date": 4,
+        "place": 5,
+    }
 
 
 def test_english_headers_are_mapped():
@@ -21,8 +33,10 @@ def test_english_headers_are_mapped():
 
 
 def test_columns_with_unknown_headers_are_guessed_from_content():
-    rows = [["Иванов Александр Сергеевич", "14.03.1987", "ИК-17", "02.05.2023"],
-            ["Петров Пётр Петрович", "1990", "ИК-2 Пермь", "03.05.2023"]]
+    rows = [
+        ["Иванов Александр Сергеевич", "14.03.1987", "ИК-17", "02.05.2023"],
+        ["Петров Пётр Петрович", "1990", "ИК-2 Пермь", "03.05.2023"],
+    ]
     m = guess_mapping(["A", "B", "C", "D"], rows)
     assert m == {"name": 0, "birth_date": 1, "facility": 2, "event_date": 3}
 

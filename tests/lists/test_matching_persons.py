@@ -9,11 +9,7 @@ from kintrace.lists.models import DuplicateCandidate, MatchCandidate
 from kintrace.lists.selectors import LEVELS
 from kintrace.lists.services import dedupe_run, match_run
 
-CASUALTY_CSV = (
-    "ФИО;Дата рождения\n"
-    "Захаров Ильдар Юрьевич;1983\n"
-    "Кузнецов Олег Николаевич;1975\n"
-)
+CASUALTY_CSV = "ФИО;Дата рождения\nЗахаров Ильдар Юрьевич;1983\nКузнецов Олег Николаевич;1975\n"
 
 
 @pytest.fixture
@@ -32,7 +28,8 @@ def zakharov(person, caseworker):
 
 
 def test_the_review_page_shows_the_conflicting_patronymic_initial_as_a_reason_against(
-        client, logged_in, import_list, zakharov, caseworker):
+    client, logged_in, import_list, zakharov, caseworker
+):
     pl = import_list(CASUALTY_CSV, kind="casualty", title="Некролог")
     run = match_run(person_list=pl, actor=caseworker, threshold=0.000001)
     c = MatchCandidate.objects.get(run=run, person=zakharov)
@@ -41,18 +38,20 @@ def test_the_review_page_shows_the_conflicting_patronymic_initial_as_a_reason_ag
     assert comparisons["patronymic"][0] == "initial conflicts"
     assert comparisons["patronymic"][1] < -5
     with translation.override("ru"):
-        page = client.get(reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}",
-                          HTTP_ACCEPT_LANGUAGE="ru")
+        page = client.get(
+            reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}", HTTP_ACCEPT_LANGUAGE="ru"
+        )
         assert page.status_code == 200
         html = page.content.decode()
-        row = html[html.index("<td>Отчество</td>"):]
-        row = row[:row.index("</tr>")]
+        row = html[html.index("<td>Отчество</td>") :]
+        row = row[: row.index("</tr>")]
         assert str(LEVELS["initial conflicts"]) in row
         assert "сильно против" in row
 
 
 def test_the_review_page_says_which_prior_the_probability_was_read_at(
-        client, logged_in, import_list, zakharov, caseworker):
+    client, logged_in, import_list, zakharov, caseworker
+):
     pl = import_list(CASUALTY_CSV, kind="casualty", title="Некролог")
     run = match_run(person_list=pl, actor=caseworker, threshold=0.000001)
     run.refresh_from_db()
@@ -61,15 +60,17 @@ def test_the_review_page_says_which_prior_the_probability_was_read_at(
     assert 0.09 < run.expected_share < 0.13
     c = MatchCandidate.objects.filter(run=run).first()
     with translation.override("ru"):
-        html = client.get(reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}",
-                          HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        html = client.get(
+            reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}", HTTP_ACCEPT_LANGUAGE="ru"
+        ).content.decode()
     assert "строк этого списка — люди из реестра" in html
     assert "10,0\u00a0%" in html  # the starting share, as a percentage
     assert "Вероятность: <strong>" in html and "\u00a0%</strong>" in html
 
 
 def test_an_entry_two_persons_fit_equally_reaches_review_as_ambiguous(
-        client, logged_in, import_list, person, caseworker):
+    client, logged_in, import_list, person, caseworker
+):
     first = person("Кузнецов Олег Николаевич", "1975")
     second = person("Кузнецов Олег Николаевич", "1975")
     pl = import_list(CASUALTY_CSV, kind="court", title="Решения суда")
@@ -79,13 +80,15 @@ def test_an_entry_two_persons_fit_equally_reaches_review_as_ambiguous(
     assert {c.reason for c in both} == {"ambiguous"}
     c = both.first()
     with translation.override("ru"):
-        html = client.get(reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}",
-                          HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        html = client.get(
+            reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={c.pk}", HTTP_ACCEPT_LANGUAGE="ru"
+        ).content.decode()
     assert "примерно так же подходит другой человек" in html
 
 
 def test_the_duplicate_search_compares_persons_as_a_whole_and_flags_conflicts(
-        person, caseworker, client, login):
+    person, caseworker, client, login
+):
     from kintrace.registry.services import person_name_add
 
     # one man has a Latin variant without patronymic; the other is another Тимофеев
@@ -102,6 +105,5 @@ def test_the_duplicate_search_compares_persons_as_a_whole_and_flags_conflicts(
     assert flagged.reason == "conflict"
     login(caseworker)
     with translation.override("ru"):
-        html = client.get(reverse("lists:duplicates"), HTTP_ACCEPT_LANGUAGE="ru"
-                          ).content.decode()
+        html = client.get(reverse("lists:duplicates"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "автоматически они не объединяются" in html

@@ -14,14 +14,26 @@ from kintrace.lists.services import (
 )
 from kintrace.lists.services.merges import row_dump
 
-AFFECTED = ["registry.Person", "registry.PersonName", "registry.Event", "registry.EventPerson",
-            "registry.Citation", "registry.Source", "cases.Case", "lists.ListEntry"]
+AFFECTED = [
+    "registry.Person",
+    "registry.PersonName",
+    "registry.Event",
+    "registry.EventPerson",
+    "registry.Citation",
+    "registry.Source",
+    "cases.Case",
+    "lists.ListEntry",
+]
 
 
 def dump() -> dict:
     """Every row of every table a merge touches, exactly."""
-    return {label: sorted((row_dump(o) for o in apps.get_model(label).objects.all()),
-                          key=lambda r: r["id"]) for label in AFFECTED}
+    return {
+        label: sorted(
+            (row_dump(o) for o in apps.get_model(label).objects.all()), key=lambda r: r["id"]
+        )
+        for label in AFFECTED
+    }
 
 
 @pytest.fixture
@@ -32,10 +44,16 @@ def two_records_of_one_man(person, caseworker):
     a = person("Иванов Александр Сергеевич", "14.03.1987")
     b = person("ИВАНОВ А.С.", "14.03.1987")
     person_name_add(person=b, text="Aleksandr Ivanov", actor=caseworker)
-    src = source_create(kind="media_article", title="Медиазона", reliability="B",
-                        credibility=2, actor=caseworker)
-    event_create(type="deployed", start=parse_date("2023"),
-                 persons=[b], citations=[(src, "ушёл на фронт")], actor=caseworker)
+    src = source_create(
+        kind="media_article", title="Медиазона", reliability="B", credibility=2, actor=caseworker
+    )
+    event_create(
+        type="deployed",
+        start=parse_date("2023"),
+        persons=[b],
+        citations=[(src, "ушёл на фронт")],
+        actor=caseworker,
+    )
     # both men on one event: the merge must not create a duplicate link
     event_create(type="contact", start=parse_date("03.2023"), persons=[a, b], actor=caseworker)
     other = person("Петров Пётр Петрович", "1990")
@@ -43,7 +61,8 @@ def two_records_of_one_man(person, caseworker):
 
 
 def test_merge_moves_names_events_and_cases_and_undo_restores_the_exact_prior_state(
-        two_records_of_one_man, caseworker):
+    two_records_of_one_man, caseworker
+):
     from kintrace.cases.services import case_open
     from kintrace.registry.models import EventPerson, PersonName
 
@@ -55,10 +74,15 @@ def test_merge_moves_names_events_and_cases_and_undo_restores_the_exact_prior_st
     b.refresh_from_db()
     assert b.merged_into == a
     assert sorted(PersonName.objects.filter(person=a).values_list("full_text", flat=True)) == [
-        "Aleksandr Ivanov", "ИВАНОВ А.С.", "Иванов Александр Сергеевич"]
+        "Aleksandr Ivanov",
+        "ИВАНОВ А.С.",
+        "Иванов Александр Сергеевич",
+    ]
     assert PersonName.objects.filter(person=a, is_primary=True).count() == 1
     assert set(EventPerson.objects.filter(person=a).values_list("event__type", flat=True)) == {
-        "deployed", "contact"}
+        "deployed",
+        "contact",
+    }
     assert not EventPerson.objects.filter(person=b).exists()
     assert a.cases.count() == 1
     assert dump() != before
@@ -83,7 +107,8 @@ def test_two_open_cases_block_a_merge_and_nothing_changes(two_records_of_one_man
 
 
 def test_dedupe_run_proposes_the_pair_and_a_rejected_pair_is_not_proposed_again(
-        two_records_of_one_man, caseworker):
+    two_records_of_one_man, caseworker
+):
     a, b, other = two_records_of_one_man
     run = dedupe_run(actor=caseworker, threshold=0.5)
     c = DuplicateCandidate.objects.get(run=run)
@@ -96,7 +121,8 @@ def test_dedupe_run_proposes_the_pair_and_a_rejected_pair_is_not_proposed_again(
 
 
 def test_merging_a_proposed_pair_keeping_b_and_undoing_reopens_it(
-        two_records_of_one_man, caseworker):
+    two_records_of_one_man, caseworker
+):
     a, b, _other = two_records_of_one_man
     dedupe_run(actor=caseworker, threshold=0.5)
     c = DuplicateCandidate.objects.get(decision=Decision.OPEN)

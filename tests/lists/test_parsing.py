@@ -72,8 +72,7 @@ def test_xlsx_real_dates_and_numbers_come_back_as_text():
     wb.save(buf)
     table = read_list(buf.getvalue(), "list.xlsx")
     assert table.encoding == "xlsx"
-    assert table.rows == [["Иванов Александр", "1987-03-14", "17"],
-                          ["Петров Пётр", "31852", "2.5"]]
+    assert table.rows == [["Иванов Александр", "1987-03-14", "17"], ["Петров Пётр", "31852", "2.5"]]
 
 
 def test_broken_xlsx_and_empty_files_are_refused():

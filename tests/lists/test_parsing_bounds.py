@@ -22,8 +22,15 @@ from . import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 PEAK_MB = 500
-SMALL = Limits(max_rows=5, max_columns=4, max_cells=30, max_cell_chars=50, max_header_chars=20,
-               max_uncompressed=2 * 2**20, max_ratio=200)
+SMALL = Limits(
+    max_rows=5,
+    max_columns=4,
+    max_cells=30,
+    max_cell_chars=50,
+    max_header_chars=20,
+    max_uncompressed=2 * 2**20,
+    max_ratio=200,
+)
 
 # Reads a file in a fresh interpreter and reports what happened and its peak resident memory.
 MEASURE = """
@@ -49,11 +56,19 @@ print(json.dumps(result))
 
 
 def measure(path: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"),
-           "DJANGO_SETTINGS_MODULE": "kintrace.settings"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "kintrace.settings",
+    }
     proc = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, env=env,
-        timeout=300, check=False)
+        [sys.executable, "-c", MEASURE, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     return json.loads(proc.stdout)
@@ -72,21 +87,26 @@ def refused(data: bytes, limits: Limits | None = None, filename: str = "") -> st
 
 # --- XLSX: the zip layer -------------------------------------------------------------------
 
+
 def test_a_400_mib_shared_string_in_a_small_file_is_refused_by_its_unpacked_size(tmp_path):
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(hostile.shared_string_bomb(400))
     assert path.stat().st_size < 1_000_000
     result = measure(path)
-    assert result["error"] == ("The workbook unpacks to more than 200 MB; lists up to 200 MB "
-                               "unpacked can be imported. Split it into parts.")
+    assert result["error"] == (
+        "The workbook unpacks to more than 200 MB; lists up to 200 MB "
+        "unpacked can be imported. Split it into parts."
+    )
     assert result["seconds"] < 5
     assert result["peak_mb"] < PEAK_MB
 
 
 def test_a_part_compressed_like_a_zip_bomb_is_refused_even_under_the_size_bound():
     data = hostile.shared_string_bomb(20)  # 20 MiB of "A": ~1000 times smaller packed
-    assert refused(data) == ("A part of the workbook is compressed more than 200 times; this "
-                             "is not a normal spreadsheet.")
+    assert refused(data) == (
+        "A part of the workbook is compressed more than 200 times; this "
+        "is not a normal spreadsheet."
+    )
 
 
 def test_a_shared_string_longer_than_a_cell_is_refused_while_it_is_unpacked():
@@ -103,12 +123,14 @@ def test_a_member_larger_than_its_header_says_is_refused():
 
 def test_the_unpacked_bound_counts_bytes_read_not_the_sizes_announced():
     data = hostile.xlsx(sheet=hostile.many_rows_sheet(3000, 5))
-    tight = replace(SMALL, max_rows=10**6, max_cells=10**6, max_columns=10,
-                    max_uncompressed=300_000)
+    tight = replace(
+        SMALL, max_rows=10**6, max_cells=10**6, max_columns=10, max_uncompressed=300_000
+    )
     assert refused(data, tight).startswith("The workbook unpacks to more than 0 MB")
 
 
 # --- XLSX: the sheet --------------------------------------------------------------------------
+
 
 def test_a_dimension_claiming_a_million_rows_and_all_columns_reads_only_what_is_there():
     data = hostile.xlsx(dimension='<dimension ref="A1:XFD1048576"/>')
@@ -127,12 +149,19 @@ def test_a_styled_empty_cell_far_out_is_not_padded_into_a_huge_row():
     assert len(table.rows) == 1
 
 
-@pytest.mark.parametrize("cell,message", [
-    ('<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
-     "Line 1048576: the list has more than 1000000 rows; split it into parts."),
-    ('<row r="3"><c r="XFD3"><v>1</v></c></row>',
-     "Line 3: more than 200 columns; a list may have at most 200."),
-])
+@pytest.mark.parametrize(
+    "cell,message",
+    [
+        (
+            '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+            "Line 1048576: the list has more than 1000000 rows; split it into parts.",
+        ),
+        (
+            '<row r="3"><c r="XFD3"><v>1</v></c></row>',
+            "Line 3: more than 200 columns; a list may have at most 200.",
+        ),
+    ],
+)
 def test_a_filled_cell_past_the_bounds_is_refused_with_its_line(cell, message):
     sheet = hostile.SHEET_HEAD.format(dimension="") + hostile.NAME_ROWS + cell + hostile.SHEET_TAIL
     assert refused(hostile.xlsx(sheet=sheet)) == message
@@ -157,14 +186,18 @@ def test_a_sheet_over_the_cell_bound_that_packs_normally_is_refused_by_counting(
 
 
 def test_xlsx_rows_are_checked_against_the_same_bounds_as_csv():
-    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Иванов {r}</t></is></c></row>'
-                   for r in range(1, 9))
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Иванов {r}</t></is></c></row>'
+        for r in range(1, 9)
+    )
     sheet = hostile.SHEET_HEAD.format(dimension="") + rows + hostile.SHEET_TAIL
     assert refused(hostile.xlsx(sheet=sheet), SMALL) == (
-        "Line 7: the list has more than 5 rows; split it into parts.")
+        "Line 7: the list has more than 5 rows; split it into parts."
+    )
 
 
 # --- delimited text -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("line", [b"a" * 50_000_000, b"a;" * 25_000_000])
 def test_a_50_mb_single_line_csv_is_refused_by_its_line_length(tmp_path, line):
@@ -178,14 +211,17 @@ def test_a_50_mb_single_line_csv_is_refused_by_its_line_length(tmp_path, line):
 
 def test_too_many_columns_too_long_a_cell_and_too_many_rows_name_the_line():
     assert refused(b"a;b\n1;2\n1;2;3;4;5\n", SMALL) == (
-        "Line 3: more than 4 columns; a list may have at most 4.")
+        "Line 3: more than 4 columns; a list may have at most 4."
+    )
     assert refused(("a;b\n1;2\n3;" + "x" * 51 + "\n").encode(), SMALL) == (
-        "Line 3: a cell is longer than 50 characters.")
+        "Line 3: a cell is longer than 50 characters."
+    )
     assert refused(("a;b\n" + "1;2\n" * 6).encode(), SMALL) == (
-        "Line 7: the list has more than 5 rows; split it into parts.")
-    assert refused(("a;b;c;d\n" + "1;2;3;4\n" * 5).encode(),
-                   replace(SMALL, max_cells=12)) == (
-        "Line 4: the list has more than 12 filled cells; split it into parts.")
+        "Line 7: the list has more than 5 rows; split it into parts."
+    )
+    assert refused(("a;b;c;d\n" + "1;2;3;4\n" * 5).encode(), replace(SMALL, max_cells=12)) == (
+        "Line 4: the list has more than 12 filled cells; split it into parts."
+    )
 
 
 def test_a_quoted_field_over_the_csv_field_limit_is_refused_as_a_long_cell():
@@ -195,8 +231,8 @@ def test_a_quoted_field_over_the_csv_field_limit_is_refused_as_a_long_cell():
 
 def test_a_header_title_longer_than_the_bound_is_refused():
     assert refused(("ФИО" * 200 + ";Год\nИванов;1980\n").encode()) == (
-        "Line 1: a column title is longer than 500 characters; is the first line really the "
-        "header?")
+        "Line 1: a column title is longer than 500 characters; is the first line really the header?"
+    )
 
 
 def test_pasted_text_is_read_within_the_same_bounds():
@@ -207,22 +243,31 @@ def test_pasted_text_is_read_within_the_same_bounds():
 def test_the_bounds_are_settings(settings):
     settings.KINTRACE_LIST_MAX_ROWS = 2
     assert refused("ФИО\nИванов\nПетров\nСидоров\n".encode()) == (
-        "Line 4: the list has more than 2 rows; split it into parts.")
+        "Line 4: the list has more than 2 rows; split it into parts."
+    )
 
 
 # --- nothing stored, nothing unbounded shown ------------------------------------------------------
 
+
 @pytest.mark.django_db
-def test_a_refused_upload_stores_nothing_and_says_which_bound(client, login, make_staff,
-                                                              settings):
+def test_a_refused_upload_stores_nothing_and_says_which_bound(client, login, make_staff, settings):
     login(make_staff("caseworker"))
     before = stored_files(settings)
     data = hostile.shared_string_bomb(400)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = client.post(reverse("lists:upload"), {
-        "file": SimpleUploadedFile("bomb.xlsx", data), "kind": "hospital", "title": "Бомба",
-        "reliability": "F", "credibility": "6"}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        reverse("lists:upload"),
+        {
+            "file": SimpleUploadedFile("bomb.xlsx", data),
+            "kind": "hospital",
+            "title": "Бомба",
+            "reliability": "F",
+            "credibility": "6",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 200
     assert "unpacks to more than 200 MB" in r.content.decode()
     assert not PersonList.objects.exists()
@@ -234,9 +279,17 @@ def test_a_draft_with_a_huge_header_is_shown_cut_short(client, login, make_staff
     """A draft stored before the bounds existed (the 400 MB header): its page stays small."""
     user = make_staff("caseworker")
     login(user)
-    pl = PersonList.objects.create(kind="hospital", title="old", filename="old.xlsx",
-                                   sha256="0" * 64, size=1, encoding="xlsx",
-                                   header=["A" * 2_000_000, "ФИО"], mapping={}, created_by=user)
+    pl = PersonList.objects.create(
+        kind="hospital",
+        title="old",
+        filename="old.xlsx",
+        sha256="0" * 64,
+        size=1,
+        encoding="xlsx",
+        header=["A" * 2_000_000, "ФИО"],
+        mapping={},
+        created_by=user,
+    )
     r = client.get(reverse("lists:detail", kwargs={"pk": pl.pk}))
     assert r.status_code == 200
     assert len(r.content) < 200_000
@@ -245,6 +298,8 @@ def test_a_draft_with_a_huge_header_is_shown_cut_short(client, login, make_staff
 
 def test_a_file_of_line_breaks_is_refused_by_the_row_bound():
     assert refused(b"a;b\n" + b"\n" * 9 + b"1;2\n", SMALL) == (
-        "Line 11: the list has more than 5 rows; split it into parts.")
+        "Line 11: the list has more than 5 rows; split it into parts."
+    )
     assert refused(b"a;b\n1;2\n" + b";\n" * 20, SMALL) == (
-        "Line 13: the list has more than 5 rows; split it into parts.")
+        "Line 13: the list has more than 5 rows; split it into parts."
+    )

@@ -23,10 +23,13 @@ from . import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 DAMAGED = "The workbook is damaged or is not an XLSX workbook; save it again as .xlsx or as CSV."
-DOCTYPE = ("The workbook contains a DOCTYPE declaration, which a spreadsheet never needs; it is "
-           "refused.")
-OLD_OR_LOCKED = ("The file is an old Excel workbook (.xls) or one protected with a password; save "
-                 "it as .xlsx without a password, or as CSV.")
+DOCTYPE = (
+    "The workbook contains a DOCTYPE declaration, which a spreadsheet never needs; it is refused."
+)
+OLD_OR_LOCKED = (
+    "The file is an old Excel workbook (.xls) or one protected with a password; save "
+    "it as .xlsx without a password, or as CSV."
+)
 ENTITIES = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
 
 
@@ -59,95 +62,179 @@ def _utf16(text: str) -> bytes:
 
 SHEET = hostile.SHEET_HEAD.format(dimension="") + hostile.NAME_ROWS + hostile.SHEET_TAIL
 MALFORMED = {
-    "utf16-odd-length": (_utf16("ФИО;Год\nИванов;1980\n") + b"\x00", "list.csv",
-                         "Line 3: the file starts with a UTF-16 byte-order mark but is not UTF-16 "
-                         "text (at byte 42); save it again as UTF-16."),
-    "utf16-lone-surrogate": (_utf16("ФИО;Год\n") + b"\x00\xd8" + "\n".encode("utf-16-le"),
-                             "list.csv", "Line 2: the file starts with a UTF-16 byte-order mark "
-                             "but is not UTF-16 text (at byte 18); save it again as UTF-16."),
-    "utf8-bom-invalid": (b"\xef\xbb\xbf" + "ФИО;Год\n".encode() + b"\xff\xfe\xfa;1980\n",
-                         "list.csv", "Line 2: the file starts with a UTF-8 byte-order mark but "
-                         "is not UTF-8 text (at byte 17); save it again as UTF-8."),
-    "nul-in-a-cell": ("ФИО;Год\nИва\x00нов;1980\n".encode(), "list.csv",
-                      "Line 2, column 1: the cell holds the control character U+0000; the file "
-                      "is damaged or not a list."),
-    "control-character": ("ФИО;Год\nИванов;19\x0780\n".encode("cp1251"), "list.csv",
-                          "Line 2, column 2: the cell holds the control character U+0007; the "
-                          "file is damaged or not a list."),
+    "utf16-odd-length": (
+        _utf16("ФИО;Год\nИванов;1980\n") + b"\x00",
+        "list.csv",
+        "Line 3: the file starts with a UTF-16 byte-order mark but is not UTF-16 "
+        "text (at byte 42); save it again as UTF-16.",
+    ),
+    "utf16-lone-surrogate": (
+        _utf16("ФИО;Год\n") + b"\x00\xd8" + "\n".encode("utf-16-le"),
+        "list.csv",
+        "Line 2: the file starts with a UTF-16 byte-order mark "
+        "but is not UTF-16 text (at byte 18); save it again as UTF-16.",
+    ),
+    "utf8-bom-invalid": (
+        b"\xef\xbb\xbf" + "ФИО;Год\n".encode() + b"\xff\xfe\xfa;1980\n",
+        "list.csv",
+        "Line 2: the file starts with a UTF-8 byte-order mark but "
+        "is not UTF-8 text (at byte 17); save it again as UTF-8.",
+    ),
+    "nul-in-a-cell": (
+        "ФИО;Год\nИва\x00нов;1980\n".encode(),
+        "list.csv",
+        "Line 2, column 1: the cell holds the control character U+0000; the file "
+        "is damaged or not a list.",
+    ),
+    "control-character": (
+        "ФИО;Год\nИванов;19\x0780\n".encode("cp1251"),
+        "list.csv",
+        "Line 2, column 2: the cell holds the control character U+0007; the "
+        "file is damaged or not a list.",
+    ),
     "empty": (b"", "list.csv", "The file is empty."),
     "blank": (b" \n\r\n\t", "list.csv", "The file is empty."),
     "only-utf8-bom": (b"\xef\xbb\xbf", "list.csv", "The file has no rows."),
     "only-utf16-bom": (b"\xff\xfe", "list.csv", "The file has no rows."),
     "xlsx-no-sheets": (hostile.xlsx(sheets=""), "list.xlsx", "The workbook has no sheets."),
-    "xlsx-malformed-sheet": (hostile.xlsx(sheet="<worksheet><sheetData><row><c>"), "list.xlsx",
-                             DAMAGED),
+    "xlsx-malformed-sheet": (
+        hostile.xlsx(sheet="<worksheet><sheetData><row><c>"),
+        "list.xlsx",
+        DAMAGED,
+    ),
     "xlsx-sheet-not-xml": (hostile.xlsx(sheet=b"\x00\x01 not xml"), "list.xlsx", DAMAGED),
     "xlsx-doctype-in-sheet": (hostile.xlsx(sheet=_with_doctype(SHEET)), "list.xlsx", DOCTYPE),
-    "xlsx-doctype-in-workbook": (hostile.xlsx(extra={"xl/workbook.xml": _with_doctype(
-        hostile.WORKBOOK.format(sheets=hostile.ONE_SHEET))}), "list.xlsx", DOCTYPE),
-    "xlsx-doctype-in-rels": (hostile.xlsx(extra={"_rels/.rels": _with_doctype(
-        hostile.ROOT_RELS)}), "list.xlsx", DOCTYPE),
-    "xlsx-doctype-in-shared-strings": (hostile.xlsx(shared=_with_doctype(
-        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        '2006/main"><si><t>&b;</t></si></sst>')), "list.xlsx", DOCTYPE),
-    "xlsx-doctype-after-a-long-comment": (hostile.xlsx(sheet=SHEET.replace(
-        "?>", "?><!--" + "x" * 70_000 + "-->" + ENTITIES, 1)), "list.xlsx", DAMAGED),
-    "xlsx-utf16-part-without-bom": (hostile.xlsx(extra={"xl/workbook.xml": _with_doctype(
-        hostile.WORKBOOK.format(sheets=hostile.ONE_SHEET)).replace(
-            'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")}), "list.xlsx",
-        DAMAGED),
+    "xlsx-doctype-in-workbook": (
+        hostile.xlsx(
+            extra={
+                "xl/workbook.xml": _with_doctype(hostile.WORKBOOK.format(sheets=hostile.ONE_SHEET))
+            }
+        ),
+        "list.xlsx",
+        DOCTYPE,
+    ),
+    "xlsx-doctype-in-rels": (
+        hostile.xlsx(extra={"_rels/.rels": _with_doctype(hostile.ROOT_RELS)}),
+        "list.xlsx",
+        DOCTYPE,
+    ),
+    "xlsx-doctype-in-shared-strings": (
+        hostile.xlsx(
+            shared=_with_doctype(
+                '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                '2006/main"><si><t>&b;</t></si></sst>'
+            )
+        ),
+        "list.xlsx",
+        DOCTYPE,
+    ),
+    "xlsx-doctype-after-a-long-comment": (
+        hostile.xlsx(sheet=SHEET.replace("?>", "?><!--" + "x" * 70_000 + "-->" + ENTITIES, 1)),
+        "list.xlsx",
+        DAMAGED,
+    ),
+    "xlsx-utf16-part-without-bom": (
+        hostile.xlsx(
+            extra={
+                "xl/workbook.xml": _with_doctype(hostile.WORKBOOK.format(sheets=hostile.ONE_SHEET))
+                .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                .encode("utf-16-le")
+            }
+        ),
+        "list.xlsx",
+        DAMAGED,
+    ),
     "xlsx-truncated": (hostile.xlsx()[:400], "list.xlsx", DAMAGED),
     "xlsx-cut-in-the-middle": (hostile.xlsx()[:-60], "list.xlsx", DAMAGED),
-    "zip-not-xlsx": (_zip({"list.csv": "ФИО;Год\nИванов;1980\n"}), "list.xlsx",
-                     "The file is a zip archive but not an XLSX workbook."),
+    "zip-not-xlsx": (
+        _zip({"list.csv": "ФИО;Год\nИванов;1980\n"}),
+        "list.xlsx",
+        "The file is a zip archive but not an XLSX workbook.",
+    ),
     "zip-garbage": (b"PK\x03\x04" + os.urandom(200), "list.xlsx", DAMAGED),
-    "xlsx-encrypted-member": (_zip({"[Content_Types].xml": "x"}, encrypt_flag=True),
-                              "list.xlsx", "The workbook is protected with a password; save it "
-                              "without one (or as CSV) and upload it again."),
+    "xlsx-encrypted-member": (
+        _zip({"[Content_Types].xml": "x"}, encrypt_flag=True),
+        "list.xlsx",
+        "The workbook is protected with a password; save it "
+        "without one (or as CSV) and upload it again.",
+    ),
     "xlsx-encrypted-cfb": (hostile.cfb(), "list.xlsx", OLD_OR_LOCKED),
     "xls-old-binary": (hostile.cfb(), "list.xls", OLD_OR_LOCKED),
     # Cells openpyxl would read wrong in silence: a row that vanishes, another cell's name.
-    "xlsx-formula-without-value": (hostile.xlsx(sheet=hostile.SHEET_HEAD.format(dimension="")
-        + hostile.NAME_ROWS + '<row r="3"><c r="A3" t="str"><f>UPPER("Петров Петр")</f></c>'
-        '<c r="B3"><f>1900+80</f></c></row>' + hostile.SHEET_TAIL), "list.xlsx",
+    "xlsx-formula-without-value": (
+        hostile.xlsx(
+            sheet=hostile.SHEET_HEAD.format(dimension="")
+            + hostile.NAME_ROWS
+            + '<row r="3"><c r="A3" t="str"><f>UPPER("Петров Петр")</f></c>'
+            '<c r="B3"><f>1900+80</f></c></row>' + hostile.SHEET_TAIL
+        ),
+        "list.xlsx",
         "Line 3: a formula whose value was never calculated. Open the file in a spreadsheet "
-        "program and save it again."),
-    **{f"xlsx-shared-string-index-{index}": (hostile.xlsx(
-        sheet=hostile.SHEET_HEAD.format(dimension="") + hostile.NAME_ROWS
-        + f'<row r="3"><c r="A3" t="s"><v>{index}</v></c></row>' + hostile.SHEET_TAIL,
-        shared='<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
-               '.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Петров Пётр'
-               '</t></si></sst>'), "list.xlsx",
-        "Line 3: the file is damaged (a cell points at text that is not there).")
-       for index in ("-1", "1", " 7", "١")},
+        "program and save it again.",
+    ),
+    **{
+        f"xlsx-shared-string-index-{index}": (
+            hostile.xlsx(
+                sheet=hostile.SHEET_HEAD.format(dimension="")
+                + hostile.NAME_ROWS
+                + f'<row r="3"><c r="A3" t="s"><v>{index}</v></c></row>'
+                + hostile.SHEET_TAIL,
+                shared='<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+                '.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Петров Пётр'
+                "</t></si></sst>",
+            ),
+            "list.xlsx",
+            "Line 3: the file is damaged (a cell points at text that is not there).",
+        )
+        for index in ("-1", "1", " 7", "١")
+    },
     # A row that is nothing but a line break in quotes: a spreadsheet shows a row there, so
     # dropping it would import fewer people than the file has rows.
-    **{f"csv-row-of-a-quoted-line-break-{name}": (text.encode(), "list.csv",
-       "Line 3: the row holds nothing but a line break inside a cell. Delete the row, or "
-       "write into it what belongs there.") for name, text in (
-        ("lf", 'ФИО;Год\nИванов;1980\n"\n"\nПетров;1990\n'),
-        ("crlf", 'ФИО;Год\r\nИванов;1980\r\n"\r\n"\r\nПетров;1990\r\n'),
-        ("with-separators", 'ФИО;Год\nИванов;1980\n"\n";" "\nПетров;1990\n'),
-        ("comma", 'ФИО,Год\nИванов,1980\n"\n\n"\nПетров,1990\n'))},
+    **{
+        f"csv-row-of-a-quoted-line-break-{name}": (
+            text.encode(),
+            "list.csv",
+            "Line 3: the row holds nothing but a line break inside a cell. Delete the row, or "
+            "write into it what belongs there.",
+        )
+        for name, text in (
+            ("lf", 'ФИО;Год\nИванов;1980\n"\n"\nПетров;1990\n'),
+            ("crlf", 'ФИО;Год\r\nИванов;1980\r\n"\r\n"\r\nПетров;1990\r\n'),
+            ("with-separators", 'ФИО;Год\nИванов;1980\n"\n";" "\nПетров;1990\n'),
+            ("comma", 'ФИО,Год\nИванов,1980\n"\n\n"\nПетров,1990\n'),
+        )
+    },
     # Western European text saved by Excel on a German, French or Spanish Windows: read as
     # Windows-1251 it would become Mьller, Josй, Franзoise.
-    "csv-windows-1252": ("Name;Geburtsdatum\nMüller Jürgen;14.03.1987\nJosé García;1990\n"
-                         .encode("cp1252"), "list.csv",
-                         "The file is in a Western European encoding (Windows-1252 or Latin-1), "
-                         "not UTF-8 or a Cyrillic one: read as Windows-1251, «Müller» would "
-                         "become «Mьller». Save it again as UTF-8."),
-    "csv-latin-1": ("Nom,Date de naissance\nFrançoise Dupré,1987\nHélène Lefèvre,1990\n"
-                    .encode("latin-1"), "list.csv",
-                    "The file is in a Western European encoding (Windows-1252 or Latin-1), not "
-                    "UTF-8 or a Cyrillic one: read as Windows-1251, «Françoise» would become "
-                    "«Franзoise». Save it again as UTF-8."),
+    "csv-windows-1252": (
+        "Name;Geburtsdatum\nMüller Jürgen;14.03.1987\nJosé García;1990\n".encode("cp1252"),
+        "list.csv",
+        "The file is in a Western European encoding (Windows-1252 or Latin-1), "
+        "not UTF-8 or a Cyrillic one: read as Windows-1251, «Müller» would "
+        "become «Mьller». Save it again as UTF-8.",
+    ),
+    "csv-latin-1": (
+        "Nom,Date de naissance\nFrançoise Dupré,1987\nHélène Lefèvre,1990\n".encode("latin-1"),
+        "list.csv",
+        "The file is in a Western European encoding (Windows-1252 or Latin-1), not "
+        "UTF-8 or a Cyrillic one: read as Windows-1251, «Françoise» would become "
+        "«Franзoise». Save it again as UTF-8.",
+    ),
     # A row number no sheet can have is a damaged file, not a long list
-    **{f"xlsx-row-numbered-{number}": (hostile.xlsx(sheet=hostile.SHEET_HEAD.format(
-        dimension="") + hostile.NAME_ROWS + f'<row r="{number}"><c t="inlineStr"><is><t>Петров'
-        '</t></is></c></row>' + hostile.SHEET_TAIL), "list.xlsx",
-        f"The workbook is damaged: a row is numbered {number} (its attribute r), past the last "
-        "row a sheet can have (1,048,576). Save it again as .xlsx or as CSV.")
-       for number in ("99999999999999999999", "1048577")},
+    **{
+        f"xlsx-row-numbered-{number}": (
+            hostile.xlsx(
+                sheet=hostile.SHEET_HEAD.format(dimension="")
+                + hostile.NAME_ROWS
+                + f'<row r="{number}"><c t="inlineStr"><is><t>Петров'
+                "</t></is></c></row>" + hostile.SHEET_TAIL
+            ),
+            "list.xlsx",
+            f"The workbook is damaged: a row is numbered {number} (its attribute r), past the last "
+            "row a sheet can have (1,048,576). Save it again as .xlsx or as CSV.",
+        )
+        for number in ("99999999999999999999", "1048577")
+    },
 }
 CASES = sorted(MALFORMED)
 
@@ -165,8 +252,10 @@ def test_the_messages_come_in_russian_too():
     data, filename, _message = MALFORMED["xlsx-doctype-in-sheet"]
     with translation.override("ru"), pytest.raises(ListFileError) as e:
         read_list(data, filename)
-    assert str(e.value) == ("Книга содержит объявление DOCTYPE, которое электронной таблице "
-                            "никогда не нужно; она отклонена.")
+    assert str(e.value) == (
+        "Книга содержит объявление DOCTYPE, которое электронной таблице "
+        "никогда не нужно; она отклонена."
+    )
 
 
 def test_a_csv_named_xlsx_is_read_as_the_csv_it_is():
@@ -199,9 +288,25 @@ def test_the_command_line_exits_2_with_one_line_and_no_traceback(case, cli_data_
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(PYTHONPATH=str(ROOT / "src"), KINTRACE_DATA_DIR=str(cli_data_dir))
     proc = subprocess.run(  # noqa: S603 - our own program
-        [sys.executable, "-m", "kintrace.cli", "lists", "import", str(path), "--kind",
-         "hospital", "--source", "test", "--quiet"],
-        capture_output=True, text=True, env=env, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "kintrace.cli",
+            "lists",
+            "import",
+            str(path),
+            "--kind",
+            "hospital",
+            "--source",
+            "test",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [f"kintrace lists import: {path}: {message}"]
@@ -216,8 +321,9 @@ def test_the_command_line_on_this_database_stores_nothing(case, tmp_path, capsys
     path.write_bytes(data)
     before = stored_files(settings)
     with translation.override("en"):
-        rc = main(["lists", "import", str(path), "--kind", "hospital", "--source", "test",
-                   "--quiet"])
+        rc = main(
+            ["lists", "import", str(path), "--kind", "hospital", "--source", "test", "--quiet"]
+        )
     _out, err = capsys.readouterr()
     assert rc == 2
     assert err.splitlines() == [f"kintrace lists import: {path}: {message}"]
@@ -227,13 +333,19 @@ def test_the_command_line_on_this_database_stores_nothing(case, tmp_path, capsys
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES)
-def test_the_web_upload_shows_the_form_again_with_the_message(case, client, login, make_staff,
-                                                               settings):
+def test_the_web_upload_shows_the_form_again_with_the_message(
+    case, client, login, make_staff, settings
+):
     data, filename, message = MALFORMED[case]
     login(make_staff("caseworker"))
     before = stored_files(settings)
-    form = {"kind": "hospital", "title": "Список", "reliability": "F", "credibility": "6",
-            "file": SimpleUploadedFile(filename, data)}
+    form = {
+        "kind": "hospital",
+        "title": "Список",
+        "reliability": "F",
+        "credibility": "6",
+        "file": SimpleUploadedFile(filename, data),
+    }
     r = client.post(reverse("lists:upload"), form, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200
     html = r.content.decode()
@@ -248,9 +360,17 @@ def test_the_web_upload_shows_the_form_again_with_the_message(case, client, logi
 @pytest.mark.django_db
 def test_pasted_text_with_a_nul_byte_is_refused_on_the_form(client, login, make_staff):
     login(make_staff("caseworker"))
-    r = client.post(reverse("lists:upload"), {
-        "kind": "hospital", "title": "Список", "reliability": "F", "credibility": "6",
-        "pasted": "ФИО\tГод\nИванов\t19\x0780\n"}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        reverse("lists:upload"),
+        {
+            "kind": "hospital",
+            "title": "Список",
+            "reliability": "F",
+            "credibility": "6",
+            "pasted": "ФИО\tГод\nИванов\t19\x0780\n",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 200
     assert "the cell holds the control character U+0007" in r.content.decode()
     assert not PersonList.objects.exists()

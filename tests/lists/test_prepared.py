@@ -54,15 +54,22 @@ def test_parallel_preparation_gives_the_engines_own_result():
     from kintrace.linkage.prepare import prepare, records_to_frame
     from kintrace.lists.prepared import prepare_parallel
 
-    frame = records_to_frame([
-        {"id": i, "name": name, "birth_date": born, "facility": fac, "region": ""}
-        for i, (name, born, fac) in enumerate([
-            ("Иванов Александр Сергеевич", "14.03.1987", "ИК-17 Мордовия"),
-            ("ИВАНОВ А.С.", "1987", ""), ("Sasha Ivanov", "", "IK-17"),
-            ("Петров Пётр Петрович", "03.1990", "ИК-2"),
-            ("Иванов Александр Сергеевич", "", "")] * 5)])
-    pd.testing.assert_frame_equal(prepare_parallel(frame, workers=2, min_rows=1),
-                                  prepare(frame))
+    frame = records_to_frame(
+        [
+            {"id": i, "name": name, "birth_date": born, "facility": fac, "region": ""}
+            for i, (name, born, fac) in enumerate(
+                [
+                    ("Иванов Александр Сергеевич", "14.03.1987", "ИК-17 Мордовия"),
+                    ("ИВАНОВ А.С.", "1987", ""),
+                    ("Sasha Ivanov", "", "IK-17"),
+                    ("Петров Пётр Петрович", "03.1990", "ИК-2"),
+                    ("Иванов Александр Сергеевич", "", ""),
+                ]
+                * 5
+            )
+        ]
+    )
+    pd.testing.assert_frame_equal(prepare_parallel(frame, workers=2, min_rows=1), prepare(frame))
 
 
 # Set up as `kintrace lists match` is: Django only under the main guard, which a spawned worker
@@ -87,10 +94,19 @@ def test_parallel_preparation_runs_in_workers_that_have_no_django(tmp_path):
     script = tmp_path / "match.py"
     script.write_text(WORKERS_SCRIPT, encoding="utf-8")
     src = str(Path(__file__).resolve().parents[2] / "src")
-    env = {**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": "kintrace.settings",
-           "KINTRACE_DATA_DIR": str(tmp_path / "data")}
-    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,  # noqa: S603
-                          text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PYTHONPATH": src,
+        "DJANGO_SETTINGS_MODULE": "kintrace.settings",
+        "KINTRACE_DATA_DIR": str(tmp_path / "data"),
+    }
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
 
@@ -106,4 +122,6 @@ def test_an_approximate_birth_year_reaches_the_matching_as_unknown(person, casew
     assert len(mine) == 1 and mine["birth_year"].isna().all()
     # ... and as the range of years it allows, which the linkage compares
     assert (int(mine["birth_year_min"].iloc[0]), int(mine["birth_year_max"].iloc[0])) == (
-        1977, 1981)
+        1977,
+        1981,
+    )

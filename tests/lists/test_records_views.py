@@ -17,13 +17,19 @@ pytestmark = pytest.mark.django_db
 def draft(caseworker):
     from kintrace.lists.services import list_upload
 
-    pl, _table = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="Черновик",
-                             filename="l.csv", actor=caseworker)
+    pl, _table = list_upload(
+        data=HOSPITAL_CSV.encode(),
+        kind="hospital",
+        title="Черновик",
+        filename="l.csv",
+        actor=caseworker,
+    )
     return pl
 
 
 def test_a_draft_list_is_deleted_after_a_confirmation_page_and_the_deletion_audited(
-        draft, caseworker, login):
+    draft, caseworker, login
+):
     c = login(caseworker)
     url = reverse("lists:delete", kwargs={"pk": draft.pk})
     assert url in c.get(reverse("lists:detail", kwargs={"pk": draft.pk})).content.decode()
@@ -62,8 +68,12 @@ def test_deleting_a_list_is_refused_to_an_analyst_and_anonymous(draft, make_staf
 
 
 def test_a_failed_duplicate_search_reads_as_failed_not_as_no_pairs(caseworker, login):
-    MatchRun.objects.create(threshold=0.8, status=JobStatus.FAILED,
-                            error="Binder Error: column not found", created_by=caseworker)
+    MatchRun.objects.create(
+        threshold=0.8,
+        status=JobStatus.FAILED,
+        error="Binder Error: column not found",
+        created_by=caseworker,
+    )
     body = login(caseworker).get(reverse("lists:duplicates")).content.decode()
     assert 'data-run-status="failed"' in body
     assert "Binder Error: column not found" in body
@@ -72,8 +82,13 @@ def test_a_failed_duplicate_search_reads_as_failed_not_as_no_pairs(caseworker, l
 def test_a_running_duplicate_search_shows_its_phase_and_refreshes(caseworker, login):
     from kintrace.lists import background
 
-    run = MatchRun.objects.create(threshold=0.8, status=JobStatus.RUNNING, phase="scoring",
-                                  created_by=caseworker, **background.identity())
+    run = MatchRun.objects.create(
+        threshold=0.8,
+        status=JobStatus.RUNNING,
+        phase="scoring",
+        created_by=caseworker,
+        **background.identity(),
+    )
     background.claim(MatchRun, run.pk)
     MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=run.created_at)
     try:
@@ -90,8 +105,14 @@ def test_a_running_duplicate_search_shows_its_phase_and_refreshes(caseworker, lo
 
 
 def test_a_duplicate_search_whose_process_died_is_shown_failed(caseworker, login):
-    MatchRun.objects.create(threshold=0.8, status=JobStatus.RUNNING, phase="scoring",
-                            created_by=caseworker, worker_pid=None, heartbeat_at=None)
+    MatchRun.objects.create(
+        threshold=0.8,
+        status=JobStatus.RUNNING,
+        phase="scoring",
+        created_by=caseworker,
+        worker_pid=None,
+        heartbeat_at=None,
+    )
     body = login(caseworker).get(reverse("lists:duplicates")).content.decode()
     assert 'data-run-status="failed"' in body
 
@@ -113,16 +134,23 @@ def test_a_finished_duplicate_search_says_when_and_how_many(caseworker, login):
 
 
 def test_review_warns_before_confirming_a_hospital_entry_for_a_man_recorded_dead(
-        import_list, person, caseworker, login):
+    import_list, person, caseworker, login
+):
     from kintrace.names.dates import parse_date
     from kintrace.registry.models import PersonStatus, StatusConflict
     from kintrace.registry.services import event_create, source_create
 
     ivanov = person("Иванов Александр Сергеевич", "14.03.1987")
-    obituary = source_create(kind="media_article", title="Некролог", reliability="B",
-                             credibility=2, actor=caseworker)
-    event_create(type="killed", start=parse_date("01.04.2023"), persons=[ivanov],
-                 citations=[obituary], actor=caseworker)
+    obituary = source_create(
+        kind="media_article", title="Некролог", reliability="B", credibility=2, actor=caseworker
+    )
+    event_create(
+        type="killed",
+        start=parse_date("01.04.2023"),
+        persons=[ivanov],
+        citations=[obituary],
+        actor=caseworker,
+    )
     pl = import_list(reliability="B", credibility=2)
     from kintrace.lists.services import match_run
 
@@ -131,8 +159,9 @@ def test_review_warns_before_confirming_a_hospital_entry_for_a_man_recorded_dead
     c = login(caseworker)
     page = c.get(reverse("lists:review", kwargs={"pk": pl.pk}) + f"?c={candidate.pk}")
     assert f'data-would-conflict="{candidate.pk}"' in page.content.decode()
-    response = c.post(reverse("lists:decide", kwargs={"pk": candidate.pk}),
-                      {"decision": "confirm"}, follow=True)
+    response = c.post(
+        reverse("lists:decide", kwargs={"pk": candidate.pk}), {"decision": "confirm"}, follow=True
+    )
     assert response.status_code == 200
     ivanov.refresh_from_db()
     assert ivanov.status == PersonStatus.DEAD  # not silently "wounded"

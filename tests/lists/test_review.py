@@ -42,8 +42,7 @@ def test_match_run_proposes_the_named_persons_with_readable_explanations(matched
     assert _candidate(pl, petrov).entry.line == 3
 
 
-def test_confirm_puts_a_sourced_event_on_the_person_and_refreshes_his_status(
-        matched, caseworker):
+def test_confirm_puts_a_sourced_event_on_the_person_and_refreshes_his_status(matched, caseworker):
     pl, _run, ivanov, _petrov = matched
     c = _candidate(pl, ivanov)
     event = candidate_confirm(candidate=c, actor=caseworker)
@@ -71,10 +70,10 @@ def test_a_rejected_pair_is_never_proposed_again(matched, caseworker):
     candidate_reject(candidate=c, actor=caseworker)
     assert EntryRejection.objects.filter(entry=c.entry, person=ivanov).exists()
     match_run(person_list=pl, actor=caseworker)
-    assert not MatchCandidate.objects.filter(entry=c.entry, person=ivanov,
-                                             decision=Decision.OPEN).exists()
-    assert MatchCandidate.objects.filter(entry__person_list=pl,
-                                         decision=Decision.OPEN).exists()
+    assert not MatchCandidate.objects.filter(
+        entry=c.entry, person=ivanov, decision=Decision.OPEN
+    ).exists()
+    assert MatchCandidate.objects.filter(entry__person_list=pl, decision=Decision.OPEN).exists()
 
 
 def test_skip_leaves_the_queue_without_deciding(matched, caseworker):
@@ -134,7 +133,8 @@ def test_every_level_the_engine_can_explain_has_a_sentence_in_russian_and_englis
 
 
 def test_a_list_entry_born_about_a_year_is_matched_by_the_range_of_that_year(
-        import_list, person, caseworker):
+    import_list, person, caseworker
+):
     """The entry keeps "около 1986" only as written; the match run hands that text to the
     linkage, which compares it as 1984–1988, never as no year and never as 1986 itself."""
     petrov = person("Петров Иван Сергеевич", "14.03.1985")

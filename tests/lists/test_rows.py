@@ -22,8 +22,9 @@ def test_a_long_bad_date_is_quoted_in_part_with_an_ellipsis(field):
 TODAY = dt.date(2026, 11, 29)
 
 
-@pytest.mark.parametrize("name", ["ФИО1", "ФИО 2", "<ФИО>", "Ф.И.О.", "[данные изъяты]", "***",
-                                  "Фамилия Имя Отчество"])
+@pytest.mark.parametrize(
+    "name", ["ФИО1", "ФИО 2", "<ФИО>", "Ф.И.О.", "[данные изъяты]", "***", "Фамилия Имя Отчество"]
+)
 def test_a_redaction_placeholder_is_refused_as_no_persons_name(name):
     with translation.override("en"), pytest.raises(RowError) as e:
         map_row([name, "1985"], {"name": 0, "birth_date": 1}, today=TODAY)
@@ -35,20 +36,32 @@ def test_real_names_that_look_short_are_not_placeholders(name):
     assert map_row([name], {"name": 0}, today=TODAY)["name"] == name
 
 
-@pytest.mark.parametrize(("text", "parsed"), [
-    ("около 1985", None), ("1985?", None), ("ca. 1985", None),
-    ("весна 1985", 1985), ("'14.03.1985", 1985), ("45061,6041666667", 2023),
-])
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("около 1985", None),
+        ("1985?", None),
+        ("ca. 1985", None),
+        ("весна 1985", 1985),
+        ("'14.03.1985", 1985),
+        ("45061,6041666667", 2023),
+    ],
+)
 def test_an_approximate_birth_date_is_kept_as_written_and_not_as_a_year(text, parsed):
     entry = map_row(["Иванов Иван Иванович", text], {"name": 0, "birth_date": 1}, today=TODAY)
     assert (entry["birth_text"], entry["birth_year"]) == (text, parsed)
 
 
-@pytest.mark.parametrize(("cell", "reason"), [
-    ("31.02.1985", "в этом месяце нет такого дня"), ("13.13.1985", "такого месяца нет"),
-    ("2", "это число, а не дата"), ("вчера", "так дату мы читать не умеем"),
-    ("1980-е", "это период в несколько лет"),
-])
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("31.02.1985", "в этом месяце нет такого дня"),
+        ("13.13.1985", "такого месяца нет"),
+        ("2", "это число, а не дата"),
+        ("вчера", "так дату мы читать не умеем"),
+        ("1980-е", "это период в несколько лет"),
+    ],
+)
 def test_a_bad_date_is_explained_in_the_readers_language(cell, reason):
     with translation.override("ru"), pytest.raises(RowError) as e:
         map_row(["Иванов Иван", cell], {"name": 0, "birth_date": 1}, today=TODAY)

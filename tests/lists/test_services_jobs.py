@@ -34,8 +34,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def rows_csv(n: int) -> bytes:
-    body = "".join(f"Иванов{i} Пётр Сергеевич;{1950 + i % 50};ИК-{1 + i % 30};Мордовия\n"
-                   for i in range(n))
+    body = "".join(
+        f"Иванов{i} Пётр Сергеевич;{1950 + i % 50};ИК-{1 + i % 30};Мордовия\n" for i in range(n)
+    )
     return ("ФИО;Год рождения;Учреждение;Регион\n" + body).encode()
 
 
@@ -66,15 +67,21 @@ def storing(row) -> bool:
 
 
 def test_a_list_being_imported_is_invisible_to_pages_selectors_and_match_runs(
-        caseworker, login, client):
+    caseworker, login, client
+):
     pl = start_background(caseworker, 30_000)
     row = wait_for(pl, storing)
     assert row.status == JobStatus.RUNNING
     assert ListEntry.objects.filter(person_list=pl).exists()  # rows are arriving...
     # ...and nobody sees them
     assert pl.pk not in [p.pk for p in selectors.lists_overview()]
-    assert selectors.list_counts(row) == {"entries": 0, "linked": 0, "open": 0, "skipped": 0,
-                                          "unmatched": 0}
+    assert selectors.list_counts(row) == {
+        "entries": 0,
+        "linked": 0,
+        "open": 0,
+        "skipped": 0,
+        "unmatched": 0,
+    }
     assert not selectors.unmatched_entries(row).exists()
     assert not ListEntry.objects.visible().exists()
     with pytest.raises(ImportRefused):
@@ -109,9 +116,14 @@ def test_reports_sent_during_a_200000_row_import_are_all_stored(caseworker, org_
     while PersonList.objects.get(pk=pl.pk).status == JobStatus.RUNNING:
         phase = PersonList.objects.get(pk=pl.pk).phase
         t0 = time.monotonic()
-        response = reporter.post(reverse("intake:report"), {
-            "subject_name": f"Петров Пётр {sum(sent.values())}", "lang": "ru",
-            "message": "Пропал после звонка."})
+        response = reporter.post(
+            reverse("intake:report"),
+            {
+                "subject_name": f"Петров Пётр {sum(sent.values())}",
+                "lang": "ru",
+                "message": "Пропал после звонка.",
+            },
+        )
         slowest = max(slowest, time.monotonic() - t0)
         assert response.status_code == 201, response.content.decode()[:500]
         sent["storing" if phase == "storing" else "other"] += 1
@@ -136,23 +148,26 @@ def test_cancel_stops_a_running_import_and_leaves_nothing(caseworker):
 
 
 def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
 
 
 def test_an_import_whose_process_is_gone_is_failed_and_can_be_retried(caseworker):
-    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
-                         actor=caseworker)
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t", actor=caseworker)
     me = background.identity()
     # As a `kintrace lists import` killed while storing leaves it: running, rows stored
     PersonList.objects.filter(pk=pl.pk).update(
-        status=JobStatus.RUNNING, phase="storing", heartbeat_at=timezone.now(),
-        **{**me, "worker_pid": dead_pid()})
+        status=JobStatus.RUNNING,
+        phase="storing",
+        heartbeat_at=timezone.now(),
+        **{**me, "worker_pid": dead_pid()},
+    )
     ListEntry.objects.create(person_list=pl, line=2, raw={}, name="x")
     # the same bytes are not "already imported"
-    again, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t2",
-                            actor=caseworker)
+    again, _t = list_upload(
+        data=HOSPITAL_CSV.encode(), kind="hospital", title="t2", actor=caseworker
+    )
     pl.refresh_from_db()
     assert pl.status == JobStatus.FAILED and "stopped without finishing" in pl.error
     assert not ListEntry.objects.exists()
@@ -161,25 +176,23 @@ def test_an_import_whose_process_is_gone_is_failed_and_can_be_retried(caseworker
     assert AuditEntry.objects.filter(action="list.import_stale").count() == 1
 
 
-def test_a_job_of_this_process_that_no_thread_runs_and_an_old_heartbeat_are_stale(
-        caseworker):
-    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
-                         actor=caseworker)
-    PersonList.objects.filter(pk=pl.pk).update(status=JobStatus.RUNNING,
-                                               heartbeat_at=timezone.now(),
-                                               **background.identity())
+def test_a_job_of_this_process_that_no_thread_runs_and_an_old_heartbeat_are_stale(caseworker):
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t", actor=caseworker)
+    PersonList.objects.filter(pk=pl.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now(), **background.identity()
+    )
     assert not background.job_alive(PersonList.objects.get(pk=pl.pk))  # pid reused, not ours
     background.claim(PersonList, pl.pk)
     try:
         assert background.job_alive(PersonList.objects.get(pk=pl.pk))
         PersonList.objects.filter(pk=pl.pk).update(
-            heartbeat_at=timezone.now() - timedelta(minutes=10))
+            heartbeat_at=timezone.now() - timedelta(minutes=10)
+        )
         assert not background.job_alive(PersonList.objects.get(pk=pl.pk))
     finally:
         background.release(PersonList, pl.pk)
     # another host: only the heartbeat can tell
-    PersonList.objects.filter(pk=pl.pk).update(worker_host="elsewhere",
-                                               heartbeat_at=timezone.now())
+    PersonList.objects.filter(pk=pl.pk).update(worker_host="elsewhere", heartbeat_at=timezone.now())
     assert background.job_alive(PersonList.objects.get(pk=pl.pk))
 
 
@@ -190,20 +203,28 @@ def test_a_refused_command_line_import_leaves_no_list_and_no_copy_of_the_file(tm
     no_names.write_text("Год;Место\n1980;Ростов\n", encoding="utf-8")
     bad_rows = tmp_path / "bad.csv"
     bad_rows.write_text(HOSPITAL_CSV + ";1980;;;;\n", encoding="utf-8")
-    assert main(["lists", "import", str(no_names), "--kind", "other", "--source", "x",
-                 "--quiet"]) == 2
-    assert main(["lists", "import", str(bad_rows), "--kind", "hospital", "--source", "x",
-                 "--quiet"]) == 1
+    assert (
+        main(["lists", "import", str(no_names), "--kind", "other", "--source", "x", "--quiet"]) == 2
+    )
+    assert (
+        main(["lists", "import", str(bad_rows), "--kind", "hospital", "--source", "x", "--quiet"])
+        == 1
+    )
     assert not PersonList.objects.exists()
     assert set(files.glob("*")) == before
 
 
 def test_drafts_abandoned_for_a_week_are_discarded_and_recent_ones_kept(caseworker):
-    old, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="old",
-                          actor=caseworker)
+    old, _t = list_upload(
+        data=HOSPITAL_CSV.encode(), kind="hospital", title="old", actor=caseworker
+    )
     PersonList.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
-    recent, _t = list_upload(data=b"\xd0\xa4\xd0\x98\xd0\x9e\n\xd0\x98\xd0\xb2\n",
-                             kind="hospital", title="recent", actor=caseworker)
+    recent, _t = list_upload(
+        data=b"\xd0\xa4\xd0\x98\xd0\x9e\n\xd0\x98\xd0\xb2\n",
+        kind="hospital",
+        title="recent",
+        actor=caseworker,
+    )
     copy = Path(settings.MEDIA_ROOT) / "lists" / f"{old.pk}-{old.sha256}"
     assert copy.exists()
     assert jobs_housekeeping() == {"stale": 0, "discarded": 1}
@@ -213,8 +234,7 @@ def test_drafts_abandoned_for_a_week_are_discarded_and_recent_ones_kept(casework
 
 @pytest.mark.parametrize("view", ["retry", "cancel"])
 def test_retry_and_cancel_are_for_name_staff_only(view, make_staff, login, client, caseworker):
-    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
-                         actor=caseworker)
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t", actor=caseworker)
     login(make_staff("analyst", username="outsider"))
     response = client.post(reverse(f"lists:{view}", args=[pl.pk]))
     assert response.status_code == 403
@@ -222,8 +242,7 @@ def test_retry_and_cancel_are_for_name_staff_only(view, make_staff, login, clien
 
 
 def test_a_caseworker_retries_a_failed_import_and_discards_a_draft(caseworker, login, client):
-    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
-                         actor=caseworker)
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t", actor=caseworker)
     PersonList.objects.filter(pk=pl.pk).update(status=JobStatus.FAILED, error="x")
     login(caseworker)
     client.post(reverse("lists:retry", args=[pl.pk]))
@@ -236,14 +255,17 @@ def test_a_caseworker_retries_a_failed_import_and_discards_a_draft(caseworker, l
 
 
 def test_the_list_page_shows_a_killed_import_as_failed_with_retry(caseworker, login, client):
-    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t",
-                         actor=caseworker)
+    pl, _t = list_upload(data=HOSPITAL_CSV.encode(), kind="hospital", title="t", actor=caseworker)
     PersonList.objects.filter(pk=pl.pk).update(
-        status=JobStatus.RUNNING, phase="checking", heartbeat_at=timezone.now(),
-        **{**background.identity(), "worker_pid": dead_pid()})
+        status=JobStatus.RUNNING,
+        phase="checking",
+        heartbeat_at=timezone.now(),
+        **{**background.identity(), "worker_pid": dead_pid()},
+    )
     login(caseworker)
-    html = client.get(reverse("lists:detail", args=[pl.pk]),
-                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("lists:detail", args=[pl.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "The import did not finish — nothing was imported" in html
     assert "The job stopped without finishing" in html
     assert reverse("lists:retry", args=[pl.pk]) in html

@@ -9,8 +9,12 @@ from kintrace.lists.models import Decision, JobStatus, MatchCandidate, PersonLis
 
 from .conftest import HOSPITAL_CSV
 
-GET_VIEWS = [("lists:index", {}), ("lists:upload", {}), ("lists:duplicates", {}),
-             ("lists:merges", {})]
+GET_VIEWS = [
+    ("lists:index", {}),
+    ("lists:upload", {}),
+    ("lists:duplicates", {}),
+    ("lists:merges", {}),
+]
 
 
 @pytest.fixture
@@ -36,8 +40,13 @@ def test_name_roles_may_open_the_lists_pages(client, login, make_staff, role):
 def test_every_list_view_is_refused_to_an_analyst(client, login, make_staff, import_list):
     pl = import_list()
     login(make_staff("analyst"))
-    for name in ("lists:detail", "lists:review", "lists:unmatched", "lists:match",
-                 "lists:start_import"):
+    for name in (
+        "lists:detail",
+        "lists:review",
+        "lists:unmatched",
+        "lists:match",
+        "lists:start_import",
+    ):
         assert client.get(reverse(name, kwargs={"pk": pl.pk})).status_code == 403
     for name in ("lists:decide", "lists:new_person", "lists:duplicate_decide", "lists:undo"):
         assert client.post(reverse(name, kwargs={"pk": 1})).status_code == 403
@@ -47,8 +56,14 @@ def test_every_list_view_is_refused_to_an_analyst(client, login, make_staff, imp
 def _upload(client, data: bytes, name="list.csv", **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    form = {"kind": "hospital", "title": "Госпиталь", "reliability": "C", "credibility": 3,
-            "file": SimpleUploadedFile(name, data), **extra}
+    form = {
+        "kind": "hospital",
+        "title": "Госпиталь",
+        "reliability": "C",
+        "credibility": 3,
+        "file": SimpleUploadedFile(name, data),
+        **extra,
+    }
     return client.post(reverse("lists:upload"), form)
 
 
@@ -59,9 +74,17 @@ def test_upload_shows_a_preview_with_guessed_columns_then_imports(client, logged
     page = client.get(r.url).content.decode()
     assert "Иванов Александр Сергеевич" in page
     assert '<option value="0" selected>1: ФИО</option>' in page
-    r = client.post(reverse("lists:start_import", kwargs={"pk": pl.pk}),
-                    {"name": "0", "birth_date": "1", "facility": "2", "region": "3",
-                     "event_date": "4", "place": "5"})
+    r = client.post(
+        reverse("lists:start_import", kwargs={"pk": pl.pk}),
+        {
+            "name": "0",
+            "birth_date": "1",
+            "facility": "2",
+            "region": "3",
+            "event_date": "4",
+            "place": "5",
+        },
+    )
     pl.refresh_from_db()
     assert pl.status == JobStatus.DONE
     assert pl.entry_count == 3
@@ -70,10 +93,11 @@ def test_upload_shows_a_preview_with_guessed_columns_then_imports(client, logged
 def test_bad_rows_are_listed_on_the_page_with_their_lines(client, logged_in):
     _upload(client, (HOSPITAL_CSV + ";1980;;;;\n").encode())
     pl = PersonList.objects.get()
-    client.post(reverse("lists:start_import", kwargs={"pk": pl.pk}), {"name": "0",
-                                                                        "birth_date": "1"})
+    client.post(
+        reverse("lists:start_import", kwargs={"pk": pl.pk}), {"name": "0", "birth_date": "1"}
+    )
     page = client.get(reverse("lists:detail", kwargs={"pk": pl.pk})).content.decode()
-    assert "<td class=\"num\">5</td>" in page
+    assert '<td class="num">5</td>' in page
     assert "ничего не импортировано" in page  # the default language is Russian
 
 
@@ -93,9 +117,16 @@ def test_a_file_over_the_limit_is_refused_on_the_form(client, logged_in, setting
 
 
 def test_pasted_rows_can_be_imported(client, logged_in):
-    r = client.post(reverse("lists:upload"), {
-        "kind": "other", "title": "из чата", "reliability": "F", "credibility": 6,
-        "pasted": "ФИО\tГод рождения\nИванов Иван\t1980\n"})
+    r = client.post(
+        reverse("lists:upload"),
+        {
+            "kind": "other",
+            "title": "из чата",
+            "reliability": "F",
+            "credibility": 6,
+            "pasted": "ФИО\tГод рождения\nИванов Иван\t1980\n",
+        },
+    )
     pl = PersonList.objects.get()
     assert r.url == reverse("lists:detail", kwargs={"pk": pl.pk})
     assert pl.mapping == {"name": 0, "birth_date": 1}
@@ -156,8 +187,9 @@ def test_duplicates_merge_and_undo_from_the_pages(client, logged_in, person, cas
     c = DuplicateCandidate.objects.get()
     page = client.get(reverse("lists:duplicates")).content.decode()
     assert f'data-candidate="{c.pk}"' in page
-    client.post(reverse("lists:duplicate_decide", kwargs={"pk": c.pk}),
-                {"decision": "merge", "keep": "a"})
+    client.post(
+        reverse("lists:duplicate_decide", kwargs={"pk": c.pk}), {"decision": "merge", "keep": "a"}
+    )
     b.refresh_from_db()
     assert b.merged_into == a
     merge = Merge.objects.get()

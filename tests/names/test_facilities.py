@@ -179,8 +179,17 @@ _LATIN = {"ИК": "IK", "ЛИУ": "LIU", "КП": "KP", "СИЗО": "SIZO", "ВК
 @given(
     st.sampled_from(FACILITY_TYPES),
     st.integers(min_value=1, max_value=999),
-    st.sampled_from(["{t}-{n}", "{t} №{n}", "{t} № {n}", "{t}{n}", "ФКУ {t}-{n} УФСИН России",
-                     "{lt}-{n}", "{lt} {n}"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "{t}-{n}",
+            "{t} №{n}",
+            "{t} № {n}",
+            "{t}{n}",
+            "ФКУ {t}-{n} УФСИН России",
+            "{lt}-{n}",
+            "{lt} {n}",
+        ]
+    ),  # fmt: skip
 )
 def test_any_type_and_number_in_any_written_form_parses_back(type_, number, template):
     # "ITs 1" with a space is left out on purpose: "its 17 buildings" is English.

@@ -61,8 +61,9 @@ def cases() -> list[tuple[str, str, str, str, str, str, str, str]]:
         if len(surnames) >= SURNAMES:
             break
     given = {g: [r["text"] for r in _rows("names") if r["gender"] == g][:GIVEN] for g in "mf"}
-    patr = {g: [r["text"] for r in _rows("midnames") if r["gender"] == g][:PATRONYMICS]
-            for g in "mf"}
+    patr = {
+        g: [r["text"] for r in _rows("midnames") if r["gender"] == g][:PATRONYMICS] for g in "mf"
+    }
     out = []
     for i, r in enumerate(surnames):
         for sex, gender in (("m", Gender.MALE), ("f", Gender.FEMALE)):
@@ -75,13 +76,20 @@ def cases() -> list[tuple[str, str, str, str, str, str, str, str]]:
             g = given[sex][i % GIVEN]
             p = patr[sex][(i * 7) % PATRONYMICS]
             kind = _surname_type(r["text"])
-            for case in (Case.GENITIVE, Case.DATIVE, Case.ACCUSATIVE, Case.INSTRUMENTAL,
-                         Case.PREPOSITIONAL):
-                text = " ".join((
-                    inflector.inflect(surname, case, NamePart.LASTNAME, gender),
-                    inflector.inflect(g, case, NamePart.FIRSTNAME, gender),
-                    inflector.inflect(p, case, NamePart.MIDDLENAME, gender),
-                ))
+            for case in (
+                Case.GENITIVE,
+                Case.DATIVE,
+                Case.ACCUSATIVE,
+                Case.INSTRUMENTAL,
+                Case.PREPOSITIONAL,
+            ):
+                text = " ".join(
+                    (
+                        inflector.inflect(surname, case, NamePart.LASTNAME, gender),
+                        inflector.inflect(g, case, NamePart.FIRSTNAME, gender),
+                        inflector.inflect(p, case, NamePart.MIDDLENAME, gender),
+                    )
+                )
                 out.append((sex, kind, case.name.lower(), text, surname, g, p))
     return out
 
@@ -96,9 +104,11 @@ def measure() -> tuple[Counter, Counter, list[tuple]]:
     for sex, kind, case, text, surname, g, p in cases():
         want = parse_name_parts(surname, g, p)
         got = parse_name(text)
-        for part, a, b in (("surname", want.surname_key, got.surname_key),
-                           ("given", want.given_key, got.given_key),
-                           ("patronymic", want.patronymic_key, got.patronymic_key)):
+        for part, a, b in (
+            ("surname", want.surname_key, got.surname_key),
+            ("given", want.given_key, got.given_key),
+            ("patronymic", want.patronymic_key, got.patronymic_key),
+        ):
             for bucket in ((part, sex), (part, "all"), ("all", sex), ("all", "all")):
                 total[bucket] += 1
                 good[bucket] += a == b
@@ -114,8 +124,14 @@ def test_oblique_cases_of_real_names_key_like_the_nominative():
     good, total, failures = measure()
     share = good[("all", "all")] / total[("all", "all")]
     assert share >= 0.97, (share, failures[:40])
-    for bucket in (("surname", "m"), ("surname", "f"), ("given", "m"), ("given", "f"),
-                   ("patronymic", "m"), ("patronymic", "f")):
+    for bucket in (
+        ("surname", "m"),
+        ("surname", "f"),
+        ("given", "m"),
+        ("given", "f"),
+        ("patronymic", "m"),
+        ("patronymic", "f"),
+    ):
         assert good[bucket] / total[bucket] >= 0.95, (bucket, good[bucket] / total[bucket])
 
 
@@ -126,8 +142,9 @@ if __name__ == "__main__":
     start = time.perf_counter()
     good, total, failures = measure()
     for bucket in sorted(total, key=str):
-        print(f"{bucket[0]:11} {bucket[1]:14} {good[bucket] / total[bucket]:7.2%}  "
-              f"of {total[bucket]}")
+        print(
+            f"{bucket[0]:11} {bucket[1]:14} {good[bucket] / total[bucket]:7.2%}  of {total[bucket]}"
+        )
     print(f"{time.perf_counter() - start:.1f} s")
     if len(sys.argv) > 1:
         shown = Counter()

@@ -59,16 +59,20 @@ def test_the_scientific_and_chat_table_holds_at_least_50_spellings():
 
 def test_european_press_spellings_key_like_the_cyrillic():
     shares, misses = _score(PRESS)
-    print("press spellings keyed like the Cyrillic:",
-          ", ".join(f"{lang} {share:.1%}" for lang, share in shares.items()))
+    print(
+        "press spellings keyed like the Cyrillic:",
+        ", ".join(f"{lang} {share:.1%}" for lang, share in shares.items()),
+    )
     assert shares["all"] >= 0.95, misses
     assert min(shares.values()) >= 0.9, (shares, misses)
 
 
 def test_iso_scientific_gost_press_and_chat_spellings_key_like_the_cyrillic():
     shares, misses = _score(SCIENTIFIC)
-    print("scientific/ISO/GOST/chat keyed like the Cyrillic:",
-          ", ".join(f"{lang} {share:.1%}" for lang, share in shares.items()))
+    print(
+        "scientific/ISO/GOST/chat keyed like the Cyrillic:",
+        ", ".join(f"{lang} {share:.1%}" for lang, share in shares.items()),
+    )
     assert misses == []
 
 

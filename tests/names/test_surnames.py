@@ -39,12 +39,18 @@ ADJECTIVAL_MEN = [
 ]
 # a woman's forms: nominative, genitive (= dative, instrumental, prepositional), accusative
 ADJECTIVAL_WOMEN = [
-    ("Белая", "Белой", "Белую"), ("Черная", "Черной", "Черную"),
-    ("Осадчая", "Осадчей", "Осадчую"), ("Задорожняя", "Задорожней", "Задорожнюю"),
-    ("Гладкая", "Гладкой", "Гладкую"), ("Рыжая", "Рыжей", "Рыжую"),
-    ("Лановая", "Лановой", "Лановую"), ("Кошевая", "Кошевой", "Кошевую"),
-    ("Полевая", "Полевой", "Полевую"), ("Роговая", "Роговой", "Роговую"),
-    ("Донская", "Донской", "Донскую"), ("Толстая", "Толстой", "Толстую"),
+    ("Белая", "Белой", "Белую"),
+    ("Черная", "Черной", "Черную"),
+    ("Осадчая", "Осадчей", "Осадчую"),
+    ("Задорожняя", "Задорожней", "Задорожнюю"),
+    ("Гладкая", "Гладкой", "Гладкую"),
+    ("Рыжая", "Рыжей", "Рыжую"),
+    ("Лановая", "Лановой", "Лановую"),
+    ("Кошевая", "Кошевой", "Кошевую"),
+    ("Полевая", "Полевой", "Полевую"),
+    ("Роговая", "Роговой", "Роговую"),
+    ("Донская", "Донской", "Донскую"),
+    ("Толстая", "Толстой", "Толстую"),
     ("Крайняя", "Крайней", "Крайнюю"),
 ]
 # second declension, a man's forms (fleeting vowels: Соловья, Зайца, Орла, Кравца)
@@ -94,20 +100,37 @@ FIRST_DECLENSION = [
     ("Калина", "Калины", "Калине", "Калину", "Калиной", "Калине"),
     ("Дубина", "Дубины", "Дубине", "Дубину", "Дубиной", "Дубине"),
 ]
-INDECLINABLE = ["Толстых", "Черных", "Белых", "Седых", "Долгих", "Широких", "Русских",
-                "Сухих", "Гладких", "Рыжих", "Глухих", "Шевченко", "Бойко", "Дурново"]
-MEN = ("Ивана Петровича", "Ивану Петровичу", "Ивана Петровича", "Иваном Петровичем",
-       "Иване Петровиче")
-WOMEN = ("Анны Петровны", "Анне Петровне", "Анну Петровну", "Анной Петровной",
-         "Анне Петровне")
+INDECLINABLE = [
+    "Толстых",
+    "Черных",
+    "Белых",
+    "Седых",
+    "Долгих",
+    "Широких",
+    "Русских",
+    "Сухих",
+    "Гладких",
+    "Рыжих",
+    "Глухих",
+    "Шевченко",
+    "Бойко",
+    "Дурново",
+]
+MEN = (
+    "Ивана Петровича",
+    "Ивану Петровичу",
+    "Ивана Петровича",
+    "Иваном Петровичем",
+    "Иване Петровиче",
+)
+WOMEN = ("Анны Петровны", "Анне Петровне", "Анну Петровну", "Анной Петровной", "Анне Петровне")
 
 
 def _key(surname: str, given: str, patronymic: str) -> str:
     return parse_name_parts(surname, given, patronymic).surname_key
 
 
-@pytest.mark.parametrize("forms", ADJECTIVAL_MEN + NOUN_MEN + FIRST_DECLENSION,
-                         ids=lambda f: f[0])
+@pytest.mark.parametrize("forms", ADJECTIVAL_MEN + NOUN_MEN + FIRST_DECLENSION, ids=lambda f: f[0])
 def test_a_mans_surname_in_every_case_gives_its_nominative(forms):
     nominative, *oblique = forms
     want = _key(nominative, "Иван", "Петрович")
@@ -117,8 +140,9 @@ def test_a_mans_surname_in_every_case_gives_its_nominative(forms):
         if re.search(r"(?:[оеё]в|[иы]н)ым$", form):
             continue  # "Кошевым" is also the instrumental of Кошев (see the docs)
         p = parse_name(f"{form} {rest}")
-        assert (p.surname_key, p.given, p.patronymic, p.sex) == (
-            want, "Иван", "Петрович", "m"), form
+        assert (p.surname_key, p.given, p.patronymic, p.sex) == (want, "Иван", "Петрович", "m"), (
+            form
+        )
     # the nominative itself, where the ending says it (-ым is -ый's and -ой's alike)
     p = parse_name(f"{forms[1]} {MEN[0]}")
     if not nominative.endswith("ой") or nominative in ("Кошевой", "Полевой", "Толстой"):
@@ -128,31 +152,44 @@ def test_a_mans_surname_in_every_case_gives_its_nominative(forms):
 @pytest.mark.parametrize("forms", ADJECTIVAL_WOMEN, ids=lambda f: f[0])
 def test_a_womans_adjectival_surname_in_every_case_keys_like_the_mans(forms):
     nominative, oblique, accusative = forms
-    man = {"Белая": "Белый", "Черная": "Черный", "Осадчая": "Осадчий",
-           "Задорожняя": "Задорожний", "Гладкая": "Гладкий", "Рыжая": "Рыжий",
-           "Лановая": "Лановой", "Кошевая": "Кошевой", "Полевая": "Полевой",
-           "Роговая": "Роговой", "Донская": "Донской", "Толстая": "Толстой",
-           "Крайняя": "Крайний"}[nominative]
+    man = {
+        "Белая": "Белый",
+        "Черная": "Черный",
+        "Осадчая": "Осадчий",
+        "Задорожняя": "Задорожний",
+        "Гладкая": "Гладкий",
+        "Рыжая": "Рыжий",
+        "Лановая": "Лановой",
+        "Кошевая": "Кошевой",
+        "Полевая": "Полевой",
+        "Роговая": "Роговой",
+        "Донская": "Донской",
+        "Толстая": "Толстой",
+        "Крайняя": "Крайний",
+    }[nominative]
     want = _key(man, "Иван", "Петрович")
     assert _key(nominative, "Анна", "Петровна") == want
-    for form, rest in zip((oblique, oblique, accusative, oblique, oblique), WOMEN,
-                          strict=True):
+    for form, rest in zip((oblique, oblique, accusative, oblique, oblique), WOMEN, strict=True):
         if re.search(r"(?:[оеё]в|[иы]н)ой$", form) and form != accusative:
             continue  # "Кошевой Анны" is also Кошева's genitive (see the docs)
         p = parse_name(f"{form} {rest}")
         assert (p.surname, p.surname_key, p.sex) == (nominative, want, "f"), form
 
 
-@pytest.mark.parametrize("nominative", ["Лановой", "Кошевой", "Роговой", "Полевой",
-                                        "Луговой", "Боровой", "Толстой", "Донской"])
+@pytest.mark.parametrize(
+    "nominative",
+    ["Лановой", "Кошевой", "Роговой", "Полевой", "Луговой", "Боровой", "Толстой", "Донской"],
+)
 def test_a_nominative_in_oi_stays_as_written(nominative):
     assert parse_name(f"{nominative} Иван Петрович").surname == nominative
     assert parse_name(f"{nominative.upper()} И.П.").surname == nominative
 
 
 def test_trubetskoi_and_trubetskii_key_alike_as_the_womans_form_cannot_tell_them_apart():
-    keys = {parse_name(t).surname_key for t in
-            ("Трубецкой Сергей", "Трубецкий Сергей", "Трубецкая Анна", "Трубецкого Сергея")}
+    keys = {
+        parse_name(t).surname_key
+        for t in ("Трубецкой Сергей", "Трубецкий Сергей", "Трубецкая Анна", "Трубецкого Сергея")
+    }
     assert keys == {"trubetski"}
 
 
@@ -180,13 +217,23 @@ def test_an_indeclinable_surname_stays_in_every_case_and_sex(surname):
         assert (p.surname, p.surname_key) == (surname, want), rest
 
 
-@pytest.mark.parametrize("ykh, other", [("Толстых", "Толстой"), ("Белых", "Белый"),
-                                        ("Черных", "Черный"), ("Долгих", "Долгий"),
-                                        ("Рыжих", "Рыжий"), ("Гладких", "Гладкий")])
+@pytest.mark.parametrize(
+    "ykh, other",
+    [
+        ("Толстых", "Толстой"),
+        ("Белых", "Белый"),
+        ("Черных", "Черный"),
+        ("Долгих", "Долгий"),
+        ("Рыжих", "Рыжий"),
+        ("Гладких", "Гладкий"),
+    ],
+)
 def test_an_ykh_surname_is_never_the_adjectival_one(ykh, other):
     assert _key(ykh, "Иван", "Петрович") != _key(other, "Иван", "Петрович")
-    assert parse_name(f"{ykh} Лев Николаевич").surname_key != parse_name(
-        f"{other} Лев Николаевич").surname_key
+    assert (
+        parse_name(f"{ykh} Лев Николаевич").surname_key
+        != parse_name(f"{other} Лев Николаевич").surname_key
+    )
 
 
 @pytest.mark.parametrize("surname", ["Голова", "Калина", "Дубина", "Ворона", "Середина"])
@@ -211,7 +258,12 @@ def test_the_petrovich_inflectors_forms_key_like_the_nominative(forms):
     if forms not in FIRST_DECLENSION:  # "о Вороне": Ворон's as well
         cases.append(Case.PREPOSITIONAL)
     for case in cases:
-        text = " ".join(inflector.inflect(w, case, part, Gender.MALE) for w, part in (
-            (nominative, NamePart.LASTNAME), ("Иван", NamePart.FIRSTNAME),
-            ("Петрович", NamePart.MIDDLENAME)))
+        text = " ".join(
+            inflector.inflect(w, case, part, Gender.MALE)
+            for w, part in (
+                (nominative, NamePart.LASTNAME),
+                ("Иван", NamePart.FIRSTNAME),
+                ("Петрович", NamePart.MIDDLENAME),
+            )
+        )
         assert parse_name(text).surname_key == want, text

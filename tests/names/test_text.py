@@ -79,6 +79,7 @@ def test_clean_is_idempotent(text):
 
 # --- Unicode noise ------------------------------------------------------------------------
 
+
 def test_stress_marks_are_dropped_and_do_not_cut_the_word():
     assert clean("Петро́в Ива́н") == "Петров Иван"  # combining acute
     assert clean("Ива\u0300н") == "Иван"  # grave: NFC makes ѝ of и, that is и again
@@ -93,9 +94,30 @@ def test_decomposed_yo_and_short_i_are_composed_and_not_stripped():
 
 @pytest.mark.parametrize(
     "char",
-    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad", "\u202a",
-     "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u061c",
-     "\u180e", "\u034f", "\u2061", "\u2063"],
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u2060",
+        "\ufeff",
+        "\u00ad",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u061c",
+        "\u180e",
+        "\u034f",
+        "\u2061",
+        "\u2063",
+    ],
     ids=lambda c: f"U+{ord(c):04X}",
 )
 def test_every_invisible_format_character_inside_a_name_is_dropped(char):
@@ -112,8 +134,11 @@ def test_no_format_character_of_unicode_survives_clean():
     assert survivors == []
 
 
-@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2007", "\u2009", "\u3000", "\u205f"],
-                         ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "space",
+    ["\u00a0", "\u202f", "\u2007", "\u2009", "\u3000", "\u205f"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
 def test_no_break_and_other_unicode_spaces_separate_words(space):
     assert clean(f"Иванов{space}Иван") == "Иванов Иван"
 
@@ -127,27 +152,32 @@ def test_fullwidth_and_styled_letters_become_plain_but_yo_short_i_and_numero_sta
 
 
 @pytest.mark.parametrize(
-    "dash", list("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"),
+    "dash",
+    list("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"),
     ids=lambda c: f"U+{ord(c):04X}",
 )
 def test_every_dash_joins_a_double_surname_with_a_hyphen(dash):
     assert clean(f"Петров{dash}Водкин") == "Петров-Водкин"
 
 
-@pytest.mark.parametrize("quote", list("\u2018\u2019\u201a\u201b`\u02bc\u02bb\u00b4\u2032\uff07"),
-                         ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "quote",
+    list("\u2018\u2019\u201a\u201b`\u02bc\u02bb\u00b4\u2032\uff07"),
+    ids=lambda c: f"U+{ord(c):04X}",
+)
 def test_every_apostrophe_inside_a_latin_name_is_one_apostrophe(quote):
     assert clean(f"Kuz{quote}min") == "Kuz'min"
 
 
 @pytest.mark.parametrize(
-    "quote", ['"', "\u201d", "\u201c", "\u201e", "\u201f", "\u2033", "''", "``"],
+    "quote",
+    ['"', "\u201d", "\u201c", "\u201e", "\u201f", "\u2033", "''", "``"],
     ids=["ascii", "U+201D", "U+201C", "U+201E", "U+201F", "U+2033", "two", "gost"],
 )
 def test_a_quote_inside_a_word_is_a_hard_sign_and_keeps_the_word_whole(quote):
     assert clean(f"Под{quote}ячев") == "Подъячев"
     assert clean(f"Pod{quote}iacheva Irina") == "Pod\u02baiacheva Irina"
-    assert clean(f'Иванов {quote}Вано{quote}') == f'Иванов {clean(quote)}Вано{clean(quote)}'
+    assert clean(f"Иванов {quote}Вано{quote}") == f"Иванов {clean(quote)}Вано{clean(quote)}"
 
 
 def test_phone_digits_inside_a_latin_word_are_letters_but_numbers_stay_numbers():
@@ -157,11 +187,20 @@ def test_phone_digits_inside_a_latin_word_are_letters_but_numbers_stay_numbers()
 
 # --- look-alike words: the dictionary decides ----------------------------------------------
 
+
 @pytest.mark.parametrize(
     "word,prefer,fixed",
-    [("IBAHOB", "", "ИВАНОВ"), ("IBAHOB", "latin", "ИВАНОВ"), ("ИBAH", "latin", "ИВАН"),
-     ("MAKAPOB", "latin", "МАКАРОВ"), ("KOMAPOB", "", "КОМАРОВ"), ("OKCAHA", "", "ОКСАНА"),
-     ("Пetpob", "", "Петров"), ("Пetpob", "latin", "Петров"), ("IBAH", "latin", "ИВАН")],
+    [
+        ("IBAHOB", "", "ИВАНОВ"),
+        ("IBAHOB", "latin", "ИВАНОВ"),
+        ("ИBAH", "latin", "ИВАН"),
+        ("MAKAPOB", "latin", "МАКАРОВ"),
+        ("KOMAPOB", "", "КОМАРОВ"),
+        ("OKCAHA", "", "ОКСАНА"),
+        ("Пetpob", "", "Петров"),
+        ("Пetpob", "latin", "Петров"),
+        ("IBAH", "latin", "ИВАН"),
+    ],
 )
 def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyrillic(
     word, prefer, fixed
@@ -171,9 +210,20 @@ def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyril
 
 @pytest.mark.parametrize(
     "word,prefer",
-    [("NIKITA", ""), ("TOM", "latin"), ("MAX", ""), ("ANNA", "latin"), ("EMMA", ""),
-     ("HOMA", "latin"), ("Tom", ""), ("Ivan", ""), ("Oleg", "latin"), ("XOP", ""),
-     ("PETROV", "latin"), ("OTTO", "")],
+    [
+        ("NIKITA", ""),
+        ("TOM", "latin"),
+        ("MAX", ""),
+        ("ANNA", "latin"),
+        ("EMMA", ""),
+        ("HOMA", "latin"),
+        ("Tom", ""),
+        ("Ivan", ""),
+        ("Oleg", "latin"),
+        ("XOP", ""),
+        ("PETROV", "latin"),
+        ("OTTO", ""),
+    ],
 )
 def test_a_genuine_latin_word_stays_latin(word, prefer):
     assert fix_lookalikes(word, prefer) == word
@@ -181,9 +231,9 @@ def test_a_genuine_latin_word_stays_latin(word, prefer):
 
 # Characters clean changes, mixed so that one change can make room for another (a quote
 # before a phone digit, a stress mark between two apostrophes, a joiner before a dash).
-_NOISY = st.sampled_from(list(
-    "aAбБИё46 \"'`\u00b4\u2019\u201d\u0301\u0306\u0308\u200b\u00a0\u2014-\uff21\U0001d400й"
-))
+_NOISY = st.sampled_from(
+    list("aAбБИё46 \"'`\u00b4\u2019\u201d\u0301\u0306\u0308\u200b\u00a0\u2014-\uff21\U0001d400й")
+)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -197,12 +247,35 @@ def test_the_cached_readings_are_the_analysers_own_for_every_shape_of_word():
     # lower-case Cyrillic words; every word must still get exactly the analyser's readings
     from kintrace.names.morph import morph, parses
 
-    words = ["иванов", "иванова", "ивнаов", "шульгой", "соловья", "толстых", "лев", "ё", "а",
-             "ильич", "петрова-водкина", "по-русски", "иван-да", "ivanov", "ик17", "xiv",
-             "ёлкин", "зайца", "кочерги", "аантолий", "гггг", "щ"]
+    words = [
+        "иванов",
+        "иванова",
+        "ивнаов",
+        "шульгой",
+        "соловья",
+        "толстых",
+        "лев",
+        "ё",
+        "а",
+        "ильич",
+        "петрова-водкина",
+        "по-русски",
+        "иван-да",
+        "ivanov",
+        "ик17",
+        "xiv",
+        "ёлкин",
+        "зайца",
+        "кочерги",
+        "аантолий",
+        "гггг",
+        "щ",
+    ]
     for word in words:
         mine, theirs = parses(word), tuple(morph().parse(word))
-        assert [(p.word, str(p.tag), p.normal_form, p.score) for p in mine] == \
-            [(p.word, str(p.tag), p.normal_form, p.score) for p in theirs], word
-        assert [type(m[0]) for p in mine for m in p.methods_stack] == \
-            [type(m[0]) for p in theirs for m in p.methods_stack], word
+        assert [(p.word, str(p.tag), p.normal_form, p.score) for p in mine] == [
+            (p.word, str(p.tag), p.normal_form, p.score) for p in theirs
+        ], word
+        assert [type(m[0]) for p in mine for m in p.methods_stack] == [
+            type(m[0]) for p in theirs for m in p.methods_stack
+        ], word

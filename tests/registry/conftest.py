@@ -18,13 +18,23 @@ def regions(db):
 def strong_source(alice):
     from kintrace.registry.services import source_create
 
-    return source_create(kind="official_list", title="Hospital admissions list",
-                         reliability="B", credibility=2, actor=alice)
+    return source_create(
+        kind="official_list",
+        title="Hospital admissions list",
+        reliability="B",
+        credibility=2,
+        actor=alice,
+    )
 
 
 @pytest.fixture
 def weak_source(alice):
     from kintrace.registry.services import source_create
 
-    return source_create(kind="social_post", title="Post in a relatives' chat",
-                         reliability="E", credibility=5, actor=alice)
+    return source_create(
+        kind="social_post",
+        title="Post in a relatives' chat",
+        reliability="E",
+        credibility=5,
+        actor=alice,
+    )

@@ -17,30 +17,48 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def colony(alice, regions):
     """ИК-17 with 55 men last known there, each with an event there."""
-    facility = services.facility_create(type="ИК", number="17",
-                                        region=Region.objects.get(code="RU-MO"), actor=alice)
+    facility = services.facility_create(
+        type="ИК", number="17", region=Region.objects.get(code="RU-MO"), actor=alice
+    )
     surnames = ["Петров", "Сидоров", "Кузьмин", "Орлов", "Зайцев"]
     for i in range(55):
-        person = services.person_create(name=f"{surnames[i % 5]} Иван {i}",
-                                        birth=parse_date(str(1960 + i)), last_facility=facility,
-                                        actor=alice)
-        services.event_create(type="offered", start=parse_date("2022"), facility=facility,
-                              persons=[person], actor=alice)
+        person = services.person_create(
+            name=f"{surnames[i % 5]} Иван {i}",
+            birth=parse_date(str(1960 + i)),
+            last_facility=facility,
+            actor=alice,
+        )
+        services.event_create(
+            type="offered",
+            start=parse_date("2022"),
+            facility=facility,
+            persons=[person],
+            actor=alice,
+        )
     return facility
 
 
 def test_the_facility_list_takes_the_same_few_queries_for_many_facilities(
-        alice, regions, login, django_assert_max_num_queries):
+    alice, regions, login, django_assert_max_num_queries
+):
     mordovia = Region.objects.get(code="RU-MO")
-    facilities = [services.facility_create(type="ИК", number=str(n), region=mordovia,
-                                           actor=alice) for n in range(1, 31)]
+    facilities = [
+        services.facility_create(type="ИК", number=str(n), region=mordovia, actor=alice)
+        for n in range(1, 31)
+    ]
     for facility in facilities[:10]:
         for i in range(3):
-            person = services.person_create(name=f"Сидоров Олег {i}", last_facility=facility,
-                                            actor=alice)
+            person = services.person_create(
+                name=f"Сидоров Олег {i}", last_facility=facility, actor=alice
+            )
             for _ in range(2):
-                services.event_create(type="offered", start=parse_date("2022"),
-                                      facility=facility, persons=[person], actor=alice)
+                services.event_create(
+                    type="offered",
+                    start=parse_date("2022"),
+                    facility=facility,
+                    persons=[person],
+                    actor=alice,
+                )
     c = login(alice)
     with django_assert_max_num_queries(12):
         response = c.get(reverse("registry:facilities"))
@@ -71,11 +89,11 @@ def test_a_facility_page_pages_its_persons_and_its_events_apart(alice, colony, l
     assert c.get(url, {"persons_page": "x", "events_page": "999"}).status_code == 200
 
 
-def test_the_person_list_filters_by_status_facility_region_and_birth_year(
-        alice, colony, login):
+def test_the_person_list_filters_by_status_facility_region_and_birth_year(alice, colony, login):
     other = services.facility_create(type="ИК", number="2", actor=alice)
-    outsider = services.person_create(name="Кузнецов Павел", birth=parse_date("1985"),
-                                      last_facility=other, actor=alice)
+    outsider = services.person_create(
+        name="Кузнецов Павел", birth=parse_date("1985"), last_facility=other, actor=alice
+    )
     c = login(alice)
     url = reverse("registry:persons")
     by_facility = c.get(url, {"facility": other.pk}).content.decode()
@@ -91,7 +109,8 @@ def test_the_person_list_filters_by_status_facility_region_and_birth_year(
 
 
 def test_the_person_list_sorts_by_name_and_birth_year_and_pages_with_its_filters(
-        alice, colony, login):
+    alice, colony, login
+):
     c = login(alice)
     url = reverse("registry:persons")
     body = c.get(url, {"sort": "birth", "region": "RU-MO"}).content.decode()
@@ -103,8 +122,9 @@ def test_the_person_list_sorts_by_name_and_birth_year_and_pages_with_its_filters
 
 
 def test_a_bad_filter_is_explained_and_the_list_still_shown(alice, colony, login):
-    response = login(alice).get(reverse("registry:persons"),
-                                {"born": "nineteen", "sort": "evil", "facility": "x"})
+    response = login(alice).get(
+        reverse("registry:persons"), {"born": "nineteen", "sort": "evil", "facility": "x"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="errorlist"' in body
@@ -112,51 +132,65 @@ def test_a_bad_filter_is_explained_and_the_list_still_shown(alice, colony, login
 
 
 def test_the_source_picker_is_a_typed_list_and_reads_back_the_chosen_source(
-        alice, login, strong_source, weak_source):
+    alice, login, strong_source, weak_source
+):
     person = services.person_create(name="Иванов Иван", actor=alice)
     c = login(alice)
     url = reverse("registry:event_create", kwargs={"person_pk": person.pk})
     form = c.get(url).content.decode()
-    assert "<select name=\"source\"" not in form
+    assert '<select name="source"' not in form
     assert re.search(r'<input[^>]+name="source"[^>]+list="id_source-sources"', form)
     assert f'<option value="Hospital admissions list [B2] #{strong_source.pk}">' in form
-    response = c.post(url, {"type": "wounded", "start": "2023", "role": "subject",
-                            "source": f"Hospital admissions list [B2] #{strong_source.pk}"})
+    response = c.post(
+        url,
+        {
+            "type": "wounded",
+            "start": "2023",
+            "role": "subject",
+            "source": f"Hospital admissions list [B2] #{strong_source.pk}",
+        },
+    )
     assert response.status_code == 302
     assert Citation.objects.get().source == strong_source
 
 
-def test_a_source_typed_that_is_none_of_them_is_refused_with_a_message(alice, login,
-                                                                       strong_source):
+def test_a_source_typed_that_is_none_of_them_is_refused_with_a_message(alice, login, strong_source):
     person = services.person_create(name="Иванов Иван", actor=alice)
     c = login(alice)
     url = reverse("registry:event_create", kwargs={"person_pk": person.pk})
-    response = c.post(url, {"type": "wounded", "start": "2023", "role": "subject",
-                            "source": "a list nobody entered"},
-                      headers={"accept-language": "en"})
+    response = c.post(
+        url,
+        {"type": "wounded", "start": "2023", "role": "subject", "source": "a list nobody entered"},
+        headers={"accept-language": "en"},
+    )
     assert response.status_code == 200
     assert "No such source" in response.content.decode()
     assert not Event.objects.exists()
 
 
 def test_search_results_say_why_they_match(alice, colony, login):
-    body = login(alice).get(reverse("registry:search"), {"q": "Петроф 1985"},
-                            headers={"accept-language": "en"}).content.decode()
+    body = (
+        login(alice)
+        .get(reverse("registry:search"), {"q": "Петроф 1985"}, headers={"accept-language": "en"})
+        .content.decode()
+    )
     assert "surname: one letter off" in body and "birth year 1985" in body
 
 
 def test_a_very_long_query_gets_an_answer_not_an_error(alice, colony, login):
     message = "Ищу Петров Иван 1961, сидел в ИК-17. " * 120  # ~4,500 characters
-    response = login(alice).get(reverse("registry:search"), {"q": message},
-                                headers={"accept-language": "en"})
+    response = login(alice).get(
+        reverse("registry:search"), {"q": message}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "persons found" in body or "person found" in body
     assert "were not read" in body
 
 
-def test_search_refuses_the_analyst_and_sends_an_outsider_to_log_in(alice, colony, client,
-                                                                   make_staff, login):
+def test_search_refuses_the_analyst_and_sends_an_outsider_to_log_in(
+    alice, colony, client, make_staff, login
+):
     url = reverse("registry:search")
     anonymous = client.get(url, {"q": "Петров"})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
@@ -168,8 +202,9 @@ def test_search_refuses_the_analyst_and_sends_an_outsider_to_log_in(alice, colon
 def test_a_long_timeline_is_paged_on_the_person_page(alice, login, regions):
     person = services.person_create(name="Иванов Иван", actor=alice)
     for year in range(1900, 2010):
-        Event.objects.create(type="contact", start_year=year, start_precision="year",
-                             start_sort=year * 10000).participants.create(person=person)
+        Event.objects.create(
+            type="contact", start_year=year, start_precision="year", start_sort=year * 10000
+        ).participants.create(person=person)
     c = login(alice)
     url = reverse("registry:person", kwargs={"pk": person.pk})
     body = c.get(url).content.decode()
@@ -181,12 +216,12 @@ def test_a_long_timeline_is_paged_on_the_person_page(alice, login, regions):
 
 @pytest.mark.parametrize("typed", ["²", "١٢", "#٣", "99999999999999", "#0", "   "])
 def test_a_source_typed_as_an_odd_number_is_refused_or_empty_never_an_error(
-        alice, login, strong_source, typed):
+    alice, login, strong_source, typed
+):
     person = services.person_create(name="Иванов Иван", actor=alice)
     c = login(alice)
     url = reverse("registry:event_create", kwargs={"person_pk": person.pk})
-    response = c.post(url, {"type": "wounded", "start": "2023", "role": "subject",
-                            "source": typed})
+    response = c.post(url, {"type": "wounded", "start": "2023", "role": "subject", "source": typed})
     assert response.status_code in (200, 302)
     assert not Citation.objects.exists()
 
@@ -194,9 +229,13 @@ def test_a_source_typed_as_an_odd_number_is_refused_or_empty_never_an_error(
 def test_a_source_cited_by_many_events_pages_them(alice, login, strong_source):
     person = services.person_create(name="Иванов Иван", actor=alice)
     for day in range(1, 56):
-        services.event_create(type="contact", start=parse_date(f"{day % 28 + 1}.01.2023"),
-                              persons=[person], citations=[(strong_source, f"запись {day}")],
-                              actor=alice)
+        services.event_create(
+            type="contact",
+            start=parse_date(f"{day % 28 + 1}.01.2023"),
+            persons=[person],
+            citations=[(strong_source, f"запись {day}")],
+            actor=alice,
+        )
     c = login(alice)
     url = reverse("registry:source", kwargs={"pk": strong_source.pk})
     first = c.get(url).content.decode()

@@ -19,16 +19,23 @@ def registry(alice, regions):
     ik6 = services.facility_create(type="ИК", number="6", region=mordovia, actor=alice)
     people = {
         "ivanov": services.person_create(
-            name="Иванов Иван Петрович", birth=parse_date("14.03.1985"), last_facility=ik17,
-            call_sign="Гром", token_number="АК-217 415", actor=alice),  # noqa: S106 a dog tag
+            name="Иванов Иван Петрович",
+            birth=parse_date("14.03.1985"),
+            last_facility=ik17,
+            call_sign="Гром",
+            token_number="АК-217 415",
+            actor=alice,
+        ),
         "ivanov_1990": services.person_create(
-            name="Иванов Иван Сергеевич", birth=parse_date("1990"), last_facility=ik6,
-            actor=alice),
+            name="Иванов Иван Сергеевич", birth=parse_date("1990"), last_facility=ik6, actor=alice
+        ),
         "ivanets": services.person_create(name="Иванец Олег", actor=alice),
-        "sidorov": services.person_create(name="Сидоров Алексей Николаевич",
-                                          birth=parse_date("1979"), actor=alice),
-        "petrov": services.person_create(name="Петров Пётр", birth=parse_date("1985"),
-                                         last_facility=ik6, actor=alice),
+        "sidorov": services.person_create(
+            name="Сидоров Алексей Николаевич", birth=parse_date("1979"), actor=alice
+        ),
+        "petrov": services.person_create(
+            name="Петров Пётр", birth=parse_date("1985"), last_facility=ik6, actor=alice
+        ),
     }
     people["ik17"], people["ik6"] = ik17, ik6
     return people
@@ -121,8 +128,13 @@ def test_a_facility_alone_lists_the_men_held_there(registry, query):
 
 
 def test_a_facility_counts_through_events_as_well_as_the_last_known_place(registry, alice):
-    services.event_create(type="transferred", start=parse_date("2023"),
-                          facility=registry["ik17"], persons=[registry["sidorov"]], actor=alice)
+    services.event_create(
+        type="transferred",
+        start=parse_date("2023"),
+        facility=registry["ik17"],
+        persons=[registry["sidorov"]],
+        actor=alice,
+    )
     results = selectors.person_search("ик 17")
     assert set(pks(results)) == {registry["ivanov"].pk, registry["sidorov"].pk}
 
@@ -148,9 +160,11 @@ def test_everything_together_ranks_him_first_with_every_reason(registry):
 
 
 def test_a_long_pasted_message_is_answered_with_the_man_it_names(registry):
-    message = ("Здравствуйте, ищу брата, его зовут Иванов Иван Петрович, 1985 года рождения, "
-               "сидел в ИК-17 в Мордовии, летом уехал на СВО с вербовщиками, последний раз "
-               "звонил в январе с чужого номера, позывной Гром. ") * 6
+    message = (
+        "Здравствуйте, ищу брата, его зовут Иванов Иван Петрович, 1985 года рождения, "
+        "сидел в ИК-17 в Мордовии, летом уехал на СВО с вербовщиками, последний раз "
+        "звонил в январе с чужого номера, позывной Гром. "
+    ) * 6
     results = selectors.person_search(message)
     assert results[0] == registry["ivanov"]
     assert results.query.words_left_out > 0

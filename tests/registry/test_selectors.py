@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ivanov(alice):
-    return services.person_create(name="Иванов Александр Сергеевич",
-                                  birth=parse_date("1987"), actor=alice)
+    return services.person_create(
+        name="Иванов Александр Сергеевич", birth=parse_date("1987"), actor=alice
+    )
 
 
 @pytest.fixture
@@ -30,8 +31,9 @@ def test_search_finds_ivanov_aleksandr_whatever_the_script_case_or_form(ivanov, 
     assert ivanov in results
 
 
-@pytest.mark.parametrize("query", ["Ivanov A", "Саша Иванов", "Sasha Ivanov",
-                                   "Aleksandr Ivanov", "ИВАНОВ А.С."])
+@pytest.mark.parametrize(
+    "query", ["Ivanov A", "Саша Иванов", "Sasha Ivanov", "Aleksandr Ivanov", "ИВАНОВ А.С."]
+)
 def test_search_with_a_given_name_or_initial_ranks_him_first(ivanov, namesakes, query):
     results = selectors.person_search(query)
     assert results[0] == ivanov
@@ -76,12 +78,21 @@ def test_search_for_nothing_finds_nothing(ivanov):
 
 
 def test_timeline_is_in_date_order_with_sources_and_quotes(alice, ivanov, strong_source):
-    services.event_create(type="killed", start=parse_date("08.2023"), persons=[ivanov],
-                          citations=[(strong_source, "погиб под Бахмутом")], actor=alice)
-    services.event_create(type="offered", start=parse_date("2022"), persons=[ivanov],
-                          actor=alice)
-    services.event_create(type="training", start=parse_date("03.2023"),
-                          end=parse_date("04.2023"), persons=[ivanov], actor=alice)
+    services.event_create(
+        type="killed",
+        start=parse_date("08.2023"),
+        persons=[ivanov],
+        citations=[(strong_source, "погиб под Бахмутом")],
+        actor=alice,
+    )
+    services.event_create(type="offered", start=parse_date("2022"), persons=[ivanov], actor=alice)
+    services.event_create(
+        type="training",
+        start=parse_date("03.2023"),
+        end=parse_date("04.2023"),
+        persons=[ivanov],
+        actor=alice,
+    )
     timeline = selectors.person_timeline(ivanov)
     assert [e.type for e in timeline] == ["offered", "training", "killed"]
     assert timeline[1].date_display == "03.2023 – 04.2023"
@@ -89,30 +100,42 @@ def test_timeline_is_in_date_order_with_sources_and_quotes(alice, ivanov, strong
     assert citation.quote == "погиб под Бахмутом" and citation.source == strong_source
 
 
-def test_status_explanation_is_the_same_decision_as_the_stored_status(
-    alice, ivanov, strong_source
-):
-    event = services.event_create(type="captured", start=parse_date("10.2023"),
-                                  persons=[ivanov], citations=[strong_source], actor=alice)
+def test_status_explanation_is_the_same_decision_as_the_stored_status(alice, ivanov, strong_source):
+    event = services.event_create(
+        type="captured",
+        start=parse_date("10.2023"),
+        persons=[ivanov],
+        citations=[strong_source],
+        actor=alice,
+    )
     decision = selectors.person_status_explain(ivanov)
     ivanov.refresh_from_db()
     assert decision.status == ivanov.status == PersonStatus.CAPTURED
     assert decision.winner.event_id == event.pk
 
 
-def test_facility_summary_counts_events_by_type_and_lists_its_persons(alice, regions, ivanov,
-                                                                      strong_source):
+def test_facility_summary_counts_events_by_type_and_lists_its_persons(
+    alice, regions, ivanov, strong_source
+):
     from kintrace.registry.models import Region
 
-    facility = services.facility_create(type="ИК", number="7",
-                                        region=Region.objects.get(code="RU-PER"), actor=alice)
+    facility = services.facility_create(
+        type="ИК", number="7", region=Region.objects.get(code="RU-PER"), actor=alice
+    )
     services.person_update(person=ivanov, last_facility=facility, actor=alice)
     other = services.person_create(name="Петров Олег", actor=alice)
     for person in (ivanov, other):
-        services.event_create(type="offered", start=parse_date("2022"), facility=facility,
-                              persons=[person], citations=[strong_source], actor=alice)
-    services.event_create(type="selected", start=parse_date("2022"), facility=facility,
-                          persons=[other], actor=alice)
+        services.event_create(
+            type="offered",
+            start=parse_date("2022"),
+            facility=facility,
+            persons=[person],
+            citations=[strong_source],
+            actor=alice,
+        )
+    services.event_create(
+        type="selected", start=parse_date("2022"), facility=facility, persons=[other], actor=alice
+    )
     summary = selectors.facility_summary(facility)
     assert summary["person_count"] == 2
     assert set(summary["persons"]) == {ivanov, other}
@@ -121,8 +144,13 @@ def test_facility_summary_counts_events_by_type_and_lists_its_persons(alice, reg
 
 
 def test_registry_numbers_count_without_names(alice, ivanov, strong_source):
-    services.event_create(type="missing", start=parse_date("2023"), persons=[ivanov],
-                          citations=[strong_source], actor=alice)
+    services.event_create(
+        type="missing",
+        start=parse_date("2023"),
+        persons=[ivanov],
+        citations=[strong_source],
+        actor=alice,
+    )
     numbers = selectors.registry_numbers()
     assert numbers["persons"] == 1 and numbers["events"] == 1
     assert [r["count"] for r in numbers["by_status"]] == [1]

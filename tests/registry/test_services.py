@@ -24,11 +24,15 @@ def test_regions_are_loaded_from_the_gazetteer_once():
 
 
 def test_person_create_stores_the_name_with_its_keys_and_writes_an_audit_entry(alice):
-    person = services.person_create(name="Иванов Александр Сергеевич",
-                                     birth=parse_date("03.1987"), actor=alice)
+    person = services.person_create(
+        name="Иванов Александр Сергеевич", birth=parse_date("03.1987"), actor=alice
+    )
     name = person.names.get()
     assert (name.surname_key, name.given_key, name.patronymic_key) == (
-        "ivanov", "aleksandr", "sergevich")
+        "ivanov",
+        "aleksandr",
+        "sergevich",
+    )
     assert name.is_primary and name.script == "cyrl"
     assert (person.birth_year, person.birth_month, person.birth_day) == (1987, 3, None)
     assert person.birth_precision == "month" and person.sex == "m"
@@ -45,8 +49,7 @@ def test_person_create_refuses_an_empty_name(alice):
 
 def test_person_update_records_before_and_after(alice):
     person = services.person_create(name="Петров Олег", actor=alice)
-    services.person_update(person=person, call_sign="Гром", birth=parse_date("1990"),
-                           actor=alice)
+    services.person_update(person=person, call_sign="Гром", birth=parse_date("1990"), actor=alice)
     entry = last_audit()
     assert entry.action == "person.update"
     assert entry.before["call_sign"] == "" and entry.after["call_sign"] == "Гром"
@@ -61,12 +64,12 @@ def test_person_update_cannot_set_the_derived_status(alice):
 
 def test_a_new_primary_name_replaces_the_old_primary(alice, strong_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    services.person_name_add(person=person, text="Sasha Ivanov", source=strong_source,
-                             actor=alice)
+    services.person_name_add(person=person, text="Sasha Ivanov", source=strong_source, actor=alice)
     services.person_name_add(person=person, text="ИВАНОВ А.С.", is_primary=True, actor=alice)
     assert person.names.count() == 3
     assert list(person.names.filter(is_primary=True).values_list("full_text", flat=True)) == [
-        "ИВАНОВ А.С."]
+        "ИВАНОВ А.С."
+    ]
     latin = person.names.get(full_text="Sasha Ivanov")
     assert latin.script == "latn" and latin.given_key == "aleksandr"
     assert last_audit().action == "person.name_add"
@@ -95,9 +98,11 @@ def test_facility_update_refuses_to_become_a_duplicate(alice, regions):
 
 def test_facility_from_a_reference_is_found_or_created_once(alice, regions):
     first, created = services.facility_get_or_create_from_ref(
-        ref="ФКУ ИК-17 УФСИН России по Республике Мордовия", actor=alice)
-    again, created_again = services.facility_get_or_create_from_ref(ref="ИК-17 Мордовия",
-                                                                    actor=alice)
+        ref="ФКУ ИК-17 УФСИН России по Республике Мордовия", actor=alice
+    )
+    again, created_again = services.facility_get_or_create_from_ref(
+        ref="ИК-17 Мордовия", actor=alice
+    )
     assert created and not created_again and first == again
     assert (first.type, first.number, first.region_id) == ("ИК", "17", "RU-MO")
 
@@ -108,8 +113,9 @@ def test_facility_from_text_that_names_no_facility_is_refused(alice):
 
 
 def test_source_create_and_update_are_audited(alice):
-    source = services.source_create(kind="media_article", title="Статья",
-                                    date=parse_date("14 марта 2023"), actor=alice)
+    source = services.source_create(
+        kind="media_article", title="Статья", date=parse_date("14 марта 2023"), actor=alice
+    )
     assert (source.date_year, source.date_month, source.date_day) == (2023, 3, 14)
     services.source_update(source=source, reliability="B", credibility=2, actor=alice)
     entry = last_audit()
@@ -119,9 +125,13 @@ def test_source_create_and_update_are_audited(alice):
 
 def test_an_event_sets_the_status_of_its_subject_and_says_why(alice, strong_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    event = services.event_create(type="wounded", start=parse_date("05.2023"),
-                                  persons=[person], citations=[(strong_source, "ранен")],
-                                  actor=alice)
+    event = services.event_create(
+        type="wounded",
+        start=parse_date("05.2023"),
+        persons=[person],
+        citations=[(strong_source, "ранен")],
+        actor=alice,
+    )
     person.refresh_from_db()
     assert person.status == PersonStatus.WOUNDED and person.status_event == event
     assert "B2" in person.status_reason
@@ -132,9 +142,13 @@ def test_an_event_sets_the_status_of_its_subject_and_says_why(alice, strong_sour
 def test_a_mentioned_person_does_not_get_the_status_of_the_event(alice, strong_source):
     subject = services.person_create(name="Иванов Александр", actor=alice)
     witness = services.person_create(name="Петров Олег", actor=alice)
-    services.event_create(type="killed", start=parse_date("2023"),
-                          persons=[subject, (witness, "mentioned")],
-                          citations=[strong_source], actor=alice)
+    services.event_create(
+        type="killed",
+        start=parse_date("2023"),
+        persons=[subject, (witness, "mentioned")],
+        citations=[strong_source],
+        actor=alice,
+    )
     subject.refresh_from_db()
     witness.refresh_from_db()
     assert subject.status == PersonStatus.DEAD and witness.status == PersonStatus.UNKNOWN
@@ -144,10 +158,20 @@ def test_a_newer_weak_death_report_does_not_override_a_well_sourced_wound(
     alice, strong_source, weak_source
 ):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    services.event_create(type="wounded", start=parse_date("05.2023"), persons=[person],
-                          citations=[strong_source], actor=alice)
-    services.event_create(type="killed", start=parse_date("06.2023"), persons=[person],
-                          citations=[weak_source], actor=alice)
+    services.event_create(
+        type="wounded",
+        start=parse_date("05.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
+    services.event_create(
+        type="killed",
+        start=parse_date("06.2023"),
+        persons=[person],
+        citations=[weak_source],
+        actor=alice,
+    )
     person.refresh_from_db()
     assert person.status == PersonStatus.WOUNDED
     assert "слабо подтверждённое" in person.status_reason  # written in the active language (ru)
@@ -155,10 +179,20 @@ def test_a_newer_weak_death_report_does_not_override_a_well_sourced_wound(
 
 def test_regrading_a_source_re_derives_the_status(alice, strong_source, weak_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    services.event_create(type="wounded", start=parse_date("05.2023"), persons=[person],
-                          citations=[strong_source], actor=alice)
-    services.event_create(type="killed", start=parse_date("06.2023"), persons=[person],
-                          citations=[weak_source], actor=alice)
+    services.event_create(
+        type="wounded",
+        start=parse_date("05.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
+    services.event_create(
+        type="killed",
+        start=parse_date("06.2023"),
+        persons=[person],
+        citations=[weak_source],
+        actor=alice,
+    )
     services.source_update(source=weak_source, reliability="A", credibility=1, actor=alice)
     person.refresh_from_db()
     assert person.status == PersonStatus.DEAD
@@ -166,10 +200,20 @@ def test_regrading_a_source_re_derives_the_status(alice, strong_source, weak_sou
 
 def test_event_update_changes_the_date_and_re_derives_the_status(alice, strong_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    wounded = services.event_create(type="wounded", start=parse_date("05.2023"),
-                                    persons=[person], citations=[strong_source], actor=alice)
-    services.event_create(type="contact", start=parse_date("06.2023"), persons=[person],
-                          citations=[strong_source], actor=alice)
+    wounded = services.event_create(
+        type="wounded",
+        start=parse_date("05.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
+    services.event_create(
+        type="contact",
+        start=parse_date("06.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
     services.event_update(event=wounded, start=parse_date("07.2023"), actor=alice)
     person.refresh_from_db()
     assert person.status == PersonStatus.WOUNDED
@@ -180,16 +224,27 @@ def test_event_update_changes_the_date_and_re_derives_the_status(alice, strong_s
 
 def test_event_date_range_must_not_end_before_it_starts(alice):
     with pytest.raises(ValidationError):
-        services.event_create(type="training", start=parse_date("05.2023"),
-                              end=parse_date("03.2023"), actor=alice)
+        services.event_create(
+            type="training", start=parse_date("05.2023"), end=parse_date("03.2023"), actor=alice
+        )
 
 
 def test_event_delete_is_audited_and_the_status_falls_back(alice, strong_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    services.event_create(type="deployed", start=parse_date("03.2023"), persons=[person],
-                          citations=[strong_source], actor=alice)
-    missing = services.event_create(type="missing", start=parse_date("06.2023"),
-                                    persons=[person], citations=[strong_source], actor=alice)
+    services.event_create(
+        type="deployed",
+        start=parse_date("03.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
+    missing = services.event_create(
+        type="missing",
+        start=parse_date("06.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
     services.event_delete(event=missing, actor=alice)
     person.refresh_from_db()
     assert person.status == PersonStatus.ALIVE
@@ -197,18 +252,23 @@ def test_event_delete_is_audited_and_the_status_falls_back(alice, strong_source)
     assert AuditEntry.objects.filter(action="event.delete", target_id=str(missing.pk)).exists()
 
 
-def test_adding_and_removing_a_citation_is_audited_and_changes_the_status(
-    alice, strong_source
-):
+def test_adding_and_removing_a_citation_is_audited_and_changes_the_status(alice, strong_source):
     person = services.person_create(name="Иванов Александр", actor=alice)
-    services.event_create(type="contact", start=parse_date("02.2023"), persons=[person],
-                          citations=[strong_source], actor=alice)
-    killed = services.event_create(type="killed", start=parse_date("06.2023"),
-                                   persons=[person], actor=alice)
+    services.event_create(
+        type="contact",
+        start=parse_date("02.2023"),
+        persons=[person],
+        citations=[strong_source],
+        actor=alice,
+    )
+    killed = services.event_create(
+        type="killed", start=parse_date("06.2023"), persons=[person], actor=alice
+    )
     person.refresh_from_db()
     assert person.status == PersonStatus.ALIVE  # the unsourced death report does not decide
-    citation = services.event_citation_add(event=killed, source=strong_source,
-                                           quote="погиб", actor=alice)
+    citation = services.event_citation_add(
+        event=killed, source=strong_source, quote="погиб", actor=alice
+    )
     person.refresh_from_db()
     assert person.status == PersonStatus.DEAD
     services.citation_remove(citation=citation, actor=alice)

@@ -3,9 +3,14 @@ from kintrace.registry.status import Candidate, best_grade, derive_status
 
 
 def c(event_id, type, start_sort, well=True, grade="B2"):
-    return Candidate(event_id=event_id, type=type, start_sort=start_sort,
-                     date_display=str(start_sort), well_sourced=well,
-                     best_grade=grade if grade else "")
+    return Candidate(
+        event_id=event_id,
+        type=type,
+        start_sort=start_sort,
+        date_display=str(start_sort),
+        well_sourced=well,
+        best_grade=grade if grade else "",
+    )
 
 
 def test_without_events_the_status_is_unknown():
@@ -20,22 +25,26 @@ def test_events_that_say_nothing_about_his_fate_leave_the_status_unknown():
 
 
 def test_the_newest_well_sourced_event_wins():
-    d = derive_status([c(1, "deployed", 20230301), c(2, "wounded", 20230501),
-                       c(3, "killed", 20230701)])
+    d = derive_status(
+        [c(1, "deployed", 20230301), c(2, "wounded", 20230501), c(3, "killed", 20230701)]
+    )
     assert d.status == PersonStatus.DEAD and d.winner.event_id == 3
 
 
 def test_a_newer_weak_report_does_not_override_an_older_well_sourced_one():
-    d = derive_status([c(1, "wounded", 20230501),
-                       c(2, "killed", 20230601, well=False, grade="E5")])
+    d = derive_status([c(1, "wounded", 20230501), c(2, "killed", 20230601, well=False, grade="E5")])
     assert d.status == PersonStatus.WOUNDED
     assert [x.event_id for x in d.newer_weak] == [2]
     assert "E5" not in d.reason() and "B2" in d.reason()
 
 
 def test_without_any_well_sourced_event_the_newest_weak_report_decides_and_says_so():
-    d = derive_status([c(1, "contact", 20230501, well=False, grade="D4"),
-                       c(2, "missing", 20230801, well=False, grade="")])
+    d = derive_status(
+        [
+            c(1, "contact", 20230501, well=False, grade="D4"),
+            c(2, "missing", 20230801, well=False, grade=""),
+        ]
+    )
     assert d.status == PersonStatus.MISSING
     assert "no source" in d.reason()
 
@@ -61,8 +70,9 @@ def test_a_return_home_after_a_death_report_is_a_conflict_until_a_coordinator_de
     d = derive_status(events)
     assert d.status == PersonStatus.DEAD and len(d.conflicts) == 1
     assert "Conflicting evidence" in d.reason()
-    assert derive_status(events, [(1, 2, ConflictState.ALIVE_AFTER)]).status == \
-        PersonStatus.RETURNED
+    assert (
+        derive_status(events, [(1, 2, ConflictState.ALIVE_AFTER)]).status == PersonStatus.RETURNED
+    )
     decided = derive_status(events, [(1, 2, ConflictState.DEATH_STANDS)])
     assert decided.status == PersonStatus.DEAD and not decided.conflicts
 

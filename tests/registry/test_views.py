@@ -16,14 +16,23 @@ def world(alice, regions, strong_source):
     """A person with an event at a facility, cited from a source."""
     from kintrace.registry.models import Region
 
-    facility = services.facility_create(type="ИК", number="7",
-                                        region=Region.objects.get(code="RU-PER"), actor=alice)
-    person = services.person_create(name="Иванов Александр Сергеевич",
-                                    birth=parse_date("1987"), last_facility=facility,
-                                    actor=alice)
-    event = services.event_create(type="wounded", start=parse_date("14.05.2023"),
-                                  facility=facility, persons=[person],
-                                  citations=[(strong_source, "Ранен в ногу")], actor=alice)
+    facility = services.facility_create(
+        type="ИК", number="7", region=Region.objects.get(code="RU-PER"), actor=alice
+    )
+    person = services.person_create(
+        name="Иванов Александр Сергеевич",
+        birth=parse_date("1987"),
+        last_facility=facility,
+        actor=alice,
+    )
+    event = services.event_create(
+        type="wounded",
+        start=parse_date("14.05.2023"),
+        facility=facility,
+        persons=[person],
+        citations=[(strong_source, "Ранен в ногу")],
+        actor=alice,
+    )
     return {"person": person, "facility": facility, "event": event, "source": strong_source}
 
 
@@ -87,16 +96,19 @@ def test_the_analyst_sees_numbers_and_facilities_but_no_names(world, make_staff,
         assert "Иванов" not in body
         assert "ИК-7" in body
         assert f'href="{reverse("registry:search")}"' not in body  # no name pages in the menu
-    assert reverse("registry:facility", kwargs={"pk": world["facility"].pk}) not in \
-        facilities.content.decode()
+    assert (
+        reverse("registry:facility", kwargs={"pk": world["facility"].pk})
+        not in facilities.content.decode()
+    )
 
 
 @pytest.mark.parametrize("query", ["ivanov", "Иванов", "ИВАНОВА", "Ivanov A", "Саша Иванов"])
 def test_search_page_finds_him_across_scripts(world, alice, login, query):
     response = login(alice).get(reverse("registry:search"), {"q": query})
     assert response.status_code == 200
-    assert reverse("registry:person", kwargs={"pk": world["person"].pk}) in \
-        response.content.decode()
+    assert (
+        reverse("registry:person", kwargs={"pk": world["person"].pk}) in response.content.decode()
+    )
 
 
 def test_person_page_shows_names_timeline_sources_quotes_and_why(world, alice, login):
@@ -119,27 +131,35 @@ def test_pages_carry_no_inline_style_or_script(world, alice, login):
 def test_person_create_form_accepts_dates_as_people_write_them(world, alice, login):
     c = login(alice)
     # Three different men (one name would be a likely duplicate of the others).
-    for given, typed in zip(["Пётр", "Глеб", "Фёдор"], ["1987", "03.1987", "14 марта 1987"],
-                            strict=True):
-        response = c.post(reverse("registry:person_create"),
-                          {"name": f"Сидоров {given}", "birth": typed, "sex": "m"})
+    for given, typed in zip(
+        ["Пётр", "Глеб", "Фёдор"], ["1987", "03.1987", "14 марта 1987"], strict=True
+    ):
+        response = c.post(
+            reverse("registry:person_create"),
+            {"name": f"Сидоров {given}", "birth": typed, "sex": "m"},
+        )
         assert response.status_code == 302, typed
-    born = list(Person.objects.filter(names__surname_key="sidorov").order_by("pk")
-                .values_list("birth_year", "birth_month", "birth_day"))
+    born = list(
+        Person.objects.filter(names__surname_key="sidorov")
+        .order_by("pk")
+        .values_list("birth_year", "birth_month", "birth_day")
+    )
     assert born == [(1987, None, None), (1987, 3, None), (1987, 3, 14)]
 
 
 def test_person_create_form_explains_a_date_it_cannot_read(world, alice, login):
-    response = login(alice).post(reverse("registry:person_create"),
-                                 {"name": "Сидоров Пётр", "birth": "вчера"})
+    response = login(alice).post(
+        reverse("registry:person_create"), {"name": "Сидоров Пётр", "birth": "вчера"}
+    )
     assert response.status_code == 200
     assert "не похоже на дату" in response.content.decode()
     assert not Person.objects.filter(names__surname_key="sidorov").exists()
 
 
 def test_person_create_form_explains_an_impossible_date(world, alice, login):
-    response = login(alice).post(reverse("registry:person_create"),
-                                 {"name": "Сидоров Пётр", "birth": "31.02.1987"})
+    response = login(alice).post(
+        reverse("registry:person_create"), {"name": "Сидоров Пётр", "birth": "31.02.1987"}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "31.02.1987" in body
     assert "не может" in body
@@ -148,14 +168,18 @@ def test_person_create_form_explains_an_impossible_date(world, alice, login):
 def test_person_create_form_requires_a_name(world, alice, login):
     response = login(alice).post(reverse("registry:person_create"), {"name": ""})
     assert response.status_code == 200
-    assert "Write at least the surname." in response.content.decode() or \
-        "фамилию" in response.content.decode()
+    assert (
+        "Write at least the surname." in response.content.decode()
+        or "фамилию" in response.content.decode()
+    )
 
 
 def test_person_edit_saves_through_the_service(world, alice, login):
     person = world["person"]
-    response = login(alice).post(reverse("registry:person_edit", kwargs={"pk": person.pk}),
-                                 {"birth": "14.03.1987", "sex": "m", "call_sign": "Гром"})
+    response = login(alice).post(
+        reverse("registry:person_edit", kwargs={"pk": person.pk}),
+        {"birth": "14.03.1987", "sex": "m", "call_sign": "Гром"},
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.call_sign == "Гром" and person.birth_day == 14
@@ -164,8 +188,9 @@ def test_person_edit_saves_through_the_service(world, alice, login):
 
 def test_a_name_variant_is_added_from_the_person_page(world, alice, login):
     person = world["person"]
-    response = login(alice).post(reverse("registry:person_name_add", kwargs={"pk": person.pk}),
-                                 {"text": "Sasha Ivanov"})
+    response = login(alice).post(
+        reverse("registry:person_name_add", kwargs={"pk": person.pk}), {"text": "Sasha Ivanov"}
+    )
     assert response.status_code == 302
     assert person.names.filter(full_text="Sasha Ivanov").exists()
 
@@ -173,7 +198,8 @@ def test_a_name_variant_is_added_from_the_person_page(world, alice, login):
 def test_adding_a_name_is_refused_to_an_analyst(world, make_staff, login):
     person = world["person"]
     response = login(make_staff("analyst")).post(
-        reverse("registry:person_name_add", kwargs={"pk": person.pk}), {"text": "X"})
+        reverse("registry:person_name_add", kwargs={"pk": person.pk}), {"text": "X"}
+    )
     assert response.status_code == 403
     assert not person.names.filter(full_text="X").exists()
 
@@ -182,8 +208,13 @@ def test_event_form_adds_a_cited_event_and_the_status_follows(world, alice, logi
     person = world["person"]
     response = login(alice).post(
         reverse("registry:event_create", kwargs={"person_pk": person.pk}),
-        {"type": "killed", "start": "08.2023", "role": "subject",
-         "source": world["source"].pk, "quote": "Погиб"},
+        {
+            "type": "killed",
+            "start": "08.2023",
+            "role": "subject",
+            "source": world["source"].pk,
+            "quote": "Погиб",
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -215,12 +246,16 @@ def test_event_form_wants_a_source_for_a_quote(world, alice, login):
 def test_event_edit_and_citation_forms_work_for_a_caseworker(world, alice, login, weak_source):
     c = login(alice)
     event, person = world["event"], world["person"]
-    response = c.post(reverse("registry:event_edit", kwargs={"pk": event.pk}),
-                      {"type": "hospitalised", "start": "06.2023", "person": person.pk})
+    response = c.post(
+        reverse("registry:event_edit", kwargs={"pk": event.pk}),
+        {"type": "hospitalised", "start": "06.2023", "person": person.pk},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("registry:person", kwargs={"pk": person.pk})
-    response = c.post(reverse("registry:citation_add", kwargs={"pk": event.pk}),
-                      {"source": weak_source.pk, "quote": "видели в госпитале"})
+    response = c.post(
+        reverse("registry:citation_add", kwargs={"pk": event.pk}),
+        {"source": weak_source.pk, "quote": "видели в госпитале"},
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.type == "hospitalised" and event.citations.count() == 2
@@ -229,8 +264,9 @@ def test_event_edit_and_citation_forms_work_for_a_caseworker(world, alice, login
     assert event.citations.count() == 1
 
 
-def test_event_delete_is_for_coordinators_and_refused_to_caseworkers(world, alice, make_staff,
-                                                                      login, client):
+def test_event_delete_is_for_coordinators_and_refused_to_caseworkers(
+    world, alice, make_staff, login, client
+):
     from django.test import Client
 
     event = world["event"]
@@ -245,23 +281,24 @@ def test_event_delete_is_for_coordinators_and_refused_to_caseworkers(world, alic
 
 
 def test_facility_form_refuses_a_duplicate_with_a_message(world, alice, login):
-    response = login(alice).post(reverse("registry:facility_create"),
-                                 {"type": "ИК", "number": "7", "region": "RU-PER"})
+    response = login(alice).post(
+        reverse("registry:facility_create"), {"type": "ИК", "number": "7", "region": "RU-PER"}
+    )
     assert response.status_code == 200
     assert "ИК-7" in response.content.decode()
     assert Facility.objects.count() == 1
 
 
 def test_facility_form_refuses_a_number_that_is_not_one(world, alice, login):
-    response = login(alice).post(reverse("registry:facility_create"),
-                                 {"type": "ИК", "number": "семь"})
+    response = login(alice).post(
+        reverse("registry:facility_create"), {"type": "ИК", "number": "семь"}
+    )
     assert response.status_code == 200
     assert Facility.objects.count() == 1
 
 
 def test_facility_page_counts_its_events_by_type(world, alice, login):
-    response = login(alice).get(reverse("registry:facility",
-                                        kwargs={"pk": world["facility"].pk}))
+    response = login(alice).get(reverse("registry:facility", kwargs={"pk": world["facility"].pk}))
     body = response.content.decode()
     assert "Иванов Александр Сергеевич" in body
     assert re.search(r"<td>[^<]*</td><td class=\"num\">1</td>", body)
@@ -269,13 +306,28 @@ def test_facility_page_counts_its_events_by_type(world, alice, login):
 
 def test_source_form_grades_on_the_admiralty_scale_and_checks_the_url(world, alice, login):
     c = login(alice)
-    bad = c.post(reverse("registry:source_create"),
-                 {"kind": "media_article", "title": "T", "url": "not a url",
-                  "reliability": "A", "credibility": 1})
+    bad = c.post(
+        reverse("registry:source_create"),
+        {
+            "kind": "media_article",
+            "title": "T",
+            "url": "not a url",
+            "reliability": "A",
+            "credibility": 1,
+        },
+    )
     assert bad.status_code == 200 and Source.objects.count() == 1
-    good = c.post(reverse("registry:source_create"),
-                  {"kind": "media_article", "title": "Список", "url": "https://example.org/a",
-                   "date": "14 марта 2023", "reliability": "A", "credibility": 2})
+    good = c.post(
+        reverse("registry:source_create"),
+        {
+            "kind": "media_article",
+            "title": "Список",
+            "url": "https://example.org/a",
+            "date": "14 марта 2023",
+            "reliability": "A",
+            "credibility": 2,
+        },
+    )
     assert good.status_code == 302
     source = Source.objects.get(title="Список")
     assert source.grade == "A2" and source.date_day == 14
@@ -283,9 +335,10 @@ def test_source_form_grades_on_the_admiralty_scale_and_checks_the_url(world, ali
 
 def test_source_edit_regrades_through_the_service(world, alice, login):
     source = world["source"]
-    response = login(alice).post(reverse("registry:source_edit", kwargs={"pk": source.pk}),
-                                 {"kind": source.kind, "title": source.title,
-                                  "reliability": "E", "credibility": 5})
+    response = login(alice).post(
+        reverse("registry:source_edit", kwargs={"pk": source.pk}),
+        {"kind": source.kind, "title": source.title, "reliability": "E", "credibility": 5},
+    )
     assert response.status_code == 302
     world["person"].refresh_from_db()
     assert world["person"].status == "wounded"  # the only report; now weak, still decides
@@ -331,26 +384,32 @@ def test_an_approximate_birth_date_is_kept_as_approximate_and_shown_so(
     world, alice, login, typed, stored, shown
 ):
     c = login(alice)
-    response = c.post(reverse("registry:person_create"),
-                      {"name": "Сидоров Пётр Ильич", "birth": typed, "sex": "m"})
+    response = c.post(
+        reverse("registry:person_create"),
+        {"name": "Сидоров Пётр Ильич", "birth": typed, "sex": "m"},
+    )
     assert response.status_code == 302
     person = Person.objects.get(names__surname_key="sidorov")
-    assert (person.birth_year, person.birth_month, person.birth_day,
-            person.birth_approximate) == stored
+    assert (
+        person.birth_year,
+        person.birth_month,
+        person.birth_day,
+        person.birth_approximate,
+    ) == stored
     page = c.get(reverse("registry:person", kwargs={"pk": person.pk})).content.decode()
     assert shown in page
     # The edit form offers the date back as it reads, and saving it unchanged keeps it.
     edit = c.get(reverse("registry:person_edit", kwargs={"pk": person.pk})).content.decode()
     assert f'value="{shown}"' in edit
-    c.post(reverse("registry:person_edit", kwargs={"pk": person.pk}),
-           {"birth": shown, "sex": "m"})
+    c.post(reverse("registry:person_edit", kwargs={"pk": person.pk}), {"birth": shown, "sex": "m"})
     person.refresh_from_db()
     assert person.birth_approximate == stored[3]
 
 
 def test_a_birth_date_that_is_a_period_of_years_is_explained_not_guessed(world, alice, login):
-    response = login(alice).post(reverse("registry:person_create"),
-                                 {"name": "Сидоров Пётр Ильич", "birth": "1980-е"})
+    response = login(alice).post(
+        reverse("registry:person_create"), {"name": "Сидоров Пётр Ильич", "birth": "1980-е"}
+    )
     assert response.status_code == 200
     assert "«1980-е» — это период в несколько лет" in response.content.decode()
     assert not Person.objects.filter(names__surname_key="sidorov").exists()
@@ -393,9 +452,16 @@ def test_a_redaction_placeholder_is_no_new_person_and_no_spelling(world, alice, 
 def test_bidi_controls_typed_into_a_name_are_not_stored(world, alice, login):
     """U+202E would show the next reader "Иванов" as another name; the form drops the bidi
     controls as kintrace.names does before parsing."""
-    response = login(alice).post(reverse("registry:person_create"), {
-        "name": "Сидоров\u202e Пётр\u2066 Ильич\u200f", "birth": "1987", "sex": "m",
-        "call_sign": "Гром\u202d", "notes": "ранен\u061c в мае"})
+    response = login(alice).post(
+        reverse("registry:person_create"),
+        {
+            "name": "Сидоров\u202e Пётр\u2066 Ильич\u200f",
+            "birth": "1987",
+            "sex": "m",
+            "call_sign": "Гром\u202d",
+            "notes": "ранен\u061c в мае",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get(names__surname_key="sidorov")
     assert person.names.get().full_text == "Сидоров Пётр Ильич"

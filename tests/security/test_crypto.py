@@ -40,9 +40,7 @@ def test_decrypt_opens_the_published_vector():
 
 def test_short_message_vector_is_pinned():
     blob = crypto.encrypt_with_nonce(NACL_KEY, b"hello", NACL_NONCE)
-    assert blob.hex() == (
-        "01" + NACL_NONCE.hex() + "1b294418500a75e29daebfe2764e569858fb08361b"
-    )
+    assert blob.hex() == ("01" + NACL_NONCE.hex() + "1b294418500a75e29daebfe2764e569858fb08361b")
 
 
 def test_encrypt_uses_a_fresh_nonce_each_time():
@@ -109,8 +107,13 @@ def test_derive_key_agrees_with_the_argon2_reference_implementation():
     salt = crypto.new_salt()
     ours = crypto.derive_key("пароль", salt, ops=3, mem=8 * 1024 * 1024)
     reference = hash_secret_raw(
-        "пароль".encode(), salt, time_cost=3, memory_cost=8 * 1024, parallelism=1,
-        hash_len=32, type=Type.ID,
+        "пароль".encode(),
+        salt,
+        time_cost=3,
+        memory_cost=8 * 1024,
+        parallelism=1,
+        hash_len=32,
+        type=Type.ID,
     )
     assert ours == reference
 
@@ -135,7 +138,7 @@ def test_receipts_do_not_repeat():
 
 def test_an_old_digit_receipt_tolerates_spaces_dashes_and_full_width_digits():
     digits = "0412993155550000123456789012345678901234"
-    receipt = " ".join(digits[i:i + 4] for i in range(0, 40, 4))
+    receipt = " ".join(digits[i : i + 4] for i in range(0, 40, 4))
     typed = " " + receipt.replace(" ", "-") + "\n"
     full_width = "".join(chr(0xFF10 + int(d)) for d in digits)
     assert crypto.receipt_normalise(typed) == digits

@@ -9,12 +9,12 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from kintrace.accounts.models import User
 from kintrace.accounts.services import StaffError, password_change, staff_create, staff_deactivate
 from kintrace.audit.models import AuditEntry
 from kintrace.security import crypto, keys, unlock
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.models import OrgKey, UserKey
-from kintrace.accounts.models import User
 from kintrace.security.testing import (
     TEST_PASSWORD,
     org_keys_for_tests,
@@ -64,7 +64,8 @@ def test_analyst_never_holds_the_key():
     assert UserKey.objects.get(user=analyst.user).sealed_org_key is None
     with pytest.raises(keys.KeyGrantError):
         keys.grant_key_with_private(
-            actor=first.user, user=analyst.user,
+            actor=first.user,
+            user=analyst.user,
             org_private=keys.org_private_key_from_recovery(first.recovery_key),
         )
 
@@ -73,8 +74,12 @@ def test_the_org_private_key_is_never_stored_in_clear(client, unlocked_staff):
     unlocked_staff("admin")
     key_row = OrgKey.objects.get()
     private = org_keys_for_tests()
-    forms = [private, private.hex().encode(), base64.b64encode(private),
-             base64.urlsafe_b64encode(private)]
+    forms = [
+        private,
+        private.hex().encode(),
+        base64.b64encode(private),
+        base64.urlsafe_b64encode(private),
+    ]
     stored = [bytes(key_row.recovery_wrapped_private), bytes(key_row.public_key)]
     for row in UserKey.objects.all():
         stored += [bytes(row.wrapped_private), bytes(row.sealed_org_key or b"")]
@@ -128,8 +133,9 @@ def test_grant_by_a_caseworker_is_refused(unlocked_staff):
     target = User.objects.create_user("boris", password=TEST_PASSWORD, role="caseworker")
     keys.user_key_create(user=target, password=TEST_PASSWORD)
     with pytest.raises(keys.KeyGrantError):
-        keys.grant_key(actor=caseworker, user=target,
-                       org_private=unlock.org_private_key_for(request))
+        keys.grant_key(
+            actor=caseworker, user=target, org_private=unlock.org_private_key_for(request)
+        )
 
 
 def test_analyst_session_never_unlocks(unlocked_staff):

@@ -33,17 +33,20 @@ def test_a_receipt_is_eleven_words_from_the_list():
     assert receipt_normalise(receipt) == receipt
 
 
-@pytest.mark.parametrize("variant", [
-    str.upper,
-    lambda r: r.title(),
-    lambda r: "  " + r.replace(" ", "   ") + " \n",
-    lambda r: r.replace(" ", "-"),
-    lambda r: r.replace(" ", ", "),
-    lambda r: r.replace(" ", "\n"),
-    lambda r: r.replace("е", "ё"),
-    lambda r: r.translate(LATIN_LOOKALIKES),
-    lambda r: r.upper().translate(str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")),
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        str.upper,
+        lambda r: r.title(),
+        lambda r: "  " + r.replace(" ", "   ") + " \n",
+        lambda r: r.replace(" ", "-"),
+        lambda r: r.replace(" ", ", "),
+        lambda r: r.replace(" ", "\n"),
+        lambda r: r.replace("е", "ё"),
+        lambda r: r.translate(LATIN_LOOKALIKES),
+        lambda r: r.upper().translate(str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")),
+    ],
+)
 def test_typing_variations_read_as_the_same_receipt(variant):
     receipt = new_receipt()
     assert receipt_normalise(variant(receipt)) == receipt
@@ -81,9 +84,10 @@ def test_an_old_digit_receipt_keeps_its_lookup(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     digits = "0412993155550000123456789012345678901234"
     material = b"kintrace receipt lookup v1\x00" + digits.encode()
-    expected = crypto.derive_key(material, crypto._receipt_pepper(), ops=crypto.RECEIPT_OPS,
-                                 mem=crypto.RECEIPT_MEM).hex()
-    assert crypto.receipt_lookup(" ".join(digits[i:i + 4] for i in range(0, 40, 4))) == expected
+    expected = crypto.derive_key(
+        material, crypto._receipt_pepper(), ops=crypto.RECEIPT_OPS, mem=crypto.RECEIPT_MEM
+    ).hex()
+    assert crypto.receipt_lookup(" ".join(digits[i : i + 4] for i in range(0, 40, 4))) == expected
 
 
 def test_a_header_sent_percent_encoded_is_read_back():

@@ -91,8 +91,11 @@ def _postgres(statement: str, database: str) -> None:
 
 
 def server_env(root: Path, database: str = "", **extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("KINTRACE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KINTRACE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     env.update(KINTRACE_DATA_DIR=str(root / "data"), TMPDIR=str(root / "tmp"), **extra)
     if database:
@@ -120,8 +123,14 @@ def start_server(root: Path, staff=(("boss", "coordinator"),), **extra_env) -> S
     recovery = None  # printed by the first createstaff; later accounts get their key with it
     for username, role in staff:
         more = ["--recovery-key", "-"] if recovery else []
-        made = subprocess.run([*cli, "createstaff", username, "--role", role, *more], env=env,
-                              input=recovery, capture_output=True, text=True, timeout=180)
+        made = subprocess.run(
+            [*cli, "createstaff", username, "--role", role, *more],
+            env=env,
+            input=recovery,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         if made.returncode != 0:
             if database:
                 _postgres("DROP DATABASE IF EXISTS {} WITH (FORCE)", database)
@@ -129,11 +138,11 @@ def start_server(root: Path, staff=(("boss", "coordinator"),), **extra_env) -> S
         passwords[username] = re.search(r"^password: (.+)$", made.stdout, re.M).group(1)
         recovery = recovery or re.search(r"^recovery key: (.+)$", made.stdout, re.M).group(1)
     port = free_port()
-    log = open(root / "serve.log", "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    server = Server(proc=proc, port=port, root=root, env=env, staff=passwords,
-                    database=database)
+    log = open(root / "serve.log", "wb")
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    server = Server(proc=proc, port=port, root=root, env=env, staff=passwords, database=database)
     try:
         wait_for_port(port, proc)
     except RuntimeError:
@@ -203,8 +212,9 @@ class Browser:
         self.jar = http.cookiejar.CookieJar(policy=OnionAwarePolicy())
         handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRaise()]
         if cafile:
-            handlers.append(urllib.request.HTTPSHandler(
-                context=ssl.create_default_context(cafile=cafile)))
+            handlers.append(
+                urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cafile))
+            )
         self.opener = urllib.request.build_opener(*handlers)
 
     @property
@@ -242,12 +252,18 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     parts = []
     for name, values in fields.items():
         for value in values if isinstance(values, list) else [values]:
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                         .encode() + str(value).encode() + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                + str(value).encode()
+                + b"\r\n"
+            )
     for name, (filename, content_type, data) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-                     + data + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -303,14 +319,25 @@ def http_head(sock: socket.socket) -> bytes:
     return head
 
 
-def post_held(sock: socket.socket, host: str, path: str, fields: dict, files: dict,
-              cookie: str, origin: str, check) -> bytes:
+def post_held(
+    sock: socket.socket,
+    host: str,
+    path: str,
+    fields: dict,
+    files: dict,
+    cookie: str,
+    origin: str,
+    check,
+) -> bytes:
     """Post a multipart form: all of it but its last byte, then check() while the server holds
     the body, then the last byte. Returns the response head."""
     body, content_type = multipart(fields, files)
-    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
-                 f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-                 f"Origin: {origin}\r\nCookie: {cookie}\r\n\r\n".encode() + body[:-1])
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+        f"Origin: {origin}\r\nCookie: {cookie}\r\n\r\n".encode()
+        + body[:-1]
+    )
     time.sleep(1.0)
     check()
     sock.sendall(body[-1:])
@@ -320,8 +347,10 @@ def post_held(sock: socket.socket, host: str, path: str, fields: dict, files: di
 def download_held(sock: socket.socket, host: str, path: str, cookie: str, check) -> bytes:
     """GET path, read only the response head, check() while the rest waits in the server (the
     caller made the socket's receive buffer small), then read the rest. Returns the body."""
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
-                 f"Cookie: {cookie}\r\n\r\n".encode())
+    sock.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+        f"Cookie: {cookie}\r\n\r\n".encode()
+    )
     head = http_head(sock)
     assert head.startswith(b"HTTP/1.1 200"), head
     time.sleep(1.0)
@@ -365,9 +394,14 @@ def first_login(browser: Browser, username: str, one_time_password: str) -> str:
     authenticator from the secret the setup page shows. Returns that secret."""
     page = browser.post("/accounts/login/", {"username": username, "password": one_time_password})
     assert "/accounts/password/" in page.url, (page.status, page.url)
-    page = browser.post("/accounts/password/", {
-        "old_password": one_time_password, "new_password1": STAFF_PASSWORD,
-        "new_password2": STAFF_PASSWORD})
+    page = browser.post(
+        "/accounts/password/",
+        {
+            "old_password": one_time_password,
+            "new_password1": STAFF_PASSWORD,
+            "new_password2": STAFF_PASSWORD,
+        },
+    )
     assert "/accounts/two-factor/setup/" in page.url, (page.status, page.url)
     secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page.text).group(1)
     page = browser.post("/accounts/two-factor/setup/", {"token": totp_now(secret, username)})

@@ -43,8 +43,9 @@ def test_a_page_refused_to_an_analyst_is_a_translated_403(login, make_staff, lan
 
 
 @pytest.mark.urls("tests.web.error_urls")
-@pytest.mark.parametrize("lang,title", [("en", "Something went wrong"),
-                                        ("ru", "Что-то пошло не так")])
+@pytest.mark.parametrize(
+    "lang,title", [("en", "Something went wrong"), ("ru", "Что-то пошло не так")]
+)
 def test_a_fault_on_a_relatives_page_is_a_translated_500_without_a_traceback(lang, title):
     c = Client(raise_request_exception=False)
     r = c.get(f"/report/boom/?lang={lang}")

@@ -11,8 +11,20 @@ from kintrace.registry import forms as registry_forms
 from kintrace.web.fields import TextField
 
 # Every character the Unicode bidi algorithm treats as an explicit control or a mark.
-EXPECTED = ["\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-            "\u2066", "\u2067", "\u2068", "\u2069"]
+EXPECTED = [
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+]
 
 
 def test_the_controls_are_every_explicit_bidi_control_and_mark():
@@ -21,8 +33,20 @@ def test_the_controls_are_every_explicit_bidi_control_and_mark():
     assert sorted(BIDI_CONTROLS) == EXPECTED
     # the marks (ALM, LRM, RLM: classes AL, L, R) and every explicit control class
     classes = {unicodedata.bidirectional(ch) for ch in BIDI_CONTROLS}
-    assert classes == {"AL", "L", "R", "LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI",
-                       "PDI"}
+    assert classes == {
+        "AL",
+        "L",
+        "R",
+        "LRE",
+        "RLE",
+        "PDF",
+        "LRO",
+        "RLO",
+        "LRI",
+        "RLI",
+        "FSI",
+        "PDI",
+    }
 
 
 @pytest.mark.parametrize("control", EXPECTED)
@@ -39,8 +63,11 @@ def test_names_drop_the_same_controls_before_parsing():
 def _form_classes():
     for module in (lists_forms, registry_forms, intake_forms):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, forms.BaseForm) and \
-                    value.__module__ == module.__name__:
+            if (
+                isinstance(value, type)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == module.__name__
+            ):
                 yield value
 
 

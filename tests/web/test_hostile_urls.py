@@ -39,12 +39,40 @@ SRC = Path(kintrace.__file__).parent
 # Values sent in query strings and form bodies, already percent-encoded as a client would
 # put them on the wire ("%ED%A0%80" is a lone surrogate, U+D800, in UTF-8 form).
 HOSTILE_VALUES = [
-    "abc", quote("²"), quote("١٢"), "-1", "0", "99999999999999999999", "", "%00", "a%00b",
-    "%ED%A0%80", "..%2F..%2Fetc%2Fpasswd", "x" * 5000, "%FF%FE", "1.5", "1e3",
+    "abc",
+    quote("²"),
+    quote("١٢"),
+    "-1",
+    "0",
+    "99999999999999999999",
+    "",
+    "%00",
+    "a%00b",
+    "%ED%A0%80",
+    "..%2F..%2Fetc%2Fpasswd",
+    "x" * 5000,
+    "%FF%FE",
+    "1.5",
+    "1e3",
 ]
 HOSTILE_INTS = ["0", "99999999999999999999", "2147483648", "9223372036854775808", "000"]
-HOSTILE_TEXT = ["", "abc", "css", "css/", "..", "../../etc/passwd", "%00", "a%00.css",
-                "%ED%A0%80", "%FF", quote("²"), "x" * 3000, "a%2Fb", "./", "//"]
+HOSTILE_TEXT = [
+    "",
+    "abc",
+    "css",
+    "css/",
+    "..",
+    "../../etc/passwd",
+    "%00",
+    "a%00.css",
+    "%ED%A0%80",
+    "%FF",
+    quote("²"),
+    "x" * 3000,
+    "a%2Fb",
+    "./",
+    "//",
+]
 EXISTING_IDS = ["1", "2", "3"]
 
 
@@ -55,7 +83,7 @@ def _fill_regex(regex: str) -> str:
     while i < len(regex):
         if regex.startswith("(?P<", i):
             end = regex.index(">", i)
-            name = regex[i + 4:end]
+            name = regex[i + 4 : end]
             depth, j = 1, end + 1
             while depth:
                 depth += {"(": 1, ")": -1}.get(regex[j], 0)
@@ -107,8 +135,10 @@ def urls_for(template: str, converters: dict, pattern) -> list[str]:
     """The template filled with each hostile value (one argument varied at a time, the others
     an existing id), keeping those that the URL configuration routes to this pattern."""
     names = re.findall(r"\{(\w+)\}", template)
-    base = {n: (EXISTING_IDS[0] if isinstance(converters.get(n), ID_CONVERTERS) else "x.css")
-            for n in names}
+    base = {
+        n: (EXISTING_IDS[0] if isinstance(converters.get(n), ID_CONVERTERS) else "x.css")
+        for n in names
+    }
     filled = [template.format(**base)]
     for name in names:
         for value in _candidates(converters.get(name)):
@@ -171,13 +201,14 @@ def registry(org_keys, make_staff):
     for p in persons:
         case_open(person=p, actor=actor)
     for i in range(3):
-        clean = clean_report({"subject": {"name": f"Иванов Пётр {i}", "birth_date": "1990"},
-                              "message": "тест"})
+        clean = clean_report(
+            {"subject": {"name": f"Иванов Пётр {i}", "birth_date": "1990"}, "message": "тест"}
+        )
         report_submit(clean=clean)
-    csv = "ФИО;Дата рождения\n" + "".join(
-        f"{p.names.first().full_text};1990\n" for p in persons)
-    pl, _table = list_upload(data=csv.encode(), kind="hospital", title="Т", filename="t.csv",
-                             actor=actor)
+    csv = "ФИО;Дата рождения\n" + "".join(f"{p.names.first().full_text};1990\n" for p in persons)
+    pl, _table = list_upload(
+        data=csv.encode(), kind="hospital", title="Т", filename="t.csv", actor=actor
+    )
     list_import_start(person_list=pl, mapping=pl.mapping, actor=actor, background=False)
     match_run(person_list=pl, actor=actor, threshold=0.1)
     dedupe_run(actor=actor, threshold=0.1)
@@ -200,8 +231,11 @@ def identities(registry, make_staff, login):
         unlock_client(c, admin)
         return c
 
-    return [("outsider", lambda: Client(raise_request_exception=False)),
-            ("analyst", analyst_client), ("admin", admin_client)]
+    return [
+        ("outsider", lambda: Client(raise_request_exception=False)),
+        ("analyst", analyst_client),
+        ("admin", admin_client),
+    ]
 
 
 @pytest.fixture
@@ -239,22 +273,28 @@ def test_no_url_answers_a_hostile_value_with_a_server_error(identities, jobs_do_
                     if method == "get":
                         response = client.get(url, QUERY_STRING=query)
                     else:
-                        response = client.post(url, data=query,
-                                               content_type="application/x-www-form-urlencoded")
+                        response = client.post(
+                            url, data=query, content_type="application/x-www-form-urlencoded"
+                        )
                     requests += 1
                     if response.status_code == 200:
                         shown[who].add(template)
                     if response.status_code >= 500 and response.status_code != 503:
-                        failures.append(f"{who} {method.upper()} {url[:80]} {value[:20]!r} -> "
-                                        f"{response.status_code}")
+                        failures.append(
+                            f"{who} {method.upper()} {url[:80]} {value[:20]!r} -> "
+                            f"{response.status_code}"
+                        )
                     if who != "outsider" and "_auth_user_id" not in client.session:
                         client = make_client()  # a logout in the walk ends the session
             spent[template] = spent.get(template, 0) + time.monotonic() - t0
     elapsed = time.monotonic() - started
     slowest = sorted(spent.items(), key=lambda kv: -kv[1])[:5]
-    print(f"{requests} requests in {elapsed:.1f} s; patterns answering 200 of {len(targets)}: "
-          + str({who: len(t) for who, t in shown.items()}) + "; slowest: "
-          + ", ".join(f"{t} {s:.1f} s" for t, s in slowest))
+    print(
+        f"{requests} requests in {elapsed:.1f} s; patterns answering 200 of {len(targets)}: "
+        + str({who: len(t) for who, t in shown.items()})
+        + "; slowest: "
+        + ", ".join(f"{t} {s:.1f} s" for t, s in slowest)
+    )
     assert not failures, "\n".join(failures[:60])
     # The walk reached the pages themselves, not only the login page: a broken login in this
     # test would otherwise pass it by never getting past the door. (The rest are POST-only

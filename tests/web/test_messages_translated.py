@@ -35,19 +35,24 @@ def test_every_date_error_code_the_parser_raises_has_words_for_people():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,words,not_words", [
-    ("en", ["Surname: the same", "strongly for"], ["Фамилия", "surname: exact"]),
-    ("ru", ["Фамилия: совпадает", "сильно за"], ["exact", "Surname"]),
-])
+@pytest.mark.parametrize(
+    "lang,words,not_words",
+    [
+        ("en", ["Surname: the same", "strongly for"], ["Фамилия", "surname: exact"]),
+        ("ru", ["Фамилия: совпадает", "сильно за"], ["exact", "Surname"]),
+    ],
+)
 def test_triage_explains_a_suggestion_in_the_readers_language(
     unlocked_staff, org_keys, lang, words, not_words
 ):
     person_create(name="Иванов Александр Сергеевич", birth=PartialDate(1987, 3, 14), actor=None)
-    report, _receipt = make_report(subject={"name": "Иванов Александр Сергеевич",
-                                            "birth_date": "14.03.1987"})
+    report, _receipt = make_report(
+        subject={"name": "Иванов Александр Сергеевич", "birth_date": "14.03.1987"}
+    )
     c, _user = unlocked_staff("caseworker")
-    html = c.get(reverse("intake:detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE=lang
-                 ).content.decode()
+    html = c.get(
+        reverse("intake:detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE=lang
+    ).content.decode()
     assert "Иванов Александр Сергеевич" in html
     explanation = re.search(r"<small>([^<]*)</small>\s*</label>", html)
     assert explanation, "the suggestion carries its explanation"
@@ -58,35 +63,57 @@ def test_triage_explains_a_suggestion_in_the_readers_language(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,expected,english", [
-    ("en", "is not a date: that month has no such day", None),
-    ("ru", "в этом месяце нет такого дня", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "lang,expected,english",
+    [
+        ("en", "is not a date: that month has no such day", None),
+        ("ru", "в этом месяце нет такого дня", "does not exist"),
+    ],
+)
 def test_an_impossible_list_date_is_explained_in_the_readers_language(
     client, login, make_staff, lang, expected, english
 ):
     login(make_staff("caseworker"))
-    r = client.post(reverse("lists:upload"), {
-        "kind": "hospital", "title": "Госпиталь", "reliability": "C", "credibility": 3,
-        "date": "31.02.2025", "pasted": "Иванов Иван Иванович;1987"}, HTTP_ACCEPT_LANGUAGE=lang)
+    r = client.post(
+        reverse("lists:upload"),
+        {
+            "kind": "hospital",
+            "title": "Госпиталь",
+            "reliability": "C",
+            "credibility": 3,
+            "date": "31.02.2025",
+            "pasted": "Иванов Иван Иванович;1987",
+        },
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
     html = r.content.decode()
     assert r.status_code == 200 and expected in html
     assert "does not exist in" not in html
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,expected", [
-    ("en", "The workbook is damaged or is not an XLSX workbook"),
-    ("ru", "Книга повреждена или это не книга XLSX"),
-])
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("en", "The workbook is damaged or is not an XLSX workbook"),
+        ("ru", "Книга повреждена или это не книга XLSX"),
+    ],
+)
 def test_a_file_that_is_not_a_workbook_gets_our_message_not_the_librarys(
     client, login, make_staff, lang, expected
 ):
     login(make_staff("caseworker"))
-    r = client.post(reverse("lists:upload"), {
-        "kind": "hospital", "title": "Госпиталь", "reliability": "C", "credibility": 3,
-        "file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04 this is not a zip archive at all")},
-        HTTP_ACCEPT_LANGUAGE=lang)
+    r = client.post(
+        reverse("lists:upload"),
+        {
+            "kind": "hospital",
+            "title": "Госпиталь",
+            "reliability": "C",
+            "credibility": 3,
+            "file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04 this is not a zip archive at all"),
+        },
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
     html = r.content.decode()
     assert r.status_code == 200 and expected in html
     assert "zip file" not in html.lower() and "BadZipFile" not in html
@@ -104,9 +131,12 @@ def test_templates_write_dates_only_through_the_languages_date_formats():
 
 
 def test_python_code_formats_no_dates_of_its_own():
-    offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-                 if "strftime(" in p.read_text(encoding="utf-8")
-                 and not str(p.relative_to(SRC)).startswith(("names/", "linkage/"))]
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if "strftime(" in p.read_text(encoding="utf-8")
+        and not str(p.relative_to(SRC)).startswith(("names/", "linkage/"))
+    ]
     assert offenders == []
 
 

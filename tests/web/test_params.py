@@ -19,10 +19,31 @@ def test_ascii_digits_in_range_are_an_id(value):
     assert id_or_404(value) == int(value)
 
 
-@pytest.mark.parametrize("value", [
-    "²", "١٢", "１２", "߁", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0", "000", "", "abc",
-    str(MAX_ID + 1), "99999999999999999999", "1\x00", None, 5, b"1",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "²",
+        "١٢",
+        "１２",
+        "߁",
+        "-1",
+        "+1",
+        " 1",
+        "1 ",
+        "1.0",
+        "1e3",
+        "0",
+        "000",
+        "",
+        "abc",
+        str(MAX_ID + 1),
+        "99999999999999999999",
+        "1\x00",
+        None,
+        5,
+        b"1",
+    ],
+)
 def test_anything_else_is_not_an_id(value):
     from django.http import Http404
 
@@ -31,11 +52,21 @@ def test_anything_else_is_not_an_id(value):
         id_or_404(value)
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("/registry/", "/registry/"), ("/cases/1/?x=1", "/cases/1/?x=1"),
-    ("abc", ""), ("registry:search", ""), ("//evil.example/", ""), ("/\\evil.example/", ""),
-    ("https://evil.example/", ""), ("http://testserver/", ""), ("", ""), (None, ""),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/registry/", "/registry/"),
+        ("/cases/1/?x=1", "/cases/1/?x=1"),
+        ("abc", ""),
+        ("registry:search", ""),
+        ("//evil.example/", ""),
+        ("/\\evil.example/", ""),
+        ("https://evil.example/", ""),
+        ("http://testserver/", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_next_is_kept_only_when_it_is_a_path_on_this_site(url, expected):
     request = RequestFactory().get("/")
     assert local_path_or_empty(request, url) == expected
@@ -48,7 +79,8 @@ def test_next_is_kept_only_when_it_is_a_path_on_this_site(url, expected):
 @pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "page=1&q=%00", "%00=1", "q=a\x00"])
 def test_a_nul_in_the_query_string_is_a_400_that_says_why(query):
     response = Client(raise_request_exception=False).get(
-        "/registry/sources/", QUERY_STRING=query, HTTP_ACCEPT_LANGUAGE="en")
+        "/registry/sources/", QUERY_STRING=query, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     html = response.content.decode()
     # The styled, translated 400 page (web/errors.py), saying why, with a way back.
@@ -59,8 +91,11 @@ def test_a_nul_in_the_query_string_is_a_400_that_says_why(query):
 @pytest.mark.django_db
 def test_a_nul_in_a_url_encoded_form_or_the_path_is_a_400():
     client = Client(raise_request_exception=False)
-    posted = client.post("/accounts/login/", data="username=a%00&password=x",
-                         content_type="application/x-www-form-urlencoded")
+    posted = client.post(
+        "/accounts/login/",
+        data="username=a%00&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert posted.status_code == 400
     assert client.get("/static/a%00.css").status_code == 400
 
@@ -80,12 +115,15 @@ def test_a_multipart_form_keeps_its_own_check_of_nul(client):
 
 
 @pytest.mark.django_db
-def test_a_nul_in_a_search_on_postgresql_or_sqlite_is_refused_not_a_500(make_staff, login,
-                                                                          client):
+def test_a_nul_in_a_search_on_postgresql_or_sqlite_is_refused_not_a_500(make_staff, login, client):
     login(make_staff("caseworker"))
     client.raise_request_exception = False
-    for url in ("/registry/?q=%D0%98%00", "/registry/sources/?q=%00", "/cases/?status=%00",
-                "/report/triage/?status=new%00"):
+    for url in (
+        "/registry/?q=%D0%98%00",
+        "/registry/sources/?q=%00",
+        "/cases/?status=%00",
+        "/report/triage/?status=new%00",
+    ):
         assert client.get(url).status_code == 400, url
 
 
@@ -102,23 +140,25 @@ def event(make_staff):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("person", ["abc", "%C2%B2", "%D9%A1%D9%A2", "-1", "99999999999999999999",
-                                    "%ED%A0%80", "1.5"])
-def test_event_edit_ignores_a_person_that_is_not_an_id(event, make_staff, login, client,
-                                                        person):
+@pytest.mark.parametrize(
+    "person", ["abc", "%C2%B2", "%D9%A1%D9%A2", "-1", "99999999999999999999", "%ED%A0%80", "1.5"]
+)
+def test_event_edit_ignores_a_person_that_is_not_an_id(event, make_staff, login, client, person):
     login(make_staff("caseworker"))
     client.raise_request_exception = False
     url = f"/registry/events/{event.pk}/edit/"
     assert client.get(url, QUERY_STRING=f"person={person}").status_code == 200
-    back = client.post(url, QUERY_STRING=f"person={person}",
-                       data=f"person={person}&type=bogus",
-                       content_type="application/x-www-form-urlencoded")
+    back = client.post(
+        url,
+        QUERY_STRING=f"person={person}",
+        data=f"person={person}&type=bogus",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert back.status_code in (200, 302)
 
 
 @pytest.mark.django_db
-def test_event_edit_goes_back_to_the_person_it_was_opened_from(event, make_staff, login,
-                                                                client):
+def test_event_edit_goes_back_to_the_person_it_was_opened_from(event, make_staff, login, client):
     login(make_staff("coordinator"))
     person_id = event.participants.first().person_id
     page = client.get(f"/registry/events/{event.pk}/edit/?person={person_id}")
@@ -136,8 +176,7 @@ def test_a_static_directory_is_a_404(client, path):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("next_url", ["abc", "registry:search", "%C2%B2", "//evil.example/"])
-def test_two_factor_with_a_next_that_is_not_a_path_goes_home(make_staff, login, client,
-                                                              next_url):
+def test_two_factor_with_a_next_that_is_not_a_path_goes_home(make_staff, login, client, next_url):
     login(make_staff("caseworker"))
     client.raise_request_exception = False
     response = client.get("/accounts/two-factor/", QUERY_STRING=f"next={next_url}")
@@ -150,15 +189,21 @@ def done_list(make_staff):
     from kintrace.lists.services import list_import_start, list_upload
 
     actor = make_staff("caseworker", username="lister")
-    pl, _table = list_upload(data="ФИО;Дата рождения\nИванов Иван;1990\n".encode(),
-                             kind="hospital", title="Т", filename="t.csv", actor=actor)
+    pl, _table = list_upload(
+        data="ФИО;Дата рождения\nИванов Иван;1990\n".encode(),
+        kind="hospital",
+        title="Т",
+        filename="t.csv",
+        actor=actor,
+    )
     return list_import_start(person_list=pl, mapping=pl.mapping, actor=actor, background=False)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("c", ["%C2%B2", "abc", "-1", "0", "99999999999999999999"])
-def test_the_review_page_answers_404_for_a_candidate_that_is_not_an_id(done_list, make_staff,
-                                                                       login, client, c):
+def test_the_review_page_answers_404_for_a_candidate_that_is_not_an_id(
+    done_list, make_staff, login, client, c
+):
     login(make_staff("caseworker"))
     client.raise_request_exception = False
     response = client.get(f"/lists/{done_list.pk}/review/", QUERY_STRING=f"c={c}")
@@ -209,7 +254,10 @@ def test_no_url_pattern_takes_djangos_unbounded_int_converter():
 @pytest.mark.django_db
 def test_an_id_too_large_for_the_database_is_a_404(client, make_staff, login):
     login(make_staff("admin"))
-    for url in ("/lists/99999999999999999999/", "/lists/9223372036854775808/",
-                "/registry/persons/9223372036854775808/"):
+    for url in (
+        "/lists/99999999999999999999/",
+        "/lists/9223372036854775808/",
+        "/registry/persons/9223372036854775808/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get("/registry/persons/9223372036854775807/").status_code == 404

@@ -82,26 +82,56 @@ class Proxy:
         self.tls, self.onion_port = free_port(), free_port()
         self.cafile = str(root / "cert.pem")
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-             "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
-             "subjectAltName=IP:127.0.0.1", "-keyout", str(root / "key.pem"), "-out",
-             self.cafile], check=True, capture_output=True, timeout=60)
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                str(root / "key.pem"),
+                "-out",
+                self.cafile,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         import os
 
         conf = root / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(
-            user="user root;" if os.getuid() == 0 else "", root=root, upstream=upstream,
-            tls=self.tls, onion_port=self.onion_port, onion=ONION, snippet=SNIPPET,
-            proxy_address=PROXY_ADDRESS))
-        self.proc = subprocess.Popen([nginx_binary(), "-p", str(root), "-c", str(conf), "-e",
-                                      str(root / "nginx-error.log")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        conf.write_text(
+            NGINX_CONF.format(
+                user="user root;" if os.getuid() == 0 else "",
+                root=root,
+                upstream=upstream,
+                tls=self.tls,
+                onion_port=self.onion_port,
+                onion=ONION,
+                snippet=SNIPPET,
+                proxy_address=PROXY_ADDRESS,
+            )
+        )
+        self.proc = subprocess.Popen(
+            [nginx_binary(), "-p", str(root), "-c", str(conf), "-e", str(root / "nginx-error.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_for_port(self.tls, self.proc, timeout=30)
             wait_for_port(self.onion_port, self.proc, timeout=30)
         except RuntimeError:
             stop(self.proc)
-            log = (root / "nginx-error.log")
+            log = root / "nginx-error.log"
             pytest.fail("nginx did not start:\n" + (log.read_text() if log.exists() else ""))
 
     @property
@@ -118,9 +148,13 @@ def deployment(tmp_path_factory):
     """kintrace in production mode behind nginx; two staff accounts not yet logged in."""
     root = tmp_path_factory.mktemp("deployment")
     server = start_server(
-        root, staff=(("boss", "coordinator"), ("second", "caseworker"), ("third", "coordinator")),
-        KINTRACE_MODE="production", KINTRACE_SECRET_KEY=secrets.token_urlsafe(50),
-        KINTRACE_ALLOWED_HOSTS=f"127.0.0.1,{ONION}", KINTRACE_TRUSTED_PROXY=PROXY_ADDRESS)
+        root,
+        staff=(("boss", "coordinator"), ("second", "caseworker"), ("third", "coordinator")),
+        KINTRACE_MODE="production",
+        KINTRACE_SECRET_KEY=secrets.token_urlsafe(50),
+        KINTRACE_ALLOWED_HOSTS=f"127.0.0.1,{ONION}",
+        KINTRACE_TRUSTED_PROXY=PROXY_ADDRESS,
+    )
     (root / "nginx").mkdir()
     try:
         proxy = Proxy(root / "nginx", server.port)
@@ -133,9 +167,15 @@ def deployment(tmp_path_factory):
 
 
 def report(browser: Browser):
-    return browser.post("/report/", {"lang": "en", "subject_name": "Иванов Пётр Сергеевич",
-                                     "message": "He called last in March."},
-                        csrf_from="/report/?lang=en")
+    return browser.post(
+        "/report/",
+        {
+            "lang": "en",
+            "subject_name": "Иванов Пётр Сергеевич",
+            "message": "He called last in March.",
+        },
+        csrf_from="/report/?lang=en",
+    )
 
 
 def test_staff_log_in_and_relatives_report_through_the_tls_proxy(deployment):
@@ -178,19 +218,35 @@ def test_reporter_data_stays_in_memory_in_the_proxy_too(deployment):
     nginx = [proxy.proc.pid] + [p.pid for p in psutil.Process(proxy.proc.pid).children()]
 
     def nothing_on_disk():
-        found = files_holding([marker, phone, *pieces(photo)], [server.pid, *nginx],
-                              proxy.root, server.tmp, server.data)
+        found = files_holding(
+            [marker, phone, *pieces(photo)],
+            [server.pid, *nginx],
+            proxy.root,
+            server.tmp,
+            server.data,
+        )
         assert found == []
 
     relative = Browser(proxy.https, cafile=proxy.cafile)
     token = relative.get("/report/?lang=en").csrf()
-    with context.wrap_socket(socket.create_connection(("127.0.0.1", proxy.tls), timeout=120),
-                             server_hostname="127.0.0.1") as sock:
-        head = post_held(sock, host, "/report/",
-                         {"csrfmiddlewaretoken": token, "lang": "en", "subject_name": "Иванов П.",
-                          "reporter_contact": phone.decode()},
-                         {"attachments": ("photo.jpg", "image/jpeg", photo)},
-                         relative.cookie_header(), proxy.https, nothing_on_disk)
+    with context.wrap_socket(
+        socket.create_connection(("127.0.0.1", proxy.tls), timeout=120), server_hostname="127.0.0.1"
+    ) as sock:
+        head = post_held(
+            sock,
+            host,
+            "/report/",
+            {
+                "csrfmiddlewaretoken": token,
+                "lang": "en",
+                "subject_name": "Иванов П.",
+                "reporter_contact": phone.decode(),
+            },
+            {"attachments": ("photo.jpg", "image/jpeg", photo)},
+            relative.cookie_header(),
+            proxy.https,
+            nothing_on_disk,
+        )
     assert head.startswith(b"HTTP/1.1 303"), head
 
     staff = Browser(proxy.https, cafile=proxy.cafile)
@@ -206,8 +262,9 @@ def test_reporter_data_stays_in_memory_in_the_proxy_too(deployment):
     sock = small_window_socket()
     sock.connect(("127.0.0.1", proxy.tls))
     with context.wrap_socket(sock, server_hostname="127.0.0.1") as tls:
-        received = download_held(tls, host, original.group(1), staff.cookie_header(),
-                                 nothing_on_disk)
+        received = download_held(
+            tls, host, original.group(1), staff.cookie_header(), nothing_on_disk
+        )
     assert marker in received
     nothing_on_disk()
 
@@ -222,14 +279,22 @@ def _raw(port: int, request: str) -> tuple[str, bytes]:
     return head.decode(), body
 
 
-@pytest.mark.parametrize("claim", ["X-Forwarded-Proto: https", "Forwarded: proto=https",
-                                   "X-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "X-Forwarded-Proto: https",
+        "Forwarded: proto=https",
+        "X-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example",
+    ],
+)
 def test_a_client_that_is_not_the_proxy_cannot_claim_https(deployment, claim):
     server, _proxy = deployment
     host = f"127.0.0.1:{server.port}"
     # Straight to kintrace from 127.0.0.1, not the trusted proxy, claiming TLS: no HSTS ...
-    head, body = _raw(server.port, f"GET /report/?lang=en HTTP/1.1\r\nHost: {host}\r\n{claim}"
-                                   "\r\nConnection: close\r\n\r\n")
+    head, body = _raw(
+        server.port,
+        f"GET /report/?lang=en HTTP/1.1\r\nHost: {host}\r\n{claim}\r\nConnection: close\r\n\r\n",
+    )
     assert head.startswith("HTTP/1.1 200") and "strict-transport-security" not in head.lower()
     cookie = re.search(r"Set-Cookie: (csrftoken=[^;]+)", head).group(1)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
@@ -238,11 +303,13 @@ def test_a_client_that_is_not_the_proxy_cannot_claim_https(deployment, claim):
     # same form from the http origin it really uses goes through to the form's own checks.
     def post(origin: str) -> str:
         form = f"csrfmiddlewaretoken={token}&lang=en&subject_name="
-        return _raw(server.port, f"POST /report/ HTTP/1.1\r\nHost: {host}\r\n{claim}\r\n"
-                                 f"Origin: {origin}\r\nCookie: {cookie}\r\n"
-                                 "Content-Type: application/x-www-form-urlencoded\r\n"
-                                 f"Content-Length: {len(form)}\r\nConnection: close\r\n\r\n"
-                                 + form)[0]
+        return _raw(
+            server.port,
+            f"POST /report/ HTTP/1.1\r\nHost: {host}\r\n{claim}\r\n"
+            f"Origin: {origin}\r\nCookie: {cookie}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(form)}\r\nConnection: close\r\n\r\n" + form,
+        )[0]
 
     assert post(f"https://{host}").startswith("HTTP/1.1 403")
     assert post(f"http://{host}").startswith("HTTP/1.1 400")
@@ -281,8 +348,11 @@ def test_a_hundred_half_open_connections_at_the_proxy_block_no_one(deployment):
 def test_the_proxy_refuses_a_chunked_body_it_would_have_to_reserve_a_full_buffer_for(deployment):
     _server, proxy = deployment
     context = ssl.create_default_context(cafile=proxy.cafile)
-    with context.wrap_socket(socket.create_connection(("127.0.0.1", proxy.tls), timeout=30),
-                             server_hostname="127.0.0.1") as sock:
-        sock.sendall(b"POST /report/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked"
-                     b"\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+    with context.wrap_socket(
+        socket.create_connection(("127.0.0.1", proxy.tls), timeout=30), server_hostname="127.0.0.1"
+    ) as sock:
+        sock.sendall(
+            b"POST /report/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked"
+            b"\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+        )
         assert sock.recv(64).startswith(b"HTTP/1.1 411")

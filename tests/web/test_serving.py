@@ -38,8 +38,9 @@ def test_a_large_report_and_its_original_never_reach_the_disk(server):
     host = f"127.0.0.1:{server.port}"
 
     def nothing_on_disk():
-        found = files_holding([marker, phone, *pieces(photo)], [server.pid], server.tmp,
-                              server.data)
+        found = files_holding(
+            [marker, phone, *pieces(photo)], [server.pid], server.tmp, server.data
+        )
         assert found == []
 
     # The report, through the public form, held by the server before its last byte.
@@ -47,12 +48,21 @@ def test_a_large_report_and_its_original_never_reach_the_disk(server):
     page = staff.get("/report/?lang=en")
     with socket.create_connection(("127.0.0.1", server.port), timeout=120) as sock:
         head = post_held(
-            sock, host, "/report/",
-            {"csrfmiddlewaretoken": page.csrf(), "lang": "en",
-             "subject_name": "Иванов Пётр Сергеевич", "reporter_contact": phone.decode(),
-             "message": "He called last in March."},
+            sock,
+            host,
+            "/report/",
+            {
+                "csrfmiddlewaretoken": page.csrf(),
+                "lang": "en",
+                "subject_name": "Иванов Пётр Сергеевич",
+                "reporter_contact": phone.decode(),
+                "message": "He called last in March.",
+            },
             {"attachments": ("photo.jpg", "image/jpeg", photo)},
-            staff.cookie_header(), server.url, nothing_on_disk)
+            staff.cookie_header(),
+            server.url,
+            nothing_on_disk,
+        )
     assert head.startswith(b"HTTP/1.1 201"), head
 
     # A staff member downloads the original and stops reading after the response head.
@@ -66,8 +76,9 @@ def test_a_large_report_and_its_original_never_reach_the_disk(server):
     original = re.match(r"(.*)", original.group(1) + "&confirmed=1")
     with small_window_socket() as sock:
         sock.connect(("127.0.0.1", server.port))
-        received = download_held(sock, host, original.group(1), staff.cookie_header(),
-                                 nothing_on_disk)
+        received = download_held(
+            sock, host, original.group(1), staff.cookie_header(), nothing_on_disk
+        )
     assert marker in received and len(received) == len(photo)
 
     nothing_on_disk()
@@ -81,8 +92,10 @@ def test_a_request_larger_than_any_kintrace_accepts_is_refused_unread(server):
     too_big = max(settings.KINTRACE_MAX_LIST_BYTES, MAX_FILES * settings.KINTRACE_MAX_UPLOAD_BYTES)
     too_big += settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(b"POST /report/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                     b"multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n" % too_big)
+        sock.sendall(
+            b"POST /report/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+            b"multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n" % too_big
+        )
         assert http_head(sock).startswith(b"HTTP/1.1 413")
 
 
@@ -99,17 +112,22 @@ def _too_big() -> int:
 
     from kintrace.intake.uploads import MAX_FILES
 
-    return (max(settings.KINTRACE_MAX_LIST_BYTES, MAX_FILES * settings.KINTRACE_MAX_UPLOAD_BYTES)
-            + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024)
+    return (
+        max(settings.KINTRACE_MAX_LIST_BYTES, MAX_FILES * settings.KINTRACE_MAX_UPLOAD_BYTES)
+        + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        + 1024 * 1024
+    )
 
 
 def _refused(server, path: str, length: bytes, language: str = "en") -> tuple[str, dict, bytes]:
     """Send only the head of a POST with this Content-Length; (status line, headers, body)
     of the answer, which must come without the body being sent."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-        sock.sendall(b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: %s\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: %s\r\n\r\n"
-                     % (path.encode(), language.encode(), length))
+        sock.sendall(
+            b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: %s\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %s\r\n\r\n"
+            % (path.encode(), language.encode(), length)
+        )
         data = b""
         while chunk := sock.recv(65536):  # waitress closes the connection after a refusal
             data += chunk
@@ -119,13 +137,11 @@ def _refused(server, path: str, length: bytes, language: str = "en") -> tuple[st
     return status, headers, body
 
 
-LENGTHS = [(b"%d" % _too_big(), 413), (b"-1", 400), (b"abc", 400), (b"12, 12", 400),
-           (b"+5", 400)]
+LENGTHS = [(b"%d" % _too_big(), 413), (b"-1", 400), (b"abc", 400), (b"12, 12", 400), (b"+5", 400)]
 
 
 @pytest.mark.parametrize(("length", "code"), LENGTHS)
-def test_a_request_refused_unread_is_answered_in_the_api_error_shape(refusing_server, length,
-                                                                    code):
+def test_a_request_refused_unread_is_answered_in_the_api_error_shape(refusing_server, length, code):
     import json
 
     from django.utils import translation
@@ -142,8 +158,9 @@ def test_a_request_refused_unread_is_answered_in_the_api_error_shape(refusing_se
 
 @pytest.mark.parametrize(("length", "code"), LENGTHS)
 @pytest.mark.parametrize("language", ["ru", "en"])
-def test_a_page_refused_unread_is_the_apps_page_in_the_visitors_language(refusing_server, length,
-                                                                         code, language):
+def test_a_page_refused_unread_is_the_apps_page_in_the_visitors_language(
+    refusing_server, length, code, language
+):
     from django.utils import translation
 
     from kintrace.web.serving import refusal_message

@@ -21,16 +21,21 @@ print(json.dumps({'options': options, 'ssl_header': settings.SECURE_PROXY_SSL_HE
                   'origins': settings.CSRF_TRUSTED_ORIGINS,
                   'secure_cookies': [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE]}))
 """
-PRODUCTION = {"KINTRACE_MODE": "production", "KINTRACE_SECRET_KEY": "x" * 50,
-              "KINTRACE_ALLOWED_HOSTS": "kintrace.example.org"}
+PRODUCTION = {
+    "KINTRACE_MODE": "production",
+    "KINTRACE_SECRET_KEY": "x" * 50,
+    "KINTRACE_ALLOWED_HOSTS": "kintrace.example.org",
+}
 
 
 def _start(tmp_path, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("KINTRACE_") and k != "DATABASE_URL"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("KINTRACE_") and k != "DATABASE_URL"
+    }
     clean.update({"KINTRACE_DATA_DIR": str(tmp_path / "data"), **env})
-    return subprocess.run([sys.executable, "-c", PRINT], env=clean, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT], env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def _settings(tmp_path, **env) -> dict:
@@ -39,17 +44,20 @@ def _settings(tmp_path, **env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("name,value", [
-    ("KINTRACE_TRUSTED_PROXY", "*"),
-    ("KINTRACE_TRUSTED_PROXY", "proxy.internal"),
-    ("KINTRACE_TRUSTED_PROXY", "127.0.0.1,10.0.0.1"),
-    ("KINTRACE_TRUSTED_PROXY", "10.0.0.0/8"),
-    ("KINTRACE_CSRF_TRUSTED_ORIGINS", "kintrace.example.org"),
-    ("KINTRACE_CSRF_TRUSTED_ORIGINS", "https://kintrace.example.org/report/"),
-    ("KINTRACE_CSRF_TRUSTED_ORIGINS", "https://ok.example.org,ftp://files.example.org"),
-    ("KINTRACE_HSTS_SECONDS", "a year"),
-    ("KINTRACE_HSTS_INCLUDE_SUBDOMAINS", "yes"),
-])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("KINTRACE_TRUSTED_PROXY", "*"),
+        ("KINTRACE_TRUSTED_PROXY", "proxy.internal"),
+        ("KINTRACE_TRUSTED_PROXY", "127.0.0.1,10.0.0.1"),
+        ("KINTRACE_TRUSTED_PROXY", "10.0.0.0/8"),
+        ("KINTRACE_CSRF_TRUSTED_ORIGINS", "kintrace.example.org"),
+        ("KINTRACE_CSRF_TRUSTED_ORIGINS", "https://kintrace.example.org/report/"),
+        ("KINTRACE_CSRF_TRUSTED_ORIGINS", "https://ok.example.org,ftp://files.example.org"),
+        ("KINTRACE_HSTS_SECONDS", "a year"),
+        ("KINTRACE_HSTS_INCLUDE_SUBDOMAINS", "yes"),
+    ],
+)
 def test_a_malformed_serving_setting_is_refused_naming_it(tmp_path, name, value):
     result = _start(tmp_path, **PRODUCTION, **{name: value})
     assert result.returncode != 0 and name in result.stderr
@@ -63,8 +71,12 @@ def test_without_a_trusted_proxy_no_forwarded_header_is_believed(tmp_path):
 
 
 def test_a_trusted_proxy_is_believed_about_https_only(tmp_path):
-    s = _settings(tmp_path, **PRODUCTION, KINTRACE_TRUSTED_PROXY="::1",
-                  KINTRACE_CSRF_TRUSTED_ORIGINS="https://kintrace.example.org:8443")
+    s = _settings(
+        tmp_path,
+        **PRODUCTION,
+        KINTRACE_TRUSTED_PROXY="::1",
+        KINTRACE_CSRF_TRUSTED_ORIGINS="https://kintrace.example.org:8443",
+    )
     assert s["ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert s["options"]["trusted_proxy"] == "::1"
     assert s["options"]["trusted_proxy_headers"] == ["x-forwarded-proto"]

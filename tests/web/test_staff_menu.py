@@ -16,9 +16,18 @@ pytestmark = pytest.mark.django_db
 
 MENU = re.compile(r'<nav class="main-nav".*?</nav>', re.S)
 
-STAFF_PAGES = ["registry:search", "registry:persons", "registry:facilities", "registry:sources",
-               "registry:numbers", "intake:queue", "cases:list", "lists:index",
-               "accounts:staff", "accounts:password_change"]
+STAFF_PAGES = [
+    "registry:search",
+    "registry:persons",
+    "registry:facilities",
+    "registry:sources",
+    "registry:numbers",
+    "intake:queue",
+    "cases:list",
+    "lists:index",
+    "accounts:staff",
+    "accounts:password_change",
+]
 
 
 def menu_of(response) -> str:
@@ -51,22 +60,30 @@ def test_an_analyst_sees_no_link_to_pages_with_names(login, make_staff):
     c = login(make_staff("analyst"))
     menu = menu_of(c.get(reverse("registry:numbers")))
     assert "/registry/facilities/" in menu
-    for hidden in ("/registry/persons/", "/cases/", "/report/triage/", "/lists/",
-                   "/accounts/staff/"):
+    for hidden in (
+        "/registry/persons/",
+        "/cases/",
+        "/report/triage/",
+        "/lists/",
+        "/accounts/staff/",
+    ):
         assert hidden not in menu
 
 
 def test_no_menu_before_the_password_change_and_the_two_factor_enrolment():
     created = staff_create(actor=None, username="anna", role="admin")
     c = Client()
-    r = c.post(reverse("accounts:login"), {"username": "anna", "password": created.password},
-               follow=True)
+    r = c.post(
+        reverse("accounts:login"), {"username": "anna", "password": created.password}, follow=True
+    )
     assert r.redirect_chain[-1][0] == reverse("accounts:password_change")
     assert menu_of(r) == "" and "accounts/logout/" in r.content.decode()
     new = "a long passphrase of my own"
-    r = c.post(reverse("accounts:password_change"), {
-        "old_password": created.password, "new_password1": new, "new_password2": new},
-        follow=True)
+    r = c.post(
+        reverse("accounts:password_change"),
+        {"old_password": created.password, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
     assert r.redirect_chain[-1][0] == reverse("accounts:totp_setup")
     assert menu_of(r) == ""
 
@@ -80,8 +97,9 @@ def test_no_menu_for_a_password_that_still_awaits_its_code(client, make_staff):
     assert menu_of(client.get(reverse("accounts:two_factor"))) == ""
 
 
-@pytest.mark.parametrize("lang,case_word,report_word", [("en", "Case #", "Report #"),
-                                                          ("ru", "Дело №", "Сообщение №")])
+@pytest.mark.parametrize(
+    "lang,case_word,report_word", [("en", "Case #", "Report #"), ("ru", "Дело №", "Сообщение №")]
+)
 def test_the_person_page_links_his_case_and_the_reports_about_him(
     unlocked_staff, org_keys, lang, case_word, report_word
 ):
@@ -89,8 +107,9 @@ def test_the_person_page_links_his_case_and_the_reports_about_him(
     report, _receipt = make_report()
     c, user = unlocked_staff("caseworker")
     report = report_link(report=report, person=him, actor=user)
-    html = c.get(reverse("registry:person", args=[him.pk]), HTTP_ACCEPT_LANGUAGE=lang
-                 ).content.decode()
+    html = c.get(
+        reverse("registry:person", args=[him.pk]), HTTP_ACCEPT_LANGUAGE=lang
+    ).content.decode()
     assert f'href="{reverse("cases:detail", args=[report.case_id])}"' in html
     assert f'href="{reverse("intake:detail", args=[report.pk])}"' in html
     assert f"{case_word}{report.case_id}" in html and f"{report_word}{report.pk}" in html
@@ -99,6 +118,7 @@ def test_the_person_page_links_his_case_and_the_reports_about_him(
 def test_the_person_page_of_a_man_without_case_says_so(unlocked_staff):
     him = person_create(name="Петров Николай", actor=None)
     c, _user = unlocked_staff("caseworker")
-    html = c.get(reverse("registry:person", args=[him.pk]), HTTP_ACCEPT_LANGUAGE="en"
-                 ).content.decode()
+    html = c.get(
+        reverse("registry:person", args=[him.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "No case yet" in html and "/cases/" not in html.split("</nav>", 1)[1]

@@ -15,11 +15,14 @@ def register(sub) -> None:
     p.add_argument("username")
     p.add_argument("--role", required=True, help="one of: " + ", ".join(ROLES))
     p.add_argument(
-        "--recovery-key", default=None, metavar="KEY",
+        "--recovery-key",
+        default=None,
+        metavar="KEY",
         help="grant the organisation key at once with the recovery key ('-' reads it from stdin)",
     )
     p.add_argument(
-        "--if-missing", action="store_true",
+        "--if-missing",
+        action="store_true",
         help="do nothing (exit 0) when the username already exists, e.g. on a second ./run.sh",
     )
     p.set_defaults(func=createstaff)
@@ -27,8 +30,10 @@ def register(sub) -> None:
 
 def createstaff(args) -> int:
     if args.role not in ROLES:
-        print(f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ROLES)}",
-              file=sys.stderr)
+        print(
+            f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ROLES)}",
+            file=sys.stderr,
+        )
         return 2
     recovery = args.recovery_key
     if recovery == "-":
@@ -44,8 +49,11 @@ def createstaff(args) -> int:
     from kintrace.accounts.services import StaffError, staff_create
 
     if args.if_missing and User.objects.filter(username__iexact=args.username).exists():
-        print(f"kintrace createstaff: {args.username} already exists; its password is the one "
-              "chosen at its first login", file=sys.stderr)
+        print(
+            f"kintrace createstaff: {args.username} already exists; its password is the one "
+            "chosen at its first login",
+            file=sys.stderr,
+        )
         return 0
 
     try:
@@ -60,8 +68,11 @@ def createstaff(args) -> int:
     print(f"password: {created.password}")
     print(f"key: {created.key}")
     if created.key == "pending":
-        print("The organisation key is pending: an administrator or coordinator grants it on "
-              "the staff page (/accounts/staff/).", file=sys.stderr)
+        print(
+            "The organisation key is pending: an administrator or coordinator grants it on "
+            "the staff page (/accounts/staff/).",
+            file=sys.stderr,
+        )
     if created.recovery_key:
         print()
         print("=" * 72)

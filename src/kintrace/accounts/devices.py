@@ -51,8 +51,13 @@ def _read(request) -> tuple[str | None, list[int]]:
 def _write(response, device_id: str, trusted: list[int]) -> None:
     value = signing.dumps({"d": device_id, "u": trusted[-MAX_ACCOUNTS:]}, salt=_SALT)
     response.set_cookie(
-        COOKIE_NAME, value, max_age=COOKIE_DAYS * 86400, path=COOKIE_PATH,
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Strict",
+        COOKIE_NAME,
+        value,
+        max_age=COOKIE_DAYS * 86400,
+        path=COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
     )
 
 

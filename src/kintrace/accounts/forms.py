@@ -12,7 +12,8 @@ class LoginForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label=_("Six-digit code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Enter the six digits the app shows.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
@@ -26,7 +27,8 @@ class PasswordChangeForm(forms.Form):
         label=_("Current password"), widget=forms.PasswordInput, strip=False
     )
     new_password1 = forms.CharField(
-        label=_("New password (at least 12 characters)"), widget=forms.PasswordInput,
+        label=_("New password (at least 12 characters)"),
+        widget=forms.PasswordInput,
         strip=False,
     )
     new_password2 = forms.CharField(
@@ -58,7 +60,9 @@ def role_field() -> forms.ChoiceField:
     """A role chosen on purpose: no role is preselected (a new account must not become an
     administrator by a missed click), and each is described (`role_options`)."""
     return forms.ChoiceField(
-        label=_("Role"), choices=Role.choices, widget=forms.RadioSelect,
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose a role.")},
     )
 
@@ -73,7 +77,9 @@ def role_options(field) -> list[dict]:
 
 class StaffCreateForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Letters, digits and . @ + - _ only.")},
     )
     role = role_field()

@@ -25,14 +25,22 @@ class Role(models.TextChoices):
 
 # Shown beside each role wherever a role is chosen (new account, role change).
 ROLE_DESCRIPTIONS = {
-    Role.ADMIN: _("Manages staff accounts: creates them, unlocks them, resets passwords and "
-                  "two-factor login, changes roles. Also does everything a coordinator does."),
-    Role.COORDINATOR: _("Reads reports and cases, assigns work and grants colleagues the key to "
-                        "reporter data. Cannot manage staff accounts."),
-    Role.CASEWORKER: _("Triages reports, works on cases, edits persons, events and sources, "
-                       "imports and reviews lists. Reads reporter data."),
-    Role.ANALYST: _("Sees numbers only: counts, charts, the public export. Never sees a name "
-                    "or any reporter data."),
+    Role.ADMIN: _(
+        "Manages staff accounts: creates them, unlocks them, resets passwords and "
+        "two-factor login, changes roles. Also does everything a coordinator does."
+    ),
+    Role.COORDINATOR: _(
+        "Reads reports and cases, assigns work and grants colleagues the key to "
+        "reporter data. Cannot manage staff accounts."
+    ),
+    Role.CASEWORKER: _(
+        "Triages reports, works on cases, edits persons, events and sources, "
+        "imports and reviews lists. Reads reporter data."
+    ),
+    Role.ANALYST: _(
+        "Sees numbers only: counts, charts, the public export. Never sees a name "
+        "or any reporter data."
+    ),
 }
 
 
@@ -73,7 +81,7 @@ def totp_seed_decrypt(*, user_id: int, blob: bytes) -> bytes:
     context = _totp_context(user_id)
     if not plain.startswith(context):
         raise crypto.CryptoError("this TOTP seed belongs to another account")
-    return plain[len(context):]
+    return plain[len(context) :]
 
 
 class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
@@ -87,7 +95,9 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     """
 
     user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="totp_devices",
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="totp_devices",
     )
     encrypted_key = models.BinaryField(editable=False)
     step = models.PositiveSmallIntegerField(default=30)
@@ -142,8 +152,11 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
                 seed = self.bin_key
             except crypto.CryptoError:
                 # The key file was replaced or the row was tampered with: no code can match.
-                log.error("TOTP seed of device %s cannot be decrypted (data directory's "
-                          "totp_key replaced, or the row altered)", self.pk)
+                log.error(
+                    "TOTP seed of device %s cannot be decrypted (data directory's "
+                    "totp_key replaced, or the row altered)",
+                    self.pk,
+                )
                 seed = None
         if seed is not None:
             totp = TOTP(seed, self.step, self.t0, self.digits, self.drift)
@@ -168,8 +181,10 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         """The otpauth:// URL an authenticator app reads from the enrolment QR code."""
         label = self.user.get_username()
         params = {
-            "secret": base64.b32encode(self.bin_key).decode(), "algorithm": "SHA1",
-            "digits": self.digits, "period": self.step,
+            "secret": base64.b32encode(self.bin_key).decode(),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
         }
         issuer = getattr(settings, "OTP_TOTP_ISSUER", "")
         if issuer:

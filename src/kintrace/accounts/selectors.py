@@ -12,7 +12,8 @@ def _locked_attempts():
     """Lockout records still in force: as many failures as the limit, within the cool-off."""
     since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
     return AccessAttempt.objects.filter(
-        attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
     )
 
 
@@ -23,7 +24,9 @@ def staff_list() -> QuerySet[User]:
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     locked = _locked_attempts().filter(username=OuterRef("username"))
     return User.objects.annotate(
-        has_key=Exists(granted), has_totp=Exists(enrolled), locked=Exists(locked),
+        has_key=Exists(granted),
+        has_totp=Exists(enrolled),
+        locked=Exists(locked),
     ).order_by("-is_active", "username")
 
 

@@ -35,7 +35,11 @@ def one_time_password() -> str:
 
 
 def staff_create(
-    *, actor, username: str, role: str, org_private: bytes | None = None,
+    *,
+    actor,
+    username: str,
+    role: str,
+    org_private: bytes | None = None,
     recovery_key: str | None = None,
 ) -> StaffCreated:
     """Create a staff account with a one-time password and a key pair.
@@ -46,20 +50,26 @@ def staff_create(
     """
     username = (username or "").strip()
     if role not in Role.values:
-        raise StaffError(_("Unknown role %(role)s; use one of: %(roles)s")
-                         % {"role": role, "roles": ", ".join(Role.values)})
+        raise StaffError(
+            _("Unknown role %(role)s; use one of: %(roles)s")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     if not username:
         raise StaffError(_("A username is required."))
     password = one_time_password()
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
-            raise StaffError(_("A staff account named %(name)s already exists.") % {"name": username})
+            raise StaffError(
+                _("A staff account named %(name)s already exists.") % {"name": username}
+            )
         user = User.objects.create_user(username, password=password, role=role)
         user.must_change_password = True
         user.save(update_fields=["must_change_password"])
         keys.user_key_create(user=user, password=password)
         audit_record(
-            actor=actor, action="accounts.staff_create", target=user,
+            actor=actor,
+            action="accounts.staff_create",
+            target=user,
             after={"username": username, "role": role},
         )
         created_recovery = None
@@ -70,7 +80,9 @@ def staff_create(
             try:
                 granted = keys.org_private_key_from_recovery(recovery_key)
             except crypto.CryptoError:
-                raise StaffError(_("That recovery key does not open the organisation key.")) from None
+                raise StaffError(
+                    _("That recovery key does not open the organisation key.")
+                ) from None
         elif role in keys.KEY_ROLES:
             granted = org_private
         if granted is not None and role in keys.KEY_ROLES:
@@ -88,8 +100,11 @@ def staff_deactivate(*, actor, user: User) -> None:
         user.save(update_fields=["is_active"])
         keys.revoke_key(actor=actor, user=user)
         audit_record(
-            actor=actor, action="accounts.staff_deactivate", target=user,
-            before={"is_active": True}, after={"is_active": False},
+            actor=actor,
+            action="accounts.staff_deactivate",
+            target=user,
+            before={"is_active": True},
+            after={"is_active": False},
         )
 
 
@@ -118,8 +133,11 @@ def staff_unlock(*, actor, user: User) -> int:
         failures = sum(a.failures_since_start for a in attempts)
         count, _by_model = attempts.delete()
         audit_record(
-            actor=actor, action="accounts.staff_unlock", target=user,
-            before={"failures": failures}, after={"failures": 0},
+            actor=actor,
+            action="accounts.staff_unlock",
+            target=user,
+            before={"failures": failures},
+            after={"failures": 0},
         )
     return count
 
@@ -140,7 +158,9 @@ def staff_password_reset(*, actor, user: User, org_private: bytes | None = None)
         keys.user_key_replace(actor=actor, user=user, password=password)
         _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
-            actor=actor, action="accounts.staff_password_reset", target=user,
+            actor=actor,
+            action="accounts.staff_password_reset",
+            target=user,
             after={"must_change_password": True},
         )
     return password
@@ -149,23 +169,28 @@ def staff_password_reset(*, actor, user: User, org_private: bytes | None = None)
 def staff_totp_reset(*, actor, user: User) -> None:
     """Delete the account's authenticator app (a lost phone): the next login enrols a new one,
     and a session verified with the old app is no longer verified."""
-    _refuse_self(actor, user, _("You cannot reset your own two-factor login; ask another "
-                                "administrator."))
+    _refuse_self(
+        actor, user, _("You cannot reset your own two-factor login; ask another administrator.")
+    )
     with transaction.atomic():
         count, _by_model = TOTPDevice.objects.filter(user=user).delete()
         audit_record(
-            actor=actor, action="accounts.staff_totp_reset", target=user,
-            before={"devices": count}, after={"devices": 0},
+            actor=actor,
+            action="accounts.staff_totp_reset",
+            target=user,
+            before={"devices": count},
+            after={"devices": 0},
         )
 
 
-def staff_role_change(*, actor, user: User, role: str, org_private: bytes | None = None
-                      ) -> None:
+def staff_role_change(*, actor, user: User, role: str, org_private: bytes | None = None) -> None:
     """Give `user` another role. Analysts never hold the organisation key, so a change to
     analyst takes it back; a change from analyst grants it when the actor's session can."""
     if role not in Role.values:
-        raise StaffError(_("Unknown role %(role)s; use one of: %(roles)s")
-                         % {"role": role, "roles": ", ".join(Role.values)})
+        raise StaffError(
+            _("Unknown role %(role)s; use one of: %(roles)s")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     _refuse_self(actor, user, _("You cannot change your own role; ask another administrator."))
     if not user.is_active:
         raise StaffError(_("This account is deactivated."))
@@ -180,8 +205,11 @@ def staff_role_change(*, actor, user: User, role: str, org_private: bytes | None
         elif before not in keys.KEY_ROLES:
             _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
-            actor=actor, action="accounts.staff_role_change", target=user,
-            before={"role": before}, after={"role": role},
+            actor=actor,
+            action="accounts.staff_role_change",
+            target=user,
+            before={"role": before},
+            after={"role": role},
         )
 
 
@@ -199,7 +227,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         audit_record(
-            actor=user, action="accounts.password_change", target=user,
+            actor=user,
+            action="accounts.password_change",
+            target=user,
             after={"forced": forced},
         )
 
@@ -224,8 +254,12 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
             device = None
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
-            audit_record(actor=user, action="accounts.totp_enrol_start", target=user,
-                         after={"device": device.pk})
+            audit_record(
+                actor=user,
+                action="accounts.totp_enrol_start",
+                target=user,
+                after={"device": device.pk},
+            )
     return device
 
 
@@ -236,6 +270,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        audit_record(actor=user, action="accounts.totp_enrol", target=user,
-                     after={"device": device.pk})
+        audit_record(
+            actor=user, action="accounts.totp_enrol", target=user, after={"device": device.pk}
+        )
     return device

@@ -13,10 +13,14 @@ urlpatterns = [
     path("staff/new/", views.staff_create_view, name="staff_create"),
     path("staff/<id:user_id>/", views.staff_detail_view, name="staff_detail"),
     path("staff/<id:user_id>/unlock/", views.staff_unlock_view, name="staff_unlock"),
-    path("staff/<id:user_id>/password-reset/", views.staff_password_reset_view,
-         name="staff_password_reset"),
-    path("staff/<id:user_id>/two-factor-reset/", views.staff_totp_reset_view,
-         name="staff_totp_reset"),
+    path(
+        "staff/<id:user_id>/password-reset/",
+        views.staff_password_reset_view,
+        name="staff_password_reset",
+    ),
+    path(
+        "staff/<id:user_id>/two-factor-reset/", views.staff_totp_reset_view, name="staff_totp_reset"
+    ),
     path("staff/<id:user_id>/role/", views.staff_role_view, name="staff_role"),
     path("staff/<id:user_id>/grant/", views.staff_grant_view, name="staff_grant"),
     path("staff/<id:user_id>/deactivate/", views.staff_deactivate_view, name="staff_deactivate"),

@@ -73,8 +73,10 @@ def _token_accepted(form, device) -> bool:
         form.add_error(None, _("Too many wrong codes. Wait a minute and try again."))
         return False
     if not device.verify_token(form.cleaned_data["token"]):
-        form.add_error("token", _("That code is not right. Codes change every 30 seconds; "
-                                  "check the phone's clock."))
+        form.add_error(
+            "token",
+            _("That code is not right. Codes change every 30 seconds; check the phone's clock."),
+        )
         return False
     return True
 
@@ -138,7 +140,8 @@ def password_change_view(request):
         forced = user.must_change_password
         try:
             services.password_change(
-                user=user, old_password=form.cleaned_data["old_password"],
+                user=user,
+                old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password1"],
             )
         except services.StaffError as e:
@@ -150,7 +153,8 @@ def password_change_view(request):
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:password_change")
     return render(
-        request, "accounts/password_change.html",
+        request,
+        "accounts/password_change.html",
         {"form": form, "forced": user.must_change_password},
     )
 
@@ -201,10 +205,15 @@ def staff_list_view(request):
         unlocked = True
     except keys.KeyLocked:
         unlocked = False
-    return render(request, "accounts/staff_list.html", {
-        "staff": selectors.staff_list(), "unlocked": unlocked,
-        "can_manage": request.user.role == Role.ADMIN,
-    })
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "staff": selectors.staff_list(),
+            "unlocked": unlocked,
+            "can_manage": request.user.role == Role.ADMIN,
+        },
+    )
 
 
 @never_cache
@@ -214,16 +223,20 @@ def staff_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.staff_create(
-                actor=request.user, org_private=unlock.org_private_key_or_none(request),
-                **form.cleaned_data
+                actor=request.user,
+                org_private=unlock.org_private_key_or_none(request),
+                **form.cleaned_data,
             )
         except services.StaffError as e:
             form.add_error("username", str(e))
         else:
             # Shown on this response only, never stored: no redirect that could be reloaded.
             return render(request, "accounts/staff_created.html", {"created": created})
-    return render(request, "accounts/staff_create.html",
-                  {"form": form, "role_options": role_options(form["role"])})
+    return render(
+        request,
+        "accounts/staff_create.html",
+        {"form": form, "role_options": role_options(form["role"])},
+    )
 
 
 @require_POST
@@ -232,13 +245,15 @@ def staff_create_view(request):
 def staff_grant_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id, is_active=True)
     try:
-        keys.grant_key(actor=request.user, user=target,
-                      org_private=unlock.org_private_key_for(request))
+        keys.grant_key(
+            actor=request.user, user=target, org_private=unlock.org_private_key_for(request)
+        )
     except keys.KeyGrantError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, _("%(name)s can now read reporter data.")
-                         % {"name": target.get_username()})
+        messages.success(
+            request, _("%(name)s can now read reporter data.") % {"name": target.get_username()}
+        )
     return redirect("accounts:staff")
 
 
@@ -251,8 +266,9 @@ def staff_deactivate_view(request, user_id: int):
     except services.StaffError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, _("%(name)s has been deactivated.")
-                         % {"name": target.get_username()})
+        messages.success(
+            request, _("%(name)s has been deactivated.") % {"name": target.get_username()}
+        )
     return redirect("accounts:staff")
 
 
@@ -265,9 +281,16 @@ def _member_or_404(user_id: int) -> User:
 
 def _detail_page(request, member, role_form=None, status=200):
     role_form = role_form or RoleChangeForm(initial={"role": member.role})
-    return render(request, "accounts/staff_detail.html", {
-        "member": member, "role_form": role_form, "role_options": role_options(role_form["role"]),
-    }, status=status)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "member": member,
+            "role_form": role_form,
+            "role_options": role_options(role_form["role"]),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -281,8 +304,9 @@ def staff_detail_view(request, user_id: int):
 def staff_unlock_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     services.staff_unlock(actor=request.user, user=target)
-    messages.success(request, _("%(name)s can log in again from any browser.")
-                     % {"name": target.get_username()})
+    messages.success(
+        request, _("%(name)s can log in again from any browser.") % {"name": target.get_username()}
+    )
     return redirect("accounts:staff_detail", user_id=target.pk)
 
 
@@ -293,14 +317,21 @@ def staff_password_reset_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     try:
         password = services.staff_password_reset(
-            actor=request.user, user=target, org_private=unlock.org_private_key_or_none(request))
+            actor=request.user, user=target, org_private=unlock.org_private_key_or_none(request)
+        )
     except services.StaffError as e:
         messages.error(request, str(e))
         return redirect("accounts:staff_detail", user_id=target.pk)
     # Shown on this response only, never stored (as for a new account): no redirect.
-    return render(request, "accounts/staff_password_reset.html", {
-        "member": target, "password": password, "key": keys.key_status(target),
-    })
+    return render(
+        request,
+        "accounts/staff_password_reset.html",
+        {
+            "member": target,
+            "password": password,
+            "key": keys.key_status(target),
+        },
+    )
 
 
 @require_POST
@@ -312,8 +343,11 @@ def staff_totp_reset_view(request, user_id: int):
     except services.StaffError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, _("%(name)s sets up two-factor login again at the next login.")
-                         % {"name": target.get_username()})
+        messages.success(
+            request,
+            _("%(name)s sets up two-factor login again at the next login.")
+            % {"name": target.get_username()},
+        )
     return redirect("accounts:staff_detail", user_id=target.pk)
 
 
@@ -325,13 +359,19 @@ def staff_role_view(request, user_id: int):
     if not form.is_valid():
         return _detail_page(request, _member_or_404(user_id), form, status=400)
     try:
-        services.staff_role_change(actor=request.user, user=target,
-                                   role=form.cleaned_data["role"],
-                                   org_private=unlock.org_private_key_or_none(request))
+        services.staff_role_change(
+            actor=request.user,
+            user=target,
+            role=form.cleaned_data["role"],
+            org_private=unlock.org_private_key_or_none(request),
+        )
     except services.StaffError as e:
         messages.error(request, str(e))
     else:
         target = selectors.staff_member(target.pk)
-        messages.success(request, _("%(name)s is now: %(role)s.")
-                         % {"name": target.get_username(), "role": target.get_role_display()})
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": target.get_username(), "role": target.get_role_display()},
+        )
     return redirect("accounts:staff_detail", user_id=target.pk)

@@ -37,8 +37,7 @@ def _storable(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(_("This text holds a lone surrogate, which is not a character.")) \
-            from None
+        raise ValueError(_("This text holds a lone surrogate, which is not a character.")) from None
     return value
 
 
@@ -56,8 +55,7 @@ def text(max_length: int, pattern: str = NO_NUL):
     """A str field type for request bodies: at most `max_length` characters, matching
     `pattern` (the schema says both, so clients and schemathesis see the rule), and holding
     no lone surrogate."""
-    return Annotated[str, Field(max_length=max_length, pattern=pattern),
-                     AfterValidator(_storable)]
+    return Annotated[str, Field(max_length=max_length, pattern=pattern), AfterValidator(_storable)]
 
 
 class JsonOnly(Parser):
@@ -131,8 +129,7 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(RequestDataTooBig)
 def too_big(request, exc):
-    return api.create_response(request, {"errors": {"": _("The body is too large.")}},
-                               status=413)
+    return api.create_response(request, {"errors": {"": _("The body is too large.")}}, status=413)
 
 
 @api.exception_handler(Http404)
@@ -147,13 +144,15 @@ def api_view(view):
     def wrapped(request, *args, **kwargs):
         # The API speaks English, whatever the visitor's browser asks for.
         with translation.override("en"):
-            has_body = (request.method in ("POST", "PUT", "PATCH")
-                        and request.META.get("CONTENT_LENGTH", "") not in ("", "0"))
+            has_body = request.method in ("POST", "PUT", "PATCH") and request.META.get(
+                "CONTENT_LENGTH", ""
+            ) not in ("", "0")
             if has_body and request.content_type != JSON:
                 return errors(_("Send the body as application/json."), 415)
             response = view(request, *args, **kwargs)
             if response.status_code == 405 and not response.get("Content-Type", "").startswith(
-                    JSON):
+                JSON
+            ):
                 allow = response.get("Allow", "")
                 response = errors(_("This method is not allowed here."), 405)
                 response["Allow"] = allow

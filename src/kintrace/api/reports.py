@@ -85,8 +85,12 @@ class InboxOut(Schema):
     answers: list[AnswerOut]
 
 
-@router.post("", response={201: ReceiptOut, **BODY_ERROR_RESPONSES, 503: ErrorsOut},
-             url_name="report_submit", summary="Submit a report")
+@router.post(
+    "",
+    response={201: ReceiptOut, **BODY_ERROR_RESPONSES, 503: ErrorsOut},
+    url_name="report_submit",
+    summary="Submit a report",
+)
 def submit(request, payload: ReportIn):
     """Store a report encrypted; the receipt in the answer is the only way back to it."""
     # Messages in the API are English; the web form speaks Russian.
@@ -100,18 +104,32 @@ def submit(request, payload: ReportIn):
         except OrgKeysMissing:
             return Status(503, {"errors": {"": "The organisation keys are not set up yet."}})
         except ReportBusy:  # nothing was stored: the client sends the same body again
-            return Status(503, {"errors": {"": "The database is busy; nothing was stored. "
-                                               "Send the report again."}})
+            return Status(
+                503,
+                {
+                    "errors": {
+                        "": "The database is busy; nothing was stored. Send the report again."
+                    }
+                },
+            )
     return Status(201, {"receipt": receipt})
 
 
-@router.get("/inbox", response={200: InboxOut, **ERROR_RESPONSES, 404: ErrorsOut,
-                                 429: ErrorsOut},
-            url_name="report_inbox", summary="Read the organisation's answers")
-def inbox(request, x_receipt: str = Header(
-        ..., alias="X-Receipt",
+@router.get(
+    "/inbox",
+    response={200: InboxOut, **ERROR_RESPONSES, 404: ErrorsOut, 429: ErrorsOut},
+    url_name="report_inbox",
+    summary="Read the organisation's answers",
+)
+def inbox(
+    request,
+    x_receipt: str = Header(
+        ...,
+        alias="X-Receipt",
         description="The receipt: eleven words (or 40 digits for older receipts), as UTF-8, "
-                    "raw or percent-encoded; case, ё/е and spacing do not matter.")):
+        "raw or percent-encoded; case, ё/е and spacing do not matter.",
+    ),
+):
     """The report's status and the organisation's answers. A wrong receipt is a 404 that
     takes as long as a right one."""
     try:
@@ -120,8 +138,15 @@ def inbox(request, x_receipt: str = Header(
         with translation.override("en"):
             access = report_open(receipt=header_text(x_receipt))
     except ReceiptUnreadable:
-        return Status(404, {"errors": {"X-Receipt": "This is not a receipt: eleven words "
-                                                    "from the receipt list, or 40 digits."}})
+        return Status(
+            404,
+            {
+                "errors": {
+                    "X-Receipt": "This is not a receipt: eleven words "
+                    "from the receipt list, or 40 digits."
+                }
+            },
+        )
     except ReceiptThrottled:
         return Status(429, {"errors": {"X-Receipt": "Too many wrong receipts lately; try later."}})
     if access is None:
@@ -129,16 +154,24 @@ def inbox(request, x_receipt: str = Header(
     view = report_decrypt(access.report, access.key)
     with translation.override("en"):
         state = reporter_state(access.report)
-    return Status(200, {
-        "status": access.report.status,
-        "state": state.code,
-        "closed_reason": state.reason,
-        "submitted_at": access.report.created_at,
-        "subject": {"name": access.report.subject_name,
-                    "birth_date": access.report.subject_birth_date,
-                    "facility": access.report.subject_facility,
-                    "region": access.report.subject_region},
-        "message": view.private["message"],
-        "answers": [{"sent_at": m.created_at, "text": m.text} for m in view.messages
-                    if m.sender == Sender.ORGANISATION],
-    })
+    return Status(
+        200,
+        {
+            "status": access.report.status,
+            "state": state.code,
+            "closed_reason": state.reason,
+            "submitted_at": access.report.created_at,
+            "subject": {
+                "name": access.report.subject_name,
+                "birth_date": access.report.subject_birth_date,
+                "facility": access.report.subject_facility,
+                "region": access.report.subject_region,
+            },
+            "message": view.private["message"],
+            "answers": [
+                {"sent_at": m.created_at, "text": m.text}
+                for m in view.messages
+                if m.sender == Sender.ORGANISATION
+            ],
+        },
+    )

@@ -44,13 +44,23 @@ def audit_key() -> bytes:
 
 
 def legacy_entry_hash(
-    *, seq: int, at: str, actor_label: str, action: str, target_type: str, target_id: str,
-    before: Any, after: Any, prev_hash: str,
+    *,
+    seq: int,
+    at: str,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    before: Any,
+    after: Any,
+    prev_hash: str,
 ) -> str:
     """The unkeyed scheme-1 hash, exactly as entries before the keyed chain were written."""
     body = json.dumps(
         [seq, at, actor_label, action, target_type, target_id, before, after, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -65,25 +75,54 @@ def _canonical_bytes(obj: dict[str, Any]) -> bytes:
 
 
 def keyed_entry_hash(
-    key: bytes, *, seq: int, at: datetime.datetime, actor_id: int | None, actor_label: str,
-    action: str, target_type: str, target_id: str, before: Any, after: Any, prev_hash: str,
+    key: bytes,
+    *,
+    seq: int,
+    at: datetime.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    before: Any,
+    after: Any,
+    prev_hash: str,
 ) -> str:
     """The scheme-2 HMAC-SHA256 (64 hex chars) of one entry, every column included."""
-    return crypto.keyed_hash(key, _canonical_bytes({
-        "kind": "kintrace.audit.entry", "scheme": KEYED,
-        "seq": int(seq), "at": timestamp(at),
-        "actor_id": None if actor_id is None else int(actor_id), "actor_label": str(actor_label),
-        "action": str(action), "target_type": str(target_type), "target_id": str(target_id),
-        "before": before, "after": after, "prev_hash": str(prev_hash),
-    }))
+    return crypto.keyed_hash(
+        key,
+        _canonical_bytes(
+            {
+                "kind": "kintrace.audit.entry",
+                "scheme": KEYED,
+                "seq": int(seq),
+                "at": timestamp(at),
+                "actor_id": None if actor_id is None else int(actor_id),
+                "actor_label": str(actor_label),
+                "action": str(action),
+                "target_type": str(target_type),
+                "target_id": str(target_id),
+                "before": before,
+                "after": after,
+                "prev_hash": str(prev_hash),
+            }
+        ),
+    )
 
 
 def head_mac(key: bytes, *, seq: int, hash: str, legacy_seq: int) -> str:
     """The HMAC that seals the head row (its seq, its hash and the legacy boundary)."""
-    return crypto.keyed_hash(key, _canonical_bytes({
-        "kind": "kintrace.audit.head", "seq": int(seq), "hash": str(hash),
-        "legacy_seq": int(legacy_seq),
-    }))
+    return crypto.keyed_hash(
+        key,
+        _canonical_bytes(
+            {
+                "kind": "kintrace.audit.head",
+                "seq": int(seq),
+                "hash": str(hash),
+                "legacy_seq": int(legacy_seq),
+            }
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ def register(sub) -> None:
     asub.required = True
     v = asub.add_parser("verify", help="recompute the keyed hash chain and report the first break")
     v.add_argument(
-        "--expect", metavar="HEAD",
+        "--expect",
+        metavar="HEAD",
         help="a head printed earlier by `kintrace audit head` (SEQ:HMAC): the log must contain "
-             "it, so removing the newest entries is detected",
+        "it, so removing the newest entries is detected",
     )
     v.set_defaults(func=_verify)
     h = asub.add_parser("head", help="print the current head of the chain (SEQ:HMAC, one line)")
@@ -49,8 +50,9 @@ def _verify(args) -> int:
         anchored = f", contains the expected head #{expect.seq}" if expect is not None else ""
         print(f"audit log intact: {report.entries} entries{anchored}; head {report.head}")
         return 0
-    print(f"audit log BROKEN after {report.entries} good entries: {report.problem}",
-          file=sys.stderr)
+    print(
+        f"audit log BROKEN after {report.entries} good entries: {report.problem}", file=sys.stderr
+    )
     return 1
 
 

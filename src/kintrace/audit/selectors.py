@@ -25,13 +25,27 @@ class ChainReport:
 def _entry_hash(key: bytes, e: AuditEntry) -> str:
     if e.scheme == chain.KEYED:
         return chain.keyed_entry_hash(
-            key, seq=e.seq, at=e.at, actor_id=e.actor_id, actor_label=e.actor_label,
-            action=e.action, target_type=e.target_type, target_id=e.target_id, before=e.before,
-            after=e.after, prev_hash=e.prev_hash,
+            key,
+            seq=e.seq,
+            at=e.at,
+            actor_id=e.actor_id,
+            actor_label=e.actor_label,
+            action=e.action,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            before=e.before,
+            after=e.after,
+            prev_hash=e.prev_hash,
         )
     return chain.legacy_entry_hash(
-        seq=e.seq, at=e.at.isoformat(), actor_label=e.actor_label, action=e.action,
-        target_type=e.target_type, target_id=e.target_id, before=e.before, after=e.after,
+        seq=e.seq,
+        at=e.at.isoformat(),
+        actor_label=e.actor_label,
+        action=e.action,
+        target_type=e.target_type,
+        target_id=e.target_id,
+        before=e.before,
+        after=e.after,
         prev_hash=e.prev_hash,
     )
 
@@ -77,14 +91,16 @@ def audit_verify(*, expect: chain.Head | None = None) -> ChainReport:
     elif head.seq != count or head.hash != prev:
         if head.seq > count:
             return ChainReport(
-                False, count,
+                False,
+                count,
                 f"the newest entries were removed: the head says {head.seq}, found {count}",
             )
         return ChainReport(False, count, "the head record does not match the last entry")
     if expect is not None:
         if expect.seq > count:
             return ChainReport(
-                False, count,
+                False,
+                count,
                 f"the newest entries were removed: expected head #{expect.seq}, "
                 f"the log ends at #{count}",
             )

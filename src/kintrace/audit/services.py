@@ -31,8 +31,14 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 
 def audit_record(
-    *, actor, action: str, target: models.Model | None = None, target_type: str = "",
-    target_id: str = "", before: Any = None, after: Any = None,
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    before: Any = None,
+    after: Any = None,
 ) -> AuditEntry:
     """Append one entry to the hash chain. Must run inside the caller's transaction."""
     if target is not None:
@@ -49,14 +55,31 @@ def audit_record(
         actor_id = actor.pk if actor is not None and actor.pk else None
         actor_label = "" if actor is None else actor.get_username()
         h = chain.keyed_entry_hash(
-            key, seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
-            target_type=target_type, target_id=str(target_id), before=before, after=after,
+            key,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=before,
+            after=after,
             prev_hash=head.hash,
         )
         entry = AuditEntry.objects.create(
-            seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
-            target_type=target_type, target_id=str(target_id), before=before, after=after,
-            prev_hash=head.hash, hash=h, scheme=chain.KEYED,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=before,
+            after=after,
+            prev_hash=head.hash,
+            hash=h,
+            scheme=chain.KEYED,
         )
         head.seq, head.hash = seq, h
         head.mac = chain.head_mac(key, seq=seq, hash=h, legacy_seq=head.legacy_seq)

@@ -32,12 +32,19 @@ class CloseReason(models.TextChoices):
 
 class Case(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases")
-    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW,
-                              db_index=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="assigned_cases")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set when the case leaves the open statuses; cleared when it is opened again.
@@ -49,8 +56,11 @@ class Case(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             # One open search per person: a second report about him joins the open case.
-            models.UniqueConstraint(fields=["person"], condition=Q(status__in=OPEN_STATUSES),
-                                    name="cases_one_open_case_per_person"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="cases_one_open_case_per_person",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -65,8 +75,7 @@ class Case(models.Model):
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Sealed to the organisation's public key: any caseworker can add a note, only staff
     # whose session unlocked the organisation key can read it.

@@ -11,8 +11,11 @@ from .models import Case
 def case_list(*, status: str = "", assignee=None, unread: bool = False) -> QuerySet:
     """Cases, each with `unread`: the follow-ups from relatives on its reports nobody has
     read yet; with `unread=True` only those that have some."""
-    qs = Case.objects.select_related("person", "assignee").prefetch_related(
-        "person__names").annotate(unread=Sum("reports__unread_count"))
+    qs = (
+        Case.objects.select_related("person", "assignee")
+        .prefetch_related("person__names")
+        .annotate(unread=Sum("reports__unread_count"))
+    )
     if status:
         qs = qs.filter(status=status)
     if assignee is not None:

@@ -19,8 +19,15 @@ from kintrace.security.keys import org_public_key
 
 from .models import OPEN_STATUSES, Case, CaseNote, CaseStatus, CloseReason
 
-CASE_FIELDS = ["id", "person", "status", "assignee", "created_by", "close_reason",
-               "close_reason_shared"]
+CASE_FIELDS = [
+    "id",
+    "person",
+    "status",
+    "assignee",
+    "created_by",
+    "close_reason",
+    "close_reason_shared",
+]
 
 
 def case_open(*, person: Person, actor) -> tuple[Case, bool]:
@@ -36,13 +43,15 @@ def case_open(*, person: Person, actor) -> tuple[Case, bool]:
         if case is not None:
             return case, False
         case = Case.objects.create(person=person, created_by=actor)
-        audit_record(actor=actor, action="case.open", target=case,
-                     after=snapshot(case, CASE_FIELDS))
+        audit_record(
+            actor=actor, action="case.open", target=case, after=snapshot(case, CASE_FIELDS)
+        )
     return case, True
 
 
-def case_set_status(*, case: Case, status: str, actor, reason: str = "",
-                    shared: bool = False) -> Case:
+def case_set_status(
+    *, case: Case, status: str, actor, reason: str = "", shared: bool = False
+) -> Case:
     """Change the status. Leaving the open statuses (found, closed) needs a reason; with
     `shared` the families' inboxes name it. Opening again clears it."""
     if status not in CaseStatus.values:
@@ -53,8 +62,11 @@ def case_set_status(*, case: Case, status: str, actor, reason: str = "",
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         before = snapshot(case, CASE_FIELDS)
-        if status in OPEN_STATUSES and not case.is_open and Case.objects.filter(
-                person_id=case.person_id, status__in=OPEN_STATUSES).exists():
+        if (
+            status in OPEN_STATUSES
+            and not case.is_open
+            and Case.objects.filter(person_id=case.person_id, status__in=OPEN_STATUSES).exists()
+        ):
             raise ValidationError(_("This person already has an open case."), code="open")
         case.status = status
         if closing:
@@ -63,25 +75,43 @@ def case_set_status(*, case: Case, status: str, actor, reason: str = "",
             case.close_reason, case.close_reason_shared = reason, bool(shared)
         else:
             case.close_reason, case.close_reason_shared, case.closed_at = "", False, None
-        case.save(update_fields=["status", "close_reason", "close_reason_shared", "closed_at",
-                                 "updated_at"])
-        audit_record(actor=actor, action="case.set_status", target=case, before=before,
-                     after=snapshot(case, CASE_FIELDS))
+        case.save(
+            update_fields=[
+                "status",
+                "close_reason",
+                "close_reason_shared",
+                "closed_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="case.set_status",
+            target=case,
+            before=before,
+            after=snapshot(case, CASE_FIELDS),
+        )
     return case
 
 
 def case_assign(*, case: Case, assignee, actor) -> Case:
     """Give the case to a staff member who may see names (or to nobody, with None)."""
     if assignee is not None and not assignee.sees_names:
-        raise ValidationError(_("Cases can only be assigned to staff who may see names."),
-                              code="assignee")
+        raise ValidationError(
+            _("Cases can only be assigned to staff who may see names."), code="assignee"
+        )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         before = snapshot(case, CASE_FIELDS)
         case.assignee = assignee
         case.save(update_fields=["assignee", "updated_at"])
-        audit_record(actor=actor, action="case.assign", target=case, before=before,
-                     after=snapshot(case, CASE_FIELDS))
+        audit_record(
+            actor=actor,
+            action="case.assign",
+            target=case,
+            before=before,
+            after=snapshot(case, CASE_FIELDS),
+        )
     return case
 
 
@@ -91,11 +121,11 @@ def case_note_add(*, case: Case, text: str, actor) -> CaseNote:
     if not text:
         raise ValidationError(_("The note is empty."), code="required")
     with transaction.atomic():
-        note = CaseNote.objects.create(case=case, author=actor,
-                                       body=seal(org_public_key(), text.encode()))
+        note = CaseNote.objects.create(
+            case=case, author=actor, body=seal(org_public_key(), text.encode())
+        )
         case.save(update_fields=["updated_at"])
-        audit_record(actor=actor, action="case.note_add", target=case,
-                     after={"note": note.pk})
+        audit_record(actor=actor, action="case.note_add", target=case, after={"note": note.pk})
     return note
 
 
@@ -112,8 +142,14 @@ def case_notes_read(*, case: Case, org_private: bytes, actor) -> list[NoteView]:
     notes = list(case.notes.select_related("author"))
     if not notes:
         return []
-    out = [NoteView(author=n.author.get_username(), created_at=n.created_at,
-                    text=unseal(org_private, bytes(n.body)).decode()) for n in notes]
+    out = [
+        NoteView(
+            author=n.author.get_username(),
+            created_at=n.created_at,
+            text=unseal(org_private, bytes(n.body)).decode(),
+        )
+        for n in notes
+    ]
     audit_decrypt(actor, case, "case notes")
     return out
 
@@ -129,6 +165,10 @@ class Conversation:
 def case_conversations(*, case: Case, org_private: bytes, actor) -> list[Conversation]:
     """The conversation of every report linked to the case, decrypted with the organisation key
     the staff member's session unlocked (audited per report)."""
-    return [Conversation(report=r, messages=report_conversation_read(
-                report=r, org_private=org_private, actor=actor))
-            for r in case.reports.order_by("created_at", "pk")]
+    return [
+        Conversation(
+            report=r,
+            messages=report_conversation_read(report=r, org_private=org_private, actor=actor),
+        )
+        for r in case.reports.order_by("created_at", "pk")
+    ]

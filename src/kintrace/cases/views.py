@@ -35,12 +35,18 @@ def case_index(request):
     status = status if status in CaseStatus.values else ""
     mine = request.GET.get("mine") == "1"
     unread = request.GET.get("unread") == "1"
-    cases = case_list(status=status, assignee=request.user if mine else None,
-                      unread=unread)[:500]
-    return render(request, "cases/case_list.html", {
-        "cases": cases, "status": status, "statuses": CaseStatus.choices, "mine": mine,
-        "unread": unread,
-    })
+    cases = case_list(status=status, assignee=request.user if mine else None, unread=unread)[:500]
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "cases": cases,
+            "status": status,
+            "statuses": CaseStatus.choices,
+            "mine": mine,
+            "unread": unread,
+        },
+    )
 
 
 @never_cache
@@ -48,17 +54,23 @@ def case_index(request):
 @unlocked_required
 def case_detail(request, pk: int):
     case = _case_or_404(pk)
-    return render(request, "cases/case_detail.html", {
-        "case": case,
-        "notes": case_notes_read(case=case, org_private=org_private_key_for(request),
-                                 actor=request.user),
-        "conversations": case_conversations(case=case, org_private=org_private_key_for(request),
-                                            actor=request.user),
-        "statuses": CaseStatus.choices,
-        "open_statuses": OPEN_STATUSES,
-        "close_reasons": CloseReason.choices,
-        "assignees": assignable_staff(),
-    })
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "notes": case_notes_read(
+                case=case, org_private=org_private_key_for(request), actor=request.user
+            ),
+            "conversations": case_conversations(
+                case=case, org_private=org_private_key_for(request), actor=request.user
+            ),
+            "statuses": CaseStatus.choices,
+            "open_statuses": OPEN_STATUSES,
+            "close_reasons": CloseReason.choices,
+            "assignees": assignable_staff(),
+        },
+    )
 
 
 def _apply(request, pk: int, change) -> object:
@@ -73,9 +85,17 @@ def _apply(request, pk: int, change) -> object:
 @require_POST
 @staff_required(*NAME_ROLES)
 def set_status(request, pk: int):
-    return _apply(request, pk, lambda case: case_set_status(
-        case=case, status=request.POST.get("status", ""), reason=request.POST.get("reason", ""),
-        shared=request.POST.get("share") == "on", actor=request.user))
+    return _apply(
+        request,
+        pk,
+        lambda case: case_set_status(
+            case=case,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            shared=request.POST.get("share") == "on",
+            actor=request.user,
+        ),
+    )
 
 
 @require_POST
@@ -96,5 +116,10 @@ def assign(request, pk: int):
 @require_POST
 @staff_required(*NAME_ROLES)
 def note_add(request, pk: int):
-    return _apply(request, pk, lambda case: case_note_add(
-        case=case, text=request.POST.get("text", "")[:20000], actor=request.user))
+    return _apply(
+        request,
+        pk,
+        lambda case: case_note_add(
+            case=case, text=request.POST.get("text", "")[:20000], actor=request.user
+        ),
+    )

@@ -10,45 +10,77 @@ from .validation import LIMITS, WHAT_HAPPENED, CleanReport, ReportInvalid, clean
 
 
 def _text(label, path, help_text="", textarea=False, **attrs):
-    widget = (forms.Textarea(attrs={"rows": 6, **attrs}) if textarea
-              else forms.TextInput(attrs=attrs))
+    widget = (
+        forms.Textarea(attrs={"rows": 6, **attrs}) if textarea else forms.TextInput(attrs=attrs)
+    )
     widget.attrs["maxlength"] = LIMITS[path]
-    return TextField(label=label, help_text=help_text, required=False, widget=widget,
-                     strip=False)
+    return TextField(label=label, help_text=help_text, required=False, widget=widget, strip=False)
 
 
 class ReportForm(forms.Form):
-    subject_name = _text(_("His full name"), "subject.name",
-                         _("Surname, name, patronymic — as much as you know."),
-                         autocomplete="off")
+    subject_name = _text(
+        _("His full name"),
+        "subject.name",
+        _("Surname, name, patronymic — as much as you know."),
+        autocomplete="off",
+    )
     # No numeric keyboard: "около 1987" needs letters.
-    subject_birth_date = _text(_("Date of birth"), "subject.birth_date",
-                               _("For example 14.03.1987, 03.1987, 1987 or около 1987."))
-    subject_facility = _text(_("Colony or prison"), "subject.facility",
-                             _("For example ИК-2 or ЛИУ-10."))
+    subject_birth_date = _text(
+        _("Date of birth"),
+        "subject.birth_date",
+        _("For example 14.03.1987, 03.1987, 1987 or около 1987."),
+    )
+    subject_facility = _text(
+        _("Colony or prison"), "subject.facility", _("For example ИК-2 or ЛИУ-10.")
+    )
     subject_region = _text(_("Region"), "subject.region", _("For example Пермский край."))
-    details_recruited_when = _text(_("When was he recruited?"), "details.recruited_when",
-                                   _("A date, a month or “весной 2024”, as you know it."))
-    details_last_contact_when = _text(_("When did he last get in touch?"),
-                                      "details.last_contact_when")
+    details_recruited_when = _text(
+        _("When was he recruited?"),
+        "details.recruited_when",
+        _("A date, a month or “весной 2024”, as you know it."),
+    )
+    details_last_contact_when = _text(
+        _("When did he last get in touch?"), "details.last_contact_when"
+    )
     details_last_contact_how = _text(
-        _("How did he get in touch?"), "details.last_contact_how",
+        _("How did he get in touch?"),
+        "details.last_contact_how",
         _("For example: a call from an unknown WhatsApp number, a letter, through a friend."),
-        textarea=True, rows=3)
+        textarea=True,
+        rows=3,
+    )
     details_what_happened = forms.MultipleChoiceField(
-        label=_("What happened?"), required=False, choices=WHAT_HAPPENED,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Tick everything that applies."))
+        label=_("What happened?"),
+        required=False,
+        choices=WHAT_HAPPENED,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick everything that applies."),
+    )
     message = _text(_("What happened, in your words"), "message", textarea=True)
-    details_money_promised = _text(_("Money promised"), "details.money_promised",
-                                   _("Who promised how much, for what."), textarea=True, rows=2)
-    details_money_paid = _text(_("Money paid"), "details.money_paid",
-                               _("What was actually paid, when and how."), textarea=True, rows=2)
+    details_money_promised = _text(
+        _("Money promised"),
+        "details.money_promised",
+        _("Who promised how much, for what."),
+        textarea=True,
+        rows=2,
+    )
+    details_money_paid = _text(
+        _("Money paid"),
+        "details.money_paid",
+        _("What was actually paid, when and how."),
+        textarea=True,
+        rows=2,
+    )
     reporter_name = _text(_("Your name"), "reporter.name", autocomplete="off")
-    reporter_relationship = _text(_("Who are you to him?"), "reporter.relationship",
-                                  _("For example mother, wife, sister."))
-    reporter_contact = _text(_("How can we reach you?"), "reporter.contact",
-                             _("A phone number, Telegram or e-mail — only if you want us to."),
-                             autocomplete="off")
+    reporter_relationship = _text(
+        _("Who are you to him?"), "reporter.relationship", _("For example mother, wife, sister.")
+    )
+    reporter_contact = _text(
+        _("How can we reach you?"),
+        "reporter.contact",
+        _("A phone number, Telegram or e-mail — only if you want us to."),
+        autocomplete="off",
+    )
 
     SECTIONS = ("subject", "reporter", "details")
 
@@ -80,5 +112,8 @@ class ReportForm(forms.Form):
 
 class MessageForm(forms.Form):
     message = TextField(
-        label=_("Add information"), required=False, strip=False,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": LIMITS["message"]}))
+        label=_("Add information"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": LIMITS["message"]}),
+    )

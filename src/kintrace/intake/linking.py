@@ -40,8 +40,10 @@ class Fact:
 def report_facts(private: dict) -> list[Fact]:
     """The events a report proposes: each "what happened" choice, dated where the reporter
     gave a date (recruitment → applied, last contact → contact)."""
-    dated = {"applied": private.get("recruited_when", ""),
-             "contact": private.get("last_contact_when", "")}
+    dated = {
+        "applied": private.get("recruited_when", ""),
+        "contact": private.get("last_contact_when", ""),
+    }
     codes = list(private.get("what_happened", []))
     for code, date in dated.items():
         if date and code not in codes:
@@ -58,8 +60,7 @@ def _dated_fact(code: str, date: str) -> Fact:
     except ValueError:
         yearless = False
     if yearless:
-        return Fact(type=code, date="",
-                    description=_("%(date)s (year not given)") % {"date": date})
+        return Fact(type=code, date="", description=_("%(date)s (year not given)") % {"date": date})
     return Fact(type=code, date=date)
 
 
@@ -105,16 +106,32 @@ def report_link(*, report: Report, person: Person, actor, facts: list[Fact] = ()
         before = {"status": report.status, "person": report.person_id, "case": report.case_id}
         source = _report_source(report, actor)
         for fact, start, end in checked:
-            event_create(type=fact.type, start=start, end=end, description=fact.description.strip(),
-                         persons=[person], citations=[source], actor=actor)
+            event_create(
+                type=fact.type,
+                start=start,
+                end=end,
+                description=fact.description.strip(),
+                persons=[person],
+                citations=[source],
+                actor=actor,
+            )
         case, _created = case_open(person=person, actor=actor)
         report.person, report.case, report.source = person, case, source
         report.status = Report.Status.LINKED
         report.linked_by, report.linked_at = actor, timezone.now()
         report.save()
-        audit_record(actor=actor, action="report.link", target=report, before=before,
-                     after={"status": report.status, "person": person.pk, "case": case.pk,
-                            "events": len(checked)})
+        audit_record(
+            actor=actor,
+            action="report.link",
+            target=report,
+            before=before,
+            after={
+                "status": report.status,
+                "person": person.pk,
+                "case": case.pk,
+                "events": len(checked),
+            },
+        )
     return report
 
 
@@ -126,13 +143,17 @@ def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Pe
         if not report.source_id:
             Report.objects.filter(pk=report.pk).update(source=source)
             report.source = source
-        region = (Region.objects.filter(code=report.subject_region_code).first()
-                  if report.subject_region_code else None)
+        region = (
+            Region.objects.filter(code=report.subject_region_code).first()
+            if report.subject_region_code
+            else None
+        )
         facility, unresolved = None, ""
         if report.subject_facility:
             try:
                 facility, _created = facility_get_or_create_from_ref(
-                    ref=report.subject_facility, region=region, actor=actor)
+                    ref=report.subject_facility, region=region, actor=actor
+                )
             except FacilityAmbiguous:
                 # "ИК-6" in two regions: kept as written on the person until someone chooses.
                 unresolved = report.subject_facility
@@ -142,7 +163,13 @@ def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Pe
             birth = parse_date_or_none(report.subject_birth_date, approximate=True)
         except ValueError:
             birth = None
-        person = person_create(name=report.subject_name, birth=birth, last_facility=facility,
-                               last_facility_text=unresolved, name_source=source, actor=actor)
+        person = person_create(
+            name=report.subject_name,
+            birth=birth,
+            last_facility=facility,
+            last_facility_text=unresolved,
+            name_source=source,
+            actor=actor,
+        )
         report_link(report=report, person=person, actor=actor, facts=facts)
     return person

@@ -30,9 +30,13 @@ class Suggestion:
 
 
 def report_record(report) -> dict:
-    return {"id": "report", "name": report.subject_name,
-            "birth_date": report.subject_birth_date, "facility": report.subject_facility,
-            "region": report.subject_region_code or report.subject_region}
+    return {
+        "id": "report",
+        "name": report.subject_name,
+        "birth_date": report.subject_birth_date,
+        "facility": report.subject_facility,
+        "region": report.subject_region_code or report.subject_region,
+    }
 
 
 # A report is usually about a man the organisation knows of: half of them are expected to
@@ -45,7 +49,13 @@ def suggest_persons(report, *, limit: int = 10) -> list[Suggestion]:
     Each person is compared as a whole (`kintrace.registry.likely.persons_scored`): a
     patronymic known from any of his name variants is known, a conflict with any of them
     counts against."""
-    return [Suggestion(x.person, x.probability, x.match_weight, x.explanation)
-            for x in persons_scored(report_record(report), report.subject_name,
-                                    start_share=REPORT_SHARE, threshold=THRESHOLD,
-                                    limit=limit)]
+    return [
+        Suggestion(x.person, x.probability, x.match_weight, x.explanation)
+        for x in persons_scored(
+            report_record(report),
+            report.subject_name,
+            start_share=REPORT_SHARE,
+            threshold=THRESHOLD,
+            limit=limit,
+        )
+    ]

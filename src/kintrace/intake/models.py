@@ -28,8 +28,9 @@ class Report(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW,
-                              db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
 
     # Argon2id-derived value of the receipt: finds the report, cannot be turned back.
@@ -45,14 +46,18 @@ class Report(models.Model):
     subject_region = models.CharField(max_length=200, blank=True)
     subject_region_code = models.CharField(max_length=16, blank=True)
 
-    person = models.ForeignKey("registry.Person", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="reports")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="reports")
-    source = models.ForeignKey("registry.Source", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    source = models.ForeignKey(
+        "registry.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     linked_at = models.DateTimeField(null=True, blank=True)
 
     # Closing asks why; the reason is shown in the relative's inbox only when shared.
@@ -84,8 +89,9 @@ class ReportMessage(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     created_at = models.DateTimeField(auto_now_add=True)
     sender = models.CharField(max_length=16, choices=Sender.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     body = models.BinaryField()
 
     class Meta:

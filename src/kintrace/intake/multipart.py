@@ -43,17 +43,20 @@ def clean_filename(raw: str) -> str:
     name = unicodedata.normalize("NFC", raw or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = " ".join(name.split())
-    name = "".join(c for c in name if c == " " or (
-        c.isprintable() and unicodedata.category(c) not in ("Cf", "Co", "Cs", "Cn")))
+    name = "".join(
+        c
+        for c in name
+        if c == " " or (c.isprintable() and unicodedata.category(c) not in ("Cf", "Co", "Cs", "Cn"))
+    )
     name = name.strip(" .")
     if not name:
         return "file"
     if len(name) > MAX_NAME_CHARS:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 10 and stem:
-            name = stem[:MAX_NAME_CHARS - len(ext) - 2].rstrip(" .") + "…." + ext
+            name = stem[: MAX_NAME_CHARS - len(ext) - 2].rstrip(" .") + "…." + ext
         else:
-            name = name[:MAX_NAME_CHARS - 1] + "…"
+            name = name[: MAX_NAME_CHARS - 1] + "…"
     return name
 
 
@@ -90,12 +93,21 @@ class BoundedUploadHandler(FileUploadHandler):
         self.part = _Part()
         self.header_name = bytearray()
         self.header_value = bytearray()
-        parser = MultipartParser(boundary, {
-            "on_part_begin": self._part_begin, "on_header_field": self._header_field,
-            "on_header_value": self._header_value, "on_header_end": self._header_end,
-            "on_headers_finished": self._headers_finished, "on_part_data": self._part_data,
-            "on_part_end": self._part_end, "on_end": self._end,
-        }, max_header_count=MAX_HEADERS, max_header_size=MAX_HEADER_BYTES)
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._part_begin,
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value,
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._part_data,
+                "on_part_end": self._part_end,
+                "on_end": self._end,
+            },
+            max_header_count=MAX_HEADERS,
+            max_header_size=MAX_HEADER_BYTES,
+        )
         self.ended = False
         remaining = content_length
         try:
@@ -196,8 +208,13 @@ class BoundedUploadHandler(FileUploadHandler):
         elif part.kind == "file":
             part.buffer.seek(0)
             upload = InMemoryUploadedFile(
-                file=part.buffer, field_name=part.name, name=part.filename,
-                content_type=part.content_type, size=part.size, charset=None)
+                file=part.buffer,
+                field_name=part.name,
+                name=part.filename,
+                content_type=part.content_type,
+                size=part.size,
+                charset=None,
+            )
             upload.too_big = part.too_big
             self.files.appendlist(part.name, upload)
 

@@ -12,17 +12,50 @@ import io
 import pikepdf
 
 # Keys that make a viewer do something on its own or carry another file.
-ACTIVE_KEYS = frozenset({
-    "/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles",
-    "/RichMedia", "/RichMediaContent", "/XFA", "/SubmitForm", "/ImportData", "/URI",
-    "/GoToR", "/GoToE", "/Rendition", "/Movie", "/Sound",
-})
+ACTIVE_KEYS = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/RichMediaContent",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/URI",
+        "/GoToR",
+        "/GoToE",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+    }
+)
 # Values of /S (action type), /Type and /Subtype that do the same.
-ACTIVE_NAMES = frozenset({
-    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI", "/GoToR", "/GoToE",
-    "/RichMediaExecute", "/Rendition", "/Movie", "/Sound",
-    "/EmbeddedFile", "/Filespec", "/FileAttachment", "/RichMedia", "/Screen", "/3D",
-})
+ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/URI",
+        "/GoToR",
+        "/GoToE",
+        "/RichMediaExecute",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+        "/EmbeddedFile",
+        "/Filespec",
+        "/FileAttachment",
+        "/RichMedia",
+        "/Screen",
+        "/3D",
+    }
+)
 NAME_KEYS = ("/S", "/Type", "/Subtype")
 # Bounds on work per file: objects in the file, and dictionary/array entries visited in total.
 MAX_OBJECTS = 100_000
@@ -51,7 +84,7 @@ def check_pdf(data: bytes) -> None:
     if not data.startswith(b"%PDF-"):
         raise PdfRefused("malformed", "no %PDF- header")
     end = data.rfind(b"%%EOF")
-    if end < 0 or data[end + 5:].strip(EOF_SLACK):
+    if end < 0 or data[end + 5 :].strip(EOF_SLACK):
         raise PdfRefused("malformed", "data after %%EOF")
     try:
         pdf = pikepdf.open(io.BytesIO(data), suppress_warnings=True)

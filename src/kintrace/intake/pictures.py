@@ -22,8 +22,13 @@ MAX_PIXELS = 50_000_000
 MAX_FRAMES = 500
 # What Pillow may report, and the type the original is recorded and served as. MPO is a JPEG
 # with further images appended (Android "Ultra HDR" gain maps, 3D cameras): it is a JPEG.
-IMAGE_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
-               "WEBP": "image/webp", "GIF": "image/gif"}
+IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
 # ISO base media brands of HEIF pictures (iPhone photos); Pillow reads them only with a plugin.
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
@@ -91,8 +96,11 @@ def _to_srgb(img: Image.Image) -> Image.Image:
     if img.mode in ("RGB", "L", "CMYK"):
         try:
             img = ImageCms.profileToProfile(
-                img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),
-                outputMode="RGB")
+                img,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+            )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             # A profile lcms cannot use: keep the pixels as they are rather than refuse them.
             pass
@@ -110,8 +118,9 @@ def _plain_mode(img: Image.Image) -> Image.Image:
         return img.convert("I").point(lambda v: v * (1 / 257)).convert("L")
     if img.mode == "I":
         return img.point(lambda v: v * (1 / 257)).convert("L")
-    has_alpha = (img.mode in ("RGBA", "LA", "PA", "La", "RGBa")
-                 or (img.mode in ("P", "L", "RGB") and "transparency" in img.info))
+    has_alpha = img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        img.mode in ("P", "L", "RGB") and "transparency" in img.info
+    )
     return img.convert("RGBA" if has_alpha else "RGB")
 
 
@@ -164,7 +173,7 @@ def metadata_markers(data: bytes) -> list[str]:
 def _png_markers(data: bytes) -> list[str]:
     found, pos = [], 8
     while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if kind not in _PNG_PLAIN:
             found.append(kind.decode("latin-1"))
         pos += 12 + length
@@ -183,11 +192,14 @@ def _jpeg_markers(data: bytes) -> list[str]:
             break
         marker = data[pos + 1]
         if marker not in _JPEG_PLAIN:
-            name = f"APP{marker - 0xE0}" if 0xE0 <= marker <= 0xEF else (
-                "COM" if marker == 0xFE else f"FF{marker:02X}")
+            name = (
+                f"APP{marker - 0xE0}"
+                if 0xE0 <= marker <= 0xEF
+                else ("COM" if marker == 0xFE else f"FF{marker:02X}")
+            )
             found.append(name)
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
-        if marker == 0xE0 and not data[pos + 4:pos + 9] == b"JFIF\x00":
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if marker == 0xE0 and not data[pos + 4 : pos + 9] == b"JFIF\x00":
             found.append("APP0")
         if marker == 0xDA:
             end = data.rfind(b"\xff\xd9")

@@ -8,8 +8,9 @@ from .models import Attachment, Report
 def report_queue(*, status: str = Report.Status.NEW, unread: bool = False) -> QuerySet:
     """Reports of a status, oldest first, so the longest-waiting family is answered first;
     with `unread`, every report with follow-ups nobody has read, longest-waiting first."""
-    qs = Report.objects.annotate(n_messages=Count("messages", distinct=True),
-                                 n_files=Count("attachments", distinct=True))
+    qs = Report.objects.annotate(
+        n_messages=Count("messages", distinct=True), n_files=Count("attachments", distinct=True)
+    )
     if status:
         qs = qs.filter(status=status)
     if unread:
@@ -24,8 +25,7 @@ def unread_report_count() -> int:
 
 def unread_for_person(person_id: int) -> int:
     """Unread follow-ups on the reports about one person."""
-    return sum(Report.objects.filter(person_id=person_id).values_list("unread_count",
-                                                                       flat=True))
+    return sum(Report.objects.filter(person_id=person_id).values_list("unread_count", flat=True))
 
 
 def report_get(pk: int) -> Report:

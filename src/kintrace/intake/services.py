@@ -54,9 +54,13 @@ class ReportBusy(Exception):
     asks the reporter to send again (the form keeps what they typed)."""
 
     def __init__(self) -> None:
-        super().__init__(_("The system is very busy and could not save your report just now. "
-                           "Nothing was sent yet and everything you typed is still here: "
-                           "please press Send again."))
+        super().__init__(
+            _(
+                "The system is very busy and could not save your report just now. "
+                "Nothing was sent yet and everything you typed is still here: "
+                "please press Send again."
+            )
+        )
 
 
 def _is_busy(error: OperationalError) -> bool:
@@ -121,12 +125,18 @@ def _remove_files(stored) -> None:
 
 def _attach(report: Report, key: bytes, stored, sender: str) -> None:
     for f, original, clean in stored:
-        Attachment.objects.create(report=report, sender=sender, original_file=original,
-                                  clean_file=clean, meta=_json_encrypt(key, f.meta()))
+        Attachment.objects.create(
+            report=report,
+            sender=sender,
+            original_file=original,
+            clean_file=clean,
+            meta=_json_encrypt(key, f.meta()),
+        )
 
 
-def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
-                  channel: str = Report.Channel.WEB) -> tuple[Report, str]:
+def report_submit(
+    *, clean: CleanReport, files: list[CheckedFile] = (), channel: str = Report.Channel.WEB
+) -> tuple[Report, str]:
     """Store a new report encrypted; return it and its receipt, which is not kept anywhere.
     Raises ReportBusy if the database stays busy through every retry (nothing stored)."""
     receipt = new_receipt()
@@ -156,8 +166,12 @@ def report_submit(*, clean: CleanReport, files: list[CheckedFile] = (),
                 subject_region_code=clean.region_code,
             )
             _attach(report, data_key, stored, Sender.REPORTER)
-            audit_record(actor=None, action="report.submit", target=report,
-                         after={"channel": channel, "attachments": len(stored)})
+            audit_record(
+                actor=None,
+                action="report.submit",
+                target=report,
+                after={"channel": channel, "attachments": len(stored)},
+            )
         return report
 
     try:
@@ -179,8 +193,11 @@ def report_open(*, receipt: str) -> ReporterAccess | None:
     allowed, report = bucket_pass(lambda: Report.objects.filter(receipt_lookup=lookup).first())
     if not allowed:
         raise ReceiptThrottled
-    salt, blob = (bytes(report.receipt_salt), bytes(report.key_for_receipt)) if report else (
-        _DUMMY_SALT, _DUMMY_BLOB)
+    salt, blob = (
+        (bytes(report.receipt_salt), bytes(report.key_for_receipt))
+        if report
+        else (_DUMMY_SALT, _DUMMY_BLOB)
+    )
     try:
         key = decrypt(receipt_key(receipt, salt), blob)
     except CryptoError:
@@ -211,16 +228,21 @@ def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] 
     def write() -> None:
         with transaction.atomic():
             if text:
-                ReportMessage.objects.create(report=report, sender=Sender.REPORTER,
-                                             body=_json_encrypt(key, {"text": text}))
+                ReportMessage.objects.create(
+                    report=report, sender=Sender.REPORTER, body=_json_encrypt(key, {"text": text})
+                )
             _attach(report, key, stored, Sender.REPORTER)
             now = timezone.now()
             Report.objects.filter(pk=report.pk).update(
-                updated_at=now, unread_count=F("unread_count") + 1)
-            Report.objects.filter(pk=report.pk, unread_since__isnull=True).update(
-                unread_since=now)
-            audit_record(actor=None, action="report.reporter_add", target=report,
-                         after={"message": bool(text), "attachments": len(stored)})
+                updated_at=now, unread_count=F("unread_count") + 1
+            )
+            Report.objects.filter(pk=report.pk, unread_since__isnull=True).update(unread_since=now)
+            audit_record(
+                actor=None,
+                action="report.reporter_add",
+                target=report,
+                after={"message": bool(text), "attachments": len(stored)},
+            )
 
     try:
         _retry_busy(write)
@@ -263,20 +285,35 @@ class ReportView:
 def report_decrypt(report: Report, key: bytes) -> ReportView:
     """Everything of a report in clear, with a key already obtained (reporter or staff)."""
     messages = [
-        MessageView(sender=m.sender, author=m.author.get_username() if m.author else "",
-                    created_at=m.created_at, text=_json_decrypt(key, m.body)["text"])
+        MessageView(
+            sender=m.sender,
+            author=m.author.get_username() if m.author else "",
+            created_at=m.created_at,
+            text=_json_decrypt(key, m.body)["text"],
+        )
         for m in report.messages.select_related("author")
     ]
     attachments = []
     for a in report.attachments.all():
         meta = _json_decrypt(key, a.meta)
-        attachments.append(AttachmentView(
-            pk=a.pk, sender=a.sender, created_at=a.created_at, filename=meta["filename"],
-            content_type=meta["content_type"], size=meta["size"], sha256=meta["sha256"],
-            has_clean_copy=bool(a.clean_file),
-        ))
-    return ReportView(report=report, private=_json_decrypt(key, report.payload),
-                      messages=messages, attachments=attachments)
+        attachments.append(
+            AttachmentView(
+                pk=a.pk,
+                sender=a.sender,
+                created_at=a.created_at,
+                filename=meta["filename"],
+                content_type=meta["content_type"],
+                size=meta["size"],
+                sha256=meta["sha256"],
+                has_clean_copy=bool(a.clean_file),
+            )
+        )
+    return ReportView(
+        report=report,
+        private=_json_decrypt(key, report.payload),
+        messages=messages,
+        attachments=attachments,
+    )
 
 
 def staff_report_key(*, report: Report, org_private: bytes) -> bytes:
@@ -297,22 +334,28 @@ def report_conversation_read(*, report: Report, org_private: bytes, actor) -> li
     """The messages of a report in both directions, for the case page; audited."""
     key = staff_report_key(report=report, org_private=org_private)
     messages = [
-        MessageView(sender=m.sender, author=m.author.get_username() if m.author else "",
-                    created_at=m.created_at, text=_json_decrypt(key, m.body)["text"])
+        MessageView(
+            sender=m.sender,
+            author=m.author.get_username() if m.author else "",
+            created_at=m.created_at,
+            text=_json_decrypt(key, m.body)["text"],
+        )
         for m in report.messages.select_related("author")
     ]
     audit_decrypt(actor, report, "case conversation")
     return messages
 
 
-def attachment_read(*, attachment: Attachment, org_private: bytes, actor, original: bool = False
-                    ) -> tuple[bytes, dict]:
+def attachment_read(
+    *, attachment: Attachment, org_private: bytes, actor, original: bool = False
+) -> tuple[bytes, dict]:
     """The viewing copy (or the original kept as evidence) of an attachment, audited."""
     key = staff_report_key(report=attachment.report, org_private=org_private)
     meta = _json_decrypt(key, attachment.meta)
     use_original = original or not attachment.clean_file
     data = storage.read_encrypted(
-        key, attachment.original_file if use_original else attachment.clean_file)
+        key, attachment.original_file if use_original else attachment.clean_file
+    )
     audit_decrypt(actor, attachment, "attachment original" if use_original else "attachment view")
     content_type = meta["content_type"] if use_original else meta["clean_content_type"]
     return data, {**meta, "served_type": content_type}
@@ -324,14 +367,26 @@ def report_answer(*, report: Report, text: str, org_private: bytes, actor) -> Re
     key = staff_report_key(report=report, org_private=org_private)
     with transaction.atomic():
         message = ReportMessage.objects.create(
-            report=report, sender=Sender.ORGANISATION, author=actor,
-            body=_json_encrypt(key, {"text": text}))
-        before = Report.objects.select_for_update().values_list(
-            "unread_count", flat=True).get(pk=report.pk)
-        Report.objects.filter(pk=report.pk).update(updated_at=timezone.now(), unread_count=0,
-                                                   unread_since=None)
-        audit_record(actor=actor, action="report.answer", target=report,
-                     before={"unread": before}, after={"message": message.pk, "unread": 0})
+            report=report,
+            sender=Sender.ORGANISATION,
+            author=actor,
+            body=_json_encrypt(key, {"text": text}),
+        )
+        before = (
+            Report.objects.select_for_update()
+            .values_list("unread_count", flat=True)
+            .get(pk=report.pk)
+        )
+        Report.objects.filter(pk=report.pk).update(
+            updated_at=timezone.now(), unread_count=0, unread_since=None
+        )
+        audit_record(
+            actor=actor,
+            action="report.answer",
+            target=report,
+            before={"unread": before},
+            after={"message": message.pk, "unread": 0},
+        )
     return message
 
 
@@ -342,8 +397,13 @@ def report_mark_read(*, report: Report, actor) -> Report:
         before = report.unread_count
         report.unread_count, report.unread_since = 0, None
         report.save(update_fields=["unread_count", "unread_since"])
-        audit_record(actor=actor, action="report.mark_read", target=report,
-                     before={"unread": before}, after={"unread": 0})
+        audit_record(
+            actor=actor,
+            action="report.mark_read",
+            target=report,
+            before={"unread": before},
+            after={"unread": 0},
+        )
     return report
 
 
@@ -358,11 +418,22 @@ def report_close(*, report: Report, reason: str, shared: bool, actor) -> Report:
         report.status = Report.Status.CLOSED
         report.close_reason, report.close_reason_shared = reason, bool(shared)
         report.closed_at = timezone.now()
-        report.save(update_fields=["status", "close_reason", "close_reason_shared",
-                                   "closed_at", "updated_at"])
-        audit_record(actor=actor, action="report.close", target=report, before=before,
-                     after={"status": report.status, "reason": reason,
-                            "shared": report.close_reason_shared})
+        report.save(
+            update_fields=[
+                "status",
+                "close_reason",
+                "close_reason_shared",
+                "closed_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="report.close",
+            target=report,
+            before=before,
+            after={"status": report.status, "reason": reason, "shared": report.close_reason_shared},
+        )
     return report
 
 
@@ -378,13 +449,19 @@ def reporter_state(report: Report) -> ReporterState:
     """The truth for the relative: a closed report or a closed case says closed (with the
     reason when staff shared it), never "a caseworker is working on it"."""
     if report.status == Report.Status.CLOSED:
-        label = (CloseReason(report.close_reason).label
-                 if report.close_reason_shared and report.close_reason else "")
+        label = (
+            CloseReason(report.close_reason).label
+            if report.close_reason_shared and report.close_reason
+            else ""
+        )
         return ReporterState("closed", str(label))
     case = report.case if report.case_id else None
     if case is not None and not case.is_open:
-        label = (CloseReason(case.close_reason).label
-                 if case.close_reason_shared and case.close_reason else "")
+        label = (
+            CloseReason(case.close_reason).label
+            if case.close_reason_shared and case.close_reason
+            else ""
+        )
         return ReporterState("closed", str(label))
     if report.status == Report.Status.LINKED:
         return ReporterState("working", "")

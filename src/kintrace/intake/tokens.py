@@ -70,8 +70,11 @@ def token_issue(*, kind: str, data: dict, seconds: int) -> str:
     token, raw = _new()
     purge_expired()
     ReporterToken.objects.create(
-        kind=kind, lookup=_lookup(raw), expires_at=timezone.now() + timedelta(seconds=seconds),
-        blob=encrypt(_key(raw), json.dumps(data).encode()))
+        kind=kind,
+        lookup=_lookup(raw),
+        expires_at=timezone.now() + timedelta(seconds=seconds),
+        blob=encrypt(_key(raw), json.dumps(data).encode()),
+    )
     return token
 
 
@@ -82,8 +85,7 @@ def token_read(*, kind: str, token: str, extend: int = 0) -> dict | None:
     if raw is None:
         return None
     now = timezone.now()
-    row = ReporterToken.objects.filter(lookup=_lookup(raw), kind=kind,
-                                       expires_at__gte=now).first()
+    row = ReporterToken.objects.filter(lookup=_lookup(raw), kind=kind, expires_at__gte=now).first()
     if row is None:
         return None
     try:
@@ -100,7 +102,8 @@ def token_write(*, kind: str, token: str, data: dict) -> None:
     raw = _raw(token)
     if raw is not None:
         ReporterToken.objects.filter(lookup=_lookup(raw), kind=kind).update(
-            blob=encrypt(_key(raw), json.dumps(data).encode()))
+            blob=encrypt(_key(raw), json.dumps(data).encode())
+        )
 
 
 def token_end(*, token: str) -> None:
@@ -135,8 +138,12 @@ def draft_add(*, draft: str, files: list[CheckedFile]) -> None:
         original = storage.store_encrypted(key, f.data)
         clean = storage.store_encrypted(key, f.clean_data) if f.clean_data else ""
         try:
-            DraftFile.objects.create(draft=lookup, original_file=original, clean_file=clean,
-                                     meta=encrypt(key, json.dumps(f.meta()).encode()))
+            DraftFile.objects.create(
+                draft=lookup,
+                original_file=original,
+                clean_file=clean,
+                meta=encrypt(key, json.dumps(f.meta()).encode()),
+            )
         except BaseException:
             storage.remove_stored(original)
             if clean:
@@ -180,8 +187,16 @@ def draft_files(*, draft: str, drop: set[int] = frozenset()) -> list[CheckedFile
             clean = storage.read_encrypted(key, row.clean_file) if row.clean_file else b""
         except (CryptoError, FileNotFoundError):
             continue
-        out.append(CheckedFile(meta["filename"], meta["content_type"], data, meta["sha256"],
-                               clean, meta.get("clean_content_type", "")))
+        out.append(
+            CheckedFile(
+                meta["filename"],
+                meta["content_type"],
+                data,
+                meta["sha256"],
+                clean,
+                meta.get("clean_content_type", ""),
+            )
+        )
     return out
 
 

@@ -36,8 +36,10 @@ class CheckedFile:
 
     def meta(self) -> dict:
         return {
-            "filename": self.filename, "content_type": self.content_type,
-            "size": len(self.data), "sha256": self.sha256,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": len(self.data),
+            "sha256": self.sha256,
             "clean_content_type": self.clean_content_type,
         }
 
@@ -48,8 +50,9 @@ def receive_uploads(request) -> BoundedUploadHandler:
     Call before anything reads request.POST or request.FILES (CSRF checks included); after
     the parse, pass the returned handler to `check_uploads`.
     """
-    handler = BoundedUploadHandler(request, max_files=MAX_FILES,
-                                   max_file_bytes=settings.KINTRACE_MAX_UPLOAD_BYTES)
+    handler = BoundedUploadHandler(
+        request, max_files=MAX_FILES, max_file_bytes=settings.KINTRACE_MAX_UPLOAD_BYTES
+    )
     request.upload_handlers = [handler]
     return handler
 
@@ -83,7 +86,8 @@ def check_upload(filename: str, data: bytes) -> CheckedFile:
 def too_big_message() -> str:
     mb = settings.KINTRACE_MAX_UPLOAD_BYTES / (1024 * 1024)
     return _("This file is larger than %(mb)g MB. Please send a smaller one.") % {
-        "mb": round(mb, 1)}
+        "mb": round(mb, 1)
+    }
 
 
 def type_message() -> str:
@@ -92,38 +96,49 @@ def type_message() -> str:
 
 def picture_message(reason: str) -> str:
     if reason == "heic":
-        return _("iPhone HEIC photos cannot be accepted yet. Please send it as JPEG (Settings → "
-                 "Camera → Formats → Most Compatible) or send a screenshot of it.")
+        return _(
+            "iPhone HEIC photos cannot be accepted yet. Please send it as JPEG (Settings → "
+            "Camera → Formats → Most Compatible) or send a screenshot of it."
+        )
     if reason == "too_large":
         return _("This picture is too large. Please send a smaller one.")
     if reason == "frames":
         return _("This animation has more than %(n)d frames. Please send a still picture.") % {
-            "n": MAX_FRAMES}
+            "n": MAX_FRAMES
+        }
     return type_message()
 
 
 def pdf_message(reason: str) -> str:
     if reason == "active":
-        return _("This PDF contains scripts, links, forms or attached files, which we cannot "
-                 "accept for safety. Please send photos or screenshots of its pages instead.")
+        return _(
+            "This PDF contains scripts, links, forms or attached files, which we cannot "
+            "accept for safety. Please send photos or screenshots of its pages instead."
+        )
     if reason == "encrypted":
-        return _("This PDF is protected by a password. Please send it without the password, "
-                 "or photos of its pages.")
-    return _("This file is not a readable PDF document. Please send photos or screenshots of "
-             "its pages instead.")
+        return _(
+            "This PDF is protected by a password. Please send it without the password, "
+            "or photos of its pages."
+        )
+    return _(
+        "This file is not a readable PDF document. Please send photos or screenshots of "
+        "its pages instead."
+    )
 
 
 def refusal_message(code: str, files_sent: int = 0) -> str:
     if code == "too_many_files":
-        return _("You chose %(sent)d files; please send at most %(n)d at a time. Nothing was "
-                 "saved.") % {"sent": files_sent, "n": MAX_FILES}
+        return _(
+            "You chose %(sent)d files; please send at most %(n)d at a time. Nothing was saved."
+        ) % {"sent": files_sent, "n": MAX_FILES}
     if code == "form_too_large":
         return _("The form was too large to receive in full. Please shorten your text.")
     return _("The form did not arrive completely. Please check it and send it again.")
 
 
-def check_uploads(files, handler: BoundedUploadHandler | None = None
-                  ) -> tuple[list[CheckedFile], list[str]]:
+def check_uploads(
+    files, handler: BoundedUploadHandler | None = None
+) -> tuple[list[CheckedFile], list[str]]:
     """Check every uploaded file; return the good ones and a message per problem.
 
     `handler`: the one `receive_uploads` installed, whose refusals (too many files, a form

@@ -176,5 +176,6 @@ def clean_message(text: Any) -> str:
     if len(text) > LIMITS["message"]:
         limit = LIMITS["message"]
         raise ReportInvalid(
-            {"message": _("Please shorten this to %(limit)d characters.") % {"limit": limit}})
+            {"message": _("Please shorten this to %(limit)d characters.") % {"limit": limit}}
+        )
     return text

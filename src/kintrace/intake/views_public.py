@@ -88,22 +88,34 @@ COOKIE_PATH = "/report/"
 def _ctx(request, **extra):
     other = "en" if request.LANGUAGE_CODE == "ru" else "ru"
     mb = settings.KINTRACE_MAX_UPLOAD_BYTES / (1024 * 1024)
-    return {"lang": request.LANGUAGE_CODE, "other_lang": other, "max_files": MAX_FILES,
-            "max_mb": f"{mb:g}", **extra}
+    return {
+        "lang": request.LANGUAGE_CODE,
+        "other_lang": other,
+        "max_files": MAX_FILES,
+        "max_mb": f"{mb:g}",
+        **extra,
+    }
 
 
 def _redirect(request, name: str, **query) -> HttpResponseRedirect:
     """303 to a public page in the same language (303: the browser follows with a GET)."""
     response = HttpResponseRedirect(
-        reverse(name) + "?" + urlencode({"lang": request.LANGUAGE_CODE, **query}))
+        reverse(name) + "?" + urlencode({"lang": request.LANGUAGE_CODE, **query})
+    )
     response.status_code = 303
     return response
 
 
 def _set_token_cookie(response, name: str, token: str) -> None:
     # No max-age: gone with the browser session; the server forgets the token sooner.
-    response.set_cookie(name, token, path=COOKIE_PATH, httponly=True, samesite="Strict",
-                        secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        name,
+        token,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def _drop_token_cookie(request, response, name: str) -> None:
@@ -116,8 +128,12 @@ def _unreadable(request, view_name: str):
     """The page again, empty, for a body that could not be read at all."""
     problem = refusal_message("unreadable")
     if view_name == "report_form":
-        return render(request, "intake/report_form.html",
-                      _ctx(request, form=ReportForm(), file_problems=[problem]), status=400)
+        return render(
+            request,
+            "intake/report_form.html",
+            _ctx(request, form=ReportForm(), file_problems=[problem]),
+            status=400,
+        )
     if view_name == "inbox_add":
         access, _pending = _inbox_access(request)
         if access is not None:  # the inbox is still open: show it, with the problem
@@ -136,8 +152,7 @@ def _files_with_draft(request, fresh_problems: list[str]):
     listed = {f.pk for f in tokens.draft_list(draft=draft)} if draft else set()
     keep = {int(v) for v in request.POST.getlist("keep_file") if v.isascii() and v.isdigit()}
     kept = tokens.draft_files(draft=draft, drop=listed - keep) if draft else []
-    files, problems = check_uploads(request.FILES.getlist("attachments"),
-                                    request.kintrace_uploads)
+    files, problems = check_uploads(request.FILES.getlist("attachments"), request.kintrace_uploads)
     problems = fresh_problems + problems
     if len(kept) + len(files) > MAX_FILES:
         problems.append(refusal_message("too_many_files", len(kept) + len(files)))
@@ -174,17 +189,27 @@ def report_form(request):
         return _form_again(request, form, draft, [], status=503)
     if draft:
         tokens.draft_discard(draft=draft)
-    token = tokens.token_issue(kind="receipt", data={"receipt": receipt},
-                               seconds=tokens.RECEIPT_SECONDS)
+    token = tokens.token_issue(
+        kind="receipt", data={"receipt": receipt}, seconds=tokens.RECEIPT_SECONDS
+    )
     response = _redirect(request, "intake:receipt")
     _set_token_cookie(response, RECEIPT_COOKIE, token)
     return response
 
 
 def _form_again(request, form, draft: str, file_problems, *, status: int):
-    return render(request, "intake/report_form.html", _ctx(
-        request, form=form, file_problems=file_problems, draft=draft,
-        kept_files=tokens.draft_list(draft=draft) if draft else []), status=status)
+    return render(
+        request,
+        "intake/report_form.html",
+        _ctx(
+            request,
+            form=form,
+            file_problems=file_problems,
+            draft=draft,
+            kept_files=tokens.draft_list(draft=draft) if draft else [],
+        ),
+        status=status,
+    )
 
 
 @require_http_methods(["GET"])
@@ -198,15 +223,22 @@ def receipt(request):
         _drop_token_cookie(request, response, RECEIPT_COOKIE)
         return response
     words = data["receipt"].split()
-    return render(request, "intake/receipt.html", _ctx(
-        request, receipt=data["receipt"], receipt_words=words,
-        minutes=tokens.RECEIPT_SECONDS // 60))
+    return render(
+        request,
+        "intake/receipt.html",
+        _ctx(
+            request,
+            receipt=data["receipt"],
+            receipt_words=words,
+            minutes=tokens.RECEIPT_SECONDS // 60,
+        ),
+    )
 
 
 @require_http_methods(["POST"])
 @public_page
 def receipt_done(request):
-    """"I have written it down": the receipt is forgotten now."""
+    """ "I have written it down": the receipt is forgotten now."""
     response = _redirect(request, "intake:inbox")
     _drop_token_cookie(request, response, RECEIPT_COOKIE)
     return response
@@ -214,11 +246,14 @@ def receipt_done(request):
 
 def _receipt_error(exc: ReceiptUnreadable) -> str:
     if exc.code == "word":
-        return _("“%(word)s” is not one of our receipt words. Please check how it is "
-                 "written.") % {"word": exc.word[:40]}
+        return _("“%(word)s” is not one of our receipt words. Please check how it is written.") % {
+            "word": exc.word[:40]
+        }
     if exc.code == "length":
-        return _("A receipt has eleven words (older receipts: 40 digits). Please check that none "
-                 "is missing.")
+        return _(
+            "A receipt has eleven words (older receipts: 40 digits). Please check that none "
+            "is missing."
+        )
     return _("Please type your receipt.")
 
 
@@ -229,18 +264,37 @@ def _open(request):
     try:
         access = report_open(receipt=receipt)
     except ReceiptUnreadable as e:
-        return None, render(request, "intake/inbox_login.html", _ctx(
-            request, error=_receipt_error(e), pending=pending), status=400)
+        return None, render(
+            request,
+            "intake/inbox_login.html",
+            _ctx(request, error=_receipt_error(e), pending=pending),
+            status=400,
+        )
     except ReceiptThrottled:
-        return None, render(request, "intake/inbox_login.html", _ctx(
-            request, pending=pending,
-            error=_("Too many wrong receipts were tried recently, by someone. "
-                    "Please try again in a few minutes.")), status=429)
+        return None, render(
+            request,
+            "intake/inbox_login.html",
+            _ctx(
+                request,
+                pending=pending,
+                error=_(
+                    "Too many wrong receipts were tried recently, by someone. "
+                    "Please try again in a few minutes."
+                ),
+            ),
+            status=429,
+        )
     if access is None:
-        return None, render(request, "intake/inbox_login.html", _ctx(
-            request, pending=pending,
-            error=_("We found no report with this receipt. Check the words and try "
-                    "again.")), status=404)
+        return None, render(
+            request,
+            "intake/inbox_login.html",
+            _ctx(
+                request,
+                pending=pending,
+                error=_("We found no report with this receipt. Check the words and try again."),
+            ),
+            status=404,
+        )
     return access, None
 
 
@@ -260,9 +314,18 @@ def _inbox_access(request, *, take_pending: bool = False):
 
 def _inbox(request, access, *, status=200, form=None, **extra):
     view = report_decrypt(access.report, access.key)
-    return render(request, "intake/inbox.html", _ctx(
-        request, view=view, state=reporter_state(access.report),
-        form=form or MessageForm(), **extra), status=status)
+    return render(
+        request,
+        "intake/inbox.html",
+        _ctx(
+            request,
+            view=view,
+            state=reporter_state(access.report),
+            form=form or MessageForm(),
+            **extra,
+        ),
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -280,8 +343,10 @@ def inbox(request):
     # Text written before the inbox timed out comes back into the form, never lost.
     pending = request.POST.get("pending", "")[:20000]
     token = tokens.token_issue(
-        kind="inbox", seconds=tokens.INBOX_SECONDS,
-        data={"report": access.report.pk, "key": access.key.hex(), "pending": pending})
+        kind="inbox",
+        seconds=tokens.INBOX_SECONDS,
+        data={"report": access.report.pk, "key": access.key.hex(), "pending": pending},
+    )
     response = _redirect(request, "intake:inbox")
     _drop_token_cookie(request, response, INBOX_COOKIE)
     _set_token_cookie(response, INBOX_COOKIE, token)
@@ -295,11 +360,20 @@ def inbox_add(request):
     if access is None:
         # The inbox was closed (timed out, quick exit): ask for the receipt again and carry
         # what was written, so nothing is lost.
-        return render(request, "intake/inbox_login.html", _ctx(
-            request, pending=request.POST.get("message", "")[:20000],
-            error=_("Your report was closed after %(n)d minutes without activity, to protect "
-                    "you. Type your receipt again: what you wrote is kept.") % {
-                "n": tokens.INBOX_SECONDS // 60}), status=403)
+        return render(
+            request,
+            "intake/inbox_login.html",
+            _ctx(
+                request,
+                pending=request.POST.get("message", "")[:20000],
+                error=_(
+                    "Your report was closed after %(n)d minutes without activity, to protect "
+                    "you. Type your receipt again: what you wrote is kept."
+                )
+                % {"n": tokens.INBOX_SECONDS // 60},
+            ),
+            status=403,
+        )
     form = MessageForm(request.POST)
     problems = []
     text = ""
@@ -313,14 +387,28 @@ def inbox_add(request):
         problems.append(_("Write something or choose a file to add."))
     if problems:
         draft = _keep_for_correction(draft, files)
-        return _inbox(request, access, form=form, problems=problems, status=400, draft=draft,
-                      kept_files=tokens.draft_list(draft=draft) if draft else [])
+        return _inbox(
+            request,
+            access,
+            form=form,
+            problems=problems,
+            status=400,
+            draft=draft,
+            kept_files=tokens.draft_list(draft=draft) if draft else [],
+        )
     try:
         reporter_add(access=access, text=text, files=kept + files)
     except ReportBusy as e:  # nothing stored: the form again, with what was typed and chosen
         draft = _keep_for_correction(draft, files)
-        return _inbox(request, access, form=form, problems=[str(e)], status=503, draft=draft,
-                      kept_files=tokens.draft_list(draft=draft) if draft else [])
+        return _inbox(
+            request,
+            access,
+            form=form,
+            problems=[str(e)],
+            status=503,
+            draft=draft,
+            kept_files=tokens.draft_list(draft=draft) if draft else [],
+        )
     if draft:
         tokens.draft_discard(draft=draft)
     return _redirect(request, "intake:inbox", added="1")

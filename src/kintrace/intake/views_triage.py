@@ -32,8 +32,13 @@ from .validation import ReportInvalid, clean_message
 
 MAX_FACTS = 30
 FOUND_LIMIT = 20  # persons found by the caseworker's own search, offered beside the engine's
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
-              "application/pdf": "pdf"}
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+}
 
 
 def _report_or_404(pk: int) -> Report:
@@ -49,11 +54,16 @@ def queue(request):
     if status not in Report.Status.values:
         status = Report.Status.NEW
     unread = request.GET.get("unread") == "1"
-    return render(request, "intake/triage_queue.html", {
-        "reports": report_queue(status="" if unread else status, unread=unread)[:500],
-        "status": "" if unread else status, "statuses": Report.Status.choices,
-        "unread": unread,
-    })
+    return render(
+        request,
+        "intake/triage_queue.html",
+        {
+            "reports": report_queue(status="" if unread else status, unread=unread)[:500],
+            "status": "" if unread else status,
+            "statuses": Report.Status.choices,
+            "unread": unread,
+        },
+    )
 
 
 def _facts_from_post(post) -> list[Fact]:
@@ -62,15 +72,18 @@ def _facts_from_post(post) -> list[Fact]:
     for i in range(count):
         if post.get(f"fact-{i}-record") != "on":
             continue
-        facts.append(Fact(type=post.get(f"fact-{i}-type", ""),
-                          date=post.get(f"fact-{i}-date", "")[:64],
-                          description=post.get(f"fact-{i}-description", "")[:2000]))
+        facts.append(
+            Fact(
+                type=post.get(f"fact-{i}-type", ""),
+                date=post.get(f"fact-{i}-date", "")[:64],
+                description=post.get(f"fact-{i}-description", "")[:2000],
+            )
+        )
     return facts
 
 
 def _detail(request, report: Report, *, error: str = "", status: int = 200):
-    view = report_read(report=report, org_private=org_private_key_for(request),
-                       actor=request.user)
+    view = report_read(report=report, org_private=org_private_key_for(request), actor=request.user)
     facts = report_facts(view.private)
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
@@ -83,12 +96,22 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
         suggested = {s.person.pk for s in suggestions}
         for person in found:
             person.also_suggested = person.pk in suggested
-    response = render(request, "intake/triage_detail.html", {
-        "report": report, "view": view, "facts": facts, "suggestions": suggestions,
-        "event_types": EventType.choices, "error": error,
-        "close_reasons": CloseReason.choices,
-        "person_query": person_query, "found": found,
-    }, status=status)
+    response = render(
+        request,
+        "intake/triage_detail.html",
+        {
+            "report": report,
+            "view": view,
+            "facts": facts,
+            "suggestions": suggestions,
+            "event_types": EventType.choices,
+            "error": error,
+            "close_reasons": CloseReason.choices,
+            "person_query": person_query,
+            "found": found,
+        },
+        status=status,
+    )
     return response
 
 
@@ -137,8 +160,9 @@ def answer(request, pk: int):
         return _detail(request, report, error=" ".join(e.errors.values()), status=400)
     if not text:
         return _detail(request, report, error=_("The answer is empty."), status=400)
-    report_answer(report=report, text=text, org_private=org_private_key_for(request),
-                  actor=request.user)
+    report_answer(
+        report=report, text=text, org_private=org_private_key_for(request), actor=request.user
+    )
     messages.success(request, _("Your answer is in the reporter's inbox."))
     if request.POST.get("next") == "case" and report.case_id:
         return redirect("cases:detail", pk=report.case_id)
@@ -150,8 +174,12 @@ def answer(request, pk: int):
 def close(request, pk: int):
     report = _report_or_404(pk)
     try:
-        report = report_close(report=report, reason=request.POST.get("reason", ""),
-                              shared=request.POST.get("share") == "on", actor=request.user)
+        report = report_close(
+            report=report,
+            reason=request.POST.get("reason", ""),
+            shared=request.POST.get("share") == "on",
+            actor=request.user,
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("intake:detail", pk=report.pk)
@@ -186,8 +214,12 @@ def attachment(request, pk: int):
     original = request.GET.get("original") == "1"
     if original and request.GET.get("confirmed") != "1":
         return render(request, "intake/attachment_original.html", {"attachment": item})
-    data, meta = attachment_read(attachment=item, org_private=org_private_key_for(request),
-                                 actor=request.user, original=original)
+    data, meta = attachment_read(
+        attachment=item,
+        org_private=org_private_key_for(request),
+        actor=request.user,
+        original=original,
+    )
     inline = meta["served_type"] in ("image/jpeg", "image/png") and not original
     # The original is offered as bytes to save, never as a type a browser would open itself.
     content_type = meta["served_type"] if inline else "application/octet-stream"

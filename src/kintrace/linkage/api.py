@@ -56,8 +56,9 @@ def _say(progress: Progress, message: str) -> None:
         progress(message)
 
 
-def explain_rows(pairs: pd.DataFrame, params: Parameters
-                 ) -> list[tuple[ComparisonExplanation, ...]]:
+def explain_rows(
+    pairs: pd.DataFrame, params: Parameters
+) -> list[tuple[ComparisonExplanation, ...]]:
     """Per pair, each comparison's level label and match weight (TF adjustment included).
 
     Splink returns each comparison's match weight; the level is the one with that weight
@@ -67,10 +68,12 @@ def explain_rows(pairs: pd.DataFrame, params: Parameters
     cols = levels(pairs, params)
     out = []
     for i in range(len(pairs)):
-        out.append(tuple(
-            ComparisonExplanation(comp, names[level[i]], round(float(total[i]), 3))
-            for comp, (names, level, total) in cols.items()
-        ))
+        out.append(
+            tuple(
+                ComparisonExplanation(comp, names[level[i]], round(float(total[i]), 3))
+                for comp, (names, level, total) in cols.items()
+            )
+        )
     return out
 
 
@@ -78,9 +81,14 @@ def to_matches(pairs: pd.DataFrame, params: Parameters, *, explain: bool = True)
     explanations = explain_rows(pairs, params) if explain else [()] * len(pairs)
     return [
         Match(str(l_id), str(r_id), float(p), float(w), e)
-        for l_id, r_id, p, w, e in zip(pairs["unique_id_l"], pairs["unique_id_r"],
-                                       pairs["match_probability"], pairs["match_weight"],
-                                       explanations, strict=True)
+        for l_id, r_id, p, w, e in zip(
+            pairs["unique_id_l"],
+            pairs["unique_id_r"],
+            pairs["match_probability"],
+            pairs["match_weight"],
+            explanations,
+            strict=True,
+        )
     ]
 
 
@@ -102,8 +110,9 @@ MIN_STRONG_PAIRS = 30
 MIN_RECORDS = 100
 
 
-def looks_one_to_one(pairs: pd.DataFrame, n_left: int | None = None,
-                     n_right: int | None = None) -> bool:
+def looks_one_to_one(
+    pairs: pd.DataFrame, n_left: int | None = None, n_right: int | None = None
+) -> bool:
     """Do the strong pairs pair each record with at most one on the other side? Never for
     small inputs (fewer than MIN_RECORDS records on a side, or MIN_STRONG_PAIRS strong
     pairs): they cannot show it."""
@@ -119,8 +128,9 @@ def looks_one_to_one(pairs: pd.DataFrame, n_left: int | None = None,
     return True
 
 
-def one_to_one_probability(pairs: pd.DataFrame, n_left: int, n_right: int, prior: float
-                           ) -> tuple[np.ndarray, float, float]:
+def one_to_one_probability(
+    pairs: pd.DataFrame, n_left: int, n_right: int, prior: float
+) -> tuple[np.ndarray, float, float]:
     """Probability that each pair is one man when each file lists a man at most once.
 
     A left record has a partner on the right with probability pi_l (and then any right
@@ -150,10 +160,18 @@ def one_to_one_probability(pairs: pd.DataFrame, n_left: int, n_right: int, prior
     return np.minimum(from_left, from_right), pi_l, pi_r
 
 
-def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, backend: str,
-                model_path: Path | None, progress: Progress = None,
-                timings: dict | None = None, workers: int | None = 1,
-                one_to_one: str = "off") -> pd.DataFrame:
+def link_frames(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    *,
+    threshold: float,
+    backend: str,
+    model_path: Path | None,
+    progress: Progress = None,
+    timings: dict | None = None,
+    workers: int | None = 1,
+    one_to_one: str = "off",
+) -> pd.DataFrame:
     """Scored pairs (left id in unique_id_l) between two contract-shaped frames.
 
     `workers` > 1 (or None: every core) parses on forked processes: batch commands only.
@@ -168,8 +186,8 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     _say(progress, f"normalising {len(left)} + {len(right)} records")
     # One pass over both: a name on both sides is parsed once, and the workers start once
     both = prepare(pd.concat([left, right], ignore_index=True, sort=False), workers=workers)
-    pl = both.iloc[:len(left)].reset_index(drop=True)
-    pr = both.iloc[len(left):].reset_index(drop=True)
+    pl = both.iloc[: len(left)].reset_index(drop=True)
+    pr = both.iloc[len(left) :].reset_index(drop=True)
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
     _say(progress, "scoring pairs")
@@ -180,17 +198,24 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, *, threshold: float, ba
     # In the records' order, not the backend threads': one-to-one sums and ties come out the
     # same on every run of the same input.
     pairs = _in_input_order(pairs)
-    if one_to_one == "on" or (one_to_one == "auto"
-                              and looks_one_to_one(pairs, len(left), len(right))):
-        q, pi_l, pi_r = one_to_one_probability(pairs, len(left), len(right),
-                                               params.prior_for(len(left), len(right)))
-        pairs = pairs.assign(pairwise_probability=pairs["match_probability"],
-                             match_probability=q)
-        _say(progress, f"one-to-one reading: {pi_l:.0%} of the left records and "
-                       f"{pi_r:.0%} of the right have a partner")
+    if one_to_one == "on" or (
+        one_to_one == "auto" and looks_one_to_one(pairs, len(left), len(right))
+    ):
+        q, pi_l, pi_r = one_to_one_probability(
+            pairs, len(left), len(right), params.prior_for(len(left), len(right))
+        )
+        pairs = pairs.assign(pairwise_probability=pairs["match_probability"], match_probability=q)
+        _say(
+            progress,
+            f"one-to-one reading: {pi_l:.0%} of the left records and "
+            f"{pi_r:.0%} of the right have a partner",
+        )
     elif one_to_one == "auto":
-        _say(progress, "pairwise reading: too few records or strong pairs to tell, or records"
-                       " on one side have several strong partners")
+        _say(
+            progress,
+            "pairwise reading: too few records or strong pairs to tell, or records"
+            " on one side have several strong partners",
+        )
     pairs = pairs[pairs["match_probability"] >= threshold]
     # link_only pairs come with the first input (input_0) on the left: Splink joins
     # l.source_dataset < r.source_dataset.
@@ -202,23 +227,41 @@ def _in_input_order(pairs: pd.DataFrame) -> pd.DataFrame:
     keeps ties in an order that depends on the input alone."""
     if not len(pairs):
         return pairs
-    return pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable",
-                             ignore_index=True)
+    return pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable", ignore_index=True)
 
 
-def link_records(left: Iterable[dict], right: Iterable[dict], *, threshold: float = 0.5,
-                 backend: str = "duckdb", model_path: Path | None = None,
-                 progress: Progress = None) -> list[Match]:
+def link_records(
+    left: Iterable[dict],
+    right: Iterable[dict],
+    *,
+    threshold: float = 0.5,
+    backend: str = "duckdb",
+    model_path: Path | None = None,
+    progress: Progress = None,
+) -> list[Match]:
     """Pairs (left record, right record) at or above `threshold`, strongest first, explained."""
-    pairs = link_frames(records_to_frame(left), records_to_frame(right), threshold=threshold,
-                        backend=backend, model_path=model_path, progress=progress)
+    pairs = link_frames(
+        records_to_frame(left),
+        records_to_frame(right),
+        threshold=threshold,
+        backend=backend,
+        model_path=model_path,
+        progress=progress,
+    )
     return to_matches(pairs, Parameters.load(model_path))
 
 
-def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
-                 model_path: Path | None, progress: Progress = None,
-                 explain: bool = True, keep_pairs: bool = True,
-                 workers: int | None = 1) -> DedupeResult:
+def dedupe_frame(
+    frame: pd.DataFrame,
+    *,
+    threshold: float,
+    backend: str,
+    model_path: Path | None,
+    progress: Progress = None,
+    explain: bool = True,
+    keep_pairs: bool = True,
+    workers: int | None = 1,
+) -> DedupeResult:
     """`keep_pairs=False` leaves `pairs` empty and `explain=False` every explanation (the CLI
     only writes clusters); `workers` as in `link_frames`."""
     timings: dict[str, float] = {}
@@ -233,13 +276,20 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     t2 = time.perf_counter()
     timings["predict"] = t2 - t1
     _say(progress, f"clustering {len(pairs)} pairs")
-    result = cluster(prepared, pairs, threshold=threshold,
-                     hold_back=name_only_common(prepared, expected_namesakes(
-                         prepared, surname_tf(), name_frequencies())))
+    result = cluster(
+        prepared,
+        pairs,
+        threshold=threshold,
+        hold_back=name_only_common(
+            prepared, expected_namesakes(prepared, surname_tf(), name_frequencies())
+        ),
+    )
     timings["cluster"] = time.perf_counter() - t2
-    strongest = (_in_input_order(pairs).sort_values("match_probability", ascending=False,
-                                                    kind="stable")
-                 if keep_pairs else pairs.iloc[:0])
+    strongest = (
+        _in_input_order(pairs).sort_values("match_probability", ascending=False, kind="stable")
+        if keep_pairs
+        else pairs.iloc[:0]
+    )
     return DedupeResult(
         clusters=result.cluster_of,
         pairs=to_matches(strongest, params, explain=explain),
@@ -249,8 +299,19 @@ def dedupe_frame(frame: pd.DataFrame, *, threshold: float, backend: str,
     )
 
 
-def dedupe_records(records: Iterable[dict], *, threshold: float = 0.5, backend: str = "duckdb",
-                   model_path: Path | None = None, progress: Progress = None) -> DedupeResult:
+def dedupe_records(
+    records: Iterable[dict],
+    *,
+    threshold: float = 0.5,
+    backend: str = "duckdb",
+    model_path: Path | None = None,
+    progress: Progress = None,
+) -> DedupeResult:
     """Clusters of records that are one person, with the pairs behind them explained."""
-    return dedupe_frame(records_to_frame(records), threshold=threshold, backend=backend,
-                        model_path=model_path, progress=progress)
+    return dedupe_frame(
+        records_to_frame(records),
+        threshold=threshold,
+        backend=backend,
+        model_path=model_path,
+        progress=progress,
+    )

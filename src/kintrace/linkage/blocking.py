@@ -20,8 +20,9 @@ def pairs_per_rule(linker, backend: str) -> list[int] | None:
     if backend != "duckdb":
         return None
     blocked = linker.inference.compute_blocked_pairs_for_predict()
-    rows = blocked.as_duckdbpyrelation().aggregate(
-        "match_key, count(*) AS n", "match_key").fetchall()
+    rows = (
+        blocked.as_duckdbpyrelation().aggregate("match_key, count(*) AS n", "match_key").fetchall()
+    )
     rules = linker._settings_obj._blocking_rules_to_generate_predictions
     counts = [0] * len(rules)
     for key, n in rows:

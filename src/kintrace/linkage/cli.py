@@ -38,29 +38,46 @@ def register(sub) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--out", type=Path, required=True, help="output CSV")
     common.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
-    common.add_argument("--model", type=Path, default=None,
-                        help="model parameters JSON (default: the packaged model)")
+    common.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model parameters JSON (default: the packaged model)",
+    )
     common.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    p = sub.add_parser("dedupe", parents=[common],
-                       help="cluster the records of one CSV that are the same person")
+    p = sub.add_parser(
+        "dedupe", parents=[common], help="cluster the records of one CSV that are the same person"
+    )
     p.add_argument("input", type=Path, metavar="INPUT.csv")
     p.add_argument("--threshold", type=_threshold, default=0.5)
-    p.add_argument("--review", type=Path, default=None, metavar="REVIEW.csv",
-                   help="also write the pairs a person must decide: left_id, right_id, "
-                        "match_probability, reason (conflict: the clustering refused to join "
-                        "two birth years, or two facilities without the same birth date; "
-                        "uncertain: a record too bare or ambiguous to place)")
+    p.add_argument(
+        "--review",
+        type=Path,
+        default=None,
+        metavar="REVIEW.csv",
+        help="also write the pairs a person must decide: left_id, right_id, "
+        "match_probability, reason (conflict: the clustering refused to join "
+        "two birth years, or two facilities without the same birth date; "
+        "uncertain: a record too bare or ambiguous to place)",
+    )
     p.set_defaults(func=_dedupe)
 
-    p = sub.add_parser("link", parents=[common],
-                       help="pairs of records, one from each CSV, that are the same person")
+    p = sub.add_parser(
+        "link",
+        parents=[common],
+        help="pairs of records, one from each CSV, that are the same person",
+    )
     p.add_argument("left", type=Path, metavar="LEFT.csv")
     p.add_argument("right", type=Path, metavar="RIGHT.csv")
     p.add_argument("--threshold", type=_threshold, default=0.5)
-    p.add_argument("--one-to-one", choices=["auto", "on", "off"], default="auto",
-                   help="read the probabilities as if each file listed a person at most once "
-                        "(auto: when the strong pairs say so)")
+    p.add_argument(
+        "--one-to-one",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="read the probabilities as if each file listed a person at most once "
+        "(auto: when the strong pairs say so)",
+    )
     p.set_defaults(func=_link)
 
 
@@ -78,19 +95,21 @@ def read_contract_csv(path: Path):
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read file: {error.strerror or error}") from error
+
     def decode(data: bytes) -> str:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise InputError(
-                f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x})") from error
+                f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x})"
+            ) from error
 
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{path}:1: empty file, expected a header row")
     # The header from the first line only: the body is decoded (a second copy of a large
     # file) only when the line-by-line reader is needed
-    first_line = raw[:MAX_HEADER_BYTES + 1].split(b"\n", 1)[0]
+    first_line = raw[: MAX_HEADER_BYTES + 1].split(b"\n", 1)[0]
     if len(first_line) > MAX_HEADER_BYTES:
         raise InputError(f"{path}:1: the header line is longer than {MAX_HEADER_BYTES} bytes")
     try:
@@ -119,8 +138,9 @@ def read_contract_csv(path: Path):
             if not row or (len(row) == 1 and not row[0].strip()):
                 if row and ("\n" in row[0] or "\r" in row[0]):
                     # '"\n"': a spreadsheet shows a row here; skipping it would lose one
-                    raise InputError(f"{path}:{line}: the row holds nothing but a line break "
-                                     "inside quotes")
+                    raise InputError(
+                        f"{path}:{line}: the row holds nothing but a line break inside quotes"
+                    )
                 continue  # a blank line
             if len(row) != width:
                 raise InputError(f"{path}:{line}: {len(row)} fields, the header has {width}")
@@ -129,7 +149,8 @@ def read_contract_csv(path: Path):
                 raise InputError(f"{path}:{line}: empty id")
             if rid in seen:
                 raise InputError(
-                    f"{path}:{line}: duplicate id {_q(rid)} (first on line {seen[rid]})")
+                    f"{path}:{line}: duplicate id {_q(rid)} (first on line {seen[rid]})"
+                )
             seen[rid] = line
             row[id_at] = rid
             rows.append(row)
@@ -153,8 +174,10 @@ def _read_fast(raw: bytes, header: list[str]):
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
@@ -214,37 +237,57 @@ def _dedupe(args) -> int:
 
     say = _progress(args)
     read_s = time.perf_counter() - start
-    result = dedupe_frame(frame, threshold=args.threshold, backend=args.backend,
-                          model_path=args.model, progress=say, explain=False,
-                          keep_pairs=False, workers=None)
+    result = dedupe_frame(
+        frame,
+        threshold=args.threshold,
+        backend=args.backend,
+        model_path=args.model,
+        progress=say,
+        explain=False,
+        keep_pairs=False,
+        workers=None,
+    )
     t_write = time.perf_counter()
 
     def write(f) -> None:
         from kintrace.linkage.csvout import write_csv
 
         clusters = result.clusters
-        write_csv(f, ["id", "cluster_id"], ((rid, clusters[rid]) for rid in frame["id"]),
-                  input_columns=(0, 1))  # a cluster is named by one of its input ids
+        write_csv(
+            f,
+            ["id", "cluster_id"],
+            ((rid, clusters[rid]) for rid in frame["id"]),
+            input_columns=(0, 1),
+        )  # a cluster is named by one of its input ids
 
     _write_atomically(args.out, write)
     if args.review is not None:
+
         def write_review(f) -> None:
             from kintrace.linkage.csvout import write_csv
 
-            rows = [(m.left_id, m.right_id, f"{m.probability:.6f}", reason)
-                    for reason, pairs in (("conflict", result.refused),
-                                          ("uncertain", result.review)) for m in pairs]
-            write_csv(f, ["left_id", "right_id", "match_probability", "reason"], rows,
-                      input_columns=(0, 1))
+            rows = [
+                (m.left_id, m.right_id, f"{m.probability:.6f}", reason)
+                for reason, pairs in (("conflict", result.refused), ("uncertain", result.review))
+                for m in pairs
+            ]
+            write_csv(
+                f,
+                ["left_id", "right_id", "match_probability", "reason"],
+                rows,
+                input_columns=(0, 1),
+            )
 
         _write_atomically(args.review, write_review)
     if say:
         steps = {"read": read_s, **result.timings, "write": time.perf_counter() - t_write}
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in steps.items())
         # Refused pairs are reported, never dropped in silence: a person decides them.
-        say(f"wrote {len(frame)} rows, {len(set(result.clusters.values()))} clusters, "
+        say(
+            f"wrote {len(frame)} rows, {len(set(result.clusters.values()))} clusters, "
             f"{len(result.review) + len(result.refused)} pairs for review "
-            f"({len(result.refused)} refused by a conflict; --review writes them) ({timings})")
+            f"({len(result.refused)} refused by a conflict; --review writes them) ({timings})"
+        )
     return 0
 
 
@@ -263,9 +306,17 @@ def _link(args) -> int:
 
     say = _progress(args)
     timings: dict[str, float] = {"read": time.perf_counter() - start}
-    pairs = link_frames(left, right, threshold=args.threshold, backend=args.backend,
-                        model_path=args.model, progress=say, timings=timings, workers=None,
-                        one_to_one=args.one_to_one)
+    pairs = link_frames(
+        left,
+        right,
+        threshold=args.threshold,
+        backend=args.backend,
+        model_path=args.model,
+        progress=say,
+        timings=timings,
+        workers=None,
+        one_to_one=args.one_to_one,
+    )
 
     def write(f) -> None:
         from kintrace.linkage.csvout import write_csv
@@ -273,11 +324,19 @@ def _link(args) -> int:
         def number(x) -> str:
             return "" if x != x else f"{x:.6f}"  # NaN as an empty cell, as pandas wrote it
 
-        rows = zip(pairs["unique_id_l"], pairs["unique_id_r"],
-                   map(number, pairs["match_probability"]), map(number, pairs["match_weight"]),
-                   strict=True)
-        write_csv(f, ["left_id", "right_id", "match_probability", "match_weight"], rows,
-                  input_columns=(0, 1))
+        rows = zip(
+            pairs["unique_id_l"],
+            pairs["unique_id_r"],
+            map(number, pairs["match_probability"]),
+            map(number, pairs["match_weight"]),
+            strict=True,
+        )
+        write_csv(
+            f,
+            ["left_id", "right_id", "match_probability", "match_weight"],
+            rows,
+            input_columns=(0, 1),
+        )
 
     t_write = time.perf_counter()
     _write_atomically(args.out, write)

@@ -32,8 +32,9 @@ POPULATION = 100_000
 INITIAL_SHARE = 0.1
 
 
-def expected_namesakes(prepared: pd.DataFrame, surname_tf: pd.DataFrame,
-                       frequencies: dict[str, dict[str, float]]) -> np.ndarray:
+def expected_namesakes(
+    prepared: pd.DataFrame, surname_tf: pd.DataFrame, frequencies: dict[str, dict[str, float]]
+) -> np.ndarray:
     """How many men of each record's name a registry of this size is expected to hold:
     population x share(surname) x share(given name) x share(patronymic), from the packaged
     Russian name tables. Unknown names count as the rarest known; a missing part as 1, an
@@ -50,8 +51,11 @@ def expected_namesakes(prepared: pd.DataFrame, surname_tf: pd.DataFrame,
     sur = prepared["surname_key"]
     s = np.where(sur.isna(), 1.0, sur.map(tf).astype(float).fillna(rarest))
     g = share(prepared["given_key"], prepared["given_initial"], frequencies.get("given", {}))
-    p = share(prepared["patronymic_key"], prepared["patronymic_initial"],
-              frequencies.get("patronymic", {}))
+    p = share(
+        prepared["patronymic_key"],
+        prepared["patronymic_initial"],
+        frequencies.get("patronymic", {}),
+    )
     return n * s * g * p
 
 
@@ -63,15 +67,15 @@ def name_only_common(prepared: pd.DataFrame, namesakes: np.ndarray) -> np.ndarra
     return no_date & no_fac & no_region & (namesakes >= 1.0)
 
 
-def _ambiguous(index: pd.Index, strong: pd.DataFrame, years: np.ndarray,
-               fac: np.ndarray) -> np.ndarray:
+def _ambiguous(
+    index: pd.Index, strong: pd.DataFrame, years: np.ndarray, fac: np.ndarray
+) -> np.ndarray:
     li = index.get_indexer(strong["unique_id_l"].to_numpy())
     ri = index.get_indexer(strong["unique_id_r"].to_numpy())
     me = np.concatenate([li, ri])
     partner = np.concatenate([ri, li])
     out = np.zeros(len(index), dtype=bool)
-    for values, missing in ((years, np.isnan(years)),
-                            (fac, pd.isna(fac))):
+    for values, missing in ((years, np.isnan(years)), (fac, pd.isna(fac))):
         keep = missing[me] & ~missing[partner]
         if not keep.any():
             continue
@@ -83,11 +87,16 @@ def _ambiguous(index: pd.Index, strong: pd.DataFrame, years: np.ndarray,
 
 def _full_dates(prepared: pd.DataFrame) -> list[int | None]:
     """YYYYMMDD of each record whose birth day is known, else None."""
-    parts = [prepared[c].to_numpy(dtype="float64", na_value=np.nan)
-             for c in ("birth_year", "birth_month", "birth_day")]
+    parts = [
+        prepared[c].to_numpy(dtype="float64", na_value=np.nan)
+        for c in ("birth_year", "birth_month", "birth_day")
+    ]
     known = ~(np.isnan(parts[0]) | np.isnan(parts[1]) | np.isnan(parts[2]))
-    value = np.where(known, np.nan_to_num(parts[0]) * 10000 + np.nan_to_num(parts[1]) * 100
-                     + np.nan_to_num(parts[2]), 0).astype(np.int64)
+    value = np.where(
+        known,
+        np.nan_to_num(parts[0]) * 10000 + np.nan_to_num(parts[1]) * 100 + np.nan_to_num(parts[2]),
+        0,
+    ).astype(np.int64)
     return [int(v) if k else None for v, k in zip(value.tolist(), known.tolist(), strict=True)]
 
 
@@ -126,8 +135,9 @@ def cluster(
     ri = index.get_indexer(strong["unique_id_r"].to_numpy())
     # Strongest first; equal probabilities in the records' input order, never in the order
     # the backend's threads happened to return the pairs: the same input, the same clusters.
-    order = np.lexsort((np.maximum(li, ri), np.minimum(li, ri),
-                        -strong["match_probability"].to_numpy()))
+    order = np.lexsort(
+        (np.maximum(li, ri), np.minimum(li, ri), -strong["match_probability"].to_numpy())
+    )
     li, ri = li[order], ri[order]
     pos = strong.index.to_numpy()[order]
 

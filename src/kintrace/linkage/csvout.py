@@ -28,8 +28,9 @@ def escape_cell(text: str) -> str:
     return text
 
 
-def write_csv(f: IO[str], header: Sequence[str], rows: Iterable[Sequence],
-              *, input_columns: Collection[int]) -> None:
+def write_csv(
+    f: IO[str], header: Sequence[str], rows: Iterable[Sequence], *, input_columns: Collection[int]
+) -> None:
     """Write a header and rows ("\\n" line ends, minimal quoting); the cells of
     `input_columns` (indexes) are input text and are escaped with `escape_cell`; other
     cells are written as given (format numbers before)."""

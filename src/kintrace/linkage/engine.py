@@ -30,8 +30,9 @@ def surname_tf() -> pd.DataFrame:
     """Population surname frequencies by comparison key (shipped with the package)."""
     if SURNAME_TF_PATH.exists():
         return pd.read_csv(SURNAME_TF_PATH, dtype={"surname_key": str, "tf_surname_key": float})
-    return pd.DataFrame({"surname_key": pd.Series([], dtype=str),
-                         "tf_surname_key": pd.Series([], dtype=float)})
+    return pd.DataFrame(
+        {"surname_key": pd.Series([], dtype=str), "tf_surname_key": pd.Series([], dtype=float)}
+    )
 
 
 @cache
@@ -40,8 +41,9 @@ def name_frequencies() -> dict[str, dict[str, float]]:
     if not NAME_FREQUENCIES_PATH.exists():
         return {"given": {}, "patronymic": {}}
     table = pd.read_csv(NAME_FREQUENCIES_PATH, dtype={"part": str, "key": str})
-    return {part: dict(zip(g["key"], g["frequency"], strict=True))
-            for part, g in table.groupby("part")}
+    return {
+        part: dict(zip(g["key"], g["frequency"], strict=True)) for part, g in table.groupby("part")
+    }
 
 
 # How many records' worth of evidence the packaged population tables count for when they
@@ -83,28 +85,33 @@ def term_frequencies(frames: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
 @cache
 def spark_session():
     """A local Spark session unless the environment points at a cluster (see docs/linkage.md)."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
-
     # Splink's Jaro-Winkler and friends are Scala UDFs shipped as a jar
     import sys
+
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     # Workers must run the driver's Python (a system python3 of another version fails)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("kintrace-linkage").config(
-        "spark.jars", similarity_jar_location())
+        "spark.jars", similarity_jar_location()
+    )
     master = envstr("KINTRACE_SPARK_MASTER", "local[*]")
     builder = builder.master(master)
     if master.startswith("local"):
-        builder = builder.config("spark.driver.memory", envstr(
-            "KINTRACE_SPARK_DRIVER_MEMORY", "4g"))
-    builder = (builder.config("spark.sql.shuffle.partitions", "8")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .config("spark.ui.enabled", "false"))
+        builder = builder.config(
+            "spark.driver.memory", envstr("KINTRACE_SPARK_DRIVER_MEMORY", "4g")
+        )
+    builder = (
+        builder.config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.enabled", "false")
+    )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    spark.sparkContext.setCheckpointDir(envstr("KINTRACE_SPARK_CHECKPOINT_DIR",
-                                                "/tmp/kintrace-spark-checkpoints"))
+    spark.sparkContext.setCheckpointDir(
+        envstr("KINTRACE_SPARK_CHECKPOINT_DIR", "/tmp/kintrace-spark-checkpoints")
+    )
     return spark
 
 
@@ -130,17 +137,19 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
         from pyspark.sql import types as T
 
         ints = {"birth_year", "birth_month", "birth_day", "birth_year_min", "birth_year_max"}
+
         def tf(c: str) -> bool:  # term-frequency lookups: tf_surname_key, tf_given_key, ...
             return c.startswith("tf_")
 
         schema = T.StructType(
-            [T.StructField(c, T.StringType()) for c in frame.columns
-             if c not in ints and not tf(c)]
+            [T.StructField(c, T.StringType()) for c in frame.columns if c not in ints and not tf(c)]
             + [T.StructField(c, T.IntegerType()) for c in frame.columns if c in ints]
             + [T.StructField(c, T.DoubleType()) for c in frame.columns if tf(c)]
         )
         ordered = frame[[f.name for f in schema.fields]]
-        rows = ordered.astype(object).where(ordered.notna(), None).itertuples(index=False, name=None)
+        rows = (
+            ordered.astype(object).where(ordered.notna(), None).itertuples(index=False, name=None)
+        )
         sdf = spark_session().createDataFrame(list(rows), schema=schema)
         return db_api.register(sdf, table_name=name)
     import pyarrow as pa
@@ -148,9 +157,14 @@ def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
     return db_api.register(pa.Table.from_pandas(frame, preserve_index=False), table_name=name)
 
 
-def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
-               prior: float | None = None, rules: list[str] | None = None,
-               tf_frames: list[pd.DataFrame] | None = None):
+def linker_for(
+    frames: list[pd.DataFrame],
+    params: Parameters,
+    backend: str,
+    prior: float | None = None,
+    rules: list[str] | None = None,
+    tf_frames: list[pd.DataFrame] | None = None,
+):
     """A Splink linker over prepared frames (one: dedupe; two: link), model loaded.
     `rules` replace the blocking rules; `tf_frames` are counted for term frequencies
     instead of `frames` (a frame with rows repeated for blocking would count them twice)."""
@@ -175,10 +189,18 @@ def linker_for(frames: list[pd.DataFrame], params: Parameters, backend: str,
 U_SAMPLE_PAIRS = 2_000_000
 
 
-def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
-          backend: str = "duckdb", u_from_input: bool | None = None,
-          rules: list[str] | None = None, tf_frames: list[pd.DataFrame] | None = None,
-          prior: float | None = None, progress=None) -> pd.DataFrame:
+def score(
+    frames: list[pd.DataFrame],
+    params: Parameters,
+    *,
+    threshold: float,
+    backend: str = "duckdb",
+    u_from_input: bool | None = None,
+    rules: list[str] | None = None,
+    tf_frames: list[pd.DataFrame] | None = None,
+    prior: float | None = None,
+    progress=None,
+) -> pd.DataFrame:
     """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison.
 
     `u_from_input` re-estimates u on these records by random sampling (m and the prior stay
@@ -187,12 +209,18 @@ def score(frames: list[pd.DataFrame], params: Parameters, *, threshold: float,
     of them), see docs/benchmarks.md. `progress` (a callable taking a line) hears the pairs
     each blocking rule brings (kintrace.linkage.blocking)."""
     if any(len(f) == 0 for f in frames) or (len(frames) == 1 and len(frames[0]) < 2):
-        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
-                                     "match_weight"])
+        return pd.DataFrame(
+            columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+        )
     sizes = [len(f) for f in frames]
-    linker = linker_for(frames, params, backend,
-                        prior if prior is not None else params.prior_for(*sizes),
-                        rules=rules, tf_frames=tf_frames)
+    linker = linker_for(
+        frames,
+        params,
+        backend,
+        prior if prior is not None else params.prior_for(*sizes),
+        rules=rules,
+        tf_frames=tf_frames,
+    )
     if u_from_input:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     if progress is not None:

@@ -52,8 +52,10 @@ def _initials_agree(dialect: str, part: str) -> str:
         overlap = f"arrays_overlap(split({l}, '[|]'), split({r}, '[|]'))"
     else:
         overlap = f"list_has_any(string_split({l}, '|'), string_split({r}, '|'))"
-    return (f"(CASE WHEN {l} IS NULL OR {r} IS NULL "
-            f"THEN {part}_initial_l = {part}_initial_r ELSE ({l} = {r} OR {overlap}) END)")
+    return (
+        f"(CASE WHEN {l} IS NULL OR {r} IS NULL "
+        f"THEN {part}_initial_l = {part}_initial_r ELSE ({l} = {r} OR {overlap}) END)"
+    )
 
 
 def _jaro_winkler(dialect: str, a: str, b: str) -> str:
@@ -85,17 +87,21 @@ def _swapped(dialect: str) -> str:
     resolved like one (Sascha as a given name is Александр, as a surname "sasha")."""
     out = []
     for sur, given in (("surname_key", "given_key"), ("surname_written", "given_written")):
-        out.append(f"({sur}_l = {given}_r AND "
-                   f"{_jaro_winkler(dialect, f'{given}_l', f'{sur}_r')} >= 0.85)")
-        out.append(f"({given}_l = {sur}_r AND "
-                   f"{_jaro_winkler(dialect, f'{sur}_l', f'{given}_r')} >= 0.85)")
+        out.append(
+            f"({sur}_l = {given}_r AND {_jaro_winkler(dialect, f'{given}_l', f'{sur}_r')} >= 0.85)"
+        )
+        out.append(
+            f"({given}_l = {sur}_r AND {_jaro_winkler(dialect, f'{sur}_l', f'{given}_r')} >= 0.85)"
+        )
     return " OR ".join(out)
 
 
 def _crossed() -> str:
     """One name equals the other record's name of the other kind (parsed or as written)."""
-    return " OR ".join(f"({a}_l = {b}_r OR {b}_l = {a}_r)" for a, b in (
-        ("surname_key", "given_key"), ("surname_written", "given_written")))
+    return " OR ".join(
+        f"({a}_l = {b}_r OR {b}_l = {a}_r)"
+        for a, b in (("surname_key", "given_key"), ("surname_written", "given_written"))
+    )
 
 
 def comparisons(dialect: str) -> dict[str, list[Level]]:
@@ -107,15 +113,18 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
         "surname": [
             Level("missing", "surname_key_l IS NULL OR surname_key_r IS NULL", 1, 1, null=True),
             Level("exact", "surname_key_l = surname_key_r", 0.88, 0.002, tf_column="surname_key"),
-            Level("one edit", _either(dialect, "surname", "levenshtein({l}, {r}) <= 1"),
-                  0.08, 0.0008),
+            Level(
+                "one edit", _either(dialect, "surname", "levenshtein({l}, {r}) <= 1"), 0.08, 0.0008
+            ),
             Level("similar", _either(dialect, "surname", "{jw} >= 0.9"), 0.03, 0.001),
-            Level("two edits",
-                  _either(dialect, "surname", "levenshtein({l}, {r}) <= 2 AND length({l}) >= 6"),
-                  0.03, 0.001),
+            Level(
+                "two edits",
+                _either(dialect, "surname", "levenshtein({l}, {r}) <= 2 AND length({l}) >= 6"),
+                0.03,
+                0.001,
+            ),
             # "Croker Cambell" / "Cambell Croker": the two names written in each other's place
-            Level("swapped with given name", _swapped(dialect), 0.01, 0.0002,
-                  fixed=True),
+            Level("swapped with given name", _swapped(dialect), 0.01, 0.0002, fixed=True),
             # One name written in the other's place and the other name lost or replaced
             # ("Caleb Menzies" / "Waller Caleb"): rarer by chance than a surname typo, since
             # few surnames are given names too
@@ -126,104 +135,189 @@ def comparisons(dialect: str) -> dict[str, list[Level]]:
             Level("missing", "given_initial_l IS NULL OR given_initial_r IS NULL", 1, 1, null=True),
             Level("exact", "given_key_l = given_key_r", 0.75, 0.03, tf_column="given_key"),
             Level("same name, other form", _alts_overlap(dialect), 0.12, 0.002),
-            Level("one edit",
-                  _either(dialect, "given", "levenshtein({l}, {r}) <= 1 AND length({l}) >= 4"),
-                  0.04, 0.003),
+            Level(
+                "one edit",
+                _either(dialect, "given", "levenshtein({l}, {r}) <= 1 AND length({l}) >= 4"),
+                0.04,
+                0.003,
+            ),
             # "broyd" / "brody", "racehl" / "rachel": letters swapped or a reading of c as ц
-            Level("similar",
-                  _either(dialect, "given",
-                          "{jw} >= 0.88 AND length({l}) >= 4 AND length({r}) >= 4"),
-                  0.02, 0.002),
-            Level("initial agrees",
-                  "(given_key_l IS NULL OR given_key_r IS NULL) "
-                  f"AND {_initials_agree(dialect, 'given')}", 0.07, 0.02),
+            Level(
+                "similar",
+                _either(dialect, "given", "{jw} >= 0.88 AND length({l}) >= 4 AND length({r}) >= 4"),
+                0.02,
+                0.002,
+            ),
+            Level(
+                "initial agrees",
+                "(given_key_l IS NULL OR given_key_r IS NULL) "
+                f"AND {_initials_agree(dialect, 'given')}",
+                0.07,
+                0.02,
+            ),
             # "ЗАХАРОВ И.И." for Юрий: an initial that cannot be his name's first letter is
             # a clerk's slip at most (m from domain knowledge), unlike two full names, whose
             # "different" level also holds unknown diminutives and so is learnt higher.
-            Level("initial conflicts",
-                  "given_key_l IS NULL OR given_key_r IS NULL", 0.002, 0.95, fixed=True),
+            Level(
+                "initial conflicts",
+                "given_key_l IS NULL OR given_key_r IS NULL",
+                0.002,
+                0.95,
+                fixed=True,
+            ),
             Level("swapped with surname", _swapped(dialect), 0.01, 0.001, fixed=True),
             Level("different", "TRUE", 0.02, 0.945),
         ],
         "patronymic": [
-            Level("missing", "patronymic_initial_l IS NULL OR patronymic_initial_r IS NULL",
-                  1, 1, null=True),
-            Level("exact", "patronymic_key_l = patronymic_key_r", 0.8, 0.03,
-                  tf_column="patronymic_key"),
-            Level("close",
-                  "levenshtein(patronymic_key_l, patronymic_key_r) <= 2 "
-                  "AND length(patronymic_key_l) >= 6", 0.05, 0.004),
-            Level("initial agrees",
-                  "(patronymic_key_l IS NULL OR patronymic_key_r IS NULL) "
-                  f"AND {_initials_agree(dialect, 'patronymic')}", 0.12, 0.03),
-            Level("initial conflicts",
-                  "patronymic_key_l IS NULL OR patronymic_key_r IS NULL", 0.002, 0.95,
-                  fixed=True),
+            Level(
+                "missing",
+                "patronymic_initial_l IS NULL OR patronymic_initial_r IS NULL",
+                1,
+                1,
+                null=True,
+            ),
+            Level(
+                "exact",
+                "patronymic_key_l = patronymic_key_r",
+                0.8,
+                0.03,
+                tf_column="patronymic_key",
+            ),
+            Level(
+                "close",
+                "levenshtein(patronymic_key_l, patronymic_key_r) <= 2 "
+                "AND length(patronymic_key_l) >= 6",
+                0.05,
+                0.004,
+            ),
+            Level(
+                "initial agrees",
+                "(patronymic_key_l IS NULL OR patronymic_key_r IS NULL) "
+                f"AND {_initials_agree(dialect, 'patronymic')}",
+                0.12,
+                0.03,
+            ),
+            Level(
+                "initial conflicts",
+                "patronymic_key_l IS NULL OR patronymic_key_r IS NULL",
+                0.002,
+                0.95,
+                fixed=True,
+            ),
             Level("different", "TRUE", 0.03, 0.936),
         ],
         # m fixed from what one man's records look like when written by different people
         "birth_date": [
             # birth_year_min/max: the year itself, or the years an approximate date or a
             # period allows ("около 1985": 1983-1987); NULL only when nothing is known
-            Level("missing", "birth_year_min_l IS NULL OR birth_year_min_r IS NULL", 1, 1,
-                  null=True),
-            Level("same day",
-                  f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
-                  " AND birth_day_l = birth_day_r", 0.70, 0.00008),
-            Level("day and month swapped",
-                  f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
-                  " AND birth_day_l = birth_month_r", 0.02, 0.00008),
-            Level("same month",
-                  "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
-                  " AND (birth_day_l IS NULL OR birth_day_r IS NULL)", 0.10, 0.002),
-            Level("same year",
-                  "birth_year_l = birth_year_r"
-                  " AND (birth_month_l IS NULL OR birth_month_r IS NULL)", 0.15, 0.025),
+            Level(
+                "missing", "birth_year_min_l IS NULL OR birth_year_min_r IS NULL", 1, 1, null=True
+            ),
+            Level(
+                "same day",
+                f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                " AND birth_day_l = birth_day_r",
+                0.70,
+                0.00008,
+            ),
+            Level(
+                "day and month swapped",
+                f"{both_days} AND birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
+                " AND birth_day_l = birth_month_r",
+                0.02,
+                0.00008,
+            ),
+            Level(
+                "same month",
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
+                0.10,
+                0.002,
+            ),
+            Level(
+                "same year",
+                "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+                0.15,
+                0.025,
+            ),
             # 19351221 / 19531221, 1984-03-14 / 1984-08-14: one mistyped or swapped digit
-            Level("one digit off",
-                  f"{both_days} AND (levenshtein(birth_digits_l, birth_digits_r) <= 1"
-                  " OR (birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
-                  " AND levenshtein(birth_digits_l, birth_digits_r) <= 2))", 0.02, 0.001),
+            Level(
+                "one digit off",
+                f"{both_days} AND (levenshtein(birth_digits_l, birth_digits_r) <= 1"
+                " OR (birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
+                " AND levenshtein(birth_digits_l, birth_digits_r) <= 2))",
+                0.02,
+                0.001,
+            ),
             # Two full dates of the same year that no slip above explains: clerks do write
             # another day, but seldom (m fixed from domain knowledge, 1 in 500 of one man's
             # pairs); for a namesake born that year it is the usual case, so it speaks
             # against the pair instead of for it (issue 11: it was +0.8 bits).
-            Level("same year, another full date", f"{both_days} AND birth_year_l = birth_year_r",
-                  0.002, 0.012, fixed=True),
+            Level(
+                "same year, another full date",
+                f"{both_days} AND birth_year_l = birth_year_r",
+                0.002,
+                0.012,
+                fixed=True,
+            ),
             Level("same year, other day", "birth_year_l = birth_year_r", 0.02, 0.025),
             # Two full dates a year apart that no one-digit slip explains (day and month
             # differ too): another man, like "same year, another full date"
-            Level("one year apart, another full date",
-                  f"{both_days} AND abs(birth_year_l - birth_year_r) = 1", 0.0005, 0.05,
-                  fixed=True),
+            Level(
+                "one year apart, another full date",
+                f"{both_days} AND abs(birth_year_l - birth_year_r) = 1",
+                0.0005,
+                0.05,
+                fixed=True,
+            ),
             Level("one year apart", "abs(birth_year_l - birth_year_r) = 1", 0.007, 0.05),
             # One side approximate or a period: a known year (or range) inside its range.
             # Weaker than any agreement on a known year, stronger than nothing (docs/linkage.md);
             # outside the range falls to "different", as another year does.
-            Level("within the stated range",
-                  "birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l",
-                  0.09, 0.03, fixed=True),
+            Level(
+                "within the stated range",
+                "birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l",
+                0.09,
+                0.03,
+                fixed=True,
+            ),
             Level("different", "TRUE", 0.003, 0.9),
         ],
         "facility": [
-            Level("missing",
-                  "(facility_key_l IS NULL OR facility_key_r IS NULL)"
-                  " AND (region_l IS NULL OR region_r IS NULL)", 1, 1, null=True),
+            Level(
+                "missing",
+                "(facility_key_l IS NULL OR facility_key_r IS NULL)"
+                " AND (region_l IS NULL OR region_r IS NULL)",
+                1,
+                1,
+                null=True,
+            ),
             Level("same facility", f"{same_fac} AND region_l = region_r", 0.6, 0.0005),
             Level("same facility number", f"{same_fac} AND {region_ok}", 0.25, 0.002),
             # "ik7" typed by a relative for КП-7: the number is what people remember
-            Level("same number, other type",
-                  f"facility_number_l = facility_number_r AND {region_ok}", 0.05, 0.002),
-            Level("same region",
-                  "(facility_key_l IS NULL OR facility_key_r IS NULL) AND region_l = region_r",
-                  0.1, 0.05),
+            Level(
+                "same number, other type",
+                f"facility_number_l = facility_number_r AND {region_ok}",
+                0.05,
+                0.002,
+            ),
+            Level(
+                "same region",
+                "(facility_key_l IS NULL OR facility_key_r IS NULL) AND region_l = region_r",
+                0.1,
+                0.05,
+            ),
             # A region the gazetteer does not know compares as written ("vic", "Tbilisi"),
             # so one mistyped letter ("vix") would otherwise read as another region
-            Level("same region, mistyped",
-                  "(facility_key_l IS NULL OR facility_key_r IS NULL)"
-                  f" AND {_free_text('region_l')} AND {_free_text('region_r')}"
-                  " AND length(region_l) >= 3 AND length(region_r) >= 3"
-                  " AND levenshtein(region_l, region_r) <= 1", 0.02, 0.002),
+            Level(
+                "same region, mistyped",
+                "(facility_key_l IS NULL OR facility_key_r IS NULL)"
+                f" AND {_free_text('region_l')} AND {_free_text('region_r')}"
+                " AND length(region_l) >= 3 AND length(region_r) >= 3"
+                " AND levenshtein(region_l, region_r) <= 1",
+                0.02,
+                0.002,
+            ),
             Level("different", "TRUE", 0.05, 0.95),
         ],
     }
@@ -251,8 +345,10 @@ def blocking_rules(records: int | None = None) -> list[str]:
     """Pairs worth scoring. Each rule catches what the others miss; all are equi-joins, and
     none joins on a value so common that a million records would make it explode.
     `records`: the larger input's size (None: every rule)."""
-    same_date = ("l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
-                 " AND l.birth_day = r.birth_day")
+    same_date = (
+        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+        " AND l.birth_day = r.birth_day"
+    )
     small = records is None or records <= SPARSE_RULE_MAX_RECORDS
     rules = [
         # ИВАНОВ А.С. against Иванов Александр Сергеевич
@@ -303,7 +399,8 @@ def blocking_rules(records: int | None = None) -> list[str]:
             "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
             " AND (l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL)"
             " AND (l.birth_year IS NULL OR r.birth_year IS NULL)"
-            " AND (l.given_key IS NULL OR r.given_key IS NULL OR l.given_key <> r.given_key)")
+            " AND (l.given_key IS NULL OR r.given_key IS NULL OR l.given_key <> r.given_key)"
+        )
     return rules
 
 
@@ -335,8 +432,10 @@ class Parameters:
 
     def effective_levels(self) -> dict[str, dict[str, tuple[float, float]]]:
         """Comparison -> label -> (m, u) exactly as the scoring uses them."""
-        return {name: {lv.label: self.level(name, lv) for lv in levels if not lv.null}
-                for name, levels in comparisons("duckdb").items()}
+        return {
+            name: {lv.label: self.level(name, lv) for lv in levels if not lv.null}
+            for name, levels in comparisons("duckdb").items()
+        }
 
     @classmethod
     def defaults(cls) -> Parameters:
@@ -356,24 +455,37 @@ class Parameters:
                 return cls.defaults()
             raise FileNotFoundError(f"no model at {path}")
         data = json.loads(path.read_text(encoding="utf-8"))
-        levels = {c: {lab: (v["m"], v["u"]) for lab, v in lv.items()}
-                  for c, lv in data["comparisons"].items()}
-        return cls(prior=data["probability_two_random_records_match"], levels=levels,
-                   matches_per_record=data.get("matches_per_record", 0.8))
+        levels = {
+            c: {lab: (v["m"], v["u"]) for lab, v in lv.items()}
+            for c, lv in data["comparisons"].items()
+        }
+        return cls(
+            prior=data["probability_two_random_records_match"],
+            levels=levels,
+            matches_per_record=data.get("matches_per_record", 0.8),
+        )
 
     def save(self, path: Path) -> None:
         data = {
             "probability_two_random_records_match": self.prior,
             "matches_per_record": self.matches_per_record,
-            "comparisons": {c: {lab: {"m": m, "u": u} for lab, (m, u) in lv.items()}
-                            for c, lv in self.levels.items()},
+            "comparisons": {
+                c: {lab: {"m": m, "u": u} for lab, (m, u) in lv.items()}
+                for c, lv in self.levels.items()
+            },
         }
-        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
-def settings(link_type: str, dialect: str, params: Parameters, prior: float | None = None,
-             records: int | None = None) -> dict:
+def settings(
+    link_type: str,
+    dialect: str,
+    params: Parameters,
+    prior: float | None = None,
+    records: int | None = None,
+) -> dict:
     """A Splink settings dict for `link_type` ("dedupe_only" / "link_only")."""
     comps = []
     for name, levels in comparisons(dialect).items():
@@ -396,8 +508,13 @@ def settings(link_type: str, dialect: str, params: Parameters, prior: float | No
                 # 0.872 -> 0.882, 20k and 100k unchanged within their noise.
                 d["tf_minimum_u_value"] = 1e-6
             out_levels.append(d)
-        comps.append({"output_column_name": name, "comparison_levels": out_levels,
-                      "comparison_description": name})
+        comps.append(
+            {
+                "output_column_name": name,
+                "comparison_levels": out_levels,
+                "comparison_description": name,
+            }
+        )
     return {
         "link_type": link_type,
         "unique_id_column_name": "unique_id",

@@ -74,12 +74,13 @@ def score_floor(prior: float, needed_bits: float = -math.inf) -> float:
     """The pairwise probability (at `prior`) of a pair with Bayes factor
     2**max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)."""
     bits = max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)
-    odds = prior / (1 - prior) * 2.0 ** bits
+    odds = prior / (1 - prior) * 2.0**bits
     return odds / (1 + odds)
 
 
-def levels(pairs: pd.DataFrame, params: Parameters) -> dict[str, tuple[list, np.ndarray,
-                                                                        np.ndarray]]:
+def levels(
+    pairs: pd.DataFrame, params: Parameters
+) -> dict[str, tuple[list, np.ndarray, np.ndarray]]:
     """Comparison -> (level labels, level index per pair, total weight per pair with the TF
     adjustment). Splink returns each comparison's weight; the level is the one with that
     weight (weight 0 with no level of weight 0 is a missing value on one side)."""
@@ -111,17 +112,19 @@ def _adjust(pairs: pd.DataFrame, comp: str, delta: np.ndarray) -> pd.DataFrame:
 
 # Comparison -> (population table, prepared key column, lowest share that counts as known:
 # the tables' tails hold parsing noise such as "il")
-KNOWN_TABLES = {"surname": "surname_key", "given_name": "given_key",
-                "patronymic": "patronymic_key"}
+KNOWN_TABLES = {"surname": "surname_key", "given_name": "given_key", "patronymic": "patronymic_key"}
 KNOWN_MIN_SHARE = {"surname": 2e-6, "given_name": 1e-5, "patronymic": 1e-5}
 # Levels a slip of the pen explains, and another known name explains better
-CLOSE_LEVELS = {"surname": ("one edit", "similar", "two edits"),
-                "given_name": ("one edit", "similar"),
-                "patronymic": ("close",)}
+CLOSE_LEVELS = {
+    "surname": ("one edit", "similar", "two edits"),
+    "given_name": ("one edit", "similar"),
+    "patronymic": ("close",),
+}
 
 
-def known_names_differ(pairs: pd.DataFrame, params: Parameters, keys_l: pd.DataFrame,
-                       keys_r: pd.DataFrame) -> pd.DataFrame:
+def known_names_differ(
+    pairs: pd.DataFrame, params: Parameters, keys_l: pd.DataFrame, keys_r: pd.DataFrame
+) -> pd.DataFrame:
     """A name one or two letters from another *known* name is that other name (Тихомиров /
     Тихонов, Юрьевич / Игоревич, Юрий / Юлий), not a typo: a surname's close level then
     says nothing (never more than the exact surname), a given name's or patronymic's counts
@@ -141,9 +144,13 @@ def known_names_differ(pairs: pd.DataFrame, params: Parameters, keys_l: pd.DataF
         table, floor = tables[column], KNOWN_MIN_SHARE[comp]
         left = pairs["unique_id_l"].map(keys_l[column]).to_numpy(dtype=object)
         right = pairs["unique_id_r"].map(keys_r[column]).to_numpy(dtype=object)
-        both = np.array([bool(c) and a != b and table.get(a, 0) >= floor
-                         and table.get(b, 0) >= floor
-                         for a, b, c in zip(left, right, close, strict=True)], dtype=bool)
+        both = np.array(
+            [
+                bool(c) and a != b and table.get(a, 0) >= floor and table.get(b, 0) >= floor
+                for a, b, c in zip(left, right, close, strict=True)
+            ],
+            dtype=bool,
+        )
         if not both.any():
             continue
         if comp == "surname":
@@ -188,8 +195,9 @@ DATE_CONFLICT_U = 0.98
 NAME_PARTS_ALL = ("surname", "given_name", "patronymic")
 
 
-def namesake_share(pairs: pd.DataFrame, params: Parameters, n_persons: int = POPULATION
-                   ) -> tuple[float, int]:
+def namesake_share(
+    pairs: pd.DataFrame, params: Parameters, n_persons: int = POPULATION
+) -> tuple[float, int]:
     """(share of full-name agreements that are namesakes, entries it was read from): among
     entries with a person-level candidate whose surname, given name and patronymic all
     agree, rare enough for the tables to expect no namesake among `n_persons` (the name
@@ -213,8 +221,9 @@ def namesake_share(pairs: pd.DataFrame, params: Parameters, n_persons: int = POP
     # Per entry, not per pair: a true entry of a common name has the registry's random
     # namesakes beside its own man, which the name's frequency already accounts for; the
     # entry is a namesake's when none of its comparable full-name candidates agrees.
-    per = pd.DataFrame({"entry": pairs["unique_id_l"].to_numpy()[comparable],
-                        "agrees": total[comparable] >= 0})
+    per = pd.DataFrame(
+        {"entry": pairs["unique_id_l"].to_numpy()[comparable], "agrees": total[comparable] >= 0}
+    )
     agrees = per.groupby("entry")["agrees"].any()
     conflicts = float((~agrees).sum())
     n = int(len(agrees))
@@ -233,22 +242,28 @@ def cap_names(pairs: pd.DataFrame, params: Parameters, cap: float) -> pd.DataFra
     if not len(pairs):
         return pairs
     lv = levels(pairs, params)
-    pos = sum((np.maximum(lv[c][2], 0) for c in NAME_PARTS_ALL if c in lv),
-              np.zeros(len(pairs)))
+    pos = sum((np.maximum(lv[c][2], 0) for c in NAME_PARTS_ALL if c in lv), np.zeros(len(pairs)))
     excess = np.maximum(pos - cap, 0)
     return _adjust(pairs, "surname", -excess) if excess.any() else pairs
 
 
-def by_person(pairs: pd.DataFrame, params: Parameters, person_r: dict | pd.Series,
-              person_l: dict | pd.Series | None = None) -> pd.DataFrame:
+def by_person(
+    pairs: pd.DataFrame,
+    params: Parameters,
+    person_r: dict | pd.Series,
+    person_l: dict | pd.Series | None = None,
+) -> pd.DataFrame:
     """One row per (left unit, right person): left unit is the left record, or its person
     when `person_l` is given (dedupe: the pair is unordered, a person never pairs with
     himself). Columns: unique_id_l/_r (the variants of the strongest pair), person_l,
     person_r, mw_*/mw_tf_adj_*/gamma_* per comparison as chosen, `bayes` (log2 Bayes factor:
     the sum of the chosen weights)."""
     if not len(pairs):
-        return pairs.assign(person_l=pd.Series(dtype=object), person_r=pd.Series(dtype=object),
-                            bayes=pd.Series(dtype=float))
+        return pairs.assign(
+            person_l=pd.Series(dtype=object),
+            person_r=pd.Series(dtype=object),
+            bayes=pd.Series(dtype=float),
+        )
     pairs = pairs.reset_index(drop=True)
     pr = pairs["unique_id_r"].map(person_r)
     pl = pairs["unique_id_l"].map(person_l) if person_l is not None else pairs["unique_id_l"]
@@ -256,8 +271,11 @@ def by_person(pairs: pd.DataFrame, params: Parameters, person_r: dict | pd.Serie
         swap = pl.astype(str) > pr.astype(str)
         pl, pr = pl.where(~swap, pr), pr.where(~swap, pl)
         keep = (pl != pr).to_numpy()
-        pairs, pl, pr = (pairs[keep].reset_index(drop=True), pl[keep].reset_index(drop=True),
-                         pr[keep].reset_index(drop=True))
+        pairs, pl, pr = (
+            pairs[keep].reset_index(drop=True),
+            pl[keep].reset_index(drop=True),
+            pr[keep].reset_index(drop=True),
+        )
         if not len(pairs):
             return by_person(pairs.iloc[:0], params, person_r)
     group = pd.MultiIndex.from_arrays([pl.astype(str), pr.astype(str)]).factorize()[0]
@@ -273,12 +291,14 @@ def by_person(pairs: pd.DataFrame, params: Parameters, person_r: dict | pd.Serie
         rows[comp] = pd.Series(key).groupby(group, sort=False).idxmax().to_numpy()
     strongest = pairs["match_weight"].astype(float).groupby(group, sort=False).idxmax()
     first = strongest.to_numpy()
-    out = pd.DataFrame({
-        "unique_id_l": pairs["unique_id_l"].to_numpy()[first],
-        "unique_id_r": pairs["unique_id_r"].to_numpy()[first],
-        "person_l": pl.to_numpy()[first],
-        "person_r": pr.to_numpy()[first],
-    })
+    out = pd.DataFrame(
+        {
+            "unique_id_l": pairs["unique_id_l"].to_numpy()[first],
+            "unique_id_r": pairs["unique_id_r"].to_numpy()[first],
+            "person_l": pl.to_numpy()[first],
+            "person_r": pr.to_numpy()[first],
+        }
+    )
     bayes = np.zeros(len(out))
     for comp, idx in rows.items():
         for col in (f"mw_{comp}", f"mw_tf_adj_{comp}", f"gamma_{comp}"):
@@ -293,8 +313,14 @@ def _bayes_factors(bits: np.ndarray) -> np.ndarray:
     return np.exp2(np.clip(bits, -500, 500))
 
 
-def expected_share(entry: np.ndarray, bits: np.ndarray, n_entries: int, n_persons: int,
-                   start: float, weight: float = PRIOR_ENTRIES) -> float:
+def expected_share(
+    entry: np.ndarray,
+    bits: np.ndarray,
+    n_entries: int,
+    n_persons: int,
+    start: float,
+    weight: float = PRIOR_ENTRIES,
+) -> float:
     """π: the share of the list's entries expected to be registry persons, by a fixed point
     (each entry's probability of having a partner, averaged), with `start` counting for
     `weight` entries. `entry`: entry codes (0..) of each person-level pair, `bits` its log2
@@ -315,8 +341,9 @@ def expected_share(entry: np.ndarray, bits: np.ndarray, n_entries: int, n_person
     return pi
 
 
-def competing_probability(entry: np.ndarray, bits: np.ndarray, n_persons: int,
-                          share: float) -> np.ndarray:
+def competing_probability(
+    entry: np.ndarray, bits: np.ndarray, n_persons: int, share: float
+) -> np.ndarray:
     """P(entry is this person) when each entry is at most one of n_persons persons and is
     one of them with probability `share`."""
     lik = _bayes_factors(bits)
@@ -335,10 +362,18 @@ class Prevalence:
     namesake_pairs: int = 0  # entries with comparable full-name candidates it was read from
 
 
-def link_persons(pairs: pd.DataFrame, params: Parameters, *, person_r: dict | pd.Series,
-                 n_entries: int, n_persons: int, start_share: float, estimate: bool = True,
-                 keys_l: pd.DataFrame | None = None, keys_r: pd.DataFrame | None = None,
-                 ) -> tuple[pd.DataFrame, Prevalence]:
+def link_persons(
+    pairs: pd.DataFrame,
+    params: Parameters,
+    *,
+    person_r: dict | pd.Series,
+    n_entries: int,
+    n_persons: int,
+    start_share: float,
+    estimate: bool = True,
+    keys_l: pd.DataFrame | None = None,
+    keys_r: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, Prevalence]:
     """Variant pairs of list entries (left) and registry records (right) -> one row per
     (entry, person) with `match_probability` at the estimated prevalence, `ambiguous`
     (another person fits the entry about as well) and the person-level explanation columns,
@@ -361,17 +396,20 @@ def link_persons(pairs: pd.DataFrame, params: Parameters, *, person_r: dict | pd
             share = expected_share(entry, bits, n_entries, n_persons, start_share)
     folded = capped.assign(bayes=bits) if len(folded) else folded
     prob = competing_probability(entry, bits, n_persons, share)
-    out = folded.assign(match_probability=prob,
-                        match_weight=bits + math.log2(share / max(n_persons, POPULATION)))
+    out = folded.assign(
+        match_probability=prob, match_weight=bits + math.log2(share / max(n_persons, POPULATION))
+    )
     out = out.assign(ambiguous=_ambiguous(entry, bits))
-    out = out.sort_values(["unique_id_l", "person_r"], kind="stable").sort_values(
-        "match_probability", ascending=False, kind="stable").reset_index(drop=True)
+    out = (
+        out.sort_values(["unique_id_l", "person_r"], kind="stable")
+        .sort_values("match_probability", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
     return out, Prevalence(share, start_share, n_entries, estimate, namesakes, compared)
 
 
 def _recomputed_bits(frame: pd.DataFrame, params: Parameters) -> np.ndarray:
-    return sum((total for _n, _l, total in levels(frame, params).values()),
-               np.zeros(len(frame)))
+    return sum((total for _n, _l, total in levels(frame, params).values()), np.zeros(len(frame)))
 
 
 def _ambiguous(entry: np.ndarray, bits: np.ndarray) -> np.ndarray:
@@ -399,36 +437,61 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index(frame["unique_id"].astype(str))[cols]
 
 
-def _every_variant(left: pd.DataFrame, right: pd.DataFrame, lk: pd.DataFrame,
-                   rk: pd.DataFrame, params: Parameters, prior: float, backend: str
-                   ) -> pd.DataFrame:
+def _every_variant(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    lk: pd.DataFrame,
+    rk: pd.DataFrame,
+    params: Parameters,
+    prior: float,
+    backend: str,
+) -> pd.DataFrame:
     """Every (left record, right record) pair that shares a key: `lk` (left_id, key) and
     `rk` (right_id, key). Each record is repeated once per key it belongs to and the two
     sides are joined on the key alone, so the variants of a candidate person that no
     blocking rule reaches are scored too (their conflicts count)."""
 
     lk, rk = lk.drop_duplicates(), rk.drop_duplicates()
-    l2 = left.assign(unique_id=left["unique_id"].astype(str)).merge(
-        lk, left_on="unique_id", right_on="left_id").drop(columns=["left_id"])
-    r2 = right.assign(unique_id=right["unique_id"].astype(str)).merge(
-        rk, left_on="unique_id", right_on="right_id").drop(columns=["right_id"])
+    l2 = (
+        left.assign(unique_id=left["unique_id"].astype(str))
+        .merge(lk, left_on="unique_id", right_on="left_id")
+        .drop(columns=["left_id"])
+    )
+    r2 = (
+        right.assign(unique_id=right["unique_id"].astype(str))
+        .merge(rk, left_on="unique_id", right_on="right_id")
+        .drop(columns=["right_id"])
+    )
     if not len(l2) or not len(r2):
         return pd.DataFrame()
-    l2 = l2.assign(unique_id=l2["unique_id"] + SEP + l2["key"]).rename(
-        columns={"key": "block_key"})
-    r2 = r2.assign(unique_id=r2["unique_id"] + SEP + r2["key"]).rename(
-        columns={"key": "block_key"})
-    pairs = score([l2, r2], params, threshold=0.0, backend=backend,
-                  rules=["l.block_key = r.block_key"], tf_frames=[left, right], prior=prior)
+    l2 = l2.assign(unique_id=l2["unique_id"] + SEP + l2["key"]).rename(columns={"key": "block_key"})
+    r2 = r2.assign(unique_id=r2["unique_id"] + SEP + r2["key"]).rename(columns={"key": "block_key"})
+    pairs = score(
+        [l2, r2],
+        params,
+        threshold=0.0,
+        backend=backend,
+        rules=["l.block_key = r.block_key"],
+        tf_frames=[left, right],
+        prior=prior,
+    )
     return pairs.assign(
         unique_id_l=pairs["unique_id_l"].astype(str).str.split(SEP).str[0],
-        unique_id_r=pairs["unique_id_r"].astype(str).str.split(SEP).str[0])
+        unique_id_r=pairs["unique_id_r"].astype(str).str.split(SEP).str[0],
+    )
 
 
-def score_persons(left: pd.DataFrame, right: pd.DataFrame, person_r: dict | pd.Series, *,
-                  start_share: float, estimate: bool = True, n_persons: int | None = None,
-                  params: Parameters | None = None, backend: str = "duckdb",
-                  ) -> tuple[pd.DataFrame, Prevalence]:
+def score_persons(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    person_r: dict | pd.Series,
+    *,
+    start_share: float,
+    estimate: bool = True,
+    n_persons: int | None = None,
+    params: Parameters | None = None,
+    backend: str = "duckdb",
+) -> tuple[pd.DataFrame, Prevalence]:
     """Prepared list entries (left, one record each) against prepared registry variants
     (right, `person_r`: variant unique_id -> person): `link_persons` on the engine's pairs.
     The blocking rules find candidate persons (scored down to FLOOR_BITS); then every
@@ -439,17 +502,28 @@ def score_persons(left: pd.DataFrame, right: pd.DataFrame, person_r: dict | pd.S
     person_r.index = person_r.index.astype(str)
     n_persons = n_persons or person_r.nunique()
     if not len(left) or not len(right):
-        empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "person_r",
-                                      "match_probability", "match_weight", "ambiguous"])
+        empty = pd.DataFrame(
+            columns=[
+                "unique_id_l",
+                "unique_id_r",
+                "person_r",
+                "match_probability",
+                "match_weight",
+                "ambiguous",
+            ]
+        )
         return empty, Prevalence(start_share, start_share, len(left), False)
     prior = params.prior_for(len(left), len(right))
     # bits an entry's pair needs for an even chance at the starting share
     needed = math.log2((1 - start_share) * max(n_persons, POPULATION) / start_share)
-    pairs = score([left, right], params, threshold=score_floor(prior, needed),
-                  backend=backend)
+    pairs = score([left, right], params, threshold=score_floor(prior, needed), backend=backend)
     if len(pairs):
-        found = pd.DataFrame({"left_id": pairs["unique_id_l"].astype(str),
-                              "person": pairs["unique_id_r"].astype(str).map(person_r)})
+        found = pd.DataFrame(
+            {
+                "left_id": pairs["unique_id_l"].astype(str),
+                "person": pairs["unique_id_r"].astype(str).map(person_r),
+            }
+        )
         found = found.drop_duplicates()
         variants = pd.DataFrame({"right_id": person_r.index, "person": person_r.to_numpy()})
         lk = found.assign(key=found["person"].astype(str))[["left_id", "key"]]
@@ -457,15 +531,31 @@ def score_persons(left: pd.DataFrame, right: pd.DataFrame, person_r: dict | pd.S
         rk = rk[rk["key"].isin(set(lk["key"]))]
         pairs = _every_variant(left, right, lk, rk, params, prior, backend)
     if len(pairs):
-        pairs = pairs.assign(unique_id_l=pairs["unique_id_l"].astype(str),
-                             unique_id_r=pairs["unique_id_r"].astype(str))
-    return link_persons(pairs, params, person_r=person_r, n_entries=len(left),
-                        n_persons=n_persons, start_share=start_share, estimate=estimate,
-                        keys_l=_keys(left), keys_r=_keys(right))
+        pairs = pairs.assign(
+            unique_id_l=pairs["unique_id_l"].astype(str),
+            unique_id_r=pairs["unique_id_r"].astype(str),
+        )
+    return link_persons(
+        pairs,
+        params,
+        person_r=person_r,
+        n_entries=len(left),
+        n_persons=n_persons,
+        start_share=start_share,
+        estimate=estimate,
+        keys_l=_keys(left),
+        keys_r=_keys(right),
+    )
 
 
-def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, threshold: float,
-                   params: Parameters | None = None, backend: str = "duckdb") -> pd.DataFrame:
+def dedupe_persons(
+    records: pd.DataFrame,
+    person_of: dict | pd.Series,
+    *,
+    threshold: float,
+    params: Parameters | None = None,
+    backend: str = "duckdb",
+) -> pd.DataFrame:
     """Pairs of persons (each with several prepared variant records) that are probably one
     man: person-level comparisons over every variant pair of the two, the conflict cap, and
     the dedupe prior over persons. Columns as `by_person` plus match_probability,
@@ -476,22 +566,36 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
     person_of = pd.Series(person_of)
     person_of.index = person_of.index.astype(str)
     n_persons = person_of.nunique()
-    empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "person_l", "person_r",
-                                  "match_probability", "match_weight", "conflict"])
+    empty = pd.DataFrame(
+        columns=[
+            "unique_id_l",
+            "unique_id_r",
+            "person_l",
+            "person_r",
+            "match_probability",
+            "match_weight",
+            "conflict",
+        ]
+    )
     if len(records) < 2 or n_persons < 2:
         return empty
     prior = params.prior_for(len(records))
     person_prior = params.prior_for(n_persons)
     # bits a person pair needs to reach the threshold
-    needed = (math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0) \
-        - math.log2(person_prior / (1 - person_prior))
+    needed = (math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0) - math.log2(
+        person_prior / (1 - person_prior)
+    )
     pairs = score([records], params, threshold=score_floor(prior, needed), backend=backend)
     if not len(pairs):
         return empty
     pa = pairs["unique_id_l"].astype(str).map(person_of)
     pb = pairs["unique_id_r"].astype(str).map(person_of)
-    cand = pd.DataFrame({"a": pa.where(pa.astype(str) < pb.astype(str), pb),
-                         "b": pb.where(pa.astype(str) < pb.astype(str), pa)})
+    cand = pd.DataFrame(
+        {
+            "a": pa.where(pa.astype(str) < pb.astype(str), pb),
+            "b": pb.where(pa.astype(str) < pb.astype(str), pa),
+        }
+    )
     cand = cand[cand["a"] != cand["b"]].drop_duplicates()
     if not len(cand):
         return empty
@@ -499,8 +603,15 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
     variants = pd.DataFrame({"id": person_of.index, "person": person_of.to_numpy()})
     lk = cand.merge(variants, left_on="a", right_on="person")[["id", "key"]]
     rk = cand.merge(variants, left_on="b", right_on="person")[["id", "key"]]
-    pairs = _every_variant(records, records, lk.rename(columns={"id": "left_id"}),
-                           rk.rename(columns={"id": "right_id"}), params, prior, backend)
+    pairs = _every_variant(
+        records,
+        records,
+        lk.rename(columns={"id": "left_id"}),
+        rk.rename(columns={"id": "right_id"}),
+        params,
+        prior,
+        backend,
+    )
     if not len(pairs):
         return empty
     pairs = known_names_differ(pairs, params, _keys(records), _keys(records))
@@ -514,8 +625,11 @@ def dedupe_persons(records: pd.DataFrame, person_of: dict | pd.Series, *, thresh
     out = folded.assign(match_weight=weight, match_probability=prob, bayes=bits)
     out = out[out["match_probability"] >= threshold]
     out = out.assign(conflict=_conflicts(records, out, person_of))
-    return out.sort_values(["person_l", "person_r"], kind="stable").sort_values(
-        "match_probability", ascending=False, kind="stable").reset_index(drop=True)
+    return (
+        out.sort_values(["person_l", "person_r"], kind="stable")
+        .sort_values("match_probability", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _conflicts(records: pd.DataFrame, pairs: pd.DataFrame, person_of: pd.Series) -> np.ndarray:

@@ -7,22 +7,22 @@ each distinct value is parsed once, and the results are joined back by index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import contextlib
-from functools import lru_cache
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from kintrace.config import envint
-from kintrace.names.dates import DateError, parse_date_or_none, parse_date_range
-from kintrace.names.facilities import parse_facility
 from kintrace.linkage.initials import letters as initial_letters
 from kintrace.linkage.written import written_keys
+from kintrace.names.dates import DateError, parse_date_or_none, parse_date_range
+from kintrace.names.facilities import parse_facility
 from kintrace.names.parse import name_key, parse_name, parse_name_parts
 from kintrace.names.regions import normalise_region
 
@@ -301,12 +301,13 @@ class _Jobs:
         for g, (_fn, values) in enumerate(self.groups):
             columns = [np.empty(len(values), dtype=object) for _ in range(_NAME_WIDTH)]
             for arr, head in zip(columns, _columns(heads[g], _NAME_WIDTH), strict=True):
-                arr[:len(heads[g])] = head
+                arr[: len(heads[g])] = head
             results.append(columns)
         gc.freeze()  # the warmed caches stay shared with the workers (no copy-on-write by gc)
         try:
             with multiprocessing.get_context("fork").Pool(
-                    workers, initializer=die_with_parent) as pool:
+                workers, initializer=die_with_parent
+            ) as pool:
                 parts = pool.imap(_apply_chunk, chunks, chunksize=1)
                 extra = meanwhile()
                 # Each chunk's results go in place as they arrive, while the workers go on
@@ -423,8 +424,9 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
         triple_rows, triple_uniques = pd.factorize(joined)
         triple_blank = [_blank(u) for u in triple_uniques]
-        triple_group = jobs.add(_parse_joined_triple,
-                                [u for u, b in zip(triple_uniques, triple_blank) if not b])
+        triple_group = jobs.add(
+            _parse_joined_triple, [u for u, b in zip(triple_uniques, triple_blank) if not b]
+        )
 
     def meanwhile():  # the parent's share while the workers parse names
         other = _other_columns(frame, n)
@@ -451,8 +453,14 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         columns[attr] = gathered[where]
     columns.update(other)
     if not n:  # no records: these columns keep the float64 dtype empty lists gave them
-        for name in (*_NameFields._fields, "facility_key", "facility_number", "region",
-                     "surname_written", "given_written"):
+        for name in (
+            *_NameFields._fields,
+            "facility_key",
+            "facility_number",
+            "region",
+            "surname_written",
+            "given_written",
+        ):
             columns[name] = np.empty(0, dtype=float)
     # Built in one go: inserting 16 columns one by one and then reordering them copied each
     return pd.DataFrame({name: columns[name] for name in PREPARED_COLUMNS}, copy=False)
@@ -463,9 +471,15 @@ def _other_columns(frame: pd.DataFrame, n: int) -> dict:
     other = {}
     codes, uniques = _factorize(frame, "birth_date")
     year, month, day, digits, first, last = _per_distinct(
-        uniques, _date_columns, (np.nan, np.nan, np.nan, None, np.nan, np.nan))
-    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day),
-                       ("birth_year_min", first), ("birth_year_max", last)):
+        uniques, _date_columns, (np.nan, np.nan, np.nan, None, np.nan, np.nan)
+    )
+    for name, part in (
+        ("birth_year", year),
+        ("birth_month", month),
+        ("birth_day", day),
+        ("birth_year_min", first),
+        ("birth_year_max", last),
+    ):
         other[name] = pd.array(part.astype(float), dtype="Int32")[codes]
     other["birth_digits"] = digits[codes]
     codes, uniques = _factorize(frame, "facility")

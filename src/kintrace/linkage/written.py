@@ -17,15 +17,56 @@ import numpy as np
 import pandas as pd
 
 # Cyrillic letters to Latin, one simple scheme: written keys only ever meet keys made here
-_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-                ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n",
-                 "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "",
-                 "e", "iu", "ia", "i", "i", "e", "g"], strict=True))
+_CYR = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "iu",
+            "ia",
+            "i",
+            "i",
+            "e",
+            "g",
+        ],
+        strict=True,
+    )
+)
 _NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def written_key(text: str) -> str | None:
-    """"Pai nter" -> "painter", "O'Brien" -> "obrien", "Пётр" -> "petr"; None when empty."""
+    """ "Pai nter" -> "painter", "O'Brien" -> "obrien", "Пётр" -> "petr"; None when empty."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     out = "".join(_CYR.get(ch, ch) for ch in folded)
     key = _NOT_LETTER.sub("", out)

@@ -57,8 +57,12 @@ def identity() -> dict:
     """This process as a job's row records it: worker_host, worker_boot, worker_pid,
     worker_start (the process's start time, seconds since the epoch)."""
     me = psutil.Process()
-    return {"worker_host": socket.gethostname()[:255], "worker_boot": _boot_id(),
-            "worker_pid": me.pid, "worker_start": me.create_time()}
+    return {
+        "worker_host": socket.gethostname()[:255],
+        "worker_boot": _boot_id(),
+        "worker_pid": me.pid,
+        "worker_start": me.create_time(),
+    }
 
 
 def _key(obj_or_model, pk: int) -> tuple[str, int]:
@@ -136,7 +140,7 @@ class Running:
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 if not self._mine().update(heartbeat_at=timezone.now()):
                     self._cancelled.set()
-        except Exception:  # noqa: BLE001 - a missed beat is reported by staleness, not here
+        except Exception:
             log.exception("heartbeat of %s %s", *self.key)
         finally:
             connection.close()
@@ -144,8 +148,9 @@ class Running:
     def __enter__(self) -> Running:
         with _LOCAL_LOCK:
             _LOCAL.add(self.key)
-        self._thread = threading.Thread(target=self._beating, daemon=True,
-                                        name=f"heartbeat-{self.key[0]}-{self.pk}")
+        self._thread = threading.Thread(
+            target=self._beating, daemon=True, name=f"heartbeat-{self.key[0]}-{self.pk}"
+        )
         self._thread.start()
         return self
 
@@ -192,4 +197,3 @@ def start(name: str, job: Callable[[], object]) -> threading.Thread:
     thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     return thread
-

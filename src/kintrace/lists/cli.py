@@ -26,16 +26,25 @@ def register(sub) -> None:
     p = lsub.add_parser("import", help="import a CSV/XLSX list (all rows or none)")
     p.add_argument("file")
     p.add_argument("--kind", required=True, choices=KINDS)
-    p.add_argument("--source", required=True, metavar="TEXT",
-                   help="where the list came from (the source's title)")
+    p.add_argument(
+        "--source",
+        required=True,
+        metavar="TEXT",
+        help="where the list came from (the source's title)",
+    )
     p.add_argument("--title", default="", help="the list's title (default: the file name)")
     p.add_argument("--publisher", default="")
     p.add_argument("--url", default="")
     p.add_argument("--reliability", default="F", choices=list("ABCDEF"))
     p.add_argument("--credibility", default=6, type=int, choices=range(1, 7))
-    p.add_argument("--header-row", type=_line_number, default=None, metavar="N",
-                   help="the header's line number (1 = the first line; 0 = the list has no "
-                        "header); by default the header is found")
+    p.add_argument(
+        "--header-row",
+        type=_line_number,
+        default=None,
+        metavar="N",
+        help="the header's line number (1 = the first line; 0 = the list has no "
+        "header); by default the header is found",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=import_command)
 
@@ -45,23 +54,27 @@ def register(sub) -> None:
     m.add_argument("--quiet", action="store_true")
     m.set_defaults(func=match_command)
 
-    j = lsub.add_parser("jobs", help="imports and match runs not finished (stale ones are "
-                                     "marked failed)")
+    j = lsub.add_parser(
+        "jobs", help="imports and match runs not finished (stale ones are marked failed)"
+    )
     j.set_defaults(func=jobs_command)
     r = lsub.add_parser("retry", help="run a failed import again")
     r.add_argument("list_id", type=int)
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=retry_command)
-    c = lsub.add_parser("cancel", help="stop a list's import or match run; discard a list "
-                                       "that was not imported")
+    c = lsub.add_parser(
+        "cancel", help="stop a list's import or match run; discard a list that was not imported"
+    )
     c.add_argument("list_id", type=int)
     c.set_defaults(func=cancel_command)
 
     # `registry` may also be registered by the registry part; share the parser if so.
     registry = _existing_parser(sub, "registry") or sub.add_parser(
-        "registry", help="registry maintenance")
+        "registry", help="registry maintenance"
+    )
     rsub = _existing_subparsers(registry) or registry.add_subparsers(
-        dest="registry_command", metavar="ACTION")
+        dest="registry_command", metavar="ACTION"
+    )
     rsub.required = True
     d = rsub.add_parser("dedupe", help="propose pairs of registry persons that are one man")
     d.add_argument("--threshold", type=float, default=0.8)
@@ -106,7 +119,8 @@ def system_actor():
     from kintrace.accounts.models import User
 
     user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": "caseworker"})
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": "caseworker"}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -154,9 +168,16 @@ def import_command(args) -> int:
     path = Path(args.file)
     try:
         person_list = list_import_file(
-            path=path, kind=args.kind, title=args.title or path.name, actor=actor,
-            progress=_bar(args.quiet), source_title=args.source, publisher=args.publisher,
-            url=args.url, reliability=args.reliability, credibility=args.credibility,
+            path=path,
+            kind=args.kind,
+            title=args.title or path.name,
+            actor=actor,
+            progress=_bar(args.quiet),
+            source_title=args.source,
+            publisher=args.publisher,
+            url=args.url,
+            reliability=args.reliability,
+            credibility=args.credibility,
             header_row=args.header_row,
         )
     except ImportRefused as e:
@@ -169,8 +190,9 @@ def import_command(args) -> int:
             where = gettext("line %(n)s") % {"n": line}
             print(f"{path}: {where}: {one_line(str(reason))}", file=sys.stderr)
         n = len(person_list.row_errors)
-        summary = ngettext("%(n)s bad row; nothing imported", "%(n)s bad rows; nothing imported",
-                           n) % {"n": n}
+        summary = ngettext(
+            "%(n)s bad row; nothing imported", "%(n)s bad rows; nothing imported", n
+        ) % {"n": n}
         print(f"kintrace lists import: {path}: {summary}", file=sys.stderr)
         return 1
     print(f"list: {person_list.pk}")
@@ -190,8 +212,12 @@ def match_command(args) -> int:
     from kintrace.lists.services import ImportRefused
 
     try:
-        run = match_run(person_list=person_list, actor=actor, threshold=args.threshold,
-                        progress=_say(args.quiet))
+        run = match_run(
+            person_list=person_list,
+            actor=actor,
+            threshold=args.threshold,
+            progress=_say(args.quiet),
+        )
     except ImportRefused as e:
         print(f"kintrace lists match: {e}", file=sys.stderr)
         return 2
@@ -203,9 +229,11 @@ def match_command(args) -> int:
     print(f"candidates: {run.candidate_count}")
     if run.expected_share is not None:
         # the prior the probabilities were read at, as the review page shows it
-        print(f"expected in the registry: {run.expected_share:.1%} of the entries "
-              f"(start {run.share_start:.0%}); namesakes: {run.namesake_share:.1%} of "
-              f"full-name agreements")
+        print(
+            f"expected in the registry: {run.expected_share:.1%} of the entries "
+            f"(start {run.share_start:.0%}); namesakes: {run.namesake_share:.1%} of "
+            f"full-name agreements"
+        )
     return 0
 
 
@@ -235,8 +263,11 @@ def jobs_command(args) -> int:
 
     jobs_reap_stale()
     for pl in PersonList.objects.exclude(status=JobStatus.DONE).order_by("id"):
-        why = f": {gettext(pl.error)}" if pl.error else (
-            f" ({pl.phase} {pl.progress_done}/{pl.progress_total})" if pl.phase else "")
+        why = (
+            f": {gettext(pl.error)}"
+            if pl.error
+            else (f" ({pl.phase} {pl.progress_done}/{pl.progress_total})" if pl.phase else "")
+        )
         print(f"list {pl.pk} import {pl.status}{why}")
     for run in MatchRun.objects.exclude(status=JobStatus.DONE).order_by("id"):
         what = f"list {run.person_list_id} match run" if run.person_list_id else "dedupe run"
@@ -255,14 +286,12 @@ def retry_command(args) -> int:
         print(f"kintrace lists retry: no list {args.list_id}", file=sys.stderr)
         return 2
     try:
-        person_list = list_import_retry(person_list=person_list, actor=actor,
-                                        background_run=False)
+        person_list = list_import_retry(person_list=person_list, actor=actor, background_run=False)
     except ImportRefused as e:
         print(f"kintrace lists retry: {e}", file=sys.stderr)
         return 2
     if person_list.status != JobStatus.DONE:
-        print(f"kintrace lists retry: list {person_list.pk} {person_list.status}",
-              file=sys.stderr)
+        print(f"kintrace lists retry: list {person_list.pk} {person_list.status}", file=sys.stderr)
         return 1
     print(f"list: {person_list.pk}")
     print(f"entries: {person_list.entry_count}")
@@ -287,8 +316,11 @@ def cancel_command(args) -> int:
         if person_list.status == JobStatus.DONE:
             run = match_running(person_list)
             if run is None:
-                print(f"kintrace lists cancel: list {person_list.pk} is imported and no match "
-                      "run is running", file=sys.stderr)
+                print(
+                    f"kintrace lists cancel: list {person_list.pk} is imported and no match "
+                    "run is running",
+                    file=sys.stderr,
+                )
                 return 2
             match_run_cancel(run=run, actor=actor)
             print(f"match run {run.pk}: stopping")

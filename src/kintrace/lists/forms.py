@@ -15,28 +15,40 @@ CREDIBILITY = [(i, str(i)) for i in range(1, 7)]
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"), required=False)
-    pasted = TextField(label=_("…or paste the rows (copied from a spreadsheet)"),
-                             widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    pasted = TextField(
+        label=_("…or paste the rows (copied from a spreadsheet)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
     kind = forms.ChoiceField(label=_("Kind of list"), choices=ListKind.choices)
-    title = TextField(label=_("Title"), max_length=500,
-                            help_text=_("e.g. “Admissions, military hospital Rostov, May 2023”"))
+    title = TextField(
+        label=_("Title"),
+        max_length=500,
+        help_text=_("e.g. “Admissions, military hospital Rostov, May 2023”"),
+    )
     publisher = TextField(label=_("Published by"), max_length=300, required=False)
     url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
-    date = TextField(label=_("Date of the list"), max_length=40, required=False,
-                           help_text=_("as precise as known: 2023, 05.2023, 14.05.2023"))
-    reliability = forms.ChoiceField(label=_("Reliability of the source (A–F)"),
-                                    choices=RELIABILITY, initial="F")
-    credibility = forms.TypedChoiceField(label=_("Credibility of the list (1–6)"),
-                                         choices=CREDIBILITY, coerce=int, initial=6)
+    date = TextField(
+        label=_("Date of the list"),
+        max_length=40,
+        required=False,
+        help_text=_("as precise as known: 2023, 05.2023, 14.05.2023"),
+    )
+    reliability = forms.ChoiceField(
+        label=_("Reliability of the source (A–F)"), choices=RELIABILITY, initial="F"
+    )
+    credibility = forms.TypedChoiceField(
+        label=_("Credibility of the list (1–6)"), choices=CREDIBILITY, coerce=int, initial=6
+    )
 
     def clean_date(self):
         text = self.cleaned_data["date"].strip()
         try:
             return parse_date_or_none(text) if text else None
         except DateError as e:
-
-            raise forms.ValidationError(_("“%(text)s” is not a date: %(why)s.")
-                                        % {"text": text, "why": date_reason(e)}) from None
+            raise forms.ValidationError(
+                _("“%(text)s” is not a date: %(why)s.") % {"text": text, "why": date_reason(e)}
+            ) from None
 
     def clean(self):
         data = super().clean()
@@ -51,7 +63,8 @@ class MappingForm(forms.Form):
     def __init__(self, *args, header: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in this list —"))] + [
-            (str(i), f"{i + 1}: {quote(h, 60)}") for i, h in enumerate(header)]
+            (str(i), f"{i + 1}: {quote(h, 60)}") for i, h in enumerate(header)
+        ]
         for name, label in FIELDS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
 
@@ -63,6 +76,11 @@ class HeaderRowForm(forms.Form):
     """Which line of the file is the header (0: none, the first line is data)."""
 
     header_row = forms.IntegerField(
-        label=_("Header row"), min_value=0, max_value=10_000_000,
-        help_text=_("The line number of the column titles, as in a spreadsheet; 0 if the list "
-                    "has no header and its first line is data."))
+        label=_("Header row"),
+        min_value=0,
+        max_value=10_000_000,
+        help_text=_(
+            "The line number of the column titles, as in a spreadsheet; 0 if the list "
+            "has no header and its first line is data."
+        ),
+    )

@@ -64,7 +64,8 @@ class Limits:
 
         v = {k: int(getattr(settings, k, d)) for k, d in DEFAULTS.items()}
         return cls(
-            max_rows=v["KINTRACE_LIST_MAX_ROWS"], max_columns=v["KINTRACE_LIST_MAX_COLUMNS"],
+            max_rows=v["KINTRACE_LIST_MAX_ROWS"],
+            max_columns=v["KINTRACE_LIST_MAX_COLUMNS"],
             max_cells=v["KINTRACE_LIST_MAX_CELLS"],
             max_cell_chars=v["KINTRACE_LIST_MAX_CELL_CHARS"],
             max_header_chars=v["KINTRACE_LIST_MAX_HEADER_CHARS"],
@@ -80,37 +81,61 @@ class Limits:
     # Each refusal below raises ListTooLarge; `line` is the spreadsheet line (header = 1).
 
     def too_many_rows(self, line: int) -> ListTooLarge:
-        return ListTooLarge(_("Line %(line)s: the list has more than %(n)s rows; split it into "
-                              "parts.") % {"line": line, "n": self.max_rows})
+        return ListTooLarge(
+            _("Line %(line)s: the list has more than %(n)s rows; split it into parts.")
+            % {"line": line, "n": self.max_rows}
+        )
 
     def too_many_columns(self, line: int, found: int | None = None) -> ListTooLarge:
-        return ListTooLarge(_("Line %(line)s: more than %(n)s columns; a list may have at most "
-                              "%(n)s.") % {"line": line, "n": self.max_columns})
+        return ListTooLarge(
+            _("Line %(line)s: more than %(n)s columns; a list may have at most %(n)s.")
+            % {"line": line, "n": self.max_columns}
+        )
 
     def too_many_cells(self, line: int) -> ListTooLarge:
-        return ListTooLarge(_("Line %(line)s: the list has more than %(n)s filled cells; split "
-                              "it into parts.") % {"line": line, "n": self.max_cells})
+        return ListTooLarge(
+            _("Line %(line)s: the list has more than %(n)s filled cells; split it into parts.")
+            % {"line": line, "n": self.max_cells}
+        )
 
     def cell_too_long(self, line: int) -> ListTooLarge:
-        return ListTooLarge(_("Line %(line)s: a cell is longer than %(n)s characters.")
-                            % {"line": line, "n": self.max_cell_chars})
+        return ListTooLarge(
+            _("Line %(line)s: a cell is longer than %(n)s characters.")
+            % {"line": line, "n": self.max_cell_chars}
+        )
 
     def line_too_long(self, line: int) -> ListTooLarge:
-        return ListTooLarge(_("Line %(line)s is longer than %(n)s characters.")
-                            % {"line": line, "n": self.max_line_chars})
+        return ListTooLarge(
+            _("Line %(line)s is longer than %(n)s characters.")
+            % {"line": line, "n": self.max_line_chars}
+        )
 
     def title_too_long(self) -> ListTooLarge:
-        return ListTooLarge(_("Line 1: a column title is longer than %(n)s characters; is the "
-                              "first line really the header?") % {"n": self.max_header_chars})
+        return ListTooLarge(
+            _(
+                "Line 1: a column title is longer than %(n)s characters; is the "
+                "first line really the header?"
+            )
+            % {"n": self.max_header_chars}
+        )
 
     def unpacked_too_large(self) -> ListTooLarge:
-        return ListTooLarge(_("The workbook unpacks to more than %(n)s MB; lists up to %(n)s MB "
-                              "unpacked can be imported. Split it into parts.")
-                            % {"n": self.max_uncompressed // 2**20})
+        return ListTooLarge(
+            _(
+                "The workbook unpacks to more than %(n)s MB; lists up to %(n)s MB "
+                "unpacked can be imported. Split it into parts."
+            )
+            % {"n": self.max_uncompressed // 2**20}
+        )
 
     def too_compressed(self) -> ListTooLarge:
-        return ListTooLarge(_("A part of the workbook is compressed more than %(n)s times; this "
-                              "is not a normal spreadsheet.") % {"n": self.max_ratio})
+        return ListTooLarge(
+            _(
+                "A part of the workbook is compressed more than %(n)s times; this "
+                "is not a normal spreadsheet."
+            )
+            % {"n": self.max_ratio}
+        )
 
     def check_header(self, cells: list[str]) -> None:
         """Refuse a column title over the bound (the header is stored and shown on every
@@ -120,7 +145,7 @@ class Limits:
 
     def check_row(self, line: int, cells: list[str]) -> int:
         """Check one row's cells; returns how many are filled. Raises ListFileError."""
-        if len(cells) > self.max_columns and any(c.strip() for c in cells[self.max_columns:]):
+        if len(cells) > self.max_columns and any(c.strip() for c in cells[self.max_columns :]):
             raise self.too_many_columns(line)
         filled = 0
         for col, c in enumerate(cells, start=1):
@@ -131,9 +156,12 @@ class Limits:
             bad = _BAD_CHAR.search(c)
             if bad:
                 raise ListFileError(
-                    _("Line %(line)s, column %(col)s: the cell holds the control character "
-                      "U+%(code)04X; the file is damaged or not a list.")
-                    % {"line": line, "col": col, "code": ord(bad.group())})
+                    _(
+                        "Line %(line)s, column %(col)s: the cell holds the control character "
+                        "U+%(code)04X; the file is damaged or not a list."
+                    )
+                    % {"line": line, "col": col, "code": ord(bad.group())}
+                )
             filled += 1
         return filled
 

@@ -25,32 +25,96 @@ FIELDS = {
 # Header words per field, most specific first. Matched against the header lower-cased, with
 # ё → е and punctuation turned into spaces ("Д.р." → "д р").
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "name": ("фио", "ф и о", "фамилия имя отчество", "фамилия имя", "full name", "name",
-             "person", "имя и фамилия", "полное имя", "pib"),
+    "name": (
+        "фио",
+        "ф и о",
+        "фамилия имя отчество",
+        "фамилия имя",
+        "full name",
+        "name",
+        "person",
+        "имя и фамилия",
+        "полное имя",
+        "pib",
+    ),
     "surname": ("фамилия", "surname", "last name", "family name", "lastname"),
     "given_name": ("имя", "first name", "given name", "forename", "firstname", "given"),
     "patronymic": ("отчество", "patronymic", "middle name", "father s name", "otchestvo"),
-    "birth_date": ("дата рождения", "д р", "др", "г р", "год рождения", "родился",
-                   "рождения", "date of birth", "birth date", "birthdate", "dob", "born",
-                   "birth", "year of birth", "yob"),
-    "facility": ("учреждение", "ик", "колония", "исправительн", "место отбывания",
-                 "откуда", "facility", "colony", "prison", "penal", "institution"),
+    "birth_date": (
+        "дата рождения",
+        "д р",
+        "др",
+        "г р",
+        "год рождения",
+        "родился",
+        "рождения",
+        "date of birth",
+        "birth date",
+        "birthdate",
+        "dob",
+        "born",
+        "birth",
+        "year of birth",
+        "yob",
+    ),
+    "facility": (
+        "учреждение",
+        "ик",
+        "колония",
+        "исправительн",
+        "место отбывания",
+        "откуда",
+        "facility",
+        "colony",
+        "prison",
+        "penal",
+        "institution",
+    ),
     "region": ("регион", "область", "край", "республика", "субъект", "region", "oblast"),
-    "event_date": ("дата поступления", "дата гибели", "дата смерти", "дата захоронения",
-                   "дата помилования", "дата решения", "дата", "поступил", "погиб", "умер",
-                   "date of admission", "admission date", "date of death", "admitted",
-                   "died", "date"),
-    "place": ("место захоронения", "место гибели", "место", "госпиталь", "больница",
-              "кладбище", "отделение", "суд", "hospital", "place", "cemetery", "location",
-              "court", "ward"),
+    "event_date": (
+        "дата поступления",
+        "дата гибели",
+        "дата смерти",
+        "дата захоронения",
+        "дата помилования",
+        "дата решения",
+        "дата",
+        "поступил",
+        "погиб",
+        "умер",
+        "date of admission",
+        "admission date",
+        "date of death",
+        "admitted",
+        "died",
+        "date",
+    ),
+    "place": (
+        "место захоронения",
+        "место гибели",
+        "место",
+        "госпиталь",
+        "больница",
+        "кладбище",
+        "отделение",
+        "суд",
+        "hospital",
+        "place",
+        "cemetery",
+        "location",
+        "court",
+        "ward",
+    ),
 }
 
 _PUNCT = re.compile(r"[^\w]+")
 _DATE = re.compile(r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4}|\d{5})\b")
 _YEAR = re.compile(r"(19|20)\d\d")
 _FACILITY = re.compile(r"(?i)\b(ИК|ЛИУ|КП|СИЗО|ВК|ЛПУ|ИЦ|IK|колони|colony)\b|\b(ИК|IK)-?\d")
-_NAME = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё'-]+\.?( [A-ZА-ЯЁ][a-zа-яё'-]*\.?){1,3}$|^[А-ЯЁA-Z-]{2,}( "
-                   r"[А-ЯЁA-Z][А-ЯЁA-Zа-яё.]*){1,3}$")
+_NAME = re.compile(
+    r"^[A-ZА-ЯЁ][a-zа-яё'-]+\.?( [A-ZА-ЯЁ][a-zа-яё'-]*\.?){1,3}$|^[А-ЯЁA-Z-]{2,}( "
+    r"[А-ЯЁA-Z][А-ЯЁA-Zа-яё.]*){1,3}$"
+)
 
 
 def _norm(header: str) -> str:
@@ -120,8 +184,11 @@ def guess_mapping(header: list[str], rows: list[list[str]]) -> dict[str, int]:
             mapping[f] = col
             used.add(col)
     # A full name beats separate parts only when there is no surname column.
-    if "surname" in mapping and "name" in mapping and _header_score(
-            header[mapping["name"]], "name") < 150:
+    if (
+        "surname" in mapping
+        and "name" in mapping
+        and _header_score(header[mapping["name"]], "name") < 150
+    ):
         del mapping["name"]
     return mapping
 

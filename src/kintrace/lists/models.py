@@ -73,8 +73,12 @@ class PersonList(JobFields):
     # Created in the import's own transaction, from source_info, so a failed import leaves
     # no orphan source behind.
     source = models.ForeignKey(
-        "registry.Source", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="lists", verbose_name=_("source"),
+        "registry.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lists",
+        verbose_name=_("source"),
     )
     source_info = models.JSONField(default=dict)
     filename = models.CharField(max_length=300, blank=True)
@@ -108,7 +112,8 @@ class PersonList(JobFields):
             # The same bytes are imported once: two uploads racing both reach "queued" only
             # if the database lets one of them.
             models.UniqueConstraint(
-                fields=["sha256"], condition=Q(status__in=["queued", "running", "done"]),
+                fields=["sha256"],
+                condition=Q(status__in=["queued", "running", "done"]),
                 name="personlist_sha256_once",
             ),
         ]
@@ -216,7 +221,8 @@ class MatchRun(JobFields):
             # One live run per list, and one registry duplicate search (person_list NULL,
             # counted as 0): a second press at the same moment is refused by the database.
             models.UniqueConstraint(
-                Coalesce("person_list", Value(0)), name="matchrun_one_live",
+                Coalesce("person_list", Value(0)),
+                name="matchrun_one_live",
                 condition=Q(status__in=["queued", "running"]),
             ),
         ]
@@ -248,7 +254,10 @@ class CandidateBase(models.Model):
     reason = models.CharField(max_length=16, blank=True, default="")
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.OPEN)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -343,7 +352,10 @@ class Merge(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     undone_at = models.DateTimeField(null=True, blank=True)

@@ -22,16 +22,53 @@ from .mapping import _DATE, _NAME, HEADER_WORDS, looks_like_header
 from .mapping import _header_score as _title_score
 from .xlsx import CFB_SIGNATURE, read_rows
 
-__all__ = ["ListFileError", "ListTooLarge", "Limits", "Table", "decode", "read_list",
-           "read_text", "sniff_delimiter", "cell_text"]
+__all__ = [
+    "ListFileError",
+    "ListTooLarge",
+    "Limits",
+    "Table",
+    "decode",
+    "read_list",
+    "read_text",
+    "sniff_delimiter",
+    "cell_text",
+]
 
 # Russian letter frequencies (per cent, from the national corpus), to tell which single-byte
 # code page a file was written in: the right one turns bytes into common letters.
 _RU_FREQ = {
-    "о": 10.97, "е": 8.45, "а": 8.01, "и": 7.35, "н": 6.70, "т": 6.26, "с": 5.47, "р": 4.73,
-    "в": 4.54, "л": 4.40, "к": 3.49, "м": 3.21, "д": 2.98, "п": 2.81, "у": 2.62, "я": 2.01,
-    "ы": 1.90, "ь": 1.74, "г": 1.70, "з": 1.65, "б": 1.59, "ч": 1.44, "й": 1.21, "х": 0.97,
-    "ж": 0.94, "ш": 0.73, "ю": 0.64, "ц": 0.48, "щ": 0.36, "э": 0.32, "ф": 0.26, "ъ": 0.04,
+    "о": 10.97,
+    "е": 8.45,
+    "а": 8.01,
+    "и": 7.35,
+    "н": 6.70,
+    "т": 6.26,
+    "с": 5.47,
+    "р": 4.73,
+    "в": 4.54,
+    "л": 4.40,
+    "к": 3.49,
+    "м": 3.21,
+    "д": 2.98,
+    "п": 2.81,
+    "у": 2.62,
+    "я": 2.01,
+    "ы": 1.90,
+    "ь": 1.74,
+    "г": 1.70,
+    "з": 1.65,
+    "б": 1.59,
+    "ч": 1.44,
+    "й": 1.21,
+    "х": 0.97,
+    "ж": 0.94,
+    "ш": 0.73,
+    "ю": 0.64,
+    "ц": 0.48,
+    "щ": 0.36,
+    "э": 0.32,
+    "ф": 0.26,
+    "ъ": 0.04,
     "ё": 0.04,
 }
 _LOG_FREQ = {ch: math.log(f) for ch, f in _RU_FREQ.items()}
@@ -57,7 +94,8 @@ class Table:
 
 # Common Russian letter pairs (from the national corpus, the top ~120): the right code page
 # turns a file's bytes into these; a wrong one into rare pairs ("ъь", "йы"), whatever the case.
-_RU_BIGRAMS = frozenset("""
+_RU_BIGRAMS = frozenset(
+    """
 ст но то на ен ов ни ра во ко ал по ор ре пр ер ан ли ро ос ет ел од ол ка ой ат ва ть ис ом
 ав ле ит ин ес ла от ам ак де ве не ме ки ил та ри ел ий ди ся го ск мо ны ви да ми ем ны ли
 ог ча ев ег ич ик ие ям ую ей ая ое ые их ым ок ун ул уд уп ус ут ук ус ах ад аз ар ас аш ба
@@ -65,7 +103,8 @@ _RU_BIGRAMS = frozenset("""
 ир ит их иш кр ку ла лу лы ль ма мн му мы на не ни нн но нт ню об ог ок ол он оп ор от ох оч
 па пе пи пл по пр ра ре ри ро ру ры рь са се си сл см сн со сп ст су сх сы та те ти то тр ту
 ты ть уж ум ур фа фе хо це чи чн че ше шк щи ыв ых ьн ья ят юр ю ля лё ёт ёр ье ьё
-""".split()) - {"ю"}
+""".split()
+) - {"ю"}
 _CYR = re.compile(r"[а-яё]+", re.IGNORECASE)
 
 
@@ -90,9 +129,13 @@ def russian_score(text: str) -> float:
         low = w.lower()
         for i in range(len(low) - 1):
             pairs += 1
-            good += low[i:i + 2] in _RU_BIGRAMS
-    return (cyr / len(non_ascii) + (good / pairs if pairs else 0.0) + (freq + 7) / 10
-            + (good_case / words if words else 0.0))
+            good += low[i : i + 2] in _RU_BIGRAMS
+    return (
+        cyr / len(non_ascii)
+        + (good / pairs if pairs else 0.0)
+        + (freq + 7) / 10
+        + (good_case / words if words else 0.0)
+    )
 
 
 def _normalizer_scores(sample: bytes) -> dict[str, float]:
@@ -106,7 +149,7 @@ def _normalizer_scores(sample: bytes) -> dict[str, float]:
             enc = m.encoding.replace("-", "_").lower()
             if enc in scores:
                 scores[enc] = max(scores[enc], m.coherence - m.chaos)
-    except Exception:  # noqa: BLE001 - a detector's failure leaves our own model to decide
+    except Exception:
         return dict.fromkeys(SINGLE_BYTE_ENCODINGS, 0.0)
     return scores
 
@@ -144,7 +187,8 @@ def western_word(data: bytes) -> str:
         if not high:
             continue
         if len(word) - len(high) > len(high) and all(
-                unicodedata.name(ch, "").startswith("LATIN") for ch in high):
+            unicodedata.name(ch, "").startswith("LATIN") for ch in high
+        ):
             latin += 1
             first = first or word
         else:
@@ -156,7 +200,8 @@ def western_word(data: bytes) -> str:
 _UTF8_SEQ = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}|([\x80-\xff])")
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}|([\x80-\xff])"
+)
 UTF8_SHARE = 0.9
 # A Cyrillic letter in UTF-8 (а-я, А-Я, ё, Ё): two bytes no code page writes in Russian text
 # (box drawing in CP866; "Р"/"С" + a symbol in Windows-1251; "п"/"я" + rarely "ё" in KOI8-R).
@@ -165,7 +210,7 @@ MIXED_SHARE = 0.3
 
 
 def _utf8_kind(data: bytes) -> str:
-    """"stray" when nearly all (UTF8_SHARE) of the non-ASCII bytes form valid UTF-8 sequences:
+    """ "stray" when nearly all (UTF8_SHARE) of the non-ASCII bytes form valid UTF-8 sequences:
     a UTF-8 file with a stray byte; "mixed" when Cyrillic UTF-8 letters make up a good part
     (MIXED_SHARE) of them: UTF-8 text with parts saved in another encoding; "" otherwise (a
     Cyrillic code page, whose letters almost never pair up as UTF-8)."""
@@ -185,7 +230,7 @@ def _utf8_kind(data: bytes) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without its byte-order mark (a NUL
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text saved without its byte-order mark (a NUL
     byte in every other place, as Latin digits and separators are written), else ""."""
     sample = data[:4096]
     if len(sample) < 8:
@@ -201,7 +246,7 @@ def _utf16_without_bom(data: bytes) -> str:
 
 def _line_at(data: bytes, pos: int, encoding: str = "utf-8") -> int:
     if encoding == "utf-16":
-        return data[2:pos - pos % 2].decode("utf-16-le", errors="replace").count("\n") + 1
+        return data[2 : pos - pos % 2].decode("utf-16-le", errors="replace").count("\n") + 1
     return data[:pos].count(b"\n") + 1
 
 
@@ -218,20 +263,34 @@ def decode(data: bytes) -> tuple[str, str]:
                 # utf-8-sig counts from after its BOM; the message counts from the file's start
                 pos = e.start + (len(bom) if encoding == "utf-8-sig" else 0)
                 raise ListFileError(
-                    _("Line %(line)s: the file starts with a %(enc)s byte-order mark but is not "
-                      "%(enc)s text (at byte %(pos)s); save it again as %(enc)s.")
-                    % {"enc": encoding.upper().removesuffix("-SIG"), "pos": pos,
-                       "line": _line_at(data, pos, encoding)}) from None
+                    _(
+                        "Line %(line)s: the file starts with a %(enc)s byte-order mark but is not "
+                        "%(enc)s text (at byte %(pos)s); save it again as %(enc)s."
+                    )
+                    % {
+                        "enc": encoding.upper().removesuffix("-SIG"),
+                        "pos": pos,
+                        "line": _line_at(data, pos, encoding),
+                    }
+                ) from None
     bare16 = _utf16_without_bom(data)
     if bare16:
         try:
             return data.decode(bare16), "utf-16"
         except UnicodeDecodeError as e:
             raise ListFileError(
-                _("Line %(line)s: the file looks like UTF-16 text without a byte-order mark but "
-                  "is not (at byte %(pos)s); save it again as UTF-8.")
-                % {"line": data[:e.start - e.start % 2].decode(bare16, errors="replace")
-                   .count("\n") + 1, "pos": e.start}) from None
+                _(
+                    "Line %(line)s: the file looks like UTF-16 text without a byte-order mark but "
+                    "is not (at byte %(pos)s); save it again as UTF-8."
+                )
+                % {
+                    "line": data[: e.start - e.start % 2]
+                    .decode(bare16, errors="replace")
+                    .count("\n")
+                    + 1,
+                    "pos": e.start,
+                }
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
@@ -239,30 +298,42 @@ def decode(data: bytes) -> tuple[str, str]:
         where = {"line": _line_at(data, e.start), "byte": data[e.start], "pos": e.start}
         if kind == "stray":
             raise ListFileError(
-                _("Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though the "
-                  "rest of the file is; the file is damaged. Save it again as UTF-8.") % where
+                _(
+                    "Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though the "
+                    "rest of the file is; the file is damaged. Save it again as UTF-8."
+                )
+                % where
             ) from None
         if kind == "mixed":
             raise ListFileError(
-                _("Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though much "
-                  "of the file is: parts of it were saved in another encoding. Save it again "
-                  "as UTF-8.") % where) from None
+                _(
+                    "Line %(line)s: byte 0x%(byte)02x (at byte %(pos)s) is not UTF-8, though much "
+                    "of the file is: parts of it were saved in another encoding. Save it again "
+                    "as UTF-8."
+                )
+                % where
+            ) from None
     western = western_word(data)
     if western:
         raise ListFileError(
-            _("The file is in a Western European encoding (Windows-1252 or Latin-1), not UTF-8 "
-              "or a Cyrillic one: read as Windows-1251, «%(word)s» would become «%(wrong)s». "
-              "Save it again as UTF-8.")
+            _(
+                "The file is in a Western European encoding (Windows-1252 or Latin-1), not UTF-8 "
+                "or a Cyrillic one: read as Windows-1251, «%(word)s» would become «%(wrong)s». "
+                "Save it again as UTF-8."
+            )
             % {"word": western, "wrong": western.encode("cp1252").decode("cp1251", "replace")}
         ) from None
     best = guess_single_byte(data)
     try:
         return data.decode(best), best
     except UnicodeDecodeError as e:  # cp1251 leaves 0x98 undefined
-        raise ListFileError(_("Line %(line)s: cannot decode the file (tried UTF-8 and "
-                              "%(enc)s): byte 0x%(byte)02x at %(pos)s.")
-                            % {"enc": best, "byte": data[e.start], "pos": e.start,
-                               "line": _line_at(data, e.start)}) from None
+        raise ListFileError(
+            _(
+                "Line %(line)s: cannot decode the file (tried UTF-8 and "
+                "%(enc)s): byte 0x%(byte)02x at %(pos)s."
+            )
+            % {"enc": best, "byte": data[e.start], "pos": e.start, "line": _line_at(data, e.start)}
+        ) from None
 
 
 def _lines(text: str, limits: Limits) -> Iterator[str]:
@@ -273,7 +344,7 @@ def _lines(text: str, limits: Limits) -> Iterator[str]:
         n += 1
         if m.start() - start > limits.max_line_chars:
             raise limits.line_too_long(n)
-        yield text[start:m.start()] + "\n"
+        yield text[start : m.start()] + "\n"
         start = m.end()
     if start < len(text):
         if len(text) - start > limits.max_line_chars:
@@ -338,10 +409,13 @@ def _sniff(text: str) -> tuple[str, int]:
     records = _separator_counts(head)
     # Lines of a preamble above the header hold no separator: count from the first that does
     start = next((i for i, r in enumerate(records) if any(r.values())), 0)
-    records = records[start:start + 50]
+    records = records[start : start + 50]
     if len(records) < 2:  # a quote open from the first line: count as if quotes were text
-        records += [{d: line.count(d) for d in DELIMITERS}
-                    for line in head.splitlines()[:50] if line.strip()]
+        records += [
+            {d: line.count(d) for d in DELIMITERS}
+            for line in head.splitlines()[:50]
+            if line.strip()
+        ]
     if not records:
         return "", 0
     best, best_key = "", (0.0, 0)
@@ -384,14 +458,18 @@ LEGACY_HEADER = -1  # see _choose_header
 
 
 def _is_title(cell: str) -> bool:
-    return (bool(cell) and not any(ch.isdigit() for ch in cell)
-            and any(_title_score(cell, f) for f in HEADER_WORDS))
+    return (
+        bool(cell)
+        and not any(ch.isdigit() for ch in cell)
+        and any(_title_score(cell, f) for f in HEADER_WORDS)
+    )
 
 
 def _is_data(cell: str) -> bool:
     """A cell that is a value, never a column title: a date, a number, a full name."""
-    return bool(cell) and (bool(_DATE.match(cell)) or cell.replace(".", "").isdigit()
-                           or bool(_NAME.match(cell)))
+    return bool(cell) and (
+        bool(_DATE.match(cell)) or cell.replace(".", "").isdigit() or bool(_NAME.match(cell))
+    )
 
 
 def _header_score(cells: list[str], below: list[list[str]] = ()) -> int:
@@ -406,11 +484,16 @@ def _header_score(cells: list[str], below: list[list[str]] = ()) -> int:
     if not titled:
         return -1
     filled = [c for c in cells if c]
-    if len(filled) == 1 and below and _is_sentence(filled[0]) and (
-            sum(1 for c in below[0] if c) > 1 or all(_is_title(c) for c in below[0] if c)):
+    if (
+        len(filled) == 1
+        and below
+        and _is_sentence(filled[0])
+        and (sum(1 for c in below[0] if c) > 1 or all(_is_title(c) for c in below[0] if c))
+    ):
         return -1
-    over_data = sum(1 for i in titled if any(i < len(r) and r[i] and not _is_title(r[i])
-                                             for r in below))
+    over_data = sum(
+        1 for i in titled if any(i < len(r) and r[i] and not _is_title(r[i]) for r in below)
+    )
     return 2 * len(titled) + len(filled) + 2 * over_data
 
 
@@ -424,16 +507,20 @@ def _sub_header(top: list[str], below: list[str]) -> list[str] | None:
     empty. None when `below` is a row of data."""
     filled = [c for c in below if c]
     titles = [c for c in filled if _is_title(c)]
-    if not titles or any(_is_data(c) for c in filled) or (
-            len(titles) < 2 and len(titles) < len(filled)):
+    if (
+        not titles
+        or any(_is_data(c) for c in filled)
+        or (len(titles) < 2 and len(titles) < len(filled))
+    ):
         return None
     width = max(len(top), len(below))
     top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
     return [b or t for t, b in zip(top, below, strict=True)]
 
 
-def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None,
-                   has_header) -> tuple[int, int]:
+def _choose_header(
+    numbered: list[tuple[int, list[str]]], header_row: int | None, has_header
+) -> tuple[int, int]:
     """(index in `numbered` of the header row, -1 for none; how many rows it spans).
     header_row=LEGACY_HEADER reads as lists stored before the header search were read: the
     first non-blank row, unless has_header is None and it holds no known column title."""
@@ -447,11 +534,15 @@ def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None
         for i, (line, _cells) in enumerate(numbered):
             if line == header_row:
                 return i, 1
-        raise ListFileError(_("Line %(line)s is blank or past the end of the list; it cannot be "
-                              "the header.") % {"line": header_row})
-    head = [cells for _line, cells in numbered[:HEADER_SEARCH_ROWS + 2]]
-    scores = [_header_score(cells, head[i + 1:i + 2])
-              for i, cells in enumerate(head[:HEADER_SEARCH_ROWS])]
+        raise ListFileError(
+            _("Line %(line)s is blank or past the end of the list; it cannot be the header.")
+            % {"line": header_row}
+        )
+    head = [cells for _line, cells in numbered[: HEADER_SEARCH_ROWS + 2]]
+    scores = [
+        _header_score(cells, head[i + 1 : i + 2])
+        for i, cells in enumerate(head[:HEADER_SEARCH_ROWS])
+    ]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     if scores[best] < 0:
         first = numbered[0][1]
@@ -465,8 +556,15 @@ def _choose_header(numbered: list[tuple[int, list[str]]], header_row: int | None
     return best, 1
 
 
-def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_header,
-            limits: Limits, header_row: int | None = None) -> Table:
+def _finish(
+    grid: Iterable[list[str]],
+    *,
+    encoding: str,
+    delimiter: str,
+    has_header,
+    limits: Limits,
+    header_row: int | None = None,
+) -> Table:
     """Check each row against the bounds as it comes, drop blank rows (keeping line numbers),
     find the header (see `read_text`), pad short rows."""
     counter = Counter(limits)
@@ -481,9 +579,14 @@ def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_hea
             # Not a blank line: a row someone wrote a line break into ("\n" in quotes, or a
             # cell with Alt+Enter), which a spreadsheet shows as a row. Dropping it in silence
             # would import fewer people than the file shows rows.
-            raise ListFileError(_("Line %(line)s: the row holds nothing but a line break "
-                                  "inside a cell. Delete the row, or write into it what "
-                                  "belongs there.") % {"line": i + 1})
+            raise ListFileError(
+                _(
+                    "Line %(line)s: the row holds nothing but a line break "
+                    "inside a cell. Delete the row, or write into it what "
+                    "belongs there."
+                )
+                % {"line": i + 1}
+            )
     if not numbered:
         raise ListFileError(_("The file has no rows."))
     at, _span = _choose_header(numbered, header_row, has_header)
@@ -493,22 +596,30 @@ def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_hea
         header = [_("Column %(n)s") % {"n": i + 1} for i in range(width)]
         body = numbered
         first_line = numbered[0][0]
-        notes.append(_("The list has no header: its first line is a row of data, and the "
-                       "columns are numbered."))
+        notes.append(
+            _(
+                "The list has no header: its first line is a row of data, and the "
+                "columns are numbered."
+            )
+        )
         line_of = lambda line: line - first_line + 1  # noqa: E731 - line 1 is the first row
         header_line = 0
     else:
         header_line, header = numbered[at]
-        body = numbered[at + 1:]
+        body = numbered[at + 1 :]
         if body and header_row != LEGACY_HEADER:
             merged = _sub_header(header, body[0][1])
             if merged is not None:
-                notes.append(_("The header spans lines %(a)s and %(b)s.")
-                             % {"a": header_line, "b": body[0][0]})
+                notes.append(
+                    _("The header spans lines %(a)s and %(b)s.")
+                    % {"a": header_line, "b": body[0][0]}
+                )
                 header, body = merged, body[1:]
         if at > 0:
-            notes.append(_("The header is line %(line)s; the lines above it are not data.")
-                         % {"line": header_line})
+            notes.append(
+                _("The header is line %(line)s; the lines above it are not data.")
+                % {"line": header_line}
+            )
         limits.check_header(header)
         line_of = lambda line: line  # noqa: E731
     width = len(header)
@@ -518,14 +629,27 @@ def _finish(grid: Iterable[list[str]], *, encoding: str, delimiter: str, has_hea
             cells += [""] * (width - len(cells))
         rows.append(cells)
         lines.append(line_of(line))
-    return Table(header=header, rows=rows, lines=lines, encoding=encoding, delimiter=delimiter,
-                 has_header=at >= 0, notes=notes, header_row=header_line)
+    return Table(
+        header=header,
+        rows=rows,
+        lines=lines,
+        encoding=encoding,
+        delimiter=delimiter,
+        has_header=at >= 0,
+        notes=notes,
+        header_row=header_line,
+    )
 
 
 def _unclosed(line: int) -> ListFileError:
-    return ListFileError(_("Line %(line)s: a quote (\") opens a cell here and is never closed, "
-                           "so the cell swallows the rows after it. Add the closing quote or "
-                           "remove this one.") % {"line": line})
+    return ListFileError(
+        _(
+            'Line %(line)s: a quote (") opens a cell here and is never closed, '
+            "so the cell swallows the rows after it. Add the closing quote or "
+            "remove this one."
+        )
+        % {"line": line}
+    )
 
 
 def _swallowed(cell: str, delimiter: str, full: int, widths: Collection[int] = ()) -> bool:
@@ -547,9 +671,12 @@ def _swallowed(cell: str, delimiter: str, full: int, widths: Collection[int] = (
         # A whole line inside the cell (not its last, which the closing quote shares with the
         # rest of the row) with a row's width, written as a program writes a record (no space
         # after a separator, as a sentence's commas have): a row the quote swallowed.
-        if (k < len(parts) - 1 and (len(fields) == full + 1 or len(fields) in widths)
-                and sum(1 for f in fields if f) > 1
-                and not any(f[:1].isspace() for f in raw[1:])):
+        if (
+            k < len(parts) - 1
+            and (len(fields) == full + 1 or len(fields) in widths)
+            and sum(1 for f in fields if f) > 1
+            and not any(f[:1].isspace() for f in raw[1:])
+        ):
             return True
         if len(fields) > full:
             rows += 1
@@ -576,8 +703,7 @@ class _Recorder:
         return line
 
 
-def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
-              ) -> Iterator[list[str]]:
+def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0) -> Iterator[list[str]]:
     """The records of a delimited text. A quoted cell that runs across line breaks into lines
     holding a full row's separators (`full`), or to the end of the text, is a quote never
     closed: refused, naming the line where it opened."""
@@ -590,8 +716,7 @@ def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
         for row in reader:
             n += 1
             if len(recorder.taken) > 1:
-                if any("\n" in cell and _swallowed(cell, delimiter, full, widths)
-                       for cell in row):
+                if any("\n" in cell and _swallowed(cell, delimiter, full, widths) for cell in row):
                     raise _unclosed(n)
                 last = recorder.taken
             else:
@@ -603,8 +728,9 @@ def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
     except csv.Error as e:
         if "field limit" in str(e):
             raise limits.cell_too_long(n + 1) from None
-        raise ListFileError(_("Line %(line)s: cannot read the file as CSV (%(err)s).")
-                            % {"line": n + 1, "err": e}) from None
+        raise ListFileError(
+            _("Line %(line)s: cannot read the file as CSV (%(err)s).") % {"line": n + 1, "err": e}
+        ) from None
     if last is not None:  # the last record spans lines: did its quote ever close?
         try:
             list(csv.reader(last, delimiter=delimiter, strict=True))
@@ -613,8 +739,14 @@ def _csv_rows(text: str, delimiter: str, limits: Limits, full: int = 0
                 raise _unclosed(n) from None
 
 
-def read_text(text: str, *, encoding: str = "text", has_header=None,
-              header_row: int | None = None, limits: Limits | None = None) -> Table:
+def read_text(
+    text: str,
+    *,
+    encoding: str = "text",
+    has_header=None,
+    header_row: int | None = None,
+    limits: Limits | None = None,
+) -> Table:
     """Delimited text (a CSV file's content or text pasted from a spreadsheet).
 
     The header is the row among the first HEADER_SEARCH_ROWS non-blank ones that best matches
@@ -632,19 +764,29 @@ def read_text(text: str, *, encoding: str = "text", has_header=None,
         grid = _csv_rows(text, delimiter, limits, full)
     else:
         grid = ([line.rstrip("\n")] for line in _lines(text, limits))
-    return _finish(grid, encoding=encoding, delimiter=delimiter, has_header=has_header,
-                   header_row=header_row, limits=limits)
+    return _finish(
+        grid,
+        encoding=encoding,
+        delimiter=delimiter,
+        has_header=has_header,
+        header_row=header_row,
+        limits=limits,
+    )
 
 
-def read_xlsx(data: bytes, limits: Limits | None = None, header_row: int | None = None
-              ) -> Table:
+def read_xlsx(data: bytes, limits: Limits | None = None, header_row: int | None = None) -> Table:
     """The first sheet of an XLSX workbook; date cells come back as ISO dates.
     Raises ListFileError (see kintrace.lists.xlsx for what is refused and when)."""
     limits = limits or Limits.from_settings()
     grid = ([cell_text(v) for v in row] for row in read_rows(data, limits))
-    return _finish(grid, encoding="xlsx", delimiter="",
-                   has_header=True if header_row == LEGACY_HEADER else None, limits=limits,
-                   header_row=header_row)
+    return _finish(
+        grid,
+        encoding="xlsx",
+        delimiter="",
+        has_header=True if header_row == LEGACY_HEADER else None,
+        limits=limits,
+        header_row=header_row,
+    )
 
 
 def is_xlsx(data: bytes, filename: str = "") -> bool:
@@ -654,8 +796,9 @@ def is_xlsx(data: bytes, filename: str = "") -> bool:
     return data[:4] == b"PK\x03\x04" or data.startswith(CFB_SIGNATURE)
 
 
-def read_list(data: bytes, filename: str = "", limits: Limits | None = None,
-              header_row: int | None = None) -> Table:
+def read_list(
+    data: bytes, filename: str = "", limits: Limits | None = None, header_row: int | None = None
+) -> Table:
     """A file's bytes → Table. XLSX by signature, everything else as delimited text; the
     header found as `read_text` finds it, or the line `header_row` (0: no header).
     Raises ListFileError: unreadable, or over a bound (ListTooLarge)."""
@@ -665,5 +808,10 @@ def read_list(data: bytes, filename: str = "", limits: Limits | None = None,
         return read_xlsx(data, limits, header_row=header_row)
     text, encoding = decode(data)
     legacy = header_row == LEGACY_HEADER
-    return read_text(text, encoding=encoding, has_header=True if legacy else None,
-                     header_row=header_row, limits=limits)
+    return read_text(
+        text,
+        encoding=encoding,
+        has_header=True if legacy else None,
+        header_row=header_row,
+        limits=limits,
+    )

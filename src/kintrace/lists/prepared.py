@@ -36,7 +36,10 @@ def code_digest() -> str:
     """Digest of the source files whose change alters prepared records."""
     h = hashlib.sha256()
     files = sorted(Path(names_pkg.__file__).parent.rglob("*")) + [
-        Path(prep.__file__), Path(written.__file__), Path(initials.__file__)]
+        Path(prep.__file__),
+        Path(written.__file__),
+        Path(initials.__file__),
+    ]
     for path in files:
         if path.is_file() and path.suffix in (".py", ".tsv", ".csv", ".json", ".txt"):
             h.update(path.name.encode())
@@ -44,8 +47,9 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
-                     min_rows: int = 20000) -> pd.DataFrame:
+def prepare_parallel(
+    frame: pd.DataFrame, *, workers: int | None = None, min_rows: int = 20000
+) -> pd.DataFrame:
     """The engine's `prepare`, in one process per core for large frames: parsing names is pure
     Python and CPU-bound. Processes are spawned, not forked: the web process has threads (and
     DuckDB's), and a fork of a threaded process can deadlock on a lock some thread held."""
@@ -68,8 +72,9 @@ def prepare_parallel(frame: pd.DataFrame, *, workers: int | None = None,
     try:
         # die_with_parent: a kill -9 of the web process or of `kintrace lists match` takes
         # the workers with it instead of leaving them parsing for no one.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=die_with_parent) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+        ) as pool:
             # The workers get linkage's own `prepare`: unpickling it imports only the pure
             # kintrace.linkage.prepare, never this module, whose Django models a spawned
             # process (no django.setup()) could not import.
@@ -93,7 +98,7 @@ def _date_text(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
 
 
 def _approximate_text(dates: pd.Series, approx: pd.Series) -> pd.Series:
-    """"около 1985" for a date marked approximate: the linkage reads it as a range of years
+    """ "около 1985" for a date marked approximate: the linkage reads it as a range of years
     (never as the year 1985, which the clustering would hold against a real one)."""
     marked = approx.fillna(False).astype(bool) & (dates != "")
     return dates.where(~marked, "около " + dates)
@@ -103,23 +108,36 @@ def registry_frame() -> pd.DataFrame:
     """One contract-shaped record per name variant of every person not merged away, with the
     person's id alongside (column `person`)."""
     cols = ["id", "person", "name", "by", "bm", "bd", "approx", "ftype", "fnum", "region"]
-    rows = (PersonName.objects.filter(person__merged_into__isnull=True).order_by()
-            .values_list("id", "person_id", "full_text", "person__birth_year",
-                         "person__birth_month", "person__birth_day", "person__birth_approximate",
-                         "person__last_facility__type", "person__last_facility__number",
-                         "person__last_facility__region__name_ru")
-            .iterator(chunk_size=50000))
+    rows = (
+        PersonName.objects.filter(person__merged_into__isnull=True)
+        .order_by()
+        .values_list(
+            "id",
+            "person_id",
+            "full_text",
+            "person__birth_year",
+            "person__birth_month",
+            "person__birth_day",
+            "person__birth_approximate",
+            "person__last_facility__type",
+            "person__last_facility__number",
+            "person__last_facility__region__name_ru",
+        )
+        .iterator(chunk_size=50000)
+    )
     f = pd.DataFrame.from_records(rows, columns=cols, coerce_float=False)
     region = f["region"].fillna("")
     facility = (f["ftype"].fillna("") + "-" + f["fnum"].fillna("") + " " + region).str.strip()
-    return pd.DataFrame({
-        "id": f["id"].astype("int64"),
-        "person": f["person"].astype("int64"),
-        "name": f["name"].astype(str),
-        "birth_date": _approximate_text(_date_text(f["by"], f["bm"], f["bd"]), f["approx"]),
-        "facility": facility.where(f["ftype"].notna(), ""),
-        "region": region,
-    })
+    return pd.DataFrame(
+        {
+            "id": f["id"].astype("int64"),
+            "person": f["person"].astype("int64"),
+            "name": f["name"].astype(str),
+            "birth_date": _approximate_text(_date_text(f["by"], f["bm"], f["bd"]), f["approx"]),
+            "facility": facility.where(f["ftype"].notna(), ""),
+            "region": region,
+        }
+    )
 
 
 def _cache_path() -> Path:
@@ -130,8 +148,7 @@ def registry_prepared(progress=None) -> tuple[pd.DataFrame, dict[str, int], int]
     """(prepared registry records with unique_id = PersonName id, name id → person id,
     how many names had to be normalised this time)."""
     frame = registry_frame()
-    fp = (frame["name"] + SEP + frame["birth_date"] + SEP + frame["facility"] + SEP
-          + frame["region"])
+    fp = frame["name"] + SEP + frame["birth_date"] + SEP + frame["facility"] + SEP + frame["region"]
     frame["fp"] = pd.util.hash_pandas_object(fp, index=False).astype("int64")
     path = _cache_path()
     digest = code_digest()
@@ -144,16 +161,20 @@ def registry_prepared(progress=None) -> tuple[pd.DataFrame, dict[str, int], int]
         except (OSError, ValueError):
             cached = None
     if cached is not None:
-        keep = frame[["id", "fp"]].merge(cached.drop(columns=["digest"]), on=["id", "fp"],
-                                         how="inner")
+        keep = frame[["id", "fp"]].merge(
+            cached.drop(columns=["digest"]), on=["id", "fp"], how="inner"
+        )
         stale = frame[~frame["id"].isin(keep["id"])]
     else:
         keep = pd.DataFrame(columns=["id", "fp", *PREPARED_COLUMNS])
         stale = frame
     if progress:
         progress(f"registry: {len(frame)} name records, {len(stale)} to normalise")
-    fresh = prepare_parallel(stale.reset_index(drop=True)) if len(stale) else pd.DataFrame(
-        columns=PREPARED_COLUMNS)
+    fresh = (
+        prepare_parallel(stale.reset_index(drop=True))
+        if len(stale)
+        else pd.DataFrame(columns=PREPARED_COLUMNS)
+    )
     fresh = fresh.assign(id=stale["id"].to_numpy(), fp=stale["fp"].to_numpy())
     parts = [p for p in (keep, fresh) if len(p)]
     allp = pd.concat(parts, ignore_index=True) if parts else fresh

@@ -25,7 +25,7 @@ class RowError(ValueError):
 
 
 def excel_serial(text: str) -> str | None:
-    """"31850" → "1987-03-14" when the cell is an Excel serial day number (a date column
+    """ "31850" → "1987-03-14" when the cell is an Excel serial day number (a date column
     saved as "General"; `kintrace.names.dates.excel_serial_date`); else None."""
     if not _SERIAL.match(text):
         return None
@@ -42,13 +42,14 @@ def read_date(text: str, *, what: str, max_year: int):
     if not text:
         return None
     try:
-        date = parse_date_or_none(excel_serial(text) or text, max_year=max_year,
-                                  approximate=True)
+        date = parse_date_or_none(excel_serial(text) or text, max_year=max_year, approximate=True)
         return None if date is not None and date.approximate else date
     except DateError as e:
         # kintrace.names speaks English for logs; a person reads the reason in her language
-        raise RowError(_("%(what)s «%(text)s» is not a date (%(why)s)")
-                       % {"what": what, "text": quote(text), "why": _date_reason(e)}) from None
+        raise RowError(
+            _("%(what)s «%(text)s» is not a date (%(why)s)")
+            % {"what": what, "text": quote(text), "why": _date_reason(e)}
+        ) from None
 
 
 def _date_reason(error) -> str:
@@ -63,16 +64,22 @@ def _cell(row: list[str], mapping: dict[str, int], field: str) -> str:
 
 def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
     """The entry fields of one row; raises RowError with the reason the row is refused."""
-    surname, given, patronymic = (_cell(row, mapping, f)
-                                  for f in ("surname", "given_name", "patronymic"))
+    surname, given, patronymic = (
+        _cell(row, mapping, f) for f in ("surname", "given_name", "patronymic")
+    )
     name = _cell(row, mapping, "name") or " ".join(p for p in (surname, given, patronymic) if p)
     if not name:
         raise RowError(_("no name"))
     if len(name) > 300:
         raise RowError(_("the name is longer than 300 characters"))
     if is_placeholder(name):
-        raise RowError(_("«%(name)s» stands in for a name withheld (as courts write ФИО1), "
-                         "not a person's name") % {"name": quote(name)})
+        raise RowError(
+            _(
+                "«%(name)s» stands in for a name withheld (as courts write ФИО1), "
+                "not a person's name"
+            )
+            % {"name": quote(name)}
+        )
     birth_text, event_text = _cell(row, mapping, "birth_date"), _cell(row, mapping, "event_date")
     birth = read_date(birth_text, what=_("birth date"), max_year=today.year)
     event = read_date(event_text, what=_("date"), max_year=today.year)
@@ -81,14 +88,20 @@ def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
     if event and event.first_day() > today:
         raise RowError(_("date %(d)s is in the future") % {"d": quote(event_text)})
     if birth and event and birth.first_day() > event.last_day():
-        raise RowError(_("born (%(b)s) after the date of the event (%(e)s)")
-                       % {"b": quote(birth_text), "e": quote(event_text)})
+        raise RowError(
+            _("born (%(b)s) after the date of the event (%(e)s)")
+            % {"b": quote(birth_text), "e": quote(event_text)}
+        )
     out = {
-        "name": name, "surname": surname[:100], "given_name": given[:100],
-        "patronymic": patronymic[:100], "birth_text": birth_text[:100],
+        "name": name,
+        "surname": surname[:100],
+        "given_name": given[:100],
+        "patronymic": patronymic[:100],
+        "birth_text": birth_text[:100],
         "facility_text": _cell(row, mapping, "facility")[:300],
         "region_text": _cell(row, mapping, "region")[:200],
-        "event_text": event_text[:100], "place_text": _cell(row, mapping, "place")[:300],
+        "event_text": event_text[:100],
+        "place_text": _cell(row, mapping, "place")[:300],
     }
     for prefix, d in (("birth", birth), ("event", event)):
         out[f"{prefix}_year"] = d.year if d else None

@@ -22,8 +22,10 @@ from .models import (
 )
 
 # The engine's comparison names are the mapping's field names.
-COMPARISONS = {k: FIELDS[k] for k in ("surname", "given_name", "patronymic", "birth_date",
-                                        "facility", "region")}
+COMPARISONS = {
+    k: FIELDS[k]
+    for k in ("surname", "given_name", "patronymic", "birth_date", "facility", "region")
+}
 LEVELS = {
     "missing": _("not known on one side"),
     "exact": _("the same"),
@@ -42,13 +44,14 @@ LEVELS = {
     "same year, another full date": _("the same year, another full date"),
     "one year apart, another full date": _("one year apart, another full date"),
     "one year apart": _("one year apart"),
-    "within the stated range":
-        _("within the other's approximate years (около 1985: 1983–1987)"),
+    "within the stated range": _("within the other's approximate years (около 1985: 1983–1987)"),
     "same facility": _("the same facility"),
     "same facility number": _("the same facility number"),
     "same region": _("the same region"),
     "similar": _("similar spelling"),
-    "swapped with given name": _("written in the given name's place, and the given name in its place"),
+    "swapped with given name": _(
+        "written in the given name's place, and the given name in its place"
+    ),
     "swapped with surname": _("written in the surname's place, and the surname in its place"),
     "in the given name's place": _("found in the given name's place of the other record"),
     "one digit off": _("one digit differs"),
@@ -84,8 +87,15 @@ def explain(explanation: list) -> list[Reason]:
     out = []
     for comparison, level, weight in explanation:
         word, css = strength(float(weight))
-        out.append(Reason(str(COMPARISONS.get(comparison, comparison)),
-                          str(LEVELS.get(level, level)), word, css, float(weight)))
+        out.append(
+            Reason(
+                str(COMPARISONS.get(comparison, comparison)),
+                str(LEVELS.get(level, level)),
+                word,
+                css,
+                float(weight),
+            )
+        )
     return out
 
 
@@ -93,9 +103,14 @@ def lists_overview(limit: int = 100) -> list[PersonList]:
     """The newest lists, each with `open_count`: undecided candidates (one grouped query).
     Lists still importing are jobs, not lists: `jobs_overview` shows them."""
     lists = list(PersonList.objects.visible().select_related("source", "created_by")[:limit])
-    counts = dict(MatchCandidate.objects.filter(decision=Decision.OPEN,
-                                                run__person_list__in=[pl.pk for pl in lists])
-                  .values_list("run__person_list").annotate(n=Count("id")).order_by())
+    counts = dict(
+        MatchCandidate.objects.filter(
+            decision=Decision.OPEN, run__person_list__in=[pl.pk for pl in lists]
+        )
+        .values_list("run__person_list")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for pl in lists:
         pl.open_count = counts.get(pl.pk, 0)
     return lists
@@ -105,10 +120,16 @@ def jobs_overview() -> dict[str, list]:
     """Imports and match runs queued or running, newest first, for the lists page."""
     active = [JobStatus.QUEUED, JobStatus.RUNNING]
     return {
-        "imports": list(PersonList.objects.filter(status__in=active)
-                        .select_related("created_by").order_by("-id")),
-        "runs": list(MatchRun.objects.filter(status__in=active)
-                     .select_related("person_list", "created_by").order_by("-id")),
+        "imports": list(
+            PersonList.objects.filter(status__in=active)
+            .select_related("created_by")
+            .order_by("-id")
+        ),
+        "runs": list(
+            MatchRun.objects.filter(status__in=active)
+            .select_related("person_list", "created_by")
+            .order_by("-id")
+        ),
     }
 
 
@@ -118,9 +139,12 @@ def list_get(pk: int) -> PersonList:
 
 def other_candidates(candidate: MatchCandidate, limit: int = 5) -> list[MatchCandidate]:
     """The entry's other candidate persons, for the review page."""
-    return list(MatchCandidate.objects.filter(entry_id=candidate.entry_id)
-                .exclude(pk=candidate.pk).select_related("person")
-                .prefetch_related("person__names")[:limit])
+    return list(
+        MatchCandidate.objects.filter(entry_id=candidate.entry_id)
+        .exclude(pk=candidate.pk)
+        .select_related("person")
+        .prefetch_related("person__names")[:limit]
+    )
 
 
 def candidate_get(pk: int) -> MatchCandidate:
@@ -146,8 +170,9 @@ def list_counts(person_list: PersonList) -> dict[str, int]:
 
 
 def running_match(person_list: PersonList) -> MatchRun | None:
-    return MatchRun.objects.filter(person_list=person_list,
-                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    return MatchRun.objects.filter(
+        person_list=person_list, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
 
 
 def last_match(person_list: PersonList) -> MatchRun | None:
@@ -174,46 +199,66 @@ def review_queue(person_list: PersonList, *, skipped: bool = False) -> QuerySet[
     """
     # The latest run that finished: a failed or cancelled run stored nothing and leaves the
     # queue of the run before it.
-    run = (MatchRun.objects.filter(person_list=person_list, person_list__status=JobStatus.DONE,
-                                   status=JobStatus.DONE)
-           .order_by("-id").values("id")[:1])
+    run = (
+        MatchRun.objects.filter(
+            person_list=person_list, person_list__status=JobStatus.DONE, status=JobStatus.DONE
+        )
+        .order_by("-id")
+        .values("id")[:1]
+    )
     decision = Decision.SKIPPED if skipped else Decision.OPEN
     merged = Person.objects.filter(merged_into__isnull=False).values("id")
-    return (MatchCandidate.objects.filter(run_id=run, decision=decision)
-            .exclude(person_id__in=merged).order_by("-probability", "id"))
+    return (
+        MatchCandidate.objects.filter(run_id=run, decision=decision)
+        .exclude(person_id__in=merged)
+        .order_by("-probability", "id")
+    )
 
 
 def candidate_for_review(pk: int) -> MatchCandidate:
-    return (MatchCandidate.objects
-            .select_related("entry__person_list", "person__last_facility__region",
-                            "person__status_event", "run")
-            .prefetch_related(_person_prefetch("person__"))
-            .get(pk=pk))
+    return (
+        MatchCandidate.objects.select_related(
+            "entry__person_list", "person__last_facility__region", "person__status_event", "run"
+        )
+        .prefetch_related(_person_prefetch("person__"))
+        .get(pk=pk)
+    )
 
 
 def unmatched_entries(person_list: PersonList) -> QuerySet[ListEntry]:
     """Entries not linked to anyone and with no candidate left to decide."""
-    pending = MatchCandidate.objects.filter(entry=OuterRef("pk"),
-                                            decision__in=[Decision.OPEN, Decision.SKIPPED])
-    return (ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
-            .exclude(Exists(pending)).order_by("line"))
+    pending = MatchCandidate.objects.filter(
+        entry=OuterRef("pk"), decision__in=[Decision.OPEN, Decision.SKIPPED]
+    )
+    return (
+        ListEntry.objects.visible()
+        .filter(person_list=person_list, person__isnull=True)
+        .exclude(Exists(pending))
+        .order_by("line")
+    )
 
 
 def duplicate_queue(*, skipped: bool = False) -> QuerySet[DuplicateCandidate]:
-    return (DuplicateCandidate.objects
-            .filter(decision=Decision.SKIPPED if skipped else Decision.OPEN,
-                    person_a__merged_into__isnull=True, person_b__merged_into__isnull=True)
-            .order_by("-probability", "id"))
+    return DuplicateCandidate.objects.filter(
+        decision=Decision.SKIPPED if skipped else Decision.OPEN,
+        person_a__merged_into__isnull=True,
+        person_b__merged_into__isnull=True,
+    ).order_by("-probability", "id")
 
 
 def duplicate_for_review(pk: int) -> DuplicateCandidate:
-    return (DuplicateCandidate.objects
-            .select_related("person_a__last_facility__region", "person_b__last_facility__region")
-            .prefetch_related(_person_prefetch("person_a__"), _person_prefetch("person_b__"))
-            .get(pk=pk))
+    return (
+        DuplicateCandidate.objects.select_related(
+            "person_a__last_facility__region", "person_b__last_facility__region"
+        )
+        .prefetch_related(_person_prefetch("person_a__"), _person_prefetch("person_b__"))
+        .get(pk=pk)
+    )
 
 
 def merges_recent(limit: int = 50) -> QuerySet[Merge]:
-    return (Merge.objects.select_related("created_by", "undone_by")
-            .prefetch_related(_person_prefetch("survivor__"), _person_prefetch("merged__"))
-            .order_by("-created_at", "-id")[:limit])
+    return (
+        Merge.objects.select_related("created_by", "undone_by")
+        .prefetch_related(_person_prefetch("survivor__"), _person_prefetch("merged__"))
+        .order_by("-created_at", "-id")[:limit]
+    )

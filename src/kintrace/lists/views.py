@@ -65,12 +65,14 @@ def _or_404(selector, pk: int, model):
         raise Http404 from None
 
 
-
 @names_staff
 def index(request):
     jobs_housekeeping()  # stale jobs shown as failed, abandoned drafts gone
-    return render(request, "lists/index.html", {"lists": selectors.lists_overview(),
-                                                "jobs": selectors.jobs_overview()})
+    return render(
+        request,
+        "lists/index.html",
+        {"lists": selectors.lists_overview(), "jobs": selectors.jobs_overview()},
+    )
 
 
 @names_staff
@@ -81,17 +83,30 @@ def upload(request):
         f = d["file"]
         limit = settings.KINTRACE_MAX_LIST_BYTES
         if f is not None and f.size > limit:
-            form.add_error("file", _("The file is %(size)s MB; lists up to %(limit)s MB can be "
-                                     "imported. Split it into parts.")
-                           % {"size": round(f.size / 2**20, 1), "limit": round(limit / 2**20, 1)})
+            form.add_error(
+                "file",
+                _(
+                    "The file is %(size)s MB; lists up to %(limit)s MB can be "
+                    "imported. Split it into parts."
+                )
+                % {"size": round(f.size / 2**20, 1), "limit": round(limit / 2**20, 1)},
+            )
         else:
             data = f.read() if f is not None else d["pasted"].encode("utf-8")
             try:
                 person_list, _table = list_upload(
-                    data=data, pasted=f is None, filename=f.name if f is not None else "",
-                    kind=d["kind"], title=d["title"], publisher=d["publisher"], url=d["url"],
-                    date=d["date"], reliability=d["reliability"],
-                    credibility=d["credibility"], actor=request.user)
+                    data=data,
+                    pasted=f is None,
+                    filename=f.name if f is not None else "",
+                    kind=d["kind"],
+                    title=d["title"],
+                    publisher=d["publisher"],
+                    url=d["url"],
+                    date=d["date"],
+                    reliability=d["reliability"],
+                    credibility=d["credibility"],
+                    actor=request.user,
+                )
             except ImportRefused as e:
                 form.add_error(None, str(e))
             else:
@@ -104,22 +119,24 @@ def _preview(person_list: PersonList):
         table = stored_table(person_list)
     except (OSError, ValueError):
         return [], 0, []
-    return (list(zip(table.lines[:10], table.rows[:10], strict=True)), len(table.rows),
-            table.notes)
+    return (list(zip(table.lines[:10], table.rows[:10], strict=True)), len(table.rows), table.notes)
 
 
 @names_staff
 def detail(request, pk: int):
     jobs_reap_stale(person_list=PersonList(pk=pk))
     person_list = _or_404(selectors.list_get, pk, PersonList)
-    ctx = {"pl": person_list, "running": person_list.status in (JobStatus.QUEUED,
-                                                                JobStatus.RUNNING)}
+    ctx = {
+        "pl": person_list,
+        "running": person_list.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+    }
     if person_list.status in (JobStatus.DRAFT, JobStatus.FAILED):
         initial = {k: str(v) for k, v in person_list.mapping.items()}
         ctx["form"] = MappingForm(header=person_list.header, initial=initial)
         ctx["preview"], ctx["row_total"], ctx["notes"] = _preview(person_list)
         ctx["header_form"] = HeaderRowForm(
-            initial={"header_row": person_list.source_info.get("header_row", 1)})
+            initial={"header_row": person_list.source_info.get("header_row", 1)}
+        )
     if person_list.status == JobStatus.DONE:
         ctx["counts"] = selectors.list_counts(person_list)
         ctx["match_running"] = selectors.running_match(person_list)
@@ -151,8 +168,9 @@ def header_row(request, pk: int):
         messages.error(request, " ".join(form.errors.get("header_row", [_("Bad line number.")])))
         return redirect("lists:detail", pk=pk)
     try:
-        list_set_header_row(person_list=person_list, header_row=form.cleaned_data["header_row"],
-                            actor=request.user)
+        list_set_header_row(
+            person_list=person_list, header_row=form.cleaned_data["header_row"], actor=request.user
+        )
     except ImportRefused as e:
         messages.error(request, str(e))
     return redirect("lists:detail", pk=pk)
@@ -169,8 +187,9 @@ def match(request, pk: int):
         else:
             run = match_run(person_list=person_list, actor=request.user)
             if run.status == JobStatus.DONE:
-                messages.success(request, _("%(n)s candidates to review.")
-                                 % {"n": run.candidate_count})
+                messages.success(
+                    request, _("%(n)s candidates to review.") % {"n": run.candidate_count}
+                )
                 return redirect("lists:review", pk=pk)
     except ImportRefused as e:
         messages.info(request, str(e))
@@ -217,12 +236,14 @@ def delete(request, pk: int):
         except ImportRefused as e:
             messages.error(request, str(e))
             return redirect("lists:detail", pk=pk)
-        messages.success(request, _("The list “%(title)s” was deleted.")
-                         % {"title": person_list.title})
+        messages.success(
+            request, _("The list “%(title)s” was deleted.") % {"title": person_list.title}
+        )
         return redirect("lists:index")
     if request.method == "POST":
-        messages.error(request, _("Only a list whose import failed or never started can be "
-                                  "deleted."))
+        messages.error(
+            request, _("Only a list whose import failed or never started can be deleted.")
+        )
         return redirect("lists:detail", pk=pk)
     return render(request, "lists/delete.html", {"pl": person_list, "deletable": deletable})
 
@@ -247,8 +268,9 @@ def review(request, pk: int):
     person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
     skipped = request.GET.get("skipped") == "1"
     queue = selectors.review_queue(person_list, skipped=skipped)
-    ahead = list(queue.select_related("entry", "person")
-                 .prefetch_related("person__names")[:REVIEW_AHEAD])
+    ahead = list(
+        queue.select_related("entry", "person").prefetch_related("person__names")[:REVIEW_AHEAD]
+    )
     wanted = request.GET.get("c")
     current_pk = id_or_404(wanted) if wanted else (ahead[0].pk if ahead else None)
     current = None
@@ -262,7 +284,10 @@ def review(request, pk: int):
     ids = [c.pk for c in ahead]
     pos = ids.index(current.pk) if current and current.pk in ids else -1
     ctx = {
-        "pl": person_list, "current": current, "ahead": ahead, "skipped": skipped,
+        "pl": person_list,
+        "current": current,
+        "ahead": ahead,
+        "skipped": skipped,
         "reasons": selectors.explain(current.explanation) if current else [],
         "remaining": queue.count(),
         "prev_pk": ids[pos - 1] if pos > 0 else None,
@@ -274,9 +299,11 @@ def review(request, pk: int):
         # What confirming would contradict (a hospital admission after a recorded death):
         # the reviewer is told before, and a coordinator decides after.
         ctx["would_conflict"] = conflicts_if_added(
-            current.person, event_type=person_list.event_type,
-            start_sort=sort_key(e.event_year, e.event_month, e.event_day) if e.event_year
-            else 0, well_sourced=bool(source and source.well_sourced))
+            current.person,
+            event_type=person_list.event_type,
+            start_sort=sort_key(e.event_year, e.event_month, e.event_day) if e.event_year else 0,
+            well_sourced=bool(source and source.well_sourced),
+        )
     return render(request, "lists/review.html", ctx)
 
 
@@ -284,8 +311,9 @@ def review(request, pk: int):
 @require_POST
 def decide(request, pk: int):
     candidate = _or_404(selectors.candidate_get, pk, MatchCandidate)
-    action = {"confirm": candidate_confirm, "reject": candidate_reject,
-              "skip": candidate_skip}.get(request.POST.get("decision", ""))
+    action = {"confirm": candidate_confirm, "reject": candidate_reject, "skip": candidate_skip}.get(
+        request.POST.get("decision", "")
+    )
     if action is None:
         return HttpResponseBadRequest(_("Unknown decision."))
     try:
@@ -296,8 +324,13 @@ def decide(request, pk: int):
         if request.POST["decision"] == "confirm":
             messages.success(request, _("Confirmed: the event is on the person’s timeline."))
             if event_in_open_conflict(outcome):
-                messages.warning(request, _("It contradicts a recorded death: flagged as "
-                                            "conflicting evidence for a coordinator."))
+                messages.warning(
+                    request,
+                    _(
+                        "It contradicts a recorded death: flagged as "
+                        "conflicting evidence for a coordinator."
+                    ),
+                )
     url = reverse("lists:review", kwargs={"pk": candidate.entry.person_list_id})
     if request.POST.get("skipped") == "1":
         url += "?skipped=1"
@@ -308,8 +341,11 @@ def decide(request, pk: int):
 def unmatched(request, pk: int):
     person_list = get_object_or_404(PersonList, pk=pk, status=JobStatus.DONE)
     entries = selectors.unmatched_entries(person_list)
-    return render(request, "lists/unmatched.html",
-                  {"pl": person_list, "entries": entries[:200], "total": entries.count()})
+    return render(
+        request,
+        "lists/unmatched.html",
+        {"pl": person_list, "entries": entries[:200], "total": entries.count()},
+    )
 
 
 @names_staff
@@ -321,8 +357,10 @@ def new_person(request, pk: int):
     except (ReviewError, ValidationError) as e:
         messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
         return redirect("lists:unmatched", pk=entry.person_list_id)
-    messages.success(request, _("Person #%(id)s created from line %(line)s.")
-                     % {"id": person.pk, "line": entry.line})
+    messages.success(
+        request,
+        _("Person #%(id)s created from line %(line)s.") % {"id": person.pk, "line": entry.line},
+    )
     return redirect("lists:unmatched", pk=entry.person_list_id)
 
 
@@ -335,11 +373,19 @@ def duplicates(request):
     jobs_reap_stale()  # a search whose process died reads as failed, not running forever
     run = selectors.dedupe_last()
     running = run is not None and run.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-    return render(request, "lists/duplicates.html", {
-        "current": current, "remaining": queue.count(), "skipped": skipped,
-        "reasons": selectors.explain(current.explanation) if current else [],
-        "run": run, "running": running, "refresh": running,
-    })
+    return render(
+        request,
+        "lists/duplicates.html",
+        {
+            "current": current,
+            "remaining": queue.count(),
+            "skipped": skipped,
+            "reasons": selectors.explain(current.explanation) if current else [],
+            "run": run,
+            "running": running,
+            "refresh": running,
+        },
+    )
 
 
 @names_staff
@@ -362,15 +408,21 @@ def duplicate_decision(request, pk: int):
     if decision not in ("merge", "reject", "skip"):
         return HttpResponseBadRequest(_("Unknown decision."))
     try:
-        merge = duplicate_decide(candidate=candidate, decision=decision, actor=request.user,
-                                 keep=request.POST.get("keep", "a"))
+        merge = duplicate_decide(
+            candidate=candidate,
+            decision=decision,
+            actor=request.user,
+            keep=request.POST.get("keep", "a"),
+        )
     except MergeError as e:
         messages.error(request, str(e))
     else:
         if merge:
-            messages.success(request, _("Merged #%(m)s into #%(s)s. This can be undone on the "
-                                        "merges page.") % {"m": merge.merged_id,
-                                                           "s": merge.survivor_id})
+            messages.success(
+                request,
+                _("Merged #%(m)s into #%(s)s. This can be undone on the merges page.")
+                % {"m": merge.merged_id, "s": merge.survivor_id},
+            )
     return redirect("lists:duplicates")
 
 

@@ -34,18 +34,24 @@ MAX_MEMBERS = 10_000
 PROLOG_BYTES = 64 * 1024
 CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
-SHARED_STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml."
-                       "sharedStrings+xml")
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
 
 
 def damaged() -> ListFileError:
-    return ListFileError(_("The workbook is damaged or is not an XLSX workbook; save it again "
-                           "as .xlsx or as CSV."))
+    return ListFileError(
+        _("The workbook is damaged or is not an XLSX workbook; save it again as .xlsx or as CSV.")
+    )
 
 
 def doctype_refused() -> ListFileError:
-    return ListFileError(_("The workbook contains a DOCTYPE declaration, which a spreadsheet "
-                           "never needs; it is refused."))
+    return ListFileError(
+        _(
+            "The workbook contains a DOCTYPE declaration, which a spreadsheet "
+            "never needs; it is refused."
+        )
+    )
 
 
 class _DoctypeFound(Exception):
@@ -107,15 +113,20 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ListFileError(_("The workbook is protected with a password; save it without "
-                                  "one (or as CSV) and upload it again."))
+            raise ListFileError(
+                _(
+                    "The workbook is protected with a password; save it without "
+                    "one (or as CSV) and upload it again."
+                )
+            )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise damaged()
         total += info.file_size
         if total > limits.max_uncompressed:
             raise limits.unpacked_too_large()
         if info.file_size > 2**20 and info.file_size > limits.max_ratio * max(
-                info.compress_size, 1):
+            info.compress_size, 1
+        ):
             raise limits.too_compressed()
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names:
@@ -163,20 +174,23 @@ def _scan(archive, name: str, budget: _Budget, limits: Limits, element: re.Patte
     Counting elements, not filled cells, bounds openpyxl's work: it parses every one."""
     max_run = 4 * limits.max_cell_chars
     long_text = re.compile(rb"[^<]{%d}" % (max_run + 1))
-    too_long = ListTooLarge(_("A cell of the workbook is longer than %(n)s characters.")
-                            % {"n": limits.max_cell_chars})
+    too_long = ListTooLarge(
+        _("A cell of the workbook is longer than %(n)s characters.") % {"n": limits.max_cell_chars}
+    )
     count, run, tail = 0, 0, b""
 
     class Counting:
         @staticmethod
-        def Parse(chunk: bytes, final: bool) -> None:  # noqa: N802 - the parser protocol
+        def Parse(chunk: bytes, final: bool) -> None:
             nonlocal count, run, tail
             buf = tail + chunk
             cut = len(buf) if final else max(len(buf) - _OVERLAP, 0)
             count += sum(1 for m in element.finditer(buf) if m.start() < cut)
             if count > limits.max_cells:
-                raise ListTooLarge(_("The list has more than %(n)s cells; split it into "
-                                     "parts.") % {"n": limits.max_cells})
+                raise ListTooLarge(
+                    _("The list has more than %(n)s cells; split it into parts.")
+                    % {"n": limits.max_cells}
+                )
             tail = buf[cut:]
             if long_text.search(chunk):
                 raise too_long
@@ -199,15 +213,19 @@ def read_rows(data: bytes, limits: Limits) -> Iterator[tuple]:
     generator. Raises ListFileError (ListTooLarge over a bound) for anything but a sane
     workbook, before or while rows come."""
     if data.startswith(CFB_SIGNATURE):
-        raise ListFileError(_("The file is an old Excel workbook (.xls) or one protected with a "
-                              "password; save it as .xlsx without a password, or as CSV."))
+        raise ListFileError(
+            _(
+                "The file is an old Excel workbook (.xls) or one protected with a "
+                "password; save it as .xlsx without a password, or as CSV."
+            )
+        )
     try:
         yield from _read_rows(data, limits)
     except (ListFileError, MemoryError):
         raise
     except _DoctypeFound:
         raise doctype_refused() from None
-    except Exception:  # noqa: BLE001 - any other failure of the zip or XML layer on a hostile
+    except Exception:
         raise damaged() from None  # file means "unreadable", never a traceback
 
 
@@ -233,16 +251,26 @@ def _read_rows(data: bytes, limits: Limits) -> Iterator[list]:
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
         wb = reader.wb
-        path = next((rel.target for _sheet, rel in reader.parser.find_sheets()
-                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
+        path = next(
+            (
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ),
+            None,
+        )
         if path is None:
             raise ListFileError(_("The workbook has no sheets."))
         _scan(reader.archive, path, budget, limits, _CELL_START)
         with reader.archive.open(path) as src:
             parser = _checked_parser(WorkSheetParser)(
-                                     src, reader.shared_strings, data_only=True, epoch=wb.epoch,
-                                     date_formats=wb._date_formats,
-                                     timedelta_formats=wb._timedelta_formats)
+                src,
+                reader.shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
             yield from _rows(parser, limits)
     finally:
         reader.archive.close()
@@ -261,14 +289,26 @@ def _checked_parser(base):
             value = element.findtext(VALUE_TAG, None) or None
             if value is None and element.find(FORMULA_TAG) is not None:
                 raise ListFileError(
-                    _("Line %(n)s: a formula whose value was never calculated. Open the file "
-                      "in a spreadsheet program and save it again.") % {"n": self.row_counter})
+                    _(
+                        "Line %(n)s: a formula whose value was never calculated. Open the file "
+                        "in a spreadsheet program and save it again."
+                    )
+                    % {"n": self.row_counter}
+                )
             if element.get("t") == "s" and value is not None:
                 index = value.strip()
-                if not index.isascii() or not index.isdigit() or \
-                        int(index) >= len(self.shared_strings):
-                    raise ListFileError(_("Line %(n)s: the file is damaged (a cell points at "
-                                          "text that is not there).") % {"n": self.row_counter})
+                if (
+                    not index.isascii()
+                    or not index.isdigit()
+                    or int(index) >= len(self.shared_strings)
+                ):
+                    raise ListFileError(
+                        _(
+                            "Line %(n)s: the file is damaged (a cell points at "
+                            "text that is not there)."
+                        )
+                        % {"n": self.row_counter}
+                    )
             return super().parse_cell(element)
 
     return Checked
@@ -280,9 +320,14 @@ SHEET_ROWS = 1_048_576
 
 
 def _bad_row_number(number: int) -> ListFileError:
-    return ListFileError(_("The workbook is damaged: a row is numbered %(n)s (its attribute "
-                           "r), past the last row a sheet can have (1,048,576). Save it again as "
-                           ".xlsx or as CSV.") % {"n": number})
+    return ListFileError(
+        _(
+            "The workbook is damaged: a row is numbered %(n)s (its attribute "
+            "r), past the last row a sheet can have (1,048,576). Save it again as "
+            ".xlsx or as CSV."
+        )
+        % {"n": number}
+    )
 
 
 def _rows(parser, limits: Limits) -> Iterator[list]:

@@ -73,7 +73,7 @@ class PartialDate:
         _check_parts(self.year, month, day)
 
     def iso(self) -> str:
-        """"1987", "1987-03" or "1987-03-14" (an approximate date reads the same: see
+        """ "1987", "1987-03" or "1987-03-14" (an approximate date reads the same: see
         `approximate`)."""
         if self.month is None:
             return f"{self.year:04d}"
@@ -157,8 +157,7 @@ def _month_words() -> dict[str, int]:
         "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
     }  # fmt: skip
     en = (
-        "january february march april may june july august september october november "
-        "december"
+        "january february march april may june july august september october november december"
     ).split()
     words.update(ru_short)
     for number, name in enumerate(en, start=1):
@@ -334,7 +333,7 @@ _PART_WORDS = (
     (("начал", "early", "beginning of"), (0, 3)),
     (("середин", "mid", "middle of"), (3, 6)),
     (("конц", "конец", "late", "end of"), (6, 9)),
-    (("перв", "first half of"), (0, 4)),   # "первая половина" (with _HALF below)
+    (("перв", "first half of"), (0, 4)),  # "первая половина" (with _HALF below)
     (("втор", "second half of"), (5, 9)),
 )
 _PART = re.compile(
@@ -348,8 +347,10 @@ _SEASONS = (
     # Winter straddles two years and people mean either end: the whole year, honestly wide.
     (("зим", "winter"), (1, 12)),
 )
-_SEASON = re.compile(r"^(весн\w*|лет\w*|осен\w*|зим\w*|spring|summer|autumn|fall|winter)"
-                     r"(?:\s+of)?\s+(\d{4})$")
+_SEASON = re.compile(
+    r"^(весн\w*|лет\w*|осен\w*|зим\w*|spring|summer|autumn|fall|winter)"
+    r"(?:\s+of)?\s+(\d{4})$"
+)
 
 
 def _part_of(word: str) -> tuple[int, int]:
@@ -366,7 +367,7 @@ def _vague(
     when it is one that cannot be (a year out of range)."""
     part = None
     if m := _PART.match(s):
-        part, s = _part_of(m[1]), s[m.end():]
+        part, s = _part_of(m[1]), s[m.end() :]
     if m := _DECADE.fullmatch(s):
         decade = int(m[1]) if len(m[1]) == 4 else _two_digit_year(int(m[1]), max_year)
         if decade % 10:
@@ -377,8 +378,9 @@ def _vague(
         vague = part is not None
         return replace(start, approximate=vague), replace(end, approximate=vague)
     if m := _SEASON.fullmatch(s):
-        (first, last) = next(months for stems, months in _SEASONS
-                             if any(m[1].startswith(stem) for stem in stems))
+        (first, last) = next(
+            months for stems, months in _SEASONS if any(m[1].startswith(stem) for stem in stems)
+        )
         year = int(m[2])
         start = _build(text, year, first, None, min_year, max_year)
         return start, PartialDate(year, last)
@@ -391,12 +393,20 @@ def _vague(
     first, last = part
     if inner.month is None:
         months = (1 + first * 12 // 10, max(1 + first * 12 // 10, (last + 1) * 12 // 10))
-        return (PartialDate(inner.year, months[0], approximate=True),
-                PartialDate(inner.year, months[1], approximate=True))
+        return (
+            PartialDate(inner.year, months[0], approximate=True),
+            PartialDate(inner.year, months[1], approximate=True),
+        )
     days = _days_in_month(inner.year, inner.month)
-    return (PartialDate(inner.year, inner.month, 1 + first * days // 10, approximate=True),
-            PartialDate(inner.year, inner.month, max(1 + first * days // 10,
-                                                     (last + 1) * days // 10), approximate=True))
+    return (
+        PartialDate(inner.year, inner.month, 1 + first * days // 10, approximate=True),
+        PartialDate(
+            inner.year,
+            inner.month,
+            max(1 + first * days // 10, (last + 1) * days // 10),
+            approximate=True,
+        ),
+    )
 
 
 def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, PartialDate]:
@@ -410,7 +420,7 @@ def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, P
     s = _clean(text)
     approximate = False
     if (m := _APPROX_PREFIX.match(s)) and m.end():
-        s, approximate = _clean(s[m.end():]), True
+        s, approximate = _clean(s[m.end() :]), True
     if (m := _APPROX_SUFFIX.search(s)) and s[: m.start()]:
         s, approximate = _clean(s[: m.start()]), True
     s = _IN.sub("", s)  # "в январе 2025", "in 1985"
@@ -492,7 +502,10 @@ def _span(text: str, min_year: int, max_year: int | None) -> tuple[PartialDate, 
 
 
 def parse_date_or_none(
-    text: str | None, *, min_year: int = 1900, max_year: int | None = None,
+    text: str | None,
+    *,
+    min_year: int = 1900,
+    max_year: int | None = None,
     approximate: bool = False,
 ) -> PartialDate | None:
     """Like `parse_date`, but None for an empty cell or an "unknown" marker ("н/д", "-")."""

@@ -41,7 +41,7 @@ class FacilityRef:
         return f"{_LATIN[self.type]}-{number}@{self.region_code or '?'}"
 
     def label_ru(self) -> str:
-        """"ИК-17 (Республика Мордовия)"."""
+        """ "ИК-17 (Республика Мордовия)"."""
         name = self.type or "учреждение"
         if self.number is not None:
             name = f"{name}-{self.number}" if self.type else f"{name} № {self.number}"
@@ -57,22 +57,35 @@ _TYPE_PATTERNS: tuple[tuple[str | None, str, bool], ...] = (
     ("КП", rf"(?:исправительн{_W}\s+)?колони{_W}{_SEP}поселени{_W}", False),
     ("КП", rf"(?:(?:penal|prison)\s+)?colony{_SEP}settlement|settlement\s+colony", False),
     ("ВК", rf"воспитательн{_W}\s+колони{_W}", False),
-    ("ВК", r"(?:juvenile|educational)\s+(?:(?:correctional|penal|educational)\s+)?colony",
-     False),
+    ("ВК", r"(?:juvenile|educational)\s+(?:(?:correctional|penal|educational)\s+)?colony", False),
     ("ЛИУ", rf"лечебн{_W}{_SEP}исправительн{_W}\s+учреждени{_W}", False),
-    ("ЛИУ", r"(?:medical|treatment)(?:[\s-]+and)?[\s-]+correctional\s+(?:institution|facility)",
-     False),
+    (
+        "ЛИУ",
+        r"(?:medical|treatment)(?:[\s-]+and)?[\s-]+correctional\s+(?:institution|facility)",
+        False,
+    ),
     ("ЛПУ", rf"лечебно{_SEP}профилактическ{_W}\s+учреждени{_W}", False),
-    ("ЛПУ", r"medical(?:[\s-]+and)?[\s-]+(?:prophylactic|preventive)\s+(?:institution|facility)",
-     False),
+    (
+        "ЛПУ",
+        r"medical(?:[\s-]+and)?[\s-]+(?:prophylactic|preventive)\s+(?:institution|facility)",
+        False,
+    ),
     ("ИЦ", rf"исправительн{_W}\s+центр{_W}", False),
     ("ИЦ", r"correctional\s+cent(?:re|er)", False),
     ("СИЗО", rf"следственн{_W}\s+изолятор{_W}", False),
-    ("СИЗО", r"pre-?\s?trial\s+detention(?:\s+(?:centre|center|facility))?"
-     r"|remand\s+(?:prison|centre|center)|detention\s+(?:centre|center)", False),
+    (
+        "СИЗО",
+        r"pre-?\s?trial\s+detention(?:\s+(?:centre|center|facility))?"
+        r"|remand\s+(?:prison|centre|center)|detention\s+(?:centre|center)",
+        False,
+    ),
     ("ИК", rf"исправительн{_W}(?:{_SEP}трудов{_W})?\s+колони{_W}", False),
-    ("ИК", r"(?:penal|prison|correctional|corrective|penitentiary|labou?r)"
-     r"(?:\s+labou?r)?\s+colony", False),
+    (
+        "ИК",
+        r"(?:penal|prison|correctional|corrective|penitentiary|labou?r)"
+        r"(?:\s+labou?r)?\s+colony",
+        False,
+    ),
     ("ИК", rf"колони{_W}", False),
     ("ИК", r"colony", True),
     ("ИК", r"ик|итк", False),
@@ -105,9 +118,7 @@ _ALTERNATIVES = "|".join(
 _FINDER = re.compile(f"{_FIRST_LETTERS}{_BOUNDARY_BEFORE}(?:{_ALTERNATIVES})")
 
 # "17-я колония", "в 17-й колонии": the number said before the type.
-_ORDINAL_BEFORE = re.compile(
-    r"(?<![\d.:/])(\d{1,3})(?:-?(?:я|й|ая|ой|ую|ю|ий|го|ого|м|ом))?\s+$"
-)
+_ORDINAL_BEFORE = re.compile(r"(?<![\d.:/])(\d{1,3})(?:-?(?:я|й|ая|ой|ую|ю|ий|го|ого|м|ом))?\s+$")
 _REGIME = re.compile(
     r"(общ|строг|особ)[а-я]*\s+режим|(general|strict|special|high[\s-]security)\s+regime"
 )

@@ -38,48 +38,164 @@ __all__ = ["foreign_readings"]
 # replaces, its units → Cyrillic readings, Latin rewrites of the word's end)
 _PRESS_SPELLINGS: dict[str, tuple] = {
     # Every language: ё written io (Fiodor, Piotr, Koroliov), дж as dj, dzh, dsh.
-    "any": ("", "", (), (
-        ("io", ("ё", "ьо", "ио")), ("dj", ("дж",)), ("dzh", ("дж",)), ("dsh", ("дж",)),
-    ), ()),
+    "any": (
+        "",
+        "",
+        (),
+        (
+            ("io", ("ё", "ьо", "ио")),
+            ("dj", ("дж",)),
+            ("dzh", ("дж",)),
+            ("dsh", ("дж",)),
+        ),
+        (),
+    ),
     # English j before a, o, u (Jamal, Jafar, Johar, Juma); je, ji are left to the schemes:
     # Jessica read as Джессика and its typo Jessoca as Есока would part two records.
-    "en": ("j[aou]", "", (), (
-        ("ja", ("джа",)), ("jo", ("джо",)), ("ju", ("джу",)), ("dj", ("дж",)),
-    ), ()),
+    "en": (
+        "j[aou]",
+        "",
+        (),
+        (
+            ("ja", ("джа",)),
+            ("jo", ("джо",)),
+            ("ju", ("джу",)),
+            ("dj", ("дж",)),
+        ),
+        (),
+    ),
     # German s is с or з anywhere (Sacharow is both Сахаров and Захаров): only sj is read з.
-    "de": ("sch|w|j|y|tz|sj", "ou|sz|cz|oe", (), (
-        ("schtsch", ("щ",)), ("tsch", ("ч",)), ("dsch", ("дж",)), ("sch", ("ш", "ж")),
-        ("ch", ("х",)), ("tz", ("ц",)), ("z", ("ц",)), ("ss", ("с",)), ("sja", ("зя", "ся")),
-        ("sju", ("зю", "сю")), ("sje", ("зе", "се")), ("sjo", ("зё", "сё")),
-        ("w", ("в",)), ("ie", ("и", "ие")),
-    ), ()),
-    "fr": ("ou|j|gu[eiy]|tch|[éèëêïîôç]", "w|sz|cz", ("ja", "je", "jo", "ju", "jou"), (
-        ("chtch", ("щ",)), ("tch", ("ч",)), ("dj", ("дж",)), ("ch", ("ш",)), ("j", ("ж",)),
-        ("iou", ("ю",)), ("ou", ("у",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ss", ("с",)),
-        ("kh", ("х",)), ("ie", ("ье", "е", "ие")), ("ille", ("иль",)),
-    ), ((r"(?<=[^aeiouy])e$", ""),)),  # mute final e: Alexandre, Soljenitsyne (see below)
-    "es": ("j|y|ie", "w|sz|cz|ou|zj|tz|x|'", ("ja", "je", "jo", "ju", "jou", "jj"), (
-        ("j", ("х",)), ("ya", ("я",)), ("ye", ("е",)), ("yo", ("ё", "йо")), ("yu", ("ю",)),
-        ("ch", ("ч",)), ("gue", ("ге",)), ("gui", ("ги",)), ("ie", ("е", "ье", "ие")),
-    ), ()),
-    "it": ("c[ei]|sc|z|ch", "w|sz|cz|ou", (), (
-        ("cia", ("ча",)), ("cio", ("чё", "чо")), ("ciu", ("чу",)), ("ce", ("че",)),
-        ("ci", ("чи",)), ("scia", ("ща", "ша")), ("scio", ("щё", "шо")), ("sce", ("ще", "ше")),
-        ("sci", ("щи", "ши")), ("gh", ("г",)), ("ch", ("х",)), ("z", ("з", "ж")),
-    ), ()),
+    "de": (
+        "sch|w|j|y|tz|sj",
+        "ou|sz|cz|oe",
+        (),
+        (
+            ("schtsch", ("щ",)),
+            ("tsch", ("ч",)),
+            ("dsch", ("дж",)),
+            ("sch", ("ш", "ж")),
+            ("ch", ("х",)),
+            ("tz", ("ц",)),
+            ("z", ("ц",)),
+            ("ss", ("с",)),
+            ("sja", ("зя", "ся")),
+            ("sju", ("зю", "сю")),
+            ("sje", ("зе", "се")),
+            ("sjo", ("зё", "сё")),
+            ("w", ("в",)),
+            ("ie", ("и", "ие")),
+        ),
+        (),
+    ),
+    "fr": (
+        "ou|j|gu[eiy]|tch|[éèëêïîôç]",
+        "w|sz|cz",
+        ("ja", "je", "jo", "ju", "jou"),
+        (
+            ("chtch", ("щ",)),
+            ("tch", ("ч",)),
+            ("dj", ("дж",)),
+            ("ch", ("ш",)),
+            ("j", ("ж",)),
+            ("iou", ("ю",)),
+            ("ou", ("у",)),
+            ("gue", ("ге",)),
+            ("gui", ("ги",)),
+            ("ss", ("с",)),
+            ("kh", ("х",)),
+            ("ie", ("ье", "е", "ие")),
+            ("ille", ("иль",)),
+        ),
+        ((r"(?<=[^aeiouy])e$", ""),),
+    ),  # mute final e: Alexandre, Soljenitsyne (see below)
+    "es": (
+        "j|y|ie",
+        "w|sz|cz|ou|zj|tz|x|'",
+        ("ja", "je", "jo", "ju", "jou", "jj"),
+        (
+            ("j", ("х",)),
+            ("ya", ("я",)),
+            ("ye", ("е",)),
+            ("yo", ("ё", "йо")),
+            ("yu", ("ю",)),
+            ("ch", ("ч",)),
+            ("gue", ("ге",)),
+            ("gui", ("ги",)),
+            ("ie", ("е", "ье", "ие")),
+        ),
+        (),
+    ),
+    "it": (
+        "c[ei]|sc|z|ch",
+        "w|sz|cz|ou",
+        (),
+        (
+            ("cia", ("ча",)),
+            ("cio", ("чё", "чо")),
+            ("ciu", ("чу",)),
+            ("ce", ("че",)),
+            ("ci", ("чи",)),
+            ("scia", ("ща", "ша")),
+            ("scio", ("щё", "шо")),
+            ("sce", ("ще", "ше")),
+            ("sci", ("щи", "ши")),
+            ("gh", ("г",)),
+            ("ch", ("х",)),
+            ("z", ("з", "ж")),
+        ),
+        (),
+    ),
     # (Polish letters are looked for in the word as written: ł, ż, ś, ć, ń, ź.)
-    "pl": ("sz|cz|rz|w|ie|[łżśćńź]", "sch|ou|oe", (), (
-        ("szcz", ("щ",)), ("sz", ("ш",)), ("cz", ("ч",)), ("rz", ("ж",)), ("ch", ("х",)),
-        ("h", ("х", "г")), ("w", ("в",)), ("c", ("ц",)), ("ie", ("е", "ье")),
-        ("ia", ("я", "ья")), ("iu", ("ю", "ью")), ("l", ("л", "ль")), ("y", ("ы",)),
-    ), ((r"na$", "naja"), (r"(?:(?<=[^h]s)|(?<=c))ka$", "kaja"))),  # Nawalna, Politkowska
-    "cs": ("ch|c|ie", "w|sz|cz|ou|oe", (), (
-        ("ch", ("х",)), ("c", ("ц",)), ("ie", ("ье", "е")),
-    ), ()),
-    "nl": ("oe|sj|zj|tj|ch", "w|sch|ou", (), (
-        ("sjtsj", ("щ",)), ("sjtj", ("щ",)), ("tsj", ("ч",)), ("tj", ("ч",)), ("sj", ("ш",)),
-        ("zjoe", ("жу", "зю")), ("zj", ("ж",)), ("joe", ("ю",)), ("oe", ("у",)), ("ch", ("х",)),
-    ), ()),
+    "pl": (
+        "sz|cz|rz|w|ie|[łżśćńź]",
+        "sch|ou|oe",
+        (),
+        (
+            ("szcz", ("щ",)),
+            ("sz", ("ш",)),
+            ("cz", ("ч",)),
+            ("rz", ("ж",)),
+            ("ch", ("х",)),
+            ("h", ("х", "г")),
+            ("w", ("в",)),
+            ("c", ("ц",)),
+            ("ie", ("е", "ье")),
+            ("ia", ("я", "ья")),
+            ("iu", ("ю", "ью")),
+            ("l", ("л", "ль")),
+            ("y", ("ы",)),
+        ),
+        ((r"na$", "naja"), (r"(?:(?<=[^h]s)|(?<=c))ka$", "kaja")),
+    ),  # Nawalna, Politkowska
+    "cs": (
+        "ch|c|ie",
+        "w|sz|cz|ou|oe",
+        (),
+        (
+            ("ch", ("х",)),
+            ("c", ("ц",)),
+            ("ie", ("ье", "е")),
+        ),
+        (),
+    ),
+    "nl": (
+        "oe|sj|zj|tj|ch",
+        "w|sch|ou",
+        (),
+        (
+            ("sjtsj", ("щ",)),
+            ("sjtj", ("щ",)),
+            ("tsj", ("ч",)),
+            ("tj", ("ч",)),
+            ("sj", ("ш",)),
+            ("zjoe", ("жу", "зю")),
+            ("zj", ("ж",)),
+            ("joe", ("ю",)),
+            ("oe", ("у",)),
+            ("ch", ("х",)),
+        ),
+        (),
+    ),
 }
 _PROFILE_CANDIDATES = 8
 
@@ -89,8 +205,9 @@ class _Profile:
 
     __slots__ = ("name", "trigger", "veto", "units", "by_first", "unit_re", "table", "endings")
 
-    def __init__(self, name: str, trigger: str, veto: str, drop: tuple, units: tuple,
-                 endings: tuple) -> None:
+    def __init__(
+        self, name: str, trigger: str, veto: str, drop: tuple, units: tuple, endings: tuple
+    ) -> None:
         self.name = name
         self.trigger = re.compile(trigger) if trigger else None
         self.veto = re.compile(veto) if veto else None

@@ -27,6 +27,7 @@ def _surname_counts() -> dict[str, int]:
             counts[surname] = max(counts.get(surname, 0), int(count))
     return counts
 
+
 _FEMALE_ENDING_RE = re.compile(r"(?:(?<=[оеё]в)|(?<=[иы]н))а$")
 
 
@@ -63,7 +64,6 @@ def surname_count(cyrillic_word: str) -> int:
     else:
         word = _FEMALE_ENDING_RE.sub("", word)
     return counts.get(word, 0)
-
 
 
 @lru_cache(maxsize=1)

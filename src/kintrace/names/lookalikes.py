@@ -21,22 +21,63 @@ __all__ = ["fix_lookalikes"]
 # (they are drawn alike); upper-case Y is not (it looks like У only in some fonts, but a
 # Latin word with Y is far more often a real Y).
 _LAT_TO_CYR = {
-    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О",
-    "P": "Р", "T": "Т", "X": "Х", "Y": "У",
-    "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "k": "к",
-    "\u00eb": "ё", "\u00cb": "Ё",
+    "A": "А",
+    "B": "В",
+    "C": "С",
+    "E": "Е",
+    "H": "Н",
+    "K": "К",
+    "M": "М",
+    "O": "О",
+    "P": "Р",
+    "T": "Т",
+    "X": "Х",
+    "Y": "У",
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "k": "к",
+    "\u00eb": "ё",
+    "\u00cb": "Ё",
 }
 _CYR_TO_LAT = {
-    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
-    "Р": "P", "Т": "T", "Х": "X", "У": "Y",
-    "а": "a", "с": "c", "е": "e", "о": "o", "р": "p", "х": "x", "у": "y", "к": "k",
-    "і": "i", "І": "I", "ј": "j", "Ј": "J",
+    "А": "A",
+    "В": "B",
+    "С": "C",
+    "Е": "E",
+    "Н": "H",
+    "К": "K",
+    "М": "M",
+    "О": "O",
+    "Р": "P",
+    "Т": "T",
+    "Х": "X",
+    "У": "Y",
+    "а": "a",
+    "с": "c",
+    "е": "e",
+    "о": "o",
+    "р": "p",
+    "х": "x",
+    "у": "y",
+    "к": "k",
+    "і": "i",
+    "І": "I",
+    "ј": "j",
+    "Ј": "J",
 }
 # Digits typed for letters inside a Cyrillic word ("Иван0в", "3айцев").
 _DIGIT_TO_CYR = {"0": "о", "3": "з"}
 _LATIN_ONLY_ASCII_RE = re.compile(
-    "[" + "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                  if c not in _LAT_TO_CYR) + "]"
+    "["
+    + "".join(
+        c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in _LAT_TO_CYR
+    )
+    + "]"
 )
 # Weaker look-alikes, used only when the dictionary says the Cyrillic reading is a name and
 # the Latin one is not: Latin I for И (the Ukrainian І key; "IBAHOB"), and the lower-case
@@ -44,8 +85,11 @@ _LATIN_ONLY_ASCII_RE = re.compile(
 _WEAK_TO_CYR = {"I": "И", "i": "и", "b": "в", "h": "н", "m": "м", "t": "т"}
 _ANY_TO_CYR = {**_LAT_TO_CYR, **_WEAK_TO_CYR}
 _NOT_LOOKALIKE_ASCII_RE = re.compile(
-    "[" + "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                  if c not in _ANY_TO_CYR) + "]"
+    "["
+    + "".join(
+        c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in _ANY_TO_CYR
+    )
+    + "]"
 )
 _LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _CYRILLIC_ONLY_RE = re.compile(
@@ -99,9 +143,7 @@ _CAPITALS_TO_CYR = {k: v for k, v in _ANY_TO_CYR.items() if k.isupper()}
 
 def _is_name(cyrillic_lower: str) -> bool:
     word = cyrillic_lower.replace("і", "и")
-    return bool(
-        surname_count(word) or is_exact_given_form(word) or is_known_name_word(word)
-    )
+    return bool(surname_count(word) or is_exact_given_form(word) or is_known_name_word(word))
 
 
 def _is_latin_name(latin: str) -> bool:

@@ -11,7 +11,12 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "from_dictionary", "grammemes", "in_dictionary", "is_known_name_word", "morph", "parses",
+    "from_dictionary",
+    "grammemes",
+    "in_dictionary",
+    "is_known_name_word",
+    "morph",
+    "parses",
     "tag_facts",
 ]
 
@@ -23,9 +28,15 @@ _DICTIONARY_UNIT: list[type] = []
 # without a hyphen gets nothing from them (each returns no parse, so none of them ends the
 # chain either): :func:`parses` skips them for such words, which are nearly all the words
 # of names, and gets the same readings 10 % sooner.
-_SHAPE_UNITS = ("NumberAnalyzer", "PunctuationAnalyzer", "RomanNumberAnalyzer", "LatinAnalyzer",
-                "HyphenSeparatedParticleAnalyzer", "HyphenAdverbAnalyzer",
-                "HyphenatedWordsAnalyzer")
+_SHAPE_UNITS = (
+    "NumberAnalyzer",
+    "PunctuationAnalyzer",
+    "RomanNumberAnalyzer",
+    "LatinAnalyzer",
+    "HyphenSeparatedParticleAnalyzer",
+    "HyphenAdverbAnalyzer",
+    "HyphenatedWordsAnalyzer",
+)
 _PLAIN_UNITS: list[tuple] = []
 _PLAIN_WORD_RE = re.compile("[а-яё]+")
 
@@ -38,8 +49,11 @@ def morph():
 
     _DICTIONARY_UNIT.append(DictionaryAnalyzer)
     analyzer = pymorphy3.MorphAnalyzer(lang="ru")
-    _PLAIN_UNITS[:] = [(unit, terminal) for unit, terminal in analyzer._units
-                       if type(unit).__name__ not in _SHAPE_UNITS]
+    _PLAIN_UNITS[:] = [
+        (unit, terminal)
+        for unit, terminal in analyzer._units
+        if type(unit).__name__ not in _SHAPE_UNITS
+    ]
     return analyzer
 
 

@@ -103,10 +103,7 @@ def _load() -> tuple[Region, ...]:
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
                 forms=tuple(
-                    f
-                    for column in ("forms_ru", "forms_en")
-                    for f in row[column].split("|")
-                    if f
+                    f for column in ("forms_ru", "forms_en") for f in row[column].split("|") if f
                 ),
                 centre_ru=row["centre_ru"],
                 centre_forms=tuple(f for f in row["centre_forms"].split("|") if f),

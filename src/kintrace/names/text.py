@@ -13,7 +13,12 @@ import re
 import unicodedata
 
 __all__ = [
-    "BIDI_CONTROLS", "clean", "detect_script", "fold", "is_cyrillic_char", "is_latin_char",
+    "BIDI_CONTROLS",
+    "clean",
+    "detect_script",
+    "fold",
+    "is_cyrillic_char",
+    "is_latin_char",
     "strip_bidi",
 ]
 
@@ -32,13 +37,30 @@ _QUOTES = {
 # operators, Arabic number signs, tag characters) and the combining grapheme joiner. Tie
 # marks joining two letters (ALA-LC writes ц as t͡s) would split the word: dropped too.
 _INVISIBLE_RANGES = (
-    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
-    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
-    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
-    (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
-    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
     (0xE0020, 0xE007F),
-    (0x034F, 0x034F), (0x0360, 0x0361), (0xFE20, 0xFE23),  # grapheme joiner, tie marks
+    (0x034F, 0x034F),
+    (0x0360, 0x0361),
+    (0xFE20, 0xFE23),  # grapheme joiner, tie marks
 )
 _INVISIBLE = [c for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 1)]
 # The characters that reorder what follows them on screen: the Arabic letter mark, the
@@ -53,6 +75,8 @@ _NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 def strip_bidi(text: str) -> str:
     """`text` without the bidirectional controls (BIDI_CONTROLS); nothing else changes."""
     return text.translate(_NO_BIDI) if not text.isascii() else text
+
+
 # Compatibility forms that are plain letters, digits or punctuation in disguise: fullwidth
 # forms (typed with an East Asian input method), the "mathematical" bold/italic/script
 # letters of styled-text generators, Latin ligatures. Only these go through NFKC: applied
@@ -63,9 +87,15 @@ _COMPAT = {
     if unicodedata.normalize("NFKC", chr(c)) != chr(c)
 }
 _TABLE = {
-    **_DASHES, **_QUOTES, **dict.fromkeys(_INVISIBLE, None), **_COMPAT,
+    **_DASHES,
+    **_QUOTES,
+    **dict.fromkeys(_INVISIBLE, None),
+    **_COMPAT,
     # Cyrillic е, и with a grave accent (a stress mark NFC composes into one letter).
-    ord("\u0450"): "е", ord("\u045d"): "и", ord("\u0400"): "Е", ord("\u040d"): "И",
+    ord("\u0450"): "е",
+    ord("\u045d"): "и",
+    ord("\u0400"): "Е",
+    ord("\u040d"): "И",
 }
 
 
@@ -77,10 +107,14 @@ def _char_class(codes) -> str:
             runs[-1][1] = c
         else:
             runs.append([c, c])
-    return "[" + "".join(
-        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in runs
-    ) + "]"
+    return (
+        "["
+        + "".join(
+            re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+            for lo, hi in runs
+        )
+        + "]"
+    )
 
 
 _SPECIAL_RE = re.compile(_char_class(_TABLE))
@@ -167,7 +201,7 @@ def is_latin_char(ch: str) -> bool:
 
 
 def detect_script(text: str) -> str:
-    """"cyrillic", "latin", "mixed" (letters of both), or "" when there are no letters."""
+    """ "cyrillic", "latin", "mixed" (letters of both), or "" when there are no letters."""
     cyr = lat = False
     for ch in text:
         if is_cyrillic_char(ch):

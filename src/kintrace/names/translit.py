@@ -42,8 +42,15 @@ from kintrace.names.morph import (  # re-exported: callers imported them from he
 from kintrace.names.spelling import cyrillic_key, to_cyrillic_candidates  # re-exported
 
 __all__ = [
-    "cyrillic_key", "from_dictionary", "is_known_name_word", "morph", "parses", "surname_count",
-    "tag_facts", "to_cyrillic", "to_cyrillic_candidates",
+    "cyrillic_key",
+    "from_dictionary",
+    "is_known_name_word",
+    "morph",
+    "parses",
+    "surname_count",
+    "tag_facts",
+    "to_cyrillic",
+    "to_cyrillic_candidates",
 ]
 
 
@@ -81,7 +88,6 @@ def _known_reading(candidates: tuple[str, ...], strict: bool) -> str | None:
         if is_given_form(cand):
             return cand
     return None
-
 
 
 @lru_cache(maxsize=262144)

@@ -13,8 +13,11 @@ def register(sub) -> None:
     registry = sub.add_parser("registry", help="registry maintenance")
     rsub = registry.add_subparsers(dest="registry_command", metavar="ACTION")
     rsub.required = True
-    r = rsub.add_parser("rekey", help="recompute the name comparison keys of every stored "
-                                      "name (after an update of kintrace.names)")
+    r = rsub.add_parser(
+        "rekey",
+        help="recompute the name comparison keys of every stored "
+        "name (after an update of kintrace.names)",
+    )
     r.set_defaults(func=rekey)
 
 

@@ -58,8 +58,13 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
     with transaction.atomic():
         existing = DemoDataset.objects.select_for_update().first()
         if existing is not None:
-            return DemoResult(False, existing.persons, Facility.objects.count(),
-                              Event.objects.count(), Source.objects.count())
+            return DemoResult(
+                False,
+                existing.persons,
+                Facility.objects.count(),
+                Event.objects.count(),
+                Source.objects.count(),
+            )
         builder = _Builder(random.Random(seed))
         builder.facilities(facilities)
         builder.sources(max(60, persons // 7))
@@ -67,12 +72,22 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
         builder.stories()
         builder.statuses()
         DemoDataset.objects.create(persons=persons, seed=seed)
-        result = DemoResult(True, persons, len(builder.facility_rows), builder.event_count,
-                            len(builder.source_rows))
-        audit_record(actor=None, action="demo.load", target_type="registry.demodataset",
-                     after={"seed": seed, "persons": result.persons,
-                            "facilities": result.facilities, "events": result.events,
-                            "sources": result.sources, "note": FICTIONAL})
+        result = DemoResult(
+            True, persons, len(builder.facility_rows), builder.event_count, len(builder.source_rows)
+        )
+        audit_record(
+            actor=None,
+            action="demo.load",
+            target_type="registry.demodataset",
+            after={
+                "seed": seed,
+                "persons": result.persons,
+                "facilities": result.facilities,
+                "events": result.events,
+                "sources": result.sources,
+                "note": FICTIONAL,
+            },
+        )
     return result
 
 
@@ -91,8 +106,13 @@ class _Builder:
 
     def facilities(self, n: int) -> None:
         rng = self.rng
-        types = ([FacilityType.IK] * 30 + [FacilityType.LIU] * 4 + [FacilityType.KP] * 3
-                 + [FacilityType.SIZO] * 2 + [FacilityType.IC])
+        types = (
+            [FacilityType.IK] * 30
+            + [FacilityType.LIU] * 4
+            + [FacilityType.KP] * 3
+            + [FacilityType.SIZO] * 2
+            + [FacilityType.IC]
+        )
         seen = set(Facility.objects.values_list("type", "number", "region_id"))
         rows = []
         while len(rows) < n:
@@ -102,16 +122,24 @@ class _Builder:
             if (ftype, number, code) in seen:
                 continue
             seen.add((ftype, number, code))
-            regime = {FacilityType.IK: rng.choice([Regime.GENERAL, Regime.STRICT,
-                                                    Regime.STRICT, Regime.SPECIAL]),
-                      FacilityType.KP: Regime.SETTLEMENT,
-                      FacilityType.LIU: Regime.TREATMENT}.get(ftype, Regime.UNKNOWN)
+            regime = {
+                FacilityType.IK: rng.choice(
+                    [Regime.GENERAL, Regime.STRICT, Regime.STRICT, Regime.SPECIAL]
+                ),
+                FacilityType.KP: Regime.SETTLEMENT,
+                FacilityType.LIU: Regime.TREATMENT,
+            }.get(ftype, Regime.UNKNOWN)
             region = self.regions[code]
-            rows.append(Facility(
-                type=ftype, number=number, regime=regime, region=region,
-                official_name=f"ФКУ {ftype}-{number} ({region.name_ru}) — {FICTIONAL}",
-                other_names=[f"{ftype.lower()}-{number}", f"демо-колония {number}"],
-            ))
+            rows.append(
+                Facility(
+                    type=ftype,
+                    number=number,
+                    regime=regime,
+                    region=region,
+                    official_name=f"ФКУ {ftype}-{number} ({region.name_ru}) — {FICTIONAL}",
+                    other_names=[f"{ftype.lower()}-{number}", f"демо-колония {number}"],
+                )
+            )
         self.facility_rows = Facility.objects.bulk_create(rows)
 
     # --- sources ------------------------------------------------------------------------
@@ -128,19 +156,38 @@ class _Builder:
             SourceKind.PHONE_CALL: "Телефонный разговор с сослуживцем",
         }
         # (reliability, credibility) weights: about half the sources grade well (A–C, 1–3).
-        grades = [("A", 1), ("B", 2), ("B", 2), ("C", 3), ("C", 2), ("B", 3),
-                  ("D", 4), ("E", 5), ("F", 6), ("C", 4), ("D", 3)]
+        grades = [
+            ("A", 1),
+            ("B", 2),
+            ("B", 2),
+            ("C", 3),
+            ("C", 2),
+            ("B", 3),
+            ("D", 4),
+            ("E", 5),
+            ("F", 6),
+            ("C", 4),
+            ("D", 3),
+        ]
         rows = []
         for i in range(n):
             kind = kinds[i % len(kinds)]
             r, c = rng.choice(grades)
             d = _random_day(rng, dt.date(2022, 8, 1), dt.date(2025, 10, 1))
-            rows.append(Source(
-                kind=kind, title=f"[ДЕМО] {titles[kind]} № {i + 1}",
-                publisher=rng.choice(D.PUBLISHERS), url="",
-                date_year=d.year, date_month=d.month, date_day=d.day, date_precision="day",
-                reliability=r, credibility=c,
-            ))
+            rows.append(
+                Source(
+                    kind=kind,
+                    title=f"[ДЕМО] {titles[kind]} № {i + 1}",
+                    publisher=rng.choice(D.PUBLISHERS),
+                    url="",
+                    date_year=d.year,
+                    date_month=d.month,
+                    date_day=d.day,
+                    date_precision="day",
+                    reliability=r,
+                    credibility=c,
+                )
+            )
         self.source_rows = Source.objects.bulk_create(rows)
 
     # --- persons and names --------------------------------------------------------------
@@ -156,17 +203,21 @@ class _Builder:
             month, day = rng.randint(1, 12), rng.randint(1, 28)
             precision = rng.choices(["day", "month", "year", ""], [60, 10, 25, 5])[0]
             facility = rng.choice(self.facility_rows)
-            people.append(Person(
-                birth_year=year if precision else None,
-                birth_month=month if precision in ("day", "month") else None,
-                birth_day=day if precision == "day" else None,
-                birth_precision=precision, sex="m",
-                call_sign=rng.choice(D.CALL_SIGNS) if rng.random() < 0.25 else "",
-                token_number=(f"ДЕМО-{rng.randint(100000, 999999)}"
-                              if rng.random() < 0.15 else ""),
-                last_facility=facility,
-                notes=f"Вымышленный человек ({FICTIONAL}).",
-            ))
+            people.append(
+                Person(
+                    birth_year=year if precision else None,
+                    birth_month=month if precision in ("day", "month") else None,
+                    birth_day=day if precision == "day" else None,
+                    birth_precision=precision,
+                    sex="m",
+                    call_sign=rng.choice(D.CALL_SIGNS) if rng.random() < 0.25 else "",
+                    token_number=(
+                        f"ДЕМО-{rng.randint(100000, 999999)}" if rng.random() < 0.15 else ""
+                    ),
+                    last_facility=facility,
+                    notes=f"Вымышленный человек ({FICTIONAL}).",
+                )
+            )
             names.append(self._variants(surname, given, diminutive, patronymic))
         for person in people:
             person.set_search_keys()
@@ -176,8 +227,7 @@ class _Builder:
             for i, (text, source) in enumerate(variants):
                 parts = dict(_cached_name_fields(text))
                 parts.pop("_sex")
-                rows.append(PersonName(person=person, is_primary=i == 0, source=source,
-                                       **parts))
+                rows.append(PersonName(person=person, is_primary=i == 0, source=source, **parts))
         PersonName.objects.bulk_create(rows, batch_size=1000)
 
     def _variants(self, surname, given, diminutive, patronymic) -> list[tuple[str, Source]]:
@@ -191,8 +241,9 @@ class _Builder:
             latin = iuliia.WIKIPEDIA.translate(f"{surname} {given}")
             out.append((latin, rng.choice(self.source_rows)))
         if rng.random() < 0.25:
-            out.append((f"{surname.upper()} {given[0]}.{patronymic[0]}.",
-                        rng.choice(self.source_rows)))
+            out.append(
+                (f"{surname.upper()} {given[0]}.{patronymic[0]}.", rng.choice(self.source_rows))
+            )
         if diminutive and rng.random() < 0.15:
             out.append((f"{diminutive} {surname}", rng.choice(self.source_rows)))
         return out
@@ -213,8 +264,9 @@ class _Builder:
         for event, (person, sources) in zip(events, per_event, strict=True):
             links.append(EventPerson(event=event, person=person, role=EventRole.SUBJECT))
             for source in sources:
-                cites.append(Citation(event=event, source=source,
-                                      quote=rng.choice(D.QUOTES[event.type])))
+                cites.append(
+                    Citation(event=event, source=source, quote=rng.choice(D.QUOTES[event.type]))
+                )
             self.story.setdefault(person.pk, []).append((event, sources))
         # Men recruited together: some offers name a second person from the same colony.
         by_facility: dict[int, list[tuple[Event, Person]]] = {}
@@ -224,8 +276,7 @@ class _Builder:
         for group in by_facility.values():
             for (event, _p), (_e, other) in zip(group[::2], group[1::2], strict=False):
                 if rng.random() < 0.3:
-                    links.append(EventPerson(event=event, person=other,
-                                             role=EventRole.MENTIONED))
+                    links.append(EventPerson(event=event, person=other, role=EventRole.MENTIONED))
         EventPerson.objects.bulk_create(links, batch_size=2000)
         Citation.objects.bulk_create(cites, batch_size=2000)
         self.event_count = len(events)
@@ -271,19 +322,25 @@ class _Builder:
                 day += dt.timedelta(days=rng.randint(20, 120))
                 steps.append(("body_returned", day, None, None))
                 steps.append(("buried", day + dt.timedelta(days=3), None, None))
-            steps.append((rng.choice(["payment_received", "payment_missing"]),
-                          day + dt.timedelta(days=rng.randint(30, 120)), None, None))
+            steps.append(
+                (
+                    rng.choice(["payment_received", "payment_missing"]),
+                    day + dt.timedelta(days=rng.randint(30, 120)),
+                    None,
+                    None,
+                )
+            )
         elif outcome == "missing":
             steps.append(("missing", day, None, "front"))
             if rng.random() < 0.15:
-                steps.append(("declared_dead_by_court", day + dt.timedelta(days=400), None,
-                              None))
+                steps.append(("declared_dead_by_court", day + dt.timedelta(days=400), None, None))
         elif outcome == "wounded":
             steps.append(("wounded", day, None, "front"))
             steps.append(("hospitalised", day + dt.timedelta(days=2), None, None))
             if rng.random() < 0.3:
-                steps.append(("deployed", day + dt.timedelta(days=rng.randint(30, 60)), None,
-                              "front"))
+                steps.append(
+                    ("deployed", day + dt.timedelta(days=rng.randint(30, 60)), None, "front")
+                )
         elif outcome == "captured":
             steps.append(("captured", day, None, "front"))
         elif outcome == "pardoned":
@@ -296,8 +353,7 @@ class _Builder:
         for etype, start, end, place in sorted(steps, key=lambda step: step[1]):
             if start > today:
                 break
-            yield (etype, _blur(start, precision), _blur(end, precision) if end else None,
-                   place)
+            yield (etype, _blur(start, precision), _blur(end, precision) if end else None, place)
 
     # --- statuses -----------------------------------------------------------------------
 
@@ -309,18 +365,25 @@ class _Builder:
                 candidates = []
                 for event, sources in self.story.get(person.pk, []):
                     grades = [(s.reliability, s.credibility) for s in sources]
-                    candidates.append(Candidate(
-                        event_id=event.pk, type=event.type, start_sort=event.start_sort,
-                        date_display=event.date_display,
-                        well_sourced=any(s.well_sourced for s in sources),
-                        best_grade=best_grade(grades),
-                    ))
+                    candidates.append(
+                        Candidate(
+                            event_id=event.pk,
+                            type=event.type,
+                            start_sort=event.start_sort,
+                            date_display=event.date_display,
+                            well_sourced=any(s.well_sourced for s in sources),
+                            best_grade=best_grade(grades),
+                        )
+                    )
                 decision = derive_status(candidates)
                 # A story with a sign of life after a death is a conflict to decide, as
                 # person_status_refresh would record it.
-                conflicts.extend(StatusConflict(person_id=person.pk, death_event_id=d.event_id,
-                                                life_event_id=life.event_id)
-                                 for d, life in decision.conflicts)
+                conflicts.extend(
+                    StatusConflict(
+                        person_id=person.pk, death_event_id=d.event_id, life_event_id=life.event_id
+                    )
+                    for d, life in decision.conflicts
+                )
                 person.status = decision.status
                 person.status_reason = decision.reason()
                 person.status_event_id = decision.winner.event_id if decision.winner else None
@@ -360,12 +423,20 @@ def _blur(day: dt.date, precision: str) -> tuple[int, int | None, int | None]:
 def _event(etype, start, end, place, regions) -> Event:
     def parts(prefix, value):
         if value is None:
-            return {f"{prefix}_year": None, f"{prefix}_month": None, f"{prefix}_day": None,
-                    f"{prefix}_precision": ""}
+            return {
+                f"{prefix}_year": None,
+                f"{prefix}_month": None,
+                f"{prefix}_day": None,
+                f"{prefix}_precision": "",
+            }
         y, m, d = value
         precision = "day" if d else "month" if m else "year"
-        return {f"{prefix}_year": y, f"{prefix}_month": m, f"{prefix}_day": d,
-                f"{prefix}_precision": precision}
+        return {
+            f"{prefix}_year": y,
+            f"{prefix}_month": m,
+            f"{prefix}_day": d,
+            f"{prefix}_precision": precision,
+        }
 
     facility = place if isinstance(place, Facility) else None
     region, place_text = None, ""
@@ -375,7 +446,12 @@ def _event(etype, start, end, place, regions) -> Event:
         region = regions[D.FRONT_REGIONS[hash(start) % len(D.FRONT_REGIONS)]]
         place_text = "район боевых действий (демо)"
     return Event(
-        type=etype, facility=facility, region=region, place_text=place_text,
-        description="", start_sort=sort_key(*start), **parts("start", start),
+        type=etype,
+        facility=facility,
+        region=region,
+        place_text=place_text,
+        description="",
+        start_sort=sort_key(*start),
+        **parts("start", start),
         **parts("end", end),
     )

@@ -43,11 +43,15 @@ class PartialDateField(TextField):
     """
 
     default_error_messages = {
-        "invalid": _("“%(value)s” is not a date we can read. Write it like 1987, 03.1987, "
-                     "14.03.1987 or 14 марта 1987."),
+        "invalid": _(
+            "“%(value)s” is not a date we can read. Write it like 1987, 03.1987, "
+            "14.03.1987 or 14 марта 1987."
+        ),
         "impossible": _("“%(value)s” cannot be a real date: %(problem)s."),
-        "range": _("“%(value)s” is a period of several years: write one year (with “около” "
-                   "if you are not sure), or the start and the end of the period."),
+        "range": _(
+            "“%(value)s” is a period of several years: write one year (with “около” "
+            "if you are not sure), or the start and the end of the period."
+        ),
     }
 
     def __init__(self, *, periods: bool = False, **kwargs):
@@ -78,27 +82,36 @@ class PartialDateField(TextField):
                     self.error_messages["invalid"], code="invalid", params={"value": text}
                 ) from None
             raise forms.ValidationError(
-                self.error_messages["impossible"], code="impossible",
+                self.error_messages["impossible"],
+                code="impossible",
                 params={"value": text, "problem": problem},
             ) from None
 
 
 def initial_date(obj, prefix: str) -> str:
-    return date_display(getattr(obj, f"{prefix}_year"), getattr(obj, f"{prefix}_month"),
-                        getattr(obj, f"{prefix}_day"), getattr(obj, f"{prefix}_approximate"))
+    return date_display(
+        getattr(obj, f"{prefix}_year"),
+        getattr(obj, f"{prefix}_month"),
+        getattr(obj, f"{prefix}_day"),
+        getattr(obj, f"{prefix}_approximate"),
+    )
 
 
 def _facility_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        queryset=Facility.objects.select_related("region"), required=False,
-        empty_label=_("— not known —"), **kwargs,
+        queryset=Facility.objects.select_related("region"),
+        required=False,
+        empty_label=_("— not known —"),
+        **kwargs,
     )
 
 
 def _region_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        queryset=Region.objects.order_by("name_ru"), required=False,
-        empty_label=_("— not known —"), **kwargs,
+        queryset=Region.objects.order_by("name_ru"),
+        required=False,
+        empty_label=_("— not known —"),
+        **kwargs,
     )
 
 
@@ -123,8 +136,9 @@ class SourcePicker(forms.TextInput):
         context["widget"]["attrs"]["list"] = list_id
         context["widget"]["attrs"].setdefault("autocomplete", "off")
         context["list_id"] = list_id
-        context["options"] = [source_label(s) for s in Source.objects.order_by(
-            "-created_at", "-id")[:PICKER_OPTIONS]]
+        context["options"] = [
+            source_label(s) for s in Source.objects.order_by("-created_at", "-id")[:PICKER_OPTIONS]
+        ]
         return context
 
     def format_value(self, value):
@@ -172,28 +186,40 @@ class PersonEditForm(forms.Form):
     call_sign = TextField(label=_("Call sign"), max_length=100, required=False)
     token_number = TextField(label=_("Token number"), max_length=100, required=False)
     last_facility = _facility_field(label=_("Last known facility"))
-    notes = TextField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
-                            required=False)
+    notes = TextField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 def _not_a_placeholder(text: str) -> str:
     if is_placeholder(text):
         raise forms.ValidationError(
-            _("“%(value)s” stands in for a name withheld (as courts write ФИО1); write the "
-              "man's name, or leave him out until it is known."),
-            code="placeholder", params={"value": text})
+            _(
+                "“%(value)s” stands in for a name withheld (as courts write ФИО1); write the "
+                "man's name, or leave him out until it is known."
+            ),
+            code="placeholder",
+            params={"value": text},
+        )
     return text
 
 
 class PersonCreateForm(PersonEditForm):
     name = TextField(
-        label=_("Name as written"), max_length=300,
+        label=_("Name as written"),
+        max_length=300,
         help_text=_("Surname, given name and patronymic as the source writes them."),
         error_messages={"required": _("Write at least the surname.")},
     )
     name_source = _source_field(label=_("Where this spelling comes from"))
-    field_order = ["name", "name_source", "birth", "sex", "call_sign", "token_number",
-                   "last_facility", "notes"]
+    field_order = [
+        "name",
+        "name_source",
+        "birth",
+        "sex",
+        "call_sign",
+        "token_number",
+        "last_facility",
+        "notes",
+    ]
 
     def clean_name(self):
         return _not_a_placeholder(self.cleaned_data["name"])
@@ -201,7 +227,8 @@ class PersonCreateForm(PersonEditForm):
 
 class NameForm(forms.Form):
     text = TextField(
-        label=_("Another spelling"), max_length=300,
+        label=_("Another spelling"),
+        max_length=300,
         error_messages={"required": _("Write the name as the source spells it.")},
     )
     source = _source_field(label=_("Source"))
@@ -218,8 +245,9 @@ class EventForm(forms.Form):
     facility = _facility_field(label=_("Facility"))
     region = _region_field(label=_("Region"))
     place_text = TextField(label=_("Place"), max_length=300, required=False)
-    description = TextField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = TextField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()
@@ -237,11 +265,13 @@ class EventForm(forms.Form):
 
 
 class EventCreateForm(EventForm):
-    role = forms.ChoiceField(label=_("His role"), choices=EventRole.choices,
-                             initial=EventRole.SUBJECT)
+    role = forms.ChoiceField(
+        label=_("His role"), choices=EventRole.choices, initial=EventRole.SUBJECT
+    )
     source = _source_field(label=_("Source"))
-    quote = TextField(label=_("Quote from the source"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    quote = TextField(
+        label=_("Quote from the source"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()
@@ -252,83 +282,112 @@ class EventCreateForm(EventForm):
 
 class CitationForm(forms.Form):
     source = _source_field(label=_("Source"), required=True)
-    quote = TextField(label=_("Quote"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    quote = TextField(label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
-    title = TextField(label=_("Title"), max_length=500,
-                            error_messages={"required": _("Give the source a title.")})
-    publisher = TextField(label=_("Publisher or author"), max_length=300,
-                                required=False)
-    url = forms.URLField(label=_("Web address"), max_length=1000, required=False,
-                         error_messages={"invalid": _("This is not a web address "
-                                                      "(it should start with https://).")})
+    title = TextField(
+        label=_("Title"), max_length=500, error_messages={"required": _("Give the source a title.")}
+    )
+    publisher = TextField(label=_("Publisher or author"), max_length=300, required=False)
+    url = forms.URLField(
+        label=_("Web address"),
+        max_length=1000,
+        required=False,
+        error_messages={"invalid": _("This is not a web address (it should start with https://).")},
+    )
     date = PartialDateField(label=_("Date"))
     reliability = forms.ChoiceField(
-        label=_("Reliability of the source"), choices=Reliability.choices, initial="F",
+        label=_("Reliability of the source"),
+        choices=Reliability.choices,
+        initial="F",
         help_text=_("Admiralty scale: how far this source has been right before."),
     )
     credibility = forms.TypedChoiceField(
-        label=_("Credibility of this information"), choices=Credibility.choices, coerce=int,
-        initial=6, help_text=_("Admiralty scale: is the information confirmed elsewhere?"),
+        label=_("Credibility of this information"),
+        choices=Credibility.choices,
+        coerce=int,
+        initial=6,
+        help_text=_("Admiralty scale: is the information confirmed elsewhere?"),
     )
 
 
 class FacilityForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=FacilityType.choices)
     number = forms.RegexField(
-        label=_("Number"), max_length=16, regex=r"^\s*[0-9]+[0-9А-Яа-яA-Za-z/-]*\s*$",
-        error_messages={"invalid": _("Write the facility number, e.g. 2 or 12."),
-                        "required": _("Write the facility number, e.g. 2 or 12.")},
+        label=_("Number"),
+        max_length=16,
+        regex=r"^\s*[0-9]+[0-9А-Яа-яA-Za-z/-]*\s*$",
+        error_messages={
+            "invalid": _("Write the facility number, e.g. 2 or 12."),
+            "required": _("Write the facility number, e.g. 2 or 12."),
+        },
     )
     regime = forms.ChoiceField(label=_("Regime"), choices=Regime.choices, required=False)
     region = _region_field(label=_("Region"))
     official_name = TextField(label=_("Official name"), max_length=300, required=False)
     other_names = TextField(
-        label=_("Other names"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, e.g. how prisoners or relatives call it."),
     )
 
     def clean_other_names(self):
-        return [line.strip() for line in self.cleaned_data["other_names"].splitlines()
-                if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data["other_names"].splitlines() if line.strip()
+        ]
 
 
 class EventDeleteForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is it deleted?"), required=False, max_length=1000,
+        label=_("Why is it deleted?"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Kept with the deletion in the person’s history, e.g. “entered twice” or "
-                    "“about another man”."))
+        help_text=_(
+            "Kept with the deletion in the person’s history, e.g. “entered twice” or "
+            "“about another man”."
+        ),
+    )
 
 
 class FacilityChoiceForm(forms.Form):
     """Which of the registry's facilities an ambiguous text meant; offers only those."""
 
     facility = forms.ModelChoiceField(
-        label=_("Which facility is it?"), queryset=Facility.objects.none(),
-        widget=forms.RadioSelect, error_messages={"required": _("Choose a facility.")})
+        label=_("Which facility is it?"),
+        queryset=Facility.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a facility.")},
+    )
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         ids = [f.pk for f in choices]
-        self.fields["facility"].queryset = Facility.objects.select_related("region").filter(
-            pk__in=ids).order_by("region__name_ru")
+        self.fields["facility"].queryset = (
+            Facility.objects.select_related("region").filter(pk__in=ids).order_by("region__name_ru")
+        )
         self.choices = list(choices)
 
 
 class ConflictForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[(ConflictState.DEATH_STANDS, _("The death stands: the later report is wrong or "
-                                                "about another man")),
-                 (ConflictState.ALIVE_AFTER, _("He was alive after it: the death report is "
-                                               "wrong"))],
-        error_messages={"required": _("Choose which of the two reports stands.")})
-    note = forms.CharField(label=_("Why"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                ConflictState.DEATH_STANDS,
+                _("The death stands: the later report is wrong or about another man"),
+            ),
+            (ConflictState.ALIVE_AFTER, _("He was alive after it: the death report is wrong")),
+        ],
+        error_messages={"required": _("Choose which of the two reports stands.")},
+    )
+    note = forms.CharField(
+        label=_("Why"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SearchForm(forms.Form):
@@ -345,18 +404,22 @@ class PersonFilterForm(forms.Form):
         ("birth", _("birth year")),
         ("status", _("status")),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("every status")), *PersonStatus.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("every status")), *PersonStatus.choices]
+    )
     facility = _facility_field(label=_("Last known facility"))
     region = _region_field(label=_("Region"))
-    born = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900,
-                              max_value=2030)
+    born = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2030)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def filters(self) -> dict:
         """The valid filters; an invalid one is left out (its error is shown beside it)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {"status": data.get("status") or "", "facility": data.get("facility"),
-                "region": data.get("region"), "birth_year": data.get("born"),
-                "sort": data.get("sort") or "updated"}
+        return {
+            "status": data.get("status") or "",
+            "facility": data.get("facility"),
+            "region": data.get("region"),
+            "birth_year": data.get("born"),
+            "sort": data.get("sort") or "updated",
+        }

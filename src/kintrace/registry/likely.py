@@ -34,8 +34,7 @@ class Likely:
 
 def _birth_text(person: Person) -> str:
     parts = [person.birth_day, person.birth_month, person.birth_year]
-    text = ".".join(f"{p:02d}" if i < 2 else str(p)
-                    for i, p in enumerate(parts) if p is not None)
+    text = ".".join(f"{p:02d}" if i < 2 else str(p) for i, p in enumerate(parts) if p is not None)
     # "около 1985": the linkage reads it as a range of years, never as the year itself
     return f"около {text}" if text and person.birth_approximate else text
 
@@ -45,8 +44,7 @@ def birth_text(birth) -> str:
     if birth is None or not birth.year:
         return ""
     parts = [birth.day, birth.month, birth.year]
-    text = ".".join(f"{p:02d}" if i < 2 else str(p)
-                    for i, p in enumerate(parts) if p is not None)
+    text = ".".join(f"{p:02d}" if i < 2 else str(p) for i, p in enumerate(parts) if p is not None)
     return f"около {text}" if birth.approximate else text
 
 
@@ -60,15 +58,21 @@ def person_records(persons) -> list[dict]:
     for person in persons:
         region = person.last_facility.region_id if person.last_facility else ""
         for name in person.names.all():
-            out.append({"id": f"{person.pk}:{name.pk}", "name": name.full_text,
-                        "birth_date": _birth_text(person),
-                        "facility": facility_text(person.last_facility),
-                        "region": region or ""})
+            out.append(
+                {
+                    "id": f"{person.pk}:{name.pk}",
+                    "name": name.full_text,
+                    "birth_date": _birth_text(person),
+                    "facility": facility_text(person.last_facility),
+                    "region": region or "",
+                }
+            )
     return out
 
 
-def persons_scored(record: dict, query: str, *, start_share: float, threshold: float,
-                   limit: int) -> list[Likely]:
+def persons_scored(
+    record: dict, query: str, *, start_share: float, threshold: float, limit: int
+) -> list[Likely]:
     """The registry persons (not merged away) the matching engine thinks `record` (a linkage
     record: id, name, birth_date, facility, region) describes, best first, at most `limit`.
 
@@ -78,8 +82,12 @@ def persons_scored(record: dict, query: str, *, start_share: float, threshold: f
     records expected to be registry persons. Shared by triage's suggestions and the warning
     before a new person is saved."""
     found = [p.pk for p in person_search(query, limit=CANDIDATES)]
-    persons = (Person.objects.filter(merged_into__isnull=True)
-               .select_related("last_facility").prefetch_related("names").in_bulk(found))
+    persons = (
+        Person.objects.filter(merged_into__isnull=True)
+        .select_related("last_facility")
+        .prefetch_related("names")
+        .in_bulk(found)
+    )
     variants = person_records(persons.values())
     if not variants:
         return []
@@ -87,14 +95,26 @@ def persons_scored(record: dict, query: str, *, start_share: float, threshold: f
     left = prepare(records_to_frame([record]))
     right = prepare(records_to_frame(variants))
     person_of = {v["id"]: int(v["id"].split(":")[0]) for v in variants}
-    pairs, _prev = score_persons(left, right, person_of, start_share=start_share,
-                                 estimate=False, params=params,
-                                 n_persons=max(Person.objects.count(), len(persons)))
+    pairs, _prev = score_persons(
+        left,
+        right,
+        person_of,
+        start_share=start_share,
+        estimate=False,
+        params=params,
+        n_persons=max(Person.objects.count(), len(persons)),
+    )
     pairs = pairs[pairs["match_probability"] >= threshold].reset_index(drop=True)
     explanations = explain_rows(pairs, params) if len(pairs) else []
-    best = [Likely(persons[int(row.person_r)], float(row.match_probability),
-                   float(row.match_weight), explanations[i])
-            for i, row in enumerate(pairs.itertuples(index=False))]
+    best = [
+        Likely(
+            persons[int(row.person_r)],
+            float(row.match_probability),
+            float(row.match_weight),
+            explanations[i],
+        )
+        for i, row in enumerate(pairs.itertuples(index=False))
+    ]
     return sorted(best, key=lambda x: (-x.probability, x.person.pk))[:limit]
 
 
@@ -103,15 +123,26 @@ def persons_scored(record: dict, query: str, *, start_share: float, threshold: f
 NEW_PERSON_SHARE = 0.5
 
 
-def likely_duplicates(*, name: str, birth=None, facility: Facility | None = None,
-                      limit: int = 5, threshold: float = THRESHOLD) -> list[Likely]:
+def likely_duplicates(
+    *,
+    name: str,
+    birth=None,
+    facility: Facility | None = None,
+    limit: int = 5,
+    threshold: float = THRESHOLD,
+) -> list[Likely]:
     """Registry persons (not merged away) that the engine thinks are the man described, best
     first. `birth` is a PartialDate or None."""
-    record = {"id": "new", "name": name, "birth_date": birth_text(birth),
-              "facility": facility_text(facility),
-              "region": (facility.region_id or "") if facility else ""}
-    return persons_scored(record, name, start_share=NEW_PERSON_SHARE, threshold=threshold,
-                          limit=limit)
+    record = {
+        "id": "new",
+        "name": name,
+        "birth_date": birth_text(birth),
+        "facility": facility_text(facility),
+        "region": (facility.region_id or "") if facility else "",
+    }
+    return persons_scored(
+        record, name, start_share=NEW_PERSON_SHARE, threshold=threshold, limit=limit
+    )
 
 
 def distinct_pairs() -> set[tuple[int, int]]:

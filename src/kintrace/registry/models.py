@@ -68,7 +68,11 @@ class Facility(models.Model):
     number = models.CharField(_("number"), max_length=16)
     regime = models.CharField(_("regime"), max_length=16, choices=Regime.choices, blank=True)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="facilities",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facilities",
         verbose_name=_("region"),
     )
     official_name = models.CharField(_("official name"), max_length=300, blank=True)
@@ -87,7 +91,8 @@ class Facility(models.Model):
             # NULL never equals NULL in a unique index, so facilities without a region need
             # their own partial index (works on SQLite and PostgreSQL alike).
             models.UniqueConstraint(
-                fields=["type", "number"], condition=Q(region__isnull=True),
+                fields=["type", "number"],
+                condition=Q(region__isnull=True),
                 name="facility_unique_type_number_no_region",
             ),
         ]
@@ -132,7 +137,11 @@ class Person(models.Model):
     call_sign_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     token_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     last_facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons",
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="persons",
         verbose_name=_("last known facility"),
     )
     # A facility named in text that fits more than one registry facility ("ИК-6" with no
@@ -184,8 +193,9 @@ class Person(models.Model):
 
     @property
     def birth_date_display(self) -> str:
-        return date_display(self.birth_year, self.birth_month, self.birth_day,
-                            self.birth_approximate)
+        return date_display(
+            self.birth_year, self.birth_month, self.birth_day, self.birth_approximate
+        )
 
 
 def date_display(
@@ -289,8 +299,7 @@ class Source(models.Model):
 
     @property
     def date_display(self) -> str:
-        return date_display(self.date_year, self.date_month, self.date_day,
-                            self.date_approximate)
+        return date_display(self.date_year, self.date_month, self.date_day, self.date_approximate)
 
 
 class PersonName(models.Model):
@@ -369,11 +378,19 @@ class Event(models.Model):
     # sort_key() of the start date, kept by the services so timelines order in SQL.
     start_sort = models.IntegerField(default=0, db_index=True)
     facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
         verbose_name=_("facility"),
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
         verbose_name=_("region"),
     )
     # As for Person.last_facility_text: an ambiguous facility, as written, until resolved.
@@ -398,8 +415,9 @@ class Event(models.Model):
 
     @property
     def start_display(self) -> str:
-        return date_display(self.start_year, self.start_month, self.start_day,
-                            self.start_approximate)
+        return date_display(
+            self.start_year, self.start_month, self.start_day, self.start_approximate
+        )
 
     @property
     def end_display(self) -> str:
@@ -453,7 +471,10 @@ class EventDeletion(models.Model):
     )
     deleted_at = models.DateTimeField(auto_now_add=True)
     restored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     restored_at = models.DateTimeField(null=True, blank=True)
@@ -483,8 +504,9 @@ class PersonDistinct(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="persondistinct_once"),
-            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")),
-                                   name="persondistinct_ordered"),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="persondistinct_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -505,12 +527,16 @@ class StatusConflict(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts")
     death_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     life_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(max_length=16, choices=ConflictState.choices,
-                             default=ConflictState.OPEN, db_index=True)
+    state = models.CharField(
+        max_length=16, choices=ConflictState.choices, default=ConflictState.OPEN, db_index=True
+    )
     note = models.TextField(blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -518,8 +544,9 @@ class StatusConflict(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "death_event", "life_event"],
-                                    name="statusconflict_once"),
+            models.UniqueConstraint(
+                fields=["person", "death_event", "life_event"], name="statusconflict_once"
+            ),
         ]
 
     def __str__(self) -> str:

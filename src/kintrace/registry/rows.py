@@ -47,5 +47,8 @@ def row_restore(model, row: dict) -> None:
 
 def pointing_at(model) -> list[models.ForeignKey]:
     """Every foreign key (of any app, hidden related names included) that points at `model`."""
-    return [rel.field for rel in model._meta.get_fields(include_hidden=True)
-            if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)]
+    return [
+        rel.field
+        for rel in model._meta.get_fields(include_hidden=True)
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
+    ]

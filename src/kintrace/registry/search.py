@@ -80,8 +80,10 @@ class SearchResult(list):
 
 # --- reading the query -------------------------------------------------------------------
 
-_FACILITY_WORDS = (r"ИК|ЛИУ|КП|СИЗО|ВК|ЛПУ|ИЦ|IK|LIU|KP|SIZO|VK|LPU|ITS|колони[а-я]*|"
-                   r"исправительн[а-я]*\s+колони[а-я]*")
+_FACILITY_WORDS = (
+    r"ИК|ЛИУ|КП|СИЗО|ВК|ЛПУ|ИЦ|IK|LIU|KP|SIZO|VK|LPU|ITS|колони[а-я]*|"
+    r"исправительн[а-я]*\s+колони[а-я]*"
+)
 _FACILITY_SPAN = re.compile(rf"(?<!\w)(?:{_FACILITY_WORDS})[\s№#-]*\d+(?!\d)", re.I)
 _YEAR = re.compile(r"^(19[2-9]\d|20[0-3]\d)(?:г\.?(?:р\.?)?)?$", re.I)
 _WORD = re.compile(r"[^\s,;:()\"«»!?]+")
@@ -135,8 +137,10 @@ def parse_query(query: str) -> ParsedQuery:
         # The region of "ИК-17 Мордовия" is read by the facility parser from the whole text.
         region_ref = parse_facilities(text)
         if region_ref and region_ref[0].region_code:
-            out.facilities = [type(r)(r.type, r.number, region_ref[0].region_code, r.regime)
-                              for r in out.facilities]
+            out.facilities = [
+                type(r)(r.type, r.number, region_ref[0].region_code, r.regime)
+                for r in out.facilities
+            ]
     out.years = list(dict.fromkeys(out.years))
     out.codes = list(dict.fromkeys(out.codes))
     return out
@@ -155,12 +159,15 @@ def query_readings(query: str) -> list[QueryKeys]:
             # "Sadykov Yu", "Streltsov Ye": a Latin initial typed without its dot, not a name.
             given = frozenset()
         if p.surname_key:
-            readings.append(QueryKeys(
-                surname_key=p.surname_key, given_keys=given,
-                given_initial=(p.given_initial or "").upper(),
-                patronymic_key=p.patronymic_key or "",
-                patronymic_initial=(p.patronymic_initial or "").upper(),
-            ))
+            readings.append(
+                QueryKeys(
+                    surname_key=p.surname_key,
+                    given_keys=given,
+                    given_initial=(p.given_initial or "").upper(),
+                    patronymic_key=p.patronymic_key or "",
+                    patronymic_initial=(p.patronymic_initial or "").upper(),
+                )
+            )
         elif given and len(query.split()) == 1:
             readings.append(QueryKeys("", given, "", "", ""))  # a given name typed alone
     if not readings or all(not r.surname_key for r in readings):
@@ -190,7 +197,7 @@ def name_readings(words: list[str]) -> list[QueryKeys]:
         return []
     if len(words) <= NAME_WINDOW:
         return query_readings(" ".join(words))[:MAX_READINGS]
-    texts = [" ".join(words[i:i + n]) for n in (3, 2) for i in range(len(words) - n + 1)]
+    texts = [" ".join(words[i : i + n]) for n in (3, 2) for i in range(len(words) - n + 1)]
     readings: list[QueryKeys] = []
     for text in texts:
         readings.extend(r for r in query_readings(text) if r.surname_key and r.given_keys)
@@ -244,8 +251,14 @@ def _known_keys(field_name: str) -> KnownKeys:
     if hit and hit[0] == stamp and now - hit[1] < KEYS_TTL:
         return hit[2]
     with _keys_lock:
-        known = KnownKeys(list(PersonName.objects.exclude(**{field_name: ""}).order_by()
-                               .values_list(field_name, flat=True).distinct()))
+        known = KnownKeys(
+            list(
+                PersonName.objects.exclude(**{field_name: ""})
+                .order_by()
+                .values_list(field_name, flat=True)
+                .distinct()
+            )
+        )
         _keys_cache[field_name] = (stamp, now, known)
     return known
 
@@ -263,16 +276,24 @@ def _near(key: str, keys: list[str]) -> dict[str, int]:
     limit = max_edits(key)
     if not limit or not keys:
         return {}
-    found = process.extract(key, keys, scorer=OSA.distance, score_cutoff=limit,
-                            limit=FUZZY_LIMIT)
+    found = process.extract(key, keys, scorer=OSA.distance, score_cutoff=limit, limit=FUZZY_LIMIT)
     return {k: int(d) for k, d, _i in found if k != key}
 
 
 # --- scoring -------------------------------------------------------------------------------
 
-NAME_FIELDS = ("id", "person_id", "surname_key", "given_key", "given_initial", "patronymic_key",
-               "patronymic_initial", "is_primary", "person__birth_year",
-               "person__last_facility_id")
+NAME_FIELDS = (
+    "id",
+    "person_id",
+    "surname_key",
+    "given_key",
+    "given_initial",
+    "patronymic_key",
+    "patronymic_initial",
+    "is_primary",
+    "person__birth_year",
+    "person__last_facility_id",
+)
 
 
 @dataclass
@@ -328,13 +349,16 @@ def _patronymic_points(row: dict, r: QueryKeys) -> tuple[int, str]:
     return 0, ""
 
 
-def _score_name(row: dict, r: QueryKeys, kind: str, dist: int,
-                near_given: dict[str, int]) -> tuple[int, list[str]]:
+def _score_name(
+    row: dict, r: QueryKeys, kind: str, dist: int, near_given: dict[str, int]
+) -> tuple[int, list[str]]:
     """Points and reasons for one stored name under one reading; (0, []) when it contradicts
     the query."""
     if kind == "given":
-        score, reasons = GIVEN_ALONE, [_("given name: matches") if not dist
-                                       else _("given name: one letter off")]
+        score, reasons = (
+            GIVEN_ALONE,
+            [_("given name: matches") if not dist else _("given name: one letter off")],
+        )
         score -= 30 * dist
     else:
         score, reason = _surname_reason(kind, dist)
@@ -367,7 +391,8 @@ def _given_filter(r: QueryKeys, near_given: dict[str, int]) -> Q:
     """Leave out, in SQL, the names whose given name contradicts the query."""
     if r.given_keys:
         return Q(given_key__in=[*r.given_keys, *near_given]) | Q(
-            given_key="", given_initial__in=[r.given_initial, ""])
+            given_key="", given_initial__in=[r.given_initial, ""]
+        )
     if r.given_initial:
         return Q(given_initial__in=[r.given_initial, ""])
     return Q()
@@ -388,8 +413,14 @@ class _Collector:
             rows += list(base.filter(self.narrow).values(*NAME_FIELDS)[:CANDIDATE_LIMIT])
         return rows
 
-    def add(self, rows: list[dict], r: QueryKeys, kind: str, dists: dict[str, int] | int,
-            near_given: dict[str, int]) -> int:
+    def add(
+        self,
+        rows: list[dict],
+        r: QueryKeys,
+        kind: str,
+        dists: dict[str, int] | int,
+        near_given: dict[str, int],
+    ) -> int:
         added = 0
         for row in rows:
             if isinstance(dists, dict):
@@ -404,14 +435,16 @@ class _Collector:
             if hit is None:
                 hit = self.hits[row["person_id"]] = _Hit(
                     birth_year=row["person__birth_year"],
-                    last_facility_id=row["person__last_facility_id"])
+                    last_facility_id=row["person__last_facility_id"],
+                )
             if score > hit.score:
                 hit.score, hit.name_id, hit.reasons = score, row["id"], reasons
         return added
 
 
-def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int, *,
-                   prefixes: bool = True) -> None:
+def _collect_names(
+    readings: list[QueryKeys], collector: _Collector, limit: int, *, prefixes: bool = True
+) -> None:
     if not readings:
         return
     surnames = _known_keys("surname_key")
@@ -427,23 +460,33 @@ def _collect_names(readings: list[QueryKeys], collector: _Collector, limit: int,
                 rows = collector.fetch(Q(given_key__in=r.given_keys))
                 collector.add(rows, r, "given", 0, near_given)
             if near_given:
-                collector.add(collector.fetch(Q(given_key__in=list(near_given))), r, "given",
-                              near_given, near_given)
+                collector.add(
+                    collector.fetch(Q(given_key__in=list(near_given))),
+                    r,
+                    "given",
+                    near_given,
+                    near_given,
+                )
             continue
         gq = _given_filter(r, near_given)
         exact = 0
         if r.surname_key in surnames.set:
-            exact = collector.add(collector.fetch(Q(surname_key=r.surname_key) & gq), r,
-                                  "exact", 0, near_given)
+            exact = collector.add(
+                collector.fetch(Q(surname_key=r.surname_key) & gq), r, "exact", 0, near_given
+            )
         near = _near(r.surname_key, surnames.keys)
         if near:
-            collector.add(collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near",
-                          near, near_given)
-        if prefixes and len(r.surname_key) >= MIN_PREFIX and surnames.has_other_with_prefix(
-                r.surname_key) and not (exact >= limit and not (r.given_keys or r.given_initial)):
+            collector.add(
+                collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near", near, near_given
+            )
+        if (
+            prefixes
+            and len(r.surname_key) >= MIN_PREFIX
+            and surnames.has_other_with_prefix(r.surname_key)
+            and not (exact >= limit and not (r.given_keys or r.given_initial))
+        ):
             # A prefix match cannot outrank a full page of exact surname matches.
-            cond = (_prefix_filter("surname_key", r.surname_key)
-                    & ~Q(surname_key=r.surname_key) & gq)
+            cond = _prefix_filter("surname_key", r.surname_key) & ~Q(surname_key=r.surname_key) & gq
             collector.add(collector.fetch(cond), r, "prefix", 0, near_given)
 
 
@@ -452,8 +495,7 @@ def _facilities(refs) -> list[Facility]:
     for ref in refs:
         if ref.type is None or ref.number is None:
             continue
-        qs = Facility.objects.select_related("region").filter(type=ref.type,
-                                                               number=str(ref.number))
+        qs = Facility.objects.select_related("region").filter(type=ref.type, number=str(ref.number))
         if ref.region_code:
             qs = qs.filter(region_id=ref.region_code)
         out.extend(qs[:20])
@@ -462,22 +504,27 @@ def _facilities(refs) -> list[Facility]:
 
 def _chunks(ids: list[int], size: int = 500):
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def _facility_holders(person_ids: list[int], facility_ids: list[int]) -> set[int]:
     """Of these persons, those named in an event at one of the facilities."""
     found: set[int] = set()
     for chunk in _chunks(person_ids):
-        found.update(EventPerson.objects.filter(
-            person_id__in=chunk, event__facility_id__in=facility_ids
-        ).values_list("person_id", flat=True))
+        found.update(
+            EventPerson.objects.filter(
+                person_id__in=chunk, event__facility_id__in=facility_ids
+            ).values_list("person_id", flat=True)
+        )
     return found
 
 
 def _collect_codes(q: ParsedQuery, collector: _Collector) -> None:
-    sign_keys = [k for k in dict.fromkeys(call_sign_key(w) for w in [
-        *q.name_words, " ".join(q.name_words)]) if k]
+    sign_keys = [
+        k
+        for k in dict.fromkeys(call_sign_key(w) for w in [*q.name_words, " ".join(q.name_words)])
+        if k
+    ]
     cond = Q()
     if sign_keys:
         cond |= Q(call_sign_key__in=sign_keys)
@@ -486,13 +533,20 @@ def _collect_codes(q: ParsedQuery, collector: _Collector) -> None:
     if not cond:
         return
     rows = Person.objects.filter(cond, merged_into__isnull=True).values(
-        "pk", "call_sign", "token_number", "call_sign_key", "token_key", "birth_year",
-        "last_facility_id")[:CANDIDATE_LIMIT]
+        "pk",
+        "call_sign",
+        "token_number",
+        "call_sign_key",
+        "token_key",
+        "birth_year",
+        "last_facility_id",
+    )[:CANDIDATE_LIMIT]
     for row in rows:
         hit = collector.hits.get(row["pk"])
         if hit is None:
-            hit = collector.hits[row["pk"]] = _Hit(birth_year=row["birth_year"],
-                                                    last_facility_id=row["last_facility_id"])
+            hit = collector.hits[row["pk"]] = _Hit(
+                birth_year=row["birth_year"], last_facility_id=row["last_facility_id"]
+            )
         if row["call_sign_key"] and row["call_sign_key"] in sign_keys:
             hit.extra += CALL_SIGN
             hit.extra_reasons.append(_("call sign «%(value)s»") % {"value": row["call_sign"]})
@@ -501,19 +555,23 @@ def _collect_codes(q: ParsedQuery, collector: _Collector) -> None:
             hit.extra_reasons.append(_("token number %(value)s") % {"value": row["token_number"]})
 
 
-def _collect_by_facts(q: ParsedQuery, facilities: list[Facility], collector: _Collector,
-                      limit: int) -> None:
+def _collect_by_facts(
+    q: ParsedQuery, facilities: list[Facility], collector: _Collector, limit: int
+) -> None:
     """Nothing in the query names anyone: the persons born in that year and/or held there."""
     qs = Person.objects.filter(merged_into__isnull=True)
     if q.years:
         qs = qs.filter(birth_year__in=q.years)
     if facilities:
         ids = [f.pk for f in facilities]
-        qs = qs.filter(Q(last_facility_id__in=ids) | Q(
-            pk__in=EventPerson.objects.filter(event__facility_id__in=ids).values("person_id")))
-    for row in qs.order_by("pk").values("pk", "birth_year", "last_facility_id")[:limit * 4]:
-        collector.hits[row["pk"]] = _Hit(birth_year=row["birth_year"],
-                                         last_facility_id=row["last_facility_id"])
+        qs = qs.filter(
+            Q(last_facility_id__in=ids)
+            | Q(pk__in=EventPerson.objects.filter(event__facility_id__in=ids).values("person_id"))
+        )
+    for row in qs.order_by("pk").values("pk", "birth_year", "last_facility_id")[: limit * 4]:
+        collector.hits[row["pk"]] = _Hit(
+            birth_year=row["birth_year"], last_facility_id=row["last_facility_id"]
+        )
 
 
 def _apply_facts(q: ParsedQuery, facilities: list[Facility], hits: dict[int, _Hit]) -> None:
@@ -527,17 +585,21 @@ def _apply_facts(q: ParsedQuery, facilities: list[Facility], hits: dict[int, _Hi
                 hit.extra_reasons.append(_("birth year %(year)s") % {"year": hit.birth_year})
             else:
                 hit.extra += YEAR_DIFFERS
-                hit.extra_reasons.append(_("born in %(year)s, not in %(query)s") % {
-                    "year": hit.birth_year, "query": ", ".join(map(str, q.years))})
+                hit.extra_reasons.append(
+                    _("born in %(year)s, not in %(query)s")
+                    % {"year": hit.birth_year, "query": ", ".join(map(str, q.years))}
+                )
         if by_id:
             if hit.last_facility_id in by_id:
                 hit.extra += FACILITY_AGREES
-                hit.extra_reasons.append(_("last known facility %(name)s") % {
-                    "name": by_id[hit.last_facility_id]})
+                hit.extra_reasons.append(
+                    _("last known facility %(name)s") % {"name": by_id[hit.last_facility_id]}
+                )
             elif pid in at_facility:
                 hit.extra += FACILITY_AGREES
-                hit.extra_reasons.append(_("events at %(names)s") % {
-                    "names": ", ".join(str(f) for f in facilities)})
+                hit.extra_reasons.append(
+                    _("events at %(names)s") % {"names": ", ".join(str(f) for f in facilities)}
+                )
 
 
 def person_search(query: str, *, limit: int = 50) -> SearchResult:
@@ -566,9 +628,14 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
         # "Иванов Ивн": a given name too garbled to be anyone's; the surname alone still helps.
         # A real given name nobody of that surname bears ("Иванов Олег") stays a different man.
         known = _known_keys("given_key")
-        bare = [QueryKeys(r.surname_key, frozenset(), "", "", "") for r in readings
-                if r.surname_key and r.given_keys and not (r.given_keys & known.set)
-                and not any(_near(k, known.keys) for k in r.given_keys)]
+        bare = [
+            QueryKeys(r.surname_key, frozenset(), "", "", "")
+            for r in readings
+            if r.surname_key
+            and r.given_keys
+            and not (r.given_keys & known.set)
+            and not any(_near(k, known.keys) for k in r.given_keys)
+        ]
         _collect_names(list(dict.fromkeys(bare)), collector, limit, prefixes=not is_long(q))
     _collect_codes(q, collector)
     # Nothing in the query names anyone: list those born then and/or held there; a facility
@@ -579,18 +646,25 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
     if not hits:
         return result
     _apply_facts(q, facilities, hits)
-    ranked = sorted(((h.score + h.extra, pid) for pid, h in hits.items()
-                     if h.score + h.extra > 0), key=lambda t: (-t[0], t[1]))[:limit]
-    persons = Person.objects.filter(pk__in=[pid for _s, pid in ranked]).select_related(
-        "last_facility__region").prefetch_related(
-        Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "id")))
+    ranked = sorted(
+        ((h.score + h.extra, pid) for pid, h in hits.items() if h.score + h.extra > 0),
+        key=lambda t: (-t[0], t[1]),
+    )[:limit]
+    persons = (
+        Person.objects.filter(pk__in=[pid for _s, pid in ranked])
+        .select_related("last_facility__region")
+        .prefetch_related(
+            Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "id"))
+        )
+    )
     by_pk = {p.pk: p for p in persons}
     for score, pid in ranked:
         person, hit = by_pk[pid], hits[pid]
         names = list(person.names.all())
         person.search_score = score
-        person.matched_name = next((n for n in names if n.pk == hit.name_id),
-                                   names[0] if names else None)
+        person.matched_name = next(
+            (n for n in names if n.pk == hit.name_id), names[0] if names else None
+        )
         person.search_reasons = [r for r in [*hit.reasons, *hit.extra_reasons] if r]
         result.append(person)
     return result

@@ -29,11 +29,27 @@ from .search import person_search
 from .status import Candidate, Decision, best_grade, derive_status, find_conflicts
 
 __all__ = [
-    "person_search", "person_get", "person_list", "person_timeline", "person_status_explain",
-    "facility_list", "facility_get", "facility_summary", "source_list", "source_get",
-    "registry_numbers", "region_list", "status_candidates", "person_conflicts",
-    "facility_matches", "person_deletions", "person_open_conflicts",
-    "conflicts_open", "facility_choices", "conflicts_if_added", "event_in_open_conflict",
+    "person_search",
+    "person_get",
+    "person_list",
+    "person_timeline",
+    "person_status_explain",
+    "facility_list",
+    "facility_get",
+    "facility_summary",
+    "source_list",
+    "source_get",
+    "registry_numbers",
+    "region_list",
+    "status_candidates",
+    "person_conflicts",
+    "facility_matches",
+    "person_deletions",
+    "person_open_conflicts",
+    "conflicts_open",
+    "facility_choices",
+    "conflicts_if_added",
+    "event_in_open_conflict",
 ]
 
 
@@ -48,10 +64,12 @@ def person_get(pk: int) -> Person:
     Person.DoesNotExist if absent."""
     return (
         Person.objects.select_related("last_facility__region")
-        .prefetch_related(Prefetch(
-            "names",
-            queryset=PersonName.objects.select_related("source").order_by("-is_primary", "id"),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "names",
+                queryset=PersonName.objects.select_related("source").order_by("-is_primary", "id"),
+            )
+        )
         .get(pk=pk)
     )
 
@@ -64,9 +82,14 @@ PERSON_SORTS = {
 }
 
 
-def person_list(*, status: str = "", facility: Facility | None = None,
-                region: Region | None = None, birth_year: int | None = None,
-                sort: str = "updated") -> QuerySet:
+def person_list(
+    *,
+    status: str = "",
+    facility: Facility | None = None,
+    region: Region | None = None,
+    birth_year: int | None = None,
+    sort: str = "updated",
+) -> QuerySet:
     """Persons not merged into another, filtered by status, last known facility, its region
     and birth year, in one of PERSON_SORTS (newest change first by default)."""
     qs = Person.objects.filter(merged_into__isnull=True).select_related("last_facility__region")
@@ -99,8 +122,9 @@ def person_timeline(person: Person) -> list[Event]:
     )
     out = []
     for e in events:
-        e.role = next((p.role for p in e.participants.all() if p.person_id == person.pk),
-                      EventRole.SUBJECT)
+        e.role = next(
+            (p.role for p in e.participants.all() if p.person_id == person.pk), EventRole.SUBJECT
+        )
         e.role_label = EventRole(e.role).label
         out.append(e)
     return out
@@ -117,17 +141,19 @@ def facility_matches(ref) -> list[Facility]:
 
 def person_conflicts(person_id: int) -> list[tuple[int, int, str]]:
     """The person's recorded conflicts as (death event, life event, state), for derive_status."""
-    return list(StatusConflict.objects.filter(person_id=person_id)
-                .values_list("death_event_id", "life_event_id", "state"))
+    return list(
+        StatusConflict.objects.filter(person_id=person_id).values_list(
+            "death_event_id", "life_event_id", "state"
+        )
+    )
 
 
 def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
     """The status-relevant facts of every subject event of these persons, in two queries."""
     person_ids = list(person_ids)
-    links = (
-        EventPerson.objects.filter(person_id__in=person_ids, role=EventRole.SUBJECT)
-        .select_related("event")
-    )
+    links = EventPerson.objects.filter(
+        person_id__in=person_ids, role=EventRole.SUBJECT
+    ).select_related("event")
     by_person: dict[int, list[Event]] = {}
     event_ids = set()
     for link in links:
@@ -142,15 +168,19 @@ def status_candidates(person_ids: Iterable[int]) -> dict[int, list[Candidate]]:
     for pid, events in by_person.items():
         for e in events:
             g = grades.get(e.pk, [])
-            out[pid].append(Candidate(
-                event_id=e.pk, type=e.type, start_sort=e.start_sort,
-                date_display=e.date_display,
-                well_sourced=any(
-                    r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
-                    for r, c in g
-                ),
-                best_grade=best_grade(g),
-            ))
+            out[pid].append(
+                Candidate(
+                    event_id=e.pk,
+                    type=e.type,
+                    start_sort=e.start_sort,
+                    date_display=e.date_display,
+                    well_sourced=any(
+                        r in WELL_SOURCED_RELIABILITY and c in WELL_SOURCED_CREDIBILITY
+                        for r, c in g
+                    ),
+                    best_grade=best_grade(g),
+                )
+            )
     return out
 
 
@@ -163,13 +193,18 @@ def person_deletions(person: Person) -> list[EventDeletion]:
     """Events deleted from the person's story (restored ones too), newest first — his own and
     those of the records merged into him (a merge moves every man merged before to him)."""
     ids = [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
-    return list(EventDeletion.objects.filter(persons__in=ids).distinct()
-                .select_related("deleted_by", "restored_by").order_by("-deleted_at", "-id"))
+    return list(
+        EventDeletion.objects.filter(persons__in=ids)
+        .distinct()
+        .select_related("deleted_by", "restored_by")
+        .order_by("-deleted_at", "-id")
+    )
 
 
 def _conflicts(qs) -> QuerySet:
     return qs.select_related("death_event", "life_event", "resolved_by").prefetch_related(
-        "death_event__citations__source", "life_event__citations__source")
+        "death_event__citations__source", "life_event__citations__source"
+    )
 
 
 def person_open_conflicts(person: Person) -> list[StatusConflict]:
@@ -179,19 +214,33 @@ def person_open_conflicts(person: Person) -> list[StatusConflict]:
 
 def conflicts_open() -> QuerySet:
     """Every undecided conflict of a person not merged away, oldest first: the review queue."""
-    return _conflicts(StatusConflict.objects.filter(
-        state=ConflictState.OPEN, person__merged_into__isnull=True)).select_related(
-        "person").prefetch_related("person__names").order_by("opened_at", "id")
+    return (
+        _conflicts(
+            StatusConflict.objects.filter(
+                state=ConflictState.OPEN, person__merged_into__isnull=True
+            )
+        )
+        .select_related("person")
+        .prefetch_related("person__names")
+        .order_by("opened_at", "id")
+    )
 
 
-def conflicts_if_added(person: Person, *, event_type: str, start_sort: int = 0,
-                       well_sourced: bool = False) -> list[Candidate]:
+def conflicts_if_added(
+    person: Person, *, event_type: str, start_sort: int = 0, well_sourced: bool = False
+) -> list[Candidate]:
     """The person's events a new event would contradict (registry/status.py, rule 6): shown
     before a reviewer confirms a list entry, e.g. a hospital admission after a recorded
     death."""
     candidates = status_candidates([person.pk])[person.pk]
-    new = Candidate(event_id=0, type=event_type, start_sort=start_sort, date_display="",
-                    well_sourced=well_sourced, best_grade="")
+    new = Candidate(
+        event_id=0,
+        type=event_type,
+        start_sort=start_sort,
+        date_display="",
+        well_sourced=well_sourced,
+        best_grade="",
+    )
     out = []
     for death, life in find_conflicts([*candidates, new]):
         if life.event_id == 0:
@@ -204,7 +253,8 @@ def conflicts_if_added(person: Person, *, event_type: str, start_sort: int = 0,
 def event_in_open_conflict(event: Event) -> bool:
     """Whether the event is one side of an undecided conflict."""
     return StatusConflict.objects.filter(
-        Q(death_event=event) | Q(life_event=event), state=ConflictState.OPEN).exists()
+        Q(death_event=event) | Q(life_event=event), state=ConflictState.OPEN
+    ).exists()
 
 
 def facility_choices(text: str) -> list[Facility]:
@@ -218,8 +268,13 @@ def facility_choices(text: str) -> list[Facility]:
 
 def _count_of(qs: QuerySet, field: str) -> Coalesce:
     """COUNT(*) of `qs` rows whose `field` is the outer facility, as a correlated subquery."""
-    counted = (qs.filter(**{field: OuterRef("pk")}).order_by().values(field)
-               .annotate(n=Count("pk")).values("n"))
+    counted = (
+        qs.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -227,11 +282,16 @@ def facility_list() -> QuerySet:
     """Facilities with their counts of persons (last known there, not merged away) and of
     events. Each count is its own subquery: counting both over one join multiplies a
     facility's persons by its events (60 x 207 rows for one colony) before DISTINCT."""
-    return Facility.objects.select_related("region").annotate(
-        person_count=_count_of(Person.objects.filter(merged_into__isnull=True),
-                               "last_facility"),
-        event_count=_count_of(Event.objects.all(), "facility"),
-    ).order_by("type", "region__name_ru", Length("number"), "number")
+    return (
+        Facility.objects.select_related("region")
+        .annotate(
+            person_count=_count_of(
+                Person.objects.filter(merged_into__isnull=True), "last_facility"
+            ),
+            event_count=_count_of(Event.objects.all(), "facility"),
+        )
+        .order_by("type", "region__name_ru", Length("number"), "number")
+    )
 
 
 def facility_get(pk: int) -> Facility:
@@ -248,13 +308,15 @@ def facility_summary(facility: Facility) -> dict:
     type_labels = dict(EventType.choices)
     status_labels = dict(PersonStatus.choices)
     by_type = [
-        {"type": row["type"], "label": type_labels.get(row["type"], row["type"]),
-         "count": row["n"]}
+        {"type": row["type"], "label": type_labels.get(row["type"], row["type"]), "count": row["n"]}
         for row in events.values("type").annotate(n=Count("id")).order_by("-n", "type")
     ]
     by_status = [
-        {"status": row["status"], "label": status_labels.get(row["status"], row["status"]),
-         "count": row["n"]}
+        {
+            "status": row["status"],
+            "label": status_labels.get(row["status"], row["status"]),
+            "count": row["n"],
+        }
         for row in persons.order_by().values("status").annotate(n=Count("id")).order_by("-n")
     ]
     return {
@@ -263,9 +325,12 @@ def facility_summary(facility: Facility) -> dict:
         "persons": persons,
         "event_count": events.count(),
         "events": events.select_related("facility__region").prefetch_related(
-            Prefetch("participants",
-                     queryset=EventPerson.objects.select_related("person").prefetch_related(
-                         "person__names"))
+            Prefetch(
+                "participants",
+                queryset=EventPerson.objects.select_related("person").prefetch_related(
+                    "person__names"
+                ),
+            )
         ),
         "by_type": by_type,
         "by_status": by_status,
@@ -274,7 +339,8 @@ def facility_summary(facility: Facility) -> dict:
 
 def source_list(*, query: str = "") -> QuerySet:
     qs = Source.objects.annotate(event_count=Count("events", distinct=True)).order_by(
-        "-created_at", "-id")
+        "-created_at", "-id"
+    )
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
     return qs
@@ -289,9 +355,12 @@ def source_events(source: Source) -> QuerySet:
     return (
         Event.objects.filter(citations__source=source)
         .prefetch_related(
-            Prefetch("participants",
-                     queryset=EventPerson.objects.select_related("person").prefetch_related(
-                         "person__names")),
+            Prefetch(
+                "participants",
+                queryset=EventPerson.objects.select_related("person").prefetch_related(
+                    "person__names"
+                ),
+            ),
             Prefetch("citations", queryset=Citation.objects.filter(source=source)),
         )
         .order_by("-start_sort", "-id")
@@ -322,8 +391,7 @@ def registry_numbers() -> dict:
         .annotate(
             n=Count("persons", filter=Q(persons__merged_into__isnull=True), distinct=True),
             dead=Count("persons", filter=Q(persons__status=PersonStatus.DEAD), distinct=True),
-            missing=Count("persons", filter=Q(persons__status=PersonStatus.MISSING),
-                          distinct=True),
+            missing=Count("persons", filter=Q(persons__status=PersonStatus.MISSING), distinct=True),
         )
         .filter(n__gt=0)
         .order_by("-n")
@@ -350,8 +418,10 @@ def registry_numbers() -> dict:
 def person_casework(person: Person) -> dict:
     """His cases (open first, then newest) and the relatives' reports linked to him, for the
     links on his page. Only what triage already shows in clear: no reporter data."""
-    cases = sorted(person.cases.select_related("assignee").all(),
-                   key=lambda c: (not c.is_open, -c.updated_at.timestamp()))
+    cases = sorted(
+        person.cases.select_related("assignee").all(),
+        key=lambda c: (not c.is_open, -c.updated_at.timestamp()),
+    )
     reports = person.reports.order_by("-created_at")
     return {"cases": cases, "reports": list(reports)}
 

@@ -45,15 +45,25 @@ from .status import Candidate, derive_status, find_conflicts
 def _date_fields(prefix: str, date) -> dict[str, Any]:
     """Model field values for a kintrace.names PartialDate (or None) under a field prefix."""
     if date is None:
-        return {f"{prefix}_year": None, f"{prefix}_month": None, f"{prefix}_day": None,
-                f"{prefix}_precision": DatePrecision.UNKNOWN, f"{prefix}_approximate": False}
-    return {f"{prefix}_year": date.year, f"{prefix}_month": date.month,
-            f"{prefix}_day": date.day, f"{prefix}_precision": str(date.precision),
-            f"{prefix}_approximate": date.approximate}
+        return {
+            f"{prefix}_year": None,
+            f"{prefix}_month": None,
+            f"{prefix}_day": None,
+            f"{prefix}_precision": DatePrecision.UNKNOWN,
+            f"{prefix}_approximate": False,
+        }
+    return {
+        f"{prefix}_year": date.year,
+        f"{prefix}_month": date.month,
+        f"{prefix}_day": date.day,
+        f"{prefix}_precision": str(date.precision),
+        f"{prefix}_approximate": date.approximate,
+    }
 
 
-def _apply(instance, fields: dict[str, Any], allowed: set[str], dates: tuple[str, ...] = ()
-           ) -> None:
+def _apply(
+    instance, fields: dict[str, Any], allowed: set[str], dates: tuple[str, ...] = ()
+) -> None:
     """Set the given fields on instance; a date prefix in `dates` (e.g. "birth") takes a
     PartialDate or None and sets its year/month/day/precision columns."""
     unknown = set(fields) - allowed - set(dates)
@@ -67,8 +77,13 @@ def _apply(instance, fields: dict[str, Any], allowed: set[str], dates: tuple[str
             setattr(instance, name, value)
 
 
-_SCRIPTS = {"cyrillic": Script.CYRILLIC, "cyrl": Script.CYRILLIC, "latin": Script.LATIN,
-            "latn": Script.LATIN, "mixed": Script.MIXED}
+_SCRIPTS = {
+    "cyrillic": Script.CYRILLIC,
+    "cyrl": Script.CYRILLIC,
+    "latin": Script.LATIN,
+    "latn": Script.LATIN,
+    "mixed": Script.MIXED,
+}
 
 
 def name_fields(text: str) -> dict[str, Any]:
@@ -105,9 +120,11 @@ def person_check_writable(person: Person) -> None:
     into = Person.objects.filter(pk=person.pk).values_list("merged_into_id", flat=True).first()
     if into:
         raise PersonMerged(
-            _("Person #%(id)s was merged into #%(into)s and is read-only; add this to "
-              "#%(into)s.") % {"id": person.pk, "into": into},
-            code="merged", params={"id": person.pk, "into": into})
+            _("Person #%(id)s was merged into #%(into)s and is read-only; add this to #%(into)s.")
+            % {"id": person.pk, "into": into},
+            code="merged",
+            params={"id": person.pk, "into": into},
+        )
 
 
 def person_survivor(person_id: int) -> int:
@@ -115,8 +132,7 @@ def person_survivor(person_id: int) -> int:
     seen = set()
     while person_id not in seen:
         seen.add(person_id)
-        into = Person.objects.filter(pk=person_id).values_list("merged_into_id",
-                                                               flat=True).first()
+        into = Person.objects.filter(pk=person_id).values_list("merged_into_id", flat=True).first()
         if not into:
             return person_id
         person_id = into
@@ -133,9 +149,13 @@ def regions_ensure_loaded() -> int:
     create, update = [], []
     for g in REGIONS:
         values = {
-            "kind": str(g.kind or ""), "name_ru": g.name_ru, "short_ru": g.short_ru or "",
-            "name_en": g.name_en, "federal_district": g.federal_district or "",
-            "lat": g.lat, "lon": g.lon,
+            "kind": str(g.kind or ""),
+            "name_ru": g.name_ru,
+            "short_ru": g.short_ru or "",
+            "name_en": g.name_en,
+            "federal_district": g.federal_district or "",
+            "lat": g.lat,
+            "lon": g.lon,
         }
         row = existing.get(g.code)
         if row is None:
@@ -149,9 +169,12 @@ def regions_ensure_loaded() -> int:
     with transaction.atomic():
         Region.objects.bulk_create(create)
         Region.objects.bulk_update(update, fields)
-        audit_record(actor=None, action="region.load", target_type="registry.region",
-                     after={"created": [r.code for r in create],
-                            "updated": [r.code for r in update]})
+        audit_record(
+            actor=None,
+            action="region.load",
+            target_type="registry.region",
+            after={"created": [r.code for r in create], "updated": [r.code for r in update]},
+        )
     return len(create) + len(update)
 
 
@@ -184,19 +207,30 @@ def _facility_check_unique(*, type: str, number: str, region, exclude_pk=None) -
 
 
 def facility_create(
-    *, type: str, number: str, actor, regime: str = "", region: Region | None = None,
-    official_name: str = "", other_names: Iterable[str] = (),
+    *,
+    type: str,
+    number: str,
+    actor,
+    regime: str = "",
+    region: Region | None = None,
+    official_name: str = "",
+    other_names: Iterable[str] = (),
 ) -> Facility:
     """Add a facility; refuses a second one with the same type, number and region."""
     number = str(number).strip()
     with transaction.atomic():
         _facility_check_unique(type=type, number=number, region=region)
         facility = Facility.objects.create(
-            type=type, number=number, regime=regime, region=region,
-            official_name=official_name, other_names=list(other_names),
+            type=type,
+            number=number,
+            regime=regime,
+            region=region,
+            official_name=official_name,
+            other_names=list(other_names),
         )
-        audit_record(actor=actor, action="facility.create", target=facility,
-                     after=snapshot(facility))
+        audit_record(
+            actor=actor, action="facility.create", target=facility, after=snapshot(facility)
+        )
     return facility
 
 
@@ -211,16 +245,29 @@ def facility_update(*, facility: Facility, actor, **fields) -> Facility:
         if "number" in fields:
             fields["number"] = str(fields["number"]).strip()
         _apply(facility, fields, FACILITY_FIELDS)
-        _facility_check_unique(type=facility.type, number=facility.number,
-                               region=facility.region, exclude_pk=facility.pk)
+        _facility_check_unique(
+            type=facility.type,
+            number=facility.number,
+            region=facility.region,
+            exclude_pk=facility.pk,
+        )
         facility.save()
-        audit_record(actor=actor, action="facility.update", target=facility, before=before,
-                     after=snapshot(facility))
+        audit_record(
+            actor=actor,
+            action="facility.update",
+            target=facility,
+            before=before,
+            after=snapshot(facility),
+        )
     return facility
 
 
-_REGIMES = {"общий": Regime.GENERAL, "строгий": Regime.STRICT, "особый": Regime.SPECIAL,
-            "поселение": Regime.SETTLEMENT}
+_REGIMES = {
+    "общий": Regime.GENERAL,
+    "строгий": Regime.STRICT,
+    "особый": Regime.SPECIAL,
+    "поселение": Regime.SETTLEMENT,
+}
 
 
 class FacilityAmbiguous(ValidationError):
@@ -248,38 +295,48 @@ def facility_get_or_create_from_ref(
     if isinstance(ref, str):
         parsed = parse_facility(ref)
         if parsed is None:
-            raise ValidationError(_("No facility could be read from “%(text)s”.") % {"text": ref},
-                                  code="unparsed")
+            raise ValidationError(
+                _("No facility could be read from “%(text)s”.") % {"text": ref}, code="unparsed"
+            )
         ref = parsed
     if ref.type is None or ref.number is None:
-        raise ValidationError(_("The reference does not say which facility: %(ref)s")
-                              % {"ref": ref}, code="incomplete")
+        raise ValidationError(
+            _("The reference does not say which facility: %(ref)s") % {"ref": ref},
+            code="incomplete",
+        )
     if region is None and ref.region_code:
         region = Region.objects.filter(code=ref.region_code).first()
     number = str(ref.number)
     with transaction.atomic():
         if region is None:
-            found = list(Facility.objects.select_related("region")
-                         .filter(type=ref.type, number=number).order_by("region__name_ru"))
+            found = list(
+                Facility.objects.select_related("region")
+                .filter(type=ref.type, number=number)
+                .order_by("region__name_ru")
+            )
             if len(found) == 1:
                 return found[0], False
             if len(found) > 1:
                 raise FacilityAmbiguous(
                     _("“%(text)s” may be any of %(n)s facilities; choose which.")
-                    % {"text": text.strip(), "n": len(found)}, candidates=found, text=text)
+                    % {"text": text.strip(), "n": len(found)},
+                    candidates=found,
+                    text=text,
+                )
         else:
-            existing = Facility.objects.filter(type=ref.type, number=number,
-                                               region=region).first()
+            existing = Facility.objects.filter(type=ref.type, number=number, region=region).first()
             if existing is not None:
                 return existing, False
         regime = _REGIMES.get(getattr(ref, "regime", None) or "", "")
-        facility = facility_create(type=ref.type, number=number, region=region, regime=regime,
-                                   actor=actor)
+        facility = facility_create(
+            type=ref.type, number=number, region=region, regime=regime, actor=actor
+        )
         return facility, True
 
 
-def facility_resolve(*, facility: Facility, actor, person: Person | None = None,
-                     event: Event | None = None) -> None:
+def facility_resolve(
+    *, facility: Facility, actor, person: Person | None = None, event: Event | None = None
+) -> None:
     """Someone chose which facility an unresolved text meant: on the person (his last known
     facility) or on an event. The text is cleared; the choice is audited."""
     if (person is None) == (event is None):
@@ -291,33 +348,54 @@ def facility_resolve(*, facility: Facility, actor, person: Person | None = None,
             before = _person_snapshot(person)
             person.last_facility, person.last_facility_text = facility, ""
             person.save(update_fields=["last_facility", "last_facility_text", "updated_at"])
-            audit_record(actor=actor, action="person.facility_resolve", target=person,
-                         before=before, after=_person_snapshot(person))
+            audit_record(
+                actor=actor,
+                action="person.facility_resolve",
+                target=person,
+                before=before,
+                after=_person_snapshot(person),
+            )
             return
         event = Event.objects.select_for_update().get(pk=event.pk)
         before = _event_snapshot(event)
         event.facility, event.facility_text = facility, ""
         event.save(update_fields=["facility", "facility_text", "updated_at"])
-        audit_record(actor=actor, action="event.facility_resolve", target=event, before=before,
-                     after=_event_snapshot(event))
+        audit_record(
+            actor=actor,
+            action="event.facility_resolve",
+            target=event,
+            before=before,
+            after=_event_snapshot(event),
+        )
 
 
 # --- sources ---------------------------------------------------------------------------
 
 
 def source_create(
-    *, kind: str, title: str, actor, publisher: str = "", url: str = "", date=None,
-    reliability: str = "F", credibility: int = 6,
+    *,
+    kind: str,
+    title: str,
+    actor,
+    publisher: str = "",
+    url: str = "",
+    date=None,
+    reliability: str = "F",
+    credibility: int = 6,
 ) -> Source:
     """Add a source with its Admiralty grade (reliability A–F, credibility 1–6)."""
     with transaction.atomic():
         source = Source.objects.create(
-            kind=kind, title=title, publisher=publisher, url=url, reliability=reliability,
-            credibility=int(credibility), created_by=actor if actor and actor.pk else None,
+            kind=kind,
+            title=title,
+            publisher=publisher,
+            url=url,
+            reliability=reliability,
+            credibility=int(credibility),
+            created_by=actor if actor and actor.pk else None,
             **_date_fields("date", date),
         )
-        audit_record(actor=actor, action="source.create", target=source,
-                     after=snapshot(source))
+        audit_record(actor=actor, action="source.create", target=source, after=snapshot(source))
     return source
 
 
@@ -332,10 +410,17 @@ def source_update(*, source: Source, actor, **fields) -> Source:
         before = snapshot(source)
         _apply(source, fields, SOURCE_FIELDS, dates=("date",))
         source.save()
-        audit_record(actor=actor, action="source.update", target=source, before=before,
-                     after=snapshot(source))
-        if (before["reliability"], before["credibility"]) != (source.reliability,
-                                                              source.credibility):
+        audit_record(
+            actor=actor,
+            action="source.update",
+            target=source,
+            before=before,
+            after=snapshot(source),
+        )
+        if (before["reliability"], before["credibility"]) != (
+            source.reliability,
+            source.credibility,
+        ):
             persons = Person.objects.filter(
                 event_links__event__citations__source=source,
                 event_links__role=EventRole.SUBJECT,
@@ -349,9 +434,17 @@ def source_update(*, source: Source, actor, **fields) -> Source:
 
 
 def person_create(
-    *, name: str, actor, birth=None, sex: str | None = None, call_sign: str = "",
-    token_number: str = "", last_facility: Facility | None = None, notes: str = "",
-    name_source: Source | None = None, last_facility_text: str = "",
+    *,
+    name: str,
+    actor,
+    birth=None,
+    sex: str | None = None,
+    call_sign: str = "",
+    token_number: str = "",
+    last_facility: Facility | None = None,
+    notes: str = "",
+    name_source: Source | None = None,
+    last_facility_text: str = "",
     distinct_from: Iterable[Person] = (),
 ) -> Person:
     """Add a person with his primary name as written. `birth` is a PartialDate or None;
@@ -366,16 +459,21 @@ def person_create(
         sex = parsed_sex if parsed_sex in ("m", "f") else ""
     with transaction.atomic():
         person = Person(
-            sex=sex, call_sign=call_sign, token_number=token_number,
-            last_facility=last_facility, notes=notes,
+            sex=sex,
+            call_sign=call_sign,
+            token_number=token_number,
+            last_facility=last_facility,
+            notes=notes,
             last_facility_text=last_facility_text.strip()[:300] if last_facility is None else "",
-            created_by=actor if actor and actor.pk else None, **_date_fields("birth", birth),
+            created_by=actor if actor and actor.pk else None,
+            **_date_fields("birth", birth),
         )
         person.set_search_keys()
         person.save()
         PersonName.objects.create(person=person, source=name_source, is_primary=True, **parts)
-        audit_record(actor=actor, action="person.create", target=person,
-                     after=_person_snapshot(person))
+        audit_record(
+            actor=actor, action="person.create", target=person, after=_person_snapshot(person)
+        )
         for other in distinct_from:
             persons_mark_distinct(a=person, b=other, actor=actor)
     return person
@@ -389,11 +487,14 @@ def persons_mark_distinct(*, a: Person, b: Person, actor) -> PersonDistinct | No
     low, high = sorted((a.pk, b.pk))
     with transaction.atomic():
         row, created = PersonDistinct.objects.get_or_create(
-            person_a_id=low, person_b_id=high,
-            defaults={"created_by": actor if actor and actor.pk else None})
+            person_a_id=low,
+            person_b_id=high,
+            defaults={"created_by": actor if actor and actor.pk else None},
+        )
         if created:
-            audit_record(actor=actor, action="person.distinct", target=row,
-                         after={"a": low, "b": high})
+            audit_record(
+                actor=actor, action="person.distinct", target=row, after={"a": low, "b": high}
+            )
     return row
 
 
@@ -410,8 +511,13 @@ def person_update(*, person: Person, actor, **fields) -> Person:
         _apply(person, fields, PERSON_FIELDS, dates=("birth",))
         person.set_search_keys()
         person.save()
-        audit_record(actor=actor, action="person.update", target=person, before=before,
-                     after=_person_snapshot(person))
+        audit_record(
+            actor=actor,
+            action="person.update",
+            target=person,
+            before=before,
+            after=_person_snapshot(person),
+        )
     return person
 
 
@@ -429,15 +535,30 @@ def person_name_add(
         before = _person_snapshot(person)
         if is_primary:
             person.names.filter(is_primary=True).update(is_primary=False)
-        name = PersonName.objects.create(person=person, source=source, is_primary=is_primary,
-                                         **parts)
-        audit_record(actor=actor, action="person.name_add", target=person, before=before,
-                     after=_person_snapshot(person))
+        name = PersonName.objects.create(
+            person=person, source=source, is_primary=is_primary, **parts
+        )
+        audit_record(
+            actor=actor,
+            action="person.name_add",
+            target=person,
+            before=before,
+            after=_person_snapshot(person),
+        )
     return name
 
 
-KEY_FIELDS = ("script", "surname", "given", "patronymic", "given_initial",
-              "patronymic_initial", "surname_key", "given_key", "patronymic_key")
+KEY_FIELDS = (
+    "script",
+    "surname",
+    "given",
+    "patronymic",
+    "given_initial",
+    "patronymic_initial",
+    "surname_key",
+    "given_key",
+    "patronymic_key",
+)
 
 
 def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
@@ -464,8 +585,12 @@ def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
     changed += _persons_rekey(batch_size=batch_size)
     if changed:
         with transaction.atomic():
-            audit_record(actor=actor, action="person.names_rekey",
-                         target_type="registry.personname", after={"changed": changed})
+            audit_record(
+                actor=actor,
+                action="person.names_rekey",
+                target_type="registry.personname",
+                after={"changed": changed},
+            )
     return changed
 
 
@@ -474,9 +599,11 @@ def _persons_rekey(*, batch_size: int) -> int:
     changed, last_pk = 0, 0
     while True:
         with transaction.atomic():
-            batch = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")
-                         .only("pk", "call_sign", "token_number", "call_sign_key",
-                               "token_key")[:batch_size])
+            batch = list(
+                Person.objects.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "call_sign", "token_number", "call_sign_key", "token_key")[:batch_size]
+            )
             if not batch:
                 return changed
             dirty = []
@@ -495,45 +622,57 @@ def _persons_rekey(*, batch_size: int) -> int:
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
     data = snapshot(event)
-    data["persons"] = sorted(
-        [ep.person_id, ep.role] for ep in event.participants.all()
-    )
-    data["citations"] = sorted(
-        [c.source_id, c.quote] for c in event.citations.all()
-    )
+    data["persons"] = sorted([ep.person_id, ep.role] for ep in event.participants.all())
+    data["citations"] = sorted([c.source_id, c.quote] for c in event.citations.all())
     return data
 
 
 def _subjects(event: Event) -> list[Person]:
-    return list(Person.objects.filter(event_links__event=event,
-                                      event_links__role=EventRole.SUBJECT))
+    return list(
+        Person.objects.filter(event_links__event=event, event_links__role=EventRole.SUBJECT)
+    )
 
 
 def _check_range(event: Event) -> None:
     if event.end_year and not event.start_year:
         raise ValidationError(_("A date range needs its start."), code="range")
     # A partial end reaches to the end of its span: "05.2023 – 2023" is a valid range.
-    if event.end_year and sort_key(event.end_year, event.end_month or 12,
-                                   event.end_day or 31) < event.start_sort:
+    if (
+        event.end_year
+        and sort_key(event.end_year, event.end_month or 12, event.end_day or 31) < event.start_sort
+    ):
         raise ValidationError(_("The end of the range is before its start."), code="range")
 
 
 def event_create(
-    *, type: str, actor, start=None, end=None, facility: Facility | None = None,
-    region: Region | None = None, place_text: str = "", description: str = "",
-    persons: Iterable = (), citations: Iterable = (), facility_text: str = "",
+    *,
+    type: str,
+    actor,
+    start=None,
+    end=None,
+    facility: Facility | None = None,
+    region: Region | None = None,
+    place_text: str = "",
+    description: str = "",
+    persons: Iterable = (),
+    citations: Iterable = (),
+    facility_text: str = "",
 ) -> Event:
     """Record a dated event. `persons`: Person or (Person, role); `citations`: Source or
     (Source, quote); `facility_text`: a facility named ambiguously, kept until resolved. The
     status of each subject person is derived again. Refused for a merged-away person."""
-    persons = [item if isinstance(item, tuple) else (item, EventRole.SUBJECT)
-               for item in persons]
+    persons = [item if isinstance(item, tuple) else (item, EventRole.SUBJECT) for item in persons]
     event = Event(
-        type=type, facility=facility, region=region, place_text=place_text,
+        type=type,
+        facility=facility,
+        region=region,
+        place_text=place_text,
         facility_text=facility_text.strip()[:300] if facility is None else "",
-        description=description, created_by=actor if actor and actor.pk else None,
+        description=description,
+        created_by=actor if actor and actor.pk else None,
         start_sort=sort_key(start.year, start.month, start.day) if start else 0,
-        **_date_fields("start", start), **_date_fields("end", end),
+        **_date_fields("start", start),
+        **_date_fields("end", end),
     )
     _check_range(event)
     with transaction.atomic():
@@ -545,8 +684,7 @@ def event_create(
         for item in citations:
             source, quote = item if isinstance(item, tuple) else (item, "")
             Citation.objects.create(event=event, source=source, quote=quote)
-        audit_record(actor=actor, action="event.create", target=event,
-                     after=_event_snapshot(event))
+        audit_record(actor=actor, action="event.create", target=event, after=_event_snapshot(event))
         for person in _subjects(event):
             person_status_refresh(person=person, actor=actor)
     return event
@@ -557,8 +695,9 @@ EVENT_FIELDS = {"type", "facility", "region", "place_text", "description"}
 
 def _event_changed(event: Event, *, actor, action: str, before) -> None:
     """Audit a change to an event and derive its subjects' status again."""
-    audit_record(actor=actor, action=action, target=event, before=before,
-                 after=_event_snapshot(event))
+    audit_record(
+        actor=actor, action=action, target=event, before=before, after=_event_snapshot(event)
+    )
     for person in _subjects(event):
         person_status_refresh(person=person, actor=actor)
 
@@ -604,15 +743,24 @@ def event_delete(*, event: Event, actor, reason: str = "") -> EventDeletion:
         everyone = list(Person.objects.filter(event_links__event=event).distinct())
         cascade, set_null = _pointing_rows(event)
         deletion = EventDeletion.objects.create(
-            event_id=event.pk, event_type=event.type, date_display=event.date_display[:100],
+            event_id=event.pk,
+            event_type=event.type,
+            date_display=event.date_display[:100],
             snapshot={"event": row_dump(event), "cascade": cascade, "set_null": set_null},
-            reason=reason.strip(), deleted_by=actor if actor and actor.pk else None)
+            reason=reason.strip(),
+            deleted_by=actor if actor and actor.pk else None,
+        )
         deletion.persons.set(everyone)
         pk = event.pk
         event.delete()
-        audit_record(actor=actor, action="event.delete", target_type="registry.event",
-                     target_id=str(pk), before=before,
-                     after={"deletion": deletion.pk, "reason": deletion.reason})
+        audit_record(
+            actor=actor,
+            action="event.delete",
+            target_type="registry.event",
+            target_id=str(pk),
+            before=before,
+            after={"deletion": deletion.pk, "reason": deletion.reason},
+        )
         for person in subjects:
             person_status_refresh(person=person, actor=actor)
     return deletion
@@ -643,7 +791,8 @@ def event_restore(*, deletion: EventDeletion, actor) -> Event:
                 continue  # two men of the event were merged into one meanwhile
         for label, column, pk in snap["set_null"]:
             apps.get_model(label).objects.filter(pk=pk, **{column: None}).update(
-                **{column: event.pk})
+                **{column: event.pk}
+            )
         deletion.restored_at = timezone.now()
         deletion.restored_by = actor if actor and actor.pk else None
         deletion.save(update_fields=["restored_at", "restored_by"])
@@ -661,8 +810,9 @@ def _restorable(model, row: dict) -> bool:
     return True
 
 
-def event_person_add(*, event: Event, person: Person, actor,
-                     role: str = EventRole.SUBJECT) -> EventPerson:
+def event_person_add(
+    *, event: Event, person: Person, actor, role: str = EventRole.SUBJECT
+) -> EventPerson:
     """Link one more person to an event (not a merged-away one)."""
     with transaction.atomic():
         person_check_writable(person)
@@ -670,8 +820,13 @@ def event_person_add(*, event: Event, person: Person, actor,
         link, _created = EventPerson.objects.update_or_create(
             event=event, person=person, defaults={"role": role}
         )
-        audit_record(actor=actor, action="event.person_add", target=event, before=before,
-                     after=_event_snapshot(event))
+        audit_record(
+            actor=actor,
+            action="event.person_add",
+            target=event,
+            before=before,
+            after=_event_snapshot(event),
+        )
         person_status_refresh(person=person, actor=actor)
     return link
 
@@ -701,22 +856,30 @@ def _conflicts_sync(person: Person, candidates: list[Candidate], actor) -> None:
     """Record each newly found conflict as open; forget open ones whose evidence changed (an
     event deleted or re-dated, a source downgraded). Decided ones are kept."""
     found = {(d.event_id, life.event_id) for d, life in find_conflicts(candidates)}
-    rows = {(r.death_event_id, r.life_event_id): r
-            for r in StatusConflict.objects.filter(person=person)}
+    rows = {
+        (r.death_event_id, r.life_event_id): r for r in StatusConflict.objects.filter(person=person)
+    }
     for pair in sorted(found - set(rows)):
-        row = StatusConflict.objects.create(person=person, death_event_id=pair[0],
-                                            life_event_id=pair[1])
-        audit_record(actor=actor, action="person.conflict_open", target=row,
-                     after={"person": person.pk, "death_event": pair[0], "life_event": pair[1]})
+        row = StatusConflict.objects.create(
+            person=person, death_event_id=pair[0], life_event_id=pair[1]
+        )
+        audit_record(
+            actor=actor,
+            action="person.conflict_open",
+            target=row,
+            after={"person": person.pk, "death_event": pair[0], "life_event": pair[1]},
+        )
     for pair, row in rows.items():
         if pair not in found and row.state == ConflictState.OPEN:
-            audit_record(actor=actor, action="person.conflict_gone", target=row,
-                         before=snapshot(row))
+            audit_record(
+                actor=actor, action="person.conflict_gone", target=row, before=snapshot(row)
+            )
             row.delete()
 
 
-def conflict_resolve(*, conflict: StatusConflict, state: str, actor, note: str = ""
-                     ) -> StatusConflict:
+def conflict_resolve(
+    *, conflict: StatusConflict, state: str, actor, note: str = ""
+) -> StatusConflict:
     """A coordinator decides a conflict: "death_stands" or "alive_after"; the status is derived
     again from the decision."""
     if state not in (ConflictState.DEATH_STANDS, ConflictState.ALIVE_AFTER):
@@ -731,8 +894,13 @@ def conflict_resolve(*, conflict: StatusConflict, state: str, actor, note: str =
         conflict.resolved_by = actor if actor and actor.pk else None
         conflict.resolved_at = timezone.now()
         conflict.save()
-        audit_record(actor=actor, action="person.conflict_resolve", target=conflict,
-                     before=before, after=snapshot(conflict))
+        audit_record(
+            actor=actor,
+            action="person.conflict_resolve",
+            target=conflict,
+            before=before,
+            after=snapshot(conflict),
+        )
         person_status_refresh(person=conflict.person, actor=actor)
     return conflict
 
@@ -751,14 +919,23 @@ def person_status_refresh(*, person: Person, actor=None) -> Person:
             reason = decision.reason()
         event_id = decision.winner.event_id if decision.winner else None
         if (person.status, person.status_reason, person.status_event_id) == (
-            decision.status, reason, event_id
+            decision.status,
+            reason,
+            event_id,
         ):
             return person
         before = snapshot(person, ["status", "status_reason", "status_event"])
         person.status, person.status_reason, person.status_event_id = (
-            decision.status, reason, event_id
+            decision.status,
+            reason,
+            event_id,
         )
         person.save(update_fields=["status", "status_reason", "status_event", "updated_at"])
-        audit_record(actor=actor, action="person.status", target=person, before=before,
-                     after=snapshot(person, ["status", "status_reason", "status_event"]))
+        audit_record(
+            actor=actor,
+            action="person.status",
+            target=person,
+            before=before,
+            after=snapshot(person, ["status", "status_reason", "status_event"]),
+        )
     return person

@@ -68,10 +68,16 @@ GRAVITY = {
 
 
 # Events that say he was alive when they happened: after a death, they contradict it.
-LIFE_SIGNS = frozenset({
-    EventType.WOUNDED, EventType.HOSPITALISED, EventType.CAPTURED, EventType.CONTACT,
-    EventType.PARDONED, EventType.RETURNED_HOME,
-})
+LIFE_SIGNS = frozenset(
+    {
+        EventType.WOUNDED,
+        EventType.HOSPITALISED,
+        EventType.CAPTURED,
+        EventType.CONTACT,
+        EventType.PARDONED,
+        EventType.RETURNED_HOME,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -98,14 +104,22 @@ class Candidate:
         return EventType(self.type).label
 
 
-
 def find_conflicts(candidates: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
     """(death, sign of life) pairs that contradict each other, by rule 6 above."""
-    deaths = [c for c in candidates if c.type in STATUS_BY_EVENT
-              and STATUS_BY_EVENT[c.type] == PersonStatus.DEAD and c.well_sourced]
+    deaths = [
+        c
+        for c in candidates
+        if c.type in STATUS_BY_EVENT
+        and STATUS_BY_EVENT[c.type] == PersonStatus.DEAD
+        and c.well_sourced
+    ]
     lives = [c for c in candidates if c.type in LIFE_SIGNS]
-    return [(d, life) for d in deaths for life in lives
-            if not d.start_sort or not life.start_sort or life.start_sort > d.start_sort]
+    return [
+        (d, life)
+        for d in deaths
+        for life in lives
+        if not d.start_sort or not life.start_sort or life.start_sort > d.start_sort
+    ]
 
 
 @dataclass(frozen=True)
@@ -125,15 +139,20 @@ class Decision:
         when = w.date_display or _("undated")
         if w.well_sourced:
             text = _("%(event)s (%(date)s), source graded %(grade)s.") % {
-                "event": event_type, "date": when, "grade": w.best_grade,
+                "event": event_type,
+                "date": when,
+                "grade": w.best_grade,
             }
         elif w.best_grade:
-            text = _(
-                "%(event)s (%(date)s), only weakly sourced: best grade %(grade)s."
-            ) % {"event": event_type, "date": when, "grade": w.best_grade}
+            text = _("%(event)s (%(date)s), only weakly sourced: best grade %(grade)s.") % {
+                "event": event_type,
+                "date": when,
+                "grade": w.best_grade,
+            }
         else:
             text = _("%(event)s (%(date)s), no source cited.") % {
-                "event": event_type, "date": when,
+                "event": event_type,
+                "date": when,
             }
         if self.newer_weak:
             kinds = ", ".join(
@@ -147,14 +166,19 @@ class Decision:
             ) % {"list": kinds}
         if self.conflicts:
             pairs = "; ".join(
-                _("%(life)s (%(life_date)s) after %(death)s (%(death_date)s)") % {
+                _("%(life)s (%(life_date)s) after %(death)s (%(death_date)s)")
+                % {
                     "life": EventType(life.type).label,
                     "life_date": life.date_display or _("undated"),
                     "death": EventType(death.type).label,
-                    "death_date": death.date_display or _("undated")}
-                for death, life in self.conflicts)
-            text += " " + _("Conflicting evidence, not yet decided by a coordinator: "
-                            "%(pairs)s. The death stands until then.") % {"pairs": pairs}
+                    "death_date": death.date_display or _("undated"),
+                }
+                for death, life in self.conflicts
+            )
+            text += " " + _(
+                "Conflicting evidence, not yet decided by a coordinator: "
+                "%(pairs)s. The death stands until then."
+            ) % {"pairs": pairs}
         return text
 
 
@@ -166,8 +190,9 @@ def best_grade(grades: list[tuple[str, int]]) -> str:
     return f"{r}{c}"
 
 
-def derive_status(candidates: list[Candidate],
-                  conflicts: list[tuple[int, int, str]] = ()) -> Decision:
+def derive_status(
+    candidates: list[Candidate], conflicts: list[tuple[int, int, str]] = ()
+) -> Decision:
     """Apply the rule in this module's docstring. `conflicts`: the person's recorded
     conflicts as (death event id, life event id, ConflictState); a pair find_conflicts
     reports that is not recorded counts as open."""
@@ -185,8 +210,11 @@ def derive_status(candidates: list[Candidate],
             open_pairs.append((death, life))
     # An open conflict: its sign of life decides nothing until someone decides (rule 7).
     holding = {life.event_id for death, life in open_pairs if death.event_id not in excluded}
-    relevant = [c for c in candidates if c.type in STATUS_BY_EVENT
-                and c.event_id not in excluded and c.event_id not in holding]
+    relevant = [
+        c
+        for c in candidates
+        if c.type in STATUS_BY_EVENT and c.event_id not in excluded and c.event_id not in holding
+    ]
     open_pairs = tuple(p for p in open_pairs if p[0].event_id not in excluded)
     if not relevant:
         return Decision(PersonStatus.UNKNOWN, conflicts=open_pairs)

@@ -65,9 +65,11 @@ def _read_only(request, person: Person):
     None when the person is writable."""
     if not person.merged_into_id:
         return None
-    messages.error(request, _("Person #%(id)s was merged into #%(into)s and is read-only; add "
-                              "this to #%(into)s.") % {"id": person.pk,
-                                                      "into": person.merged_into_id})
+    messages.error(
+        request,
+        _("Person #%(id)s was merged into #%(into)s and is read-only; add this to #%(into)s.")
+        % {"id": person.pk, "into": person.merged_into_id},
+    )
     return redirect("registry:person", pk=person.pk)
 
 
@@ -86,10 +88,17 @@ def search(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = selectors.person_search(query, limit=SEARCH_LIMIT)
     left_out = results.query.words_left_out if results.query else 0
-    return render(request, "registry/search.html", {
-        "form": form, "query": query[:MAX_QUERY_CHARS], "results": results,
-        "limit": SEARCH_LIMIT, "words_left_out": left_out,
-    })
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "form": form,
+            "query": query[:MAX_QUERY_CHARS],
+            "results": results,
+            "limit": SEARCH_LIMIT,
+            "words_left_out": left_out,
+        },
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -102,28 +111,37 @@ def person_list(request):
 @staff_required(*NAME_ROLES)
 def person_detail(request, pk: int):
     person = _get(selectors.person_get, pk)
-    timeline = _page(request, selectors.person_timeline(person), per_page=TIMELINE_PAGE,
-                     param="events_page")
+    timeline = _page(
+        request, selectors.person_timeline(person), per_page=TIMELINE_PAGE, param="events_page"
+    )
     for e in timeline:
         if e.facility_text:
-            e.facility_form = FacilityChoiceForm(choices=selectors.facility_choices(
-                e.facility_text))
-    return render(request, "registry/person_detail.html", {
-        "person": person,
-        "names": list(person.names.all()),
-        "timeline": timeline,
-        "decision": selectors.person_status_explain(person),
-        "name_form": NameForm(),
-        "can_delete": request.user.role in DELETE_ROLES,
-        "casework": selectors.person_casework(person),
-        "can_decide": request.user.role in DECIDE_ROLES,
-        "read_only": bool(person.merged_into_id),
-        "deletions": selectors.person_deletions(person),
-        "conflicts": selectors.person_open_conflicts(person),
-        "conflict_form": ConflictForm(),
-        "facility_form": FacilityChoiceForm(choices=selectors.facility_choices(
-            person.last_facility_text)) if person.last_facility_text else None,
-    })
+            e.facility_form = FacilityChoiceForm(
+                choices=selectors.facility_choices(e.facility_text)
+            )
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "names": list(person.names.all()),
+            "timeline": timeline,
+            "decision": selectors.person_status_explain(person),
+            "name_form": NameForm(),
+            "can_delete": request.user.role in DELETE_ROLES,
+            "casework": selectors.person_casework(person),
+            "can_decide": request.user.role in DECIDE_ROLES,
+            "read_only": bool(person.merged_into_id),
+            "deletions": selectors.person_deletions(person),
+            "conflicts": selectors.person_open_conflicts(person),
+            "conflict_form": ConflictForm(),
+            "facility_form": FacilityChoiceForm(
+                choices=selectors.facility_choices(person.last_facility_text)
+            )
+            if person.last_facility_text
+            else None,
+        },
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -134,18 +152,23 @@ def person_create(request):
         d = form.cleaned_data
         # The matching engine's warning: the same man may be in the registry already. Saving
         # anyway needs "a different man" said about every person shown, and is recorded.
-        likely = likely_duplicates(name=d["name"], birth=d["birth"],
-                                   facility=d["last_facility"])
+        likely = likely_duplicates(name=d["name"], birth=d["birth"], facility=d["last_facility"])
         # The boxes ticked under the warning: "this is a different man".
-        said_different = {pk for pk in map(id_or_none, request.POST.getlist("different_from"))
-                          if pk is not None}
+        said_different = {
+            pk for pk in map(id_or_none, request.POST.getlist("different_from")) if pk is not None
+        }
         if not likely or {x.person.pk for x in likely} <= said_different:
             try:
                 person = services.person_create(
-                    name=d["name"], name_source=d["name_source"], birth=d["birth"],
-                    sex=d["sex"] or None, call_sign=d["call_sign"],
-                    token_number=d["token_number"], last_facility=d["last_facility"],
-                    notes=d["notes"], actor=request.user,
+                    name=d["name"],
+                    name_source=d["name_source"],
+                    birth=d["birth"],
+                    sex=d["sex"] or None,
+                    call_sign=d["call_sign"],
+                    token_number=d["token_number"],
+                    last_facility=d["last_facility"],
+                    notes=d["notes"],
+                    actor=request.user,
                     distinct_from=[x.person for x in likely],
                 )
             except ValidationError as exc:
@@ -153,9 +176,11 @@ def person_create(request):
             else:
                 messages.success(request, _("Person added."))
                 return redirect("registry:person", pk=person.pk)
-    return render(request, "registry/person_create.html",
-                  {"form": form, "title": _("New person"), "cancel": "registry:persons",
-                   "likely": likely})
+    return render(
+        request,
+        "registry/person_create.html",
+        {"form": form, "title": _("New person"), "cancel": "registry:persons", "likely": likely},
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -164,9 +189,12 @@ def person_edit(request, pk: int):
     if refused := _read_only(request, person):
         return refused
     initial = {
-        "birth": initial_date(person, "birth"), "sex": person.sex,
-        "call_sign": person.call_sign, "token_number": person.token_number,
-        "last_facility": person.last_facility_id, "notes": person.notes,
+        "birth": initial_date(person, "birth"),
+        "sex": person.sex,
+        "call_sign": person.call_sign,
+        "token_number": person.token_number,
+        "last_facility": person.last_facility_id,
+        "notes": person.notes,
     }
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -177,9 +205,11 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("Saved."))
         return redirect("registry:person", pk=person.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("Edit %(name)s") % {"name": person},
-                   "back": person})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": person}, "back": person},
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -192,15 +222,24 @@ def person_name_add(request, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.person_name_add(person=person, text=d["text"], source=d["source"],
-                                     is_primary=d["is_primary"], actor=request.user)
+            services.person_name_add(
+                person=person,
+                text=d["text"],
+                source=d["source"],
+                is_primary=d["is_primary"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Name added."))
         return redirect("registry:person", pk=person.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("Add a spelling"), "back": person}, status=400)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Add a spelling"), "back": person},
+        status=400,
+    )
 
 
 # --- events ----------------------------------------------------------------------------
@@ -211,26 +250,38 @@ def event_create(request, person_pk: int):
     person = _get(selectors.person_get, person_pk)
     if refused := _read_only(request, person):
         return refused
-    form = EventCreateForm(request.POST or None, initial={
-        "facility": person.last_facility_id,
-    })
+    form = EventCreateForm(
+        request.POST or None,
+        initial={
+            "facility": person.last_facility_id,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         citations = [(d["source"], d["quote"])] if d["source"] else []
         try:
             services.event_create(
-                type=d["type"], start=d["start"], end=d["end"], facility=d["facility"],
-                region=d["region"], place_text=d["place_text"], description=d["description"],
-                persons=[(person, d["role"])], citations=citations, actor=request.user,
+                type=d["type"],
+                start=d["start"],
+                end=d["end"],
+                facility=d["facility"],
+                region=d["region"],
+                place_text=d["place_text"],
+                description=d["description"],
+                persons=[(person, d["role"])],
+                citations=citations,
+                actor=request.user,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Event added."))
         return redirect("registry:person", pk=person.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("New event for %(name)s") % {"name": person},
-                   "back": person})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New event for %(name)s") % {"name": person}, "back": person},
+    )
 
 
 def _event_or_404(pk: int) -> Event:
@@ -246,17 +297,21 @@ def _event_back(request, event: Event):
     if person_pk is not None:
         return redirect("registry:person", pk=person_pk)
     first = event.participants.first()
-    return redirect("registry:person", pk=first.person_id) if first else redirect(
-        "registry:persons")
+    return (
+        redirect("registry:person", pk=first.person_id) if first else redirect("registry:persons")
+    )
 
 
 @staff_required(*NAME_ROLES)
 def event_edit(request, pk: int):
     event = _event_or_404(pk)
     initial = {
-        "type": event.type, "start": initial_date(event, "start"),
-        "end": initial_date(event, "end"), "facility": event.facility_id,
-        "region": event.region_id, "place_text": event.place_text,
+        "type": event.type,
+        "start": initial_date(event, "start"),
+        "end": initial_date(event, "end"),
+        "facility": event.facility_id,
+        "region": event.region_id,
+        "place_text": event.place_text,
         "description": event.description,
     }
     form = EventForm(request.POST or None, initial=initial)
@@ -264,11 +319,17 @@ def event_edit(request, pk: int):
         services.event_update(event=event, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return _event_back(request, event)
-    return render(request, "registry/event_form.html", {
-        "form": form, "event": event, "citation_form": CitationForm(),
-        "citations": event.citations.select_related("source"),
-        "person_pk": id_or_none(request.GET.get("person")) or "",
-    })
+    return render(
+        request,
+        "registry/event_form.html",
+        {
+            "form": form,
+            "event": event,
+            "citation_form": CitationForm(),
+            "citations": event.citations.select_related("source"),
+            "person_pk": id_or_none(request.GET.get("person")) or "",
+        },
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -277,8 +338,12 @@ def citation_add(request, pk: int):
     event = _event_or_404(pk)
     form = CitationForm(request.POST)
     if form.is_valid():
-        services.event_citation_add(event=event, source=form.cleaned_data["source"],
-                                    quote=form.cleaned_data["quote"], actor=request.user)
+        services.event_citation_add(
+            event=event,
+            source=form.cleaned_data["source"],
+            quote=form.cleaned_data["quote"],
+            actor=request.user,
+        )
         messages.success(request, _("Source added to the event."))
     else:
         messages.error(request, _("Choose a source."))
@@ -306,17 +371,22 @@ def event_delete(request, pk: int):
     form = EventDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _event_back(request, event)
-        services.event_delete(event=event, actor=request.user,
-                              reason=form.cleaned_data["reason"])
-        messages.success(request, _("Event deleted. It can be restored from the person’s "
-                                    "history below."))
+        services.event_delete(event=event, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, _("Event deleted. It can be restored from the person’s history below.")
+        )
         return response
-    return render(request, "registry/event_delete.html", {
-        "form": form, "event": event,
-        "citations": event.citations.select_related("source"),
-        "persons": [ep.person for ep in event.participants.select_related("person")],
-        "person_pk": id_or_none(request.GET.get("person") or request.POST.get("person")) or "",
-    })
+    return render(
+        request,
+        "registry/event_delete.html",
+        {
+            "form": form,
+            "event": event,
+            "citations": event.citations.select_related("source"),
+            "persons": [ep.person for ep in event.participants.select_related("person")],
+            "person_pk": id_or_none(request.GET.get("person") or request.POST.get("person")) or "",
+        },
+    )
 
 
 @staff_required(*DELETE_ROLES)
@@ -330,8 +400,9 @@ def event_restore(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         person_pk = id_or_none(request.POST.get("person"))
-        return redirect("registry:person", pk=person_pk) if person_pk else redirect(
-            "registry:persons")
+        return (
+            redirect("registry:person", pk=person_pk) if person_pk else redirect("registry:persons")
+        )
     messages.success(request, _("The event was restored."))
     return _event_back(request, event)
 
@@ -354,8 +425,11 @@ def facility_resolve(request, pk: int):
         messages.error(request, _("Choose one of the facilities offered."))
         return redirect("registry:person", pk=person.pk)
     try:
-        services.facility_resolve(facility=form.cleaned_data["facility"], actor=request.user,
-                                  **({"event": event} if event else {"person": person}))
+        services.facility_resolve(
+            facility=form.cleaned_data["facility"],
+            actor=request.user,
+            **({"event": event} if event else {"person": person}),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -366,10 +440,15 @@ def facility_resolve(request, pk: int):
 @staff_required(*NAME_ROLES)
 def conflicts(request):
     """The review queue of conflicting evidence: a well-sourced death, then a sign of life."""
-    return render(request, "registry/conflicts.html", {
-        "page": _page(request, selectors.conflicts_open()),
-        "can_decide": request.user.role in DECIDE_ROLES, "conflict_form": ConflictForm(),
-    })
+    return render(
+        request,
+        "registry/conflicts.html",
+        {
+            "page": _page(request, selectors.conflicts_open()),
+            "can_decide": request.user.role in DECIDE_ROLES,
+            "conflict_form": ConflictForm(),
+        },
+    )
 
 
 @staff_required(*DECIDE_ROLES)
@@ -383,8 +462,12 @@ def conflict_resolve(request, pk: int):
         messages.error(request, _("Choose which of the two reports stands."))
     else:
         try:
-            services.conflict_resolve(conflict=conflict, state=form.cleaned_data["state"],
-                                      note=form.cleaned_data["note"], actor=request.user)
+            services.conflict_resolve(
+                conflict=conflict,
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -407,11 +490,16 @@ def facility_list(request):
 def facility_detail(request, pk: int):
     facility = _get(selectors.facility_get, pk)
     summary = selectors.facility_summary(facility)
-    return render(request, "registry/facility_detail.html", {
-        "summary": summary, "facility": facility,
-        "persons": _page(request, summary["persons"], per_page=PAGE, param="persons_page"),
-        "events": _page(request, summary["events"], per_page=PAGE, param="events_page"),
-    })
+    return render(
+        request,
+        "registry/facility_detail.html",
+        {
+            "summary": summary,
+            "facility": facility,
+            "persons": _page(request, summary["persons"], per_page=PAGE, param="persons_page"),
+            "events": _page(request, summary["events"], per_page=PAGE, param="events_page"),
+        },
+    )
 
 
 def _facility_form_save(request, form, facility=None):
@@ -435,16 +523,22 @@ def facility_create(request):
         response = _facility_form_save(request, form)
         if response:
             return response
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("New facility"), "cancel": "registry:facilities"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New facility"), "cancel": "registry:facilities"},
+    )
 
 
 @staff_required(*NAME_ROLES)
 def facility_edit(request, pk: int):
     facility = _get(selectors.facility_get, pk)
     initial = {
-        "type": facility.type, "number": facility.number, "regime": facility.regime,
-        "region": facility.region_id, "official_name": facility.official_name,
+        "type": facility.type,
+        "number": facility.number,
+        "regime": facility.regime,
+        "region": facility.region_id,
+        "official_name": facility.official_name,
         "other_names": "\n".join(facility.other_names or []),
     }
     form = FacilityForm(request.POST or None, initial=initial)
@@ -452,9 +546,15 @@ def facility_edit(request, pk: int):
         response = _facility_form_save(request, form, facility)
         if response:
             return response
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("Edit %(name)s") % {"name": facility},
-                   "cancel": "registry:facilities"})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": facility},
+            "cancel": "registry:facilities",
+        },
+    )
 
 
 # --- sources ---------------------------------------------------------------------------
@@ -470,11 +570,16 @@ def source_list(request):
 @staff_required(*NAME_ROLES)
 def source_detail(request, pk: int):
     source = _get(selectors.source_get, pk)
-    return render(request, "registry/source_detail.html", {
-        "source": source,
-        "events": _page(request, selectors.source_events(source), per_page=PAGE,
-                        param="events_page"),
-    })
+    return render(
+        request,
+        "registry/source_detail.html",
+        {
+            "source": source,
+            "events": _page(
+                request, selectors.source_events(source), per_page=PAGE, param="events_page"
+            ),
+        },
+    )
 
 
 @staff_required(*NAME_ROLES)
@@ -484,25 +589,35 @@ def source_create(request):
         source = services.source_create(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Source added."))
         return redirect("registry:source", pk=source.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("New source"), "cancel": "registry:sources"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New source"), "cancel": "registry:sources"},
+    )
 
 
 @staff_required(*NAME_ROLES)
 def source_edit(request, pk: int):
     source = _get(selectors.source_get, pk)
     initial = {
-        "kind": source.kind, "title": source.title, "publisher": source.publisher,
-        "url": source.url, "date": initial_date(source, "date"),
-        "reliability": source.reliability, "credibility": source.credibility,
+        "kind": source.kind,
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "date": initial_date(source, "date"),
+        "reliability": source.reliability,
+        "credibility": source.credibility,
     }
     form = SourceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.source_update(source=source, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("registry:source", pk=source.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("Edit source"), "cancel": "registry:sources"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Edit source"), "cancel": "registry:sources"},
+    )
 
 
 # --- numbers ---------------------------------------------------------------------------

@@ -85,8 +85,11 @@ def org_keys_create(*, actor) -> tuple[bytes, str]:
             pk=1, public_key=public, recovery_wrapped_private=crypto.encrypt(recovery, private)
         )
         audit_record(
-            actor=actor, action="security.org_keys_create", target_type="security.orgkey",
-            target_id="1", after={"public_key": public.hex()},
+            actor=actor,
+            action="security.org_keys_create",
+            target_type="security.orgkey",
+            target_id="1",
+            after={"public_key": public.hex()},
         )
     return private, crypto.recovery_key_format(recovery)
 
@@ -94,9 +97,7 @@ def org_keys_create(*, actor) -> tuple[bytes, str]:
 def org_private_key_from_recovery(recovery_key: str) -> bytes:
     """Open the organisation private key with the printed recovery key (CryptoError if wrong)."""
     row = OrgKey.objects.get(pk=1)
-    return crypto.decrypt(
-        crypto.recovery_key_parse(recovery_key), _b(row.recovery_wrapped_private)
-    )
+    return crypto.decrypt(crypto.recovery_key_parse(recovery_key), _b(row.recovery_wrapped_private))
 
 
 # --- Staff key pairs ---------------------------------------------------------------------
@@ -106,8 +107,10 @@ def _wrap_private(private: bytes, password: str) -> dict:
     salt = crypto.new_salt()
     kek = crypto.derive_key(password, salt)
     return {
-        "wrapped_private": crypto.encrypt(kek, private), "salt": salt,
-        "ops": crypto.PASSWORD_OPS, "mem": crypto.PASSWORD_MEM,
+        "wrapped_private": crypto.encrypt(kek, private),
+        "salt": salt,
+        "ops": crypto.PASSWORD_OPS,
+        "mem": crypto.PASSWORD_MEM,
     }
 
 
@@ -130,7 +133,9 @@ def _grant(*, user_key: UserKey, org_private: bytes, actor) -> None:
     user_key.granted_at = timezone.now()
     user_key.save(update_fields=["sealed_org_key", "granted_by", "granted_at", "updated_at"])
     audit_record(
-        actor=actor, action="security.key_grant", target=user_key.user,
+        actor=actor,
+        action="security.key_grant",
+        target=user_key.user,
         after={"username": user_key.user.get_username()},
     )
 
@@ -163,7 +168,9 @@ def revoke_key(*, actor, user) -> None:
         )
         if updated:
             audit_record(
-                actor=actor, action="security.key_revoke", target=user,
+                actor=actor,
+                action="security.key_revoke",
+                target=user,
                 after={"username": user.get_username()},
             )
 
@@ -212,7 +219,9 @@ def user_key_replace(*, actor, user, password: str) -> None:
         user_key.granted_at = None
         user_key.save()
         audit_record(
-            actor=actor, action="security.user_key_replace", target=user,
+            actor=actor,
+            action="security.user_key_replace",
+            target=user,
             after={"username": user.get_username(), "had_grant": had_grant},
         )
 
@@ -232,6 +241,8 @@ def _reset_user_key(*, user_key: UserKey, password: str) -> None:
     user_key.granted_at = None
     user_key.save()
     audit_record(
-        actor=user_key.user, action="security.user_key_reset", target=user_key.user,
+        actor=user_key.user,
+        action="security.user_key_reset",
+        target=user_key.user,
         after={"username": user_key.user.get_username()},
     )

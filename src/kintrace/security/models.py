@@ -37,7 +37,10 @@ class UserKey(models.Model):
     mem = models.PositiveBigIntegerField()
     sealed_org_key = models.BinaryField(null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     granted_at = models.DateTimeField(null=True, blank=True)

@@ -67,8 +67,12 @@ def attach_unlock_cookie(request, response):
     value = getattr(request, "_kintrace_unlock_cookie", None)
     if value:
         response.set_cookie(
-            COOKIE_NAME, value, httponly=True, samesite="Strict",
-            secure=settings.SESSION_COOKIE_SECURE, path="/",
+            COOKIE_NAME,
+            value,
+            httponly=True,
+            samesite="Strict",
+            secure=settings.SESSION_COOKIE_SECURE,
+            path="/",
         )
     return response
 

@@ -33,11 +33,16 @@ def serve(args) -> int:
 
     jobs_housekeeping()  # jobs the last server left running are failed; drafts abandoned go
     limit_mib = largest_request_bytes() / 2**20
-    print(f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
-          f"{limit_mib:.1f} MiB, held in memory)", file=sys.stderr, flush=True)
+    print(
+        f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
+        f"{limit_mib:.1f} MiB, held in memory)",
+        file=sys.stderr,
+        flush=True,
+    )
     # waitress logs no access lines, so no client address is written anywhere.
-    server = create_server(application, host=args.host, port=args.port, threads=args.threads,
-                           **waitress_options())
+    server = create_server(
+        application, host=args.host, port=args.port, threads=args.threads, **waitress_options()
+    )
     server.run()
     return 0
 

@@ -18,18 +18,31 @@ PUBLIC_LANGUAGES = ("ru", "en")
 
 def _messages(status: int) -> tuple[str, str]:
     return {
-        400: (_("The request could not be read"),
-              _("Something in the address or the form was not understood. Nothing was saved. "
-                "Go back and try again.")),
-        403: (_("No access"),
-              _("This page is not open to you. If you need it for your work, ask a "
-                "coordinator.")),
-        404: (_("Page not found"),
-              _("There is no page at this address. It may have been moved or deleted, or the "
-                "address may be mistyped.")),
-        500: (_("Something went wrong"),
-              _("The server could not finish this request. What you sent may not have been "
-                "saved. Please try again in a few minutes.")),
+        400: (
+            _("The request could not be read"),
+            _(
+                "Something in the address or the form was not understood. Nothing was saved. "
+                "Go back and try again."
+            ),
+        ),
+        403: (
+            _("No access"),
+            _("This page is not open to you. If you need it for your work, ask a coordinator."),
+        ),
+        404: (
+            _("Page not found"),
+            _(
+                "There is no page at this address. It may have been moved or deleted, or the "
+                "address may be mistyped."
+            ),
+        ),
+        500: (
+            _("Something went wrong"),
+            _(
+                "The server could not finish this request. What you sent may not have been "
+                "saved. Please try again in a few minutes."
+            ),
+        ),
     }[status]
 
 
@@ -69,17 +82,26 @@ def _page(request, status: int, *, staff_template: str = "errors/staff.html", wh
         with translation.override(lang):
             title, text = _messages(status)
             text = why() if why is not None else text
-            response = render(request, "errors/public.html", {
-                "status": status, "title": title, "text": text, "lang": lang,
-                "other_lang": "en" if lang == "ru" else "ru",
-                "staff": not public,
-            }, status=status)
+            response = render(
+                request,
+                "errors/public.html",
+                {
+                    "status": status,
+                    "title": title,
+                    "text": text,
+                    "lang": lang,
+                    "other_lang": "en" if lang == "ru" else "ru",
+                    "staff": not public,
+                },
+                status=status,
+            )
         response["Content-Language"] = lang
         return response
     title, text = _messages(status)
     text = why() if why is not None else text
-    return render(request, staff_template,
-                  {"status": status, "title": title, "text": text}, status=status)
+    return render(
+        request, staff_template, {"status": status, "title": title, "text": text}, status=status
+    )
 
 
 @requires_csrf_token

@@ -80,8 +80,10 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        raw = [request.path_info.encode("utf-8", "surrogatepass"),
-               request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
+        raw = [
+            request.path_info.encode("utf-8", "surrogatepass"),
+            request.META.get("QUERY_STRING", "").encode("latin-1", "replace"),
+        ]
         content_type = request.META.get("CONTENT_TYPE", "").lower()
         # The API takes JSON only (kintrace.api.core refuses other bodies in its own shape).
         api = request.path_info.startswith("/api/")
@@ -110,7 +112,8 @@ def local_path_or_empty(request, url) -> str:
     raises NoReverseMatch, and anything naming another host is an open redirect."""
     if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
         return ""
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return ""
     return url

@@ -59,8 +59,11 @@ def waitress_options() -> dict:
         "clear_untrusted_proxy_headers": True,
     }
     if settings.TRUSTED_PROXY:
-        options.update(trusted_proxy=settings.TRUSTED_PROXY, trusted_proxy_count=1,
-                       trusted_proxy_headers={"x-forwarded-proto"})
+        options.update(
+            trusted_proxy=settings.TRUSTED_PROXY,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto"},
+        )
     return options
 
 
@@ -74,13 +77,16 @@ def refusal_message(code: int) -> str:
     from django.utils.translation import gettext as _
 
     if code == 413:
-        return _("The request is larger than kintrace accepts (%(mb)s MB at most); nothing was "
-                 "stored. Send smaller files, or fewer at once.") % {
-            "mb": round(largest_request_bytes() / 2**20)}
+        return _(
+            "The request is larger than kintrace accepts (%(mb)s MB at most); nothing was "
+            "stored. Send smaller files, or fewer at once."
+        ) % {"mb": round(largest_request_bytes() / 2**20)}
     if code == 431:
         return _("The request's headers are too large to read; nothing was stored.")
-    return _("The request could not be read (its length or its headers are malformed); nothing "
-             "was stored.")
+    return _(
+        "The request could not be read (its length or its headers are malformed); nothing "
+        "was stored."
+    )
 
 
 def _refusal(application, server, request) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -93,16 +99,30 @@ def _refusal(application, server, request) -> tuple[str, list[tuple[str, str]], 
 
         with translation.override("en"):  # the API speaks English (api/core.py)
             body = json.dumps({"errors": {"": refusal_message(code)}}).encode()
-        return (f"{code} {request.error.reason}",
-                [("Content-Type", "application/json; charset=utf-8"),
-                 ("X-Content-Type-Options", "nosniff")], body)
+        return (
+            f"{code} {request.error.reason}",
+            [
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+            body,
+        )
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": f"/-/refused/{code}/", "QUERY_STRING": "",
-        "SCRIPT_NAME": "", "SERVER_NAME": server.server_name or "localhost",
-        "SERVER_PORT": str(server.effective_port), "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.version": (1, 0), "wsgi.url_scheme": getattr(request, "url_scheme", "http"),
-        "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-        "wsgi.multiprocess": False, "wsgi.run_once": False, REFUSED_MARK: code,
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": f"/-/refused/{code}/",
+        "QUERY_STRING": "",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": server.server_name or "localhost",
+        "SERVER_PORT": str(server.effective_port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": getattr(request, "url_scheme", "http"),
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        REFUSED_MARK: code,
     }
     # Only what the page needs: the host (ALLOWED_HOSTS), the language, the session cookie
     # (the language chosen on the site). Nothing of the refused body was read.
@@ -120,8 +140,11 @@ def _refusal(application, server, request) -> tuple[str, list[tuple[str, str]], 
     finally:
         if hasattr(result, "close"):
             result.close()
-    kept = [(k, v) for k, v in answer["headers"]
-            if k.lower() not in ("content-length", "connection", "transfer-encoding")]
+    kept = [
+        (k, v)
+        for k, v in answer["headers"]
+        if k.lower() not in ("content-length", "connection", "transfer-encoding")
+    ]
     return answer["status"], kept, body
 
 
@@ -136,7 +159,7 @@ def create_server(application, **options):
         def execute(self):
             try:
                 status, headers, body = _refusal(application, self.channel.server, self.request)
-            except Exception:  # noqa: BLE001 - the refusal must go out; waitress's own text
+            except Exception:
                 return super().execute()
             self.status = status
             self.response_headers.extend(headers)
@@ -149,8 +172,11 @@ def create_server(application, **options):
 
     server = waitress_create_server(application, **options)
     # one listening socket: the server itself; several: a MultiSocketServer over a map of them
-    listeners = [server] if hasattr(server, "channel_class") else [
-        s for s in server.map.values() if hasattr(s, "channel_class")]
+    listeners = (
+        [server]
+        if hasattr(server, "channel_class")
+        else [s for s in server.map.values() if hasattr(s, "channel_class")]
+    )
     for listener in listeners:
         listener.channel_class = AppChannel
     return server

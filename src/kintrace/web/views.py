@@ -30,7 +30,7 @@ def static(request, path: str):
     found = finders.find(path)
     if not found or not os.path.isfile(found):  # "static/" or "static/css/" name directories
         raise Http404
-    response = FileResponse(open(found, "rb"))  # noqa: SIM115 - FileResponse closes it
+    response = FileResponse(open(found, "rb"))
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

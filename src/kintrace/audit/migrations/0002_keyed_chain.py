@@ -26,7 +26,6 @@ def seal_legacy_boundary(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("audit", "0001_initial"),
     ]
@@ -34,18 +33,23 @@ class Migration(migrations.Migration):
     operations = [
         # Existing rows are scheme 1; new rows default to 2.
         migrations.AddField(
-            model_name="auditentry", name="scheme",
+            model_name="auditentry",
+            name="scheme",
             field=models.PositiveSmallIntegerField(default=1),
         ),
         migrations.AlterField(
-            model_name="auditentry", name="scheme",
+            model_name="auditentry",
+            name="scheme",
             field=models.PositiveSmallIntegerField(default=2),
         ),
         migrations.AddField(
-            model_name="audithead", name="legacy_seq", field=models.BigIntegerField(default=0),
+            model_name="audithead",
+            name="legacy_seq",
+            field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="audithead", name="mac",
+            model_name="audithead",
+            name="mac",
             field=models.CharField(default="", max_length=64),
         ),
         migrations.RunPython(seal_legacy_boundary, migrations.RunPython.noop),

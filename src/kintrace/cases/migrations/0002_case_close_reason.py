@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('answered', 'We have written to you: please read our answer'), ('found', 'The person was found'), ('duplicate', 'It repeats another report we already have'), ('not_in_scope', 'It is not about a person we search for'), ('family_request', 'You asked us to stop'), ('no_leads', 'We could not find anything more for now'), ('other', 'Another reason')], max_length=16),
+            model_name="case",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("answered", "We have written to you: please read our answer"),
+                    ("found", "The person was found"),
+                    ("duplicate", "It repeats another report we already have"),
+                    ("not_in_scope", "It is not about a person we search for"),
+                    ("family_request", "You asked us to stop"),
+                    ("no_leads", "We could not find anything more for now"),
+                    ("other", "Another reason"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='close_reason_shared',
+            model_name="case",
+            name="close_reason_shared",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='closed_at',
+            model_name="case",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,59 +4,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0001_initial'),
+        ("intake", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DraftFile',
+            name="DraftFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draft', models.CharField(db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('original_file', models.CharField(max_length=80)),
-                ('clean_file', models.CharField(blank=True, max_length=80)),
-                ('meta', models.BinaryField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("draft", models.CharField(db_index=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("original_file", models.CharField(max_length=80)),
+                ("clean_file", models.CharField(blank=True, max_length=80)),
+                ("meta", models.BinaryField()),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReporterToken',
+            name="ReporterToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', 'receipt'), ('inbox', 'inbox')], max_length=8)),
-                ('lookup', models.CharField(max_length=64, unique=True)),
-                ('blob', models.BinaryField()),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("receipt", "receipt"), ("inbox", "inbox")], max_length=8
+                    ),
+                ),
+                ("lookup", models.CharField(max_length=64, unique=True)),
+                ("blob", models.BinaryField()),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.AddField(
-            model_name='report',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('answered', 'We have written to you: please read our answer'), ('found', 'The person was found'), ('duplicate', 'It repeats another report we already have'), ('not_in_scope', 'It is not about a person we search for'), ('family_request', 'You asked us to stop'), ('no_leads', 'We could not find anything more for now'), ('other', 'Another reason')], max_length=16),
+            model_name="report",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("answered", "We have written to you: please read our answer"),
+                    ("found", "The person was found"),
+                    ("duplicate", "It repeats another report we already have"),
+                    ("not_in_scope", "It is not about a person we search for"),
+                    ("family_request", "You asked us to stop"),
+                    ("no_leads", "We could not find anything more for now"),
+                    ("other", "Another reason"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='close_reason_shared',
+            model_name="report",
+            name="close_reason_shared",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='report',
-            name='closed_at',
+            model_name="report",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='report',
-            name='unread_count',
+            model_name="report",
+            name="unread_count",
             field=models.PositiveIntegerField(db_index=True, default=0),
         ),
         migrations.AddField(
-            model_name='report',
-            name='unread_since',
+            model_name="report",
+            name="unread_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -6,192 +6,512 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('threshold', models.FloatField()),
-                ('status', models.CharField(choices=[('draft', 'waiting for the column mapping'), ('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=16)),
-                ('records_left', models.IntegerField(default=0)),
-                ('records_right', models.IntegerField(default=0)),
-                ('candidate_count', models.IntegerField(default=0)),
-                ('seconds', models.FloatField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("threshold", models.FloatField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "waiting for the column mapping"),
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("records_left", models.IntegerField(default=0)),
+                ("records_right", models.IntegerField(default=0)),
+                ("candidate_count", models.IntegerField(default=0)),
+                ("seconds", models.FloatField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="DuplicateCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('match_weight', models.FloatField(default=0)),
-                ('explanation', models.JSONField(default=list)),
-                ('decision', models.CharField(choices=[('open', 'open'), ('confirmed', 'confirmed'), ('rejected', 'rejected'), ('skipped', 'skipped'), ('merged', 'merged')], default='open', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lists.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField()),
+                ("match_weight", models.FloatField(default=0)),
+                ("explanation", models.JSONField(default=list)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("confirmed", "confirmed"),
+                            ("rejected", "rejected"),
+                            ("skipped", "skipped"),
+                            ("merged", "merged"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="lists.matchrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-probability', 'id'],
+                "ordering": ["-probability", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('snapshot', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lists.duplicatecandidate')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("snapshot", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lists.duplicatecandidate",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonList',
+            name="PersonList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hospital', 'hospital admissions'), ('casualty', 'casualty or obituary list'), ('burial', 'burials'), ('pardon', 'pardons'), ('court', 'court declarations of death'), ('other', 'other list')], max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('source_info', models.JSONField(default=dict)),
-                ('filename', models.CharField(blank=True, max_length=300)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.BigIntegerField(default=0)),
-                ('encoding', models.CharField(blank=True, max_length=16)),
-                ('delimiter', models.CharField(blank=True, max_length=4)),
-                ('header', models.JSONField(default=list)),
-                ('mapping', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('draft', 'waiting for the column mapping'), ('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='draft', max_length=16)),
-                ('phase', models.CharField(blank=True, max_length=32)),
-                ('progress_done', models.IntegerField(default=0)),
-                ('progress_total', models.IntegerField(default=0)),
-                ('row_errors', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('entry_count', models.IntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lists', to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hospital", "hospital admissions"),
+                            ("casualty", "casualty or obituary list"),
+                            ("burial", "burials"),
+                            ("pardon", "pardons"),
+                            ("court", "court declarations of death"),
+                            ("other", "other list"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("source_info", models.JSONField(default=dict)),
+                ("filename", models.CharField(blank=True, max_length=300)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.BigIntegerField(default=0)),
+                ("encoding", models.CharField(blank=True, max_length=16)),
+                ("delimiter", models.CharField(blank=True, max_length=4)),
+                ("header", models.JSONField(default=list)),
+                ("mapping", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "waiting for the column mapping"),
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("phase", models.CharField(blank=True, max_length=32)),
+                ("progress_done", models.IntegerField(default=0)),
+                ("progress_total", models.IntegerField(default=0)),
+                ("row_errors", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("entry_count", models.IntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lists",
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'list',
-                'verbose_name_plural': 'lists',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "list",
+                "verbose_name_plural": "lists",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='person_list',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='lists.personlist'),
+            model_name="matchrun",
+            name="person_list",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="runs",
+                to="lists.personlist",
+            ),
         ),
         migrations.CreateModel(
-            name='ListEntry',
+            name="ListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_precision', models.CharField(blank=True, default='', max_length=8)),
-                ('event_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('event_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('event_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('event_precision', models.CharField(blank=True, default='', max_length=8)),
-                ('line', models.IntegerField()),
-                ('raw', models.JSONField()),
-                ('name', models.CharField(max_length=300)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('patronymic', models.CharField(blank=True, max_length=100)),
-                ('birth_text', models.CharField(blank=True, max_length=100)),
-                ('facility_text', models.CharField(blank=True, max_length=300)),
-                ('region_text', models.CharField(blank=True, max_length=200)),
-                ('event_text', models.CharField(blank=True, max_length=100)),
-                ('place_text', models.CharField(blank=True, max_length=300)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.event')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.person')),
-                ('person_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='lists.personlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_precision", models.CharField(blank=True, default="", max_length=8)),
+                ("event_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("event_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("event_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("event_precision", models.CharField(blank=True, default="", max_length=8)),
+                ("line", models.IntegerField()),
+                ("raw", models.JSONField()),
+                ("name", models.CharField(max_length=300)),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("patronymic", models.CharField(blank=True, max_length=100)),
+                ("birth_text", models.CharField(blank=True, max_length=100)),
+                ("facility_text", models.CharField(blank=True, max_length=300)),
+                ("region_text", models.CharField(blank=True, max_length=200)),
+                ("event_text", models.CharField(blank=True, max_length=100)),
+                ("place_text", models.CharField(blank=True, max_length=300)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.event",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "person_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="lists.personlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_list', 'line'],
+                "ordering": ["person_list", "line"],
             },
         ),
         migrations.CreateModel(
-            name='DuplicateRejection',
+            name="DuplicateRejection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='duprejection_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person_a", "person_b"), name="duprejection_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EntryRejection',
+            name="EntryRejection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lists.listentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="lists.listentry",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('entry', 'person'), name='entryrejection_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "person"), name="entryrejection_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MatchCandidate',
+            name="MatchCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('match_weight', models.FloatField(default=0)),
-                ('explanation', models.JSONField(default=list)),
-                ('decision', models.CharField(choices=[('open', 'open'), ('confirmed', 'confirmed'), ('rejected', 'rejected'), ('skipped', 'skipped'), ('merged', 'merged')], default='open', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='lists.listentry')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lists.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField()),
+                ("match_weight", models.FloatField(default=0)),
+                ("explanation", models.JSONField(default=list)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("confirmed", "confirmed"),
+                            ("rejected", "rejected"),
+                            ("skipped", "skipped"),
+                            ("merged", "merged"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="lists.listentry",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="lists.matchrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-probability', 'id'],
-                'indexes': [models.Index(fields=['decision', '-probability'], name='matchcand_queue')],
+                "ordering": ["-probability", "id"],
+                "indexes": [
+                    models.Index(fields=["decision", "-probability"], name="matchcand_queue")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='duplicatecandidate',
-            index=models.Index(fields=['decision', '-probability'], name='dupcand_queue'),
+            model_name="duplicatecandidate",
+            index=models.Index(fields=["decision", "-probability"], name="dupcand_queue"),
         ),
         migrations.AddConstraint(
-            model_name='personlist',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done'])), fields=('sha256',), name='personlist_sha256_once'),
+            model_name="personlist",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["queued", "running", "done"])),
+                fields=("sha256",),
+                name="personlist_sha256_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listentry',
-            constraint=models.UniqueConstraint(fields=('person_list', 'line'), name='listentry_line_once'),
+            model_name="listentry",
+            constraint=models.UniqueConstraint(
+                fields=("person_list", "line"), name="listentry_line_once"
+            ),
         ),
     ]

@@ -5,26 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lists', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("lists", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='duplicatecandidate',
-            name='decision',
-            field=models.CharField(choices=[('open', 'open'), ('confirmed', 'confirmed'), ('rejected', 'rejected'), ('skipped', 'skipped'), ('merged', 'merged'), ('superseded', 'superseded')], default='open', max_length=16),
+            model_name="duplicatecandidate",
+            name="decision",
+            field=models.CharField(
+                choices=[
+                    ("open", "open"),
+                    ("confirmed", "confirmed"),
+                    ("rejected", "rejected"),
+                    ("skipped", "skipped"),
+                    ("merged", "merged"),
+                    ("superseded", "superseded"),
+                ],
+                default="open",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='matchcandidate',
-            name='decision',
-            field=models.CharField(choices=[('open', 'open'), ('confirmed', 'confirmed'), ('rejected', 'rejected'), ('skipped', 'skipped'), ('merged', 'merged'), ('superseded', 'superseded')], default='open', max_length=16),
+            model_name="matchcandidate",
+            name="decision",
+            field=models.CharField(
+                choices=[
+                    ("open", "open"),
+                    ("confirmed", "confirmed"),
+                    ("rejected", "rejected"),
+                    ("skipped", "skipped"),
+                    ("merged", "merged"),
+                    ("superseded", "superseded"),
+                ],
+                default="open",
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='matchcandidate',
-            index=models.Index(fields=['run', 'decision', '-probability'], name='matchcand_run_queue'),
+            model_name="matchcandidate",
+            index=models.Index(
+                fields=["run", "decision", "-probability"], name="matchcand_run_queue"
+            ),
         ),
     ]

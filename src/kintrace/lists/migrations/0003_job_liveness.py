@@ -4,75 +4,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lists', '0002_review_queue'),
+        ("lists", "0002_review_queue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matchrun',
-            name='cancel_requested',
+            model_name="matchrun",
+            name="cancel_requested",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='heartbeat_at',
+            model_name="matchrun",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='phase',
+            model_name="matchrun",
+            name="phase",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='worker_boot',
+            model_name="matchrun",
+            name="worker_boot",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='worker_host',
+            model_name="matchrun",
+            name="worker_host",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='worker_pid',
+            model_name="matchrun",
+            name="worker_pid",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='worker_start',
+            model_name="matchrun",
+            name="worker_start",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='cancel_requested',
+            model_name="personlist",
+            name="cancel_requested",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='heartbeat_at',
+            model_name="personlist",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='worker_boot',
+            model_name="personlist",
+            name="worker_boot",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='worker_host',
+            model_name="personlist",
+            name="worker_host",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='worker_pid',
+            model_name="personlist",
+            name="worker_pid",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='personlist',
-            name='worker_start',
+            model_name="personlist",
+            name="worker_start",
             field=models.FloatField(blank=True, null=True),
         ),
     ]

@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lists', '0003_job_liveness'),
+        ("lists", "0003_job_liveness"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='duplicatecandidate',
-            name='reason',
-            field=models.CharField(blank=True, default='', max_length=16),
+            model_name="duplicatecandidate",
+            name="reason",
+            field=models.CharField(blank=True, default="", max_length=16),
         ),
         migrations.AddField(
-            model_name='matchcandidate',
-            name='reason',
-            field=models.CharField(blank=True, default='', max_length=16),
+            model_name="matchcandidate",
+            name="reason",
+            field=models.CharField(blank=True, default="", max_length=16),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='expected_share',
+            model_name="matchrun",
+            name="expected_share",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='namesake_share',
+            model_name="matchrun",
+            name="namesake_share",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='matchrun',
-            name='share_start',
+            model_name="matchrun",
+            name="share_start",
             field=models.FloatField(blank=True, null=True),
         ),
     ]

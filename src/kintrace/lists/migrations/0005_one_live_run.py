@@ -14,23 +14,28 @@ def older_live_twins_failed(apps, schema_editor):
         key = run.person_list_id or 0
         if key in seen:
             MatchRun.objects.filter(pk=run.pk).update(
-                status="failed", phase="",
+                status="failed",
+                phase="",
                 error="The job stopped without finishing: the process running it ended (a "
-                      "restart, a crash or a kill). Retry it or cancel it.")
+                "restart, a crash or a kill). Retry it or cancel it.",
+            )
         seen.add(key)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lists', '0004_prevalence_and_reasons'),
+        ("lists", "0004_prevalence_and_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(older_live_twins_failed, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='matchrun',
-            constraint=models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('person_list', models.Value(0)), condition=models.Q(('status__in', ['queued', 'running'])), name='matchrun_one_live'),
+            model_name="matchrun",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.comparison.Coalesce("person_list", models.Value(0)),
+                condition=models.Q(("status__in", ["queued", "running"])),
+                name="matchrun_one_live",
+            ),
         ),
     ]

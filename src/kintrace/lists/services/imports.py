@@ -54,10 +54,14 @@ class DuplicateListError(ImportRefused):
         self.earlier = earlier
         by = earlier.created_by.get_username() if earlier.created_by else "—"
         super().__init__(
-            _("This file was already imported as list #%(id)s “%(title)s” on %(date)s by "
-              "%(by)s.") % {"id": earlier.pk, "title": earlier.title, "by": by,
-                            "date": date_format(timezone.localtime(earlier.created_at),
-                                                "DATETIME_FORMAT")})
+            _("This file was already imported as list #%(id)s “%(title)s” on %(date)s by %(by)s.")
+            % {
+                "id": earlier.pk,
+                "title": earlier.title,
+                "by": by,
+                "date": date_format(timezone.localtime(earlier.created_at), "DATETIME_FORMAT"),
+            }
+        )
 
 
 def _files_dir() -> Path:
@@ -72,7 +76,8 @@ def _stored_path(person_list: PersonList) -> Path:
 
 def _earlier_import(sha256: str, exclude_pk: int | None = None) -> PersonList | None:
     qs = PersonList.objects.filter(
-        sha256=sha256, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE])
+        sha256=sha256, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE]
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.select_related("created_by").order_by("created_at").first()
@@ -85,9 +90,20 @@ def _read(data: bytes, filename: str, pasted: bool, header_row: int | None = Non
 
 
 def list_upload(
-    *, data: bytes, kind: str, title: str, actor, filename: str = "", pasted: bool = False,
-    source_kind: str = "official_list", source_title: str = "", publisher: str = "",
-    url: str = "", date=None, reliability: str = "F", credibility: int = 6,
+    *,
+    data: bytes,
+    kind: str,
+    title: str,
+    actor,
+    filename: str = "",
+    pasted: bool = False,
+    source_kind: str = "official_list",
+    source_title: str = "",
+    publisher: str = "",
+    url: str = "",
+    date=None,
+    reliability: str = "F",
+    credibility: int = 6,
     header_row: int | None = None,
 ) -> tuple[PersonList, Table]:
     """Keep an uploaded file (or pasted text, as UTF-8) as a draft list with a guessed column
@@ -95,13 +111,17 @@ def list_upload(
     Refuses a file that is too large, unreadable, or already imported."""
     # The command line passes these as typed (the web form's TextField already did this)
     title, source_title, publisher, filename = (
-        strip_bidi(t) for t in (title, source_title, publisher, filename))
+        strip_bidi(t) for t in (title, source_title, publisher, filename)
+    )
     limit = settings.KINTRACE_MAX_LIST_BYTES
     if len(data) > limit:
         raise ImportRefused(
-            _("The file is %(size)s MB; lists up to %(limit)s MB can be imported. Split it "
-              "into parts.") % {"size": round(len(data) / 2**20, 1),
-                                "limit": round(limit / 2**20, 1)})
+            _(
+                "The file is %(size)s MB; lists up to %(limit)s MB can be imported. Split it "
+                "into parts."
+            )
+            % {"size": round(len(data) / 2**20, 1), "limit": round(limit / 2**20, 1)}
+        )
     sha = hashlib.sha256(data).hexdigest()
     from .jobs import jobs_reap_stale  # cycle: imports -> jobs -> imports
 
@@ -116,21 +136,38 @@ def list_upload(
     source_info = {
         # how the file is read again at import: the header's line as found or chosen
         "header_row": table.header_row,
-        "kind": source_kind, "title": source_title or title, "publisher": publisher, "url": url,
-        "date": date.iso() if date else "", "reliability": reliability,
+        "kind": source_kind,
+        "title": source_title or title,
+        "publisher": publisher,
+        "url": url,
+        "date": date.iso() if date else "",
+        "reliability": reliability,
         "credibility": int(credibility),
     }
     with transaction.atomic():
         person_list = PersonList.objects.create(
-            kind=kind, title=title, filename=filename[:300], sha256=sha, size=len(data),
-            encoding=table.encoding, delimiter=table.delimiter, header=table.header,
-            mapping=guess_mapping(table.header, table.rows), source_info=source_info,
-            progress_total=len(table.rows), created_by=actor if actor and actor.pk else None,
+            kind=kind,
+            title=title,
+            filename=filename[:300],
+            sha256=sha,
+            size=len(data),
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            header=table.header,
+            mapping=guess_mapping(table.header, table.rows),
+            source_info=source_info,
+            progress_total=len(table.rows),
+            created_by=actor if actor and actor.pk else None,
         )
         _stored_path(person_list).write_bytes(data)
-        audit_record(actor=actor, action="list.upload", target=person_list,
-                     after=snapshot(person_list, ["kind", "title", "filename", "sha256",
-                                                  "size", "encoding"]))
+        audit_record(
+            actor=actor,
+            action="list.upload",
+            target=person_list,
+            after=snapshot(
+                person_list, ["kind", "title", "filename", "sha256", "size", "encoding"]
+            ),
+        )
     return person_list, table
 
 
@@ -138,8 +175,12 @@ def stored_table(person_list: PersonList) -> Table:
     """The list's stored file read again, with the header where it was found or chosen."""
     data = _stored_path(person_list).read_bytes()
     # a list stored before the header search is read as it was then: its mapping is by column
-    return _read(data, person_list.filename, pasted=person_list.encoding == "text",
-                 header_row=person_list.source_info.get("header_row", LEGACY_HEADER))
+    return _read(
+        data,
+        person_list.filename,
+        pasted=person_list.encoding == "text",
+        header_row=person_list.source_info.get("header_row", LEGACY_HEADER),
+    )
 
 
 def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> Table:
@@ -150,8 +191,9 @@ def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> T
         raise ImportRefused(_("The header can be chosen only before the import."))
     data = _stored_path(person_list).read_bytes()
     try:
-        table = _read(data, person_list.filename, pasted=person_list.encoding == "text",
-                      header_row=header_row)
+        table = _read(
+            data, person_list.filename, pasted=person_list.encoding == "text", header_row=header_row
+        )
     except ListFileError as e:
         raise ImportRefused(str(e)) from None
     # no column titles in the audit: a row chosen as the header may hold a man's name
@@ -162,13 +204,22 @@ def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> T
         person_list.mapping = guess_mapping(table.header, table.rows)
         person_list.progress_total = len(table.rows)
         person_list.save(update_fields=["source_info", "header", "mapping", "progress_total"])
-        audit_record(actor=actor, action="list.header_row", target=person_list, before=before,
-                     after={"header_row": header_row})
+        audit_record(
+            actor=actor,
+            action="list.header_row",
+            target=person_list,
+            before=before,
+            after={"header_row": header_row},
+        )
     return table
 
 
 def list_import_start(
-    *, person_list: PersonList, mapping: dict[str, int], actor, background: bool | None = None,
+    *,
+    person_list: PersonList,
+    mapping: dict[str, int],
+    actor,
+    background: bool | None = None,
     progress: Progress | None = None,
 ) -> PersonList:
     """Fix the mapping and import: here and now, or in a background thread when the list is
@@ -189,14 +240,27 @@ def list_import_start(
             # the worker from now on, so a crash before the thread starts is found stale.
             updated = PersonList.objects.filter(
                 pk=person_list.pk, status__in=[JobStatus.DRAFT, JobStatus.FAILED]
-            ).update(status=JobStatus.QUEUED, mapping=mapping, row_errors=[], error="",
-                     progress_done=0, phase="", cancel_requested=False,
-                     heartbeat_at=timezone.now(), finished_at=None, **jobs.identity())
+            ).update(
+                status=JobStatus.QUEUED,
+                mapping=mapping,
+                row_errors=[],
+                error="",
+                progress_done=0,
+                phase="",
+                cancel_requested=False,
+                heartbeat_at=timezone.now(),
+                finished_at=None,
+                **jobs.identity(),
+            )
             if not updated:
                 jobs.release(PersonList, person_list.pk)
                 raise ImportRefused(_("This list is already being imported."))
-            audit_record(actor=actor, action="list.import_start", target=person_list,
-                         after={"mapping": mapping})
+            audit_record(
+                actor=actor,
+                action="list.import_start",
+                target=person_list,
+                after={"mapping": mapping},
+            )
     except IntegrityError:  # the partial unique index on sha256: a racing twin got there
         jobs.release(PersonList, person_list.pk)
         raise DuplicateListError(_earlier_import(person_list.sha256, person_list.pk)) from None
@@ -206,13 +270,18 @@ def list_import_start(
     if not background:
         return list_import_run(person_list=person_list, actor=actor, progress=progress)
     pk = person_list.pk
-    jobs.start(f"list-import-{pk}", lambda: list_import_run(
-        person_list=PersonList.objects.get(pk=pk), actor=actor))
+    jobs.start(
+        f"list-import-{pk}",
+        lambda: list_import_run(person_list=PersonList.objects.get(pk=pk), actor=actor),
+    )
     return person_list
 
 
 def list_import_run(
-    *, person_list: PersonList, actor, progress: Progress | None = None,
+    *,
+    person_list: PersonList,
+    actor,
+    progress: Progress | None = None,
 ) -> PersonList:
     """Check every row, then store the entries in batches of INSERT_BATCH rows, each its own
     short transaction, while the list stays invisible (running); then, in one short
@@ -222,9 +291,12 @@ def list_import_run(
     kill -9 leaves it for kintrace.lists.services.jobs to find stale and do the same."""
     pk = person_list.pk
     claimed = PersonList.objects.filter(
-        pk=pk, status=JobStatus.QUEUED, cancel_requested=False,
-    ).update(status=JobStatus.RUNNING, phase="reading", heartbeat_at=timezone.now(),
-             **jobs.identity())
+        pk=pk,
+        status=JobStatus.QUEUED,
+        cancel_requested=False,
+    ).update(
+        status=JobStatus.RUNNING, phase="reading", heartbeat_at=timezone.now(), **jobs.identity()
+    )
     if not claimed:  # cancelled (or found stale) before it began
         jobs.release(PersonList, pk)
         person_list.refresh_from_db()
@@ -249,8 +321,7 @@ def list_import_run(
         if PersonList.objects.filter(pk=pk, cancel_requested=True).exists():
             from .jobs import list_discard  # cycle: imports -> jobs -> imports
 
-            list_discard(person_list=PersonList.objects.get(pk=pk), actor=actor,
-                         reason="cancelled")
+            list_discard(person_list=PersonList.objects.get(pk=pk), actor=actor, reason="cancelled")
         return person_list
     except BaseException as e:  # SystemExit from SIGTERM and KeyboardInterrupt included
         _stop(pk, error=str(e) or e.__class__.__name__)
@@ -298,8 +369,12 @@ def _store_rows(pk: int, table: Table, mapping, today, job, progress) -> None:
     for start in range(0, total, INSERT_BATCH):
         stop = min(start + INSERT_BATCH, total)
         entries = [
-            ListEntry(person_list_id=pk, line=line, raw=_raw(table, row, width),
-                      **map_row(row, mapping, today=today))
+            ListEntry(
+                person_list_id=pk,
+                line=line,
+                raw=_raw(table, row, width),
+                **map_row(row, mapping, today=today),
+            )
             for line, row in zip(table.lines[start:stop], table.rows[start:stop], strict=True)
         ]
         with transaction.atomic():
@@ -322,10 +397,14 @@ def _publish(person_list: PersonList, total: int, actor) -> None:
         if locked.status != JobStatus.RUNNING or locked.cancel_requested:
             raise jobs.JobCancelled
         source = source_create(
-            kind=info.get("kind") or "official_list", title=info.get("title") or locked.title,
-            publisher=info.get("publisher", ""), url=info.get("url", ""),
-            date=_source_date(info.get("date", "")), reliability=info.get("reliability", "F"),
-            credibility=info.get("credibility", 6), actor=actor,
+            kind=info.get("kind") or "official_list",
+            title=info.get("title") or locked.title,
+            publisher=info.get("publisher", ""),
+            url=info.get("url", ""),
+            date=_source_date(info.get("date", "")),
+            reliability=info.get("reliability", "F"),
+            credibility=info.get("credibility", 6),
+            actor=actor,
         )
         locked.source = source
         locked.status = JobStatus.DONE
@@ -334,15 +413,24 @@ def _publish(person_list: PersonList, total: int, actor) -> None:
         locked.progress_done = locked.progress_total = total
         locked.finished_at = timezone.now()
         locked.save()
-        audit_record(actor=actor, action="list.import", target=locked,
-                     after={"entries": total, "source": source.pk,
-                            "sha256": locked.sha256, "mapping": locked.mapping})
+        audit_record(
+            actor=actor,
+            action="list.import",
+            target=locked,
+            after={
+                "entries": total,
+                "source": source.pk,
+                "sha256": locked.sha256,
+                "mapping": locked.mapping,
+            },
+        )
 
 
 def _stop(pk: int, *, error: str) -> None:
     """A job that ended without finishing: failed, and its stored rows deleted."""
     PersonList.objects.filter(pk=pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
-        status=JobStatus.FAILED, phase="", finished_at=timezone.now(), error=error)
+        status=JobStatus.FAILED, phase="", finished_at=timezone.now(), error=error
+    )
     delete_entries(pk)
 
 
@@ -351,18 +439,26 @@ def delete_entries(pk: int) -> int:
     (a failed import's rows must not hold the write lock any longer than storing them did)."""
     deleted = 0
     while True:
-        ids = list(ListEntry.objects.filter(person_list_id=pk).order_by()
-                   .values_list("id", flat=True)[:DELETE_BATCH])
+        ids = list(
+            ListEntry.objects.filter(person_list_id=pk)
+            .order_by()
+            .values_list("id", flat=True)[:DELETE_BATCH]
+        )
         if not ids:
             return deleted
         with transaction.atomic():
-            deleted += ListEntry.objects.filter(id__in=ids).delete()[1].get(
-                ListEntry._meta.label, 0)
+            deleted += (
+                ListEntry.objects.filter(id__in=ids).delete()[1].get(ListEntry._meta.label, 0)
+            )
 
 
 def _finish_failed(pk: int, *, row_errors=None, error: str = "", total: int | None = None):
-    fields = {"status": JobStatus.FAILED, "phase": "", "finished_at": timezone.now(),
-              "error": error}
+    fields = {
+        "status": JobStatus.FAILED,
+        "phase": "",
+        "finished_at": timezone.now(),
+        "error": error,
+    }
     if row_errors is not None:
         fields["row_errors"] = row_errors
     if total is not None:
@@ -375,8 +471,14 @@ def _source_date(text: str):
 
 
 def list_import_file(
-    *, path: Path, kind: str, title: str, actor, progress: Progress | None = None,
-    mapping: dict[str, int] | None = None, **source,
+    *,
+    path: Path,
+    kind: str,
+    title: str,
+    actor,
+    progress: Progress | None = None,
+    mapping: dict[str, int] | None = None,
+    **source,
 ) -> PersonList:
     """The command line's import: read, guess the mapping, import in this process."""
     limit = settings.KINTRACE_MAX_LIST_BYTES
@@ -386,26 +488,36 @@ def list_import_file(
         with Path(path).open("rb") as f:
             data = f.read(limit + 1)  # never more than the limit in memory
     except OSError as e:
-        raise ImportRefused(_("Cannot read %(path)s: %(err)s") % {"path": path,
-                                                                  "err": e.strerror}) from None
+        raise ImportRefused(
+            _("Cannot read %(path)s: %(err)s") % {"path": path, "err": e.strerror}
+        ) from None
     if len(data) > limit:
         raise ImportRefused(
-            _("The file is larger than %(limit)s MB, the most a list may be. Split it into "
-              "parts.") % {"limit": round(limit / 2**20, 1)})
+            _("The file is larger than %(limit)s MB, the most a list may be. Split it into parts.")
+            % {"limit": round(limit / 2**20, 1)}
+        )
     from .jobs import list_discard  # cycle: imports -> jobs -> imports
 
-    person_list, _table = list_upload(data=data, kind=kind, title=title, actor=actor,
-                                      filename=Path(path).name, **source)
+    person_list, _table = list_upload(
+        data=data, kind=kind, title=title, actor=actor, filename=Path(path).name, **source
+    )
     mapping = mapping or person_list.mapping
     # No one fixes a mapping on the command line: an import refused here, or failed on bad
     # rows, leaves no draft list and no copy of the file behind.
     try:
         if mapping_errors(mapping, len(person_list.header)):
             raise ImportRefused(
-                " ".join(mapping_errors(mapping, len(person_list.header))) + " "
-                + _("Columns: %s") % ", ".join(quote(h, 40) for h in person_list.header[:30]))
-        done = list_import_start(person_list=person_list, mapping=mapping, actor=actor,
-                                 background=False, progress=progress)
+                " ".join(mapping_errors(mapping, len(person_list.header)))
+                + " "
+                + _("Columns: %s") % ", ".join(quote(h, 40) for h in person_list.header[:30])
+            )
+        done = list_import_start(
+            person_list=person_list,
+            mapping=mapping,
+            actor=actor,
+            background=False,
+            progress=progress,
+        )
     except ImportRefused:
         list_discard(person_list=person_list, actor=actor, reason="refused")
         raise

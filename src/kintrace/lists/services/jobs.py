@@ -25,8 +25,10 @@ from .imports import ImportRefused, _stored_path, delete_entries, list_import_st
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 # Stored untranslated; pages and the command line translate it when they show it.
-STALE_ERROR = gettext_noop("The job stopped without finishing: the process running it ended "
-                           "(a restart, a crash or a kill). Retry it or cancel it.")
+STALE_ERROR = gettext_noop(
+    "The job stopped without finishing: the process running it ended "
+    "(a restart, a crash or a kill). Retry it or cancel it."
+)
 
 
 class JobRefused(ImportRefused):
@@ -34,8 +36,11 @@ class JobRefused(ImportRefused):
 
 
 def _worker(job) -> dict:
-    return {"host": job.worker_host, "pid": job.worker_pid,
-            "heartbeat": job.heartbeat_at.isoformat() if job.heartbeat_at else None}
+    return {
+        "host": job.worker_host,
+        "pid": job.worker_pid,
+        "heartbeat": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+    }
 
 
 def jobs_reap_stale(*, sha256: str | None = None, person_list: PersonList | None = None) -> int:
@@ -58,14 +63,24 @@ def jobs_reap_stale(*, sha256: str | None = None, person_list: PersonList | None
         if background.job_alive(job, now=now):
             continue
         with transaction.atomic():
-            marked = type(job).objects.filter(
-                pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at,
-            ).update(status=JobStatus.FAILED, phase="", error=STALE_ERROR, finished_at=now)
+            marked = (
+                type(job)
+                .objects.filter(
+                    pk=job.pk,
+                    status=job.status,
+                    heartbeat_at=job.heartbeat_at,
+                )
+                .update(status=JobStatus.FAILED, phase="", error=STALE_ERROR, finished_at=now)
+            )
             if marked:
                 action = "list.import_stale" if isinstance(job, PersonList) else "list.match_stale"
-                audit_record(actor=None, action=action, target=job,
-                             before={"status": job.status, "phase": job.phase},
-                             after={"status": "failed", "worker": _worker(job)})
+                audit_record(
+                    actor=None,
+                    action=action,
+                    target=job,
+                    before={"status": job.status, "phase": job.phase},
+                    after={"status": "failed", "worker": _worker(job)},
+                )
         if marked:
             stale += 1
             if isinstance(job, PersonList):
@@ -89,14 +104,22 @@ def list_discard(*, person_list: PersonList, actor, reason: str = "cancelled") -
     path = _stored_path(person_list)
     with transaction.atomic():
         deleted, _by_model = PersonList.objects.filter(
-            pk=pk, status__in=[JobStatus.DRAFT, JobStatus.FAILED]).delete()
+            pk=pk, status__in=[JobStatus.DRAFT, JobStatus.FAILED]
+        ).delete()
         if not deleted:
             return
-        audit_record(actor=actor, action="list.discard", target_type="lists.personlist",
-                     target_id=str(pk),
-                     before={"title": person_list.title, "sha256": person_list.sha256,
-                             "status": person_list.status},
-                     after={"reason": reason})
+        audit_record(
+            actor=actor,
+            action="list.discard",
+            target_type="lists.personlist",
+            target_id=str(pk),
+            before={
+                "title": person_list.title,
+                "sha256": person_list.sha256,
+                "status": person_list.status,
+            },
+            after={"reason": reason},
+        )
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
@@ -106,8 +129,7 @@ def list_delete(*, person_list: PersonList, actor) -> None:
     jobs_reap_stale(person_list=person_list)
     person_list.refresh_from_db()
     if person_list.status not in (JobStatus.DRAFT, JobStatus.FAILED):
-        raise JobRefused(_("Only a list whose import failed or never started can be "
-                           "deleted."))
+        raise JobRefused(_("Only a list whose import failed or never started can be deleted."))
     list_discard(person_list=person_list, actor=actor, reason="deleted")
 
 
@@ -115,24 +137,30 @@ def lists_abandoned_discard(*, days: int | None = None) -> int:
     """Discard drafts and failed imports untouched for KINTRACE_ABANDONED_DAYS (7) days."""
     days = days if days is not None else settings.KINTRACE_ABANDONED_DAYS
     cutoff = timezone.now() - timedelta(days=days)
-    old = [pl for pl in PersonList.objects.filter(
-        status__in=[JobStatus.DRAFT, JobStatus.FAILED], created_at__lt=cutoff)
-        if (pl.finished_at or pl.created_at) < cutoff]
+    old = [
+        pl
+        for pl in PersonList.objects.filter(
+            status__in=[JobStatus.DRAFT, JobStatus.FAILED], created_at__lt=cutoff
+        )
+        if (pl.finished_at or pl.created_at) < cutoff
+    ]
     for pl in old:
         list_discard(person_list=pl, actor=None, reason="abandoned")
     return len(old)
 
 
-def list_import_retry(*, person_list: PersonList, actor,
-                      background_run: bool | None = None) -> PersonList:
+def list_import_retry(
+    *, person_list: PersonList, actor, background_run: bool | None = None
+) -> PersonList:
     """Run a failed import again with the mapping it had (its rows from the failed attempt
     are deleted first)."""
     jobs_reap_stale(person_list=person_list)
     person_list.refresh_from_db()
     if person_list.status != JobStatus.FAILED:
         raise JobRefused(_("Only a failed import can be retried."))
-    return list_import_start(person_list=person_list, mapping=person_list.mapping, actor=actor,
-                             background=background_run)
+    return list_import_start(
+        person_list=person_list, mapping=person_list.mapping, actor=actor, background=background_run
+    )
 
 
 def list_import_cancel(*, person_list: PersonList, actor) -> str:
@@ -142,7 +170,8 @@ def list_import_cancel(*, person_list: PersonList, actor) -> str:
     jobs_reap_stale(person_list=person_list)
     with transaction.atomic():
         asked = PersonList.objects.filter(pk=person_list.pk, status__in=ACTIVE).update(
-            cancel_requested=True)
+            cancel_requested=True
+        )
         if asked:
             audit_record(actor=actor, action="list.import_cancel", target=person_list)
             return "stopping"
@@ -161,7 +190,6 @@ def match_run_cancel(*, run: MatchRun, actor) -> None:
     else:
         jobs_reap_stale()
     with transaction.atomic():
-        if not MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
-                cancel_requested=True):
+        if not MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(cancel_requested=True):
             raise JobRefused(_("This match run is not running."))
         audit_record(actor=actor, action="list.match_cancel", target=run)

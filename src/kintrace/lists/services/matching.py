@@ -60,16 +60,24 @@ def _date_text(year, month, day) -> str:
 # The share of a list's entries expected to be registry persons before its own data is
 # read (the estimate starts here and leans on it for small lists): a casualty or burial list
 # mostly holds other men; a court declaration is usually asked for by a searching family.
-START_SHARE = {"hospital": 0.1, "casualty": 0.1, "burial": 0.1, "pardon": 0.1,
-               "court": 0.3, "other": 0.2}
+START_SHARE = {
+    "hospital": 0.1,
+    "casualty": 0.1,
+    "burial": 0.1,
+    "pardon": 0.1,
+    "court": 0.3,
+    "other": 0.2,
+}
 # An ambiguous candidate (another person fits the entry about as well) is stored down to
 # this probability: the two share what one would have had alone.
 AMBIGUOUS_FLOOR = 0.2
 
 
 def _explanations(frame, params) -> list:
-    return [[[c.comparison, c.level, c.match_weight] for c in e]
-            for e in explain_rows(frame.reset_index(drop=True), params)]
+    return [
+        [[c.comparison, c.level, c.match_weight] for c in e]
+        for e in explain_rows(frame.reset_index(drop=True), params)
+    ]
 
 
 def entry_record(e: dict) -> dict:
@@ -105,8 +113,13 @@ def _finish_run(run: MatchRun, *, t0: float, count: int, left: int, right: int) 
 
 
 def _new_run(**fields) -> MatchRun:
-    run = MatchRun.objects.create(status=JobStatus.RUNNING, phase="reading",
-                                  heartbeat_at=timezone.now(), **jobs.identity(), **fields)
+    run = MatchRun.objects.create(
+        status=JobStatus.RUNNING,
+        phase="reading",
+        heartbeat_at=timezone.now(),
+        **jobs.identity(),
+        **fields,
+    )
     jobs.claim(MatchRun, run.pk)
     return run
 
@@ -127,24 +140,32 @@ def _job(run: MatchRun) -> Iterator[jobs.Running]:
 
 def _run_failed(run: MatchRun, error: str) -> None:
     MatchRun.objects.filter(pk=run.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
-        status=JobStatus.FAILED, phase="", error=error, finished_at=timezone.now())
+        status=JobStatus.FAILED, phase="", error=error, finished_at=timezone.now()
+    )
     run.refresh_from_db()
 
 
 def match_running(person_list: PersonList) -> MatchRun | None:
     """The list's live match run, after marking any stale one failed."""
     jobs_reap_stale(person_list=person_list)
-    return MatchRun.objects.filter(person_list=person_list,
-                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    return MatchRun.objects.filter(
+        person_list=person_list, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
 
 
 def match_start(*, person_list: PersonList, actor, threshold: float = 0.5) -> MatchRun:
     """Start a match run of the list in a background thread; refuses while one runs."""
     run = _match_prepare(person_list, actor, threshold)
     pk = run.pk
-    jobs.start(f"list-match-{person_list.pk}", lambda: match_run(
-        person_list=PersonList.objects.get(pk=person_list.pk), actor=actor,
-        threshold=threshold, run=MatchRun.objects.get(pk=pk)))
+    jobs.start(
+        f"list-match-{person_list.pk}",
+        lambda: match_run(
+            person_list=PersonList.objects.get(pk=person_list.pk),
+            actor=actor,
+            threshold=threshold,
+            run=MatchRun.objects.get(pk=pk),
+        ),
+    )
     return run
 
 
@@ -157,13 +178,20 @@ def _match_prepare(person_list: PersonList, actor, threshold: float) -> MatchRun
         PersonList.objects.select_for_update().get(pk=person_list.pk)
         if match_running(person_list):
             raise ImportRefused(_("A match run for this list is already running."))
-        return _new_run(person_list=person_list, threshold=threshold,
-                        created_by=actor if actor and actor.pk else None)
+        return _new_run(
+            person_list=person_list,
+            threshold=threshold,
+            created_by=actor if actor and actor.pk else None,
+        )
 
 
 def match_run(
-    *, person_list: PersonList, actor, threshold: float = 0.5,
-    progress: Callable[[str], None] | None = None, run: MatchRun | None = None,
+    *,
+    person_list: PersonList,
+    actor,
+    threshold: float = 0.5,
+    progress: Callable[[str], None] | None = None,
+    run: MatchRun | None = None,
 ) -> MatchRun:
     """Link the list's undecided entries against every registry person; store candidates.
     Refuses (ImportRefused) a list not imported or with a match run already running; a run
@@ -174,14 +202,25 @@ def match_run(
     return run
 
 
-def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
-           progress) -> None:
+def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float, progress) -> None:
     t0 = time.perf_counter()
-    entries = [entry_record(e) for e in
-               ListEntry.objects.visible().filter(person_list=person_list, person__isnull=True)
-               .order_by().values("id", "name", "birth_year", "birth_month", "birth_day",
-                                  "birth_text", "facility_text",
-                                  "region_text").iterator(chunk_size=20000)]
+    entries = [
+        entry_record(e)
+        for e in ListEntry.objects.visible()
+        .filter(person_list=person_list, person__isnull=True)
+        .order_by()
+        .values(
+            "id",
+            "name",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "birth_text",
+            "facility_text",
+            "region_text",
+        )
+        .iterator(chunk_size=20000)
+    ]
     job.beat(phase="normalising")
     right, person_of, _fresh = registry_prepared(progress)
     if progress:
@@ -193,16 +232,19 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
     if progress:
         progress("scoring pairs")
     if entries and len(right):
-        pairs, prevalence = score_persons(left, right, person_of, start_share=start,
-                                          params=params)
+        pairs, prevalence = score_persons(left, right, person_of, start_share=start, params=params)
     else:
         pairs, prevalence = None, None
-    rejected = set(EntryRejection.objects.filter(entry__person_list=person_list)
-                   .values_list("entry_id", "person_id"))
+    rejected = set(
+        EntryRejection.objects.filter(entry__person_list=person_list).values_list(
+            "entry_id", "person_id"
+        )
+    )
     candidates = []
     if pairs is not None and len(pairs):
         keep = (pairs["match_probability"] >= threshold) | (
-            pairs["ambiguous"] & (pairs["match_probability"] >= AMBIGUOUS_FLOOR))
+            pairs["ambiguous"] & (pairs["match_probability"] >= AMBIGUOUS_FLOOR)
+        )
         pairs = pairs[keep].reset_index(drop=True)
         explanations = _explanations(pairs, params)
         per_entry: dict[int, int] = {}
@@ -211,11 +253,17 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
             if (entry_id, person_id) in rejected or per_entry.get(entry_id, 0) >= PER_ENTRY:
                 continue
             per_entry[entry_id] = per_entry.get(entry_id, 0) + 1
-            candidates.append(MatchCandidate(
-                run=run, entry_id=entry_id, person_id=person_id,
-                probability=float(row.match_probability),
-                match_weight=float(row.match_weight), explanation=explanations[i],
-                reason="ambiguous" if row.ambiguous else ""))
+            candidates.append(
+                MatchCandidate(
+                    run=run,
+                    entry_id=entry_id,
+                    person_id=person_id,
+                    probability=float(row.match_probability),
+                    match_weight=float(row.match_weight),
+                    explanation=explanations[i],
+                    reason="ambiguous" if row.ambiguous else "",
+                )
+            )
     if progress:
         progress(f"{len(candidates)} candidates")
     if prevalence is not None:
@@ -224,21 +272,31 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
     job.beat(phase="storing")
     with transaction.atomic():
         # An open candidate from an earlier run for the same pair is superseded by this one.
-        MatchCandidate.objects.filter(entry__person_list=person_list,
-                                      decision__in=["open", "skipped"]).delete()
+        MatchCandidate.objects.filter(
+            entry__person_list=person_list, decision__in=["open", "skipped"]
+        ).delete()
         MatchCandidate.objects.bulk_create(candidates, batch_size=BATCH)
         _finish_run(run, t0=t0, count=len(candidates), left=len(entries), right=len(right))
-        audit_record(actor=actor, action="list.match", target=person_list,
-                     after={"run": run.pk, "threshold": threshold,
-                            "candidates": len(candidates), "entries": len(entries),
-                            "expected_share": run.expected_share})
+        audit_record(
+            actor=actor,
+            action="list.match",
+            target=person_list,
+            after={
+                "run": run.pk,
+                "threshold": threshold,
+                "candidates": len(candidates),
+                "entries": len(entries),
+                "expected_share": run.expected_share,
+            },
+        )
 
 
 def dedupe_running() -> MatchRun | None:
     """The registry's live duplicate search, after marking a stale one failed."""
     jobs_reap_stale()
-    return MatchRun.objects.filter(person_list__isnull=True,
-                                   status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    return MatchRun.objects.filter(
+        person_list__isnull=True, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
 
 
 def _dedupe_prepare(actor, threshold: float) -> MatchRun:
@@ -248,10 +306,13 @@ def _dedupe_prepare(actor, threshold: float) -> MatchRun:
         with transaction.atomic():
             # The partial unique index (one live run per list, one for the registry) refuses
             # a twin started by a second press at the same moment.
-            run = _new_run(threshold=threshold,
-                           created_by=actor if actor and actor.pk else None)
-            audit_record(actor=actor, action="registry.dedupe_start", target=run,
-                         after={"threshold": threshold})
+            run = _new_run(threshold=threshold, created_by=actor if actor and actor.pk else None)
+            audit_record(
+                actor=actor,
+                action="registry.dedupe_start",
+                target=run,
+                after={"threshold": threshold},
+            )
             return run
     except IntegrityError:
         raise ImportRefused(_("A duplicate search is already running.")) from None
@@ -262,13 +323,18 @@ def dedupe_start(*, actor, threshold: float = 0.8) -> MatchRun:
     The run's row shows its phase while it runs and its error if it fails."""
     run = _dedupe_prepare(actor, threshold)
     pk = run.pk
-    jobs.start("registry-dedupe", lambda: dedupe_run(
-        actor=actor, threshold=threshold, run=MatchRun.objects.get(pk=pk)))
+    jobs.start(
+        "registry-dedupe",
+        lambda: dedupe_run(actor=actor, threshold=threshold, run=MatchRun.objects.get(pk=pk)),
+    )
     return run
 
 
 def dedupe_run(
-    *, actor, threshold: float = 0.8, progress: Callable[[str], None] | None = None,
+    *,
+    actor,
+    threshold: float = 0.8,
+    progress: Callable[[str], None] | None = None,
     run: MatchRun | None = None,
 ) -> MatchRun:
     """Find pairs of registry persons that are probably one man; store them for review.
@@ -287,8 +353,11 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
     params = Parameters.load(None)
     if progress:
         progress("scoring pairs")
-    pairs = dedupe_persons(records, person_of, threshold=threshold, params=params) \
-        if len(records) > 1 else None
+    pairs = (
+        dedupe_persons(records, person_of, threshold=threshold, params=params)
+        if len(records) > 1
+        else None
+    )
     # Pairs a reviewer rejected here, and pairs said to be different men when one was added.
     rejected = set(DuplicateRejection.objects.values_list("person_a_id", "person_b_id"))
     rejected |= distinct_pairs()
@@ -300,11 +369,17 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
             key = (min(a, b), max(a, b))
             if key in rejected:
                 continue
-            candidates.append(DuplicateCandidate(
-                run=run, person_a_id=key[0], person_b_id=key[1],
-                probability=float(row.match_probability),
-                match_weight=float(row.match_weight), explanation=explanations[i],
-                reason="conflict" if row.conflict else ""))
+            candidates.append(
+                DuplicateCandidate(
+                    run=run,
+                    person_a_id=key[0],
+                    person_b_id=key[1],
+                    probability=float(row.match_probability),
+                    match_weight=float(row.match_weight),
+                    explanation=explanations[i],
+                    reason="conflict" if row.conflict else "",
+                )
+            )
     if progress:
         progress(f"{len(candidates)} candidates")
     job.beat(phase="storing")
@@ -313,6 +388,9 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
         DuplicateCandidate.objects.bulk_create(candidates, batch_size=BATCH)
         persons = len(set(person_of.values()))
         _finish_run(run, t0=t0, count=len(candidates), left=persons, right=persons)
-        audit_record(actor=actor, action="registry.dedupe", target=run,
-                     after={"threshold": threshold, "candidates": len(candidates),
-                            "records": len(records)})
+        audit_record(
+            actor=actor,
+            action="registry.dedupe",
+            target=run,
+            after={"threshold": threshold, "candidates": len(candidates), "records": len(records)},
+        )

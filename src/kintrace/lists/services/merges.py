@@ -23,8 +23,14 @@ from ..models import Decision, DuplicateCandidate, DuplicateRejection, Merge
 __all__ = ["MergeError", "row_dump", "persons_merge", "merge_undo", "duplicate_decide"]
 
 # Review bookkeeping about persons is not part of a person's story and does not move.
-NOT_MOVED = {"lists.matchcandidate", "lists.entryrejection", "lists.duplicatecandidate",
-             "lists.duplicaterejection", "lists.merge", "registry.persondistinct"}
+NOT_MOVED = {
+    "lists.matchcandidate",
+    "lists.entryrejection",
+    "lists.duplicatecandidate",
+    "lists.duplicaterejection",
+    "lists.merge",
+    "registry.persondistinct",
+}
 
 
 class MergeError(Exception):
@@ -45,27 +51,35 @@ def _links():
 def _unique_sets(model, field) -> list[tuple[str, ...]]:
     """Unconditional unique column sets containing `field`, without it."""
     sets = [tuple(u) for u in model._meta.unique_together]
-    sets += [tuple(c.fields) for c in model._meta.constraints
-             if isinstance(c, models.UniqueConstraint) and c.condition is None and c.fields]
-    return [tuple(model._meta.get_field(n).attname for n in s if n != field.name)
-            for s in sets if field.name in s]
+    sets += [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.condition is None and c.fields
+    ]
+    return [
+        tuple(model._meta.get_field(n).attname for n in s if n != field.name)
+        for s in sets
+        if field.name in s
+    ]
 
 
-def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | None = None
-                  ) -> Merge:
+def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | None = None) -> Merge:
     """Fold `merged` into `survivor`: move all his rows, mark him merged_into, derive the
     survivor's status again. Refused for two persons with an open case each."""
     if survivor.pk == merged.pk:
         raise MergeError(_("A person cannot be merged into himself."))
     with transaction.atomic():
         # Lock both (in id order, so two merges of the same pair cannot deadlock).
-        locked = {p.pk: p for p in Person.objects.select_for_update()
-                  .filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")}
+        locked = {
+            p.pk: p
+            for p in Person.objects.select_for_update()
+            .filter(pk__in=[survivor.pk, merged.pk])
+            .order_by("pk")
+        }
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         if survivor.merged_into_id or merged.merged_into_id:
             raise MergeError(_("One of these persons was already merged into another."))
-        snap = {"persons": [row_dump(survivor), row_dump(merged)], "moved": [],
-                "removed": []}
+        snap = {"persons": [row_dump(survivor), row_dump(merged)], "moved": [], "removed": []}
         for model, field in _links():
             rows = list(model.objects.filter(**{field.attname: merged.pk}))
             if not rows:
@@ -75,9 +89,11 @@ def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | No
             for row in rows:
                 snap_row = row_dump(row)
                 clash = any(
-                    model.objects.filter(**{field.attname: survivor.pk},
-                                         **{a: getattr(row, a) for a in others}).exists()
-                    for others in _unique_sets(model, field))
+                    model.objects.filter(
+                        **{field.attname: survivor.pk}, **{a: getattr(row, a) for a in others}
+                    ).exists()
+                    for others in _unique_sets(model, field)
+                )
                 if clash:  # e.g. both men on the same event: the survivor's link suffices
                     snap["removed"].append([label, snap_row])
                     model.objects.filter(pk=row.pk).delete()
@@ -88,24 +104,38 @@ def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | No
                 with transaction.atomic():
                     model.objects.filter(pk__in=moved_pks).update(**{field.attname: survivor.pk})
             except IntegrityError:
-                raise MergeError(_("Both persons have a %(what)s that cannot be joined (for "
-                                   "example two open cases); resolve that first.")
-                                 % {"what": model._meta.verbose_name}) from None
+                raise MergeError(
+                    _(
+                        "Both persons have a %(what)s that cannot be joined (for "
+                        "example two open cases); resolve that first."
+                    )
+                    % {"what": model._meta.verbose_name}
+                ) from None
         # His names are the survivor's variants now, not a second primary name.
         PersonName = apps.get_model("registry", "PersonName")
-        PersonName.objects.filter(person=survivor, pk__in=[
-            r["id"] for label, r in snap["moved"] if label == "registry.personname"
-        ]).update(is_primary=False)
-        Person.objects.filter(pk=merged.pk).update(merged_into=survivor,
-                                                   updated_at=timezone.now())
-        merge = Merge.objects.create(survivor=survivor, merged=merged, candidate=candidate,
-                                     snapshot=snap,
-                                     created_by=actor if actor and actor.pk else None)
+        PersonName.objects.filter(
+            person=survivor,
+            pk__in=[r["id"] for label, r in snap["moved"] if label == "registry.personname"],
+        ).update(is_primary=False)
+        Person.objects.filter(pk=merged.pk).update(merged_into=survivor, updated_at=timezone.now())
+        merge = Merge.objects.create(
+            survivor=survivor,
+            merged=merged,
+            candidate=candidate,
+            snapshot=snap,
+            created_by=actor if actor and actor.pk else None,
+        )
         person_status_refresh(person=survivor, actor=actor)
-        audit_record(actor=actor, action="person.merge", target=merge,
-                     before={"survivor": snap["persons"][0], "merged": snap["persons"][1]},
-                     after={"moved": [[lbl, r["id"]] for lbl, r in snap["moved"]],
-                            "removed": [[lbl, r["id"]] for lbl, r in snap["removed"]]})
+        audit_record(
+            actor=actor,
+            action="person.merge",
+            target=merge,
+            before={"survivor": snap["persons"][0], "merged": snap["persons"][1]},
+            after={
+                "moved": [[lbl, r["id"]] for lbl, r in snap["moved"]],
+                "removed": [[lbl, r["id"]] for lbl, r in snap["removed"]],
+            },
+        )
     return merge
 
 
@@ -123,8 +153,13 @@ def merge_undo(*, merge: Merge, actor) -> Merge:
             fks = [f.attname for m, f in _links() if m is model]
             current = model.objects.filter(pk=row["id"]).values(*fks).first()
             if current is None or survivor_id not in current.values():
-                raise MergeError(_("Row %(label)s #%(id)s changed after the merge; it cannot "
-                                   "be undone automatically.") % {"label": label, "id": row["id"]})
+                raise MergeError(
+                    _(
+                        "Row %(label)s #%(id)s changed after the merge; it cannot "
+                        "be undone automatically."
+                    )
+                    % {"label": label, "id": row["id"]}
+                )
         Person = apps.get_model("registry", "Person")
         for row in snap["persons"]:
             row_restore(Person, row)
@@ -135,14 +170,20 @@ def merge_undo(*, merge: Merge, actor) -> Merge:
         merge.save(update_fields=["undone_at", "undone_by"])
         if merge.candidate_id:
             DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
-                decision=Decision.OPEN, decided_by=None, decided_at=None)
-        audit_record(actor=actor, action="person.merge_undo", target=merge,
-                     after={"survivor": merge.survivor_id, "merged": merge.merged_id})
+                decision=Decision.OPEN, decided_by=None, decided_at=None
+            )
+        audit_record(
+            actor=actor,
+            action="person.merge_undo",
+            target=merge,
+            after={"survivor": merge.survivor_id, "merged": merge.merged_id},
+        )
     return merge
 
 
-def duplicate_decide(*, candidate: DuplicateCandidate, decision: str, actor,
-                     keep: str = "a") -> Merge | None:
+def duplicate_decide(
+    *, candidate: DuplicateCandidate, decision: str, actor, keep: str = "a"
+) -> Merge | None:
     """A reviewer's decision on a duplicate pair: "merge" (keeping person a or b), "reject"
     (remembered, never proposed again) or "skip"."""
     with transaction.atomic():
@@ -157,8 +198,10 @@ def duplicate_decide(*, candidate: DuplicateCandidate, decision: str, actor,
             c.decision = Decision.MERGED
         elif decision == "reject":
             DuplicateRejection.objects.get_or_create(
-                person_a_id=c.person_a_id, person_b_id=c.person_b_id,
-                defaults={"created_by": actor if actor and actor.pk else None})
+                person_a_id=c.person_a_id,
+                person_b_id=c.person_b_id,
+                defaults={"created_by": actor if actor and actor.pk else None},
+            )
             c.decision = Decision.REJECTED
         elif decision == "skip":
             c.decision = Decision.SKIPPED
@@ -167,7 +210,15 @@ def duplicate_decide(*, candidate: DuplicateCandidate, decision: str, actor,
         c.decided_by = actor if actor and actor.pk else None
         c.decided_at = timezone.now()
         c.save(update_fields=["decision", "decided_by", "decided_at"])
-        audit_record(actor=actor, action=f"registry.duplicate_{decision}", target=c,
-                     after={"a": c.person_a_id, "b": c.person_b_id, "keep": keep,
-                            "merge": merge.pk if merge else None})
+        audit_record(
+            actor=actor,
+            action=f"registry.duplicate_{decision}",
+            target=c,
+            after={
+                "a": c.person_a_id,
+                "b": c.person_b_id,
+                "keep": keep,
+                "merge": merge.pk if merge else None,
+            },
+        )
     return merge

@@ -27,8 +27,9 @@ def _plan(roles: dict[str, _Word]) -> tuple[tuple, int, bool]:
     return plan, hi, evidenced
 
 
-def _build(original: str, roles: dict[str, _Word], initials: list[str] | tuple[str, ...]
-           ) -> ParsedName:
+def _build(
+    original: str, roles: dict[str, _Word], initials: list[str] | tuple[str, ...]
+) -> ParsedName:
     """The result for words whose roles are decided, plus the initials as written: what the
     general path and the column reference give (the fast paths call _assemble directly)."""
     plan, hi, evidenced = _plan(roles)
@@ -71,8 +72,13 @@ def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple
 
 
 def _assemble(
-    original: str, words: list[_Word], plan: tuple, hi: int, evidenced: bool,
-    letters: list[str], initial_scripts: frozenset,
+    original: str,
+    words: list[_Word],
+    plan: tuple,
+    hi: int,
+    evidenced: bool,
+    letters: list[str],
+    initial_scripts: frozenset,
 ) -> ParsedName:
     """The one assembly of a ParsedName from the decided roles and hypothesis, out of the
     words' memos (initials fill the slots no word took)."""
@@ -101,8 +107,19 @@ def _assemble(
         scripts.discard("")
         script = (scripts.pop() if len(scripts) == 1 else "mixed") if scripts else ""
     parsed = _Twin(
-        original, surname, given, patronymic, gi, pi, sex, script, skey, gkey, pkey,
-        alternatives, False,
+        original,
+        surname,
+        given,
+        patronymic,
+        gi,
+        pi,
+        sex,
+        script,
+        skey,
+        gkey,
+        pkey,
+        alternatives,
+        False,
     )
     parsed.__class__ = ParsedName
     return parsed

@@ -23,20 +23,24 @@ from kintrace.names.parse.words import _analyse, _Word
 from kintrace.names.text import clean, detect_script
 
 
-def _column_words(surname: str | None, given: str | None, patronymic: str | None
-                  ) -> tuple[str | None, str | None, str | None]:
+def _column_words(
+    surname: str | None, given: str | None, patronymic: str | None
+) -> tuple[str | None, str | None, str | None]:
     """Several words in one name column, when another column is filled too: the column says
     which name they are, so none is dropped. A surname column's words are one surname
     ("de la Cruz", "van der Klaauw", "Петров Водкин", or "pai nter" with a stray space); a
     given-name column's two words are one name ("micha el") unless the second is a
     patronymic the patronymic column lacks ("Иван Иванович"). Initials are left to the
     parser."""
+
     def words(value: str | None) -> list[str]:
         # a rank before the name is no part of it ("рядовой Петров")
-        found = [w for w in value.split() if _classify(w, "cyrillic")[0] != "skip"] \
-            if value else []
-        return found if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".")
-                                                  for w in found) else []
+        found = [w for w in value.split() if _classify(w, "cyrillic")[0] != "skip"] if value else []
+        return (
+            found
+            if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".") for w in found)
+            else []
+        )
 
     sur = words(surname)
     if sur and (given or patronymic):
@@ -54,8 +58,9 @@ def _column_words(surname: str | None, given: str | None, patronymic: str | None
     return surname, given, patronymic
 
 
-def _column_roles(surname: str | None, given: str | None, patronymic: str | None
-                  ) -> tuple[str, dict[str, _Word], list[str], str | None]:
+def _column_roles(
+    surname: str | None, given: str | None, patronymic: str | None
+) -> tuple[str, dict[str, _Word], list[str], str | None]:
     """(original text, the word of each filled column by role, the initials), and the text
     to parse as a whole name instead when it was all typed into the surname column. Shared
     by parse_name_parts and its reference, which differ only in how they assemble."""

@@ -28,8 +28,9 @@ def parse_name(text: str) -> ParsedName:
 
 
 def _placeholder(original: str) -> ParsedName:
-    return ParsedName(original, None, None, None, None, None, None, "", None, None, None, (),
-                      placeholder=True)
+    return ParsedName(
+        original, None, None, None, None, None, None, "", None, None, None, (), placeholder=True
+    )
 
 
 def _parse_general(text: str) -> ParsedName:

@@ -58,8 +58,12 @@ def _agreement(words: list[_Word], order: str) -> float:
 
 def _hypothesis(roles: dict[str, _Word]) -> tuple[str, str, bool]:
     """(sex, case, sex_is_evidenced) that best fits every word's readings in its role."""
-    totals = [sum(t) for t in zip(_HYPOTHESIS_PRIOR, *(
-        w.fit["P2" if role == "P" else role] for role, w in roles.items()))]
+    totals = [
+        sum(t)
+        for t in zip(
+            _HYPOTHESIS_PRIOR, *(w.fit["P2" if role == "P" else role] for role, w in roles.items())
+        )
+    ]
     best = totals.index(max(totals))
     sex, case = _HYPOTHESES[best]
     half = len(_CASES)

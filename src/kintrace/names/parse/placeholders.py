@@ -23,11 +23,13 @@ _HINT_RE = re.compile(
     re.IGNORECASE,
 )
 # Words allowed in a placeholder: the stand-ins themselves and the words around them
-_PLACEHOLDER_WORDS = frozenset("""
+_PLACEHOLDER_WORDS = frozenset(
+    """
     фио ф и о фамилия имя отчество фамилии имени отчества данные изъяты изъято скрыты скрыто
     обезличено обезличены удалено удалены засекречено персональные сведения лица лицо дд мм гг
     гггг хх хххх xx xxxx г р гр года рождения род дата
-""".split())
+""".split()
+)
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
 
 

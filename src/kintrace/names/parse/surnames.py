@@ -49,22 +49,43 @@ _NOUN2_TAILS = frozenset(("ом", "ем", "ём"))
 # Endings of each declension type, with the cases they mark
 _OBL_F = ("gent", "datv", "ablt", "loct")
 _ADJ_M_ENDINGS = (  # a man's adjectival surname
-    ("ого", ("gent", "accs")), ("его", ("gent", "accs")), ("ому", ("datv",)),
-    ("ему", ("datv",)), ("ым", ("ablt",)), ("им", ("ablt",)), ("ом", ("loct",)),
+    ("ого", ("gent", "accs")),
+    ("его", ("gent", "accs")),
+    ("ому", ("datv",)),
+    ("ему", ("datv",)),
+    ("ым", ("ablt",)),
+    ("им", ("ablt",)),
+    ("ом", ("loct",)),
     ("ем", ("loct",)),
 )
 _ADJ_F_ENDINGS = (  # a woman's adjectival surname
-    ("ой", _OBL_F), ("ней", _OBL_F), ("жей", _OBL_F), ("шей", _OBL_F), ("чей", _OBL_F),
-    ("щей", _OBL_F), ("ую", ("accs",)), ("юю", ("accs",)),
+    ("ой", _OBL_F),
+    ("ней", _OBL_F),
+    ("жей", _OBL_F),
+    ("шей", _OBL_F),
+    ("чей", _OBL_F),
+    ("щей", _OBL_F),
+    ("ую", ("accs",)),
+    ("юю", ("accs",)),
 )
 _POSS_ENDINGS = (  # -ов/-ин: ending, sex, cases, what the nominative adds back
-    ("а", "m", ("gent", "accs"), ""), ("а", "f", ("nomn",), "а"), ("у", "m", ("datv",), ""),
-    ("у", "f", ("accs",), "а"), ("ым", "m", ("ablt",), ""), ("е", "m", ("loct",), ""),
+    ("а", "m", ("gent", "accs"), ""),
+    ("а", "f", ("nomn",), "а"),
+    ("у", "m", ("datv",), ""),
+    ("у", "f", ("accs",), "а"),
+    ("ым", "m", ("ablt",), ""),
+    ("е", "m", ("loct",), ""),
     ("ой", "f", _OBL_F, "а"),
 )
 _NOUN2_ENDINGS = (  # second declension, a man's
-    ("а", ("gent", "accs")), ("я", ("gent", "accs")), ("у", ("datv",)), ("ю", ("datv",)),
-    ("ом", ("ablt",)), ("ем", ("ablt",)), ("ём", ("ablt",)), ("е", ("loct",)),
+    ("а", ("gent", "accs")),
+    ("я", ("gent", "accs")),
+    ("у", ("datv",)),
+    ("ю", ("datv",)),
+    ("ом", ("ablt",)),
+    ("ем", ("ablt",)),
+    ("ём", ("ablt",)),
+    ("е", ("loct",)),
 )
 
 # Scores of the rule readings, below a dictionary surname reading (normalised to 1.0 when it
@@ -81,8 +102,14 @@ def _is_noun(word: str) -> bool:
         return False
     for p in parses(word):
         names, case, _gender, number = tag_facts(p.tag)
-        if case == "nomn" and number == "sing" and "NOUN" in grammemes(p.tag) \
-                and from_dictionary(p) and p.word == word and not names:
+        if (
+            case == "nomn"
+            and number == "sing"
+            and "NOUN" in grammemes(p.tag)
+            and from_dictionary(p)
+            and p.word == word
+            and not names
+        ):
             return True
     return False
 
@@ -131,8 +158,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
         return out
     out: dict[tuple[str | None, str], tuple[float, str]] = {}
 
-    def add(sex: str | None, case: str, nominative: str, score: float,
-            noun: bool = False) -> None:
+    def add(sex: str | None, case: str, nominative: str, score: float, noun: bool = False) -> None:
         if len(nominative) < 2:
             return
         if noun and _is_noun(nominative):  # a common noun is a likelier surname (Ворона)
@@ -159,19 +185,21 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     # an adjective, and the -ов/-ин reading keeps the lead (Кошевой Анны: Кошева or
     # Кошевая, the commoner type wins)
     readings = parses(word)
-    adjective_score = max((p.score for p in readings if "ADJF" in grammemes(p.tag)),
-                          default=0.0)
+    adjective_score = max((p.score for p in readings if "ADJF" in grammemes(p.tag)), default=0.0)
     adjective = n >= 5 and adjective_score > 0
     if n >= 5:
         if _ADJECTIVAL_M_RE.search(word):
             add("m", "nomn", word, _RULE + 0.05)
         if _ADJECTIVAL_F_RE.search(word):
             add("f", "nomn", word, _RULE + 0.05)
-        for ending, cases in (_ADJ_M_ENDINGS if tail2 in _ADJ_M_TAILS else ()):
+        for ending, cases in _ADJ_M_ENDINGS if tail2 in _ADJ_M_TAILS else ():
             if word.endswith(ending):
                 stem = word[: -len(ending)]
-                nom = stem + "ий" if ending[0] == "е" or ending == "им" and stem[-1] == "н" \
+                nom = (
+                    stem + "ий"
+                    if ending[0] == "е" or ending == "им" and stem[-1] == "н"
                     else _adjective_m(stem, word)
+                )
                 if ending == "ым" and _POSSESSIVE_RE.search(stem):
                     score = _RULE - 0.1
                 elif ending in ("ым", "им", "ом", "ем"):
@@ -180,7 +208,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
                     score = _RULE + 0.15
                 for case in cases:
                     add("m", case, nom, score)
-        for ending, cases in (_ADJ_F_ENDINGS if tail2 in _ADJ_F_TAILS else ()):
+        for ending, cases in _ADJ_F_ENDINGS if tail2 in _ADJ_F_TAILS else ():
             if word.endswith(ending):
                 stem = word[:-2]
                 soft = ending[-2] in "ею" and stem[-1] not in _HUSHING_C
@@ -201,7 +229,7 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     if _POSSESSIVE_RE.search(word):
         add("m", "nomn", word, _RULE + 0.05)
     possessive_tail = tail2 in _POSS_TAILS or last in "ауе"
-    for ending, sex, cases, back in (_POSS_ENDINGS if possessive_tail else ()):
+    for ending, sex, cases, back in _POSS_ENDINGS if possessive_tail else ():
         if word.endswith(ending) and _POSSESSIVE_RE.search(word[: -len(ending)]):
             for case in cases:
                 add(sex, case, word[: -len(ending)] + back, _RULE + 0.05)
@@ -232,15 +260,18 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
             add(None, "ablt", stem2 + ("я" if soft else "а"), _RULE, noun=True)
 
     # second declension: a man's consonant, -ь, -й; a woman's does not decline
-    if last not in _VOWELS and not _POSSESSIVE_RE.search(word) \
-            and not (n >= 5 and _ADJECTIVAL_M_RE.search(word)):
+    if (
+        last not in _VOWELS
+        and not _POSSESSIVE_RE.search(word)
+        and not (n >= 5 and _ADJECTIVAL_M_RE.search(word))
+    ):
         add("m", "nomn", word, _RULE, noun=True)
         if not _ADJECTIVAL_OBLIQUE_EI_RE.search(word):  # Осадчей is Осадчая's genitive
             for case in _ALL_CASES:
                 add("f", case, word, _AS_WRITTEN, noun=True)
     if n >= 4:
         noun_tail = last in "аяуюе" or tail2 in _NOUN2_TAILS
-        for ending, cases in (_NOUN2_ENDINGS if noun_tail else ()):
+        for ending, cases in _NOUN2_ENDINGS if noun_tail else ():
             if not word.endswith(ending):
                 continue
             stem = word[: -len(ending)]
@@ -261,8 +292,12 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     # (Белой is Белая's, not the name Бела's)
     for p in readings:
         _names, case, gender, number = tag_facts(p.tag)
-        if case not in _OBLIQUE or number == "plur" or p.score < adjective_score \
-                or "NOUN" not in grammemes(p.tag):
+        if (
+            case not in _OBLIQUE
+            or number == "plur"
+            or p.score < adjective_score
+            or "NOUN" not in grammemes(p.tag)
+        ):
             continue
         lemma = p.normal_form.replace("ё", "е")
         if lemma[0] != word[0] or len(lemma) < 3:  # Льва → Лев: the vowel comes back
@@ -287,9 +322,11 @@ def given_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str]]
     for (sex, case), (score, nom) in surname_readings(word).items():
         last = nom[-1]
         first_declension = last in "ая" and (sex is None)
-        second_declension = last not in _VOWELS and not (
-            _POSSESSIVE_RE.search(nom) and nom != word) and not (
-            len(nom) >= 5 and _ADJECTIVAL_M_RE.search(nom) and nom != word)
+        second_declension = (
+            last not in _VOWELS
+            and not (_POSSESSIVE_RE.search(nom) and nom != word)
+            and not (len(nom) >= 5 and _ADJECTIVAL_M_RE.search(nom) and nom != word)
+        )
         if first_declension or second_declension:
             out[(sex, case)] = (score * 0.5, nom)
     return out

@@ -17,8 +17,25 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?|[^\W\d_]*\d[\w.]*")
 _INITIALS_RUN_RE = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,3}$")
 _LATIN_DIGRAPH_INITIALS = {"yu", "ya", "ye", "yo", "zh", "kh", "ch", "sh", "ts", "ju", "ja"}
 _NOISE = {
-    "г", "гр", "р", "род", "рожд", "года", "год", "рождения", "уроженец", "уроженка",
-    "гражданин", "гражданка", "тов", "mr", "mrs", "ms", "dr", "born", "b",
+    "г",
+    "гр",
+    "р",
+    "род",
+    "рожд",
+    "года",
+    "год",
+    "рождения",
+    "уроженец",
+    "уроженка",
+    "гражданин",
+    "гражданка",
+    "тов",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "born",
+    "b",
 }
 _TURKIC_PATRONYMIC = {"оглы", "оглу", "кызы", "улы", "ogly", "oglu", "kyzy", "uly"}
 # Military ranks and their abbreviations before a name, in any case ("рядовой Петров П.П.",
@@ -76,8 +93,12 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     if len(bare) == 1 or (raw.endswith(".") and len(bare) == 2 and low in _LATIN_DIGRAPH_INITIALS):
         # a Latin C typed among Cyrillic letters is С, as inside a word
         return "initials", (fix_lookalikes(bare, prefer),)
-    if len(bare) == 2 and bare.isupper() and not raw.endswith(".") \
-            and detect_script(bare) == "latin":
+    if (
+        len(bare) == 2
+        and bare.isupper()
+        and not raw.endswith(".")
+        and detect_script(bare) == "latin"
+    ):
         # the same in Latin capitals: "IVANOV II", "KUZNETSOV PI"; LI, YAN stay names
         cyr = to_cyrillic(low)
         if not is_known_name_word(cyr) and not is_given_form(cyr, exact=True):

@@ -33,8 +33,8 @@ _SURNAME_SUFFIX_RE = re.compile(
 
 @dataclass(slots=True)
 class _Word:
-    text: str          # as written (look-alikes fixed)
-    cyr: str           # lower-case Cyrillic reading
+    text: str  # as written (look-alikes fixed)
+    cyr: str  # lower-case Cyrillic reading
     latin: bool
     script: str
     caps: bool
@@ -134,8 +134,11 @@ def _dictionary_forms(cyr: str, latin: bool) -> tuple[dict, bool]:
     # add nothing to a surname of the -ов/-ин type the dictionary knows in a form no other
     # type shares (Иванов, Ивановым; not Иванову/Голову, Иванове/Голове, Иванова/Голова, Ивановой/
     # Кошевой), nor to a patronymic the dictionary knows.
-    if not latin and not (known_surname and _PLAIN_POSSESSIVE_RE.search(cyr)) \
-            and not known_patronymic:
+    if (
+        not latin
+        and not (known_surname and _PLAIN_POSSESSIVE_RE.search(cyr))
+        and not known_patronymic
+    ):
         surnames = forms["S"]
         for key, reading in surname_readings(cyr).items():
             if key not in surnames or surnames[key][0] < reading[0]:
@@ -154,8 +157,21 @@ def _analyse(text: str) -> _Word:
     # "ИВАНОВ" shares them with "иванов" instead of working them out again. (Built field
     # by field: dataclasses.replace introspects the class on every call, ten times slower.)
     w = word
-    return _Word(text, w.cyr, w.latin, w.script, caps, w.s_score, w.g_score, w.p_score,
-                 w.forms, w.fit, w.scores, 0, w.memo)
+    return _Word(
+        text,
+        w.cyr,
+        w.latin,
+        w.script,
+        caps,
+        w.s_score,
+        w.g_score,
+        w.p_score,
+        w.forms,
+        w.fit,
+        w.scores,
+        0,
+        w.memo,
+    )
 
 
 @lru_cache(maxsize=262144)
@@ -248,8 +264,10 @@ def _declined_given(cyr: str) -> dict:
     knows in the nominative (Кристине → Кристина, Асие → Асия, Марьяна → Марьян)."""
     out = {}
     for key, (_score, nom) in given_readings(cyr).items():
-        if nom != cyr and (is_given_form(nom, exact=True) or (
-                in_dictionary(nom) and "Name" in _dictionary_tags(nom))):
+        if nom != cyr and (
+            is_given_form(nom, exact=True)
+            or (in_dictionary(nom) and "Name" in _dictionary_tags(nom))
+        ):
             out[key] = (0.6, nom)
     return out
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,212 +14,600 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
-                ('persons', models.PositiveIntegerField(default=0)),
-                ('seed', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                ("persons", models.PositiveIntegerField(default=0)),
+                ("seed", models.IntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('ИК', 'penal colony (ИК)'), ('ЛИУ', 'medical correctional facility (ЛИУ)'), ('КП', 'colony-settlement (КП)'), ('СИЗО', 'pre-trial detention centre (СИЗО)'), ('ВК', 'juvenile colony (ВК)'), ('ЛПУ', 'medical institution (ЛПУ)'), ('ИЦ', 'correctional centre (ИЦ)')], max_length=8, verbose_name='type')),
-                ('number', models.CharField(max_length=16, verbose_name='number')),
-                ('regime', models.CharField(blank=True, choices=[('', 'unknown'), ('general', 'general regime'), ('strict', 'strict regime'), ('special', 'special regime'), ('settlement', 'settlement'), ('treatment', 'medical')], max_length=16, verbose_name='regime')),
-                ('official_name', models.CharField(blank=True, max_length=300, verbose_name='official name')),
-                ('other_names', models.JSONField(blank=True, default=list, verbose_name='other names')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("ИК", "penal colony (ИК)"),
+                            ("ЛИУ", "medical correctional facility (ЛИУ)"),
+                            ("КП", "colony-settlement (КП)"),
+                            ("СИЗО", "pre-trial detention centre (СИЗО)"),
+                            ("ВК", "juvenile colony (ВК)"),
+                            ("ЛПУ", "medical institution (ЛПУ)"),
+                            ("ИЦ", "correctional centre (ИЦ)"),
+                        ],
+                        max_length=8,
+                        verbose_name="type",
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, verbose_name="number")),
+                (
+                    "regime",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unknown"),
+                            ("general", "general regime"),
+                            ("strict", "strict regime"),
+                            ("special", "special regime"),
+                            ("settlement", "settlement"),
+                            ("treatment", "medical"),
+                        ],
+                        max_length=16,
+                        verbose_name="regime",
+                    ),
+                ),
+                (
+                    "official_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="official name"),
+                ),
+                (
+                    "other_names",
+                    models.JSONField(blank=True, default=list, verbose_name="other names"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'facility',
-                'verbose_name_plural': 'facilities',
-                'ordering': ['type', 'region_id', 'number'],
+                "verbose_name": "facility",
+                "verbose_name_plural": "facilities",
+                "ordering": ["type", "region_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=16, primary_key=True, serialize=False)),
-                ('kind', models.CharField(blank=True, max_length=32)),
-                ('name_ru', models.CharField(max_length=128)),
-                ('short_ru', models.CharField(blank=True, max_length=128)),
-                ('name_en', models.CharField(max_length=128)),
-                ('federal_district', models.CharField(blank=True, max_length=64)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
+                ("code", models.CharField(max_length=16, primary_key=True, serialize=False)),
+                ("kind", models.CharField(blank=True, max_length=32)),
+                ("name_ru", models.CharField(max_length=128)),
+                ("short_ru", models.CharField(blank=True, max_length=128)),
+                ("name_en", models.CharField(max_length=128)),
+                ("federal_district", models.CharField(blank=True, max_length=64)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name_ru'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name_ru"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('offered', 'offered'), ('applied', 'applied'), ('selected', 'selected'), ('quarantined', 'quarantined'), ('transferred', 'transferred'), ('training', 'training'), ('deployed', 'deployed'), ('contact', 'contact'), ('documents_requested', 'documents requested'), ('payment_promised', 'payment promised'), ('payment_received', 'payment received'), ('payment_missing', 'payment missing'), ('wounded', 'wounded'), ('hospitalised', 'hospitalised'), ('captured', 'captured'), ('killed', 'killed'), ('missing', 'missing'), ('body_returned', 'body returned'), ('buried', 'buried'), ('declared_dead_by_court', 'declared dead by a court'), ('pardoned', 'pardoned'), ('returned_home', 'returned home'), ('other', 'other')], db_index=True, max_length=32, verbose_name='type')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('start_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('start_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('start_precision', models.CharField(blank=True, choices=[('', 'unknown'), ('year', 'year'), ('month', 'month'), ('day', 'day')], default='', max_length=8)),
-                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('end_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('end_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('', 'unknown'), ('year', 'year'), ('month', 'month'), ('day', 'day')], default='', max_length=8)),
-                ('start_sort', models.IntegerField(db_index=True, default=0)),
-                ('place_text', models.CharField(blank=True, max_length=300, verbose_name='place')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='registry.facility', verbose_name='facility')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("offered", "offered"),
+                            ("applied", "applied"),
+                            ("selected", "selected"),
+                            ("quarantined", "quarantined"),
+                            ("transferred", "transferred"),
+                            ("training", "training"),
+                            ("deployed", "deployed"),
+                            ("contact", "contact"),
+                            ("documents_requested", "documents requested"),
+                            ("payment_promised", "payment promised"),
+                            ("payment_received", "payment received"),
+                            ("payment_missing", "payment missing"),
+                            ("wounded", "wounded"),
+                            ("hospitalised", "hospitalised"),
+                            ("captured", "captured"),
+                            ("killed", "killed"),
+                            ("missing", "missing"),
+                            ("body_returned", "body returned"),
+                            ("buried", "buried"),
+                            ("declared_dead_by_court", "declared dead by a court"),
+                            ("pardoned", "pardoned"),
+                            ("returned_home", "returned home"),
+                            ("other", "other"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                ("start_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("start_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("start_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "start_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unknown"),
+                            ("year", "year"),
+                            ("month", "month"),
+                            ("day", "day"),
+                        ],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                ("end_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("end_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("end_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unknown"),
+                            ("year", "year"),
+                            ("month", "month"),
+                            ("day", "day"),
+                        ],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                ("start_sort", models.IntegerField(db_index=True, default=0)),
+                ("place_text", models.CharField(blank=True, max_length=300, verbose_name="place")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="registry.facility",
+                        verbose_name="facility",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['start_sort', 'id'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["start_sort", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(blank=True, verbose_name='quote')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='registry.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quote", models.TextField(blank=True, verbose_name="quote")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="registry.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_precision', models.CharField(blank=True, choices=[('', 'unknown'), ('year', 'year'), ('month', 'month'), ('day', 'day')], default='', max_length=8)),
-                ('sex', models.CharField(blank=True, choices=[('', 'unknown'), ('m', 'male'), ('f', 'female')], default='m', max_length=1, verbose_name='sex')),
-                ('call_sign', models.CharField(blank=True, max_length=100, verbose_name='call sign')),
-                ('token_number', models.CharField(blank=True, max_length=100, verbose_name='token number')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('status', models.CharField(choices=[('alive', 'believed alive'), ('wounded', 'wounded'), ('captured', 'captured'), ('missing', 'missing'), ('dead', 'dead'), ('returned', 'returned'), ('unknown', 'unknown')], db_index=True, default='unknown', max_length=16)),
-                ('status_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('last_facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='persons', to='registry.facility', verbose_name='last known facility')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='registry.person')),
-                ('status_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "birth_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unknown"),
+                            ("year", "year"),
+                            ("month", "month"),
+                            ("day", "day"),
+                        ],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "unknown"), ("m", "male"), ("f", "female")],
+                        default="m",
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "call_sign",
+                    models.CharField(blank=True, max_length=100, verbose_name="call sign"),
+                ),
+                (
+                    "token_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="token number"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("alive", "believed alive"),
+                            ("wounded", "wounded"),
+                            ("captured", "captured"),
+                            ("missing", "missing"),
+                            ("dead", "dead"),
+                            ("returned", "returned"),
+                            ("unknown", "unknown"),
+                        ],
+                        db_index=True,
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="persons",
+                        to="registry.facility",
+                        verbose_name="last known facility",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "status_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EventPerson',
+            name="EventPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('subject', 'subject'), ('mentioned', 'mentioned')], default='subject', max_length=16)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='registry.event')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_links', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("subject", "subject"), ("mentioned", "mentioned")],
+                        default="subject",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="registry.event",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_links",
+                        to="registry.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='event',
-            name='persons',
-            field=models.ManyToManyField(related_name='events', through='registry.EventPerson', to='registry.person'),
+            model_name="event",
+            name="persons",
+            field=models.ManyToManyField(
+                related_name="events", through="registry.EventPerson", to="registry.person"
+            ),
         ),
         migrations.AddField(
-            model_name='facility',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='registry.region', verbose_name='region'),
+            model_name="facility",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="facilities",
+                to="registry.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='registry.region', verbose_name='region'),
+            model_name="event",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="registry.region",
+                verbose_name="region",
+            ),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('relative_report', "relative's report"), ('media_article', 'media article'), ('official_list', 'official list'), ('social_post', 'social-media post'), ('document', 'document'), ('phone_call', 'phone call')], max_length=32, verbose_name='kind')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
-                ('date_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('date_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('date_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('date_precision', models.CharField(blank=True, choices=[('', 'unknown'), ('year', 'year'), ('month', 'month'), ('day', 'day')], default='', max_length=8)),
-                ('reliability', models.CharField(choices=[('A', 'A — completely reliable'), ('B', 'B — usually reliable'), ('C', 'C — fairly reliable'), ('D', 'D — not usually reliable'), ('E', 'E — unreliable'), ('F', 'F — reliability cannot be judged')], default='F', max_length=1, verbose_name='reliability')),
-                ('credibility', models.PositiveSmallIntegerField(choices=[(1, '1 — confirmed by other sources'), (2, '2 — probably true'), (3, '3 — possibly true'), (4, '4 — doubtful'), (5, '5 — improbable'), (6, '6 — truth cannot be judged')], default=6, verbose_name='credibility')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("relative_report", "relative's report"),
+                            ("media_article", "media article"),
+                            ("official_list", "official list"),
+                            ("social_post", "social-media post"),
+                            ("document", "document"),
+                            ("phone_call", "phone call"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=300, verbose_name="publisher"),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
+                ("date_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("date_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("date_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "date_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unknown"),
+                            ("year", "year"),
+                            ("month", "month"),
+                            ("day", "day"),
+                        ],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — completely reliable"),
+                            ("B", "B — usually reliable"),
+                            ("C", "C — fairly reliable"),
+                            ("D", "D — not usually reliable"),
+                            ("E", "E — unreliable"),
+                            ("F", "F — reliability cannot be judged"),
+                        ],
+                        default="F",
+                        max_length=1,
+                        verbose_name="reliability",
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 — confirmed by other sources"),
+                            (2, "2 — probably true"),
+                            (3, "3 — possibly true"),
+                            (4, "4 — doubtful"),
+                            (5, "5 — improbable"),
+                            (6, "6 — truth cannot be judged"),
+                        ],
+                        default=6,
+                        verbose_name="credibility",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_text', models.CharField(max_length=300, verbose_name='name as written')),
-                ('script', models.CharField(blank=True, choices=[('cyrl', 'Cyrillic'), ('latn', 'Latin'), ('mixed', 'mixed'), ('', 'other')], max_length=8)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('given', models.CharField(blank=True, max_length=100)),
-                ('patronymic', models.CharField(blank=True, max_length=100)),
-                ('given_initial', models.CharField(blank=True, max_length=4)),
-                ('patronymic_initial', models.CharField(blank=True, max_length=4)),
-                ('surname_key', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('given_key', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('patronymic_key', models.CharField(blank=True, max_length=100)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='registry.person')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person_names', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_text", models.CharField(max_length=300, verbose_name="name as written")),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cyrl", "Cyrillic"),
+                            ("latn", "Latin"),
+                            ("mixed", "mixed"),
+                            ("", "other"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("given", models.CharField(blank=True, max_length=100)),
+                ("patronymic", models.CharField(blank=True, max_length=100)),
+                ("given_initial", models.CharField(blank=True, max_length=4)),
+                ("patronymic_initial", models.CharField(blank=True, max_length=4)),
+                ("surname_key", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("given_key", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("patronymic_key", models.CharField(blank=True, max_length=100)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person_names",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'name variant',
-                'verbose_name_plural': 'name variants',
-                'ordering': ['-is_primary', 'id'],
+                "verbose_name": "name variant",
+                "verbose_name_plural": "name variants",
+                "ordering": ["-is_primary", "id"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='sources',
-            field=models.ManyToManyField(related_name='events', through='registry.Citation', to='registry.source'),
+            model_name="event",
+            name="sources",
+            field=models.ManyToManyField(
+                related_name="events", through="registry.Citation", to="registry.source"
+            ),
         ),
         migrations.AddField(
-            model_name='citation',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='registry.source'),
+            model_name="citation",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="citations",
+                to="registry.source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventperson',
-            constraint=models.UniqueConstraint(fields=('event', 'person'), name='eventperson_unique'),
+            model_name="eventperson",
+            constraint=models.UniqueConstraint(
+                fields=("event", "person"), name="eventperson_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facility',
-            constraint=models.UniqueConstraint(fields=('type', 'number', 'region'), name='facility_unique_type_number_region'),
+            model_name="facility",
+            constraint=models.UniqueConstraint(
+                fields=("type", "number", "region"), name="facility_unique_type_number_region"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facility',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('type', 'number'), name='facility_unique_type_number_no_region'),
+            model_name="facility",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True)),
+                fields=("type", "number"),
+                name="facility_unique_type_number_no_region",
+            ),
         ),
         migrations.AddIndex(
-            model_name='personname',
-            index=models.Index(fields=['surname_key', 'given_key'], name='personname_keys'),
+            model_name="personname",
+            index=models.Index(fields=["surname_key", "given_key"], name="personname_keys"),
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='end_approximate',
+            model_name="event",
+            name="end_approximate",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='event',
-            name='start_approximate',
+            model_name="event",
+            name="start_approximate",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='person',
-            name='birth_approximate',
+            model_name="person",
+            name="birth_approximate",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='source',
-            name='date_approximate',
+            model_name="source",
+            name="date_approximate",
             field=models.BooleanField(default=False),
         ),
     ]

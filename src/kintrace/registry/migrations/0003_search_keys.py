@@ -10,8 +10,11 @@ def fill_keys(apps, schema_editor):
 
     Person = apps.get_model("registry", "Person")
     dirty = []
-    for person in Person.objects.exclude(call_sign="", token_number="").only(
-            "pk", "call_sign", "token_number").iterator(chunk_size=2000):
+    for person in (
+        Person.objects.exclude(call_sign="", token_number="")
+        .only("pk", "call_sign", "token_number")
+        .iterator(chunk_size=2000)
+    ):
         person.call_sign_key = call_sign_key(person.call_sign)
         person.token_key = code_key(person.token_number)
         dirty.append(person)
@@ -22,26 +25,25 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_approximate_dates'),
+        ("registry", "0002_approximate_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='call_sign_key',
+            model_name="person",
+            name="call_sign_key",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=100),
         ),
         migrations.AddField(
-            model_name='person',
-            name='token_key',
+            model_name="person",
+            name="token_key",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=100),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['birth_year'], name='person_birth_year'),
+            model_name="person",
+            index=models.Index(fields=["birth_year"], name="person_birth_year"),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
     ]

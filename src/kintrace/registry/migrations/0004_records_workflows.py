@@ -6,71 +6,213 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_search_keys'),
+        ("registry", "0003_search_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='facility_text',
+            model_name="event",
+            name="facility_text",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='person',
-            name='last_facility_text',
+            model_name="person",
+            name="last_facility_text",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.CreateModel(
-            name='EventDeletion',
+            name="EventDeletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField(db_index=True)),
-                ('event_type', models.CharField(choices=[('offered', 'offered'), ('applied', 'applied'), ('selected', 'selected'), ('quarantined', 'quarantined'), ('transferred', 'transferred'), ('training', 'training'), ('deployed', 'deployed'), ('contact', 'contact'), ('documents_requested', 'documents requested'), ('payment_promised', 'payment promised'), ('payment_received', 'payment received'), ('payment_missing', 'payment missing'), ('wounded', 'wounded'), ('hospitalised', 'hospitalised'), ('captured', 'captured'), ('killed', 'killed'), ('missing', 'missing'), ('body_returned', 'body returned'), ('buried', 'buried'), ('declared_dead_by_court', 'declared dead by a court'), ('pardoned', 'pardoned'), ('returned_home', 'returned home'), ('other', 'other')], max_length=32)),
-                ('date_display', models.CharField(blank=True, max_length=100)),
-                ('snapshot', models.JSONField()),
-                ('reason', models.TextField(blank=True)),
-                ('deleted_at', models.DateTimeField(auto_now_add=True)),
-                ('restored_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('persons', models.ManyToManyField(related_name='event_deletions', to='registry.person')),
-                ('restored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.BigIntegerField(db_index=True)),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("offered", "offered"),
+                            ("applied", "applied"),
+                            ("selected", "selected"),
+                            ("quarantined", "quarantined"),
+                            ("transferred", "transferred"),
+                            ("training", "training"),
+                            ("deployed", "deployed"),
+                            ("contact", "contact"),
+                            ("documents_requested", "documents requested"),
+                            ("payment_promised", "payment promised"),
+                            ("payment_received", "payment received"),
+                            ("payment_missing", "payment missing"),
+                            ("wounded", "wounded"),
+                            ("hospitalised", "hospitalised"),
+                            ("captured", "captured"),
+                            ("killed", "killed"),
+                            ("missing", "missing"),
+                            ("body_returned", "body returned"),
+                            ("buried", "buried"),
+                            ("declared_dead_by_court", "declared dead by a court"),
+                            ("pardoned", "pardoned"),
+                            ("returned_home", "returned home"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("date_display", models.CharField(blank=True, max_length=100)),
+                ("snapshot", models.JSONField()),
+                ("reason", models.TextField(blank=True)),
+                ("deleted_at", models.DateTimeField(auto_now_add=True)),
+                ("restored_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "persons",
+                    models.ManyToManyField(related_name="event_deletions", to="registry.person"),
+                ),
+                (
+                    "restored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-deleted_at', '-id'],
+                "ordering": ["-deleted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonDistinct',
+            name="PersonDistinct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='persondistinct_once'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='persondistinct_ordered')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person_a", "person_b"), name="persondistinct_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))),
+                        name="persondistinct_ordered",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatusConflict',
+            name="StatusConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('open', 'open'), ('death_stands', 'the death stands'), ('alive_after', 'he was alive after it')], db_index=True, default='open', max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('death_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.event')),
-                ('life_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.event')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='registry.person')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("death_stands", "the death stands"),
+                            ("alive_after", "he was alive after it"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "death_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.event",
+                    ),
+                ),
+                (
+                    "life_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.event",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'death_event', 'life_event'), name='statusconflict_once')],
+                "ordering": ["-opened_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "death_event", "life_event"), name="statusconflict_once"
+                    )
+                ],
             },
         ),
     ]

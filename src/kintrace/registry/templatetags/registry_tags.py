@@ -12,8 +12,13 @@ def demo_loaded() -> bool:
 
 
 STATUS_CLASSES = {
-    "alive": "st-alive", "returned": "st-alive", "wounded": "st-warn", "captured": "st-warn",
-    "missing": "st-grave", "dead": "st-dead", "unknown": "st-unknown",
+    "alive": "st-alive",
+    "returned": "st-alive",
+    "wounded": "st-warn",
+    "captured": "st-warn",
+    "missing": "st-grave",
+    "dead": "st-dead",
+    "unknown": "st-unknown",
 }
 
 
@@ -42,7 +47,7 @@ def percent(probability) -> str:
 
 @register.simple_tag(takes_context=True)
 def page_query(context, number, param=None) -> str:
-    """"?…" for page `number` of the list paged by GET parameter `param` ("page" by default),
+    """ "?…" for page `number` of the list paged by GET parameter `param` ("page" by default),
     keeping the page's other parameters (filters, sort, the other list's page)."""
     params = context["request"].GET.copy()
     params[param or "page"] = number
