@@ -45,6 +45,9 @@ run_pytest() {
 if [ $# -eq 0 ]; then
     # The whole run (CI's): first prove that the application install alone, without the dev
     # extras, runs the main jobs (scripts/app_smoke.sh builds .venv-app for that).
+    echo "== lint: ruff check, ruff format --check ==" >&2
+    ruff check src tests bench scripts
+    ruff format --check src tests bench scripts
     echo "== main jobs on the application-only install ==" >&2
     bash "$ROOT/scripts/app_smoke.sh"
 fi

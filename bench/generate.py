@@ -605,7 +605,7 @@ def latinise_record(rng: random.Random, rec: dict) -> dict:
 def latinise(rows: list[dict], share: float, seed: int) -> list[dict]:
     """`share` of the Cyrillic records rewritten in Latin letters (see LATIN_KINDS); the
     rows and their ids otherwise as they were, so the truth file still applies."""
-    rng = random.Random(seed * 7919 + 1)  # noqa: S311 (test data)
+    rng = random.Random(seed * 7919 + 1)
     return [latinise_record(rng, rec) if rng.random() < share else rec for rec in rows]
 
 

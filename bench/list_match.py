@@ -62,7 +62,7 @@ CONFUSABLE = {
 
 class World:
     def __init__(self, persons: int, seed: int):
-        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        self.rng = random.Random(seed)
         self.names = Names(self.rng)
         r = self.rng
         self.facilities = [

@@ -293,7 +293,7 @@ def main() -> None:
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kt-lists-bench-"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)  # noqa: S311 - test data, not secrets
+    rng = random.Random(args.seed)
     setup_django(data_dir)
     from kintrace.registry.models import Person
 

@@ -202,7 +202,7 @@ def test_the_schema_states_the_rules_the_code_enforces(api):
 def test_a_reporter_that_is_not_an_object_is_refused_not_dropped(client, org_keys, reporter):
     from kintrace.intake.models import Report
 
-    body = '{"subject": {"name": "Иванов"}, "message": "x", "reporter": %s}' % reporter
+    body = f'{{"subject": {{"name": "Иванов"}}, "message": "x", "reporter": {reporter}}}'
     response = client.post("/api/v1/reports", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"errors": {"reporter": "must be an object"}}

@@ -10,7 +10,7 @@ from tests.e2e.conftest import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account
+PASSWORD = "correct horse battery staple"
 
 TEXT = {
     "ru": {

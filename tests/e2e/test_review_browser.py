@@ -8,7 +8,7 @@ from tests.e2e.conftest import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account
+PASSWORD = "correct horse battery staple"
 HOSPITAL_CSV = (
     "ФИО;Дата рождения;Учреждение;Дата поступления;Госпиталь\n"
     "Иванов Александр Сергеевич;14.03.1987;ИК-17;02.05.2023;ВГ Ростов-на-Дону\n"

@@ -1,4 +1,3 @@
-# ruff: noqa: S310, S603 - runs our own `kintrace` and talks to it on the loopback address
 """Run the real served app (`kintrace serve`) in a child process, for tests and benchmarks.
 
 with served_app(data_dir) as app:      # SQLite under data_dir, or DATABASE_URL if given

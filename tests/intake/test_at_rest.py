@@ -1,4 +1,3 @@
-# ruff: noqa: S310 - talks to our own served app on the loopback address
 """A copy of the database and the data directory, without a staff password or the receipt,
 reveals nothing the reporter wrote about themselves, their story or their files.
 

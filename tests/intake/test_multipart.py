@@ -1,4 +1,3 @@
-# ruff: noqa: S310 - one test talks to our own served app on the loopback address
 """The public forms' bodies are read by our bounded parser: odd file names, many files and
 broken bodies never lose what the relative typed, and memory does not grow with the files."""
 

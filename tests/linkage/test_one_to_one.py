@@ -31,7 +31,7 @@ def test_a_lone_candidate_rises_and_a_namesake_beside_a_better_one_falls():
         ]
     )
     q, pi_left, pi_right = one_to_one_probability(scored, 1000, 1000, PRIOR)
-    by_pair = dict(zip(zip(scored.unique_id_l, scored.unique_id_r), q, strict=True))
+    by_pair = dict(zip(zip(scored.unique_id_l, scored.unique_id_r, strict=False), q, strict=True))
     assert 0.85 < pi_left < 0.95
     assert by_pair[("lone", "r-lone")] > 0.9 > scored["match_probability"].iloc[900]
     assert by_pair[("a", "r-namesake")] < scored["match_probability"].iloc[-1]

@@ -158,7 +158,7 @@ def test_the_reproduction_of_the_issue_gives_low_probabilities_for_all_three_pai
         "--threshold",
         "0.000001",
     ]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "one-to-one reading" not in proc.stderr
     found = pd.read_csv(out, dtype=str)

@@ -1,4 +1,3 @@
-# ruff: noqa: S603 - runs our own `kintrace`; SQL text is ours, no input in it
 """Jobs killed with SIGKILL at each phase: found stale, their rows gone, the same file imported
 again and the list matched again, and no worker process left behind — on SQLite and on
 PostgreSQL, with the real command line in a child process."""

@@ -75,7 +75,7 @@ def test_the_command_line_refuses_in_one_russian_line_naming_the_line(case, cli_
     path.write_bytes(data)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(PYTHONPATH=str(ROOT / "src"), KINTRACE_DATA_DIR=str(cli_data_dir))
-    proc = subprocess.run(  # noqa: S603 - our own program
+    proc = subprocess.run(
         [sys.executable, "-m", "kintrace.cli", *_args(path, case)],
         capture_output=True,
         text=True,

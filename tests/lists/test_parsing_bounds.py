@@ -61,7 +61,7 @@ def measure(path: Path) -> dict:
         "PYTHONPATH": str(ROOT / "src"),
         "DJANGO_SETTINGS_MODULE": "kintrace.settings",
     }
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and script
+    proc = subprocess.run(
         [sys.executable, "-c", MEASURE, str(path)],
         capture_output=True,
         text=True,

@@ -287,7 +287,7 @@ def test_the_command_line_exits_2_with_one_line_and_no_traceback(case, cli_data_
     path.write_bytes(data)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(PYTHONPATH=str(ROOT / "src"), KINTRACE_DATA_DIR=str(cli_data_dir))
-    proc = subprocess.run(  # noqa: S603 - our own program
+    proc = subprocess.run(
         [
             sys.executable,
             "-m",

@@ -281,7 +281,8 @@ def test_an_unclosed_quote_is_refused_naming_its_line(text, line):
         'ФИО,Адрес,Год\nИванов Иван,"Ростовская обл.\nг. Шахты, ул. Мира, 5\nкв. 7",1987\n'
         "Петров,Тула,1990\n",
         # a note whose middle line has one separator
-        'ФИО;Год;Примечание\nИванов Иван;1987;"ранен\nсм. приказ; стр. 2\nотправлен"\nПетров;1990;\n',
+        'ФИО;Год;Примечание\nИванов Иван;1987;"ранен\nсм. приказ; стр. 2\nотправлен"\n'
+        "Петров;1990;\n",
     ],
 )
 def test_a_quoted_cell_with_line_breaks_still_imports(text):

@@ -91,7 +91,7 @@ def _loaded_after(module: str) -> set[str]:
         f"import sys, {module}; "
         "print('\\n'.join(m for m in sys.modules if m.startswith('kintrace.names')))"
     )
-    out = subprocess.run(  # noqa: S603 - our own interpreter on our own code
+    out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     ).stdout
     return set(out.split())

@@ -130,7 +130,7 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         """False when the stored seed cannot be decrypted (the data directory's totp_key was
         replaced, or the row altered): no code can ever match it."""
         try:
-            self.bin_key
+            _ = self.bin_key  # decrypts the seed
         except crypto.CryptoError:
             return False
         return True

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditHead(models.Model):
+class AuditHead(models.Model):  # noqa: DJ008 - one technical row, never shown
     """The single row that holds the end of the hash chain.
 
     Writers lock it (select_for_update) so two concurrent audit entries cannot both link to

@@ -47,14 +47,14 @@ def _alts_overlap(dialect: str) -> str:
 def _initials_agree(dialect: str, part: str) -> str:
     """The initials' letter sets share a letter (kintrace.linkage.initials): Ю is not И.
     Without a set (a name of another script) the initials' keys are compared as before."""
-    l, r = f"{part}_letters_l", f"{part}_letters_r"
+    left, r = f"{part}_letters_l", f"{part}_letters_r"
     if dialect == "spark":
-        overlap = f"arrays_overlap(split({l}, '[|]'), split({r}, '[|]'))"
+        overlap = f"arrays_overlap(split({left}, '[|]'), split({r}, '[|]'))"
     else:
-        overlap = f"list_has_any(string_split({l}, '|'), string_split({r}, '|'))"
+        overlap = f"list_has_any(string_split({left}, '|'), string_split({r}, '|'))"
     return (
-        f"(CASE WHEN {l} IS NULL OR {r} IS NULL "
-        f"THEN {part}_initial_l = {part}_initial_r ELSE ({l} = {r} OR {overlap}) END)"
+        f"(CASE WHEN {left} IS NULL OR {r} IS NULL "
+        f"THEN {part}_initial_l = {part}_initial_r ELSE ({left} = {r} OR {overlap}) END)"
     )
 
 
@@ -70,8 +70,8 @@ def _either(dialect: str, name: str, condition: str) -> str:
     a typo can change a Latin name's reading, and with it more of the parsed key."""
     out = []
     for column in (f"{name}_key", f"{name}_written"):
-        l, r = f"{column}_l", f"{column}_r"
-        out.append("(" + condition.format(l=l, r=r, jw=_jaro_winkler(dialect, l, r)) + ")")
+        left, r = f"{column}_l", f"{column}_r"
+        out.append("(" + condition.format(l=left, r=r, jw=_jaro_winkler(dialect, left, r)) + ")")
     return " OR ".join(out)
 
 

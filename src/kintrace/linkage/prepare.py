@@ -425,7 +425,8 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         triple_rows, triple_uniques = pd.factorize(joined)
         triple_blank = [_blank(u) for u in triple_uniques]
         triple_group = jobs.add(
-            _parse_joined_triple, [u for u, b in zip(triple_uniques, triple_blank) if not b]
+            _parse_joined_triple,
+            [u for u, b in zip(triple_uniques, triple_blank, strict=False) if not b],
         )
 
     def meanwhile():  # the parent's share while the workers parse names

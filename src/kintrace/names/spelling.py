@@ -463,7 +463,7 @@ def _spell_costed(choices: list[tuple[str, ...]], limit: int) -> dict[str, int]:
         letters = first
         if cost:
             letters = first.copy()
-            for i, c in zip(where, combo):
+            for i, c in zip(where, combo, strict=False):
                 letters[i] = choices[i][c]
         word = "".join(letters)
         fixed = _fix_short_i(word)

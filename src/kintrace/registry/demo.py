@@ -65,7 +65,7 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
                 Event.objects.count(),
                 Source.objects.count(),
             )
-        builder = _Builder(random.Random(seed))
+        builder = _Builder(random.Random(seed))  # noqa: S311 - fictional data, seeded to repeat
         builder.facilities(facilities)
         builder.sources(max(60, persons // 7))
         builder.persons(persons)

@@ -434,7 +434,7 @@ class EventRole(models.TextChoices):
     MENTIONED = "mentioned", _("mentioned")
 
 
-class EventPerson(models.Model):
+class EventPerson(models.Model):  # noqa: DJ008 - a link row, shown through its ends
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="event_links")
     role = models.CharField(max_length=16, choices=EventRole.choices, default=EventRole.SUBJECT)
@@ -445,7 +445,7 @@ class EventPerson(models.Model):
         ]
 
 
-class Citation(models.Model):
+class Citation(models.Model):  # noqa: DJ008 - a link row, shown through its ends
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(_("quote"), blank=True)
@@ -553,7 +553,7 @@ class StatusConflict(models.Model):
         return f"conflict #{self.pk}: event {self.death_event_id} vs {self.life_event_id}"
 
 
-class DemoDataset(models.Model):
+class DemoDataset(models.Model):  # noqa: DJ008 - one technical row, never shown
     """Present when `kintrace demo` loaded fictional data; the layout then shows a banner."""
 
     loaded_at = models.DateTimeField(auto_now_add=True)

@@ -2,8 +2,8 @@
 
     reporter data --seal/encrypt--> org public key
     org private key --encrypt--> recovery key (printed once)                 [OrgKey]
-    org private key --seal-->    staff member's public key                    [UserKey.sealed_org_key]
-    staff private key --encrypt--> Argon2id(password, salt)                  [UserKey.wrapped_private]
+    org private key --seal-->    staff member's public key      [UserKey.sealed_org_key]
+    staff private key --encrypt--> Argon2id(password, salt)    [UserKey.wrapped_private]
 
 At login the password opens the staff member's private key, which opens the organisation key;
 `kintrace.security.unlock` keeps it for the session. Services that need the organisation key

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class OrgKey(models.Model):
+class OrgKey(models.Model):  # noqa: DJ008 - key material, never shown
     """The organisation's key pair (a single row, pk=1).
 
     Reporter data is sealed to `public_key`. The private key is stored only encrypted: here
@@ -18,7 +18,7 @@ class OrgKey(models.Model):
         verbose_name = _("organisation key")
 
 
-class UserKey(models.Model):
+class UserKey(models.Model):  # noqa: DJ008 - key material, never shown
     """A staff member's own key pair, its private half encrypted under their password.
 
     `sealed_org_key` is the organisation's private key sealed to this user's public key: it can

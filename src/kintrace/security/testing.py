@@ -16,7 +16,7 @@ from kintrace.accounts.models import User
 
 from . import keys, unlock
 
-TEST_PASSWORD = "correct horse battery"
+TEST_PASSWORD = "correct horse battery"  # noqa: S105 - the tests' fixed password
 
 # Organisation private keys created by org_keys_for_tests(), by public key, so later users in
 # the same test can be granted the key without a recovery key.

@@ -85,7 +85,7 @@ def _assemble(
     surname = given = patronymic = None
     skey = gkey = pkey = gi = pi = implied = None
     alternatives: tuple[str, ...] = ()
-    for w, (role, memo_key) in zip(words, plan):
+    for w, (role, memo_key) in zip(words, plan, strict=False):
         part = w.memo.get(memo_key) or _part(w, role, memo_key, hi, evidenced)
         if role == "S":
             surname, skey = part[0], part[1]

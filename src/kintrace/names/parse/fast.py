@@ -86,7 +86,7 @@ def _sig(w: _Word) -> int:
 
 def _decide(words: list[_Word], key: tuple, comma: bool, has_initials: bool) -> tuple:
     order = _choose_order(words, comma, has_initials)
-    decision = _plan({role: w for w, role in zip(words, order)})
+    decision = _plan({role: w for w, role in zip(words, order, strict=False)})
     if len(_DECISIONS) >= _CACHE_LIMIT:
         _DECISIONS.clear()
     _DECISIONS[key] = decision

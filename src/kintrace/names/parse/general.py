@@ -44,5 +44,5 @@ def _parse_general(text: str) -> ParsedName:
         word_texts = word_texts[:3]
     words = [_analyse(t) for t in word_texts]
     order = _choose_order(words, comma, bool(initials)) if words else ""
-    roles = {role: w for w, role in zip(words, order)}
+    roles = {role: w for w, role in zip(words, order, strict=False)}
     return _build(original, roles, initials)

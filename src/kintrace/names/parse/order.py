@@ -36,7 +36,7 @@ def _choose_order(words: list[_Word], comma_after_first: bool, has_initials: boo
         if has_initials and n == 1 and order != "S":
             continue
         score = prior + _agreement(words, order) if n > 1 else prior
-        for w, role in zip(words, order):
+        for w, role in zip(words, order, strict=False):
             score += w.scores[role]
             if mixed_case and w.caps:
                 score += 2.0 if role == "S" else -1.0
@@ -52,7 +52,7 @@ def _agreement(words: list[_Word], order: str) -> float:
     with no reading in the (sex, case) that suits the most of them. "Лева Ивана Ильича"
     agrees as Фамилия Имя Отчество in the genitive (Лев Иван Ильич); with the given name
     Лёва (nominative only) two words would be in another case than the patronymic."""
-    fits = [w.fit[r] for w, r in zip(words, order)]
+    fits = [w.fit[r] for w, r in zip(words, order, strict=False)]
     return max(sum(f[i] for f in fits if f[i] < 0) for i in range(len(_HYPOTHESES)))
 
 
@@ -61,7 +61,9 @@ def _hypothesis(roles: dict[str, _Word]) -> tuple[str, str, bool]:
     totals = [
         sum(t)
         for t in zip(
-            _HYPOTHESIS_PRIOR, *(w.fit["P2" if role == "P" else role] for role, w in roles.items())
+            _HYPOTHESIS_PRIOR,
+            *(w.fit["P2" if role == "P" else role] for role, w in roles.items()),
+            strict=False,
         )
     ]
     best = totals.index(max(totals))
