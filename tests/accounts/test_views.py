@@ -263,14 +263,42 @@ def test_unverified_user_is_sent_to_the_second_factor(client, make_staff):
 def test_admin_creates_staff_and_sees_the_one_time_password_once(unlocked_staff):
     c, admin = unlocked_staff("admin")
     r = c.post(reverse("accounts:staff_create"), {"username": "vera", "role": "caseworker"})
-    assert r.status_code == 200
-    created = r.context["created"]
-    assert created.password.encode() in r.content
-    assert created.key == "granted"  # the admin's session held the key
+    # post/redirect/get: a reload shows the same password, it does not post again
+    assert r.status_code == 302 and r.url == reverse("accounts:staff_secret")
+    assert "kt_staff_secret" in r.cookies and r.cookies["kt_staff_secret"]["httponly"]
+    page = c.get(r.url)
+    password = page.context["password"]
+    assert password.encode() in page.content and page.context["key"] == "granted"
+    assert c.get(r.url).context["password"] == password  # reloaded: the same, nothing new
     vera = User.objects.get(username="vera")
-    assert vera.check_password(created.password) and vera.must_change_password
+    assert vera.check_password(password) and vera.must_change_password
+    assert User.objects.filter(username="vera").count() == 1
     listing = c.get(reverse("accounts:staff"))
-    assert created.password.encode() not in listing.content
+    assert password.encode() not in listing.content
+    # "Done" forgets it: the page no longer shows it
+    c.post(reverse("accounts:staff_secret"))
+    gone = c.get(reverse("accounts:staff_secret"), follow=True)
+    assert password.encode() not in gone.content
+
+
+def test_the_one_time_password_page_opens_nothing_without_the_browser_that_made_it(
+    unlocked_staff, login, make_staff
+):
+    c, admin = unlocked_staff("admin")
+    r = c.post(reverse("accounts:staff_create"), {"username": "vera", "role": "caseworker"})
+    password = c.get(r.url).context["password"]
+    # another administrator's browser, an analyst, an anonymous visitor: no password
+    for other in (
+        login(make_staff("admin"), Client()),
+        login(make_staff("analyst"), Client()),
+        Client(),
+    ):
+        page = other.get(reverse("accounts:staff_secret"), follow=True)
+        assert password.encode() not in page.content
+    # the stored row holds no password in clear
+    from kintrace.intake.models import ReporterToken
+
+    assert all(password.encode() not in bytes(t.blob) for t in ReporterToken.objects.all())
 
 
 def test_admin_without_an_unlocked_key_creates_staff_with_a_pending_grant(
@@ -279,7 +307,7 @@ def test_admin_without_an_unlocked_key_creates_staff_with_a_pending_grant(
     unlocked_staff("admin")  # the organisation keys exist
     c = login(make_staff("admin"), Client())
     r = c.post(reverse("accounts:staff_create"), {"username": "vera", "role": "caseworker"})
-    assert r.context["created"].key == "pending"
+    assert c.get(r.url).context["key"] == "pending"
 
 
 def test_staff_create_refuses_an_existing_username(unlocked_staff):

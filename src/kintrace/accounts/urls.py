@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("staff/", views.staff_list_view, name="staff"),
     path("staff/new/", views.staff_create_view, name="staff_create"),
+    path("staff/one-time-password/", views.staff_secret_view, name="staff_secret"),
     path("staff/<id:user_id>/", views.staff_detail_view, name="staff_detail"),
     path("staff/<id:user_id>/unlock/", views.staff_unlock_view, name="staff_unlock"),
     path(

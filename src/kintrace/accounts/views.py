@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from kintrace.intake import tokens
+from kintrace.intake.models import ReporterToken
 from kintrace.security import keys, unlock
 from kintrace.web.params import local_path_or_empty
 
@@ -230,8 +232,14 @@ def staff_create_view(request):
         except services.StaffError as e:
             form.add_error("username", str(e))
         else:
-            # Shown on this response only, never stored: no redirect that could be reloaded.
-            return render(request, "accounts/staff_created.html", {"created": created})
+            return _secret_redirect(
+                {
+                    "page": "created",
+                    "user": created.user.pk,
+                    "password": created.password,
+                    "key": created.key,
+                }
+            )
     return render(
         request,
         "accounts/staff_create.html",
@@ -322,15 +330,65 @@ def staff_password_reset_view(request, user_id: int):
     except services.StaffError as e:
         messages.error(request, str(e))
         return redirect("accounts:staff_detail", user_id=target.pk)
-    # Shown on this response only, never stored (as for a new account): no redirect.
+    return _secret_redirect(
+        {"page": "reset", "user": target.pk, "password": password, "key": keys.key_status(target)}
+    )
+
+
+# A new one-time password is shown on a page after a redirect (post/redirect/get: a reload
+# neither re-posts nor makes another password). It waits there, encrypted under a key only the
+# administrator's browser holds (a short-lived cookie; kintrace.intake.tokens), for
+# ONE_TIME_SECONDS or until "Done"; the database alone opens nothing.
+ONE_TIME_COOKIE = "kt_staff_secret"
+ONE_TIME_PATH = "/accounts/"
+ONE_TIME_SECONDS = 5 * 60
+
+
+def _secret_redirect(data: dict):
+    token = tokens.token_issue(
+        kind=ReporterToken.Kind.STAFF_SECRET, data=data, seconds=ONE_TIME_SECONDS
+    )
+    response = redirect("accounts:staff_secret")
+    response.set_cookie(
+        ONE_TIME_COOKIE,
+        token,
+        max_age=ONE_TIME_SECONDS,
+        path=ONE_TIME_PATH,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@never_cache
+@staff_required(Role.ADMIN, Role.COORDINATOR)
+def staff_secret_view(request):
+    token = request.COOKIES.get(ONE_TIME_COOKIE, "")
+    if request.method == "POST":  # "Done": forget it now
+        tokens.token_end(token=token)
+        response = redirect("accounts:staff")
+        response.delete_cookie(ONE_TIME_COOKIE, path=ONE_TIME_PATH)
+        return response
+    data = tokens.token_read(kind=ReporterToken.Kind.STAFF_SECRET, token=token)
+    member = selectors.staff_member(data["user"]) if data else None
+    if member is None:
+        messages.info(
+            request,
+            _(
+                "That one-time password is no longer shown: it was shown for "
+                "five minutes or until you pressed Done. Reset the password "
+                "again if it was not written down."
+            ),
+        )
+        return redirect("accounts:staff")
+    template = (
+        "accounts/staff_created.html"
+        if data["page"] == "created"
+        else "accounts/staff_password_reset.html"
+    )
     return render(
-        request,
-        "accounts/staff_password_reset.html",
-        {
-            "member": target,
-            "password": password,
-            "key": keys.key_status(target),
-        },
+        request, template, {"member": member, "password": data["password"], "key": data["key"]}
     )
 
 

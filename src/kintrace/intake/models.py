@@ -150,6 +150,7 @@ class ReporterToken(models.Model):
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "receipt"
         INBOX = "inbox", "inbox"
+        STAFF_SECRET = "secret", "secret"  # a staff account's one-time password, see accounts
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     lookup = models.CharField(max_length=64, unique=True)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kintrace.config import envint, envstr
+from kintrace.linkage.blocking import report_pairs_per_rule
 from kintrace.linkage.model import (
     NAME_FREQUENCIES_PATH,
     SURNAME_TF_PATH,
@@ -225,8 +226,6 @@ def score(
     if u_from_input:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     if progress is not None:
-        from kintrace.linkage.blocking import report_pairs_per_rule
-
         report_pairs_per_rule(linker, backend, progress)
     pred = linker.inference.predict(threshold_match_probability=threshold)
     out = pred.as_pandas_dataframe()
