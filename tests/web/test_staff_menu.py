@@ -40,7 +40,14 @@ def test_every_staff_page_shows_the_same_full_menu(unlocked_staff, org_keys):
     c, _admin = unlocked_staff("admin")
     menus = {name: menu_of(c.get(reverse(name))) for name in STAFF_PAGES}
     first = menus["registry:search"]
-    for label in ("/registry/", "/cases/", "/report/triage/", "/lists/", "/accounts/staff/"):
+    for label in (
+        "/registry/",
+        "/cases/",
+        "/report/triage/",
+        "/lists/",
+        "/accounts/staff/",
+        "/registry/conflicts/",
+    ):
         assert label in first
     assert {name for name, menu in menus.items() if menu != first} == set()
 
