@@ -63,7 +63,9 @@ def test_a_large_report_and_its_original_never_reach_the_disk(server):
             server.url,
             nothing_on_disk,
         )
-    assert head.startswith(b"HTTP/1.1 201"), head
+    # stored: the form redirects to the receipt page (post/redirect/get)
+    assert head.startswith(b"HTTP/1.1 303"), head
+    assert b"\r\nLocation: /report/receipt/" in head, head
 
     # A staff member downloads the original and stops reading after the response head.
     first_login(staff, "boss", server.staff["boss"])

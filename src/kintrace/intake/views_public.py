@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from kintrace.security.keys import OrgKeysMissing
+from kintrace.web.params import id_or_none
 
 from . import tokens
 from .forms import MessageForm, ReportForm
@@ -150,7 +151,7 @@ def _files_with_draft(request, fresh_problems: list[str]):
     the files accepted on an earlier try (minus those the relative unticked) and this try's."""
     draft = request.POST.get("draft", "")
     listed = {f.pk for f in tokens.draft_list(draft=draft)} if draft else set()
-    keep = {int(v) for v in request.POST.getlist("keep_file") if v.isascii() and v.isdigit()}
+    keep = {pk for v in request.POST.getlist("keep_file") if (pk := id_or_none(v)) is not None}
     kept = tokens.draft_files(draft=draft, drop=listed - keep) if draft else []
     files, problems = check_uploads(request.FILES.getlist("attachments"), request.kintrace_uploads)
     problems = fresh_problems + problems

@@ -341,7 +341,7 @@ class FacilityForm(forms.Form):
 
 
 class EventDeleteForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why is it deleted?"),
         required=False,
         max_length=1000,
@@ -385,7 +385,7 @@ class ConflictForm(forms.Form):
         ],
         error_messages={"required": _("Choose which of the two reports stands.")},
     )
-    note = forms.CharField(
+    note = TextField(
         label=_("Why"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 

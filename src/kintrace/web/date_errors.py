@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 DATE_REASONS = {
     "day": _("that month has no such day"),
+    "day_range": _("that month has no such day"),
     "month": _("there is no such month"),
     "year": _("the year is out of range"),
     "year_range": _("the year is out of range"),
