@@ -113,7 +113,8 @@ def test_a_relative_on_a_phone_reports_corrects_reloads_and_leaves_safely(
     assert report.attachments.count() == 1 and not DraftFile.objects.exists()
     box = page.locator("#receipt").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # the words fit the phone
-    page.locator("main form button[type=submit]").click()  # written down: hide it
+    with page.expect_navigation():  # written down: hide it (the POST's redirect must land
+        page.locator("main form button[type=submit]").click()  # before going back)
     page.go_back()
     assert page.locator("#receipt").count() == 0  # gone for good
 
