@@ -35,17 +35,13 @@ from .forms import (
     role_options,
 )
 from .lockout import lockout_response
-from .models import Role, TOTPDevice, User
+from .models import Role, User
 
 NEXT_FIELD = "kintrace_next"
 
 
 def _safe_next(request, url: str | None) -> str:
     return local_path_or_empty(request, url)
-
-
-def _confirmed_device(user) -> TOTPDevice | None:
-    return selectors.totp_device_confirmed(user)
 
 
 def _is_verified(user) -> bool:
@@ -56,7 +52,7 @@ def _is_verified(user) -> bool:
 def _next_step(request):
     """Redirect to the next login step this user still owes, or to where they were going."""
     user = request.user
-    device = _confirmed_device(user)
+    device = selectors.totp_device_confirmed(user)
     if device is not None and not _is_verified(user):
         return redirect("accounts:two_factor")
     if user.must_change_password:
@@ -119,7 +115,7 @@ def two_factor_view(request):
         return redirect("accounts:login")
     if request.GET.get("next"):
         request.session[NEXT_FIELD] = _safe_next(request, request.GET["next"])
-    device = _confirmed_device(request.user)
+    device = selectors.totp_device_confirmed(request.user)
     if device is None:
         return redirect("accounts:totp_setup")
     if _is_verified(request.user):
@@ -135,7 +131,7 @@ def password_change_view(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
-    if _confirmed_device(user) is not None and not _is_verified(user):
+    if selectors.totp_device_confirmed(user) is not None and not _is_verified(user):
         return redirect("accounts:two_factor")
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +169,7 @@ def totp_setup_view(request):
         return redirect("accounts:login")
     if user.must_change_password:
         return redirect("accounts:password_change")
-    if _confirmed_device(user) is not None:
+    if selectors.totp_device_confirmed(user) is not None:
         return redirect("accounts:two_factor")
     device = services.totp_enrolment_device(user=user)
     form = TokenForm(request.POST or None)

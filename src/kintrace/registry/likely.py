@@ -32,20 +32,21 @@ class Likely:
     explanation: tuple
 
 
-def _birth_text(person: Person) -> str:
-    parts = [person.birth_day, person.birth_month, person.birth_year]
-    text = ".".join(f"{p:02d}" if i < 2 else str(p) for i, p in enumerate(parts) if p is not None)
+def _date_text(day, month, year, approximate: bool) -> str:
+    """A date as the linkage reads a typed one: "14.03.1987", "03.1987", "около 1985"; "" when
+    no year is known."""
+    if not year:
+        return ""
+    text = ".".join(
+        f"{p:02d}" if i < 2 else str(p) for i, p in enumerate((day, month, year)) if p is not None
+    )
     # "около 1985": the linkage reads it as a range of years, never as the year itself
-    return f"около {text}" if text and person.birth_approximate else text
+    return f"около {text}" if approximate else text
 
 
 def birth_text(birth) -> str:
-    """A PartialDate (or None) as the linkage reads a typed date: "14.03.1987", "около 1985"."""
-    if birth is None or not birth.year:
-        return ""
-    parts = [birth.day, birth.month, birth.year]
-    text = ".".join(f"{p:02d}" if i < 2 else str(p) for i, p in enumerate(parts) if p is not None)
-    return f"около {text}" if birth.approximate else text
+    """A PartialDate (or None) as the linkage reads a typed date."""
+    return _date_text(birth.day, birth.month, birth.year, birth.approximate) if birth else ""
 
 
 def facility_text(f: Facility | None) -> str:
@@ -62,7 +63,12 @@ def person_records(persons) -> list[dict]:
                 {
                     "id": f"{person.pk}:{name.pk}",
                     "name": name.full_text,
-                    "birth_date": _birth_text(person),
+                    "birth_date": _date_text(
+                        person.birth_day,
+                        person.birth_month,
+                        person.birth_year,
+                        person.birth_approximate,
+                    ),
                     "facility": facility_text(person.last_facility),
                     "region": region or "",
                 }
