@@ -45,7 +45,7 @@ def write_log():
     audit_record(actor=bob, action="case.open", target_type="case", target_id="3")
     audit_record(
         actor=alice,
-        action="case.close",
+        action="case.set_status",
         target_type="case",
         target_id="3",
         before={"status": "open"},

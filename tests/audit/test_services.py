@@ -35,8 +35,8 @@ def test_entries_form_a_chain_that_verifies(alice):
 
 
 def test_an_altered_entry_is_detected(alice):
-    audit_record(actor=alice, action="a", after={"x": 1})
-    audit_record(actor=alice, action="b", after={"x": 2})
+    audit_record(actor=alice, action="person.create", after={"x": 1})
+    audit_record(actor=alice, action="person.update", after={"x": 2})
     AuditEntry.objects.filter(seq=1).update(after={"x": 99})
     report = audit_verify()
     assert not report.ok
@@ -44,18 +44,24 @@ def test_an_altered_entry_is_detected(alice):
 
 
 def test_a_removed_newest_entry_is_detected(alice):
-    audit_record(actor=alice, action="a")
-    audit_record(actor=alice, action="b")
+    audit_record(actor=alice, action="person.create")
+    audit_record(actor=alice, action="person.update")
     AuditEntry.objects.filter(seq=2).delete()
     assert not audit_verify().ok
 
 
 def test_a_removed_middle_entry_is_detected(alice):
-    for action in "abc":
+    for action in ("person.create", "person.update", "person.status"):
         audit_record(actor=alice, action=action)
     AuditEntry.objects.filter(seq=2).delete()
     report = audit_verify()
     assert not report.ok and "#2" in report.problem
+
+
+def test_an_action_nobody_listed_is_refused_and_nothing_is_written(alice):
+    with pytest.raises(ValueError):
+        audit_record(actor=alice, action="person.rename")
+    assert not AuditEntry.objects.exists()
 
 
 def test_an_entry_without_actor_is_allowed_for_anonymous_intake():

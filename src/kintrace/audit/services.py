@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import chain
+from .actions import Action
 from .models import AuditEntry, AuditHead
 
 
@@ -33,14 +34,18 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def audit_record(
     *,
     actor,
-    action: str,
+    action: Action | str,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str = "",
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Append one entry to the hash chain. Must run inside the caller's transaction."""
+    """Append one entry to the hash chain. Must run inside the caller's transaction.
+
+    Raises ValueError when `action` is not a member of `kintrace.audit.actions.Action`.
+    """
+    action = Action(action).value
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
