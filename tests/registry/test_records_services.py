@@ -462,3 +462,17 @@ def test_a_list_entry_with_an_ambiguous_facility_keeps_the_text_on_the_new_man_a
     assert (person.last_facility, person.last_facility_text) == (None, "ИК-6")
     assert (event.facility, event.facility_text) == (None, "ИК-6")
     assert Facility.objects.count() == 2
+
+
+def test_the_person_count_estimate_counts_the_registry_and_is_kept_a_while(alice, monkeypatch):
+    from kintrace.registry import likely
+
+    monkeypatch.setattr(likely, "_person_count", None)
+    for name in ("Иванов Иван", "Петров Пётр", "Сидоров Фёдор"):
+        services.person_create(name=name, actor=alice)
+    # PostgreSQL's estimate is read only once the table was analysed; before that it counts.
+    assert likely.person_count_estimate() == 3
+    services.person_create(name="Смирнов Олег", actor=alice)
+    assert likely.person_count_estimate() == 3  # kept for PERSON_COUNT_TTL seconds
+    monkeypatch.setattr(likely, "PERSON_COUNT_TTL", 0.0)
+    assert likely.person_count_estimate() == 4

@@ -8,7 +8,10 @@ someone already called different men are left out.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+
+from django.db import connection
 
 from kintrace.linkage.api import explain_rows
 from kintrace.linkage.model import Parameters
@@ -22,6 +25,39 @@ CANDIDATES = 200
 # The registry duplicate search's default (lists.services.matching.dedupe_run): the warning
 # proposes what that search would, no namesakes it would not.
 THRESHOLD = 0.8
+
+
+# How long a process trusts its count of the registry's persons (seconds).
+PERSON_COUNT_TTL = 300.0
+_person_count: tuple[float, int] | None = None
+
+
+def person_count_estimate() -> int:
+    """About how many persons the registry holds: the engine's scale for how common a name is
+    (`score_persons(n_persons=...)`), where a few percent off change nothing.
+
+    Counting a million rows on every triage page and every new-person warning costs a scan
+    each time, so the count is kept for PERSON_COUNT_TTL seconds per process, and PostgreSQL's
+    own estimate (`pg_class.reltuples`, kept by autovacuum and ANALYZE) is read when it has
+    one. Returns an int >= 0."""
+    global _person_count
+    now = time.monotonic()
+    if _person_count is not None and now - _person_count[0] < PERSON_COUNT_TTL:
+        return _person_count[1]
+    n = -1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)",
+                [Person._meta.db_table],
+            )
+            row = cur.fetchone()
+            # -1 (never analysed) or 0 (maybe not analysed yet): count instead.
+            n = int(row[0]) if row and row[0] and row[0] > 0 else -1
+    if n < 0:
+        n = Person.objects.count()
+    _person_count = (now, n)
+    return n
 
 
 @dataclass
@@ -108,7 +144,7 @@ def persons_scored(
         start_share=start_share,
         estimate=False,
         params=params,
-        n_persons=max(Person.objects.count(), len(persons)),
+        n_persons=max(person_count_estimate(), len(persons)),
     )
     pairs = pairs[pairs["match_probability"] >= threshold].reset_index(drop=True)
     explanations = explain_rows(pairs, params) if len(pairs) else []
