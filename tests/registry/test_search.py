@@ -233,3 +233,74 @@ def test_the_migration_keys_call_signs_and_tokens_already_stored(registry):
     migration.fill_keys(apps, None)
     assert selectors.person_search("grom")[0] == registry["ivanov"]
     assert selectors.person_search("217415")[0] == registry["ivanov"]
+
+
+# --- initials as the letters they can stand for (issue 11, rule 1) ---------------------------
+# A bare initial written in Latin was read by the parser as one Cyrillic guess ("C." as К,
+# "J." as Ю, "H." as Х); the spellings of GOST 7.79, BGN/PCGN, ICAO and the European press say
+# which other letters it may be: C is Ц in ISO 9, С or Ч in Polish/Czech; J is Й, Я, Е (German
+# Jelzin), Ж (French Jirinovski); H is Г in Ukrainian (Hennadiy).
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Sadykov C.", "Садыков Ц."),
+        ("Sadykov C.", "Садыков Ч."),
+        ("Sadykov C.", "Садыков С."),
+        ("Sadykov J.", "Садыков Я."),
+        ("Sadykov J.", "Садыков Е."),
+        ("Sadykov J.", "Садыков Й."),
+        ("Sadykov H.", "Садыков Г."),
+        ("Sadykov Y.", "Садыков Ю."),
+    ],
+)
+def test_a_latin_initial_in_the_registry_meets_every_letter_it_can_stand_for(alice, stored, query):
+    man = services.person_create(name=stored, actor=alice)
+    results = selectors.person_search(query)
+    assert man.pk in pks(results)
+    assert "given name: initial agrees" in results[0].search_reasons
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Садыков Ц.", "Sadykov C."),
+        ("Садыков Ж.", "Sadykov J."),
+        ("Садыков Юрий", "Sadykov Iu."),
+        ("Садыков Ярослав", "Sadykov J."),
+    ],
+)
+def test_a_latin_initial_typed_meets_the_cyrillic_letters_it_can_stand_for(alice, stored, query):
+    man = services.person_create(name=stored, actor=alice)
+    assert man.pk in pks(selectors.person_search(query))
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("САДЫКОВ Ю.", "Садыков И."),  # Ю is no И though both keys start with i
+        ("Садыков Юрий", "Садыков И."),
+        ("САДЫКОВ Х.", "Садыков К."),  # kh / k
+        ("САДЫКОВ Ш.", "Садыков С."),  # sh / s
+        ("Sadykov J.", "Садыков М."),  # no spelling of J begins М
+        ("Sadykov C.", "Садыков Б."),
+    ],
+)
+def test_an_initial_that_cannot_be_the_letter_leaves_the_man_out(alice, stored, query):
+    man = services.person_create(name=stored, actor=alice)
+    assert man.pk not in pks(selectors.person_search(query))
+
+
+def test_a_latin_patronymic_initial_agrees_with_a_letter_it_can_stand_for(alice):
+    man = services.person_create(name="Захаров Илья Цезаревич", actor=alice)
+    results = selectors.person_search("Zakharov Ilya C.")
+    assert pks(results) == [man.pk]
+    assert "patronymic: initial agrees" in results[0].search_reasons
+
+
+def test_a_cyrillic_patronymic_initial_of_a_confusable_letter_differs(alice):
+    man = services.person_create(name="Захаров Илья Юрьевич", actor=alice)
+    results = selectors.person_search("Захаров Илья И.")
+    assert pks(results) == [man.pk]
+    assert "patronymic: differs" in results[0].search_reasons

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kintrace.linkage.initials import agree
+from kintrace.linkage.initials import letters as initial_letters
 from kintrace.names.facilities import parse_facilities
 from kintrace.names.parse import name_key, parse_name
 
-from .models import EventPerson, Facility, Person, PersonName
+from .models import EventPerson, Facility, Person, PersonName, Script
 
 # Rows fetched per lookup before ranking. A common surname ("ivanov") has thousands of bearers
 # in a large registry; names that contradict the given name are filtered out in SQL, and a
@@ -61,6 +63,11 @@ class QueryKeys:
     given_initial: str
     patronymic_key: str
     patronymic_initial: str
+    # The Cyrillic letters each initial can stand for (`kintrace.linkage.initials.letters`):
+    # one letter when written in Cyrillic or read from a full name, several for a bare Latin
+    # initial ("J." may be Ю, Я, Й, Ж, Х…). None when unknown or not a Cyrillic letter.
+    given_letters: str | None = None
+    patronymic_letters: str | None = None
 
 
 @dataclass
@@ -155,9 +162,12 @@ def query_readings(query: str) -> list[QueryKeys]:
         p = parse_name(text)
         # given_alternatives are canonical Cyrillic names, not keys: key them like the rest.
         given = frozenset(k for k in [p.given_key, *map(name_key, p.given_alternatives)] if k)
+        bare_given = not p.given_key
         if p.given_key and len(p.given_key) <= 2 and p.given_initial:
             # "Sadykov Yu", "Streltsov Ye": a Latin initial typed without its dot, not a name.
             given = frozenset()
+            bare_given = True
+        latin = p.script != "cyrillic"
         if p.surname_key:
             readings.append(
                 QueryKeys(
@@ -166,6 +176,10 @@ def query_readings(query: str) -> list[QueryKeys]:
                     given_initial=(p.given_initial or "").upper(),
                     patronymic_key=p.patronymic_key or "",
                     patronymic_initial=(p.patronymic_initial or "").upper(),
+                    given_letters=initial_letters(p.given_initial, latin and bare_given),
+                    patronymic_letters=initial_letters(
+                        p.patronymic_initial, latin and not p.patronymic_key
+                    ),
                 )
             )
         elif given and len(query.split()) == 1:
@@ -291,6 +305,7 @@ NAME_FIELDS = (
     "patronymic_key",
     "patronymic_initial",
     "is_primary",
+    "script",
     "person__birth_year",
     "person__last_facility_id",
 )
@@ -317,20 +332,42 @@ def _surname_reason(kind: str, dist: int) -> tuple[int, str]:
     return SURNAME_OFF[2], _("surname: two letters off")
 
 
+def _row_letters(row: dict, part: str) -> str | None:
+    """The Cyrillic letters a stored name's given name or patronymic (`part`) can begin with:
+    exact for a full name or a Cyrillic initial, several for a bare initial written in Latin."""
+    initial = row[f"{part}_initial"] or ""
+    latin = row["script"] != Script.CYRILLIC and not row[f"{part}_key"]
+    return initial_letters(initial, latin)
+
+
+def _initials_agree(
+    row_letters: str | None, query_letters: str | None, row_initial: str, query_initial: str
+) -> bool:
+    """Whether two initials can be the same letter (as letter sets; as letters when either is
+    not a Cyrillic letter)."""
+    same = agree(row_letters, query_letters)
+    return (row_initial == query_initial) if same is None else same
+
+
 def _given_points(row: dict, r: QueryKeys, near_given: dict[str, int]) -> tuple[int, str] | None:
     """Points for the given name; None when it contradicts the query (another man)."""
     initial = (row["given_initial"] or "").upper()
+    row_letters = _row_letters(row, "given")
     if r.given_keys:
         if row["given_key"] in r.given_keys:
             return GIVEN_EXACT, _("given name: matches")
         if row["given_key"] in near_given:
             return GIVEN_OFF, _("given name: one letter off")
-        if not row["given_key"] and initial and initial == r.given_initial:
+        if (
+            not row["given_key"]
+            and initial
+            and _initials_agree(row_letters, r.given_letters, initial, r.given_initial)
+        ):
             return GIVEN_INITIAL_OF_NAME, _("given name: initial agrees")  # "ИВАНОВ А.С."
         if row["given_key"] or initial:
             return None
     elif r.given_initial and initial:
-        if initial != r.given_initial:
+        if not _initials_agree(row_letters, r.given_letters, initial, r.given_initial):
             return None
         return INITIAL_AGREES, _("given name: initial agrees")
     return 0, ""
@@ -343,7 +380,11 @@ def _patronymic_points(row: dict, r: QueryKeys) -> tuple[int, str]:
             return PATRONYMIC_EXACT, _("patronymic: matches")
         return PATRONYMIC_CONFLICT, _("patronymic: differs")
     if r.patronymic_initial and p_initial:
-        if p_initial == r.patronymic_initial:
+        # An initial against a full patronymic or another initial: the same letter only if it
+        # can begin it in some spelling.
+        if _initials_agree(
+            _row_letters(row, "patronymic"), r.patronymic_letters, p_initial, r.patronymic_initial
+        ):
             return PATRONYMIC_INITIAL, _("patronymic: initial agrees")
         return PATRONYMIC_CONFLICT, _("patronymic: differs")
     return 0, ""
@@ -387,14 +428,34 @@ def _prefix_filter(field_name: str, prefix: str) -> Q:
     return Q(**{f"{field_name}__startswith": prefix})
 
 
+# Upper-case Cyrillic letters an initial may be stored as.
+_CYRILLIC_CAPITALS = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЫЭЮЯ"
+
+
+def _stored_initials(r: QueryKeys) -> list[str]:
+    """Stored initials that can agree with the query's given-name letter(s): the letters
+    themselves (a Cyrillic initial) and every letter whose Latin-written reading overlaps
+    them (a bare Latin initial the parser read as another letter); "" (no initial) too."""
+    if r.given_letters is None:
+        return [r.given_initial, ""]
+    out = {
+        c
+        for c in _CYRILLIC_CAPITALS
+        if agree(initial_letters(c, False), r.given_letters)
+        or agree(initial_letters(c, True), r.given_letters)
+    }
+    return sorted(out | {r.given_initial, ""})
+
+
 def _given_filter(r: QueryKeys, near_given: dict[str, int]) -> Q:
-    """Leave out, in SQL, the names whose given name contradicts the query."""
+    """Leave out, in SQL, the names whose given name contradicts the query (a superset: the
+    scoring decides on the letters)."""
     if r.given_keys:
         return Q(given_key__in=[*r.given_keys, *near_given]) | Q(
-            given_key="", given_initial__in=[r.given_initial, ""]
+            given_key="", given_initial__in=_stored_initials(r)
         )
     if r.given_initial:
-        return Q(given_initial__in=[r.given_initial, ""])
+        return Q(given_initial__in=_stored_initials(r))
     return Q()
 
 
