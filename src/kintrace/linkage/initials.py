@@ -12,9 +12,10 @@ Cyrillic letters it can be the first letter of:
   usual Latin spellings — the Russian standards (GOST 7.79, BGN/PCGN, ICAO, the passport
   scheme), the European press (German J/Sch/Tsch, French Ch/J/Ou, Polish Sz/Cz/W, Spanish J)
   and chat — starts with a Latin letter that some spelling of the parsed letter starts with.
-  The parser has already turned the Latin letters into one Cyrillic guess and the letter
-  typed is not kept, so the set is wide on purpose: "J." (read Ю) may be Ю, Я, Й, Е, Ж, Х,
-  И, У or Ы. A Latin initial was never better than this; a Cyrillic one now is exact.
+  Д may begin with J (English writes Дж in Jamal), so a "Ju." the parser read as Д still
+  stands for Ю. The parser has already turned the Latin letters into one Cyrillic guess
+  and the letter typed is not kept, so the set is wide on purpose: "J." (read Ю) may be Ю,
+  Я, Й, Е, Ж, Х, И, У or Ы. A Latin initial was never better than this; a Cyrillic one now is exact.
 
 Two initials agree when their sets share a letter (`agree`; the model's SQL does the same with
 the "|"-joined strings of `letters`). Plain Python: no Django.
@@ -28,7 +29,7 @@ from functools import lru_cache
 LATIN_FIRST_LETTERS: dict[str, frozenset[str]] = {
     c: frozenset(v)
     for c, v in {
-        "а": "a", "б": "b", "в": "vw", "г": "gh", "д": "d", "е": "eyji", "ж": "zjgs",
+        "а": "a", "б": "b", "в": "vw", "г": "gh", "д": "dj", "е": "eyji", "ж": "zjgs",
         "з": "zs", "и": "iy", "й": "iyj", "к": "kcq", "л": "l", "м": "m", "н": "n",
         "о": "o", "п": "p", "р": "r", "с": "sc", "т": "t", "у": "uo", "ф": "fp",
         "х": "khcjx", "ц": "ctz", "ч": "ct", "ш": "sc", "щ": "sc", "ы": "yi", "э": "e",
