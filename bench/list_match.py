@@ -186,10 +186,14 @@ def other_man(world: World) -> dict:
             )
         if r.random() < 0.5:
             him["facility"] = model["facility"]
-    elif x < 0.65:  # a namesake: the same full name, born in another year
+    elif x < 0.65:  # a namesake: the same full name, his own birth date
         model = r.choice(world.men)
         him = dict(model)
-        him["year"] = model["year"] + r.choice([-1, 1]) * r.randint(1, 12)
+        # Drawn like any man's, independently of the registry man's: now and then the same
+        # year, as real namesakes are (this bench used to shift it 1-12 years, so in it a
+        # full name with an agreeing year was always the same man, and the model's honest
+        # 1-in-40 chance of a same-year namesake looked like under-confidence).
+        him["year"] = world.man()["year"]
         him["month"], him["day"] = r.randint(1, 12), r.randint(1, 28)
         him["facility"] = r.choice(world.facilities)
     elif x < 0.8:  # the same surname in the same colony

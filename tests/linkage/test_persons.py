@@ -7,9 +7,12 @@ import pandas as pd
 
 from kintrace.linkage.api import link_records, looks_one_to_one
 from kintrace.linkage.persons import (
+    YEAR_COLLISION_DEFAULT,
+    YEAR_ONLY_M,
     competing_probability,
     expected_share,
     score_persons,
+    year_collision,
 )
 from kintrace.linkage.prepare import prepare, records_to_frame
 
@@ -217,3 +220,29 @@ def test_a_lone_candidate_of_an_entry_that_is_probably_nobody_stays_low():
     low = competing_probability(entry, bits, 2000, 0.05)[0]
     high = competing_probability(entry, bits, 2000, 0.8)[0]
     assert low < 0.5 < high
+
+
+# --- an agreeing year beside a date of which only the year is known ----------------------
+
+
+def test_the_chance_that_two_men_share_a_birth_year_is_read_from_the_spread_of_years():
+    uniform = pd.Series([1965 + i % 40 for i in range(4000)])
+    assert abs(year_collision(uniform, uniform) - 1 / 40) < 1e-9
+    # most men born in three years: sharing one is far more likely
+    bunched = pd.Series([1985, 1986, 1987] * 300 + list(range(1960, 2000)))
+    assert year_collision(bunched, bunched) > 0.15
+    # the registry's spread stands for a short list's; too few years on both sides: the default
+    assert abs(year_collision(pd.Series([1985] * 5), uniform) - 1 / 40) < 1e-9
+    assert year_collision(pd.Series([1985]), pd.Series([1985, 1990])) == YEAR_COLLISION_DEFAULT
+
+
+def test_an_agreeing_year_beside_a_year_only_date_weighs_what_a_shared_year_means():
+    """Whether a source gives only the year does not depend on whether the records are one
+    man, so the Bayes factor of "the years agree" is P(agree | one man) / P(agree | two men)
+    (Fellegi-Sunter), not the packaged level's shares of all pairs (3.5 bits)."""
+    entry = {"id": "e1", "name": "ЕГУПОВ МАРАТ ВЛАДИМИРОВИЧ", "birth_date": "1977"}
+    registry = {1: [{"name": "Егупов Марат Владимирович", "birth_date": "14.03.1977"}]}
+    pairs, _ = _persons([entry], registry)
+    level, weight = _levels(pairs, "e1", 1)["birth_date"]
+    assert level == "same year"
+    assert abs(weight - np.log2(YEAR_ONLY_M / YEAR_COLLISION_DEFAULT)) < 1e-3  # shown rounded
