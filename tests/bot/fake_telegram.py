@@ -280,6 +280,18 @@ class Relative:
             }
         )
 
+    async def begin(self, *, report: str = "") -> None:
+        """/start, English, and with `report` the first answer (his name) of a report."""
+        self.send("/start")
+        await self.expect("Choose your language")
+        self.press("English")
+        await self.expect("Before you start")
+        if report:
+            self.press("Report a missing man")
+            await self.expect("His full name")
+            self.send(report)
+            await self.expect("Date of birth")
+
     def press(self, label: str) -> None:
         """Press the button labelled `label` on the newest bot message that has it."""
         for m in reversed(self.bot_messages()):

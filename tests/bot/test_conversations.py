@@ -151,10 +151,7 @@ def test_the_inbox_refuses_a_wrong_receipt_shows_answers_takes_additions_and_not
     addition = "Он прислал фото из госпиталя, Kingfisher-0815."
 
     async def scenario():
-        relative.send("/start")
-        await relative.expect("Choose your language")
-        relative.press("English")
-        await relative.expect("Before you start")
+        await relative.begin()
         relative.press("Open my report with the receipt")
         await relative.expect("Type your receipt")
         typed = relative.send("кошкаа собака")
@@ -217,14 +214,7 @@ def test_the_inbox_refuses_a_wrong_receipt_shows_answers_takes_additions_and_not
 
 def test_an_idle_conversation_is_deleted_and_forgotten(db, telegram, relative, logs):
     async def scenario():
-        relative.send("/start")
-        await relative.expect("Choose your language")
-        relative.press("English")
-        await relative.expect("Before you start")
-        relative.press("Report a missing man")
-        await relative.expect("His full name")
-        relative.send("Сидоров Иван")
-        await relative.expect("Date of birth")
+        await relative.begin(report="Сидоров Иван")
         notice = await relative.expect("closed after 1 minutes without activity", timeout=10)
         assert "Nothing was sent." in notice.text
         earlier = [m for m in relative.messages() if m.message_id < notice.message_id]
@@ -241,14 +231,7 @@ def test_a_restart_mid_conversation_deletes_it_and_the_new_bot_starts_afresh(
     db, telegram, relative, logs
 ):
     async def before_restart():
-        relative.send("/start")
-        await relative.expect("Choose your language")
-        relative.press("English")
-        await relative.expect("Before you start")
-        relative.press("Report a missing man")
-        await relative.expect("His full name")
-        relative.send("Петров Олег")
-        await relative.expect("Date of birth")
+        await relative.begin(report="Петров Олег")
 
     drive(telegram, before_restart)  # stops as on SIGTERM
     notice = relative.bot_messages()[-1]
@@ -271,10 +254,7 @@ def test_a_restart_mid_conversation_deletes_it_and_the_new_bot_starts_afresh(
 
 def test_a_contact_card_is_deleted_at_once_and_never_asked_for(db, telegram, relative, logs):
     async def scenario():
-        relative.send("/start")
-        await relative.expect("Choose your language")
-        relative.press("English")
-        await relative.expect("Before you start")
+        await relative.begin()
         card = relative.send_contact("+79991234567")
         await relative.expect("we do not need your phone number")
         sent = next(m for m in relative.messages() if m.message_id == card)

@@ -316,7 +316,9 @@ class IntakeBot:
                     pass
             await self.button(context.bot, chat_id, chat, data, query)
 
-    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _private(self, update: Update, context, handle) -> None:
+        """Run `handle(bot, chat_id, chat, message)` for a private chat's conversation, in its
+        language; a chat without one is told so."""
         if update.effective_chat.type != "private":
             return
         chat_id, chat = self._chat(update)
@@ -324,17 +326,13 @@ class IntakeBot:
             await self._unknown(update, context)
             return
         with translation.override(chat.lang):
-            await self.text(context.bot, chat_id, chat, update.effective_message.text or "")
+            await handle(context.bot, chat_id, chat, update.effective_message)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._private(update, context, self.text)
 
     async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat.type != "private":
-            return
-        chat_id, chat = self._chat(update)
-        if chat is None:
-            await self._unknown(update, context)
-            return
-        with translation.override(chat.lang):
-            await self.file(context.bot, chat_id, chat, update.effective_message)
+        await self._private(update, context, self.file)
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A contact card or a location was sent although we never ask for one: delete it at
@@ -529,7 +527,8 @@ class IntakeBot:
         at = STEPS.index(chat.step)
         await self.ask(bot, chat_id, chat, STEPS[at + 1])
 
-    async def text(self, bot, chat_id: int, chat: Chat, text: str) -> None:
+    async def text(self, bot, chat_id: int, chat: Chat, message) -> None:
+        text = message.text or ""
         if chat.step in TEXT_STEPS:
             chat.answers[chat.step] = text
             problem = await _db(chat, self._check, chat)
