@@ -66,3 +66,24 @@ def test_kintrace_bot_without_a_token_says_so_in_one_line(settings, capsys):
     assert main(["bot"]) == 2
     err = capsys.readouterr().err
     assert err == "kintrace bot: set KINTRACE_TELEGRAM_TOKEN to the bot's token\n"
+
+
+def test_kintrace_bot_with_a_token_telegram_refuses_says_so_in_one_line(settings, capsys):
+    with FakeTelegram(TOKEN) as fake:
+        settings.KINTRACE_TELEGRAM_TOKEN = "999:not-the-token"
+        settings.KINTRACE_TELEGRAM_API_URL = fake.url
+        assert main(["bot"]) == 1
+    err = capsys.readouterr().err
+    assert err == "kintrace bot: Telegram refused KINTRACE_TELEGRAM_TOKEN\n"
+    assert "not-the-token" not in err
+
+
+def test_kintrace_bot_that_cannot_reach_the_server_says_so_in_one_line(settings, capsys):
+    with FakeTelegram(TOKEN) as fake:
+        url = fake.url  # closed when the block ends: nothing listens there any more
+    settings.KINTRACE_TELEGRAM_TOKEN = TOKEN
+    settings.KINTRACE_TELEGRAM_API_URL = url
+    assert main(["bot"]) == 1
+    assert capsys.readouterr().err == (
+        f"kintrace bot: the Bot API server could not be reached ({url})\n"
+    )

@@ -2,7 +2,8 @@
 
 Needs KINTRACE_TELEGRAM_TOKEN; KINTRACE_TELEGRAM_API_URL points it at another Bot API server.
 Stops on SIGINT/SIGTERM, ending every open conversation first (its messages deleted).
-Exit status: 0 stopped; 2 no token.
+Exit status: 0 stopped; 1 Telegram refused the token or could not be reached at the start;
+2 no token.
 """
 
 import sys
@@ -28,6 +29,7 @@ def _bot(args) -> int:
     import signal
 
     from django.conf import settings
+    from telegram.error import InvalidToken, NetworkError
 
     from .app import build_application, serve
 
@@ -49,5 +51,16 @@ def _bot(args) -> int:
             loop.add_signal_handler(sig, stop.set)
         await serve(app, stop, poll_timeout=max(0, args.poll_seconds))
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except InvalidToken:
+        print("kintrace bot: Telegram refused KINTRACE_TELEGRAM_TOKEN", file=sys.stderr)
+        return 1
+    except NetworkError:
+        print(
+            "kintrace bot: the Bot API server could not be reached "
+            f"({settings.KINTRACE_TELEGRAM_API_URL})",
+            file=sys.stderr,
+        )
+        return 1
     return 0
