@@ -156,7 +156,7 @@ class FakeTelegram:
                 return True
             if method == "getUpdates":
                 offset = int(params.get("offset") or 0)
-                deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+                deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.25)
                 while True:
                     self.updates = [u for u in self.updates if u["update_id"] >= offset]
                     if self.updates or time.monotonic() >= deadline:
