@@ -290,6 +290,18 @@ KINTRACE_RECEIPT_FAILURE_BURST = envint("KINTRACE_RECEIPT_FAILURE_BURST", "30", 
 KINTRACE_RECEIPT_FAILURES_PER_MINUTE = envint(
     "KINTRACE_RECEIPT_FAILURES_PER_MINUTE", "20", minimum=1
 )
+# The relatives' Telegram bot (kintrace.bot, docs/intake.md). The token is also read by the web
+# process, to send the opt-in "there is an answer" notice when staff answer a report.
+KINTRACE_TELEGRAM_TOKEN = envstr("KINTRACE_TELEGRAM_TOKEN")
+KINTRACE_TELEGRAM_API_URL = envstr("KINTRACE_TELEGRAM_API_URL", "https://api.telegram.org").rstrip(
+    "/"
+)
+if not KINTRACE_TELEGRAM_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"Unexpected value KINTRACE_TELEGRAM_API_URL={KINTRACE_TELEGRAM_API_URL}, "
+        "use an https:// address"
+    )
+KINTRACE_TELEGRAM_IDLE_SECONDS = envint("KINTRACE_TELEGRAM_IDLE_SECONDS", "900", minimum=1)
 # Background jobs (kintrace.lists.background): a job whose heartbeat is older is stale; drafts
 # and failed lists untouched this many days are discarded.
 KINTRACE_JOB_STALE_SECONDS = envint("KINTRACE_JOB_STALE_SECONDS", "120", minimum=30)
@@ -314,5 +326,11 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "kintrace": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The Telegram libraries: httpx's INFO line names the URL, which holds the bot token,
+        # and python-telegram-bot's DEBUG lines hold whole updates (who wrote what). Warnings
+        # only, and those never carry an update (kintrace.bot.app sets its own error handler).
+        "httpx": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "httpcore": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "telegram": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

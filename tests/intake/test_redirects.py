@@ -247,6 +247,10 @@ def test_the_data_page_says_what_is_encrypted_and_what_is_not(client):
     en = client.get(reverse("intake:about_data") + "?lang=en").content.decode()
     assert "зашифрован" in ru and "IP" in ru
     assert "encrypted" in en and "name, date of birth, colony and region" in en
+    # What the Telegram bot keeps, and that Telegram keeps messages itself (issue 18).
+    assert "Через наш Telegram-бот" in ru and "Сам Telegram хранит сообщения" in ru
+    assert "Through our Telegram bot" in en and "Telegram itself keeps messages" in en
+    assert "your chat" in en and "encrypted with your report" in en
 
 
 def test_an_unreadable_addition_shows_the_open_inbox_with_the_problem(client, org_keys):

@@ -71,6 +71,8 @@ class Action(StrEnum):
     REPORT_CLOSE = "report.close"
     REPORT_LINK = "report.link"
     REPORT_MARK_READ = "report.mark_read"
+    REPORT_NOTIFY_CLEAR = "report.notify_clear"
+    REPORT_NOTIFY_SET = "report.notify_set"
     REPORT_REPORTER_ADD = "report.reporter_add"
     REPORT_SUBMIT = "report.submit"
     REPORTER_DATA_READ = "reporter_data.read"

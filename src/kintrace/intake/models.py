@@ -25,6 +25,7 @@ class Report(models.Model):
     class Channel(models.TextChoices):
         WEB = "web", _("Web form")
         API = "api", _("API")
+        TELEGRAM = "telegram", _("Telegram bot")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -39,6 +40,10 @@ class Report(models.Model):
     key_for_org = models.BinaryField()
     key_for_receipt = models.BinaryField()
     payload = models.BinaryField()
+    # Opt-in from the Telegram bot ("notify me"): the chat to tell that there is an answer,
+    # encrypted with the report's data key only (empty: no notice). Only a staff member
+    # answering (who holds the key then) or the relative with the receipt can read it.
+    notify = models.BinaryField(blank=True, default=b"")
 
     subject_name = models.CharField(max_length=300)
     subject_birth_date = models.CharField(max_length=64, blank=True)

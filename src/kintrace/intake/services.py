@@ -13,7 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
+from kintrace.bot.push import send_answer_notice
 from kintrace.cases.models import CloseReason
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import (
@@ -29,7 +31,7 @@ from kintrace.security.crypto import (
     unseal,
 )
 from kintrace.security.keys import org_public_key
-from kintrace.security.receipts import ReceiptUnreadable, receipt_normalise  # noqa: F401
+from kintrace.security.receipts import ReceiptUnreadable, receipt_normalise
 
 from . import storage
 from .models import Attachment, Report, ReportMessage, Sender
@@ -251,6 +253,34 @@ def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] 
         raise
 
 
+# --- what a relative is told about a receipt (the public pages and the Telegram bot) ------
+
+
+def receipt_unreadable_text(exc: ReceiptUnreadable) -> str:
+    """One line for text that cannot be a receipt (before any lookup)."""
+    if exc.code == "word":
+        return _("“%(word)s” is not one of our receipt words. Please check how it is written.") % {
+            "word": exc.word[:40]
+        }
+    if exc.code == "length":
+        return _(
+            "A receipt has eleven words (older receipts: 40 digits). Please check that none "
+            "is missing."
+        )
+    return _("Please type your receipt.")
+
+
+def receipt_throttled_text() -> str:
+    return _(
+        "Too many wrong receipts were tried recently, by someone. "
+        "Please try again in a few minutes."
+    )
+
+
+def receipt_wrong_text() -> str:
+    return _("We found no report with this receipt. Check the words and try again.")
+
+
 # --- reading, for the reporter and for staff ----------------------------------------------
 
 
@@ -387,7 +417,52 @@ def report_answer(*, report: Report, text: str, org_private: bytes, actor) -> Re
             before={"unread": before},
             after={"message": message.pk, "unread": 0},
         )
+        notify = _notify_target(report, key)
+        if notify is not None:
+            # After the commit only: no notice for an answer that was not stored.
+            transaction.on_commit(lambda: send_answer_notice(**notify))
     return message
+
+
+def _notify_target(report: Report, key: bytes) -> dict | None:
+    blob = Report.objects.filter(pk=report.pk).values_list("notify", flat=True).first()
+    if not blob:
+        return None
+    try:
+        value = _json_decrypt(key, blob)
+    except CryptoError:
+        return None
+    return {"chat": int(value["chat"]), "lang": str(value.get("lang", "ru"))}
+
+
+def report_notify_set(*, access: ReporterAccess, chat: int, lang: str) -> None:
+    """The relative asked the Telegram bot to tell this chat when staff answer: the chat id
+    is stored encrypted with the report's data key only (no receipt, no staff key: nothing
+    else can open it). The audit entry says that a notice was asked for, not where to."""
+    blob = _json_encrypt(access.key, {"chat": int(chat), "lang": lang})
+    with transaction.atomic():
+        Report.objects.filter(pk=access.report.pk).update(notify=blob)
+        audit_record(
+            actor=None, action=Action.REPORT_NOTIFY_SET, target=access.report, after={"notify": 1}
+        )
+
+
+def report_notify_clear(*, access: ReporterAccess) -> None:
+    """No more notices for this report (the relative said stop)."""
+    with transaction.atomic():
+        Report.objects.filter(pk=access.report.pk).update(notify=b"")
+        audit_record(
+            actor=None,
+            action=Action.REPORT_NOTIFY_CLEAR,
+            target=access.report,
+            after={"notify": 0},
+        )
+
+
+def report_notify_on(*, access: ReporterAccess) -> bool:
+    """Whether a notice is asked for on this report."""
+    blob = Report.objects.filter(pk=access.report.pk).values_list("notify", flat=True).first()
+    return bool(blob)
 
 
 def report_mark_read(*, report: Report, actor) -> Report:

@@ -35,6 +35,9 @@ from .services import (
     ReceiptThrottled,
     ReceiptUnreadable,
     ReportBusy,
+    receipt_throttled_text,
+    receipt_unreadable_text,
+    receipt_wrong_text,
     report_decrypt,
     report_open,
     report_submit,
@@ -245,19 +248,6 @@ def receipt_done(request):
     return response
 
 
-def _receipt_error(exc: ReceiptUnreadable) -> str:
-    if exc.code == "word":
-        return _("“%(word)s” is not one of our receipt words. Please check how it is written.") % {
-            "word": exc.word[:40]
-        }
-    if exc.code == "length":
-        return _(
-            "A receipt has eleven words (older receipts: 40 digits). Please check that none "
-            "is missing."
-        )
-    return _("Please type your receipt.")
-
-
 def _open(request):
     """(access, error page response) for the receipt in the POST body."""
     receipt = request.POST.get("receipt", "")
@@ -268,7 +258,7 @@ def _open(request):
         return None, render(
             request,
             "intake/inbox_login.html",
-            _ctx(request, error=_receipt_error(e), pending=pending),
+            _ctx(request, error=receipt_unreadable_text(e), pending=pending),
             status=400,
         )
     except ReceiptThrottled:
@@ -278,10 +268,7 @@ def _open(request):
             _ctx(
                 request,
                 pending=pending,
-                error=_(
-                    "Too many wrong receipts were tried recently, by someone. "
-                    "Please try again in a few minutes."
-                ),
+                error=receipt_throttled_text(),
             ),
             status=429,
         )
@@ -292,7 +279,7 @@ def _open(request):
             _ctx(
                 request,
                 pending=pending,
-                error=_("We found no report with this receipt. Check the words and try again."),
+                error=receipt_wrong_text(),
             ),
             status=404,
         )
