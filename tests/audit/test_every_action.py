@@ -275,6 +275,17 @@ def test_enrolling_an_authenticator_is_recorded_when_started_and_when_confirmed(
     assert_entry(Action.ACCOUNTS_TOTP_ENROL, actor=alice, target=alice)
 
 
+@pytest.mark.audits(Action.ACCOUNTS_SYSTEM_CREATE)
+def test_the_system_account_is_made_once_and_recorded(db):
+    from kintrace.accounts.services import system_user
+
+    user = system_user()
+    assert not user.is_active and not user.has_usable_password()
+    assert_entry(Action.ACCOUNTS_SYSTEM_CREATE, actor=None, target=user)
+    assert system_user() == user
+    assert AuditEntry.objects.filter(action=Action.ACCOUNTS_SYSTEM_CREATE).count() == 1
+
+
 @pytest.mark.audits(Action.SECURITY_ORG_KEYS_CREATE)
 def test_creating_the_organisation_keys_is_recorded(admin_without_keys):
     from kintrace.security import keys

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.security import crypto, keys
 
@@ -274,3 +275,26 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
             actor=user, action="accounts.totp_enrol", target=user, after={"device": device.pk}
         )
     return device
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The inactive "system" account that command-line actions are recorded under, made on
+    first use (no usable password and inactive, so it can never log in). Its making is
+    audited, with no actor: nobody logged in made it."""
+    with transaction.atomic():
+        user = User.objects.filter(username=SYSTEM_USERNAME).first()
+        if user is not None:
+            return user
+        user = User(username=SYSTEM_USERNAME, is_active=False, role=Role.CASEWORKER)
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=None,
+            action=Action.ACCOUNTS_SYSTEM_CREATE,
+            target=user,
+            after={"username": SYSTEM_USERNAME, "is_active": False, "role": user.role},
+        )
+    return user

@@ -14,7 +14,6 @@ import sys
 import time
 
 KINDS = ("hospital", "casualty", "burial", "pardon", "court", "other")
-SYSTEM_USERNAME = "system"
 MESSAGE_CHARS = 500
 
 
@@ -116,15 +115,9 @@ def _setup():
 
 def system_actor():
     """The inactive "system" account that command-line actions are recorded under."""
-    from kintrace.accounts.models import User
+    from kintrace.accounts.services import system_user
 
-    user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": "caseworker"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return system_user()
 
 
 def one_line(message: str, limit: int = MESSAGE_CHARS) -> str:
