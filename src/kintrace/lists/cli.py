@@ -110,11 +110,6 @@ def _setup():
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    return system_actor()
-
-
-def system_actor():
-    """The inactive "system" account that command-line actions are recorded under."""
     from kintrace.accounts.services import system_user
 
     return system_user()
