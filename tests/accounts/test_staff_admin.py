@@ -8,7 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from kintrace.accounts.models import ROLE_DESCRIPTIONS, Role, TOTPDevice, User
+from kintrace.accounts.models import TOTPDevice, User
+from kintrace.accounts.roles import ROLE_DESCRIPTIONS, Role
 from kintrace.accounts.services import StaffError, staff_create, staff_role_change
 from kintrace.audit.models import AuditEntry
 from kintrace.security import keys, unlock

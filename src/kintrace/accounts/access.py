@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .models import Role
+from .roles import ALL_ROLES, NAME_ROLES
 
-# Roles that may see persons' names and reporter data. Analysts see numbers only.
-NAME_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER)
-ALL_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER, Role.ANALYST)
+__all__ = ["ALL_ROLES", "NAME_ROLES", "staff_required", "user_has_role"]
 
 
 def user_has_role(user, roles) -> bool:

@@ -7,13 +7,16 @@ username that already exists.
 
 import sys
 
-ROLES = ("admin", "coordinator", "caseworker", "analyst")
+# The roles themselves are kintrace.accounts.roles.Role; they are listed when one is refused
+# (imported inside the command: `kintrace --help` does not load Django).
 
 
 def register(sub) -> None:
     p = sub.add_parser("createstaff", help="create a staff account with a one-time password")
     p.add_argument("username")
-    p.add_argument("--role", required=True, help="one of: " + ", ".join(ROLES))
+    p.add_argument(
+        "--role", required=True, help="the staff role (a wrong one is refused with the list)"
+    )
     p.add_argument(
         "--recovery-key",
         default=None,
@@ -29,9 +32,11 @@ def register(sub) -> None:
 
 
 def createstaff(args) -> int:
-    if args.role not in ROLES:
+    from kintrace.accounts.roles import ALL_ROLES
+
+    if args.role not in ALL_ROLES:
         print(
-            f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ROLES)}",
+            f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ALL_ROLES)}",
             file=sys.stderr,
         )
         return 2

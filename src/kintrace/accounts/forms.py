@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from .models import ROLE_DESCRIPTIONS, Role
+from .roles import ROLE_DESCRIPTIONS, Role
 
 
 class LoginForm(forms.Form):

@@ -13,35 +13,11 @@ from django_otp.oath import TOTP
 
 from kintrace.security import crypto
 
+from .roles import NAME_ROLES, STAFF_VIEW_ROLES, Role
+
+__all__ = ["Role", "TOTPDevice", "User"]
+
 log = logging.getLogger(__name__)
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
-    CASEWORKER = "caseworker", _("Caseworker")
-    ANALYST = "analyst", _("Analyst")
-
-
-# Shown beside each role wherever a role is chosen (new account, role change).
-ROLE_DESCRIPTIONS = {
-    Role.ADMIN: _(
-        "Manages staff accounts: creates them, unlocks them, resets passwords and "
-        "two-factor login, changes roles. Also does everything a coordinator does."
-    ),
-    Role.COORDINATOR: _(
-        "Reads reports and cases, assigns work and grants colleagues the key to "
-        "reporter data. Cannot manage staff accounts."
-    ),
-    Role.CASEWORKER: _(
-        "Triages reports, works on cases, edits persons, events and sources, "
-        "imports and reviews lists. Reads reporter data."
-    ),
-    Role.ANALYST: _(
-        "Sees numbers only: counts, charts, the public export. Never sees a name "
-        "or any reporter data."
-    ),
-}
 
 
 class User(AbstractUser):
@@ -54,7 +30,12 @@ class User(AbstractUser):
     @property
     def sees_names(self) -> bool:
         """Analysts work with numbers only and never see a person's name."""
-        return self.role in (Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER)
+        return self.role in NAME_ROLES
+
+    @property
+    def sees_staff(self) -> bool:
+        """Administrators and coordinators see the staff list (accounts.roles)."""
+        return self.role in STAFF_VIEW_ROLES
 
 
 # --- Second factor -----------------------------------------------------------------------

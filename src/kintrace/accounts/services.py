@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.security import crypto, keys
 
@@ -68,7 +69,7 @@ def staff_create(
         keys.user_key_create(user=user, password=password)
         audit_record(
             actor=actor,
-            action="accounts.staff_create",
+            action=Action.ACCOUNTS_STAFF_CREATE,
             target=user,
             after={"username": username, "role": role},
         )
@@ -101,7 +102,7 @@ def staff_deactivate(*, actor, user: User) -> None:
         keys.revoke_key(actor=actor, user=user)
         audit_record(
             actor=actor,
-            action="accounts.staff_deactivate",
+            action=Action.ACCOUNTS_STAFF_DEACTIVATE,
             target=user,
             before={"is_active": True},
             after={"is_active": False},
@@ -134,7 +135,7 @@ def staff_unlock(*, actor, user: User) -> int:
         count, _by_model = attempts.delete()
         audit_record(
             actor=actor,
-            action="accounts.staff_unlock",
+            action=Action.ACCOUNTS_STAFF_UNLOCK,
             target=user,
             before={"failures": failures},
             after={"failures": 0},
@@ -159,7 +160,7 @@ def staff_password_reset(*, actor, user: User, org_private: bytes | None = None)
         _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
             actor=actor,
-            action="accounts.staff_password_reset",
+            action=Action.ACCOUNTS_STAFF_PASSWORD_RESET,
             target=user,
             after={"must_change_password": True},
         )
@@ -176,7 +177,7 @@ def staff_totp_reset(*, actor, user: User) -> None:
         count, _by_model = TOTPDevice.objects.filter(user=user).delete()
         audit_record(
             actor=actor,
-            action="accounts.staff_totp_reset",
+            action=Action.ACCOUNTS_STAFF_TOTP_RESET,
             target=user,
             before={"devices": count},
             after={"devices": 0},
@@ -206,7 +207,7 @@ def staff_role_change(*, actor, user: User, role: str, org_private: bytes | None
             _try_grant(actor=actor, user=user, org_private=org_private)
         audit_record(
             actor=actor,
-            action="accounts.staff_role_change",
+            action=Action.ACCOUNTS_STAFF_ROLE_CHANGE,
             target=user,
             before={"role": before},
             after={"role": role},
@@ -228,7 +229,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         user.save(update_fields=["password", "must_change_password"])
         audit_record(
             actor=user,
-            action="accounts.password_change",
+            action=Action.ACCOUNTS_PASSWORD_CHANGE,
             target=user,
             after={"forced": forced},
         )
@@ -241,7 +242,7 @@ def login_record(*, user: User) -> None:
     with transaction.atomic():
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])
-        audit_record(actor=user, action="accounts.login", target=user)
+        audit_record(actor=user, action=Action.ACCOUNTS_LOGIN, target=user)
 
 
 def totp_enrolment_device(*, user: User) -> TOTPDevice:
@@ -256,7 +257,7 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
             device = TOTPDevice.objects.create(user=user, name="kintrace", confirmed=False)
             audit_record(
                 actor=user,
-                action="accounts.totp_enrol_start",
+                action=Action.ACCOUNTS_TOTP_ENROL_START,
                 target=user,
                 after={"device": device.pk},
             )
@@ -271,6 +272,29 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         audit_record(
-            actor=user, action="accounts.totp_enrol", target=user, after={"device": device.pk}
+            actor=user, action=Action.ACCOUNTS_TOTP_ENROL, target=user, after={"device": device.pk}
         )
     return device
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The inactive "system" account that command-line actions are recorded under, made on
+    first use (no usable password and inactive, so it can never log in). Its making is
+    audited, with no actor: nobody logged in made it."""
+    with transaction.atomic():
+        user = User.objects.filter(username=SYSTEM_USERNAME).first()
+        if user is not None:
+            return user
+        user = User(username=SYSTEM_USERNAME, is_active=False, role=Role.CASEWORKER)
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=None,
+            action=Action.ACCOUNTS_SYSTEM_CREATE,
+            target=user,
+            after={"username": SYSTEM_USERNAME, "is_active": False, "role": user.role},
+        )
+    return user

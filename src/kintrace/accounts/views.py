@@ -35,7 +35,8 @@ from .forms import (
     role_options,
 )
 from .lockout import lockout_response
-from .models import Role, User
+from .models import User
+from .roles import STAFF_MANAGE_ROLES, STAFF_VIEW_ROLES
 
 NEXT_FIELD = "kintrace_next"
 
@@ -196,7 +197,7 @@ def logout_view(request):
 # --- Staff management --------------------------------------------------------------------
 
 
-@staff_required(Role.ADMIN, Role.COORDINATOR)
+@staff_required(*STAFF_VIEW_ROLES)
 def staff_list_view(request):
     try:
         unlock.org_private_key_for(request)
@@ -209,13 +210,13 @@ def staff_list_view(request):
         {
             "staff": selectors.staff_list(),
             "unlocked": unlocked,
-            "can_manage": request.user.role == Role.ADMIN,
+            "can_manage": request.user.role in STAFF_MANAGE_ROLES,
         },
     )
 
 
 @never_cache
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_create_view(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +245,7 @@ def staff_create_view(request):
 
 
 @require_POST
-@staff_required(Role.ADMIN, Role.COORDINATOR)
+@staff_required(*STAFF_VIEW_ROLES)
 @unlock.unlocked_required
 def staff_grant_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id, is_active=True)
@@ -262,7 +263,7 @@ def staff_grant_view(request, user_id: int):
 
 
 @require_POST
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_deactivate_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     try:
@@ -298,13 +299,13 @@ def _detail_page(request, member, role_form=None, status=200):
 
 
 @never_cache
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_detail_view(request, user_id: int):
     return _detail_page(request, _member_or_404(user_id))
 
 
 @require_POST
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_unlock_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     services.staff_unlock(actor=request.user, user=target)
@@ -316,7 +317,7 @@ def staff_unlock_view(request, user_id: int):
 
 @never_cache
 @require_POST
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_password_reset_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     try:
@@ -358,7 +359,7 @@ def _secret_redirect(data: dict):
 
 
 @never_cache
-@staff_required(Role.ADMIN, Role.COORDINATOR)
+@staff_required(*STAFF_VIEW_ROLES)
 def staff_secret_view(request):
     token = request.COOKIES.get(ONE_TIME_COOKIE, "")
     if request.method == "POST":  # "Done": forget it now
@@ -389,7 +390,7 @@ def staff_secret_view(request):
 
 
 @require_POST
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_totp_reset_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     try:
@@ -406,7 +407,7 @@ def staff_totp_reset_view(request, user_id: int):
 
 
 @require_POST
-@staff_required(Role.ADMIN)
+@staff_required(*STAFF_MANAGE_ROLES)
 def staff_role_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     form = RoleChangeForm(request.POST)

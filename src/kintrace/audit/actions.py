@@ -18,6 +18,7 @@ class Action(StrEnum):
     ACCOUNTS_STAFF_ROLE_CHANGE = "accounts.staff_role_change"
     ACCOUNTS_STAFF_TOTP_RESET = "accounts.staff_totp_reset"
     ACCOUNTS_STAFF_UNLOCK = "accounts.staff_unlock"
+    ACCOUNTS_SYSTEM_CREATE = "accounts.system_create"
     ACCOUNTS_TOTP_ENROL = "accounts.totp_enrol"
     ACCOUNTS_TOTP_ENROL_START = "accounts.totp_enrol_start"
     CASE_ASSIGN = "case.assign"

@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet, Sum
 
-from kintrace.accounts.access import NAME_ROLES
 from kintrace.accounts.models import User
+from kintrace.accounts.roles import NAME_ROLES
 
 from .models import Case
 

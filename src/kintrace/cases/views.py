@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.accounts.access import staff_required
+from kintrace.accounts.roles import NAME_ROLES
 from kintrace.security.unlock import org_private_key_for, unlocked_required
 
 from .models import OPEN_STATUSES, Case, CaseStatus, CloseReason

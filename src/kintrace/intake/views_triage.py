@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.accounts.access import staff_required
+from kintrace.accounts.roles import NAME_ROLES
 from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
 from kintrace.registry.search import MAX_QUERY_CHARS

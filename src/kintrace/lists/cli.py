@@ -14,7 +14,6 @@ import sys
 import time
 
 KINDS = ("hospital", "casualty", "burial", "pardon", "court", "other")
-SYSTEM_USERNAME = "system"
 MESSAGE_CHARS = 500
 
 
@@ -111,20 +110,9 @@ def _setup():
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    return system_actor()
+    from kintrace.accounts.services import system_user
 
-
-def system_actor():
-    """The inactive "system" account that command-line actions are recorded under."""
-    from kintrace.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": "caseworker"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return system_user()
 
 
 def one_line(message: str, limit: int = MESSAGE_CHARS) -> str:

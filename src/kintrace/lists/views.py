@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.accounts.access import staff_required
+from kintrace.accounts.roles import NAME_ROLES
 from kintrace.registry.models import sort_key
 from kintrace.registry.selectors import conflicts_if_added, event_in_open_conflict
 from kintrace.web.params import id_or_404

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kintrace.accounts.access import ALL_ROLES, NAME_ROLES, staff_required
-from kintrace.accounts.models import Role
+from kintrace.accounts.access import staff_required
+from kintrace.accounts.roles import ALL_ROLES, DECIDE_ROLES, DELETE_ROLES, NAME_ROLES
 from kintrace.web.params import id_or_none
 
 from . import selectors, services
@@ -41,11 +41,6 @@ from .search import MAX_QUERY_CHARS
 SEARCH_LIMIT = 50
 PAGE = 50  # rows of a list on one page
 TIMELINE_PAGE = 100  # events on one page of a person's timeline
-
-# Removing an event changes a person's story; only those who coordinate may do it (and
-# restore it). Deciding conflicting evidence about his fate is theirs too.
-DELETE_ROLES = (Role.ADMIN, Role.COORDINATOR)
-DECIDE_ROLES = DELETE_ROLES
 
 
 def _get(selector, pk):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.accounts import roles
 from kintrace.audit.services import audit_record
 
 from . import crypto
@@ -24,9 +25,9 @@ from .models import OrgKey, UserKey
 log = logging.getLogger(__name__)
 
 # Roles that may hold the organisation key. Analysts never do (numbers only).
-KEY_ROLES = ("admin", "coordinator", "caseworker")
+KEY_ROLES = roles.KEY_ROLES
 # Roles that may grant the organisation key to a colleague.
-GRANT_ROLES = ("admin", "coordinator")
+GRANT_ROLES = roles.GRANT_ROLES
 
 
 class KeyManagementError(Exception):
