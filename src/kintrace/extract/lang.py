@@ -1,0 +1,35 @@
+"""Paragraphs and their language: Russian or English by the letters they are written in."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["detect_language", "paragraphs"]
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+_CYR = re.compile(r"[а-яёА-ЯЁіїєґІЇЄҐ]")
+_LAT = re.compile(r"[a-zA-Z]")
+
+
+def detect_language(text: str, default: str = "ru") -> str:
+    """ "ru" when Cyrillic letters are at least a third of the letters, "en" when Latin
+    letters are the rest; `default` for a text without letters. Ukrainian counts as Russian
+    (the same rules and models read it best)."""
+    cyr = len(_CYR.findall(text))
+    lat = len(_LAT.findall(text))
+    if cyr == lat == 0:
+        return default
+    return "ru" if cyr * 2 >= lat else "en"
+
+
+def paragraphs(text: str, lang: str = "auto") -> list[tuple[int, int, str]]:
+    """(start, end, language) for each paragraph (text between blank lines), in order.
+    `lang` "ru" or "en" sets every paragraph's language; "auto" detects each one, a
+    paragraph without letters taking the whole text's language."""
+    whole = detect_language(text) if lang == "auto" else lang
+    out = []
+    for m in _PARAGRAPH.finditer(text):
+        if not m[0].strip():
+            continue
+        out.append((m.start(), m.end(), detect_language(m[0], whole) if lang == "auto" else lang))
+    return out
