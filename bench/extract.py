@@ -174,7 +174,7 @@ def main() -> int:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         return 0
     t = time.perf_counter()
-    extract("Загрузка моделей.", today=date(2024, 3, 1))
+    extract("Иванов Иван позвонил 1 мая.\n\nIvan Ivanov called on 1 May.", today=date(2024, 3, 1))
     load_s = time.perf_counter() - t
     predicted: list[Extraction] = [extract(it.text, today=it.today) for it in items]
     kinds = list(KIND.values())

@@ -41,11 +41,16 @@ def _words_with_spans(text: str, start: int) -> list[tuple[str, int, int]]:
 # --- phones ------------------------------------------------------------------------------
 
 
+_SEVEN_DIGITS = re.compile(r"\d(?:[\s()+.-]*\d){6}")
+
+
 def phones(text: str, offset: int) -> list[Fact]:
     """Phone numbers in E.164, read as Russian numbers first, then Ukrainian."""
     import phonenumbers
 
     found: list[Fact] = []
+    if not _SEVEN_DIGITS.search(text):  # the matcher is slow; most paragraphs have no phone
+        return found
     taken: list[tuple[int, int]] = []
     for region in ("RU", "UA"):
         for m in phonenumbers.PhoneNumberMatcher(
