@@ -9,6 +9,7 @@ confidence. Nothing is stored and nothing is downloaded: natasha's models ship i
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from kintrace.extract import rules
@@ -25,8 +26,14 @@ __all__ = ["CONTRACT_KINDS", "KINDS", "Extraction", "Fact", "extract"]
 # When two facts overlap, the kind earlier here keeps its span; within a kind, the longer.
 _PRIORITY = (
     "phones", "handles", "tokens", "call_signs", "facilities", "money", "dates", "counts",
-    "organisations", "regions", "persons", "places",
+    "organisations", "regions", "places", "persons",
 )  # fmt: skip
+
+
+# Messengers and networks natasha takes for places or organisations ("в Телеграме")
+_NOT_PLACES = re.compile(
+    r"(?i)телеграм|telegram|whats\s?app|вотсап|ватсап|вайбер|viber|вконтакте|вк\b|vk\b|signal"
+)
 
 
 def _ner(text: str, parts: list[tuple[int, int, str]]) -> list[Fact]:
@@ -44,13 +51,15 @@ def _ner(text: str, parts: list[tuple[int, int, str]]) -> list[Fact]:
         if fact.kind == "persons":
             found.append(fact)
         elif fact.kind == "ner_loc":
+            if _NOT_PLACES.search(fact.text):
+                continue
             region = find_region(fact.text) or find_region(lemmas(fact.text))
-            if region:
+            if region and not rules.is_city(fact.text, region):
                 found.append(Fact("regions", fact.start, fact.end, fact.text,
                                   {"code": region.code}, 0.8))  # fmt: skip
             else:
                 found.append(Fact("places", fact.start, fact.end, fact.text, {}, 0.7))
-        elif fact.kind == "ner_org":
+        elif fact.kind == "ner_org" and not _NOT_PLACES.search(fact.text):
             found.append(Fact("organisations", fact.start, fact.end, fact.text, {}, 0.6))
     return found
 

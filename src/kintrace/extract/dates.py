@@ -37,7 +37,7 @@ _ABSOLUTE = re.compile(
     rf"(?i)(?<![\w.])(?:"
     rf"(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>(?:19|20)?\d\d))(?![\d.])"
     rf"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))"
-    rf"|(?:{_PART}[\s-]+)?(?:{_DAY}\s+)?(?:of\s+)?{_MONTH}(?:,?\s+{_DAY.replace('<d>', '<d2>')}(?!\d))?(?:,?\s+{_YEAR})?"
+    rf"|(?:{_PART}[\s-]+)?(?:{_DAY}\s+)?(?:of\s+)?{_MONTH}(?:\s+{_DAY.replace('<d>', '<d2>')}(?!\d))?(?:,?\s+{_YEAR})?"
     rf"|(?:(?:в|in|с|since|до|by|of)\s+)?(?P<yo>(?:19|20)\d\d)(?:\s*(?:г\.|года?|году|г\b))?"
     rf")(?![\w])"
 )
@@ -112,9 +112,26 @@ def _months_back(today: date, months: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
+def _relative_matches(text: str) -> list[re.Match[str]]:
+    """Matches of _RELATIVE; one whose number words do not parse ("a deal last week") is
+    tried again a word later, so "last week" is still found."""
+    out = []
+    pos = 0
+    while (m := _RELATIVE.search(text, pos)) is not None:
+        if m["n"] and not any(
+            parse_number_words(m["n"].split()[k:], "ru" if re.search("[а-яё]", m["n"]) else "en")
+            for k in range(len(m["n"].split()))
+        ):
+            pos = m.start() + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
+
+
 def _relative(text: str, offset: int, lang: str, today: date) -> list[Fact]:
     out = []
-    for m in _RELATIVE.finditer(text):
+    for m in _relative_matches(text):
         value: dict[str, Any]
         if m["today"]:
             value = _value(today.year, today.month, today.day)
@@ -133,7 +150,7 @@ def _relative(text: str, offset: int, lang: str, today: date) -> list[Fact]:
         elif m["half"]:
             value = _value(*_months_back(today, 6), approximate=True)
             if "назад" not in m[0] and "ago" not in m[0]:
-                value = {**_value(None), "duration_months": 6}
+                continue  # a stretch of time ("контракт на полгода"), not a date
         else:
             unit = (m["unit"] or m["unit1"]).lower()
             if m["n"]:
@@ -173,7 +190,7 @@ def _relative(text: str, offset: int, lang: str, today: date) -> list[Fact]:
                 value = _value(d.year, d.month if precise != "year" else None,
                                d.day if precise == "day" else None, approximate=True)  # fmt: skip
             else:
-                value = {**_value(None), "duration_days": days}
+                continue  # a stretch of time ("two weeks of training"), not a date
             out.append(Fact("dates", offset + start, offset + m.end(), text[start : m.end()],
                             value, 0.6))  # fmt: skip
             continue

@@ -21,28 +21,29 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     (
         "payment_missing",
         r"не\s+(?:за)?плат[а-я]*|не\s+(?:получил[а-я]*|выплатил[а-я]*|перевел[а-я]*|пришл[а-я]*)(?:\s+[а-я]+){0,2}\s+(?:денег|деньги|выплат[а-я]*|зарплат[а-я]*|ни\s+копейки)|"
-        r"денег\s+(?:так\s+и\s+)?нет|выплат[а-я]*\s+(?:так\s+и\s+)?нет|ни\s+копейки|"
+        r"(?:так\s+и\s+)?не\s+(?:перевел[а-я]*|выплатил[а-я]*|заплатил[а-я]*)|денег\s+(?:так\s+и\s+)?нет|выплат[а-я]*\s+(?:так\s+и\s+)?нет|ни\s+копейки|"
         r"(?:never|not|n't)\s+(?:been\s+)?(?:paid|received|got)|no\s+(?:payment|money|compensation)|unpaid",
     ),
     (
         "payment_promised",
-        r"обещал[а-я]*|пообещал[а-я]*|посул[а-я]*|promised|were\s+told\s+they\s+would\s+(?:get|receive)|offered\s+(?:a\s+)?(?:salary|pay)",
+        r"обеща[а-я]*|пообеща[а-я]*|посул[а-я]*|promised|were\s+told\s+they\s+would\s+(?:get|receive)|offered\s+(?:a\s+)?(?:salary|pay)",
     ),
     (
         "payment_received",
-        r"(?:получил[а-я]*|перевели|пришл[а-я]*|выплатил[а-я]*)\s+(?:[а-я]+\s+){0,2}(?:деньг[а-я]*|выплат[а-я]*|зарплат[а-я]*|компенсаци[а-я]*|\d)|"
-        r"(?:received|was\s+paid|were\s+paid|got)\s+(?:\w+\s+){0,2}(?:payment|money|compensation|salary|\d|\$)",
+        r"(?:получил[а-я]*|перевели|пришл[а-я]*|выплатил[а-я]*)\s+(?:[а-я]+\s+){0,2}(?:деньг[а-я]*|выплат[а-я]*|зарплат[а-я]*|компенсаци[а-я]*|\d+(?:[.,\s]\d+)*\s*(?:тыс[а-я]*|млн|миллион[а-я]*|руб[а-я]*|₽))|"
+        r"(?:received|was\s+paid|were\s+paid|got)\s+(?:\w+\s+){0,2}(?:payment|money|compensation|salary|\d+(?:[.,]\d+)*|\$\d+(?:[.,]\d+)*)",
     ),
     (
         "documents_requested",
         r"(?:просил[а-я]*|попросил[а-я]*|требу[а-я]*|потребовал[а-я]*|нужн[а-я]*)\s+(?:[а-я]+\s+){0,3}(?:паспорт[а-я]*|документ[а-я]*|доверенност[а-я]*|справк[а-я]*|снилс[а-я]*|копи[а-я]*)|"
-        r"(?:asked|requested|demanded)\s+(?:\w+\s+){0,4}(?:passport|documents?|papers|power\s+of\s+attorney|certificate)",
+        r"(?:asked|requested|demanded)\s+(?:\w+\s+){0,6}(?:passport|documents?|papers|power\s+of\s+attorney|certificate)",
     ),
     (
         "offered",
         r"предлагал[а-я]*|предложил[а-я]*|предложени[а-я]*|вербовал[а-я]*|вербовщик[а-я]*\s+(?:приезжал[а-я]*|приехал[а-я]*|пришл[а-я]*)|"
         r"приезжал[а-я]*\s+вербовщик[а-я]*|приехал[а-я]*\s+вербовщик[а-я]*|"
-        r"offered|recruiters?\s+(?:came|visited|arrived)|made\s+an\s+offer|tried\s+to\s+recruit",
+        r"offered|recruiters?(?:\s+[\w-]+){0,5}?\s+(?:came|visited|arrived)|visited\s+by\s+recruiters?|"
+                r"made\s+an\s+offer|tried\s+to\s+recruit",
     ),
     (
         "recruited",
@@ -57,7 +58,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     (
         "deployed",
         r"(?:отправил[а-я]*|отправлен[а-я]*|увезл[а-я]*|перебросил[а-я]*)\s+(?:[а-я]+\s+){0,2}(?:на\s+фронт|на\s+передов[а-я]+|в\s+зону\s+сво|на\s+сво|под\s+[А-Яа-я]+|на\s+украин[а-я]*|в\s+бахмут|воевать)|"
-        r"на\s+передов[а-я]+|sent\s+to\s+(?:the\s+)?(?:front|war|ukraine|fight)|deployed|front\s*lines?",
+        r"на\s+передов[а-я]+|на\s+фронте|(?:at|from)\s+the\s+front(?:\s*lines?)?|sent\s+to\s+(?:the\s+)?(?:front|war|ukraine|fight)|deployed|front\s*lines?",
     ),
     (
         "contacted",
@@ -66,12 +67,12 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "wounded",
-        r"ранен[а-я]*|ранил[а-я]*|ранени[а-я]*|контузи[а-я]*|wounded|injured|shell[\s-]shock",
+        r"ранен[а-я]*|ранил[а-я]*|ранени[а-я]*|контузи[а-я]*|wounded|wounds|injured|injuries|shell[\s-]shock",
     ),
     ("hospitalised", r"госпитал[а-я]*|в\s+больниц[а-я]*|hospital(?:ised|ized)?"),
     (
         "killed",
-        r"погиб[а-я]*|убит[а-я]*|похоронк[а-я]*|скончал[а-я]*|умер[а-я]*|гибел[а-я]*|killed|died|dead|death\s+notice|was\s+shot",
+        r"погиб[а-я]*|убит[а-я]*|похоронк[а-я]*|скончал[а-я]*|умер(?!ш)[а-я]*|гибел[а-я]*|killed|died|dead|death\s+notice|was\s+shot",
     ),
     (
         "missing",
@@ -86,6 +87,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
 )
 EVENT_TYPES = tuple(t for t, _ in _TRIGGERS)
 _COMPILED = [(t, re.compile(rf"(?i)(?<![\w])(?:{p})(?![\w])")) for t, p in _TRIGGERS]
+_PROMISE = re.compile(r"(?i)обеща|promis")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=[\d\s]*\d)[^.!?\n]*|\.(?=\s*[a-zа-яё])[^.!?\n]*)*[.!?…]*")
 
 
@@ -123,6 +125,8 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
                 m = pattern.search(sentence, m.end())
             if not m:
                 continue
+            if kind == "pardoned" and _PROMISE.search(sentence):
+                continue  # a pardon promised is not a pardon
             taken.append((m.start(), m.end()))
             value = {"type": kind, "persons": persons, "date": date, "place": place}
             out.append(Fact("events", a + m.start(), a + m.end(), m[0], value, 0.7))

@@ -90,7 +90,7 @@ def ner_facts(text: str, offset: int) -> list[Fact]:
 
 
 _CAP = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
-_EN_NAME = re.compile(rf"(?<![\w.]){_CAP}(?:\s+{_CAP}){{1,2}}(?![\w])")
+_EN_NAME = re.compile(rf"(?<![\w.]){_CAP}(?:\s+{_CAP}){{0,2}}(?![\w])")
 _PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ich|ovna|evna|yevna|ichna)$")
 _SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skiy|skii|ski|enko|uk|yuk|chuk|ova|eva|ina|"
                       r"skaya|aya|ko|ich|vich|ets|ak)$")  # fmt: skip
@@ -116,8 +116,11 @@ def persons_en(text: str, offset: int) -> list[Fact]:
             words = words[1:]
         while words and words[-1].rstrip(".") in _NOT_NAMES:
             words = words[:-1]
-        if len(words) < 2 or any(w.rstrip(".") in _NOT_NAMES for w in words):
+        if not words or any(w.rstrip(".") in _NOT_NAMES for w in words):
             continue
+        if len(words) == 1:  # a given name alone: "Dmitry wrote", "his sister Anna"
+            if words[0].endswith(".") or not canonical_given(words[0]):
+                continue
         full = [w for w in words if not w.endswith(".")]
         if not full:
             continue

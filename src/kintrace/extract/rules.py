@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from kintrace.extract.facts import Fact
-from kintrace.extract.numbers import NUMBER, parse_digits, parse_number_words
+from kintrace.extract.numbers import NUMBER, lemmas, parse_digits, parse_number_words
 from kintrace.names.facilities import find_facilities
 from kintrace.names.morph import morph
-from kintrace.names.regions import find_region, find_regions
+from kintrace.names.regions import Region, find_region, find_regions, fold_text
 
 __all__ = [
     "call_signs",
@@ -31,7 +31,7 @@ __all__ = [
     "tokens",
 ]
 
-_WORD = re.compile(r"[\w'’-]+|[^\w\s]")
+_WORD = re.compile(rf"(?:{NUMBER})(?![\w])|[\w'’-]+|[^\w\s]")
 
 
 def _words_with_spans(text: str, start: int) -> list[tuple[str, int, int]]:
@@ -173,16 +173,20 @@ def money(text: str, offset: int, lang: str) -> list[Fact]:
 
 # --- counts of people --------------------------------------------------------------------
 
+# Stems of the words that count people (and bodies, and applications) after a number, with
+# the lemma reported as `what`.
 _RU_PEOPLE = (
-    "человек", "заключённый", "заключенный", "осуждённый", "осужденный", "зэк", "зек",
-    "боец", "солдат", "мужчина", "доброволец", "заявление", "военнослужащий", "наёмник",
-    "наемник", "узник", "арестант", "контрактник", "погибший", "раненый", "пленный", "житель",
-    "сиделец", "штурмовик", "бывший",
+    ("человек", "человек"), ("заключен", "заключённый"), ("осужден", "осуждённый"),
+    ("зэк", "зэк"), ("зек", "зэк"), ("бойц", "боец"), ("боец", "боец"), ("солдат", "солдат"),
+    ("мужчин", "мужчина"), ("доброволь", "доброволец"), ("заявлен", "заявление"),
+    ("военнослужащ", "военнослужащий"), ("наемник", "наёмник"), ("узник", "узник"),
+    ("арестант", "арестант"), ("контрактник", "контрактник"), ("погибш", "погибший"),
+    ("ранен", "раненый"), ("пленн", "пленный"), ("сидельц", "сиделец"),
+    ("штурмовик", "штурмовик"), ("тел", "тело"), ("тело", "тело"), ("бывш", "бывший"),
 )  # fmt: skip
 _EN_PEOPLE = re.compile(
     r"(?i)(?:inmates?|prisoners?|convicts?|men|people|soldiers?|fighters?|volunteers?|"
-    r"recruits?|mercenaries|applications?|persons|detainees|servicemen|bodies|dead|"
-    r"wounded|prisoners of war)\b"
+    r"recruits?|mercenaries|applications?|persons|detainees|servicemen|bodies|patients)\b"
 )
 _EN_ADJ = re.compile(
     r"(?i)(?:[a-z-]+(?:ed|ian|ish|ese|ian|al|ic|ive|ous|ly|former|other|more|new)|former|other|more|new|young|russian)\b"
@@ -191,19 +195,18 @@ _EN_VERB_AFTER = re.compile(
     r"(?i)(?:had|have|has)\s+(?:already\s+)?(applied|signed|joined|left|died|gone|volunteered)\b"
 )
 _NUM_TOKEN = re.compile(rf"(?<![\w.,])(?:{NUMBER})(?![\w])|(?<![\w])[A-Za-zА-Яа-яЁё]+(?![\w])")
-_PEOPLE_LEMMA_CACHE: dict[str, str | None] = {}
 
 
 def _ru_people_lemma(word: str) -> str | None:
-    if word not in _PEOPLE_LEMMA_CACHE:
-        lemma = None
-        for p in morph().parse(word.lower())[:3]:
-            nf = p.normal_form.replace("ё", "е")
-            if nf in {w.replace("ё", "е") for w in _RU_PEOPLE}:
-                lemma = nf
-                break
-        _PEOPLE_LEMMA_CACHE[word] = lemma
-    return _PEOPLE_LEMMA_CACHE[word]
+    """The lemma of a word that counts people ("заключённых" → "заключённый"), else None.
+    By stem: pymorphy gives participles such as "осуждённых" the verb as normal form."""
+    w = word.lower().replace("ё", "е")
+    for stem, lemma in _RU_PEOPLE:
+        if w.startswith(stem) and (stem != "тел" or w in ("тел", "тела", "телами", "телах")):
+            if stem == "бывш":
+                return None  # an adjective: the noun follows
+            return lemma
+    return None
 
 
 def counts(text: str, offset: int, lang: str, taken: list[tuple[int, int]]) -> list[Fact]:
@@ -263,7 +266,7 @@ def counts(text: str, offset: int, lang: str, taken: list[tuple[int, int]]) -> l
 
 _QUOTED = r"[«\"“'‘„]\s*(?P<q>[^»\"”'’“\n]{1,30}?)\s*[»\"”'’“]"
 _CALL_SIGN = re.compile(
-    rf"(?i)(?:позывн(?:ой|ым|ого|ому|ом)|call[\s-]?sign(?:ed)?|nom de guerre)\s*(?:-|:|—)?\s*"
+    rf"(?i)(?:позывн(?:ой|ым|ого|ому|ом)|call[\s-]?sign(?:ed)?|nom de guerre)(?:\s+(?:was|is))?\s*(?:-|:|—)?\s*"
     rf"(?:{_QUOTED}|(?P<w>[A-ZА-ЯЁ][\w-]{{1,25}}))"
 )
 _TOKEN = re.compile(r"(?<![\w-])(?P<t>[A-ZА-ЯЁ]{1,3}-?\s?\d{3}-?\s?\d{3})(?![\w-])")
@@ -313,7 +316,7 @@ _ORGS = re.compile(
     r"|(?:«|\")?шторм[\s-]?z(?:»|\")?|storm[\s-]?z|(?:«|\")?шторм[\s-]?v(?:»|\")?|storm[\s-]?v"
     r"|оркестр[а-я]*|the orchestra|редут[а-я]*|redut|ахмат[а-я]*|akhmat|конво[йяюе]|convoy"
     r"|минобороны|министерств[а-я]* обороны|мо рф|ministry of defen[cs]e|defen[cs]e ministry|mod\b"
-    r"|фсин[а-я]*|уфсин[а-я]*|fsin|ufsin|federal penitentiary service"
+    r"|у?фсин[а-я]*(?:\s+росси[ия])?|u?fsin|federal penitentiary service"
     r"|военкомат[а-я]*|military enlistment office|красн[а-я]+ крест[а-я]*|red cross|мемориал[а-я]*"
     r"|медиазон[а-я]*|mediazona|russia behind bars|руси сидяще[йя]|гулагу\.нет|gulagu\.net"
     r"|(?:войсков[а-я]+ част[а-я]*|в/ч|military unit|unit)\s*№?\s*\d{4,5}"
@@ -359,12 +362,37 @@ def facilities(text: str, offset: int) -> list[Fact]:
     return out
 
 
+_REGION_WORD = re.compile(
+    r"(?i)област|обл\.?$|кра[йея]|республик|округ|oblast|region|krai|province|republic|territory"
+)
+_CITY_SUBJECTS = ("RU-MOW", "RU-SPE", "UA-40")
+
+
+def is_city(written: str, region: Region) -> bool:
+    """True when a region's mention names its city rather than the region: "в Москве",
+    "Donetsk", "в Луганске" (a centre's form without a word such as "область")."""
+    if _REGION_WORD.search(written):
+        return False
+    if region.code in _CITY_SUBJECTS:
+        return True
+    folded = fold_text(written)
+    if any(fold_text(f) == folded for f in region.centre_forms):
+        return True
+    if folded == fold_text(region.name_en.split()[0]):  # "Donetsk" of "Donetsk Oblast"
+        return True
+    return bool(region.centre_ru) and lemmas(written) == lemmas(region.centre_ru)
+
+
 def regions(text: str, offset: int) -> list[Fact]:
-    """Regions from the gazetteer in any grammatical case ("в Ростовской области" → RU-ROS)."""
-    return [
-        Fact("regions", offset + a, offset + b, text[a:b], {"code": r.code}, 0.9)
-        for a, b, r in find_regions(text)
-    ]
+    """Regions from the gazetteer in any grammatical case ("в Ростовской области" → RU-ROS);
+    a mention that names the region's city ("в Донецке") is a place."""
+    out = []
+    for a, b, r in find_regions(text):
+        if is_city(text[a:b], r):
+            out.append(Fact("places", offset + a, offset + b, text[a:b], {}, 0.7))
+        else:
+            out.append(Fact("regions", offset + a, offset + b, text[a:b], {"code": r.code}, 0.9))
+    return out
 
 
 _PLACES = re.compile(
