@@ -14,8 +14,9 @@ import re
 from typing import Any
 
 from kintrace.extract.facts import Fact
+from kintrace.extract.lang import sentences
 
-__all__ = ["EVENT_TYPES", "events", "sentences"]
+__all__ = ["EVENT_TYPES", "events"]
 
 _TRIGGERS: tuple[tuple[str, str], ...] = (
     (
@@ -88,15 +89,6 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
 EVENT_TYPES = tuple(t for t, _ in _TRIGGERS)
 _COMPILED = [(t, re.compile(rf"(?i)(?<![\w])(?:{p})(?![\w])")) for t, p in _TRIGGERS]
 _PROMISE = re.compile(r"(?i)обеща|promis")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=[\d\s]*\d)[^.!?\n]*|\.(?=\s*[a-zа-яё])[^.!?\n]*)*[.!?…]*")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: text up to . ! ? or a line break; a dot inside a
-    number ("100.000") or before a lower-case word ("г. Москва") does not end one."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m[0].strip()]
-
-
 def _date_iso(value: dict[str, Any]) -> str | None:
     year, month, day = value.get("year"), value.get("month"), value.get("day")
     if year is None:

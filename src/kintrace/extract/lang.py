@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect_language", "paragraphs"]
+__all__ = ["detect_language", "paragraphs", "sentence_around", "sentences"]
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
 _CYR = re.compile(r"[а-яёА-ЯЁіїєґІЇЄҐ]")
@@ -33,3 +33,23 @@ def paragraphs(text: str, lang: str = "auto") -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), m.end(), detect_language(m[0], whole) if lang == "auto" else lang))
     return out
+
+
+_SENTENCE = re.compile(
+    r"[^.!?\n]+(?:\.(?=[\d\s]*\d)[^.!?\n]*|\.(?=\s*[a-zа-яё(])[^.!?\n]*)*[.!?…]*"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: text up to . ! ? or a line break; a dot inside a
+    number ("100.000"), before a number ("No. 5") or before a lower-case word ("г. Москва")
+    does not end one."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m[0].strip()]
+
+
+def sentence_around(text: str, at: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding position `at`, else the whole text."""
+    for a, b in sentences(text):
+        if a <= at < b:
+            return a, b
+    return 0, len(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from kintrace.extract.facts import Fact
+from kintrace.extract.lang import sentence_around
 from kintrace.extract.numbers import NUMBER, lemmas, parse_digits, parse_number_words
 from kintrace.names.facilities import find_facilities
 from kintrace.names.morph import morph
@@ -337,24 +338,19 @@ def organisations(text: str, offset: int) -> list[Fact]:
 
 # --- facilities, regions, places ---------------------------------------------------------
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*[.!?]*")
-
-
-def _sentence_around(text: str, at: int) -> tuple[int, int]:
-    for m in _SENTENCE.finditer(text):
-        if m.start() <= at < m.end():
-            return m.start(), m.end()
-    return 0, len(text)
+_END_DOT = re.compile(r"\.(?=\s|$)")
 
 
 def facilities(text: str, offset: int) -> list[Fact]:
     """Facility mentions with a number ("ИК-17", "в 5-й колонии", "IK17"); the region is
     the one the same sentence names (or its administrative centre), else null."""
     out = []
-    for start, end, ref in find_facilities(text):
+    # names.facilities refuses "17." (it could be a date "17.07"): a dot that ends a sentence
+    # is no date, so it is hidden (same length, the spans stay right)
+    for start, end, ref in find_facilities(_END_DOT.sub(" ", text)):
         if ref.number is None:
             continue
-        a, b = _sentence_around(text, start)
+        a, b = sentence_around(text, start)
         region = find_region(text[a:b], centres=True)
         out.append(Fact("facilities", offset + start, offset + end, text[start:end],
                         {"type": ref.type, "number": ref.number,
