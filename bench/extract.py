@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -96,8 +95,12 @@ def _value(f: Fact) -> str:
     if f.kind == "money":
         return f"{v['amount']} {v['currency']}"
     return str(
-        {"regions": v.get("code"), "counts": v.get("value"), "phones": v.get("e164"),
-         "events": v.get("type")}.get(f.kind, v.get("value"))  # fmt: skip
+        {
+            "regions": v.get("code"),
+            "counts": v.get("value"),
+            "phones": v.get("e164"),
+            "events": v.get("type"),
+        }.get(f.kind, v.get("value"))  # fmt: skip
     )
 
 
@@ -122,8 +125,13 @@ def score(items: list[Item], predicted: list[list[Fact]], kinds, errors=None) ->
             free = list(gold)
             for f in pred:
                 hit = next(
-                    (g for g in free if g.start < f.end and f.start < g.end
-                     and (g.value is None or g.value == _value(f))),  # fmt: skip
+                    (
+                        g
+                        for g in free
+                        if g.start < f.end
+                        and f.start < g.end
+                        and (g.value is None or g.value == _value(f))
+                    ),  # fmt: skip
                     None,
                 )
                 if hit:
@@ -179,7 +187,8 @@ def main() -> int:
     predicted: list[Extraction] = [extract(it.text, today=it.today) for it in items]
     kinds = list(KIND.values())
     print(f"{len(items)} texts ({sum(it.lang == 'ru' for it in items)} Russian), "
-          f"{sum(len(it.facts) for it in items)} gold facts; models loaded in {load_s:.1f} s")  # fmt: skip
+          f"{sum(len(it.facts) for it in items)} gold facts; "
+          f"models loaded in {load_s:.1f} s")  # fmt: skip
     for split in ("dev", "held-out"):
         chosen = [i for i, it in enumerate(items) if it.split == split]
         errors: list[str] | None = [] if args.errors == split else None
@@ -194,8 +203,9 @@ def main() -> int:
     merged = [[Fact("places" if g.kind == "regions" else g.kind, g.start, g.end, "", {})
                for g in it.facts] for it in items]  # fmt: skip
     gold_items = [
-        Item(it.index, it.lang, it.today, it.text,
-             [Gold(f.kind, f.start, f.end, None) for f in m])  # fmt: skip
+        Item(
+            it.index, it.lang, it.today, it.text, [Gold(f.kind, f.start, f.end, None) for f in m]
+        )  # fmt: skip
         for it, m in zip(items, merged, strict=True)
     ]
     ours = [[Fact("places" if f.kind == "regions" else f.kind, f.start, f.end, f.text, {})
@@ -203,10 +213,14 @@ def main() -> int:
     for lang in ("ru", "en"):
         idx = [i for i, it in enumerate(items) if it.lang == lang]
         sub = [gold_items[i] for i in idx]
-        table(f"natasha NER baseline, {lang} (LOC = regions + places)",
-              score(sub, [base[i] for i in idx], ["persons", "places", "organisations"]))
-        table(f"kintrace.extract on the same terms, {lang}",
-              score(sub, [ours[i] for i in idx], ["persons", "places", "organisations"]))
+        table(
+            f"natasha NER baseline, {lang} (LOC = regions + places)",
+            score(sub, [base[i] for i in idx], ["persons", "places", "organisations"]),
+        )
+        table(
+            f"kintrace.extract on the same terms, {lang}",
+            score(sub, [ours[i] for i in idx], ["persons", "places", "organisations"]),
+        )
     for per in (5, 25):
         articles = [
             "\n\n".join(it.text for it in items[i : i + per]) for i in range(0, len(items), per)

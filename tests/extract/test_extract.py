@@ -45,8 +45,8 @@ def test_a_person_in_any_case_and_order_comes_back_in_the_nominative(text, writt
 
 
 def test_a_persons_role_comes_from_the_words_before_the_name():
-    roles = {f.text: f.value["role"] for f in facts(
-        "Мой муж Голубев Павел пропал. Вербовщик Артём Соколов обещал деньги.", "persons")}  # fmt: skip
+    text = "Мой муж Голубев Павел пропал. Вербовщик Артём Соколов обещал деньги."
+    roles = {f.text: f.value["role"] for f in facts(text, "persons")}
     assert roles == {"Голубев Павел": "missing", "Артём Соколов": "recruiter"}
 
 
@@ -167,7 +167,7 @@ def test_phone_numbers_in_e164_russian_first_then_ukrainian(text, e164):
 
 
 def test_call_signs_tokens_and_handles():
-    text = "Позывной «Хмурый», жетон К-204-117, пишите @sasha_kzn. His call sign was \"Grumpy\"."
+    text = 'Позывной «Хмурый», жетон К-204-117, пишите @sasha_kzn. His call sign was "Grumpy".'
     assert [f.value["value"] for f in facts(text, "call_signs")] == ["Хмурый", "Grumpy"]
     assert [f.value["value"] for f in facts(text, "tokens")] == ["K-204-117"]
     assert [f.value["value"] for f in facts(text, "handles")] == ["sasha_kzn"]

@@ -105,7 +105,7 @@ def extract(text: str, *, lang: str = "auto", today: date | None = None) -> Extr
     """
     if lang not in ("auto", "ru", "en"):
         raise ValueError(f"lang must be auto, ru or en, not {lang!r}")
-    today = today or date.today()
+    today = today or date.today()  # noqa: DTZ011 - the caller's calendar day is meant
     parts = paragraphs(text, lang)
     found: list[Fact] = []
     for start, end, language in parts:

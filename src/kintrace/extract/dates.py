@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kintrace.extract.facts import Fact
+from kintrace.extract.lang import sentence_around
 from kintrace.extract.numbers import parse_number_words
 
 __all__ = ["dates"]
@@ -37,7 +38,8 @@ _ABSOLUTE = re.compile(
     rf"(?i)(?<![\w.])(?:"
     rf"(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>(?:19|20)?\d\d))(?![\d.])"
     rf"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))"
-    rf"|(?:{_PART}[\s-]+)?(?:{_DAY}\s+)?(?:of\s+)?{_MONTH}(?:\s+{_DAY.replace('<d>', '<d2>')}(?!\d))?(?:,?\s+{_YEAR})?"
+    rf"|(?:{_PART}[\s-]+)?(?:{_DAY}\s+)?(?:of\s+)?{_MONTH}"
+    rf"(?:\s+{_DAY.replace('<d>', '<d2>')}(?!\d))?(?:,?\s+{_YEAR})?"
     rf"|(?:(?:в|in|с|since|до|by|of)\s+)?(?P<yo>(?:19|20)\d\d)(?:\s*(?:г\.|года?|году|г\b))?"
     rf")(?![\w])"
 )
@@ -218,9 +220,25 @@ def _natasha(text: str, offset: int, today: date) -> list[Fact]:
     return out
 
 
+_RU_MONTH_WORD = re.compile(rf"(?i)(?<![\w])(?:{'|'.join(_RU_MONTHS)})[а-я]*")
+
+
 def dates(text: str, offset: int, lang: str, today: date) -> list[Fact]:
-    """Every date in the paragraph; overlapping readings are left to the caller."""
+    """Every date in the paragraph; overlapping readings are left to the caller.
+
+    natasha's DatesExtractor (a yargy grammar) reads only the Russian sentences where a
+    month's name is left that the rules above did not take: over every sentence it cost
+    half the time of a whole extraction (docs/benchmarks.md)."""
     found = _absolute(text, offset, today) + _relative(text, offset, lang, today)
-    if lang == "ru":
-        found += _natasha(text, offset, today)
+    if lang != "ru":
+        return found
+    done: set[tuple[int, int]] = set()
+    for m in _RU_MONTH_WORD.finditer(text):
+        at = offset + m.start()
+        if any(f.start <= at < f.end for f in found):
+            continue
+        a, b = sentence_around(text, m.start())
+        if (a, b) not in done:
+            done.add((a, b))
+            found += _natasha(text[a:b], offset + a, today)
     return found

@@ -44,7 +44,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
         r"предлагал[а-я]*|предложил[а-я]*|предложени[а-я]*|вербовал[а-я]*|вербовщик[а-я]*\s+(?:приезжал[а-я]*|приехал[а-я]*|пришл[а-я]*)|"
         r"приезжал[а-я]*\s+вербовщик[а-я]*|приехал[а-я]*\s+вербовщик[а-я]*|"
         r"offered|recruiters?(?:\s+[\w-]+){0,5}?\s+(?:came|visited|arrived)|visited\s+by\s+recruiters?|"
-                r"made\s+an\s+offer|tried\s+to\s+recruit",
+        r"made\s+an\s+offer|tried\s+to\s+recruit",
     ),
     (
         "recruited",
@@ -89,6 +89,8 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
 EVENT_TYPES = tuple(t for t, _ in _TRIGGERS)
 _COMPILED = [(t, re.compile(rf"(?i)(?<![\w])(?:{p})(?![\w])")) for t, p in _TRIGGERS]
 _PROMISE = re.compile(r"(?i)обеща|promis")
+
+
 def _date_iso(value: dict[str, Any]) -> str | None:
     year, month, day = value.get("year"), value.get("month"), value.get("day")
     if year is None:

@@ -83,7 +83,10 @@ _CURRENCIES = (
     (r"грив(?:ен|ны|на|ень)|гривн(?:ы|а|ей)?|hryvnias?|uah|₴", "UAH"),
 )
 _CURRENCY = "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CURRENCIES))
-_SCALE = r"тыс(?:яч[аиуей]*|\.)?|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?|thousand|million|billion|k\b|mln|bn|m\b"
+_SCALE = (
+    r"тыс(?:яч[аиуей]*|\.)?|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?"
+    r"|thousand|million|billion|k\b|mln|bn|m\b"
+)
 _NUMWORD_RU = r"(?:[а-яё]+\s+){0,3}?"
 _MONEY = re.compile(
     rf"(?i)(?:(?P<pre>\$|€|₽)\s?)?(?P<num>{NUMBER})(?:\s*(?P<scale>{_SCALE}))?"
@@ -267,7 +270,8 @@ def counts(text: str, offset: int, lang: str, taken: list[tuple[int, int]]) -> l
 
 _QUOTED = r"[«\"“'‘„]\s*(?P<q>[^»\"”'’“\n]{1,30}?)\s*[»\"”'’“]"
 _CALL_SIGN = re.compile(
-    rf"(?i)(?:позывн(?:ой|ым|ого|ому|ом)|call[\s-]?sign(?:ed)?|nom de guerre)(?:\s+(?:was|is))?\s*(?:-|:|—)?\s*"
+    r"(?i)(?:позывн(?:ой|ым|ого|ому|ом)|call[\s-]?sign(?:ed)?|nom de guerre)"
+    rf"(?:\s+(?:was|is))?\s*(?:-|:|—)?\s*"
     rf"(?:{_QUOTED}|(?P<w>[A-ZА-ЯЁ][\w-]{{1,25}}))"
 )
 _TOKEN = re.compile(r"(?<![\w-])(?P<t>[A-ZА-ЯЁ]{1,3}-?\s?\d{3}-?\s?\d{3})(?![\w-])")
@@ -313,7 +317,8 @@ def handles(text: str, offset: int) -> list[Fact]:
 
 _ORGS = re.compile(
     r"(?i)(?<![\w])(?:"
-    r"(?:чвк|pmc|группы?|group)\s*[«\"“]?\s*(?:вагнер[а-я]*|wagner)[»\"”]?|вагнер(?:а|у|ом|е|овцы|овцев|овцам)?|wagner(?: group)?"
+    r"(?:чвк|pmc|группы?|group)\s*[«\"“]?\s*(?:вагнер[а-я]*|wagner)[»\"”]?"
+    r"|вагнер(?:а|у|ом|е|овцы|овцев|овцам)?|wagner(?: group)?"
     r"|(?:«|\")?шторм[\s-]?z(?:»|\")?|storm[\s-]?z|(?:«|\")?шторм[\s-]?v(?:»|\")?|storm[\s-]?v"
     r"|оркестр[а-я]*|the orchestra|редут[а-я]*|redut|ахмат[а-я]*|akhmat|конво[йяюе]|convoy"
     r"|минобороны|министерств[а-я]* обороны|мо рф|ministry of defen[cs]e|defen[cs]e ministry|mod\b"

@@ -185,10 +185,11 @@ def find_regions(text: str, *, centres: bool = False) -> list[tuple[int, int, Re
     """Every region named in the text as (start, end, region), str indices of `text`,
     leftmost-longest and in order; with `centres`, administrative centres too (a city is
     not its region: the caller decides what such a mention means)."""
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(fold_text(text))]
-    if len(fold_text(text)) != len(text):  # a letter that folds to two ("ß"): no spans
+    folded = fold_text(text)
+    if len(folded) != len(text):  # a letter that folds to two ("ß"): no spans
         return []
-    words = [fold_text(text)[a:b] for a, b in spans]
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    words = [folded[a:b] for a, b in spans]
     found = _matches(words, _CENTRE_INDEX if centres else _REGION_INDEX)
     return [(spans[i][0], spans[i + n - 1][1], region) for i, n, region in found]
 
