@@ -1,11 +1,16 @@
-"""`kintrace extract`: the JSON contract, standard input, and bad input (exit 2, one line)."""
+"""`kintrace extract`: the JSON contract, standard input, and bad input (exit 2, one line).
 
+One test runs the command as a user does (a new process); the others call the same entry
+point in this process, which saves loading the models again for each case."""
+
+import io
 import json
 import subprocess
 import sys
 
 import pytest
 
+from kintrace.cli import main
 from kintrace.extract.cli import MAX_BYTES
 
 KINTRACE = [sys.executable, "-m", "kintrace.cli", "extract"]
@@ -43,10 +48,19 @@ def test_a_file_gives_one_json_object_with_the_contracts_keys(tmp_path):
     assert {e["type"] for e in data["events"]} >= {"contacted", "payment_promised"}
 
 
-def test_dash_reads_standard_input_and_all_adds_call_signs():
-    done = run("-", "--all", "--lang", "ru", stdin="позывной «Хмурый»".encode())
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+def in_process(monkeypatch, capsys, *args, stdin: bytes = b"") -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = main(["extract", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dash_reads_standard_input_and_all_adds_call_signs(monkeypatch, capsys):
+    code, out, err = in_process(
+        monkeypatch, capsys, "-", "--all", "--lang", "ru", stdin="позывной «Хмурый»".encode()
+    )
+    assert code == 0, err
+    data = json.loads(out)
     assert data["call_signs"][0]["value"] == "Хмурый"
     assert list(data)[-3:] == ["call_signs", "tokens", "handles"]
 
@@ -61,21 +75,24 @@ def test_dash_reads_standard_input_and_all_adds_call_signs():
         (b"a" * (MAX_BYTES + 1), "longer than 1048576 bytes"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2_with_nothing_on_stdout(tmp_path, content, message):
+def test_bad_input_is_one_line_and_exit_2_with_nothing_on_stdout(
+    tmp_path, monkeypatch, capsys, content, message
+):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
-    for done in (run(str(path)), run("-", stdin=content)):
-        assert done.returncode == 2
-        assert done.stdout == b""
-        err = done.stderr.decode()
+    for args in ((str(path),), ("-",)):
+        code, out, err = in_process(monkeypatch, capsys, *args, stdin=content)
+        assert code == 2
+        assert out == ""
         assert message in err
         assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_a_missing_file_and_a_bad_date_are_refused_with_exit_2(tmp_path):
-    done = run(str(tmp_path / "none.txt"))
-    assert done.returncode == 2
-    assert b"not a readable file" in done.stderr
-    done = run("-", "--date", "2024-13-01", stdin=b"text")
-    assert done.returncode == 2
-    assert b"not a date YYYY-MM-DD" in done.stderr
+def test_a_missing_file_and_a_bad_date_are_refused_with_exit_2(tmp_path, monkeypatch, capsys):
+    code, out, err = in_process(monkeypatch, capsys, str(tmp_path / "none.txt"))
+    assert (code, out) == (2, "")
+    assert "not a readable file" in err
+    with pytest.raises(SystemExit) as exit_:  # argparse refuses the date before any work
+        in_process(monkeypatch, capsys, "-", "--date", "2024-13-01", stdin=b"text")
+    assert exit_.value.code == 2
+    assert "not a date YYYY-MM-DD" in capsys.readouterr().err
