@@ -11,6 +11,7 @@ hospitalised, killed, missing, buried, pardoned (registry: `recruited` is `selec
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from kintrace.extract.facts import Fact
@@ -104,9 +105,12 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
     """Events of the whole `text` from the facts already found in it (persons, dates,
     places are taken from the same sentence)."""
     out = []
+    facts = sorted(facts, key=lambda f: f.start)
+    starts = [f.start for f in facts]
     for a, b in sentences(text):
         sentence = text[a:b]
-        inside = [f for f in facts if a <= f.start and f.end <= b]
+        lo, hi = bisect_left(starts, a), bisect_left(starts, b)
+        inside = [f for f in facts[lo:hi] if f.end <= b]
         persons = [f.text for f in inside if f.kind == "persons"]
         date = next((_date_iso(f.value) for f in inside if f.kind == "dates"), None)
         place = next(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 __all__ = ["detect_language", "paragraphs", "sentence_around", "sentences"]
 
@@ -40,16 +42,23 @@ _SENTENCE = re.compile(
 )
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence: text up to . ! ? or a line break; a dot inside a
     number ("100.000"), before a number ("No. 5") or before a lower-case word ("г. Москва")
     does not end one."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m[0].strip()]
+    return tuple((m.start(), m.end()) for m in _SENTENCE.finditer(text) if m[0].strip())
+
+
+@lru_cache(maxsize=64)
+def _starts(text: str) -> list[int]:
+    return [a for a, _ in sentences(text)]
 
 
 def sentence_around(text: str, at: int) -> tuple[int, int]:
     """(start, end) of the sentence holding position `at`, else the whole text."""
-    for a, b in sentences(text):
-        if a <= at < b:
-            return a, b
+    found = sentences(text)
+    i = bisect_right(_starts(text), at) - 1
+    if i >= 0 and found[i][0] <= at < found[i][1]:
+        return found[i]
     return 0, len(text)

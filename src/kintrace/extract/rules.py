@@ -87,7 +87,6 @@ _SCALE = (
     r"тыс(?:яч[аиуей]*|\.)?|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?"
     r"|thousand|million|billion|k\b|mln|bn|m\b"
 )
-_NUMWORD_RU = r"(?:[а-яё]+\s+){0,3}?"
 _MONEY = re.compile(
     rf"(?i)(?:(?P<pre>\$|€|₽)\s?)?(?P<num>{NUMBER})(?:\s*(?P<scale>{_SCALE}))?"
     rf"(?:\s*(?:{_CURRENCY}))?(?![\w])"
