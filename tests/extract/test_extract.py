@@ -189,6 +189,8 @@ def test_organisations_and_units(written):
         ("Просил прислать копию паспорта.", "documents_requested"),
         ("Сын подписал контракт.", "recruited"),
         ("Выплат так и нет.", "payment_missing"),
+        ("Семье обещали 5 млн рублей, но выплата так и не пришла.", "payment_missing"),
+        ("They went to a camp and then to the front.", "deployed"),
         ("Пропал без вести под Бахмутом.", "missing"),
         ("Указом президента помилован.", "pardoned"),
         ("He was wounded near Bakhmut.", "wounded"),
