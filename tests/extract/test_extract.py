@@ -50,6 +50,11 @@ def test_a_persons_role_comes_from_the_words_before_the_name():
     assert roles == {"Голубев Павел": "missing", "Артём Соколов": "recruiter"}
 
 
+def test_an_english_surname_alone_inside_a_sentence_is_a_person():
+    person = one("The family's lawyer, said Romanova, was not let in.", "persons")
+    assert (person.text, person.value["surname"]) == ("Romanova", "Романова")
+
+
 def test_english_capitalised_words_that_are_no_name_are_not_persons():
     assert facts("The Ministry of Defence and Red Cross met in Moscow.", "persons") == []
 

@@ -94,6 +94,8 @@ _EN_NAME = re.compile(rf"(?<![\w.]){_CAP}(?:\s+{_CAP}){{0,2}}(?![\w])")
 _PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ich|ovna|evna|yevna|ichna)$")
 _SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skiy|skii|ski|enko|uk|yuk|chuk|ova|eva|ina|"
                       r"skaya|aya|ko|ich|vich|ets|ak)$")  # fmt: skip
+# Surname endings a lone word needs ("-in" is left out: Kremlin, Berlin)
+_LONE_SURNAME = re.compile(r"..(?:ov|ova|ev|eva|yov|yova|ina|sky|skiy|skaya|enko)$")
 _NOT_NAMES = {
     "The", "In", "On", "At", "He", "She", "His", "Her", "They", "We", "It", "A", "An", "And",
     "Mr", "Mrs", "Ms", "Dr", "Russian", "Russia", "Ukraine", "Ukrainian", "Moscow", "Wagner",
@@ -102,7 +104,8 @@ _NOT_NAMES = {
     "April", "May", "June", "July", "August", "September", "October", "November",
     "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Telegram", "WhatsApp", "Viber", "Signal", "Mediazona", "Group", "Unit", "Akhmat",
-    "Redut", "Convoy", "Orchestra", "Federal", "Service", "Court", "Lord", "God",
+    "Redut", "Convoy", "Orchestra", "Federal", "Service", "Court", "Lord", "God", "Kremlin",
+    "Kirov", "Molotov", "Later", "Then", "Also", "But", "When", "After", "Before",
 }  # fmt: skip
 
 
@@ -118,8 +121,13 @@ def persons_en(text: str, offset: int) -> list[Fact]:
             words = words[:-1]
         if not words or any(w.rstrip(".") in _NOT_NAMES for w in words):
             continue
-        if len(words) == 1:  # a given name alone: "Dmitry wrote", "his sister Anna"
-            if words[0].endswith(".") or not canonical_given(words[0]):
+        if len(words) == 1:
+            # a given name alone ("Dmitry wrote", "his sister Anna"), or a surname alone
+            # inside a sentence ("said Romanova"); cities such as "Saratov" are places first
+            w = words[0]
+            start = m.start() + m[0].index(w)
+            inside = bool(re.search(r"[\w,]\s+$", text[max(0, start - 3) : start]))
+            if w.endswith(".") or not (canonical_given(w) or (inside and _LONE_SURNAME.search(w))):
                 continue
         full = [w for w in words if not w.endswith(".")]
         if not full:
@@ -127,7 +135,7 @@ def persons_en(text: str, offset: int) -> list[Fact]:
         given = any(canonical_given(w) for w in full)
         patr = any(_PATRONYMIC.search(w) for w in full)
         surname = any(_SURNAME.search(w) for w in full)
-        if not (given or patr or (surname and len(words) >= 2 and len(full) < len(words))):
+        if len(words) > 1 and not (given or patr or (surname and len(full) < len(words))):
             continue
         start = m.start() + m[0].index(words[0])
         end = start + len(" ".join(words)) if m[0].count(" ") == len(m[0].split()) - 1 else m.end()
