@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES = [
     "kintrace.linkage.cli",  # dedupe, link
     "kintrace.lists.cli",  # lists import, lists match
     "kintrace.bot.cli",  # bot (the relatives' Telegram bot)
+    "kintrace.extract.cli",  # extract
 ]
 
 

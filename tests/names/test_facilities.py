@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from kintrace.names.facilities import (
     FACILITY_TYPES,
     FacilityRef,
+    find_facilities,
     parse_facilities,
     parse_facility,
 )
@@ -217,3 +218,12 @@ def test_any_type_and_number_in_any_written_form_parses_back(type_, number, temp
 )
 def test_a_regional_centre_gives_the_region_when_no_region_is_named(text, key):
     assert parse_facility(text).key() == key
+
+
+def test_find_facilities_gives_each_mention_with_its_span_and_no_region():
+    text = "Сын в ИК-17, потом в 5-й колонии, then IK17 prison in Mordovia"
+    found = [
+        (text[a:b], ref.type, ref.number, ref.region_code) for a, b, ref in find_facilities(text)
+    ]
+    assert found == [("ИК-17", "ИК", 17, None), ("5-й колонии", "ИК", 5, None),
+                     ("IK17", "ИК", 17, None)]  # fmt: skip

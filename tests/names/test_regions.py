@@ -4,6 +4,7 @@ import pytest
 from kintrace.names.regions import (
     REGIONS,
     find_region,
+    find_regions,
     fold_text,
     normalise_region,
     region_by_code,
@@ -268,3 +269,11 @@ def test_every_region_has_an_administrative_centre():
         assert region.centre_ru, region.code
         if region.centre_forms:
             assert find_region(region.centre_forms[0], centres=True) is region
+
+
+def test_find_regions_gives_every_mention_with_its_span_in_the_text():
+    text = "Из Мордовии в Ростовскую обл.? Нет: в Ростовской области и в Moscow Oblast."
+    found = [(text[a:b], r.code) for a, b, r in find_regions(text)]
+    assert found == [("Мордовии", "RU-MO"), ("Ростовской области", "RU-ROS"),
+                     ("Moscow Oblast", "RU-MOS")]  # fmt: skip
+    assert find_regions("ИК-2 г. Екатеринбург", centres=True)[0][2].code == "RU-SVE"

@@ -17,7 +17,13 @@ from functools import lru_cache
 
 from kintrace.names.regions import find_region, fold_text, region_by_code
 
-__all__ = ["FACILITY_TYPES", "FacilityRef", "parse_facilities", "parse_facility"]
+__all__ = [
+    "FACILITY_TYPES",
+    "FacilityRef",
+    "find_facilities",
+    "parse_facilities",
+    "parse_facility",
+]
 
 # ИК penal colony, ЛИУ medical correctional institution, КП colony-settlement, СИЗО pre-trial
 # detention centre, ВК juvenile colony, ЛПУ medical-prophylactic institution, ИЦ correctional
@@ -128,22 +134,40 @@ _REGIME_NAMES = {"общ": "общий", "строг": "строгий", "осо
 
 
 def _type_and_number(text: str) -> list[tuple[str | None, int | None]]:
+    return [(kind, number) for _, _, kind, number in _mentions(text)]
+
+
+def _mentions(text: str) -> list[tuple[int, int, str | None, int | None]]:
     found = []
     for m in _FINDER.finditer(text):
         i = next(i for i, v in enumerate(m.groups()) if v is not None) // 2
         kind, _, needs_number = _TYPE_PATTERNS[i]
         digits = m[f"n{i}"]
         number = int(digits) if digits else None
+        start = m.start()
         if number is None and not needs_number:
             before = _ORDINAL_BEFORE.search(text, 0, m.start())
             if before:
                 number = int(before[1])
+                start = before.start()
         if number == 0:
             number = None
         if number is None and needs_number:
             continue
-        found.append((kind, number))
+        found.append((start, m.end(), kind, number))
     return found
+
+
+def find_facilities(text: str) -> list[tuple[int, int, FacilityRef]]:
+    """Every facility mention as (start, end, reference), str indices of `text`, in order.
+    The reference has no region: the caller looks for one around the mention."""
+    folded = fold_text(text)
+    if len(folded) != len(text):  # a letter that folds to two ("ß"): no spans
+        return []
+    return [
+        (start, end, FacilityRef(kind, number, None, _regime(folded[start:end], kind)))
+        for start, end, kind, number in _mentions(folded)
+    ]
 
 
 def _regime(text: str, kind: str | None) -> str | None:

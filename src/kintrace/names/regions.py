@@ -25,6 +25,7 @@ __all__ = [
     "REGIONS",
     "Region",
     "find_region",
+    "find_regions",
     "fold_text",
     "normalise_region",
     "region_by_code",
@@ -178,6 +179,19 @@ def find_region(text: str, *, centres: bool = False) -> Region | None:
     if not found:
         return None
     return max(found, key=lambda m: (m[1], -m[0]))[2]
+
+
+def find_regions(text: str, *, centres: bool = False) -> list[tuple[int, int, Region]]:
+    """Every region named in the text as (start, end, region), str indices of `text`,
+    leftmost-longest and in order; with `centres`, administrative centres too (a city is
+    not its region: the caller decides what such a mention means)."""
+    folded = fold_text(text)
+    if len(folded) != len(text):  # a letter that folds to two ("ß"): no spans
+        return []
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    words = [folded[a:b] for a, b in spans]
+    found = _matches(words, _CENTRE_INDEX if centres else _REGION_INDEX)
+    return [(spans[i][0], spans[i + n - 1][1], region) for i, n, region in found]
 
 
 _CODE = re.compile(r"(?:ru|ua)-[a-z0-9]{2,3}")

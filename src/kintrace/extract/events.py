@@ -1,0 +1,131 @@
+"""Events a sentence states, in the registry's vocabulary (DESIGN.md, registry.EventType),
+with the persons, date and place the same sentence gives.
+
+A trigger is a word or phrase of the lists below (Russian stems, English words); one event
+of a type per sentence. Types: offered, recruited, training, deployed, contacted,
+documents_requested, payment_promised, payment_received, payment_missing, wounded,
+hospitalised, killed, missing, buried, pardoned (registry: `recruited` is `selected`,
+`contacted` is `contact`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import Any
+
+from kintrace.extract.facts import Fact
+from kintrace.extract.lang import sentences
+
+__all__ = ["EVENT_TYPES", "events"]
+
+_TRIGGERS: tuple[tuple[str, str], ...] = (
+    (
+        "payment_missing",
+        r"не\s+(?:за)?плат[а-я]*|не\s+(?:получил[а-я]*|выплатил[а-я]*|перевел[а-я]*|пришл[а-я]*)(?:\s+[а-я]+){0,2}\s+(?:денег|деньги|выплат[а-я]*|зарплат[а-я]*|ни\s+копейки)|"
+        r"(?:так\s+и\s+)?не\s+(?:перевел[а-я]*|выплатил[а-я]*|заплатил[а-я]*|пришл[а-я]*|поступил[а-я]*)|денег\s+(?:так\s+и\s+)?нет|выплат[а-я]*\s+(?:так\s+и\s+)?нет|ни\s+копейки|"
+        r"(?:never|not|n't)\s+(?:been\s+)?(?:paid|received|got)|no\s+(?:payment|money|compensation)|unpaid",
+    ),
+    (
+        "payment_promised",
+        r"обеща[а-я]*|пообеща[а-я]*|посул[а-я]*|promised|were\s+told\s+they\s+would\s+(?:get|receive)|offered\s+(?:a\s+)?(?:salary|pay)",
+    ),
+    (
+        "payment_received",
+        r"(?:получил[а-я]*|перевели|пришл[а-я]*|выплатил[а-я]*)\s+(?:[а-я]+\s+){0,2}(?:деньг[а-я]*|выплат[а-я]*|зарплат[а-я]*|компенсаци[а-я]*|\d+(?:[.,\s]\d+)*\s*(?:тыс[а-я]*|млн|миллион[а-я]*|руб[а-я]*|₽))|"
+        r"(?:received|was\s+paid|were\s+paid|got)\s+(?:\w+\s+){0,2}(?:payment|money|compensation|salary|\d+(?:[.,]\d+)*|\$\d+(?:[.,]\d+)*)",
+    ),
+    (
+        "documents_requested",
+        r"(?:просил[а-я]*|попросил[а-я]*|требу[а-я]*|потребовал[а-я]*|нужн[а-я]*)\s+(?:[а-я]+\s+){0,3}(?:паспорт[а-я]*|документ[а-я]*|доверенност[а-я]*|справк[а-я]*|снилс[а-я]*|копи[а-я]*)|"
+        r"(?:asked|requested|demanded)\s+(?:\w+\s+){0,6}(?:passport|documents?|papers|power\s+of\s+attorney|certificate)",
+    ),
+    (
+        "offered",
+        r"предлагал[а-я]*|предложил[а-я]*|предложени[а-я]*|вербовал[а-я]*|вербовщик[а-я]*\s+(?:приезжал[а-я]*|приехал[а-я]*|пришл[а-я]*)|"
+        r"приезжал[а-я]*\s+вербовщик[а-я]*|приехал[а-я]*\s+вербовщик[а-я]*|"
+        r"offered|recruiters?(?:\s+[\w-]+){0,5}?\s+(?:came|visited|arrived)|visited\s+by\s+recruiters?|"
+        r"made\s+an\s+offer|tried\s+to\s+recruit",
+    ),
+    (
+        "recruited",
+        r"завербовал[а-я]*|завербован[а-я]*|подписал[а-я]*\s+(?:[а-я]+\s+)?контракт[а-я]*|ушел\s+на\s+(?:сво|войну|фронт)|ушёл\s+на\s+(?:сво|войну|фронт)|"
+        r"записал[а-я]*\s+(?:в\s+)?(?:добровольц|штурм|вагнер|чвк)[а-я]*|"
+        r"recruited|signed\s+(?:up|a\s+contract|the\s+contract|contracts)|joined\s+(?:the\s+)?(?:wagner|storm|army|pmc)|enlisted|went\s+to\s+(?:war|fight)",
+    ),
+    (
+        "training",
+        r"обучени[а-я]*|учебк[а-я]*|полигон[а-я]*|подготовк[а-я]*|учени[яй]|training|trained|boot\s+camp",
+    ),
+    (
+        "deployed",
+        r"(?:отправил[а-я]*|отправлен[а-я]*|увезл[а-я]*|перебросил[а-я]*)\s+(?:[а-я]+\s+){0,2}(?:на\s+фронт|на\s+передов[а-я]+|в\s+зону\s+сво|на\s+сво|под\s+[А-Яа-я]+|на\s+украин[а-я]*|в\s+бахмут|воевать)|"
+        r"на\s+передов[а-я]+|на\s+фронте|(?:at|from|to)\s+the\s+front(?:\s*lines?)?|sent\s+to\s+(?:the\s+)?(?:front|war|ukraine|fight)|deployed|front\s*lines?",
+    ),
+    (
+        "contacted",
+        r"позвонил[а-я]*|звонил[а-я]*|написал[а-я]*|вышел\s+на\s+связь|вышла\s+на\s+связь|связал[а-я]*|"
+        r"called|phoned|rang|messaged|texted|wrote\s+to|got\s+in\s+touch|contacted|heard\s+from",
+    ),
+    (
+        "wounded",
+        r"ранен[а-я]*|ранил[а-я]*|ранени[а-я]*|контузи[а-я]*|wounded|wounds|injured|injuries|shell[\s-]shock",
+    ),
+    ("hospitalised", r"госпитал[а-я]*|в\s+больниц[а-я]*|hospital(?:ised|ized)?"),
+    (
+        "killed",
+        r"погиб[а-я]*|убит[а-я]*|похоронк[а-я]*|скончал[а-я]*|умер(?!ш)[а-я]*|гибел[а-я]*|killed|died|dead|death\s+notice|was\s+shot",
+    ),
+    (
+        "missing",
+        r"пропал[а-я]*(?:\s+без\s+вести)?|без\s+вести|перестал[а-я]*\s+выходить\s+на\s+связь|пропавш[а-я]*|нет\s+связи|"
+        r"(?:went\s+)?missing|disappeared|lost\s+contact|no\s+news|unaccounted",
+    ),
+    (
+        "buried",
+        r"похоронил[а-я]*|похоронен[а-я]*|похорон[аыу]\b|похороны|кладбищ[а-я]*|buried|funeral|burial|cemetery|grave",
+    ),
+    ("pardoned", r"помилован[а-я]*|помиловани[а-я]*|помиловал[а-я]*|pardon(?:ed|s)?"),
+)
+EVENT_TYPES = tuple(t for t, _ in _TRIGGERS)
+_COMPILED = [(t, re.compile(rf"(?i)(?<![\w])(?:{p})(?![\w])")) for t, p in _TRIGGERS]
+_PROMISE = re.compile(r"(?i)обеща|promis")
+
+
+def _date_iso(value: dict[str, Any]) -> str | None:
+    year, month, day = value.get("year"), value.get("month"), value.get("day")
+    if year is None:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def events(text: str, facts: list[Fact]) -> list[Fact]:
+    """Events of the whole `text` from the facts already found in it (persons, dates,
+    places are taken from the same sentence)."""
+    out = []
+    facts = sorted(facts, key=lambda f: f.start)
+    starts = [f.start for f in facts]
+    for a, b in sentences(text):
+        sentence = text[a:b]
+        lo, hi = bisect_left(starts, a), bisect_left(starts, b)
+        inside = [f for f in facts[lo:hi] if f.end <= b]
+        persons = [f.text for f in inside if f.kind == "persons"]
+        date = next((_date_iso(f.value) for f in inside if f.kind == "dates"), None)
+        place = next(
+            (f.text for f in inside if f.kind in ("facilities", "places", "regions")), None
+        )
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in _COMPILED:
+            m = pattern.search(sentence)
+            while m and any(x < m.end() and m.start() < y for x, y in taken):
+                m = pattern.search(sentence, m.end())
+            if not m:
+                continue
+            if kind == "pardoned" and _PROMISE.search(sentence):
+                continue  # a pardon promised is not a pardon
+            taken.append((m.start(), m.end()))
+            value = {"type": kind, "persons": persons, "date": date, "place": place}
+            out.append(Fact("events", a + m.start(), a + m.end(), m[0], value, 0.7))
+    return out
