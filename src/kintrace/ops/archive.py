@@ -22,6 +22,14 @@ import struct
 from kintrace.security import crypto
 
 MAGIC = b"KTBACKUP\x00\x01"
+# What the tar stream holds (docs/operations.md): the manifest's format number, its parts.
+FORMAT = 1
+# Files of the data directory a restore needs (docs/security.md, docs/operations.md).
+DATA_SECRETS = ("secret_key", "receipt_salt", "audit_key", "totp_key", "backup_public_key")
+SQLITE_PART = "db/kintrace.sqlite3"
+PG_PART = "db/kintrace.pgdump"
+MANIFEST = "manifest.json"
+SUFFIX = ".ktbackup"
 CHUNK_BYTES = 1 << 20
 PREFIX_BYTES = 15
 _BLOB_OVERHEAD = 1 + crypto.NONCE_BYTES + 16  # version byte, nonce, Poly1305 tag

@@ -30,15 +30,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
-from .archive import EncryptingWriter
-
-FORMAT = 1
-# Files of the data directory a restore needs (docs/security.md, docs/operations.md).
-DATA_SECRETS = ("secret_key", "receipt_salt", "audit_key", "totp_key", "backup_public_key")
-SQLITE_PART = "db/kintrace.sqlite3"
-PG_PART = "db/kintrace.pgdump"
-MANIFEST = "manifest.json"
-SUFFIX = ".ktbackup"
+from .archive import (
+    DATA_SECRETS,
+    FORMAT,
+    MANIFEST,
+    PG_PART,
+    SQLITE_PART,
+    SUFFIX,
+    EncryptingWriter,
+)
 
 
 class BackupError(Exception):

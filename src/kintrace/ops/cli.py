@@ -13,7 +13,6 @@ Exit status: 0 done; 1 the backup, restore or a check failed (one line on stderr
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -215,68 +214,6 @@ def _backup(args) -> int:
 # --- restore and verify --------------------------------------------------------------------
 
 
-def restore_into(
-    *, backup: Path, key_text: str, into: Path, database_url: str, receipt: str,
-    recovery_key: str, record: bool,
-) -> dict:  # fmt: skip
-    """Unpack, load the database, run the checks in a child process configured for the
-    restored place. Returns the check's result; raises RestoreError, BackupFileError,
-    BackupKeyError or CheckFailed-as-RestoreError with one line."""
-    from .backupkey import private_key_parse
-    from .restore import (
-        PG_DUMP,
-        SOURCE_SQLITE,
-        RestoreError,
-        check_empty_dir,
-        pg_is_empty,
-        pg_restore,
-        unpack,
-    )
-
-    private = private_key_parse(key_text)
-    check_empty_dir(into)
-    if database_url and not pg_is_empty(database_url):
-        raise RestoreError("the database is not empty: a backup is restored into an empty place")
-    manifest = unpack(backup=backup, private_key=private, into=into)
-    load = ""
-    if manifest["engine"] == "postgresql":
-        if not database_url:
-            shutil.rmtree(into)
-            raise RestoreError("a PostgreSQL backup restores into PostgreSQL: give --database-url")
-        pg_restore(dump=into / PG_DUMP, database_url=database_url)
-        (into / PG_DUMP).unlink()
-    elif database_url:
-        (into / "kintrace.sqlite3").rename(into / SOURCE_SQLITE)
-        load = str(into / SOURCE_SQLITE)
-    manifest_path = into / ".restore-manifest.json"
-    manifest_path.write_text(json.dumps(manifest))
-    env = dict(os.environ, KINTRACE_DATA_DIR=str(into))
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    request = {
-        "manifest": str(manifest_path),
-        "receipt": receipt,
-        "recovery_key": recovery_key,
-        "record": record,
-        "load_sqlite": load,
-        "backup_name": backup.name,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "kintrace.cli", "backup", "check-restored"],
-        input=json.dumps(request), capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    manifest_path.unlink(missing_ok=True)
-    if load:
-        Path(load).unlink(missing_ok=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["the check failed"])[-1]
-        raise RestoreError(last.removeprefix("kintrace: "))
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["manifest"] = manifest
-    return result
-
-
 def _check_restored() -> int:
     """Run inside the restored place (started by restore_into; reads its request on stdin)."""
     request = json.loads(sys.stdin.read())
@@ -337,8 +274,10 @@ def restore_command(args) -> int:
     if not key:
         _err("restore: give the backup private key with --key-file FILE (or - for stdin)")
         return 2
+    from .restore import restore_and_check
+
     try:
-        result = restore_into(
+        result = restore_and_check(
             backup=Path(args.file), key_text=key, into=Path(args.into).resolve(),
             database_url=args.database_url, receipt=receipt, recovery_key=recovery, record=True,
         )  # fmt: skip
@@ -388,6 +327,7 @@ def _verify(args) -> int:
     from django.conf import settings
     from django.db import connection
 
+    from .restore import restore_and_check
     from .services import backup_run_record
 
     scratch = Path(tempfile.mkdtemp(prefix=".verify-", dir=settings.DATA_DIR))
@@ -396,7 +336,7 @@ def _verify(args) -> int:
     try:
         if connection.vendor == "postgresql" and live_url:
             db_url, db_name = _scratch_database(live_url, secrets.token_hex(4))
-        result = restore_into(
+        result = restore_and_check(
             backup=Path(args.verify), key_text=key, into=scratch / "data", database_url=db_url,
             receipt=receipt, recovery_key=recovery, record=False,
         )  # fmt: skip

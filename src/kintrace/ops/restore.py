@@ -14,11 +14,19 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 from pathlib import Path, PurePosixPath
 
-from .archive import BackupFileError, DecryptingReader
-from .backup import DATA_SECRETS, MANIFEST, PG_PART, SQLITE_PART
+from .archive import (
+    DATA_SECRETS,
+    MANIFEST,
+    PG_PART,
+    SQLITE_PART,
+    BackupFileError,
+    DecryptingReader,
+)
+from .backupkey import private_key_parse
 
 SOURCE_SQLITE = ".restore-source.sqlite3"
 PG_DUMP = ".restore.pgdump"
@@ -128,3 +136,54 @@ def pg_restore(*, dump: Path, database_url: str) -> None:
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["failed"])[-1]
         raise RestoreError(f"pg_restore failed: {last}")
+
+
+def restore_and_check(
+    *, backup: Path, key_text: str, into: Path, database_url: str, receipt: str,
+    recovery_key: str, record: bool,
+) -> dict:  # fmt: skip
+    """Unpack, load the database, run the checks in a child process configured for the
+    restored place. Returns the check's result; raises RestoreError, BackupFileError,
+    BackupKeyError or CheckFailed-as-RestoreError with one line."""
+    private = private_key_parse(key_text)
+    check_empty_dir(into)
+    if database_url and not pg_is_empty(database_url):
+        raise RestoreError("the database is not empty: a backup is restored into an empty place")
+    manifest = unpack(backup=backup, private_key=private, into=into)
+    load = ""
+    if manifest["engine"] == "postgresql":
+        if not database_url:
+            shutil.rmtree(into)
+            raise RestoreError("a PostgreSQL backup restores into PostgreSQL: give --database-url")
+        pg_restore(dump=into / PG_DUMP, database_url=database_url)
+        (into / PG_DUMP).unlink()
+    elif database_url:
+        (into / "kintrace.sqlite3").rename(into / SOURCE_SQLITE)
+        load = str(into / SOURCE_SQLITE)
+    manifest_path = into / ".restore-manifest.json"
+    manifest_path.write_text(json.dumps(manifest))
+    env = dict(os.environ, KINTRACE_DATA_DIR=str(into))
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    request = {
+        "manifest": str(manifest_path),
+        "receipt": receipt,
+        "recovery_key": recovery_key,
+        "record": record,
+        "load_sqlite": load,
+        "backup_name": backup.name,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "kintrace.cli", "backup", "check-restored"],
+        input=json.dumps(request), capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    manifest_path.unlink(missing_ok=True)
+    if load:
+        Path(load).unlink(missing_ok=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["the check failed"])[-1]
+        raise RestoreError(last.removeprefix("kintrace: "))
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["manifest"] = manifest
+    return result
