@@ -60,6 +60,7 @@ def register(sub) -> None:
                    "database to restore into (default: SQLite inside DIR)")  # fmt: skip
     _key_args(r)
     r.set_defaults(func=restore_command)
+    register_more(sub)
 
 
 def _key_args(p) -> None:
@@ -361,3 +362,72 @@ def _verify(args) -> int:
     print(f"backup {args.verify} restores and checks")
     _print_result(result)
     return 0
+
+
+# --- keys rotate, doctor -------------------------------------------------------------------
+
+
+def register_more(sub) -> None:
+    k = sub.add_parser("keys", help="organisation key operations")
+    ksub = k.add_subparsers(dest="keys_command", metavar="ACTION")
+    ksub.required = True
+    rot = ksub.add_parser(
+        "rotate",
+        help="rotate the organisation key (resumable); prints the new recovery key",
+        description="Make a new organisation key pair, re-seal every report key, case note and "
+        "staff grant to it, and print the new recovery key once. Run again to resume an "
+        "interrupted rotation (with the same, old, recovery key).",
+    )
+    rot.add_argument("--recovery-key-file", required=True, metavar="FILE",
+                     help="the current recovery key ('-' reads standard input)")  # fmt: skip
+    rot.set_defaults(func=rotate_command)
+    d = sub.add_parser("doctor", help="check this deployment's settings, data directory, keys "
+                       "and backups")  # fmt: skip
+    d.set_defaults(func=doctor_command)
+
+
+def rotate_command(args) -> int:
+    try:
+        recovery = _read_secret(args.recovery_key_file, stdin_used=[]).strip()
+    except ValueError as e:
+        _err(f"keys rotate: {e}")
+        return 2
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from kintrace.security import crypto
+    from kintrace.security.keys import OrgKeysMissing, org_keys_exist, org_private_key_from_recovery
+
+    from .rotation import RotationError, org_key_rotate
+
+    if not org_keys_exist():
+        _err(f"keys rotate: {OrgKeysMissing.__doc__}")
+        return 2
+    try:
+        private = org_private_key_from_recovery(recovery)
+        result = org_key_rotate(actor=None, org_private=private)
+    except crypto.CryptoError:
+        _err("keys rotate: that is not the organisation's recovery key")
+        return 2
+    except RotationError as e:
+        _err(f"keys rotate: {e}")
+        return 1
+    print(f"organisation key rotated: {result.resealed} sealed keys and notes re-sealed")
+    print("Every staff session must log in again. The old recovery key opens nothing now.")
+    print("=" * 72)
+    print("NEW recovery key (print it, keep it offline; it is shown only now):")
+    print(f"recovery key: {result.recovery_key}")
+    print("=" * 72)
+    return 0
+
+
+def doctor_command(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from .doctor import doctor_findings
+
+    findings = doctor_findings()
+    for f in findings:
+        print(f"{f.level:>4}: {f.text}")
+    return 1 if any(f.level == "fail" for f in findings) else 0
