@@ -5,7 +5,6 @@ prints a secret. A "fail" makes the command exit 1.
 """
 
 import datetime
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +40,8 @@ def _data_dir() -> list[Finding]:
         p = d / name
         if not p.exists():
             level = "warn" if name in ("receipt_salt", "totp_key") else "fail"
-            if name == "secret_key" and os.environ.get("KINTRACE_SECRET_KEY"):
-                continue
+            if name == "secret_key" and settings.PRODUCTION:
+                continue  # production takes it from KINTRACE_SECRET_KEY (settings refuse else)
             out.append(Finding(level, f"{name} is missing from the data directory"))
         elif stat.S_IMODE(p.stat().st_mode) & 0o077:
             out.append(Finding("fail", f"{name} is readable by others; chmod 600 it"))
