@@ -14,21 +14,32 @@ Peak memory is the largest resident set of those processes (getrusage of childre
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# Runs a command and prints the largest resident set of it and its descendants (getrusage of
+# the children it waited for), so each measured command is counted alone.
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "rc = subprocess.run(sys.argv[1:]).returncode\n"
+    "print('peak-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
+
 
 def run(cmd, env, **kw):
+    """(seconds, stdout, peak MiB) of `cmd`; exits on failure."""
     t = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, **kw)
+    done = subprocess.run([sys.executable, "-c", _PEAK, *cmd], env=env, capture_output=True,
+                          text=True, check=False, **kw)  # fmt: skip
     took = time.perf_counter() - t
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd[:4])} failed: {done.stderr.strip()}")
-    return took, done.stdout
+    peak = int(done.stderr.strip().splitlines()[-1].split()[-1]) / 1024
+    return took, done.stdout, peak
 
 
 def build(env, persons: int, events: int, reports: int, files_mb: int) -> str:
@@ -67,7 +78,7 @@ d.mkdir(parents=True, exist_ok=True)
 for i in range({files_mb}):
     (d / f"f{{i:05d}}").write_bytes(os.urandom(1 << 20))
 """
-    _took, out = run([sys.executable, "-c", script], env)
+    _took, out, _peak = run([sys.executable, "-c", script], env)
     return out.strip().splitlines()[0]
 
 
@@ -91,19 +102,16 @@ def main() -> None:
     db = work / "data" / "kintrace.sqlite3"
     print(f"SQLite database: {db.stat().st_size / 2**20:.0f} MiB")
     keyline = run([*cli, "backup", "keygen"], env)[1]
+    files = sum(p.stat().st_size for p in (work / "data" / "files").rglob("*") if p.is_file())
+    print(f"stored files: {files / 2**20:.0f} MiB")
     (work / "key").write_text(keyline.split("backup private key:")[1].strip())
     (work / "recovery").write_text(recovery)
-    took, _ = run([*cli, "backup", "--out", str(work / "b.ktbackup")], env)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    took, _, peak = run([*cli, "backup", "--out", str(work / "b.ktbackup")], env)
     size = (work / "b.ktbackup").stat().st_size / 2**20
-    print(
-        f"backup:  {took:6.1f} s, file {size:.0f} MiB, peak RSS (all processes so far) "
-        f"{peak:.0f} MiB"
-    )
-    took, out = run([*cli, "restore", str(work / "b.ktbackup"), "--into", str(work / "r"),
-                     "--key-file", str(work / "key"), "--recovery-key-file",
-                     str(work / "recovery")], env)  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"backup:  {took:6.1f} s, file {size:.0f} MiB, peak RSS {peak:.0f} MiB")
+    took, out, peak = run([*cli, "restore", str(work / "b.ktbackup"), "--into", str(work / "r"),
+                           "--key-file", str(work / "key"), "--recovery-key-file",
+                           str(work / "recovery")], env)  # fmt: skip
     print(f"restore + verify: {took:6.1f} s, peak RSS {peak:.0f} MiB")
     print(out.strip())
     subprocess.run(["rm", "-rf", str(work)], check=False)
