@@ -290,23 +290,46 @@ def restore_command(args) -> int:
     return 0
 
 
-def _scratch_database(url: str, suffix: str) -> tuple[str, str]:
-    """A new empty database on the server of `url`: (its URL, its name)."""
-    from urllib.parse import urlsplit, urlunsplit
+def _scratch_database(settings_dict: dict, suffix: str) -> tuple[str, str]:
+    """A new empty database beside the configured one (same server and role): (URL, name).
+    Needs the CREATEDB right; ValueError with one line otherwise."""
+    from urllib.parse import quote
 
     import psycopg
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_verify_" + suffix
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name)), name
+    name = f"{settings_dict['NAME']}_verify_{suffix}"
+    try:
+        with _admin_connection(settings_dict) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as e:
+        first = str(e).strip().splitlines()[0]
+        raise ValueError(f"cannot create a scratch database: {first}") from None
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or ""
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    if host.startswith("/"):  # a Unix socket directory
+        query = f"host={quote(host, safe='')}" + (f"&port={port[1:]}" if port else "")
+        return f"postgres://{auth}/{name}?{query}", name
+    return f"postgres://{auth}{host}{port}/{name}", name
 
 
-def _drop_database(url: str, name: str) -> None:
+def _admin_connection(settings_dict: dict):
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    params = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict.get("USER") or None,
+        "password": settings_dict.get("PASSWORD") or None,
+        "host": settings_dict.get("HOST") or None,
+        "port": settings_dict.get("PORT") or None,
+    }
+    return psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v})
+
+
+def _drop_database(settings_dict: dict, name: str) -> None:
+    with _admin_connection(settings_dict) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -333,10 +356,10 @@ def _verify(args) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix=".verify-", dir=settings.DATA_DIR))
     db_url, db_name = "", ""
-    live_url = os.environ.get("DATABASE_URL", "")
+    live = connection.settings_dict
     try:
-        if connection.vendor == "postgresql" and live_url:
-            db_url, db_name = _scratch_database(live_url, secrets.token_hex(4))
+        if connection.vendor == "postgresql":
+            db_url, db_name = _scratch_database(live, secrets.token_hex(4))
         result = restore_and_check(
             backup=Path(args.verify), key_text=key, into=scratch / "data", database_url=db_url,
             receipt=receipt, recovery_key=recovery, record=False,
@@ -349,7 +372,7 @@ def _verify(args) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if db_name:
-            _drop_database(live_url, db_name)
+            _drop_database(live, db_name)
     backup_run_record(
         actor=None,
         kind="verify",
