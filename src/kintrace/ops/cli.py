@@ -30,7 +30,8 @@ def register(sub) -> None:
         "action",
         nargs="?",
         choices=("keygen", "check-restored"),
-        help="keygen: make the backup key pair and print the private key",
+        help="keygen: make the backup key pair and print the private key (check-restored is "
+        "run by restore itself, inside the restored place)",
     )
     b.add_argument("--out", metavar="FILE|DIR", help="write the backup here (a new file, or a "
                    "directory where kintrace-<UTC time>.ktbackup is written)")  # fmt: skip
