@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES = [
     "kintrace.lists.cli",  # lists import, lists match
     "kintrace.bot.cli",  # bot (the relatives' Telegram bot)
     "kintrace.extract.cli",  # extract
+    "kintrace.ops.cli",  # backup, restore, keys rotate, doctor
 ]
 
 

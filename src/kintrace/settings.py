@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kintrace.intake",
     "kintrace.lists",
     "kintrace.api",
+    "kintrace.ops",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,8 @@ KINTRACE_TELEGRAM_IDLE_SECONDS = envint("KINTRACE_TELEGRAM_IDLE_SECONDS", "900",
 # and failed lists untouched this many days are discarded.
 KINTRACE_JOB_STALE_SECONDS = envint("KINTRACE_JOB_STALE_SECONDS", "120", minimum=30)
 KINTRACE_ABANDONED_DAYS = envint("KINTRACE_ABANDONED_DAYS", "7", minimum=1)
+# `kintrace doctor` and the backups page call a backup older than this late (docs/operations.md).
+KINTRACE_BACKUP_MAX_AGE_HOURS = envint("KINTRACE_BACKUP_MAX_AGE_HOURS", "26", minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every uploaded file stays in memory, up to the largest request `kintrace serve` accepts:
 # Django's default would write files over 2 MiB to the temporary directory in clear.

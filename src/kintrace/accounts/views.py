@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 
 from kintrace.intake import tokens
 from kintrace.intake.models import ReporterToken
+from kintrace.ops.selectors import backup_status
 from kintrace.security import keys, unlock
 from kintrace.web.params import local_path_or_empty
 
@@ -211,6 +212,7 @@ def staff_list_view(request):
             "staff": selectors.staff_list(),
             "unlocked": unlocked,
             "can_manage": request.user.role in STAFF_MANAGE_ROLES,
+            "backups": backup_status() if request.user.role in STAFF_MANAGE_ROLES else None,
         },
     )
 

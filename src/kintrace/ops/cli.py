@@ -1,0 +1,457 @@
+"""`kintrace backup`, `kintrace restore`, `kintrace keys rotate`, `kintrace doctor`
+(docs/operations.md).
+
+    kintrace backup keygen [--shares N --threshold K]   print the backup private key (or shares)
+    kintrace backup --out FILE|DIR [--keep N]            write an encrypted backup
+    kintrace backup --verify FILE --key-file F           restore into a scratch place, check, delete
+    kintrace restore FILE --into DIR [--database-url URL] --key-file F
+
+Exit status: 0 done; 1 the backup, restore or a check failed (one line on stderr says which);
+2 a usage error (a missing key, a non-empty target).
+"""
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+PUBLIC_KEY_FILE = "backup_public_key"
+
+
+def register(sub) -> None:
+    b = sub.add_parser(
+        "backup",
+        help="write an encrypted backup, verify one, or make the backup key",
+        description="Write an encrypted backup (--out), verify one (--verify), or make the "
+        "backup key pair (keygen). See docs/operations.md.",
+    )
+    b.add_argument(
+        "action",
+        nargs="?",
+        choices=("keygen", "check-restored"),
+        help="keygen: make the backup key pair and print the private key (check-restored is "
+        "run by restore itself, inside the restored place)",
+    )
+    b.add_argument("--out", metavar="FILE|DIR", help="write the backup here (a new file, or a "
+                   "directory where kintrace-<UTC time>.ktbackup is written)")  # fmt: skip
+    b.add_argument("--keep", type=int, metavar="N", help="with --out DIR: delete all but the N "
+                   "newest backups there after writing")  # fmt: skip
+    b.add_argument("--public-key", metavar="FILE", help="the backup public key (default: "
+                   "KINTRACE_DATA_DIR/backup_public_key, written by keygen)")  # fmt: skip
+    b.add_argument("--verify", metavar="FILE", help="restore FILE into a scratch place, check "
+                   "it as restore does, delete the scratch place")  # fmt: skip
+    _key_args(b)
+    b.add_argument("--shares", type=int, default=1, help="keygen: split the private key into "
+                   "N SLIP-39 word shares")  # fmt: skip
+    b.add_argument("--threshold", type=int, default=1, help="keygen: shares needed to recover")
+    b.add_argument("--force", action="store_true", help="keygen: replace an existing key pair")
+    b.set_defaults(func=backup_command)
+
+    r = sub.add_parser(
+        "restore",
+        help="restore a backup into an empty place and verify it",
+        description="Restore FILE into an empty data directory (and an empty PostgreSQL "
+        "database with --database-url), then check it. See docs/operations.md.",
+    )
+    r.add_argument("file", metavar="FILE")
+    r.add_argument("--into", required=True, metavar="DIR", help="the new data directory "
+                   "(must not exist or be empty)")  # fmt: skip
+    r.add_argument("--database-url", metavar="URL", default="", help="an empty PostgreSQL "
+                   "database to restore into (default: SQLite inside DIR)")  # fmt: skip
+    _key_args(r)
+    r.set_defaults(func=restore_command)
+    register_more(sub)
+
+
+def _key_args(p) -> None:
+    p.add_argument("--key-file", metavar="FILE", help="the backup private key, or SLIP-39 "
+                   "shares one per line ('-' reads standard input)")  # fmt: skip
+    p.add_argument("--receipt-file", metavar="FILE", help="a receipt known to the checker: the "
+                   "restored place must open its report")  # fmt: skip
+    p.add_argument("--recovery-key-file", metavar="FILE", help="the organisation recovery key: "
+                   "every report must decrypt with it")  # fmt: skip
+
+
+def _err(msg: str) -> None:
+    print(f"kintrace: {msg}", file=sys.stderr)
+
+
+def _read_secret(path: str | None, *, stdin_used: list) -> str:
+    if not path:
+        return ""
+    if path == "-":
+        if stdin_used:
+            raise ValueError("only one of the key files can be read from standard input")
+        stdin_used.append(True)
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text()
+    except OSError as e:
+        raise ValueError(f"cannot read {path}: {e.strerror}") from None
+
+
+def _secrets(args) -> tuple[str, str, str]:
+    used: list = []
+    key = _read_secret(args.key_file, stdin_used=used)
+    receipt = _read_secret(args.receipt_file, stdin_used=used).strip()
+    recovery = _read_secret(args.recovery_key_file, stdin_used=used).strip()
+    return key, receipt, recovery
+
+
+# --- backup --------------------------------------------------------------------------------
+
+
+def backup_command(args) -> int:
+    if args.action == "check-restored":
+        return _check_restored()
+    if args.action == "keygen":
+        return _keygen(args)
+    if bool(args.out) == bool(args.verify):
+        _err("backup: give --out FILE|DIR to write a backup, or --verify FILE to check one")
+        return 2
+    if args.verify:
+        return _verify(args)
+    return _backup(args)
+
+
+def _keygen(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from django.conf import settings
+
+    from .backupkey import (
+        BackupKeyError,
+        backup_keypair,
+        private_key_split,
+        private_key_text,
+        public_key_text,
+    )
+
+    path = Path(settings.DATA_DIR) / PUBLIC_KEY_FILE
+    if path.exists() and not args.force:
+        _err(f"backup keygen: {path} exists; --force replaces it (older backups then need the "
+             "old private key)")  # fmt: skip
+        return 2
+    public, private = backup_keypair()
+    try:
+        shares = (
+            private_key_split(private, threshold=args.threshold, shares=args.shares)
+            if args.shares > 1
+            else None
+        )
+    except BackupKeyError as e:
+        _err(f"backup keygen: {e}")
+        return 2
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_text(public_key_text(public) + "\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    print(f"public key written to {path}")
+    print("The private key is shown now and never again. kintrace does not keep it.")
+    if shares:
+        print(f"Any {args.threshold} of these {args.shares} shares restore a backup; give each "
+              "to a different trustee, on paper.")  # fmt: skip
+        for i, share in enumerate(shares, 1):
+            print(f"share {i}/{args.shares}: {share}")
+    else:
+        print(f"backup private key: {private_key_text(private)}")
+    return 0
+
+
+def _backup(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from django.conf import settings
+
+    from .backup import BackupError, backup_name, backup_write, backups_prune
+    from .backupkey import BackupKeyError, public_key_parse
+    from .services import backup_run_record
+
+    key_path = Path(args.public_key or Path(settings.DATA_DIR) / PUBLIC_KEY_FILE)
+    try:
+        public = public_key_parse(key_path.read_text())
+    except FileNotFoundError:
+        _err(f"backup: no public key at {key_path}; run `kintrace backup keygen` first")
+        return 2
+    except BackupKeyError as e:
+        _err(f"backup: {key_path}: {e}")
+        return 2
+    out = Path(args.out)
+    if out.is_dir():
+        directory, out = out, out / backup_name()
+    elif args.keep is not None:
+        _err("backup: --keep needs --out DIR")
+        return 2
+    else:
+        directory = None
+    if args.keep is not None and args.keep < 1:
+        _err("backup: --keep must be at least 1")
+        return 2
+    try:
+        result = backup_write(out=out, public_key=public)
+    except (BackupError, OSError) as e:
+        _err(f"backup: {e}")
+        return 1
+    m = result.manifest
+    backup_run_record(
+        actor=None,
+        kind="backup",
+        file_name=result.path.name,
+        size=result.size,
+        sha256=result.sha256,
+        audit_head=m["audit_head"],
+        detail={"engine": m["engine"], "parts": len(m["parts"]), "counts": m["counts"]},
+    )
+    print(f"backup written: {result.path} ({result.size} bytes, sha256 {result.sha256})")
+    print(f"audit head {m['audit_head']}; {len(m['parts'])} parts")
+    if directory is not None and args.keep:
+        for p in backups_prune(directory, keep=args.keep):
+            print(f"deleted old backup {p.name}")
+    return 0
+
+
+# --- restore and verify --------------------------------------------------------------------
+
+
+def _check_restored() -> int:
+    """Run inside the restored place (started by restore_into; reads its request on stdin)."""
+    request = json.loads(sys.stdin.read())
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from .check import CheckFailed, load_from_sqlite, restored_check
+    from .services import backup_run_record
+
+    manifest = json.loads(Path(request["manifest"]).read_text())
+    try:
+        if request["load_sqlite"]:
+            load_from_sqlite(Path(request["load_sqlite"]), manifest)
+        report = restored_check(
+            manifest,
+            receipt=request["receipt"],
+            recovery_key=request["recovery_key"],
+            counts_checked=bool(request["load_sqlite"]),
+        )
+    except CheckFailed as e:
+        _err(f"check failed: {e}")
+        return 1
+    if request["record"]:
+        backup_run_record(
+            actor=None,
+            kind="verify",
+            file_name=request["backup_name"],
+            size=0,
+            sha256="",
+            audit_head=manifest["audit_head"],
+            detail={"done": report.done, "skipped": report.skipped},
+        )
+    print(json.dumps({"done": report.done, "skipped": report.skipped}))
+    return 0
+
+
+def _print_result(result: dict) -> None:
+    for line in result["done"]:
+        print(f"  ok: {line}")
+    for line in result["skipped"]:
+        print(f"  not checked: {line}")
+
+
+def _errors():
+    from .archive import BackupFileError
+    from .backupkey import BackupKeyError
+    from .restore import RestoreError
+
+    return (BackupFileError, BackupKeyError, RestoreError, ValueError, OSError)
+
+
+def restore_command(args) -> int:
+    try:
+        key, receipt, recovery = _secrets(args)
+    except ValueError as e:
+        _err(f"restore: {e}")
+        return 2
+    if not key:
+        _err("restore: give the backup private key with --key-file FILE (or - for stdin)")
+        return 2
+    from .restore import restore_and_check
+
+    try:
+        result = restore_and_check(
+            backup=Path(args.file), key_text=key, into=Path(args.into).resolve(),
+            database_url=args.database_url, receipt=receipt, recovery_key=recovery, record=True,
+        )  # fmt: skip
+    except _errors() as e:
+        _err(f"restore: {e}")
+        return 1
+    print(f"restored into {args.into}" + (" and the database" if args.database_url else ""))
+    _print_result(result)
+    return 0
+
+
+def _scratch_database(settings_dict: dict, suffix: str) -> tuple[str, str]:
+    """A new empty database beside the configured one (same server and role): (URL, name).
+    Needs the CREATEDB right; ValueError with one line otherwise."""
+    from urllib.parse import quote
+
+    import psycopg
+
+    name = f"{settings_dict['NAME']}_verify_{suffix}"
+    try:
+        with _admin_connection(settings_dict) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as e:
+        first = str(e).strip().splitlines()[0]
+        raise ValueError(f"cannot create a scratch database: {first}") from None
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or ""
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    if host.startswith("/"):  # a Unix socket directory
+        query = f"host={quote(host, safe='')}" + (f"&port={port[1:]}" if port else "")
+        return f"postgres://{auth}/{name}?{query}", name
+    return f"postgres://{auth}{host}{port}/{name}", name
+
+
+def _admin_connection(settings_dict: dict):
+    import psycopg
+
+    params = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict.get("USER") or None,
+        "password": settings_dict.get("PASSWORD") or None,
+        "host": settings_dict.get("HOST") or None,
+        "port": settings_dict.get("PORT") or None,
+    }
+    return psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v})
+
+
+def _drop_database(settings_dict: dict, name: str) -> None:
+    with _admin_connection(settings_dict) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _verify(args) -> int:
+    try:
+        key, receipt, recovery = _secrets(args)
+    except ValueError as e:
+        _err(f"backup --verify: {e}")
+        return 2
+    if not key:
+        _err("backup --verify: give the backup private key with --key-file FILE (or -)")
+        return 2
+    from kintrace.cli import setup_django
+
+    setup_django()
+    import secrets
+    import tempfile
+
+    from django.conf import settings
+    from django.db import connection
+
+    from .restore import restore_and_check
+    from .services import backup_run_record
+
+    scratch = Path(tempfile.mkdtemp(prefix=".verify-", dir=settings.DATA_DIR))
+    db_url, db_name = "", ""
+    live = connection.settings_dict
+    try:
+        if connection.vendor == "postgresql":
+            db_url, db_name = _scratch_database(live, secrets.token_hex(4))
+        result = restore_and_check(
+            backup=Path(args.verify), key_text=key, into=scratch / "data", database_url=db_url,
+            receipt=receipt, recovery_key=recovery, record=False,
+        )  # fmt: skip
+    except _errors() as e:
+        _err(f"backup --verify: {e}")
+        backup_run_record(actor=None, kind="verify", file_name=Path(args.verify).name, size=0,
+                          sha256="", audit_head="", ok=False, detail={"error": str(e)})  # fmt: skip
+        return 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if db_name:
+            _drop_database(live, db_name)
+    backup_run_record(
+        actor=None,
+        kind="verify",
+        file_name=Path(args.verify).name,
+        size=Path(args.verify).stat().st_size,
+        sha256="",
+        audit_head=result["manifest"]["audit_head"],
+        detail={"done": result["done"], "skipped": result["skipped"]},
+    )
+    print(f"backup {args.verify} restores and checks")
+    _print_result(result)
+    return 0
+
+
+# --- keys rotate, doctor -------------------------------------------------------------------
+
+
+def register_more(sub) -> None:
+    k = sub.add_parser("keys", help="organisation key operations")
+    ksub = k.add_subparsers(dest="keys_command", metavar="ACTION")
+    ksub.required = True
+    rot = ksub.add_parser(
+        "rotate",
+        help="rotate the organisation key (resumable); prints the new recovery key",
+        description="Make a new organisation key pair, re-seal every report key, case note and "
+        "staff grant to it, and print the new recovery key once. Run again to resume an "
+        "interrupted rotation (with the same, old, recovery key).",
+    )
+    rot.add_argument("--recovery-key-file", required=True, metavar="FILE",
+                     help="the current recovery key ('-' reads standard input)")  # fmt: skip
+    rot.set_defaults(func=rotate_command)
+    d = sub.add_parser("doctor", help="check this deployment's settings, data directory, keys "
+                       "and backups")  # fmt: skip
+    d.set_defaults(func=doctor_command)
+
+
+def rotate_command(args) -> int:
+    try:
+        recovery = _read_secret(args.recovery_key_file, stdin_used=[]).strip()
+    except ValueError as e:
+        _err(f"keys rotate: {e}")
+        return 2
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from kintrace.security import crypto
+    from kintrace.security.keys import OrgKeysMissing, org_keys_exist, org_private_key_from_recovery
+
+    from .rotation import RotationError, org_key_rotate
+
+    if not org_keys_exist():
+        _err(f"keys rotate: {OrgKeysMissing.__doc__}")
+        return 2
+    try:
+        private = org_private_key_from_recovery(recovery)
+        result = org_key_rotate(actor=None, org_private=private)
+    except crypto.CryptoError:
+        _err("keys rotate: that is not the organisation's recovery key")
+        return 2
+    except RotationError as e:
+        _err(f"keys rotate: {e}")
+        return 1
+    print(f"organisation key rotated: {result.resealed} sealed keys and notes re-sealed")
+    print("Every staff session must log in again. The old recovery key opens nothing now.")
+    print("=" * 72)
+    print("NEW recovery key (print it, keep it offline; it is shown only now):")
+    print(f"recovery key: {result.recovery_key}")
+    print("=" * 72)
+    return 0
+
+
+def doctor_command(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    from .doctor import doctor_findings
+
+    findings = doctor_findings()
+    for f in findings:
+        print(f"{f.level:>4}: {f.text}")
+    return 1 if any(f.level == "fail" for f in findings) else 0
