@@ -147,7 +147,7 @@ def test_a_man_alive_after_the_burial_is_excluded_with_the_reason(staff, missing
         type=EventType.CONTACT,
         start=parse_date("08.2023"),
         persons=[him],
-        citations=[morgue],
+        citations=[call],
         actor=staff[0],
     )
     remains_match(remains=grave, actor=staff[0])
