@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -115,6 +116,7 @@ def date_key_end(year: int | None, month: int | None = None, day: int | None = N
 _WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=500_000)
 def norm(text: str) -> str:
     """Case-, ё- and punctuation-blind text."""
     return _WORD.sub(" ", (text or "").casefold().replace("ё", "е")).strip()
@@ -180,6 +182,10 @@ _PARTS = {
 }
 
 
+_PARTS_LONGEST_FIRST = sorted(_PARTS.items(), key=lambda kv: -len(kv[0]))
+
+
+@lru_cache(maxsize=100_000)
 def body_location(text: str) -> tuple[str, str]:
     """("left"|"right"|"", part|"") from a location as written ("левое предплечье")."""
     side = part = ""
@@ -187,15 +193,16 @@ def body_location(text: str) -> tuple[str, str]:
         for stem, value in _SIDES.items():
             if word.startswith(stem) and (len(stem) > 1 or word == stem):
                 side = side or value
-        for stem, value in sorted(_PARTS.items(), key=lambda kv: -len(kv[0])):
+        for stem, value in _PARTS_LONGEST_FIRST:
             if word.startswith(stem) and (len(stem) > 2 or word == stem or len(word) <= 4):
                 part = part or value
                 break
     return side, part
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in norm(text).split() if len(w) >= 3}
+@lru_cache(maxsize=100_000)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in norm(text).split() if len(w) >= 3)
 
 
 def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
@@ -274,15 +281,15 @@ def _exclusions(body: Descriptors, man: Descriptors) -> list[Reason]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _name_key(text: str) -> tuple[str, str] | None:
+    p = parse_name(text)
+    return (p.surname_key, p.given_key or "") if p.surname_key else None
+
+
 def _names_keys(names: Iterable[str]) -> list[tuple[str, str]]:
-    keys = []
-    for text in names:
-        if not text.strip():
-            continue
-        p = parse_name(text)
-        if p.surname_key:
-            keys.append((p.surname_key, p.given_key or ""))
-    return keys
+    """(surname key, given-name key) of each name, parsed once per distinct text."""
+    return [k for k in (_name_key(t) for t in names if t.strip()) if k]
 
 
 def compare(body: Descriptors, man: Descriptors) -> Result:
@@ -432,9 +439,12 @@ def _keys(d: Descriptors) -> set[str]:
     if d.call_sign:
         keys.add(f"w:{norm(d.call_sign)}")
     for tattoo in d.tattoos:
-        for word in norm(tattoo.text).split():
+        words = [w[:5] for w in norm(tattoo.text).split() if len(w) >= 2]
+        for word in words:
             if len(word) >= 3:
-                keys.add(f"w:{word[:5]}")
+                keys.add(f"w:{word}")
+        for a, b in zip(words, words[1:], strict=False):  # "оля 1999": rarer than each word
+            keys.add(f"p:{a} {b}")
     for item in d.belongings:
         for word in norm(item).split():
             if len(word) >= 4:
