@@ -36,31 +36,7 @@ from .models import (
 )
 from .selectors import persons_for_matching, remains_descriptors
 
-# Kept on the remains; `found` (a PartialDate or None) sets the found_* columns.
-REMAINS_FIELDS = {
-    "kind",
-    "region",
-    "place_text",
-    "cemetery",
-    "plot",
-    "token_text",
-    "name_on_grave",
-    "sex",
-    "age_min",
-    "age_max",
-    "height_min",
-    "height_max",
-    "hair",
-    "tattoos",
-    "scars",
-    "amputations",
-    "teeth",
-    "clothing",
-    "belongings",
-    "unit",
-    "notes",
-    "source",
-}
+# The descriptors both sides share (models.Descriptors).
 ANTEMORTEM_FIELDS = {
     "height_min",
     "height_max",
@@ -72,6 +48,21 @@ ANTEMORTEM_FIELDS = {
     "clothing",
     "belongings",
     "unit",
+}
+# Kept on the remains besides; `found` (a PartialDate or None) sets the found_* columns.
+REMAINS_FIELDS = ANTEMORTEM_FIELDS | {
+    "kind",
+    "region",
+    "place_text",
+    "cemetery",
+    "plot",
+    "token_text",
+    "name_on_grave",
+    "sex",
+    "age_min",
+    "age_max",
+    "notes",
+    "source",
 }
 # How many proposed men a match run keeps (the page shows them all, best first).
 KEEP_PROPOSED = 10

@@ -90,7 +90,7 @@ def remains_form(request, pk: int | None = None):
             return redirect("remains:detail", pk=remains.pk)
     title = _("Edit remains R-%(id)s") % {"id": remains.pk} if remains else _("New remains")
     return render(
-        request, "remains/remains_form.html", {"form": form, "title": title, "remains": remains}
+        request, "registry/form.html", {"form": form, "title": title, "cancel": "remains:list"}
     )
 
 
