@@ -201,8 +201,9 @@ def body_location(text: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=100_000)
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(w[:5] for w in norm(text).split() if len(w) >= 3)
+def _stems(text: str, size: int = 5) -> frozenset[str]:
+    """The words' first `size` letters ("розочка" and "роза" meet at 3)."""
+    return frozenset(w[:size] for w in norm(text).split() if len(w) >= 3)
 
 
 def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
@@ -212,13 +213,17 @@ def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
     if a and b:
         ratio = fuzz.token_set_ratio(a, b)
         parts.append(f"text {ratio:.0f}%")
-        if ratio >= 85:
+        da, db = re.findall(r"\d+", a), re.findall(r"\d+", b)
+        if da and db and not any(x == y or _distance_one(x, y) for x in da for y in db):
+            points -= 1.0  # "Оля 2013" is not "Оля 2018": the numbers are the point
+            parts.append("numbers differ")
+        elif ratio >= 85:
             points += 4.0
         elif ratio >= 70:
             points += 2.0
         elif ratio < 50:
             points -= 1.0
-    ia, ib = _stems(one.image), _stems(other.image)
+    ia, ib = _stems(one.image, 3), _stems(other.image, 3)
     if ia and ib:
         common = ia & ib
         parts.append(f"picture {len(common)}/{min(len(ia), len(ib))}")
@@ -231,6 +236,7 @@ def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
             points += 1.0 if same_side else 0.3
             parts.append(f"place {la[1]}" + ("" if same_side else " (other side)"))
         else:
+            points -= 1.0
             parts.append(f"place {la[1]}≠{lb[1]}")
     outcome = "same" if points >= 4 else "close" if points > 0 else "differs"
     return points, outcome, ", ".join(parts)
@@ -394,7 +400,7 @@ def compare(body: Descriptors, man: Descriptors) -> Result:
             body.date_min // 100 % 100 - man.last_alive // 100 % 100
         )
         if 0 <= months <= 6:
-            reasons.append(Reason("date", "close", 1.0, f"{months}"))
+            reasons.append(Reason("date", "close", 0.5, f"{months}"))
     for code, known in (
         ("age", body.age_min is not None and man.birth_year_min),
         ("height", body.height_min is not None and man.height_min is not None),
