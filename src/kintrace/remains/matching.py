@@ -451,6 +451,10 @@ def _keys(d: Descriptors) -> set[str]:
                 keys.add(f"w:{word}")
         for a, b in zip(words, words[1:], strict=False):  # "оля 1999": rarer than each word
             keys.add(f"p:{a} {b}")
+        part = body_location(tattoo.location)[1]
+        if part:  # "ВДВ" on the shoulder: rarer than "ВДВ" anywhere
+            keys.update(f"l:{part}:{w}" for w in words)
+            keys.update(f"l:{part}:{s}" for s in _stems(tattoo.image, 3))
     for item in d.belongings:
         for word in norm(item).split():
             if len(word) >= 4:
