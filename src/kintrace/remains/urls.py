@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "remains"
+urlpatterns = [
+    path("", views.remains_index, name="list"),
+    path("new/", views.remains_form, name="new"),
+    path("<id:pk>/", views.remains_detail, name="detail"),
+    path("<id:pk>/edit/", views.remains_form, name="edit"),
+    path("<id:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<id:pk>/match/", views.match, name="match"),
+    path("<id:pk>/close/", views.close, name="close"),
+    path("photo/<id:pk>/", views.photo, name="photo"),
+    path("candidate/<id:pk>/decide/", views.decide, name="decide"),
+    path("candidate/<id:pk>/confirm/", views.confirm, name="confirm"),
+    path("person/<id:pk>/", views.antemortem, name="antemortem"),
+]
