@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES = [
     "kintrace.audit.cli",  # audit verify
     "kintrace.linkage.cli",  # dedupe, link
     "kintrace.lists.cli",  # lists import, lists match
+    "kintrace.releases.cli",  # estimate, publish
 ]
 
 
