@@ -123,3 +123,18 @@ def test_an_attacker_with_two_releases_and_their_margins_recovers_no_hidden_coun
                 value = truth["\t".join(cell)][0]
                 if 0 < value < k:
                     assert hi - lo >= k, (name, cell, lo, hi)
+
+
+def test_microdata_is_offered_only_when_pycanon_finds_k_anonymity_and_l_diversity(
+    overlapping, coordinator
+):
+    import pandas as pd
+    from pycanon import anonymity
+
+    micro = release_build(actor=coordinator).content["microdata"]
+    assert micro["refused"] == ""
+    df = pd.DataFrame(micro["rows"])
+    qi = micro["quasi_identifiers"]
+    assert anonymity.k_anonymity(df, qi) >= 5
+    assert anonymity.l_diversity(df, qi, ["outcome"]) >= 2
+    assert set(df.columns) == {*qi, "outcome"}

@@ -53,6 +53,8 @@ def test_a_coordinator_builds_and_approves_then_the_analyst_downloads(
         assert body.startswith(start)
         assert "Иванов".encode() not in body
     assert analyst.get(reverse("releases:download", args=[pk, "json"])).status_code == 200
+    micro = analyst.get(reverse("releases:download", args=[pk, "microdata"])).content
+    assert micro.startswith(b"region,colony,birth,when,outcome")
     assert analyst.get(reverse("releases:download", args=[pk, "xlsx"])).content[:2] == b"PK"
 
 

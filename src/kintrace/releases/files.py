@@ -53,6 +53,23 @@ def release_csv(content: dict, name: str) -> str:
     return out.getvalue()
 
 
+MICRODATA = "microdata"
+MICRO_COLUMNS = ("region", "colony", "birth", "when", "outcome")
+
+
+def release_microdata_csv(content: dict) -> str:
+    """The microdata rows as CSV (empty but for the header when it was refused)."""
+    out = io.StringIO()
+    rows = content.get("microdata", {}).get("rows", [])
+    write_csv(
+        out,
+        list(MICRO_COLUMNS),
+        [[row[c] for c in MICRO_COLUMNS] for row in rows],
+        input_columns=range(len(MICRO_COLUMNS)),
+    )
+    return out.getvalue()
+
+
 def release_json(content: dict) -> bytes:
     return json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True).encode()
 

@@ -14,6 +14,7 @@ from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 
 from . import sdc
+from .microdata import QI, microdata
 from .models import Release, ReleaseStatus
 from .tables import OUTCOMES, UNKNOWN, colony_counts, region_month_counts
 
@@ -33,6 +34,10 @@ DICTIONARY = {
     "null": "a count not shown: fewer than k men, or hidden so that the shown totals and "
     "earlier releases cannot reveal a count of fewer than k",
     "total": "sum over the row or column, including the counts not shown",
+    "microdata": "one row per man (region or federal district, colony or '*', birth-year band, "
+    "year or quarter of the event that set his status, outcome), generalised until every "
+    "combination of the first four holds at least k men with at least two outcomes "
+    "(pyCANON); men in smaller groups are left out",
 }
 
 
@@ -100,10 +105,20 @@ def release_build(*, actor, k: int | None = None) -> Release:
     region_month, ledger_rm = _table("region_month", counts, meta, earlier, k, "region")
     counts, meta = colony_counts()
     colony, ledger_c = _table("colony", counts, meta, earlier, k, "region")
+    micro = microdata(k)
     content = {
         "as_of": as_of.isoformat(),
         "k": k,
         "tables": {"region_month": region_month, "colony": colony},
+        "microdata": {
+            "quasi_identifiers": QI,
+            "generalisation_level": micro.level,
+            "k_anonymity": micro.k,
+            "l_diversity": micro.l,
+            "men_left_out": micro.dropped,
+            "refused": micro.refused,
+            "rows": micro.rows,
+        },
         "dictionary": DICTIONARY,
     }
     release = Release.objects.create(

@@ -111,6 +111,9 @@ def release_download(request, pk: int, fmt: str):
         body = files.release_xlsx(release.content)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = f"{stem}.xlsx"
+    elif fmt == files.MICRODATA and not release.content.get("microdata", {}).get("refused", "x"):
+        body = files.release_microdata_csv(release.content).encode()
+        ctype, name = "text/csv; charset=utf-8", f"{stem}-microdata.csv"
     elif fmt in files.TABLES:
         body = files.release_csv(release.content, fmt).encode()
         ctype, name = "text/csv; charset=utf-8", f"{stem}-{fmt}.csv"
