@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import combinations, product
 
@@ -407,13 +407,32 @@ def estimate(
     if not fitted:
         return Refusal(RefusalReason.NOT_CONVERGED, k, n, chao)
     best = min(fitted, key=lambda f: (_score(f.fit, criterion), len(f.fit.interactions)))
-    total = n + best.fit.unseen
-    cap = n * max_ratio
-    if total > cap:
+    if n + best.fit.unseen > n * max_ratio:
         return Refusal(RefusalReason.UNSTABLE, k, n, chao)
-    interval = _profile_interval(cells, y, k, best.fit.interactions, total, cap, level, best.params)
+    result = _with_interval(cells, y, k, best, chao, level, max_ratio, criterion)
+    if result is None:
+        return Refusal(RefusalReason.UNSTABLE, k, n, chao)
+    return replace(result, candidates=tuple(f.fit for f in fitted))
+
+
+def _with_interval(
+    cells: Sequence[History],
+    y: NDArray[np.float64],
+    k: int,
+    fitted: _Fitted,
+    chao: float | None,
+    level: float,
+    max_ratio: float,
+    criterion: str,
+) -> Estimate | None:
+    """The Estimate of a fitted model with its profile interval; None when the interval has
+    no upper limit below `max_ratio` times the men observed."""
+    n = int(np.sum(y))
+    total = n + fitted.fit.unseen
+    pairs = fitted.fit.interactions
+    interval = _profile_interval(cells, y, k, pairs, total, n * max_ratio, level, fitted.params)
     if interval is None:
-        return Refusal(RefusalReason.UNSTABLE, k, n, chao)
+        return None
     return Estimate(
         lists=k,
         observed=n,
@@ -422,8 +441,7 @@ def estimate(
         upper=interval[1],
         chao=float(chao) if chao is not None else float(n),
         criterion=criterion,
-        model=best.fit,
-        candidates=tuple(f.fit for f in fitted),
+        model=fitted.fit,
     )
 
 
@@ -451,18 +469,4 @@ def fit(
     fitted = _fit_model(cells, y, k, pairs, n, min_df=0)
     if fitted is None:
         return None
-    total = n + fitted.fit.unseen
-    interval = _profile_interval(cells, y, k, pairs, total, n * max_ratio, level, fitted.params)
-    if interval is None:
-        return None
-    chao = chao_lower_bound(histories, k)
-    return Estimate(
-        lists=k,
-        observed=n,
-        total=total,
-        lower=interval[0],
-        upper=interval[1],
-        chao=float(chao) if chao is not None else float(n),
-        criterion="",
-        model=fitted.fit,
-    )
+    return _with_interval(cells, y, k, fitted, chao_lower_bound(histories, k), level, max_ratio, "")
