@@ -1,6 +1,6 @@
 """The layering rules of docs/architecture.md, checked on the source (issue 13, item 2).
 
-- the pure packages (`names`, `linkage`, `extract`, and `config`) never import Django;
+- the pure packages (`names`, `linkage`, `extract`, `estimate`, and `config`) never import Django;
 - views and the API only parse, authorise and respond: no ORM call (`Model.objects…`,
   `.save()`, `.delete()` on a model) in a views module or the api package;
 - selectors read: they import no services;
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kintrace"
-PURE = ("names", "linkage", "extract")
+PURE = ("names", "linkage", "extract", "estimate")
 
 
 def _modules() -> list[Path]:

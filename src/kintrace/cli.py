@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES = [
     "kintrace.bot.cli",  # bot (the relatives' Telegram bot)
     "kintrace.extract.cli",  # extract
     "kintrace.ops.cli",  # backup, restore, keys rotate, doctor
+    "kintrace.releases.cli",  # estimate, publish
 ]
 
 

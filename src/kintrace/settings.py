@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kintrace.intake",
     "kintrace.lists",
     "kintrace.remains",
+    "kintrace.releases",
     "kintrace.api",
     "kintrace.ops",
 ]
@@ -283,6 +284,8 @@ KINTRACE_MAX_LIST_BYTES = envint("KINTRACE_MAX_LIST_BYTES", str(100 * 1024 * 102
 KINTRACE_LIST_MAX_ROWS = envint("KINTRACE_LIST_MAX_ROWS", "1000000")
 KINTRACE_LIST_MAX_COLUMNS = envint("KINTRACE_LIST_MAX_COLUMNS", "200")
 KINTRACE_LIST_MAX_CELLS = envint("KINTRACE_LIST_MAX_CELLS", "2000000")
+# The smallest count an anonymised release shows (kintrace.releases; docs/numbers-estimate.md).
+KINTRACE_RELEASE_MIN_COUNT = envint("KINTRACE_RELEASE_MIN_COUNT", "5", minimum=2)
 KINTRACE_LIST_MAX_CELL_CHARS = envint("KINTRACE_LIST_MAX_CELL_CHARS", "10000")
 KINTRACE_LIST_MAX_HEADER_CHARS = envint("KINTRACE_LIST_MAX_HEADER_CHARS", "500")
 KINTRACE_LIST_MAX_UNCOMPRESSED = envint("KINTRACE_LIST_MAX_UNCOMPRESSED", str(200 * 1024 * 1024))

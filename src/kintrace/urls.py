@@ -13,6 +13,7 @@ urlpatterns = [
     path("report/", include("kintrace.intake.urls")),
     path("lists/", include("kintrace.lists.urls")),
     path("remains/", include("kintrace.remains.urls")),
+    path("numbers/", include("kintrace.releases.urls")),
     path("api/v1/", include("kintrace.api.urls")),
     path("", include("kintrace.ops.urls")),
 ]

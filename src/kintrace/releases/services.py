@@ -1,0 +1,200 @@
+"""Writes of the release ledger: build a release (a draft), approve it, discard it. Audited."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kintrace.accounts.models import Role
+from kintrace.audit.actions import Action
+from kintrace.audit.services import audit_record
+
+from . import sdc
+from .microdata import QI, microdata
+from .models import Release, ReleaseStatus
+from .tables import OUTCOMES, UNKNOWN, colony_counts, region_month_counts
+
+APPROVERS = (Role.COORDINATOR, Role.ADMIN)
+SEP = "\t"
+
+DICTIONARY = {
+    "men": "number of men (registry persons, merged duplicates counted once)",
+    "outcome": "the man's status as the registry derives it from its sources: "
+    + ", ".join(OUTCOMES),
+    "region": "ISO 3166-2 code of the region of the man's last known colony; 'unknown' if none",
+    "month": "month (YYYY-MM) of the event that set his status; YYYY when only the year is "
+    "known; 'unknown' when undated",
+    "colony": "type and number of the man's last known colony (e.g. ИК-2)",
+    "date_precision": "precision of the row's date: month, year, unknown, or 'all dates'",
+    "place_precision": "precision of the row's place: colony, region or unknown",
+    "null": "a count not shown: fewer than k men, or hidden so that the shown totals and "
+    "earlier releases cannot reveal a count of fewer than k",
+    "total": "sum over the row or column, including the counts not shown",
+    "microdata": "one row per man (region or federal district, colony or '*', birth-year band, "
+    "year or quarter of the event that set his status, outcome), generalised until every "
+    "combination of the first four holds at least k men with at least two outcomes "
+    "(pyCANON); men in smaller groups are left out",
+}
+
+
+def _hash(content: dict) -> str:
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _old_table(ledger: dict, name: str) -> dict[tuple[str, str], tuple[int, bool]]:
+    out: dict[tuple[str, str], tuple[int, bool]] = {}
+    for key, value in ledger.get(name, {}).items():
+        if key == "__rows__":
+            continue
+        r, c = key.split(SEP, 1)
+        out[(r, c)] = (int(value[0]), bool(value[1]))
+    return out
+
+
+def _table(name: str, counts, rows_meta, earlier: list[dict], k: int, block_field: str):
+    old_tables = [_old_table(ledger, name) for ledger in earlier]
+    meta = dict(rows_meta)
+    # A row an earlier release showed stays (at 0 if nobody is left in it): a row that
+    # vanished would be a count of 0 nobody published.
+    for ledger in earlier:
+        for key, m in ledger.get(name, {}).get("__rows__", {}).items():
+            meta.setdefault(key, m)
+    rows = sorted(meta)
+    rs, cs, ext = sdc.extend(counts, rows, OUTCOMES)
+    forced = sdc.ledger_forced(ext, old_tables, k=k)
+    blocks = {r: meta[r].get(block_field, UNKNOWN) for r in rows}
+    prot = sdc.protect(counts, rows, OUTCOMES, k=k, forced=forced, blocks=blocks)
+    shown = prot.published()
+    table = {
+        "columns": list(OUTCOMES),
+        "rows": [
+            {
+                "key": r,
+                **meta[r],
+                "counts": {c: shown[(r, c)] for c in OUTCOMES},
+                "total": shown[(r, sdc.TOTAL)],
+            }
+            for r in rows
+        ],
+        "totals": {c: shown[(sdc.TOTAL, c)] for c in OUTCOMES},
+        "total": shown[(sdc.TOTAL, sdc.TOTAL)],
+        "suppressed": len(prot.suppressed),
+    }
+    ledger = {f"{r}{SEP}{c}": [v, (r, c) in prot.suppressed] for (r, c), v in prot.values.items()}
+    ledger["__rows__"] = meta
+    return table, ledger
+
+
+@transaction.atomic
+def release_build(*, actor, k: int | None = None) -> Release:
+    """Build a draft release from the registry as it is now, checked against every approved
+    release (the ledger), and record it. `k` defaults to KINTRACE_RELEASE_MIN_COUNT.
+    Raises ValidationError when k < 2."""
+    k = settings.KINTRACE_RELEASE_MIN_COUNT if k is None else k
+    if k < 2:
+        raise ValidationError(_("The smallest count shown must be at least 2."), code="k")
+    approved = list(Release.objects.filter(status=ReleaseStatus.APPROVED).order_by("id"))
+    earlier = [r.ledger for r in approved]
+    as_of = timezone.now()
+    counts, meta = region_month_counts()
+    region_month, ledger_rm = _table("region_month", counts, meta, earlier, k, "region")
+    counts, meta = colony_counts()
+    colony, ledger_c = _table("colony", counts, meta, earlier, k, "region")
+    micro = microdata(k)
+    content = {
+        "as_of": as_of.isoformat(),
+        "k": k,
+        "tables": {"region_month": region_month, "colony": colony},
+        "microdata": {
+            "quasi_identifiers": QI,
+            "generalisation_level": micro.level,
+            "k_anonymity": micro.k,
+            "l_diversity": micro.l,
+            "men_left_out": micro.dropped,
+            "refused": micro.refused,
+            "rows": micro.rows,
+        },
+        "dictionary": DICTIONARY,
+    }
+    release = Release.objects.create(
+        k=k,
+        as_of=as_of,
+        content=content,
+        ledger={"region_month": ledger_rm, "colony": ledger_c},
+        content_hash=_hash(content),
+        checked_through=approved[-1].pk if approved else 0,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.RELEASE_BUILD,
+        target=release,
+        after={
+            "k": k,
+            "content_hash": release.content_hash,
+            "checked_through": release.checked_through,
+        },
+    )
+    return release
+
+
+@transaction.atomic
+def release_approve(*, release: Release, actor) -> Release:
+    """A coordinator (or administrator) approves a draft: from now on it may be downloaded and
+    every later release is checked against it. Raises PermissionDenied for another role and
+    ValidationError when it is not a draft or another release was approved since it was
+    built (build a new one: this one was not checked against that)."""
+    if getattr(actor, "role", None) not in APPROVERS:
+        raise PermissionDenied
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status != ReleaseStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be approved."), code="status")
+    newest = (
+        Release.objects.filter(status=ReleaseStatus.APPROVED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+    if newest != release.checked_through:
+        raise ValidationError(
+            _("Another release was approved after this one was built; build a new one."),
+            code="stale",
+        )
+    release.status = ReleaseStatus.APPROVED
+    release.approved_by = actor
+    release.approved_at = timezone.now()
+    release.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor,
+        action=Action.RELEASE_APPROVE,
+        target=release,
+        after={"content_hash": release.content_hash, "k": release.k},
+    )
+    return release
+
+
+@transaction.atomic
+def release_discard(*, release: Release, actor) -> Release:
+    """Discard a draft (it is kept in the ledger's history but never checked against).
+    Raises PermissionDenied for a role that may not approve, ValidationError for a release
+    that is not a draft."""
+    if getattr(actor, "role", None) not in APPROVERS:
+        raise PermissionDenied
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status != ReleaseStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be discarded."), code="status")
+    release.status = ReleaseStatus.DISCARDED
+    release.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=Action.RELEASE_DISCARD,
+        target=release,
+        after={"content_hash": release.content_hash},
+    )
+    return release
