@@ -44,6 +44,7 @@ PUBLIC = {
     "api:report_inbox": "the public intake API: read the inbox with a receipt",
     "api:api-root": "the public intake API's index",
     "api_not_found": "the API's JSON 404 for any other path",
+    "ops:healthz": "the load balancer's liveness check: says only ok or unavailable",
 }
 
 # Persons whose names must never reach an analyst. Distinctive, so no page shows them by chance.
