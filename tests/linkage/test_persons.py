@@ -246,3 +246,14 @@ def test_an_agreeing_year_beside_a_year_only_date_weighs_what_a_shared_year_mean
     level, weight = _levels(pairs, "e1", 1)["birth_date"]
     assert level == "same year"
     assert abs(weight - np.log2(YEAR_ONLY_M / YEAR_COLLISION_DEFAULT)) < 1e-3  # shown rounded
+
+
+def test_an_agreeing_year_counts_for_no_more_when_the_patronymic_says_another_man():
+    # brothers and cousins are born close together: the population's spread of years does
+    # not describe them, so the year keeps the packaged weight (3.5 bits)
+    entry = {"id": "e1", "name": "ТИМОФЕЕВ БОРИС БОРИСОВИЧ", "birth_date": "1985"}
+    registry = {1: [{"name": "Тимофеев Борис Юрьевич", "birth_date": "1985"}]}
+    pairs, _ = _persons([entry], registry)
+    level, weight = _levels(pairs, "e1", 1)["birth_date"]
+    assert level == "same year"
+    assert weight < np.log2(YEAR_ONLY_M / YEAR_COLLISION_DEFAULT) - 1

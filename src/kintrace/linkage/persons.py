@@ -274,7 +274,8 @@ def year_only_evidence(pairs: pd.DataFrame, params: Parameters, collision: float
     Bayes factor (Fellegi & Sunter 1969; Winkler 1988 on conditioning on the fields
     present); what is left is P(agree | one man) / P(agree | two men). Without this, full
     names with an agreeing year sat at 0.93 where 0.99 of them were the same man (issue 11's
-    calibration table)."""
+    calibration table). Pairs whose given name or patronymic conflicts keep the packaged
+    weight."""
     if not len(pairs):
         return pairs
     lv = levels(pairs, params)
@@ -284,9 +285,16 @@ def year_only_evidence(pairs: pd.DataFrame, params: Parameters, collision: float
     if "same year" not in names:
         return pairs
     i = names.index("same year")
+    # Where the given name or patronymic conflicts, the other man is most likely a relative
+    # or a townsman (brothers, cousins), born close by more often than the population's
+    # spread says: there the packaged, smaller weight stays.
+    conflict = np.zeros(len(pairs), dtype=bool)
+    for comp in NAME_PARTS:
+        if comp in lv:
+            conflict |= lv[comp][2] < 0
     m, u = params.effective_levels()["birth_date"]["same year"]
     delta = math.log2(YEAR_ONLY_M / collision) - math.log2(m / u)
-    return _adjust(pairs, "birth_date", np.where(level == i, delta, 0.0))
+    return _adjust(pairs, "birth_date", np.where((level == i) & ~conflict, delta, 0.0))
 
 
 def cap_names(pairs: pd.DataFrame, params: Parameters, cap: float) -> pd.DataFrame:
@@ -436,10 +444,11 @@ def link_persons(
     weighed by it (`year_only_evidence`)."""
     if keys_l is not None and keys_r is not None:
         pairs = known_names_differ(pairs, params, keys_l, keys_r)
-    if collision is not None:
-        pairs = year_only_evidence(pairs, params, collision)
     folded = by_person(pairs, params, person_r)
     folded = cap_conflicts(folded, params) if len(folded) else folded
+    if collision is not None:
+        # on the person-level row: a conflict known from any variant counts
+        folded = year_only_evidence(folded, params, collision)
     entry = pd.factorize(folded["unique_id_l"])[0] if len(folded) else np.zeros(0, int)
     namesakes, compared = namesake_share(folded, params, n_persons)
     share = start_share
