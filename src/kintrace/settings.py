@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "kintrace.cases",
     "kintrace.intake",
     "kintrace.lists",
+    "kintrace.numbers",
     "kintrace.api",
 ]
 
