@@ -63,8 +63,9 @@ def _config(colours, **extra) -> dict:
 
 def _render(chart) -> bytes:
     tree = chart.render_tree()
-    for script in list(tree.iter("{*}script", "script")):
-        script.getparent().remove(script)
+    # pygal's config script and its comments (which name its web site) go.
+    for node in list(tree.iter("{*}script", "script", ET.Comment)):
+        node.getparent().remove(node)
     return ET.tostring(tree, xml_declaration=True, encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kintrace.registry.models import (
@@ -107,17 +107,17 @@ def wave_of(start_sort: int) -> str:
     return f"{year}-Q{(max(month, 1) - 1) // 3 + 1}"
 
 
-def _version() -> tuple:
-    return (
-        Event.objects.aggregate(m=Max("pk"))["m"],
-        Person.objects.aggregate(m=Max("pk"))["m"],
-        EventDeletion.objects.aggregate(m=Max("pk"))["m"],
-    )
+def _version() -> str:
+    """The registry's version in one query: the largest event, person and deletion ids."""
+    tables = (Event._meta.db_table, Person._meta.db_table, EventDeletion._meta.db_table)
+    sql = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return "-".join(str(v or 0) for v in cursor.fetchone())
 
 
 def _cached(name: str, filters: Filters, compute):
-    version = "-".join(str(v or 0) for v in _version())
-    key = f"kintrace.numbers.{name}.{filters.key()}.{version}"
+    key = f"kintrace.numbers.{name}.{filters.key()}.{_version()}"
     value = cache.get(key)
     if value is None:
         value = {"as_of": timezone.now(), **compute(filters)}
@@ -198,14 +198,10 @@ def _by_month(filters: Filters, types) -> dict:
         month = f"{r['event__start_year']:04d}-{r['event__start_month']:02d}"
         counts.setdefault(month, {})[r["event__type"]] = r["n"]
     undated = _events(filters, types).filter(event__start_month__isnull=True).count()
-    labels = dict(EventType.choices)
     months = sorted(counts)
     return {
         "months": months,
-        "series": [
-            {"type": t, "label": labels[t], "values": [counts[m].get(t, 0) for m in months]}
-            for t in types
-        ],
+        "series": [{"type": t, "values": [counts[m].get(t, 0) for m in months]} for t in types],
         "without_month": undated,
     }
 
@@ -213,7 +209,7 @@ def _by_month(filters: Filters, types) -> dict:
 def monthly(filters: Filters) -> dict:
     """Men recruited, deployed, killed, missing and returned home per month.
 
-    Returns {"as_of", "months": ["2023-01", …], "series": [{"type", "label", "values"}],
+    Returns {"as_of", "months": ["2023-01", …], "series": [{"type", "values"}],
     "without_month": count of events dated only to the year (left out of the chart)}."""
     return _cached("monthly", filters, lambda f: _by_month(f, MONTHLY_TYPES))
 
@@ -237,7 +233,7 @@ def _outcomes(filters: Filters, field: str) -> list[dict]:
 def colonies(filters: Filters) -> dict:
     """Men per colony (last facility) by status, largest first.
 
-    Returns {"as_of", "statuses": [labels], "rows": [{"key": facility id or None, "label",
+    Returns {"as_of", "statuses": [status values], "rows": [{"key": facility id or None, "label",
     "region": code, "counts": [per status], "total"}]}."""
 
     def compute(f: Filters) -> dict:
@@ -271,15 +267,17 @@ def regions(filters: Filters) -> dict:
     return _cached("regions", filters, compute)
 
 
-def _status_labels() -> list[tuple[str, str]]:
-    return [(s.value, str(s.label)) for s in STATUSES]
+def _status_labels() -> list[str]:
+    """The statuses in the order of every "counts" list (labels are the caller's: the cache
+    holds no language)."""
+    return [s.value for s in STATUSES]
 
 
 # --- survival -------------------------------------------------------------------------
 
 _MONTHS = (
-    "(({col}) / 10000) * 12 + CASE WHEN (({col}) / 100) % 100 = 0 THEN 0 "
-    "ELSE (({col}) / 100) % 100 - 1 END"
+    "(({col}) / 10000) * 12 + CASE WHEN (({col}) / 100) %% 100 = 0 THEN 0 "
+    "ELSE (({col}) / 100) %% 100 - 1 END"
 )
 
 
@@ -323,7 +321,7 @@ def _survival_rows(filters: Filters, as_of_month: int) -> list[tuple]:
     # The wave is the quarter of rec: group by the year and quarter in SQL.
     wave_sql = (
         "CASE WHEN rec IS NULL THEN 0 ELSE (rec / 10000) * 10 + "
-        "(CASE WHEN (rec / 100) % 100 = 0 THEN 0 ELSE ((rec / 100) % 100 - 1) / 3 END) + 1 END"
+        "(CASE WHEN (rec / 100) %% 100 = 0 THEN 0 ELSE ((rec / 100) %% 100 - 1) / 3 END) + 1 END"
     )
     end_months = f"CASE WHEN fin IS NULL THEN %s ELSE {_MONTHS.format(col='fin')} END"
     sql = (

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kintrace.names.regions import REGIONS
+from kintrace.registry.models import EventType, PersonStatus
 
 from . import charts, selectors
 from .selectors import Filters
@@ -30,7 +31,8 @@ class Table:
 
 
 def _month_table(name: str, title: str, data: dict) -> Table:
-    header = [_("Month"), *[s["label"] for s in data["series"]]]
+    labels = dict(EventType.choices)
+    header = [_("Month"), *[str(labels[s["type"]]) for s in data["series"]]]
     rows = [
         [month, *[s["values"][i] for s in data["series"]]] for i, month in enumerate(data["months"])
     ]
@@ -44,7 +46,8 @@ def _month_table(name: str, title: str, data: dict) -> Table:
 
 
 def _status_header(first: str, data: dict) -> list[str]:
-    return [first, *[label for _v, label in data["statuses"]], _("Total")]
+    labels = dict(PersonStatus.choices)
+    return [first, *[str(labels[s]) for s in data["statuses"]], _("Total")]
 
 
 def _region_label(row: dict) -> str:
@@ -142,9 +145,13 @@ CHART_ROWS = 25
 def svg(t: Table) -> bytes:
     """The chart of table `t` as SVG bytes."""
     if t.name in ("monthly", "payments"):
-        return charts.stacked_months(t.title, t.data["months"], t.data["series"])
+        series = [
+            {"label": label, "values": s["values"]}
+            for label, s in zip(t.header[1:], t.data["series"], strict=True)
+        ]
+        return charts.stacked_months(t.title, t.data["months"], series)
     if t.name in ("colonies", "regions"):
-        statuses = [label for _v, label in t.data["statuses"]]
+        statuses = t.header[1:-1]
         rows = [(row[0], row[1:-1]) for row in t.rows[:CHART_ROWS]]
         return charts.stacked_rows(t.title, statuses, rows)
     if t.name == "survival":
@@ -160,7 +167,7 @@ def svg(t: Table) -> bytes:
 def map_tiles(t: Table) -> list[dict]:
     """The region rows as map tiles: men, dead and missing per region code."""
     """Every region of the gazetteer, those without men at 0."""
-    statuses = [value for value, _l in t.data["statuses"]]
+    statuses = t.data["statuses"]
     dead, missing = statuses.index("dead"), statuses.index("missing")
     rows = {r["key"]: r for r in t.data["rows"] if r["key"]}
     english = (get_language() or "").startswith("en")
