@@ -116,6 +116,12 @@ def _version() -> str:
         return "-".join(str(v or 0) for v in cursor.fetchone())
 
 
+def cached(name: str, filters: Filters, compute):
+    """compute(filters) (a dict), with "as_of" added, from the cache when the registry has not
+    changed (see the module's docstring)."""
+    return _cached(name, filters, compute)
+
+
 def _cached(name: str, filters: Filters, compute):
     key = f"kintrace.numbers.{name}.{filters.key()}.{_version()}"
     value = cache.get(key)
@@ -397,7 +403,11 @@ def _at(curve: list[tuple[float, float]], month: float) -> float | None:
 
 
 def wave_choices() -> list[str]:
-    """Every recruitment wave in the registry, oldest first (one grouped query)."""
+    """Every recruitment wave in the registry, oldest first (one grouped query, cached)."""
+    return _cached("waves", Filters(), _waves)["waves"]
+
+
+def _waves(_filters: Filters) -> dict:
     rows = (
         Event.objects.filter(type__in=RECRUITMENT_TYPES)
         .values("start_year", "start_month")
@@ -407,16 +417,22 @@ def wave_choices() -> list[str]:
     waves = {
         wave_of(sort_key(r["start_year"], r["start_month"], None)) for r in rows if r["start_year"]
     }
-    return sorted(waves)
+    return {"waves": sorted(waves)}
 
 
-def colony_choices() -> list[tuple[int, str]]:
-    """Facilities that hold at least one man, by region then name."""
+def colony_choices(*, region: str = "", colony: int | None = None) -> list[tuple[int, str]]:
+    """The colonies a filter may choose: those of `region` that hold at least one man, and
+    the colony `colony` (an id) if it exists — a registry has hundreds of
+    colonies, too many for one list; one chooses a region first, or follows a colony's link
+    from its region's page."""
     used = Person.objects.filter(last_facility=OuterRef("pk"), merged_into__isnull=True)
+    wanted = Q(region_id=region) & Exists(used) if region else Q(pk__in=[])
+    if colony is not None:
+        wanted |= Q(pk=colony)
     return [
         (f.pk, str(f))
         for f in Facility.objects.select_related("region")
-        .filter(Exists(used))
+        .filter(wanted)
         .order_by("region__name_ru", "type", "number")
     ]
 

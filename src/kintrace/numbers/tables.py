@@ -164,6 +164,15 @@ def svg(t: Table) -> bytes:
     raise KeyError(t.name)
 
 
+def svg_cached(name: str, filters: Filters) -> bytes:
+    """The chart `name` under `filters` as SVG, drawn once per registry version, filters and
+    language (pygal takes a good part of a second for a large chart)."""
+    language = get_language() or ""
+    return selectors.cached(
+        f"svg-{name}-{language}", filters, lambda f: {"svg": svg(table(name, f))}
+    )["svg"]
+
+
 def map_tiles(t: Table) -> list[dict]:
     """The region rows as map tiles: men, dead and missing per region code."""
     """Every region of the gazetteer, those without men at 0."""

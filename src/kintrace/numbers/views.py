@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kintrace.accounts.access import ALL_ROLES, staff_required
 from kintrace.linkage.csvout import write_csv
+from kintrace.web.params import id_or_none
 
 from . import charts, selectors, tables
 from .forms import FilterForm
@@ -22,7 +23,9 @@ def _form(request) -> FilterForm:
     return FilterForm(
         request.GET or None,
         regions=selectors.region_choices(),
-        colonies=selectors.colony_choices(),
+        colonies=selectors.colony_choices(
+            region=request.GET.get("region", ""), colony=id_or_none(request.GET.get("colony"))
+        ),
         waves=selectors.wave_choices(),
         english=(get_language() or "").startswith("en"),
     )
@@ -75,11 +78,9 @@ def _table_or_404(name: str, filters: Filters) -> tables.Table:
 
 @staff_required(*ALL_ROLES)
 def chart_svg(request, name: str):
-    t = _table_or_404(name, _filters(request))
-    if name == "map":
-        body = _map(t, standalone=True)
-    else:
-        body = tables.svg(t)
+    filters = _filters(request)
+    t = _table_or_404(name, filters)
+    body = _map(t, standalone=True) if name == "map" else tables.svg_cached(name, filters)
     response = HttpResponse(body, content_type="image/svg+xml")
     response["Content-Security-Policy"] = charts.SVG_CSP
     return response
