@@ -1,4 +1,4 @@
-"""The numbers page (kintrace.numbers) over a large registry, on SQLite and on PostgreSQL.
+"""The numbers page (kintrace.figures) over a large registry, on SQLite and on PostgreSQL.
 
 Fills a registry with PERSONS men in 900 colonies across the gazetteer's regions, each with a
 story of about EVENTS_PER_PERSON events (offer, selection, deployment, payments, contacts, an
@@ -132,7 +132,7 @@ def _time_page(n: int) -> tuple[list[float], list[float], list[float]]:
     from django.test import RequestFactory
 
     from kintrace.accounts.models import User
-    from kintrace.numbers import views
+    from kintrace.figures import views
 
     analyst = User.objects.filter(username="bench-analyst").first() or User.objects.create_user(
         "bench-analyst", password=None, role="analyst"

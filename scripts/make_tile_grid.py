@@ -1,4 +1,4 @@
-"""Write src/kintrace/numbers/data/tile_grid.csv: one equal tile per region of the gazetteer,
+"""Write src/kintrace/figures/data/tile_grid.csv: one equal tile per region of the gazetteer,
 laid out roughly as the map (the tile-grid convention of Russian media maps).
 
 Rule: each region's administrative centre (names/data/regions.csv) is placed by the ranks of
@@ -42,7 +42,7 @@ def main() -> None:
         )
         taken[cell] = region.code
         place[region.code] = cell
-    out = ROOT / "src/kintrace/numbers/data/tile_grid.csv"
+    out = ROOT / "src/kintrace/figures/data/tile_grid.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "column", "row"])

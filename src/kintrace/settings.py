@@ -112,7 +112,7 @@ INSTALLED_APPS = [
     "kintrace.cases",
     "kintrace.intake",
     "kintrace.lists",
-    "kintrace.numbers",
+    "kintrace.figures",
     "kintrace.api",
 ]
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("cases/", include("kintrace.cases.urls")),
     path("report/", include("kintrace.intake.urls")),
     path("lists/", include("kintrace.lists.urls")),
-    path("numbers/", include("kintrace.numbers.urls")),
+    path("numbers/", include("kintrace.figures.urls")),
     path("api/v1/", include("kintrace.api.urls")),
 ]
 

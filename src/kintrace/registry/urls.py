@@ -30,7 +30,7 @@ urlpatterns = [
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<id:pk>/", views.source_detail, name="source"),
     path("sources/<id:pk>/edit/", views.source_edit, name="source_edit"),
-    # The numbers moved to their own app (kintrace.numbers); old links and bookmarks follow.
+    # The numbers moved to their own app (kintrace.figures); old links and bookmarks follow.
     path(
         "numbers/",
         staff_required(*ALL_ROLES)(RedirectView.as_view(pattern_name="numbers:index")),

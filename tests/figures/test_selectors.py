@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 
 from kintrace.names.regions import REGIONS
-from kintrace.numbers import selectors
-from kintrace.numbers.charts import tile_grid
-from kintrace.numbers.selectors import Filters, wave_bounds, wave_of
+from kintrace.figures import selectors
+from kintrace.figures.charts import tile_grid
+from kintrace.figures.selectors import Filters, wave_bounds, wave_of
 from kintrace.registry.models import Event, EventPerson, Facility, Person, sort_key
 from kintrace.registry.services import regions_ensure_loaded
 

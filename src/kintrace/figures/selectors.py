@@ -123,7 +123,7 @@ def cached(name: str, filters: Filters, compute):
 
 
 def _cached(name: str, filters: Filters, compute):
-    key = f"kintrace.numbers.{name}.{filters.key()}.{_version()}"
+    key = f"kintrace.figures.{name}.{filters.key()}.{_version()}"
     value = cache.get(key)
     if value is None:
         value = {"as_of": timezone.now(), **compute(filters)}

@@ -120,7 +120,7 @@ def survival_curves(title: str, waves: list[dict], x_title: str, y_title: str) -
 def tile_grid() -> dict[str, tuple[int, int]]:
     """Region code → (column, row) of its tile (data/tile_grid.csv, made by
     scripts/make_tile_grid.py from the gazetteer's coordinates)."""
-    path = files("kintrace.numbers").joinpath("data/tile_grid.csv")
+    path = files("kintrace.figures").joinpath("data/tile_grid.csv")
     with path.open(encoding="utf-8", newline="") as f:
         return {row["code"]: (int(row["column"]), int(row["row"])) for row in csv.DictReader(f)}
 

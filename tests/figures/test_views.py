@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from kintrace.numbers.charts import SVG_CSP
-from kintrace.numbers.tables import CHARTS
+from kintrace.figures.charts import SVG_CSP
+from kintrace.figures.tables import CHARTS
 from kintrace.registry.demo import load_demo
 from kintrace.registry.models import Person, PersonName
 
@@ -106,7 +106,7 @@ def test_a_region_filter_counts_only_that_region_s_men(demo, analyst):
 
 
 def test_a_wave_filter_and_a_date_range_are_read_and_a_bad_range_is_one_clear_line(demo, analyst):
-    from kintrace.numbers import selectors
+    from kintrace.figures import selectors
 
     wave = selectors.wave_choices()[0]
     ok = analyst.get(reverse("numbers:index"), {"wave": wave, "start": "2022-01-01"})

@@ -1,5 +1,0 @@
-from django.apps import AppConfig
-
-
-class NumbersConfig(AppConfig):
-    name = "kintrace.numbers"
