@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
-from kintrace.names.regions import REGIONS
 from kintrace.figures import selectors
 from kintrace.figures.charts import tile_grid
 from kintrace.figures.selectors import Filters, wave_bounds, wave_of
+from kintrace.names.regions import REGIONS
 from kintrace.registry.models import Event, EventPerson, Facility, Person, sort_key
 from kintrace.registry.services import regions_ensure_loaded
 
