@@ -251,6 +251,8 @@ def _insert(model, rows: list[dict], now) -> None:
     """executemany INSERT of `rows` (dicts of attnames); other columns get their defaults."""
     from django.db import connection
 
+    if not rows:
+        return
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and "id" not in rows[0])]
     defaults = {}
     for f in fields:
