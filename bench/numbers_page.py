@@ -28,6 +28,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search import _pct  # the percentile rule of the search benchmark
+
 PG_URL = "postgres://postgres@127.0.0.1:5432/kt_bench_numbers"
 
 
@@ -164,11 +167,6 @@ def _time_page(n: int) -> tuple[list[float], list[float], list[float]]:
         warm.append(get(views.index, queries[i % len(queries)]))
         chart.append(get(views.chart_svg, queries[i % len(queries)], "colonies"))
     return cold, warm, chart
-
-
-def _pct(values: list[float], p: int) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def _fill(n: int, per_person: int, seed: int) -> None:
