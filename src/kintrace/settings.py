@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kintrace.lists",
     "kintrace.remains",
     "kintrace.releases",
+    "kintrace.figures",
     "kintrace.api",
     "kintrace.ops",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("lists/", include("kintrace.lists.urls")),
     path("remains/", include("kintrace.remains.urls")),
     path("numbers/", include("kintrace.releases.urls")),
+    path("numbers/", include("kintrace.figures.urls")),
     path("api/v1/", include("kintrace.api.urls")),
     path("", include("kintrace.ops.urls")),
 ]

@@ -126,7 +126,7 @@ def test_unread_marks_are_refused_to_anonymous_visitors_and_analysts(
     analyst, _user = unlocked_staff("analyst", c=Client())
     assert analyst.post(url).status_code == 403
     assert analyst.get(reverse("intake:queue") + "?unread=1").status_code == 403
-    numbers = analyst.get(reverse("registry:numbers")).content.decode()
+    numbers = analyst.get(reverse("numbers:index")).content.decode()
     assert 'id="nav-unread"' not in numbers  # analysts never see report counts by name
     report.refresh_from_db()
     assert report.unread_count == 1

@@ -59,3 +59,23 @@ def test_demo_stories_start_with_an_offer_at_his_colony_and_are_searchable():
     assert timeline[0].type == "offered" and timeline[0].facility == person.last_facility
     surname = person.primary_name.surname
     assert person in person_search(surname.upper())
+
+
+def test_demo_lists_overlap_through_confirmed_matches_as_capture_recapture_needs():
+    from collections import Counter
+
+    from kintrace.lists.models import Decision, ListEntry, MatchCandidate, PersonList
+
+    load_demo(persons=200, seed=13)
+    lists = PersonList.objects.visible()
+    assert len({pl.kind for pl in lists}) >= 3
+    entries = ListEntry.objects.visible()
+    assert entries.filter(person__isnull=True).count() == 0
+    # Every row is a confirmed match of its person, on an event of the list's kind.
+    assert MatchCandidate.objects.filter(decision=Decision.CONFIRMED).count() == entries.count()
+    for entry in entries.select_related("event", "person_list")[:50]:
+        assert entry.event.type == entry.person_list.event_type
+        assert entry.event.participants.filter(person=entry.person).exists()
+    per_man = Counter(entries.values_list("person_id", flat=True))
+    assert set(per_man.values()) >= {1, 2}
+    assert max(per_man.values()) <= 3

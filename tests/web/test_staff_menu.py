@@ -21,7 +21,7 @@ STAFF_PAGES = [
     "registry:persons",
     "registry:facilities",
     "registry:sources",
-    "registry:numbers",
+    "numbers:index",
     "intake:queue",
     "cases:list",
     "lists:index",
@@ -65,7 +65,7 @@ def test_the_case_and_report_pages_show_the_same_menu_as_the_rest(unlocked_staff
 
 def test_an_analyst_sees_no_link_to_pages_with_names(login, make_staff):
     c = login(make_staff("analyst"))
-    menu = menu_of(c.get(reverse("registry:numbers")))
+    menu = menu_of(c.get(reverse("numbers:index")))
     assert "/registry/facilities/" in menu
     for hidden in (
         "/registry/persons/",

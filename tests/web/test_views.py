@@ -54,7 +54,7 @@ def test_home_sends_an_analyst_to_the_numbers_and_never_to_names(client, make_st
     login(make_staff("analyst"))
     response = client.get("/", follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/registry/numbers/"
+    assert response.redirect_chain[-1][0] == "/numbers/"
 
 
 def test_a_refused_page_explains_itself_in_russian_without_data(client, make_staff, login):

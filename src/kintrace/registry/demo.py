@@ -10,14 +10,24 @@ one audit entry, and every person's status is derived by the same rule the servi
 """
 
 import datetime as dt
+import hashlib
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kintrace.audit.services import audit_record
+from kintrace.lists.models import (
+    Decision,
+    JobStatus,
+    ListEntry,
+    ListKind,
+    MatchCandidate,
+    MatchRun,
+    PersonList,
+)
 
 from . import demo_data as D
 from .models import (
@@ -70,6 +80,7 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
         builder.sources(max(60, persons // 7))
         builder.persons(persons)
         builder.stories()
+        builder.lists()
         builder.statuses()
         DemoDataset.objects.create(persons=persons, seed=seed)
         result = DemoResult(
@@ -85,6 +96,7 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
                 "facilities": result.facilities,
                 "events": result.events,
                 "sources": result.sources,
+                "lists": len(builder.list_rows),
                 "note": FICTIONAL,
             },
         )
@@ -101,6 +113,9 @@ class _Builder:
         self.event_count = 0
         # person id -> [(event, [sources])] for the status derivation
         self.story: dict[int, list[tuple[Event, list[Source]]]] = {}
+        # person id -> (surname, given, patronymic) of his primary name, for list rows
+        self.primary: dict[int, tuple[str, str, str]] = {}
+        self.list_rows: list = []
 
     # --- facilities ---------------------------------------------------------------------
 
@@ -194,7 +209,7 @@ class _Builder:
 
     def persons(self, n: int) -> None:
         rng = self.rng
-        people, names = [], []
+        people, names, primaries = [], [], []
         for _ in range(n):
             surname = rng.choice(D.SURNAMES)
             given, diminutive = rng.choice(D.GIVEN)
@@ -219,11 +234,13 @@ class _Builder:
                 )
             )
             names.append(self._variants(surname, given, diminutive, patronymic))
+            primaries.append((surname, given, patronymic))
         for person in people:
             person.set_search_keys()
         self.person_rows = Person.objects.bulk_create(people, batch_size=500)
         rows = []
-        for person, variants in zip(self.person_rows, names, strict=True):
+        for person, variants, parts in zip(self.person_rows, names, primaries, strict=True):
+            self.primary[person.pk] = parts
             for i, (text, source) in enumerate(variants):
                 parts = dict(_cached_name_fields(text))
                 parts.pop("_sex")
@@ -354,6 +371,119 @@ class _Builder:
             if start > today:
                 break
             yield (etype, _blur(start, precision), _blur(end, precision) if end else None, place)
+
+    # --- imported lists -----------------------------------------------------------------
+
+    def lists(self) -> None:
+        """Imported lists of four kinds whose rows were confirmed as registry persons, as the
+        review would leave them: each row points at its person and at his event of the list's
+        kind, the event cites the list's source, and a confirmed match candidate records the
+        decision. A man appears on none to three of them; how visible he is varies from man
+        to man (and from colony to colony), so the lists overlap as real ones do — what the
+        capture–recapture estimate reads. Relatives' reports and media articles are the
+        sources cited on his events."""
+        rng = self.rng
+        kinds = {
+            ListKind.CASUALTY: ("killed", "Список погибших из сообщений местных СМИ"),
+            ListKind.HOSPITAL: ("hospitalised", "Список поступивших в госпиталь"),
+            ListKind.BURIAL: ("buried", "Список захоронений на кладбище"),
+            ListKind.PARDON: ("pardoned", "Список помилованных"),
+        }
+        share = {"killed": 0.55, "hospitalised": 0.5, "buried": 0.45, "pardoned": 0.5}
+        colony_pull = {f.pk: rng.uniform(0.5, 1.5) for f in self.facility_rows}
+        lists, sources, entries = {}, {}, {}
+        for kind, (etype, title) in kinds.items():
+            source = Source.objects.create(
+                kind=SourceKind.OFFICIAL_LIST
+                if kind != ListKind.CASUALTY
+                else SourceKind.MEDIA_ARTICLE,
+                title=f"[ДЕМО] {title}",
+                publisher=rng.choice(D.PUBLISHERS),
+                reliability="B",
+                credibility=2,
+            )
+            lists[etype] = PersonList.objects.create(
+                kind=kind,
+                title=f"[ДЕМО] {title} ({FICTIONAL})",
+                source=source,
+                filename=f"demo-{kind}.csv",
+                sha256=hashlib.sha256(f"demo {kind} {rng.random()}".encode()).hexdigest(),
+                status=JobStatus.DONE,
+                header=["ФИО", "Год рождения", "Колония", "Дата"],
+                mapping={"name": 0, "birth": 1, "facility": 2, "event_date": 3},
+            )
+            sources[etype] = source
+            entries[etype] = []
+        cites = []
+        for person in self.person_rows:
+            visible = rng.uniform(0.3, 1.7) * colony_pull[person.last_facility_id]
+            for event, event_sources in self.story.get(person.pk, []):
+                if event.type not in lists or rng.random() > min(0.95, share[event.type] * visible):
+                    continue
+                surname, given, patronymic = self.primary[person.pk]
+                facility = person.last_facility
+                cells = [
+                    f"{surname} {given} {patronymic}",
+                    str(person.birth_year or ""),
+                    f"{facility.type}-{facility.number}",
+                    event.start_display,
+                ]
+                entries[event.type].append(
+                    ListEntry(
+                        person_list=lists[event.type],
+                        line=len(entries[event.type]) + 2,
+                        raw=cells,
+                        name=cells[0],
+                        surname=surname,
+                        given_name=given,
+                        patronymic=patronymic,
+                        birth_text=cells[1],
+                        birth_year=person.birth_year,
+                        birth_precision="year" if person.birth_year else "",
+                        facility_text=cells[2],
+                        event_text=cells[3],
+                        event_year=event.start_year,
+                        event_month=event.start_month,
+                        event_day=event.start_day,
+                        event_precision=event.start_precision,
+                        person=person,
+                        event=event,
+                    )
+                )
+                cites.append(Citation(event=event, source=sources[event.type], quote=""))
+                event_sources.append(sources[event.type])
+        candidates = []
+        for etype, person_list in lists.items():
+            rows = ListEntry.objects.bulk_create(entries[etype], batch_size=1000)
+            person_list.entry_count = len(rows)
+            person_list.progress_done = person_list.progress_total = len(rows)
+            person_list.finished_at = timezone.now()
+            person_list.save(
+                update_fields=["entry_count", "progress_done", "progress_total", "finished_at"]
+            )
+            run = MatchRun.objects.create(
+                person_list=person_list,
+                threshold=0.8,
+                status=JobStatus.DONE,
+                records_left=len(rows),
+                records_right=len(self.person_rows),
+                candidate_count=len(rows),
+                finished_at=timezone.now(),
+            )
+            candidates += [
+                MatchCandidate(
+                    run=run,
+                    entry=entry,
+                    person_id=entry.person_id,
+                    probability=0.99,
+                    decision=Decision.CONFIRMED,
+                    decided_at=timezone.now(),
+                )
+                for entry in rows
+            ]
+        MatchCandidate.objects.bulk_create(candidates, batch_size=2000)
+        Citation.objects.bulk_create(cites, batch_size=2000)
+        self.list_rows = list(lists.values())
 
     # --- statuses -----------------------------------------------------------------------
 

@@ -39,7 +39,6 @@ __all__ = [
     "facility_summary",
     "source_list",
     "source_get",
-    "registry_numbers",
     "region_list",
     "status_candidates",
     "person_conflicts",
@@ -370,49 +369,6 @@ def source_events(source: Source) -> QuerySet:
 
 def region_list() -> QuerySet:
     return Region.objects.order_by("name_ru")
-
-
-def registry_numbers() -> dict:
-    """Counts only, no names: persons by status, events by type, persons by facility and by
-    region. Safe for the analyst role."""
-    persons = Person.objects.filter(merged_into__isnull=True)
-    status_labels = dict(PersonStatus.choices)
-    type_labels = dict(EventType.choices)
-    by_status = [
-        {"label": status_labels.get(r["status"], r["status"]), "count": r["n"]}
-        for r in persons.order_by().values("status").annotate(n=Count("id")).order_by("-n")
-    ]
-    by_type = [
-        {"label": type_labels.get(r["type"], r["type"]), "count": r["n"]}
-        for r in Event.objects.order_by().values("type").annotate(n=Count("id")).order_by("-n")
-    ]
-    by_facility = list(
-        Facility.objects.select_related("region")
-        .annotate(
-            n=Count("persons", filter=Q(persons__merged_into__isnull=True), distinct=True),
-            dead=Count("persons", filter=Q(persons__status=PersonStatus.DEAD), distinct=True),
-            missing=Count("persons", filter=Q(persons__status=PersonStatus.MISSING), distinct=True),
-        )
-        .filter(n__gt=0)
-        .order_by("-n")
-    )
-    by_region = list(
-        persons.exclude(last_facility__region__isnull=True)
-        .order_by()
-        .values("last_facility__region__name_ru", "last_facility__region__name_en")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    return {
-        "persons": persons.count(),
-        "events": Event.objects.count(),
-        "sources": Source.objects.count(),
-        "facilities": Facility.objects.count(),
-        "by_status": by_status,
-        "by_type": by_type,
-        "by_facility": by_facility,
-        "by_region": by_region,
-    }
 
 
 def person_casework(person: Person) -> dict:

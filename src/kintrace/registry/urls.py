@@ -1,4 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
+
+from kintrace.accounts.access import ALL_ROLES, staff_required
 
 from . import views
 
@@ -27,5 +30,10 @@ urlpatterns = [
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<id:pk>/", views.source_detail, name="source"),
     path("sources/<id:pk>/edit/", views.source_edit, name="source_edit"),
-    path("numbers/", views.numbers, name="numbers"),
+    # The numbers moved to their own app (kintrace.figures); old links and bookmarks follow.
+    path(
+        "numbers/",
+        staff_required(*ALL_ROLES)(RedirectView.as_view(pattern_name="numbers:index")),
+        name="numbers",
+    ),
 ]

@@ -613,12 +613,3 @@ def source_edit(request, pk: int):
         "registry/form.html",
         {"form": form, "title": _("Edit source"), "cancel": "registry:sources"},
     )
-
-
-# --- numbers ---------------------------------------------------------------------------
-
-
-@staff_required(*ALL_ROLES)
-def numbers(request):
-    """Counts only: the page analysts work from."""
-    return render(request, "registry/numbers.html", {"n": selectors.registry_numbers()})

@@ -20,7 +20,7 @@ def home(request):
         return landing(request)
     if getattr(user, "sees_names", False):
         return redirect("registry:search")
-    return redirect("registry:numbers")
+    return redirect("numbers:index")
 
 
 def static(request, path: str):
