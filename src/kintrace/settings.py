@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kintrace.intake",
     "kintrace.lists",
     "kintrace.api",
+    "kintrace.extraction",
 ]
 
 MIDDLEWARE = [

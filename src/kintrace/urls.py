@@ -13,6 +13,7 @@ urlpatterns = [
     path("report/", include("kintrace.intake.urls")),
     path("lists/", include("kintrace.lists.urls")),
     path("api/v1/", include("kintrace.api.urls")),
+    path("extraction/", include("kintrace.extraction.urls")),
 ]
 
 # Translated, styled error pages with a way back (web/errors.py), on both sides of the site.
