@@ -27,7 +27,9 @@ def person(alice):
 
 @pytest.fixture
 def source(alice):
-    return source_create(kind="media", title="Заметка", reliability="C", credibility=3, actor=alice)
+    return source_create(
+        kind="media_article", title="Заметка", reliability="C", credibility=3, actor=alice
+    )
 
 
 @pytest.mark.audits(Action.EXTRACTION_PERSON_NAME_ACCEPT)
@@ -74,7 +76,7 @@ def test_an_accepted_phone_is_kept_as_a_sealed_note_on_the_case(alice, person):
 @pytest.mark.audits(Action.EXTRACTION_ARTICLE_ADD)
 def test_a_source_from_an_article_keeps_its_text(alice):
     source = services.article_source_create(
-        kind="media",
+        kind="media_article",
         title="Вербовка в ИК-17",
         publisher="Газета",
         url="https://example.org/a",

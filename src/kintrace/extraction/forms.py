@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kintrace.cases.models import Case
 from kintrace.registry.forms import PartialDateField, SourceField, SourceForm
-from kintrace.registry.models import EventType, Person
+from kintrace.registry.models import EventType, Person, SourceKind
 from kintrace.web.fields import TextField
 
 MAX_TEXT = 100_000  # characters: a long article; more is refused with one line
@@ -40,6 +40,10 @@ class PasteForm(forms.Form):
 class ArticleForm(SourceForm):
     text = _text_field()
     lang = _lang_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = SourceKind.MEDIA_ARTICLE
 
 
 class _PersonNumberField(forms.IntegerField):

@@ -19,7 +19,7 @@ ACCEPTABLE = ("persons", "events", "phones")
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """One fact as the page shows it: its number (its place in the extraction, what a
+    """One fact as the page shows it: its number (its place in the extraction from 1, what a
     dismissal names), the fact, and what its accept form starts with."""
 
     number: int
@@ -72,7 +72,7 @@ def text_facts(
     starts first is highlighted, every one is listed."""
     found = extract(text, lang=lang, today=today)
     shown = [
-        Shown(i, f, _initial(text, f)) for i, f in enumerate(found.facts) if i not in dismissed
+        Shown(i, f, _initial(text, f)) for i, f in enumerate(found.facts, 1) if i not in dismissed
     ]
     pieces: list[tuple[str, Shown | None]] = []
     at = 0
