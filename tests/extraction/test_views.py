@@ -124,3 +124,23 @@ def test_a_source_without_a_kept_text_says_so(caseworker):
     source.kept_text.delete()
     page = client.get(reverse("extraction:source_text", kwargs={"pk": source.pk}))
     assert page.status_code == 200 and "<mark" not in page.content.decode()
+
+
+def test_a_reports_messages_are_shown_with_facts_to_unlocked_staff_and_refused_to_an_analyst(
+    login, analyst
+):
+    from kintrace.security.testing import unlock_client
+    from tests.intake.helpers import make_report
+
+    report, _receipt = make_report(message="Петров Иван Сергеевич пропал 10 июля 2023 года.")
+    user = staff_with_key("caseworker", username="vera")
+    client = login(user, Client())
+    unlock_client(client, user)
+    url = reverse("extraction:report_text", kwargs={"pk": report.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'class="fact fact-persons"' in page.content.decode()
+    read = AuditEntry.objects.filter(action="reporter_data.read").order_by("-seq").first()
+    assert read is not None and read.actor_id == user.pk  # decrypting is an audited read
+    assert analyst.get(url).status_code == 403
+    assert Client().get(url).status_code == 302

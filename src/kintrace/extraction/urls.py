@@ -10,4 +10,5 @@ urlpatterns = [
     path("accept/phone/", views.accept_phone, name="accept_phone"),
     path("articles/new/", views.article_create, name="article_create"),
     path("sources/<id:pk>/", views.source_text, name="source_text"),
+    path("reports/<id:pk>/", views.report_text, name="report_text"),
 ]

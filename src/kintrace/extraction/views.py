@@ -14,8 +14,12 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import staff_required
 from kintrace.accounts.roles import NAME_ROLES
+from kintrace.intake.models import Report, Sender
+from kintrace.intake.selectors import report_get
+from kintrace.intake.services import report_read
 from kintrace.registry.models import Source
 from kintrace.registry.selectors import source_get
+from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.params import id_or_none
 
 from . import selectors, services
@@ -145,3 +149,25 @@ def source_text(request, pk: int):
         )
         context["dismiss_query"] = urlencode([("dismissed", n) for n in sorted(dismissed)])
     return render(request, "extraction/source_text.html", context)
+
+
+@staff_required(*NAME_ROLES)
+@unlocked_required
+def report_text(request, pk: int):
+    """A report's message and the relative's follow-ups, decrypted in this request (an
+    audited read, as triage's), with their facts marked; nothing extracted is stored."""
+    try:
+        report = report_get(pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+    view = report_read(report=report, org_private=org_private_key_for(request), actor=request.user)
+    private = view.private if isinstance(view.private, dict) else {}
+    texts = [str(private.get("message") or "")]
+    texts += [m.text for m in view.messages if m.sender == Sender.REPORTER]
+    text = "\n\n".join(t for t in texts if t.strip())
+    dismissed = _dismissed(request.GET.getlist("dismissed"))
+    context = {"report": report, "has_text": bool(text.strip())}
+    if text.strip():
+        context |= _facts_context(text, lang="auto", today=None, dismissed=dismissed)
+        context["dismiss_query"] = urlencode([("dismissed", n) for n in sorted(dismissed)])
+    return render(request, "extraction/report_text.html", context)
