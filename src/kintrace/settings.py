@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "kintrace.figures",
     "kintrace.api",
     "kintrace.ops",
+    "kintrace.extraction",
 ]
 
 MIDDLEWARE = [

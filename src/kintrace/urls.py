@@ -17,6 +17,7 @@ urlpatterns = [
     path("numbers/", include("kintrace.figures.urls")),
     path("api/v1/", include("kintrace.api.urls")),
     path("", include("kintrace.ops.urls")),
+    path("extraction/", include("kintrace.extraction.urls")),
 ]
 
 # Translated, styled error pages with a way back (web/errors.py), on both sides of the site.
