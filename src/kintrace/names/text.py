@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = [
     "BIDI_CONTROLS",
@@ -99,7 +100,7 @@ _TABLE = {
 }
 
 
-def _char_class(codes) -> str:
+def _char_class(codes: Iterable[int]) -> str:
     """A regex character class of these code points, consecutive runs as ranges."""
     runs: list[list[int]] = []
     for c in sorted(codes):
@@ -138,7 +139,7 @@ _PHONE_DIGIT_RE = re.compile(r"(?:(?<=[A-Za-z])|(?<![\w]))[46](?=[A-Za-z][A-Za-z
 _PHONE_DIGITS = {"4": "ch", "6": "sh"}
 
 
-def _hard_sign(match: re.Match) -> str:
+def _hard_sign(match: re.Match[str]) -> str:
     before = match.string[match.start() - 1]
     after = match.string[match.end()]
     return "ъ" if is_cyrillic_char(before) or is_cyrillic_char(after) else "\u02ba"

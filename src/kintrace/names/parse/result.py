@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ def _twin_class() -> type:
     slots = ParsedName.__slots__
     src = "def __init__(self, " + ", ".join(slots) + "):\n"
     src += "".join(f"    self.{name} = {name}\n" for name in slots)
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(src, namespace)  # noqa: S102 - fixed source built from our own field names
     return type("_ParsedNameTwin", (), {"__slots__": slots, "__init__": namespace["__init__"]})
 
