@@ -99,8 +99,9 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         label = f"{self.type}-{self.number}"
-        if self.region_id:
-            label += f" ({self.region.short_ru or self.region.name_ru})"
+        region = self.region if self.region_id else None  # no query without a region
+        if region is not None:
+            label += f" ({region.short_ru or region.name_ru})"
         return label
 
 
@@ -121,6 +122,11 @@ class PersonStatus(models.TextChoices):
 
 
 class Person(models.Model):
+    # Set on the rows registry.search.search_persons returns (not columns)
+    search_score: float
+    matched_name: "PersonName | None"
+    search_reasons: list[str]
+
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -360,6 +366,10 @@ class EventType(models.TextChoices):
 
 
 class Event(models.Model):
+    # Set on the rows registry.selectors.person_timeline returns: the person's part (not columns)
+    role: str
+    role_label: str
+
     type = models.CharField(_("type"), max_length=32, choices=EventType.choices, db_index=True)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     start_month = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -487,7 +497,7 @@ class EventDeletion(models.Model):
 
     @property
     def type_label(self) -> str:
-        return EventType(self.event_type).label if self.event_type in EventType.values else ""
+        return str(EventType(self.event_type).label) if self.event_type in EventType.values else ""
 
 
 class PersonDistinct(models.Model):

@@ -474,10 +474,14 @@ def _collect_names(
             exact = collector.add(
                 collector.fetch(Q(surname_key=r.surname_key) & gq), r, "exact", 0, near_given
             )
-        near = _near(r.surname_key, surnames.keys)
-        if near:
+        near_surnames = _near(r.surname_key, surnames.keys)
+        if near_surnames:
             collector.add(
-                collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near", near, near_given
+                collector.fetch(Q(surname_key__in=list(near_surnames)) & gq),
+                r,
+                "near",
+                near_surnames,
+                near_given,
             )
         if (
             prefixes

@@ -125,7 +125,7 @@ def person_timeline(person: Person) -> list[Event]:
         e.role = next(
             (p.role for p in e.participants.all() if p.person_id == person.pk), EventRole.SUBJECT
         )
-        e.role_label = EventRole(e.role).label
+        e.role_label = str(EventRole(e.role).label)
         out.append(e)
     return out
 

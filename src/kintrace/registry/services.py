@@ -356,6 +356,7 @@ def facility_resolve(
                 after=_person_snapshot(person),
             )
             return
+        assert event is not None  # one of the two, checked above
         event = Event.objects.select_for_update().get(pk=event.pk)
         before = _event_snapshot(event)
         event.facility, event.facility_text = facility, ""
@@ -724,7 +725,7 @@ def _pointing_rows(event: Event) -> tuple[list, list]:
     for fk in pointing_at(Event):
         model = fk.model
         label = model._meta.label_lower
-        rows = model.objects.filter(**{fk.attname: event.pk})
+        rows = model._default_manager.filter(**{fk.attname: event.pk})
         if fk.remote_field.on_delete is models.CASCADE:
             cascade += [[label, row_dump(r)] for r in rows]
         elif fk.remote_field.on_delete is models.SET_NULL and label != "registry.person":
