@@ -3,7 +3,7 @@ status). Keyword-only, each takes the acting user and writes its audit entry (be
 snapshots) in the same transaction as the change. The names are re-exported here:
 ``from kintrace.registry.services import X`` is the way to import them."""
 
-from ._common import PersonMerged, name_fields, person_check_writable, person_survivor
+from ._common import KEEP, Keep, PersonMerged, name_fields, person_check_writable, person_survivor
 from .events import (
     EVENT_FIELDS,
     citation_remove,
@@ -36,6 +36,8 @@ from .sources import SOURCE_FIELDS, source_create, source_update
 from .status import conflict_resolve, person_status_refresh
 
 __all__ = [
+    "KEEP",
+    "Keep",
     "EVENT_FIELDS",
     "FACILITY_FIELDS",
     "FacilityAmbiguous",

@@ -1,7 +1,8 @@
 """Helpers the registry services share: date and name fields, snapshots, the merged-person
 guard."""
 
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,6 +17,20 @@ from ..models import (
 )
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+class Keep(Enum):
+    """The default of an update's keyword argument: leave that field as it is."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+def _changes(**values: object) -> dict[str, Any]:
+    """The keyword arguments an update was given (those not left at KEEP)."""
+    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _date_fields(prefix: str, date) -> dict[str, Any]:
@@ -53,13 +68,8 @@ def _apply(
             setattr(instance, name, value)
 
 
-_SCRIPTS = {
-    "cyrillic": Script.CYRILLIC,
-    "cyrl": Script.CYRILLIC,
-    "latin": Script.LATIN,
-    "latn": Script.LATIN,
-    "mixed": Script.MIXED,
-}
+# kintrace.names gives the codes the registry stores (ScriptCode)
+_SCRIPTS = {"cyrl": Script.CYRILLIC, "latn": Script.LATIN, "mixed": Script.MIXED}
 
 
 def name_fields(text: str) -> dict[str, Any]:
@@ -67,7 +77,7 @@ def name_fields(text: str) -> dict[str, Any]:
     p = parse_name(text)
     return {
         "full_text": text.strip(),
-        "script": _SCRIPTS.get(str(p.script or "").lower(), Script.OTHER),
+        "script": _SCRIPTS.get(p.script, Script.OTHER),
         "surname": (p.surname or "")[:100],
         "given": (p.given or "")[:100],
         "patronymic": (p.patronymic or "")[:100],

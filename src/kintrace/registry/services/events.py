@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.dates import PartialDate
 
 from ..models import (
     Citation,
@@ -24,7 +25,15 @@ from ..models import (
     sort_key,
 )
 from ..rows import pointing_at, row_dump, row_restore, row_values
-from ._common import _apply, _date_fields, person_check_writable, person_survivor
+from ._common import (
+    KEEP,
+    Keep,
+    _apply,
+    _changes,
+    _date_fields,
+    person_check_writable,
+    person_survivor,
+)
 from .status import person_status_refresh
 
 # --- events ----------------------------------------------------------------------------
@@ -112,9 +121,29 @@ def _event_changed(event: Event, *, actor, action: str, before) -> None:
         person_status_refresh(person=person, actor=actor)
 
 
-def event_update(*, event: Event, actor, **fields) -> Event:
-    """Change an event (type, start=/end= PartialDate|None, facility, region, place_text,
-    description); the status of its subjects is derived again."""
+def event_update(
+    *,
+    event: Event,
+    actor,
+    type: str | Keep = KEEP,
+    start: PartialDate | None | Keep = KEEP,
+    end: PartialDate | None | Keep = KEEP,
+    facility: Facility | None | Keep = KEEP,
+    region: Region | None | Keep = KEEP,
+    place_text: str | Keep = KEEP,
+    description: str | Keep = KEEP,
+) -> Event:
+    """Change an event; a keyword left out (KEEP) stays as it is. The status of its
+    subjects is derived again."""
+    fields = _changes(
+        type=type,
+        start=start,
+        end=end,
+        facility=facility,
+        region=region,
+        place_text=place_text,
+        description=description,
+    )
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         before = _event_snapshot(event)

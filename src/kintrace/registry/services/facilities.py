@@ -16,7 +16,7 @@ from ..models import (
     Regime,
     Region,
 )
-from ._common import _apply, _person_snapshot, person_check_writable
+from ._common import KEEP, Keep, _apply, _changes, _person_snapshot, person_check_writable
 from .events import _event_snapshot
 
 # --- facilities ------------------------------------------------------------------------
@@ -78,8 +78,26 @@ def facility_create(
 FACILITY_FIELDS = {"type", "number", "regime", "region", "official_name", "other_names"}
 
 
-def facility_update(*, facility: Facility, actor, **fields) -> Facility:
-    """Change a facility's fields (type, number, regime, region, official_name, other_names)."""
+def facility_update(
+    *,
+    facility: Facility,
+    actor,
+    type: str | Keep = KEEP,
+    number: str | Keep = KEEP,
+    regime: str | Keep = KEEP,
+    region: Region | None | Keep = KEEP,
+    official_name: str | Keep = KEEP,
+    other_names: list[str] | Keep = KEEP,
+) -> Facility:
+    """Change a facility; a keyword left out (KEEP) stays as it is."""
+    fields = _changes(
+        type=type,
+        number=number,
+        regime=regime,
+        region=region,
+        official_name=official_name,
+        other_names=other_names,
+    )
     with transaction.atomic():
         facility = Facility.objects.select_for_update().get(pk=facility.pk)
         before = snapshot(facility)

@@ -7,15 +7,26 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kintrace.audit.services import audit_record
+from kintrace.names.dates import PartialDate
 
 from ..models import (
     Facility,
     Person,
     PersonDistinct,
     PersonName,
+    SexValue,
     Source,
 )
-from ._common import _apply, _date_fields, _person_snapshot, name_fields, person_check_writable
+from ._common import (
+    KEEP,
+    Keep,
+    _apply,
+    _changes,
+    _date_fields,
+    _person_snapshot,
+    name_fields,
+    person_check_writable,
+)
 
 # --- persons ---------------------------------------------------------------------------
 
@@ -25,7 +36,7 @@ def person_create(
     name: str,
     actor,
     birth=None,
-    sex: str | None = None,
+    sex: SexValue | None = None,
     call_sign: str = "",
     token_number: str = "",
     last_facility: Facility | None = None,
@@ -88,9 +99,27 @@ def persons_mark_distinct(*, a: Person, b: Person, actor) -> PersonDistinct | No
 PERSON_FIELDS = {"sex", "call_sign", "token_number", "last_facility", "notes"}
 
 
-def person_update(*, person: Person, actor, **fields) -> Person:
-    """Change a person's facts (birth=PartialDate|None, sex, call_sign, token_number,
-    last_facility, notes). The status is derived, not set here."""
+def person_update(
+    *,
+    person: Person,
+    actor,
+    birth: PartialDate | None | Keep = KEEP,
+    sex: SexValue | Keep = KEEP,
+    call_sign: str | Keep = KEEP,
+    token_number: str | Keep = KEEP,
+    last_facility: Facility | None | Keep = KEEP,
+    notes: str | Keep = KEEP,
+) -> Person:
+    """Change a person's facts; a keyword left out (KEEP) stays as it is. The status is
+    derived, not set here."""
+    fields = _changes(
+        birth=birth,
+        sex=sex,
+        call_sign=call_sign,
+        token_number=token_number,
+        last_facility=last_facility,
+        notes=notes,
+    )
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         person_check_writable(person)

@@ -3,13 +3,14 @@
 from django.db import transaction
 
 from kintrace.audit.services import audit_record, snapshot
+from kintrace.names.dates import PartialDate
 
 from ..models import (
     EventRole,
     Person,
     Source,
 )
-from ._common import _apply, _date_fields
+from ._common import KEEP, Keep, _apply, _changes, _date_fields
 from .status import person_status_refresh
 
 # --- sources ---------------------------------------------------------------------------
@@ -45,9 +46,29 @@ def source_create(
 SOURCE_FIELDS = {"kind", "title", "publisher", "url", "reliability", "credibility"}
 
 
-def source_update(*, source: Source, actor, **fields) -> Source:
-    """Change a source; `date=` takes a PartialDate or None. A new grade re-derives the
-    status of every person whose events cite it."""
+def source_update(
+    *,
+    source: Source,
+    actor,
+    kind: str | Keep = KEEP,
+    title: str | Keep = KEEP,
+    publisher: str | Keep = KEEP,
+    url: str | Keep = KEEP,
+    date: PartialDate | None | Keep = KEEP,
+    reliability: str | Keep = KEEP,
+    credibility: int | Keep = KEEP,
+) -> Source:
+    """Change a source; a keyword left out (KEEP) stays as it is. A new grade re-derives
+    the status of every person whose events cite it."""
+    fields = _changes(
+        kind=kind,
+        title=title,
+        publisher=publisher,
+        url=url,
+        date=date,
+        reliability=reliability,
+        credibility=credibility,
+    )
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
         before = snapshot(source)
