@@ -108,7 +108,7 @@ def _name_fields(parsed: ParsedName | None) -> _NameFields:
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
     surname_key = parsed.surname_key or None
-    latin = parsed.script != "cyrillic"
+    latin = parsed.script != "cyrl"
     return _NameFields(  # in the order of the fields
         surname_key,
         given_key,

@@ -75,7 +75,7 @@ def _exact_given_forms() -> frozenset[str]:
             canonical, _sex, variants = (line.split("\t") + ["", ""])[:3]
             for v in [canonical, *variants.split(",")]:
                 v = fold(v.strip().rstrip("?"))
-                if v and detect_script(v) == "cyrillic":
+                if v and detect_script(v) == "cyrl":
                     forms.add(v)
     return frozenset(forms)
 

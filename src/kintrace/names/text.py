@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Literal
 
 __all__ = [
     "BIDI_CONTROLS",
@@ -201,8 +202,17 @@ def is_latin_char(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7"
 
 
-def detect_script(text: str) -> str:
-    """ "cyrillic", "latin", "mixed" (letters of both), or "" when there are no letters."""
+# A person's sex as the names give it (a man's, a woman's form); None where they do not say
+SexCode = Literal["m", "f"]
+
+# A text's script: ISO 15924's codes (as the registry stores them), "mixed" for letters of
+# both, "" for no letters.
+ScriptCode = Literal["cyrl", "latn", "mixed", ""]
+
+
+def detect_script(text: str) -> ScriptCode:
+    """ "cyrl" (Cyrillic), "latn" (Latin), "mixed" (letters of both), or "" when there are
+    no letters."""
     cyr = lat = False
     for ch in text:
         if is_cyrillic_char(ch):
@@ -211,4 +221,4 @@ def detect_script(text: str) -> str:
             lat = True
         if cyr and lat:
             return "mixed"
-    return "cyrillic" if cyr else "latin" if lat else ""
+    return "cyrl" if cyr else "latn" if lat else ""

@@ -4,6 +4,8 @@ Rows are written only through `kintrace.registry.services`; reads go through sel
 Dates are stored as year/month/day plus a precision, because "March 1987" is not 1 March 1987.
 """
 
+from typing import Literal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -109,6 +111,11 @@ class Sex(models.TextChoices):
     UNKNOWN = "", _("unknown")
     MALE = "m", _("male")
     FEMALE = "f", _("female")
+
+
+# What a service takes for a sex: a member of Sex or its stored value (kintrace.names's
+# SexCode, or "" for unknown)
+SexValue = Sex | Literal["m", "f", ""]
 
 
 class PersonStatus(models.TextChoices):

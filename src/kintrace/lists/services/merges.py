@@ -8,7 +8,7 @@ every row it moved or removed, as they were; undo writes those rows back field f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
@@ -187,8 +187,16 @@ def merge_undo(*, merge: Merge, actor) -> Merge:
     return merge
 
 
+# A reviewer's answer on a duplicate pair (not a stored Decision: "merge" becomes MERGED)
+DuplicateAnswer = Literal["merge", "reject", "skip"]
+
+
 def duplicate_decide(
-    *, candidate: DuplicateCandidate, decision: str, actor, keep: str = "a"
+    *,
+    candidate: DuplicateCandidate,
+    decision: DuplicateAnswer,
+    actor,
+    keep: Literal["a", "b"] = "a",
 ) -> Merge | None:
     """A reviewer's decision on a duplicate pair: "merge" (keeping person a or b), "reject"
     (remembered, never proposed again) or "skip"."""

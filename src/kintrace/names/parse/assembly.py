@@ -13,6 +13,7 @@ from kintrace.names.parse.order import _ROLE_CODE, _hypothesis
 from kintrace.names.parse.result import ParsedName, _Twin
 from kintrace.names.parse.tokens import _initial_letter, _initial_script
 from kintrace.names.parse.words import _HYPOTHESES, _HYPOTHESIS_INDEX, _Word
+from kintrace.names.text import ScriptCode
 from kintrace.names.translit import cyrillic_key
 
 # (role, memo key) per word, in the roles' order
@@ -83,7 +84,7 @@ def _assemble(
     hi: int,
     evidenced: bool,
     letters: list[str],
-    initial_scripts: frozenset[str],
+    initial_scripts: frozenset[ScriptCode],
 ) -> ParsedName:
     """The one assembly of a ParsedName from the decided roles and hypothesis, out of the
     words' memos (initials fill the slots no word took)."""
@@ -107,7 +108,7 @@ def _assemble(
         sex = _HYPOTHESES[hi][0]
     else:
         sex = implied if given else None
-    script = words[0].script if words else ""
+    script: ScriptCode = words[0].script if words else ""
     if len(words) > 1 or initial_scripts:
         scripts = {w.script for w in words} | initial_scripts
         scripts.discard("")

@@ -35,7 +35,7 @@ def _column_words(
 
     def words(value: str | None) -> list[str]:
         # a rank before the name is no part of it ("рядовой Петров")
-        found = [w for w in value.split() if _classify(w, "cyrillic")[0] != "skip"] if value else []
+        found = [w for w in value.split() if _classify(w, "cyrl")[0] != "skip"] if value else []
         return (
             found
             if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".") for w in found)
@@ -46,7 +46,7 @@ def _column_words(
     if sur and (given or patronymic):
         # Two Russian surnames ("Петров Водкин") are a double surname; anything else (a
         # particle, a split word) is one word
-        double = all(len(w) >= 4 and detect_script(w) == "cyrillic" for w in sur)
+        double = all(len(w) >= 4 and detect_script(w) == "cyrl" for w in sur)
         surname = ("-" if double else "").join(sur)
     giv = words(given)
     if len(giv) == 2:

@@ -30,7 +30,7 @@ from kintrace.names.parse.tokens import (
     _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
-from kintrace.names.text import clean
+from kintrace.names.text import ScriptCode, clean
 
 _SKIP = ("skip",)
 _NUMBER = ("number",)
@@ -39,7 +39,7 @@ _CACHE_LIMIT = 1 << 19
 # look-alike preference -> space-free chunk of cleaned text -> a _Word, _SKIP, _FALLBACK,
 # ("I", letters, scripts) for initials, or ("M", entries) for a chunk of several tokens.
 # The entries are checked by identity and by their first item, hence Any.
-_CHUNKS: dict[str, dict[str, Any]] = {"cyrillic": {}, "latin": {}}
+_CHUNKS: dict[str, dict[str, Any]] = {"cyrl": {}, "latn": {}}
 _SIGS: dict[tuple[Any, ...], int] = {}
 _SIG_IDS = itertools.count(1)
 # (comma, has initials, sig…) -> (((role, memo key) per word), hypothesis index, evidenced);
@@ -106,15 +106,15 @@ def _parse_fast(original: str) -> ParsedName | None:
     else:
         comma = False
     if text.isascii():
-        prefer = "cyrillic" if _LAT_RE.search(text) is None else "latin"
+        prefer = "cyrl" if _LAT_RE.search(text) is None else "latn"
     elif _LAT_RE.search(text) is None:
-        prefer = "cyrillic"
+        prefer = "cyrl"
     else:
         prefer = _prefer(text)
     chunks = _CHUNKS[prefer]
     words: list[_Word] = []
     letters: list[str] = []
-    initial_scripts: frozenset[str] = frozenset()
+    initial_scripts: frozenset[ScriptCode] = frozenset()
     has_initials = after_number = False
     for chunk in text.split(" "):
         entry: Any = chunks.get(chunk)

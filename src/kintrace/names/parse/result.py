@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kintrace.names.text import ScriptCode, SexCode
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedName:
@@ -20,8 +22,8 @@ class ParsedName:
     patronymic: str | None
     given_initial: str | None
     patronymic_initial: str | None
-    sex: str | None
-    script: str
+    sex: SexCode | None
+    script: ScriptCode
     surname_key: str | None
     given_key: str | None
     patronymic_key: str | None

@@ -19,7 +19,7 @@ from kintrace.names.morph import (
     tag_facts,
 )
 from kintrace.names.parse.surnames import given_readings, surname_readings
-from kintrace.names.text import detect_script, fold
+from kintrace.names.text import ScriptCode, detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
 _PATR_STRONG_RE = re.compile(
@@ -40,7 +40,7 @@ class _Word:
     text: str  # as written (look-alikes fixed)
     cyr: str  # lower-case Cyrillic reading
     latin: bool
-    script: str
+    script: ScriptCode
     caps: bool
     s_score: float
     g_score: float
@@ -181,7 +181,7 @@ def _analyse(text: str) -> _Word:
 @lru_cache(maxsize=262144)
 def _analyse_lower(text: str) -> _Word:
     script = detect_script(text)
-    latin = script != "cyrillic"
+    latin = script != "cyrl"
     if latin:
         cyr = to_cyrillic(text)
     else:  # Ukrainian letters as their Russian counterparts
