@@ -3,7 +3,7 @@ status). Keyword-only, each takes the acting user and writes its audit entry (be
 snapshots) in the same transaction as the change. The names are re-exported here:
 ``from kintrace.registry.services import X`` is the way to import them."""
 
-from ._common import KEEP, Keep, PersonMerged, name_fields, person_check_writable, person_survivor
+from ._common import KEEP, Keep, PersonMerged, name_fields, person_check_writable
 from .events import (
     EVENT_FIELDS,
     citation_remove,
@@ -63,7 +63,6 @@ __all__ = [
     "person_name_add",
     "person_names_rekey",
     "person_status_refresh",
-    "person_survivor",
     "person_update",
     "persons_mark_distinct",
     "regions_ensure_loaded",

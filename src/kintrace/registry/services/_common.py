@@ -111,15 +111,3 @@ def person_check_writable(person: Person) -> None:
             code="merged",
             params={"id": person.pk, "into": into},
         )
-
-
-def person_survivor(person_id: int) -> int:
-    """The person a (possibly merged-away) person id stands for now: merges followed."""
-    seen = set()
-    while person_id not in seen:
-        seen.add(person_id)
-        into = Person.objects.filter(pk=person_id).values_list("merged_into_id", flat=True).first()
-        if not into:
-            return person_id
-        person_id = into
-    return person_id

@@ -25,6 +25,7 @@ from ..models import (
     sort_key,
 )
 from ..rows import pointing_at, row_dump, row_restore, row_values
+from ..selectors import person_survivor
 from ._common import (
     KEEP,
     Keep,
@@ -32,7 +33,6 @@ from ._common import (
     _changes,
     _date_fields,
     person_check_writable,
-    person_survivor,
 )
 from .status import person_status_refresh
 
