@@ -13,7 +13,7 @@ from functools import lru_cache
 from kintrace.names.known import is_exact_given_form, surname_count
 from kintrace.names.morph import is_known_name_word
 from kintrace.names.spelling import to_cyrillic_candidates
-from kintrace.names.text import detect_script, is_cyrillic_char, is_latin_char
+from kintrace.names.text import Preference, detect_script, is_cyrillic_char, is_latin_char
 
 __all__ = ["fix_lookalikes"]
 
@@ -98,7 +98,7 @@ _CYRILLIC_ONLY_RE = re.compile(
 
 
 @lru_cache(maxsize=262144)
-def fix_lookalikes(word: str, prefer: str = "") -> str:
+def fix_lookalikes(word: str, prefer: Preference = "") -> str:
     """Replace look-alike letters of the other script inside one word.
 
     A word whose letters that exist in only one script are all Cyrillic ("Иванoв" with a
@@ -150,7 +150,7 @@ def _is_latin_name(latin: str) -> bool:
     return any(_is_name(c) for c in to_cyrillic_candidates(latin.lower())[:4])
 
 
-def _fix_by_letters(word: str, prefer: str) -> str:
+def _fix_by_letters(word: str, prefer: Preference) -> str:
     # Fast answers for the usual words (same result as the count below): plain ASCII with a
     # Latin-only letter is Latin already; a word with no Latin letter and a Cyrillic-only one
     # only needs its digits read.

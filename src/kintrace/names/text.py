@@ -205,6 +205,9 @@ def is_latin_char(ch: str) -> bool:
 # A person's sex as the names give it (a man's, a woman's form); None where they do not say
 SexCode = Literal["m", "f"]
 
+# Which script a word of letters both alphabets share (look-alikes) should be read in
+Preference = Literal["cyrl", "latn", ""]
+
 # A text's script: ISO 15924's codes (as the registry stores them), "mixed" for letters of
 # both, "" for no letters.
 ScriptCode = Literal["cyrl", "latn", "mixed", ""]

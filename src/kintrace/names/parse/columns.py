@@ -20,7 +20,7 @@ from kintrace.names.parse.tokens import (
     _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
-from kintrace.names.text import clean, detect_script
+from kintrace.names.text import Preference, clean, detect_script
 
 
 def _column_words(
@@ -105,7 +105,7 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
 
 
 @lru_cache(maxsize=262144)
-def _column_tokens(value: str, prefer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _column_tokens(value: str, prefer: Preference) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words and initials of one name column (as _split_tokens), cached: the given-name and
     patronymic columns repeat a few thousand values across a whole list."""
     words, initials = _split_tokens(_strip_notes(clean(value)), prefer)

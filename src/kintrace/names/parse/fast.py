@@ -30,7 +30,7 @@ from kintrace.names.parse.tokens import (
     _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
-from kintrace.names.text import ScriptCode, clean
+from kintrace.names.text import Preference, ScriptCode, clean
 
 _SKIP = ("skip",)
 _NUMBER = ("number",)
@@ -47,7 +47,7 @@ _SIG_IDS = itertools.count(1)
 _DECISIONS: dict[tuple[Any, ...], tuple[_Plan, int, bool]] = {}
 
 
-def _token(raw: str, prefer: str) -> object:
+def _token(raw: str, prefer: Preference) -> object:
     kind, values = _classify(raw, prefer)
     if kind == "word":
         return _analyse(values[0])
@@ -58,7 +58,7 @@ def _token(raw: str, prefer: str) -> object:
     return _SKIP if kind == "skip" else _NUMBER if kind == "number" else _FALLBACK
 
 
-def _chunk(chunk: str, prefer: str) -> object:
+def _chunk(chunk: str, prefer: Preference) -> object:
     # _WORD_RE never matches across a space, so the tokens of the text are those of its chunks.
     entries = [_token(raw, prefer) for raw in _WORD_RE.findall(chunk)]
     entries = [e for e in entries if e is not _SKIP]
@@ -105,6 +105,7 @@ def _parse_fast(original: str) -> ParsedName | None:
         text, comma = _segments(text)
     else:
         comma = False
+    prefer: Preference
     if text.isascii():
         prefer = "cyrl" if _LAT_RE.search(text) is None else "latn"
     elif _LAT_RE.search(text) is None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from kintrace.names.given import is_given_form
 from kintrace.names.lookalikes import fix_lookalikes
 from kintrace.names.morph import is_known_name_word
-from kintrace.names.text import ScriptCode, detect_script, fold
+from kintrace.names.text import Preference, ScriptCode, detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?|[^\W\d_]*\d[\w.]*")
@@ -71,7 +71,7 @@ def _initial_letter(token: str) -> str | None:
 
 
 @lru_cache(maxsize=262144)
-def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
+def _classify(raw: str, prefer: Preference) -> tuple[str, tuple[str, ...]]:
     """What one raw token of a name is: ("word", (text,)), ("initials", letters),
     ("turkic", (text,)) for оглы/кызы, ("number", ()), ("skip", ()) for noise words, or
     ("initial_or_noise", (letter,)) for an upper-case Г, Р, B: an initial ("МИХЕЕВ Г.В.")
@@ -116,7 +116,7 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     return "word", (fix_lookalikes(bare, prefer),)
 
 
-def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
+def _split_tokens(segment: str, prefer: Preference) -> tuple[list[str], list[str]]:
     """Words and initials of one comma segment, in order; noise words dropped."""
     words: list[str] = []
     initials: list[str] = []
@@ -166,7 +166,7 @@ _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 _LAT_RE = re.compile(r"[A-Za-z]")
 
 
-def _prefer(text: str) -> str:
+def _prefer(text: str) -> Preference:
     """The script most letters of the text are in (look-alikes follow it)."""
     has_lat = _LAT_RE.search(text) is not None
     if not has_lat:
