@@ -48,6 +48,12 @@ if [ $# -eq 0 ]; then
     echo "== lint: ruff check, ruff format --check ==" >&2
     ruff check src tests bench scripts
     ruff format --check src tests bench scripts
+    echo "== types: mypy (the settings are in pyproject.toml) ==" >&2
+    # The Django plugin loads the settings: a throwaway data directory keeps it off real data.
+    mypy_data="$(mktemp -d)"
+    PYTHONPATH="$ROOT/src" DJANGO_SETTINGS_MODULE=kintrace.settings KINTRACE_DATA_DIR="$mypy_data" \
+        mypy src/kintrace
+    rm -rf "$mypy_data"
     echo "== main jobs on the application-only install ==" >&2
     bash "$ROOT/scripts/app_smoke.sh"
 fi

@@ -167,7 +167,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "kintrace.sqlite3",
+            "NAME": str(DATA_DIR / "kintrace.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers queue
                 # on busy_timeout instead of one failing with "database is locked" on upgrade.
@@ -245,7 +245,7 @@ AXES_FAILURE_LIMIT = envint("KINTRACE_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 1  # hours
 AXES_HANDLER = "kintrace.accounts.lockout.DeviceLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "user_agent"]]
-AXES_IPWARE_META_PRECEDENCE_ORDER = []
+AXES_IPWARE_META_PRECEDENCE_ORDER: list[str] = []
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
 # Without django-ipware axes falls back to REMOTE_ADDR; this callable returns None so no

@@ -32,8 +32,8 @@ def test_fold_ignores_case_and_yo():
 
 
 def test_detect_script_names_each_script_and_mixtures():
-    assert detect_script("Иванов") == "cyrillic"
-    assert detect_script("Ivanov") == "latin"
+    assert detect_script("Иванов") == "cyrl"
+    assert detect_script("Ivanov") == "latn"
     assert detect_script("Ivanov Иван") == "mixed"
     assert detect_script("1984, ") == ""
 
@@ -41,19 +41,19 @@ def test_detect_script_names_each_script_and_mixtures():
 def test_latin_look_alikes_inside_a_cyrillic_word_become_cyrillic():
     fixed = fix_lookalikes("Иванoв")  # Latin o
     assert fixed == "Иванов"
-    assert detect_script(fixed) == "cyrillic"
+    assert detect_script(fixed) == "cyrl"
     assert fix_lookalikes("ПETPOB") == "ПЕТРОВ"  # Latin E, T, P, O, B around a Cyrillic П
 
 
 def test_cyrillic_look_alikes_inside_a_latin_word_become_latin():
     fixed = fix_lookalikes("Ivаnov")  # Cyrillic а
     assert fixed == "Ivanov"
-    assert detect_script(fixed) == "latin"
+    assert detect_script(fixed) == "latn"
 
 
 def test_a_word_of_shared_letters_follows_the_surrounding_script():
-    assert detect_script(fix_lookalikes("ТОМАС", "latin")) == "latin"
-    assert detect_script(fix_lookalikes("TOMAC", "cyrillic")) == "cyrillic"
+    assert detect_script(fix_lookalikes("ТОМАС", "latn")) == "latn"
+    assert detect_script(fix_lookalikes("TOMAC", "cyrl")) == "cyrl"
     # no context: the dictionary decides (Томас is a name, "томак" is not); no guess
     # when neither reading is a name
     assert fix_lookalikes("TOMAC") == "ТОМАС"
@@ -192,14 +192,14 @@ def test_phone_digits_inside_a_latin_word_are_letters_but_numbers_stay_numbers()
     "word,prefer,fixed",
     [
         ("IBAHOB", "", "ИВАНОВ"),
-        ("IBAHOB", "latin", "ИВАНОВ"),
-        ("ИBAH", "latin", "ИВАН"),
-        ("MAKAPOB", "latin", "МАКАРОВ"),
+        ("IBAHOB", "latn", "ИВАНОВ"),
+        ("ИBAH", "latn", "ИВАН"),
+        ("MAKAPOB", "latn", "МАКАРОВ"),
         ("KOMAPOB", "", "КОМАРОВ"),
         ("OKCAHA", "", "ОКСАНА"),
         ("Пetpob", "", "Петров"),
-        ("Пetpob", "latin", "Петров"),
-        ("IBAH", "latin", "ИВАН"),
+        ("Пetpob", "latn", "Петров"),
+        ("IBAH", "latn", "ИВАН"),
     ],
 )
 def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyrillic(
@@ -212,16 +212,16 @@ def test_a_word_typed_in_latin_look_alikes_that_reads_as_a_russian_name_is_cyril
     "word,prefer",
     [
         ("NIKITA", ""),
-        ("TOM", "latin"),
+        ("TOM", "latn"),
         ("MAX", ""),
-        ("ANNA", "latin"),
+        ("ANNA", "latn"),
         ("EMMA", ""),
-        ("HOMA", "latin"),
+        ("HOMA", "latn"),
         ("Tom", ""),
         ("Ivan", ""),
-        ("Oleg", "latin"),
+        ("Oleg", "latn"),
         ("XOP", ""),
-        ("PETROV", "latin"),
+        ("PETROV", "latn"),
         ("OTTO", ""),
     ],
 )

@@ -40,7 +40,8 @@ class PasswordChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         old, new1, new2 = (data.get(k) for k in ("old_password", "new_password1", "new_password2"))
         if old and not self.user.check_password(old):
             self.add_error("old_password", _("The current password is wrong."))

@@ -20,8 +20,11 @@ __all__ = ["Role", "TOTPDevice", "User"]
 log = logging.getLogger(__name__)
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django_otp has no stubs
     """A staff member. Reporters never have accounts."""
+
+    # Set on the row accounts.selectors.staff_member returns (not a column)
+    lockouts: int
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CASEWORKER)
     # Set for a one-time password (new account or reset): the next login must choose a new one.
@@ -105,7 +108,7 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     @property
     def bin_key(self) -> bytes:
         """The seed as raw bytes, decrypted only when a code is checked or shown."""
-        return totp_seed_decrypt(user_id=self.user_id, blob=self.encrypted_key)
+        return totp_seed_decrypt(user_id=self.user_id, blob=bytes(self.encrypted_key))
 
     def seed_opens(self) -> bool:
         """False when the stored seed cannot be decrypted (the data directory's totp_key was

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -10,7 +12,7 @@ from .models import TOTPDevice, User
 
 def _locked_attempts():
     """Lockout records still in force: as many failures as the limit, within the cool-off."""
-    since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
     return AccessAttempt.objects.filter(
         attempt_time__gte=since,
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,

@@ -371,7 +371,7 @@ def staff_secret_view(request):
         return response
     data = tokens.token_read(kind=ReporterToken.Kind.STAFF_SECRET, token=token)
     member = selectors.staff_member(data["user"]) if data else None
-    if member is None:
+    if not data or member is None:
         messages.info(
             request,
             _(
@@ -425,7 +425,7 @@ def staff_role_view(request, user_id: int):
     except services.StaffError as e:
         messages.error(request, str(e))
     else:
-        target = selectors.staff_member(target.pk)
+        target = selectors.staff_member(target.pk) or target
         messages.success(
             request,
             _("%(name)s is now: %(role)s.")

@@ -31,23 +31,27 @@ def _text(path: str, pattern: str = NO_NUL):
     return text(LIMITS[path], pattern)
 
 
+# The fields' types are constrained strings built from the intake limits at import time:
+# pydantic reads them, mypy cannot evaluate a call in an annotation (hence the ignores).
+
+
 class SubjectIn(Schema):
-    name: _text("subject.name", SOME_TEXT)
-    birth_date: _text("subject.birth_date") | None = None
-    facility: _text("subject.facility") | None = None
-    region: _text("subject.region") | None = None
+    name: _text("subject.name", SOME_TEXT)  # type: ignore[valid-type]
+    birth_date: _text("subject.birth_date") | None = None  # type: ignore[valid-type]
+    facility: _text("subject.facility") | None = None  # type: ignore[valid-type]
+    region: _text("subject.region") | None = None  # type: ignore[valid-type]
 
 
 class ReporterIn(Schema):
-    name: _text("reporter.name") | None = None
-    relationship: _text("reporter.relationship") | None = None
-    contact: _text("reporter.contact") | None = None
+    name: _text("reporter.name") | None = None  # type: ignore[valid-type]
+    relationship: _text("reporter.relationship") | None = None  # type: ignore[valid-type]
+    contact: _text("reporter.contact") | None = None  # type: ignore[valid-type]
 
 
 class ReportIn(Schema):
     subject: SubjectIn
     reporter: ReporterIn | None = None
-    message: _text("message")
+    message: _text("message")  # type: ignore[valid-type]
 
     @field_validator("subject", "reporter", mode="before")
     @classmethod

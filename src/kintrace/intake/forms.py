@@ -1,7 +1,10 @@
 """Web forms of the intake. They only carry and redisplay values: the checking itself is
 `validation.clean_report`, shared with the API."""
 
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kintrace.web.fields import TextField
@@ -86,13 +89,13 @@ class ReportForm(forms.Form):
 
     def raw(self) -> dict:
         """The submitted values in the shape `clean_report` (and the API) use."""
-        data = {"subject": {}, "reporter": {}, "details": {}}
+        data: dict[str, Any] = {"subject": {}, "reporter": {}, "details": {}}
         for name in self.fields:
             section, _sep, field = name.partition("_")
             if name == "message":
                 data["message"] = self.data.get("message", "")
             elif name == "details_what_happened":
-                data["details"]["what_happened"] = self.data.getlist(name)
+                data["details"]["what_happened"] = cast(QueryDict, self.data).getlist(name)
             elif section in self.SECTIONS:
                 data[section][field] = self.data.get(name, "")
         return data

@@ -1,6 +1,7 @@
 """Turning a report into registry facts: link it to a person (or create him), open or update
 his case, and record what the report says as events sourced to the report."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -97,7 +98,7 @@ def _report_source(report: Report, actor):
     )
 
 
-def report_link(*, report: Report, person: Person, actor, facts: list[Fact] = ()) -> Report:
+def report_link(*, report: Report, person: Person, actor, facts: Sequence[Fact] = ()) -> Report:
     """Link the report to `person`: open or update his case and record `facts` as events
     cited to the report's source."""
     checked = _check_facts(list(facts))
@@ -135,7 +136,7 @@ def report_link(*, report: Report, person: Person, actor, facts: list[Fact] = ()
     return report
 
 
-def report_create_person(*, report: Report, actor, facts: list[Fact] = ()) -> Person:
+def report_create_person(*, report: Report, actor, facts: Sequence[Fact] = ()) -> Person:
     """Create the missing man from the report's subject fields, then link the report to him."""
     _check_facts(list(facts))
     with transaction.atomic():

@@ -19,6 +19,7 @@ The view reads `handler.refusals` (reason codes) to tell the relative what happe
 import io
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -67,7 +68,8 @@ class _Part:
     name: str = ""
     filename: str = ""
     content_type: str = ""
-    buffer: io.BytesIO | bytearray | None = None
+    # io.BytesIO for a file, bytearray for a field, None for a part skipped
+    buffer: Any = None
     size: int = 0
     too_big: bool = False
 
@@ -87,7 +89,7 @@ class BoundedUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.encoding = encoding or settings.DEFAULT_CHARSET
         self.post = QueryDict(mutable=True, encoding=self.encoding)
-        self.files = MultiValueDict()
+        self.files: MultiValueDict[str, InMemoryUploadedFile] = MultiValueDict()
         self.fields = 0
         self.field_bytes = 0
         self.part = _Part()
@@ -215,7 +217,7 @@ class BoundedUploadHandler(FileUploadHandler):
                 size=part.size,
                 charset=None,
             )
-            upload.too_big = part.too_big
+            upload.too_big = part.too_big  # type: ignore[attr-defined]  # our flag, read by the views
             self.files.appendlist(part.name, upload)
 
     def _end(self) -> None:

@@ -95,12 +95,14 @@ def _to_srgb(img: Image.Image) -> Image.Image:
         img = img.convert("L" if img.mode == "LA" else "RGB")
     if img.mode in ("RGB", "L", "CMYK"):
         try:
-            img = ImageCms.profileToProfile(
+            converted = ImageCms.profileToProfile(
                 img,
                 ImageCms.ImageCmsProfile(io.BytesIO(icc)),
                 ImageCms.createProfile("sRGB"),
                 outputMode="RGB",
             )
+            if converted is not None:  # None only with inPlace=True
+                img = converted
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             # A profile lcms cannot use: keep the pixels as they are rather than refuse them.
             pass

@@ -3,7 +3,7 @@ linking a report to a person. Staff reads of reporter data are audited like writ
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +101,7 @@ def _json_encrypt(key: bytes, value: Any) -> bytes:
     return encrypt(key, json.dumps(value, ensure_ascii=False).encode())
 
 
-def _json_decrypt(key: bytes, blob: bytes) -> Any:
+def _json_decrypt(key: bytes, blob: bytes | memoryview) -> Any:
     return json.loads(decrypt(key, bytes(blob)))
 
 
@@ -137,7 +137,7 @@ def _attach(report: Report, key: bytes, stored, sender: str) -> None:
 
 
 def report_submit(
-    *, clean: CleanReport, files: list[CheckedFile] = (), channel: str = Report.Channel.WEB
+    *, clean: CleanReport, files: Sequence[CheckedFile] = (), channel: str = Report.Channel.WEB
 ) -> tuple[Report, str]:
     """Store a new report encrypted; return it and its receipt, which is not kept anywhere.
     Raises ReportBusy if the database stays busy through every retry (nothing stored)."""
@@ -221,7 +221,7 @@ def reporter_access(*, report_id: int, key: bytes) -> ReporterAccess | None:
     return ReporterAccess(report=report, key=key)
 
 
-def reporter_add(*, access: ReporterAccess, text: str, files: list[CheckedFile] = ()) -> None:
+def reporter_add(*, access: ReporterAccess, text: str, files: Sequence[CheckedFile] = ()) -> None:
     """The reporter adds information or files to their report (ReportBusy as for a report).
     The report counts one more unread follow-up until a staff member marks it read."""
     report, key = access.report, access.key

@@ -15,6 +15,7 @@ import base64
 import binascii
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -171,7 +172,7 @@ def draft_list(*, draft: str) -> list[DraftView]:
     return out
 
 
-def draft_files(*, draft: str, drop: set[int] = frozenset()) -> list[CheckedFile]:
+def draft_files(*, draft: str, drop: Collection[int] = frozenset()) -> list[CheckedFile]:
     """The kept files as checked files, ready to store with the report; `drop`: the ids the
     relative unticked (those are deleted at once)."""
     key, rows = _draft_rows(draft)

@@ -144,7 +144,8 @@ def check_uploads(
     `handler`: the one `receive_uploads` installed, whose refusals (too many files, a form
     too large or cut short) become messages too.
     """
-    good, problems = [], []
+    good: list[CheckedFile] = []
+    problems: list[str] = []
     if handler is not None:
         problems.extend(refusal_message(code, handler.files_sent) for code in handler.refusals)
     for f in list(files)[:MAX_FILES]:

@@ -363,7 +363,7 @@ def inbox_add(request):
             status=403,
         )
     form = MessageForm(request.POST)
-    problems = []
+    problems: list[str] = []
     text = ""
     try:
         text = clean_message(request.POST.get("message", ""))

@@ -91,7 +91,7 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
     # Anyone the registry search finds may be linked, not only the engine's proposals: a miss
     # of the engine must not force a duplicate person.
     person_query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    found = []
+    found: list[Person] = []
     if person_query and report.status == Report.Status.NEW:
         found = person_search(person_query, limit=FOUND_LIMIT)
         suggested = {s.person.pk for s in suggestions}
@@ -139,7 +139,10 @@ def link(request, pk: int):
         else:
             try:
                 # An id in ASCII digits only: int() would take "١٢" as 12.
-                person = Person.objects.get(pk=id_or_none(choice), merged_into__isnull=True)
+                chosen = id_or_none(choice)
+                if chosen is None:
+                    raise Person.DoesNotExist
+                person = Person.objects.get(pk=chosen, merged_into__isnull=True)
             except Person.DoesNotExist:
                 raise ValidationError(_("Choose a person or create a new one.")) from None
             report_link(report=report, person=person, facts=facts, actor=request.user)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,7 +169,7 @@ def link_frames(
     backend: str,
     model_path: Path | None,
     progress: Progress = None,
-    timings: dict | None = None,
+    timings: dict[str, float] | None = None,
     workers: int | None = 1,
     one_to_one: str = "off",
 ) -> pd.DataFrame:
@@ -231,8 +232,8 @@ def _in_input_order(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def link_records(
-    left: Iterable[dict],
-    right: Iterable[dict],
+    left: Iterable[Mapping[str, Any]],
+    right: Iterable[Mapping[str, Any]],
     *,
     threshold: float = 0.5,
     backend: str = "duckdb",
@@ -300,7 +301,7 @@ def dedupe_frame(
 
 
 def dedupe_records(
-    records: Iterable[dict],
+    records: Iterable[Mapping[str, Any]],
     *,
     threshold: float = 0.5,
     backend: str = "duckdb",

@@ -10,11 +10,12 @@ first rule that found it), which costs one pass over the pair ids, not another j
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any  # the Splink linker: no type hints we can rely on
 
 __all__ = ["pairs_per_rule", "report_pairs_per_rule"]
 
 
-def pairs_per_rule(linker, backend: str) -> list[int] | None:
+def pairs_per_rule(linker: Any, backend: str) -> list[int] | None:
     """Pairs each prediction rule adds (in the rules' order), from the blocked pairs the
     linker will score; None where the backend's table cannot be read here (Spark)."""
     if backend != "duckdb":
@@ -30,7 +31,7 @@ def pairs_per_rule(linker, backend: str) -> list[int] | None:
     return counts
 
 
-def report_pairs_per_rule(linker, backend: str, say: Callable[[str], None]) -> None:
+def report_pairs_per_rule(linker: Any, backend: str, say: Callable[[str], None]) -> None:
     """One progress line per rule: its pairs and the rule (shortened)."""
     counts = pairs_per_rule(linker, backend)
     if counts is None:

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported inside the commands (start-up time)
+    import pandas as pd
 
 EXIT_BAD_INPUT = 2
 MAX_HEADER_BYTES = 64 * 1024  # the contract has a handful of short column names
@@ -34,7 +39,7 @@ def _threshold(text: str) -> float:
     return value
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:  # argparse's subparsers action (a private class)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--out", type=Path, required=True, help="output CSV")
     common.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
@@ -81,7 +86,7 @@ def register(sub) -> None:
     p.set_defaults(func=_link)
 
 
-def read_contract_csv(path: Path):
+def read_contract_csv(path: Path) -> pd.DataFrame:
     """The file as a frame of strings, or InputError naming the file and line."""
     import csv
     import io
@@ -130,7 +135,8 @@ def read_contract_csv(path: Path):
     reader = csv.reader(io.StringIO(decode(raw), newline=""))
     next(reader)  # the header, read above
     width = len(header)
-    rows, seen = [], {}
+    rows: list[list[str]] = []
+    seen: dict[str, int] = {}
     id_at = header.index("id")
     try:
         for row in reader:
@@ -159,7 +165,7 @@ def read_contract_csv(path: Path):
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
-def _read_fast(raw: bytes, header: list[str]):
+def _read_fast(raw: bytes, header: list[str]) -> pd.DataFrame | None:
     """The same frame through Arrow's multi-threaded CSV reader (a million rows: ~0.5 s instead
     of ~5 s), or None when anything is amiss (ragged rows, a blank or repeated id, a quirk the
     two readers might see differently): the line-by-line reader then finds the line to name."""
@@ -188,7 +194,7 @@ def _read_fast(raw: bytes, header: list[str]):
     return frame
 
 
-def _write_atomically(out: Path, write) -> None:
+def _write_atomically(out: Path, write: Callable[[IO[str]], None]) -> None:
     import os
     import tempfile
 
@@ -203,7 +209,7 @@ def _write_atomically(out: Path, write) -> None:
         raise
 
 
-def _progress(args):
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     if args.quiet:
         return None
     import time
@@ -221,7 +227,7 @@ def _check_out(out: Path) -> None:
         raise InputError(f"{out}: the output folder does not exist")
 
 
-def _dedupe(args) -> int:
+def _dedupe(args: argparse.Namespace) -> int:
     import time
 
     start = time.perf_counter()
@@ -249,7 +255,7 @@ def _dedupe(args) -> int:
     )
     t_write = time.perf_counter()
 
-    def write(f) -> None:
+    def write(f: IO[str]) -> None:
         from kintrace.linkage.csvout import write_csv
 
         clusters = result.clusters
@@ -263,7 +269,7 @@ def _dedupe(args) -> int:
     _write_atomically(args.out, write)
     if args.review is not None:
 
-        def write_review(f) -> None:
+        def write_review(f: IO[str]) -> None:
             from kintrace.linkage.csvout import write_csv
 
             rows = [
@@ -291,7 +297,7 @@ def _dedupe(args) -> int:
     return 0
 
 
-def _link(args) -> int:
+def _link(args: argparse.Namespace) -> int:
     import time
 
     start = time.perf_counter()
@@ -318,10 +324,10 @@ def _link(args) -> int:
         one_to_one=args.one_to_one,
     )
 
-    def write(f) -> None:
+    def write(f: IO[str]) -> None:
         from kintrace.linkage.csvout import write_csv
 
-        def number(x) -> str:
+        def number(x: float) -> str:
             return "" if x != x else f"{x:.6f}"  # NaN as an empty cell, as pandas wrote it
 
         rows = zip(

@@ -56,7 +56,7 @@ def expected_namesakes(
         prepared["patronymic_initial"],
         frequencies.get("patronymic", {}),
     )
-    return n * s * g * p
+    return np.asarray(n * s * g * p)
 
 
 def name_only_common(prepared: pd.DataFrame, namesakes: np.ndarray) -> np.ndarray:
@@ -64,7 +64,7 @@ def name_only_common(prepared: pd.DataFrame, namesakes: np.ndarray) -> np.ndarra
     no_date = prepared["birth_year"].isna().to_numpy()
     no_fac = prepared["facility_key"].isna().to_numpy()
     no_region = prepared["region"].isna().to_numpy()
-    return no_date & no_fac & no_region & (namesakes >= 1.0)
+    return np.asarray(no_date & no_fac & no_region & (namesakes >= 1.0))
 
 
 def _ambiguous(

@@ -29,7 +29,11 @@ def escape_cell(text: str) -> str:
 
 
 def write_csv(
-    f: IO[str], header: Sequence[str], rows: Iterable[Sequence], *, input_columns: Collection[int]
+    f: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    input_columns: Collection[int],
 ) -> None:
     """Write a header and rows ("\\n" line ends, minimal quoting); the cells of
     `input_columns` (indexes) are input text and are escaped with `escape_cell`; other

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +86,7 @@ def term_frequencies(frames: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 @cache
-def spark_session():
+def spark_session() -> Any:  # a pyspark SparkSession
     """A local Spark session unless the environment points at a cluster (see docs/linkage.md)."""
     # Splink's Jaro-Winkler and friends are Scala UDFs shipped as a jar
     import sys
@@ -117,7 +119,7 @@ def spark_session():
     return spark
 
 
-def _db_api(backend: str):
+def _db_api(backend: str) -> Any:  # a Splink DatabaseAPI
     if backend == "duckdb":
         import duckdb
         from splink import DuckDBAPI
@@ -130,11 +132,14 @@ def _db_api(backend: str):
     if backend == "spark":
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist")
+        # Splink leaves SparkAPI.__init__ unannotated
+        return SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=spark_session(), break_lineage_method="persist"
+        )
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
-def _register(db_api, backend: str, frame: pd.DataFrame, name: str):
+def _register(db_api: Any, backend: str, frame: pd.DataFrame, name: str) -> Any:
     if backend == "spark":
         from pyspark.sql import types as T
 
@@ -166,7 +171,7 @@ def linker_for(
     prior: float | None = None,
     rules: list[str] | None = None,
     tf_frames: list[pd.DataFrame] | None = None,
-):
+) -> Any:  # a splink Linker
     """A Splink linker over prepared frames (one: dedupe; two: link), model loaded.
     `rules` replace the blocking rules; `tf_frames` are counted for term frequencies
     instead of `frames` (a frame with rows repeated for blocking would count them twice)."""
@@ -201,7 +206,7 @@ def score(
     rules: list[str] | None = None,
     tf_frames: list[pd.DataFrame] | None = None,
     prior: float | None = None,
-    progress=None,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Pairs with match_probability >= threshold, with gamma_* and mw_* per comparison.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_MODEL_PATH = PACKAGE_DIR / "default_model.json"
@@ -485,13 +486,13 @@ def settings(
     params: Parameters,
     prior: float | None = None,
     records: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """A Splink settings dict for `link_type` ("dedupe_only" / "link_only")."""
     comps = []
     for name, levels in comparisons(dialect).items():
         out_levels = []
         for lv in levels:
-            d: dict = {"sql_condition": lv.sql, "label_for_charts": lv.label}
+            d: dict[str, Any] = {"sql_condition": lv.sql, "label_for_charts": lv.label}
             if lv.null:
                 d["is_null_level"] = True
             else:

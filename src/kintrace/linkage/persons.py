@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,12 +76,12 @@ def score_floor(prior: float, needed_bits: float = -math.inf) -> float:
     2**max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)."""
     bits = max(FLOOR_BITS, needed_bits - FLOOR_MARGIN)
     odds = prior / (1 - prior) * 2.0**bits
-    return odds / (1 + odds)
+    return float(odds / (1 + odds))
 
 
 def levels(
     pairs: pd.DataFrame, params: Parameters
-) -> dict[str, tuple[list, np.ndarray, np.ndarray]]:
+) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
     """Comparison -> (level labels, level index per pair, total weight per pair with the TF
     adjustment). Splink returns each comparison's weight; the level is the one with that
     weight (weight 0 with no level of weight 0 is a missing value on one side)."""
@@ -311,8 +312,8 @@ def cap_names(pairs: pd.DataFrame, params: Parameters, cap: float) -> pd.DataFra
 def by_person(
     pairs: pd.DataFrame,
     params: Parameters,
-    person_r: dict | pd.Series,
-    person_l: dict | pd.Series | None = None,
+    person_r: dict[Any, Any] | pd.Series,
+    person_l: dict[Any, Any] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """One row per (left unit, right person): left unit is the left record, or its person
     when `person_l` is given (dedupe: the pair is unordered, a person never pairs with
@@ -371,7 +372,7 @@ def by_person(
 
 
 def _bayes_factors(bits: np.ndarray) -> np.ndarray:
-    return np.exp2(np.clip(bits, -500, 500))
+    return np.asarray(np.exp2(np.clip(bits, -500, 500)))
 
 
 def expected_share(
@@ -410,7 +411,7 @@ def competing_probability(
     lik = _bayes_factors(bits)
     s = np.bincount(entry, lik) if len(entry) else np.zeros(0)
     a = share / max(n_persons, POPULATION)
-    return a * lik / ((1 - share) + a * s[entry])
+    return np.asarray(a * lik / ((1 - share) + a * s[entry]))
 
 
 @dataclass(frozen=True)
@@ -427,7 +428,7 @@ def link_persons(
     pairs: pd.DataFrame,
     params: Parameters,
     *,
-    person_r: dict | pd.Series,
+    person_r: dict[Any, Any] | pd.Series,
     n_entries: int,
     n_persons: int,
     start_share: float,
@@ -551,7 +552,7 @@ def _every_variant(
 def score_persons(
     left: pd.DataFrame,
     right: pd.DataFrame,
-    person_r: dict | pd.Series,
+    person_r: dict[Any, Any] | pd.Series,
     *,
     start_share: float,
     estimate: bool = True,
@@ -618,7 +619,7 @@ def score_persons(
 
 def dedupe_persons(
     records: pd.DataFrame,
-    person_of: dict | pd.Series,
+    person_of: dict[Any, Any] | pd.Series,
     *,
     threshold: float,
     params: Parameters | None = None,

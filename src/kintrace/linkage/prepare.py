@@ -11,9 +11,9 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ from kintrace.linkage.initials import letters as initial_letters
 from kintrace.linkage.written import written_keys
 from kintrace.names.dates import DateError, parse_date_or_none, parse_date_range
 from kintrace.names.facilities import parse_facility
-from kintrace.names.parse import name_key, parse_name, parse_name_parts
+from kintrace.names.parse import ParsedName, name_key, parse_name, parse_name_parts
 from kintrace.names.regions import normalise_region
 
 NAME_COLUMNS = ("name", "surname", "given_name", "patronymic")
@@ -76,7 +76,7 @@ class _NameFields(NamedTuple):  # a tuple: workers send back a million of them c
 _EMPTY_NAME = _NameFields(None, None, None, None, None, None, None, None, None, None, None)
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip()
 
 
@@ -99,7 +99,7 @@ def _given_alts(given_key: str | None, alternatives: tuple[str, ...]) -> str | N
     return "|".join(sorted(alts)) if alts else None
 
 
-def _name_fields(parsed) -> _NameFields:
+def _name_fields(parsed: ParsedName | None) -> _NameFields:
     if parsed is None:
         return _EMPTY_NAME
     given_key = parsed.given_key or None
@@ -108,7 +108,7 @@ def _name_fields(parsed) -> _NameFields:
     patr_key = parsed.patronymic_key or None
     patr_initial = (patr_key[:1] if patr_key else None) or _initial_key(parsed.patronymic_initial)
     surname_key = parsed.surname_key or None
-    latin = parsed.script != "cyrillic"
+    latin = parsed.script != "cyrl"
     return _NameFields(  # in the order of the fields
         surname_key,
         given_key,
@@ -146,7 +146,8 @@ def _parse_name_triple(triple: tuple[str, str, str]) -> _NameFields:
 
 
 def _parse_joined_triple(joined: str) -> _NameFields:
-    return _parse_name_triple(tuple(joined.split("\x1f")))
+    surname, given, patronymic = joined.split("\x1f")
+    return _parse_name_triple((surname, given, patronymic))
 
 
 # "около 1985", "1985?": the man was born within this many years of the year written.
@@ -242,13 +243,16 @@ def _workers(requested: int | None) -> int:
         return os.cpu_count() or 1
 
 
+# A parser of one distinct value to a tuple of fields (_NameFields)
+_Parser = Callable[[Any], tuple[Any, ...]]
+
 # What the forked workers parse, per group: (fn, values in the order the chunks cut them).
 # Set just before the fork, so that a task is only (group, start, stop): the values reach
 # the workers through the fork instead of being pickled to them.
-_FORKED: list[tuple[Callable, list]] = []
+_FORKED: list[tuple[_Parser, list[Any]]] = []
 
 
-def _apply_chunk(task: tuple[int, int, int]) -> tuple:
+def _apply_chunk(task: tuple[int, int, int]) -> tuple[tuple[Any, ...], ...]:
     """One chunk of a group, sent back column-wise: a few tuples of strings pickle far
     faster than a hundred thousand small tuples, and pickle's memo sends a string repeated
     within the chunk (the same given-name key object) once."""
@@ -257,7 +261,7 @@ def _apply_chunk(task: tuple[int, int, int]) -> tuple:
     return tuple(zip(*map(fn, values[start:stop]), strict=True))
 
 
-def _columns(rows: list, width: int) -> list[np.ndarray]:
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[np.ndarray]:
     """Tuples of `width` values to `width` object arrays."""
     if not rows:
         return [np.empty(0, dtype=object) for _ in range(width)]
@@ -270,20 +274,24 @@ class _Jobs:
     reuses its analysis in the triples, and the pool starts once."""
 
     def __init__(self) -> None:
-        self.groups: list[tuple[Callable, list]] = []
+        self.groups: list[tuple[_Parser, list[Any]]] = []
 
-    def add(self, fn: Callable, values: list) -> int:
+    def add(self, fn: _Parser, values: list[Any]) -> int:
         self.groups.append((fn, values))
         return len(self.groups) - 1
 
-    def run(self, workers: int, meanwhile: Callable[[], object]) -> tuple[list, object]:
+    def run(
+        self, workers: int, meanwhile: Callable[[], dict[str, Any]]
+    ) -> tuple[list[list[np.ndarray]], dict[str, Any]]:
         """The columns of each group's results (in its values' order), and what `meanwhile`
         returned: the parent's own work (dates, facilities), done while the workers parse."""
         total = sum(len(values) for _, values in self.groups)
         if workers < 2 or total < PARALLEL_MIN_DISTINCT:
             results = [_columns([fn(v) for v in values], _NAME_WIDTH) for fn, values in self.groups]
             return results, meanwhile()
-        heads, orders, chunks = [], [], []
+        heads: list[list[tuple[Any, ...]]] = []
+        orders: list[np.ndarray] = []
+        chunks: list[tuple[int, int, int]] = []
         # About 8 chunks per worker: small enough that the last one leaves little of a tail
         # on one core, large enough that few words are analysed by both workers
         size = max(1000, int(total * (1 - WARM_SHARE)) // (workers * 8) + 1)
@@ -354,7 +362,7 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
 
 
-def _objects(values) -> np.ndarray:
+def _objects(values: Sequence[Any]) -> np.ndarray:
     """A 1-d object array of `values` (np.array would read a tuple of equal-length strings
     or tuples as more dimensions; filling an empty array never does)."""
     arr = np.empty(len(values), dtype=object)
@@ -363,7 +371,7 @@ def _objects(values) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _gc_paused():
+def _gc_paused() -> Iterator[None]:
     """The parsers build millions of small long-lived objects (cached words and results):
     the cyclic collector would rescan them all at every full collection, for nothing."""
     enabled = gc.isenabled()
@@ -386,7 +394,7 @@ def _factorize(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
     return codes, [*(str(u).strip() for u in uniques), ""]
 
 
-def _per_distinct(uniques: list, fn: Callable, empty: tuple) -> list[np.ndarray]:
+def _per_distinct(uniques: list[str], fn: _Parser, empty: tuple[Any, ...]) -> list[np.ndarray]:
     """The columns of `fn` of each distinct value (blank values get `empty`); rows take
     theirs by code afterwards, so per-row work is numpy indexing only."""
     return _columns([empty if _blank(u) else fn(u) for u in uniques], len(empty))
@@ -429,7 +437,7 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
             [u for u, b in zip(triple_uniques, triple_blank, strict=False) if not b],
         )
 
-    def meanwhile():  # the parent's share while the workers parse names
+    def meanwhile() -> dict[str, Any]:  # the parent's share while the workers parse names
         other = _other_columns(frame, n)
         written = written_keys(frame, free_form=has_full)
         other["surname_written"] = written["surname_written"].to_numpy()
@@ -448,7 +456,7 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
         slot[todo] = np.arange(len(todo)) + len(full_values)
         where[triple_idx] = slot[triple_rows]
         distinct.append(results[triple_group])
-    columns = {"unique_id": frame["id"].astype(str).to_numpy()}
+    columns: dict[str, Any] = {"unique_id": frame["id"].astype(str).to_numpy()}
     for k, attr in enumerate(_NameFields._fields):
         gathered = np.concatenate([*(group[k] for group in distinct), _objects([None])])
         columns[attr] = gathered[where]
@@ -467,9 +475,9 @@ def _prepare(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     return pd.DataFrame({name: columns[name] for name in PREPARED_COLUMNS}, copy=False)
 
 
-def _other_columns(frame: pd.DataFrame, n: int) -> dict:
+def _other_columns(frame: pd.DataFrame, n: int) -> dict[str, Any]:
     """Birth date, facility and region columns."""
-    other = {}
+    other: dict[str, Any] = {}
     codes, uniques = _factorize(frame, "birth_date")
     year, month, day, digits, first, last = _per_distinct(
         uniques, _date_columns, (np.nan, np.nan, np.nan, None, np.nan, np.nan)
@@ -500,7 +508,7 @@ def _other_columns(frame: pd.DataFrame, n: int) -> dict:
     return other
 
 
-def records_to_frame(records: Iterable[dict]) -> pd.DataFrame:
+def records_to_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Contract-shaped dicts (as the Python API receives them) to a frame `prepare` reads."""
     rows = [dict(r) for r in records]
     frame = pd.DataFrame(rows, dtype=object)

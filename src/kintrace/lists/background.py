@@ -18,14 +18,19 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import psutil
 from django.conf import settings
-from django.db import close_old_connections, connection, models
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kintrace.lists.models import MatchRun, PersonList
+
 log = logging.getLogger(__name__)
+
+# The rows of long jobs (both have the JobFields columns and a status)
+Job = PersonList | MatchRun
 
 # The heartbeat thread writes this often; a job is stale when its heartbeat is older than
 # KINTRACE_JOB_STALE_SECONDS (settings; 120 by default), several beats missed.
@@ -69,7 +74,7 @@ def _key(obj_or_model, pk: int) -> tuple[str, int]:
     return (obj_or_model._meta.label_lower, int(pk))
 
 
-def job_alive(job: models.Model, *, now=None) -> bool:
+def job_alive(job: Job, *, now: datetime | None = None) -> bool:
     """Whether the process named in a queued/running job's row still runs it.
 
     False when the heartbeat is older than the limit, when the job was started on this host
@@ -96,14 +101,14 @@ def job_alive(job: models.Model, *, now=None) -> bool:
         return False
 
 
-def claim(model: type[models.Model], pk: int) -> None:
+def claim(model: type[Job], pk: int) -> None:
     """This process is about to run the job (in a thread it is starting, or inline): from now
     on `job_alive` counts it as running here."""
     with _LOCAL_LOCK:
         _LOCAL.add(_key(model, pk))
 
 
-def release(model: type[models.Model], pk: int) -> None:
+def release(model: type[Job], pk: int) -> None:
     with _LOCAL_LOCK:
         _LOCAL.discard(_key(model, pk))
 
@@ -112,7 +117,7 @@ class Running:
     """A job's life in this process: registered as local, its row's heartbeat refreshed by a
     thread, and a way to ask whether to stop (`check`)."""
 
-    def __init__(self, model: type[models.Model], pk: int):
+    def __init__(self, model: type[Job], pk: int):
         self.model, self.pk = model, pk
         self.key = _key(model, pk)
         self._stop = threading.Event()

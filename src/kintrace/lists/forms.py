@@ -51,7 +51,8 @@ class UploadForm(forms.Form):
             ) from None
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("file") and not (data.get("pasted") or "").strip():
             raise forms.ValidationError(_("Choose a file or paste the rows."))
         return data

@@ -179,9 +179,9 @@ def guess_mapping(header: list[str], rows: list[list[str]]) -> dict[str, int]:
     for col in range(len(header)):
         if col in used:
             continue
-        f = _content_field([r[col] for r in sample if col < len(r)])
-        if f and f not in mapping:
-            mapping[f] = col
+        found = _content_field([r[col] for r in sample if col < len(r)])
+        if found and found not in mapping:
+            mapping[found] = col
             used.add(col)
     # A full name beats separate parts only when there is no surname column.
     if (

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -472,7 +472,7 @@ def _is_data(cell: str) -> bool:
     )
 
 
-def _header_score(cells: list[str], below: list[list[str]] = ()) -> int:
+def _header_score(cells: list[str], below: Sequence[Sequence[str]] = ()) -> int:
     """How much a row looks like a header: two points per cell that is a known column title,
     one per filled cell, and two per title with a value under it in the row `below` (a
     header stands over data; a title row over the header has titles under it); -1 for a row
@@ -692,7 +692,8 @@ class _Recorder:
     the record it returns (the reader reads no further than a record's end)."""
 
     def __init__(self, lines: Iterator[str]):
-        self.lines, self.taken = lines, []
+        self.lines = lines
+        self.taken: list[str] = []
 
     def __iter__(self):
         return self

@@ -92,7 +92,7 @@ def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
             _("born (%(b)s) after the date of the event (%(e)s)")
             % {"b": quote(birth_text), "e": quote(event_text)}
         )
-    out = {
+    out: dict[str, object] = {
         "name": name,
         "surname": surname[:100],
         "given_name": given[:100],

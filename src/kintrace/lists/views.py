@@ -166,7 +166,9 @@ def header_row(request, pk: int):
     person_list = get_object_or_404(PersonList, pk=pk)
     form = HeaderRowForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("header_row", [_("Bad line number.")])))
+        messages.error(
+            request, " ".join(map(str, form.errors.get("header_row", [_("Bad line number.")])))
+        )
         return redirect("lists:detail", pk=pk)
     try:
         list_set_header_row(

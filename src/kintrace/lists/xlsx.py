@@ -23,6 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
@@ -208,7 +209,7 @@ def _scan(archive, name: str, budget: _Budget, limits: Limits, element: re.Patte
     budget.feed(archive, name, Counting, whole=True)
 
 
-def read_rows(data: bytes, limits: Limits) -> Iterator[tuple]:
+def read_rows(data: bytes, limits: Limits) -> Iterator[list[Any]]:
     """The first sheet's rows as tuples of cell values (None for empty), line 1 first, as a
     generator. Raises ListFileError (ListTooLarge over a bound) for anything but a sane
     workbook, before or while rows come."""
@@ -229,7 +230,7 @@ def read_rows(data: bytes, limits: Limits) -> Iterator[tuple]:
         raise damaged() from None  # file means "unreadable", never a traceback
 
 
-def _read_rows(data: bytes, limits: Limits) -> Iterator[list]:
+def _read_rows(data: bytes, limits: Limits) -> Iterator[list[Any]]:
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._reader import WorkSheetParser
@@ -277,7 +278,7 @@ def _read_rows(data: bytes, limits: Limits) -> Iterator[list]:
         archive.close()
 
 
-def _checked_parser(base):
+def _checked_parser(base: Any) -> Any:  # openpyxl's WorkSheetParser (no type hints)
     """openpyxl's sheet parser, refusing two cells it would read wrong without a word:
     a formula saved without its value (a script wrote the file and nothing calculated it;
     the cell would read as empty and a row could vanish), and a shared-string index outside

@@ -19,7 +19,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name not in _HOME:
         raise AttributeError(f"module 'kintrace.names' has no attribute {name!r}")
     value = getattr(import_module(_HOME[name]), name)
@@ -27,5 +27,5 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))

@@ -463,7 +463,7 @@ def _containing(start: PartialDate, end: PartialDate, text: str) -> PartialDate:
     return PartialDate(start.year, approximate=approximate)
 
 
-_this_year = [0, 0.0]  # [year, epoch seconds when to look again]
+_this_year: list[int | float] = [0, 0.0]  # [year, epoch seconds when to look again]
 
 
 def _default_max_year() -> int:
@@ -472,7 +472,7 @@ def _default_max_year() -> int:
     if now >= _this_year[1]:
         _this_year[0] = dt.date.today().year  # noqa: DTZ011 - a calendar year is enough
         _this_year[1] = now + 3600
-    return _this_year[0]
+    return int(_this_year[0])
 
 
 def parse_date(
@@ -538,7 +538,6 @@ def parse_date_range(
     1980-х" → 1980…1983, "в конце июля 2024", "late 1985") and approximate dates come back
     marked `approximate`; without it they are a `DateError` with code "approximate".
     """
-    kwargs = {"min_year": min_year, "max_year": max_year}
     try:
         start, end = _span(text, min_year, max_year)
     except DateError as error:
@@ -555,19 +554,21 @@ def parse_date_range(
         if not left or not right:
             continue
         try:
-            end = parse_date(right, **kwargs)
+            end = parse_date(right, min_year=min_year, max_year=max_year)
         except DateError:
             continue
-        start = _range_start(left, end, kwargs)
-        if start is None:
+        begin = _range_start(left, end, min_year=min_year, max_year=max_year)
+        if begin is None:
             continue
-        if start.first_day() > end.last_day():
+        if begin.first_day() > end.last_day():
             raise DateError(f"the range {text!r} ends before it starts", code="range_order")
-        return start, end
+        return begin, end
     raise first_error
 
 
-def _range_start(left: str, end: PartialDate, kwargs: dict) -> PartialDate | None:
+def _range_start(
+    left: str, end: PartialDate, *, min_year: int, max_year: int | None
+) -> PartialDate | None:
     candidates = [left, f"{left} {end.year}"]
     if _DAY_MONTH.fullmatch(left):
         candidates.append(f"{left}.{end.year}")
@@ -575,7 +576,7 @@ def _range_start(left: str, end: PartialDate, kwargs: dict) -> PartialDate | Non
         candidates.append(f"{left}.{end.month}.{end.year}")
     for candidate in candidates:
         try:
-            return parse_date(candidate, **kwargs)
+            return parse_date(candidate, min_year=min_year, max_year=max_year)
         except DateError:
             continue
     return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from kintrace.names.spelling import (
     _UNITS,
@@ -36,7 +37,7 @@ __all__ = ["foreign_readings"]
 
 # name: (letters that mark the language, letters that rule it out, scheme units it
 # replaces, its units → Cyrillic readings, Latin rewrites of the word's end)
-_PRESS_SPELLINGS: dict[str, tuple] = {
+_PRESS_SPELLINGS: dict[str, tuple[Any, ...]] = {
     # Every language: ё written io (Fiodor, Piotr, Koroliov), дж as dj, dzh, dsh.
     "any": (
         "",
@@ -206,7 +207,13 @@ class _Profile:
     __slots__ = ("name", "trigger", "veto", "units", "by_first", "unit_re", "table", "endings")
 
     def __init__(
-        self, name: str, trigger: str, veto: str, drop: tuple, units: tuple, endings: tuple
+        self,
+        name: str,
+        trigger: str,
+        veto: str,
+        drop: tuple[str, ...],
+        units: tuple[tuple[str, tuple[str, ...]], ...],
+        endings: tuple[tuple[str, str], ...],
     ) -> None:
         self.name = name
         self.trigger = re.compile(trigger) if trigger else None

@@ -34,7 +34,7 @@ class _Entry:
 
 
 def _variant_keys(variant: str) -> set[str]:
-    if detect_script(variant) == "latin":
+    if detect_script(variant) == "latn":
         return {cyrillic_key(c) for c in to_cyrillic_candidates(variant)} - {""}
     return {cyrillic_key(variant)}
 
@@ -117,9 +117,9 @@ def canonical_given(token: str, sex: str | None = None) -> tuple[str, tuple[str,
         return None
     script = detect_script(token)
     table = _table()
-    if script == "mixed" and detect_script(fix_lookalikes(token)) == "cyrillic":
-        script = "cyrillic"
-    if script == "cyrillic":
+    if script == "mixed" and detect_script(fix_lookalikes(token)) == "cyrl":
+        script = "cyrl"
+    if script == "cyrl":
         word = fold(fix_lookalikes(token)).replace("і", "и")
         entries = table.get(cyrillic_key(word))
         if entries and (found := _choose(entries, sex)):
@@ -133,8 +133,8 @@ def canonical_given(token: str, sex: str | None = None) -> tuple[str, tuple[str,
         if entries:
             return _choose(entries, None)
         return None
-    if script in ("latin", "mixed"):
-        candidates = to_cyrillic_candidates(fix_lookalikes(token, "latin"))
+    if script in ("latn", "mixed"):
+        candidates = to_cyrillic_candidates(fix_lookalikes(token, "latn"))
         other_sex = None
         for cand in candidates:
             entries = table.get(cyrillic_key(cand))

@@ -19,7 +19,7 @@ __all__ = ["is_exact_given_form", "surname_count", "surname_count_by_key"]
 @lru_cache(maxsize=1)
 def _surname_counts() -> dict[str, int]:
     text = resources.files("kintrace.names").joinpath("data/surname_counts.tsv").read_text("utf-8")
-    counts = {}
+    counts: dict[str, int] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             surname, count = line.split("\t")
@@ -75,7 +75,7 @@ def _exact_given_forms() -> frozenset[str]:
             canonical, _sex, variants = (line.split("\t") + ["", ""])[:3]
             for v in [canonical, *variants.split(",")]:
                 v = fold(v.strip().rstrip("?"))
-                if v and detect_script(v) == "cyrillic":
+                if v and detect_script(v) == "cyrl":
                     forms.add(v)
     return frozenset(forms)
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from kintrace.names.known import is_exact_given_form, surname_count
 from kintrace.names.morph import is_known_name_word
 from kintrace.names.spelling import to_cyrillic_candidates
-from kintrace.names.text import detect_script, is_cyrillic_char, is_latin_char
+from kintrace.names.text import Preference, detect_script, is_cyrillic_char, is_latin_char
 
 __all__ = ["fix_lookalikes"]
 
@@ -98,14 +98,14 @@ _CYRILLIC_ONLY_RE = re.compile(
 
 
 @lru_cache(maxsize=262144)
-def fix_lookalikes(word: str, prefer: str = "") -> str:
+def fix_lookalikes(word: str, prefer: Preference = "") -> str:
     """Replace look-alike letters of the other script inside one word.
 
     A word whose letters that exist in only one script are all Cyrillic ("Иванoв" with a
     Latin o) gets its Latin look-alikes turned into Cyrillic, and the other way round
     ("Ivаnov" with a Cyrillic а). A word made only of letters that exist in both scripts
-    ("ОРЕХ", "PETROV" is not one: R, V are Latin-only) follows ``prefer`` ("cyrillic" or
-    "latin", the script of the surrounding text); without it, the dictionary decides (below),
+    ("ОРЕХ", "PETROV" is not one: R, V are Latin-only) follows ``prefer`` ("cyrl" or
+    "latn", the script of the surrounding text); without it, the dictionary decides (below),
     else it is left alone. A word with letters unique to both scripts is converted toward
     the side that has more of them.
 
@@ -113,7 +113,7 @@ def fix_lookalikes(word: str, prefer: str = "") -> str:
     for И, lower-case b h m t for в н м т): "IBAHOB" is ИВАНОВ and "Пetpob" is Петров when
     the Cyrillic reading is a known name (pymorphy3, surname counts, given-name table) and
     the Latin reading is not ("NIKITA", "TOM", "MAX" stay Latin). A Cyrillic word of
-    shared letters with ``prefer`` "latin" keeps following it.
+    shared letters with ``prefer`` "latn" keeps following it.
     """
     if not word:
         return word
@@ -121,12 +121,12 @@ def fix_lookalikes(word: str, prefer: str = "") -> str:
     if fixed.isascii() and _NOT_LOOKALIKE_ASCII_RE.search(fixed):
         return fixed  # a Latin-only letter with no look-alike: a Latin word (most words)
     script = detect_script(fixed)
-    if script == "cyrillic" or (prefer == "latin" and detect_script(word) == "cyrillic"):
+    if script == "cyrl" or (prefer == "latn" and detect_script(word) == "cyrl"):
         return fixed  # a Cyrillic word of shared letters in Latin text follows the text
     # A word with a Cyrillic letter may have any look-alike; a Latin one is read as
     # look-alikes only in capitals (how such text is typed), weak I included.
     table = _ANY_TO_CYR if script == "mixed" else _CAPITALS_TO_CYR
-    if script == "latin" and not fixed.isupper():
+    if script == "latn" and not fixed.isupper():
         return fixed
     if any(is_latin_char(ch) and ch not in table for ch in fixed):
         return fixed  # a Latin letter with no Cyrillic look-alike (é, R, V, N)
@@ -150,7 +150,7 @@ def _is_latin_name(latin: str) -> bool:
     return any(_is_name(c) for c in to_cyrillic_candidates(latin.lower())[:4])
 
 
-def _fix_by_letters(word: str, prefer: str) -> str:
+def _fix_by_letters(word: str, prefer: Preference) -> str:
     # Fast answers for the usual words (same result as the count below): plain ASCII with a
     # Latin-only letter is Latin already; a word with no Latin letter and a Cyrillic-only one
     # only needs its digits read.
@@ -170,16 +170,16 @@ def _fix_by_letters(word: str, prefer: str) -> str:
             if ch not in _LAT_TO_CYR:
                 lat_only += 1
     if cyr_only and cyr_only >= lat_only:
-        target = "cyrillic"
+        target = "cyrl"
     elif lat_only and lat_only > cyr_only:
-        target = "latin"
+        target = "latn"
     else:
         target = prefer
-    if target == "cyrillic":
+    if target == "cyrl":
         out = "".join(_LAT_TO_CYR.get(ch, ch) for ch in word)
         if any(d in out for d in _DIGIT_TO_CYR) and any(is_cyrillic_char(c) for c in out):
             out = "".join(_DIGIT_TO_CYR.get(ch, ch) for ch in out)
         return out
-    if target == "latin":
+    if target == "latn":
         return "".join(_CYR_TO_LAT.get(ch, ch) for ch in word)
     return word

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "from_dictionary",
@@ -37,12 +38,12 @@ _SHAPE_UNITS = (
     "HyphenAdverbAnalyzer",
     "HyphenatedWordsAnalyzer",
 )
-_PLAIN_UNITS: list[tuple] = []
+_PLAIN_UNITS: list[tuple[Any, bool]] = []
 _PLAIN_WORD_RE = re.compile("[а-яё]+")
 
 
 @lru_cache(maxsize=1)
-def morph():
+def morph() -> Any:
     """The shared pymorphy3 analyser (loaded once, ~0.1 s)."""
     import pymorphy3
     from pymorphy3.units.by_lookup import DictionaryAnalyzer
@@ -58,10 +59,10 @@ def morph():
 
 
 _NAME_TAGS = ("Surn", "Name", "Patr")
-_TAG_FACTS: dict[str, tuple] = {}
+_TAG_FACTS: dict[str, tuple[frozenset[str], str | None, str | None, str | None]] = {}
 
 
-def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
+def tag_facts(tag: Any) -> tuple[frozenset[str], str | None, str | None, str | None]:
     """(which of Surn/Name/Patr, case, gender, number) of a pymorphy3 tag. Cached per tag:
     pymorphy3's grammeme tests are Python code, and each word has several readings.
     The grammemes come back as plain strings: pymorphy3's own are a str subclass whose
@@ -81,7 +82,7 @@ def tag_facts(tag) -> tuple[frozenset[str], str | None, str | None, str | None]:
 _GRAMMEMES: dict[str, frozenset[str]] = {}
 
 
-def grammemes(tag) -> frozenset[str]:
+def grammemes(tag: Any) -> frozenset[str]:
     """All grammemes of a pymorphy3 tag as plain strings ("NOUN", "anim", "Fixd" …), cached
     per tag: ``"ADJF" in tag`` on the tag itself is a Python-level check each time."""
     key = tag._str
@@ -92,14 +93,14 @@ def grammemes(tag) -> frozenset[str]:
 
 
 @lru_cache(maxsize=262144)
-def parses(word: str) -> tuple:
+def parses(word: str) -> tuple[Any, ...]:
     """pymorphy3 readings of a lower-case Cyrillic word, cached (the costly step)."""
     analyzer = morph()
     if not _PLAIN_WORD_RE.fullmatch(word):
         return tuple(analyzer.parse(word))
     # MorphAnalyzer.parse over the units that can read such a word (see _SHAPE_UNITS)
-    found: list = []
-    seen: set = set()
+    found: list[Any] = []
+    seen: set[Any] = set()
     for unit, terminal in _PLAIN_UNITS:
         found.extend(unit.parse(word, word, seen))
         if terminal and found:
@@ -109,7 +110,7 @@ def parses(word: str) -> tuple:
     return tuple(analyzer._result_type(*p) for p in found)
 
 
-def from_dictionary(parse) -> bool:
+def from_dictionary(parse: Any) -> bool:
     """True for a pymorphy3 reading taken from the dictionary, not guessed from the ending
     (the guessing unit subclasses the dictionary one, hence the exact type check)."""
     if not _DICTIONARY_UNIT:
@@ -123,7 +124,7 @@ def in_dictionary(word: str) -> bool:
     a lookup in its word list, microseconds where a full parse of an unknown word costs
     tens of them. It asks exactly what pymorphy3's dictionary unit asks (the same list,
     the same е/ё substitutes), so no word it rejects has a :func:`from_dictionary` reading."""
-    return morph().word_is_known(word)
+    return bool(morph().word_is_known(word))
 
 
 @lru_cache(maxsize=262144)

@@ -13,6 +13,7 @@ rather than "Ненецкий" RU-NEN.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,7 +93,7 @@ def tokens(text: str) -> list[str]:
 
 def _load() -> tuple[Region, ...]:
     path = files("kintrace.names").joinpath("data/regions.csv")
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as f:
         return tuple(
             Region(
                 code=row["code"],

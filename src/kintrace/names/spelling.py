@@ -30,10 +30,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import product
+from typing import Protocol
 
 from kintrace.names.text import fold
+
+
+class _Profile(Protocol):
+    """What :func:`_tokenize` reads of a language's spelling (kintrace.names.foreign's)."""
+
+    unit_re: re.Pattern[str]
+    table: dict[str, tuple[str, ...]]
+    units: dict[str, tuple[str, ...]]
+
 
 __all__ = ["cyrillic_key", "to_cyrillic_candidates"]
 
@@ -106,7 +117,7 @@ _ANY_KEY_RULE = re.compile(
 )
 
 
-class _KeyLetters(dict):
+class _KeyLetters(dict[int, str | None]):
     """str.translate table of the key's letters: Cyrillic letters as in _CYR_KEY, a-z as
     they are, anything else dropped (filled in as characters are first met)."""
 
@@ -269,7 +280,9 @@ for _unit in _UNITS:  # longest first within each first letter, as in _UNITS
     _UNITS_BY_FIRST.setdefault(_unit[0][0], []).append(_unit)
 
 
-def unit_matcher(by_first: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple:
+def unit_matcher(
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     """(a regex of the units in their order, {unit: readings}): the regex's alternatives are
     tried in order, so at each position it finds the unit the ordered lists would, in one
     call instead of one ``startswith`` per candidate unit."""
@@ -301,8 +314,8 @@ def _prepare_latin(word: str) -> str:
     if word.isascii():  # most words: no ё, Cyrillic or diacritics to read, only the endings
         return _latin_endings(word.replace("`", "'"))
     if word.endswith("á"):
-        for rx, rep in _CZECH_FEMININE:
-            new = rx.sub(rep, word)
+        for rx, ending in _CZECH_FEMININE:
+            new = rx.sub(ending, word)
             if new != word:
                 word = new
                 break
@@ -340,7 +353,9 @@ def _is_frenchlike(word: str) -> bool:
     return "ou" in word or "tch" in word or word.endswith("ine")
 
 
-def _tokenize(word: str, french: bool = False, profile=None) -> list[tuple[str, ...]]:
+def _tokenize(
+    word: str, french: bool = False, profile: _Profile | None = None
+) -> list[tuple[str, ...]]:
     """Split a prepared Latin word into units, each a tuple of Cyrillic readings.
 
     With a ``profile`` (another language's spelling: :mod:`kintrace.names.foreign`) its
@@ -483,7 +498,9 @@ def _fix_short_i(word: str) -> str:
     return _SHORT_I_RE.sub("й", word)
 
 
-def _ambiguity_index(choices):
+def _ambiguity_index(
+    choices: list[tuple[str, ...]],
+) -> Iterator[tuple[int, tuple[str, ...]]]:
     k = 0
     for u in choices:
         if len(u) > 1:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Literal
 
 __all__ = [
     "BIDI_CONTROLS",
@@ -99,7 +101,7 @@ _TABLE = {
 }
 
 
-def _char_class(codes) -> str:
+def _char_class(codes: Iterable[int]) -> str:
     """A regex character class of these code points, consecutive runs as ranges."""
     runs: list[list[int]] = []
     for c in sorted(codes):
@@ -138,7 +140,7 @@ _PHONE_DIGIT_RE = re.compile(r"(?:(?<=[A-Za-z])|(?<![\w]))[46](?=[A-Za-z][A-Za-z
 _PHONE_DIGITS = {"4": "ch", "6": "sh"}
 
 
-def _hard_sign(match: re.Match) -> str:
+def _hard_sign(match: re.Match[str]) -> str:
     before = match.string[match.start() - 1]
     after = match.string[match.end()]
     return "ъ" if is_cyrillic_char(before) or is_cyrillic_char(after) else "\u02ba"
@@ -200,8 +202,20 @@ def is_latin_char(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7"
 
 
-def detect_script(text: str) -> str:
-    """ "cyrillic", "latin", "mixed" (letters of both), or "" when there are no letters."""
+# A person's sex as the names give it (a man's, a woman's form); None where they do not say
+SexCode = Literal["m", "f"]
+
+# Which script a word of letters both alphabets share (look-alikes) should be read in
+Preference = Literal["cyrl", "latn", ""]
+
+# A text's script: ISO 15924's codes (as the registry stores them), "mixed" for letters of
+# both, "" for no letters.
+ScriptCode = Literal["cyrl", "latn", "mixed", ""]
+
+
+def detect_script(text: str) -> ScriptCode:
+    """ "cyrl" (Cyrillic), "latn" (Latin), "mixed" (letters of both), or "" when there are
+    no letters."""
     cyr = lat = False
     for ch in text:
         if is_cyrillic_char(ch):
@@ -210,4 +224,4 @@ def detect_script(text: str) -> str:
             lat = True
         if cyr and lat:
             return "mixed"
-    return "cyrillic" if cyr else "latin" if lat else ""
+    return "cyrl" if cyr else "latn" if lat else ""

@@ -129,7 +129,7 @@ class _Builder:
             + [FacilityType.IC]
         )
         seen = set(Facility.objects.values_list("type", "number", "region_id"))
-        rows = []
+        rows: list[Facility] = []
         while len(rows) < n:
             ftype = types[len(rows) % len(types)]
             code = rng.choice(D.FACILITY_REGIONS)
@@ -286,7 +286,7 @@ class _Builder:
                 )
             self.story.setdefault(person.pk, []).append((event, sources))
         # Men recruited together: some offers name a second person from the same colony.
-        by_facility: dict[int, list[tuple[Event, Person]]] = {}
+        by_facility: dict[int | None, list[tuple[Event, Person]]] = {}
         for event, (person, _s) in zip(events, per_event, strict=True):
             if event.type == "selected":
                 by_facility.setdefault(person.last_facility_id, []).append((event, person))
@@ -308,7 +308,9 @@ class _Builder:
         rng = self.rng
         day = _random_day(rng, dt.date(2022, 7, 1), dt.date(2024, 6, 1))
         facility = person.last_facility
-        steps = [("offered", day, None, facility)]
+        steps: list[tuple[str, dt.date, dt.date | None, Facility | str | None]] = [
+            ("offered", day, None, facility)
+        ]
         if rng.random() < 0.4:
             steps.append(("applied", day + dt.timedelta(days=rng.randint(1, 10)), None, facility))
         day += dt.timedelta(days=rng.randint(5, 25))
@@ -367,10 +369,15 @@ class _Builder:
         today = dt.date(2025, 11, 1)
         # One informant knows a story's dates to the day, another only to the month.
         precision = rng.choices(["day", "month", "year"], [70, 25, 5])[0]
-        for etype, start, end, place in sorted(steps, key=lambda step: step[1]):
+        for etype, start, finish, place in sorted(steps, key=lambda step: step[1]):
             if start > today:
                 break
-            yield (etype, _blur(start, precision), _blur(end, precision) if end else None, place)
+            yield (
+                etype,
+                _blur(start, precision),
+                _blur(finish, precision) if finish else None,
+                place,
+            )
 
     # --- imported lists -----------------------------------------------------------------
 

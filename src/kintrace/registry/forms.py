@@ -1,6 +1,7 @@
 """Forms: parse and validate what staff type; the services do the writing."""
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -165,8 +166,9 @@ class SourceField(forms.Field):
         if not text:
             return None
         found = _SOURCE_ID.search(text)
-        if found and id_or_none(found[1]) is not None:
-            source = Source.objects.filter(pk=id_or_none(found[1])).first()
+        source_id = id_or_none(found[1]) if found else None
+        if source_id is not None:
+            source = Source.objects.filter(pk=source_id).first()
         else:  # a title typed out in full and not picked: take it if it names one source
             matches = list(Source.objects.filter(title=text)[:2])
             source = matches[0] if len(matches) == 1 else None
@@ -250,7 +252,8 @@ class EventForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if isinstance(start, tuple):  # a period in one field: "весна 2023", "2022–2023"
             if end is not None:
@@ -274,7 +277,8 @@ class EventCreateForm(EventForm):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("quote") and not data.get("source"):
             self.add_error("source", _("Choose the source the quote comes from."))
         return data
@@ -366,7 +370,7 @@ class FacilityChoiceForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         ids = [f.pk for f in choices]
-        self.fields["facility"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["facility"]).queryset = (
             Facility.objects.select_related("region").filter(pk__in=ids).order_by("region__name_ru")
         )
         self.choices = list(choices)

@@ -4,6 +4,8 @@ Rows are written only through `kintrace.registry.services`; reads go through sel
 Dates are stored as year/month/day plus a precision, because "March 1987" is not 1 March 1987.
 """
 
+from typing import Literal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -99,8 +101,9 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         label = f"{self.type}-{self.number}"
-        if self.region_id:
-            label += f" ({self.region.short_ru or self.region.name_ru})"
+        region = self.region if self.region_id else None  # no query without a region
+        if region is not None:
+            label += f" ({region.short_ru or region.name_ru})"
         return label
 
 
@@ -108,6 +111,11 @@ class Sex(models.TextChoices):
     UNKNOWN = "", _("unknown")
     MALE = "m", _("male")
     FEMALE = "f", _("female")
+
+
+# What a service takes for a sex: a member of Sex or its stored value (kintrace.names's
+# SexCode, or "" for unknown)
+SexValue = Sex | Literal["m", "f", ""]
 
 
 class PersonStatus(models.TextChoices):
@@ -121,6 +129,11 @@ class PersonStatus(models.TextChoices):
 
 
 class Person(models.Model):
+    # Set on the rows registry.search.search_persons returns (not columns)
+    search_score: float
+    matched_name: "PersonName | None"
+    search_reasons: list[str]
+
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -360,6 +373,10 @@ class EventType(models.TextChoices):
 
 
 class Event(models.Model):
+    # Set on the rows registry.selectors.person_timeline returns: the person's part (not columns)
+    role: str
+    role_label: str
+
     type = models.CharField(_("type"), max_length=32, choices=EventType.choices, db_index=True)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     start_month = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -487,7 +504,7 @@ class EventDeletion(models.Model):
 
     @property
     def type_label(self) -> str:
-        return EventType(self.event_type).label if self.event_type in EventType.values else ""
+        return str(EventType(self.event_type).label) if self.event_type in EventType.values else ""
 
 
 class PersonDistinct(models.Model):

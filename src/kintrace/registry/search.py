@@ -167,7 +167,7 @@ def query_readings(query: str) -> list[QueryKeys]:
             # "Sadykov Yu", "Streltsov Ye": a Latin initial typed without its dot, not a name.
             given = frozenset()
             bare_given = True
-        latin = p.script != "cyrillic"
+        latin = p.script != "cyrl"
         if p.surname_key:
             readings.append(
                 QueryKeys(
@@ -535,10 +535,14 @@ def _collect_names(
             exact = collector.add(
                 collector.fetch(Q(surname_key=r.surname_key) & gq), r, "exact", 0, near_given
             )
-        near = _near(r.surname_key, surnames.keys)
-        if near:
+        near_surnames = _near(r.surname_key, surnames.keys)
+        if near_surnames:
             collector.add(
-                collector.fetch(Q(surname_key__in=list(near)) & gq), r, "near", near, near_given
+                collector.fetch(Q(surname_key__in=list(near_surnames)) & gq),
+                r,
+                "near",
+                near_surnames,
+                near_given,
             )
         if (
             prefixes

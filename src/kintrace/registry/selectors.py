@@ -124,7 +124,7 @@ def person_timeline(person: Person) -> list[Event]:
         e.role = next(
             (p.role for p in e.participants.all() if p.person_id == person.pk), EventRole.SUBJECT
         )
-        e.role_label = EventRole(e.role).label
+        e.role_label = str(EventRole(e.role).label)
         out.append(e)
     return out
 
@@ -400,3 +400,15 @@ def deletion_or_none(pk: int) -> EventDeletion | None:
 
 def conflict_or_none(pk: int) -> StatusConflict | None:
     return StatusConflict.objects.filter(pk=pk).first()
+
+
+def person_survivor(person_id: int) -> int:
+    """The person a (possibly merged-away) person id stands for now: merges followed."""
+    seen: set[int] = set()
+    while person_id not in seen:
+        seen.add(person_id)
+        into = Person.objects.filter(pk=person_id).values_list("merged_into_id", flat=True).first()
+        if not into:
+            return person_id
+        person_id = into
+    return person_id

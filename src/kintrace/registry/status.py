@@ -28,6 +28,7 @@ newest-wins rule alone:
    report is wrong: it no longer counts). The decision is kept and the status derived again.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ STATUS_BY_EVENT: dict[str, str] = {
 }
 
 # Tie-break on the same date: the graver outcome wins until someone disproves it.
-GRAVITY = {
+GRAVITY: dict[str, int] = {
     PersonStatus.ALIVE: 1,
     PersonStatus.RETURNED: 2,
     PersonStatus.WOUNDED: 3,
@@ -101,7 +102,7 @@ class Candidate:
 
     @property
     def type_label(self) -> str:
-        return EventType(self.type).label
+        return str(EventType(self.type).label)
 
 
 def find_conflicts(candidates: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
@@ -191,7 +192,7 @@ def best_grade(grades: list[tuple[str, int]]) -> str:
 
 
 def derive_status(
-    candidates: list[Candidate], conflicts: list[tuple[int, int, str]] = ()
+    candidates: list[Candidate], conflicts: Sequence[tuple[int, int, str]] = ()
 ) -> Decision:
     """Apply the rule in this module's docstring. `conflicts`: the person's recorded
     conflicts as (death event id, life event id, ConflictState); a pair find_conflicts
@@ -199,7 +200,7 @@ def derive_status(
     by_pair = {(d, life): state for d, life, state in conflicts}
     found = find_conflicts(candidates)
     excluded: set[int] = set()
-    open_pairs = []
+    found_open: list[tuple[Candidate, Candidate]] = []
     for death, life in found:
         state = by_pair.get((death.event_id, life.event_id), ConflictState.OPEN)
         if state == ConflictState.DEATH_STANDS:
@@ -207,15 +208,15 @@ def derive_status(
         elif state == ConflictState.ALIVE_AFTER:
             excluded.add(death.event_id)
         else:
-            open_pairs.append((death, life))
+            found_open.append((death, life))
     # An open conflict: its sign of life decides nothing until someone decides (rule 7).
-    holding = {life.event_id for death, life in open_pairs if death.event_id not in excluded}
+    holding = {life.event_id for death, life in found_open if death.event_id not in excluded}
     relevant = [
         c
         for c in candidates
         if c.type in STATUS_BY_EVENT and c.event_id not in excluded and c.event_id not in holding
     ]
-    open_pairs = tuple(p for p in open_pairs if p[0].event_id not in excluded)
+    open_pairs = tuple(p for p in found_open if p[0].event_id not in excluded)
     if not relevant:
         return Decision(PersonStatus.UNKNOWN, conflicts=open_pairs)
     well = [c for c in relevant if c.well_sourced]

@@ -194,7 +194,17 @@ def person_edit(request, pk: int):
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, actor=request.user, **form.cleaned_data)
+            d = form.cleaned_data
+            services.person_update(
+                person=person,
+                actor=request.user,
+                birth=d["birth"],
+                sex=d["sex"],
+                call_sign=d["call_sign"],
+                token_number=d["token_number"],
+                last_facility=d["last_facility"],
+                notes=d["notes"],
+            )
         except ValidationError as exc:  # merged while the form was open
             messages.error(request, " ".join(exc.messages))
         else:
@@ -311,7 +321,18 @@ def event_edit(request, pk: int):
     }
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.event_update(event=event, actor=request.user, **form.cleaned_data)
+        d = form.cleaned_data
+        services.event_update(
+            event=event,
+            actor=request.user,
+            type=d["type"],
+            start=d["start"],
+            end=d["end"],
+            facility=d["facility"],
+            region=d["region"],
+            place_text=d["place_text"],
+            description=d["description"],
+        )
         messages.success(request, _("Saved."))
         return _event_back(request, event)
     return render(
@@ -501,9 +522,26 @@ def _facility_form_save(request, form, facility=None):
     d = form.cleaned_data
     try:
         if facility is None:
-            facility = services.facility_create(actor=request.user, **d)
+            facility = services.facility_create(
+                actor=request.user,
+                type=d["type"],
+                number=d["number"],
+                regime=d["regime"],
+                region=d["region"],
+                official_name=d["official_name"],
+                other_names=d["other_names"],
+            )
         else:
-            facility = services.facility_update(facility=facility, actor=request.user, **d)
+            facility = services.facility_update(
+                facility=facility,
+                actor=request.user,
+                type=d["type"],
+                number=d["number"],
+                regime=d["regime"],
+                region=d["region"],
+                official_name=d["official_name"],
+                other_names=d["other_names"],
+            )
     except ValidationError as exc:
         _form_errors_from(form, exc)
         return None
@@ -605,7 +643,18 @@ def source_edit(request, pk: int):
     }
     form = SourceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.source_update(source=source, actor=request.user, **form.cleaned_data)
+        d = form.cleaned_data
+        services.source_update(
+            source=source,
+            actor=request.user,
+            kind=d["kind"],
+            title=d["title"],
+            publisher=d["publisher"],
+            url=d["url"],
+            date=d["date"],
+            reliability=d["reliability"],
+            credibility=d["credibility"],
+        )
         messages.success(request, _("Saved."))
         return redirect("registry:source", pk=source.pk)
     return render(

@@ -28,10 +28,10 @@ def org_keys_for_tests() -> bytes:
     if not keys.org_keys_exist():
         private, _recovery = keys.org_keys_create(actor=None)
         _org_private_by_public[keys.org_public_key()] = private
-    private = _org_private_by_public.get(keys.org_public_key())
-    if private is None:
+    found = _org_private_by_public.get(keys.org_public_key())
+    if found is None:
         raise RuntimeError("organisation keys were made outside org_keys_for_tests()")
-    return private
+    return found
 
 
 def staff_with_key(role: str, username: str | None = None, password: str = TEST_PASSWORD):

@@ -4,7 +4,7 @@ from kintrace.intake.selectors import unread_report_count
 
 
 def kintrace(request):
-    context = {"KINTRACE_MODE": settings.MODE}
+    context: dict[str, object] = {"KINTRACE_MODE": settings.MODE}
     user = getattr(request, "user", None)
     # The staff menu's count of reports with unread follow-ups: only for staff who may see
     # reports (never analysts, never the public pages).

@@ -263,7 +263,10 @@ def list_import_start(
             )
     except IntegrityError:  # the partial unique index on sha256: a racing twin got there
         jobs.release(PersonList, person_list.pk)
-        raise DuplicateListError(_earlier_import(person_list.sha256, person_list.pk)) from None
+        twin = _earlier_import(person_list.sha256, person_list.pk)
+        if twin is None:  # gone again (cancelled, deleted) before we could name it
+            raise ImportRefused(_("This list is already being imported.")) from None
+        raise DuplicateListError(twin) from None
     person_list.refresh_from_db()
     if background is None:
         background = person_list.progress_total > BACKGROUND_ROWS

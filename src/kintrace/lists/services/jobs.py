@@ -59,7 +59,8 @@ def jobs_reap_stale(*, sha256: str | None = None, person_list: PersonList | None
         imports = imports.filter(pk=person_list.pk)
         runs = runs.filter(person_list_id=person_list.pk)
     stale = 0
-    for job in [*imports, *runs]:
+    jobs: list[PersonList | MatchRun] = [*imports, *runs]
+    for job in jobs:
         if background.job_alive(job, now=now):
             continue
         with transaction.atomic():

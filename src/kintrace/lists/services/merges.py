@@ -8,6 +8,8 @@ every row it moved or removed, as they were; undo writes those rows back field f
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -79,7 +81,11 @@ def persons_merge(*, survivor, merged, actor, candidate: DuplicateCandidate | No
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         if survivor.merged_into_id or merged.merged_into_id:
             raise MergeError(_("One of these persons was already merged into another."))
-        snap = {"persons": [row_dump(survivor), row_dump(merged)], "moved": [], "removed": []}
+        snap: dict[str, list[Any]] = {
+            "persons": [row_dump(survivor), row_dump(merged)],
+            "moved": [],
+            "removed": [],
+        }
         for model, field in _links():
             rows = list(model.objects.filter(**{field.attname: merged.pk}))
             if not rows:
@@ -181,8 +187,16 @@ def merge_undo(*, merge: Merge, actor) -> Merge:
     return merge
 
 
+# A reviewer's answer on a duplicate pair (not a stored Decision: "merge" becomes MERGED)
+DuplicateAnswer = Literal["merge", "reject", "skip"]
+
+
 def duplicate_decide(
-    *, candidate: DuplicateCandidate, decision: str, actor, keep: str = "a"
+    *,
+    candidate: DuplicateCandidate,
+    decision: DuplicateAnswer,
+    actor,
+    keep: Literal["a", "b"] = "a",
 ) -> Merge | None:
     """A reviewer's decision on a duplicate pair: "merge" (keeping person a or b), "reject"
     (remembered, never proposed again) or "skip"."""

@@ -101,7 +101,7 @@ def _locked_candidate(candidate: MatchCandidate) -> MatchCandidate:
     return c
 
 
-def _decide(c: MatchCandidate, decision: str, actor) -> None:
+def _decide(c: MatchCandidate, decision: Decision, actor) -> None:
     c.decision = decision
     c.decided_by = actor if actor and actor.pk else None
     c.decided_at = timezone.now()

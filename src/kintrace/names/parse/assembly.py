@@ -4,6 +4,8 @@ free-text fast path, the general path and the column parser alike.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from kintrace.names.given import canonical_given, given_sex
 from kintrace.names.parse.inflection import _nominative
 from kintrace.names.parse.keys import _patronymic_key, _surname_key, _title
@@ -11,10 +13,14 @@ from kintrace.names.parse.order import _ROLE_CODE, _hypothesis
 from kintrace.names.parse.result import ParsedName, _Twin
 from kintrace.names.parse.tokens import _initial_letter, _initial_script
 from kintrace.names.parse.words import _HYPOTHESES, _HYPOTHESIS_INDEX, _Word
+from kintrace.names.text import ScriptCode
 from kintrace.names.translit import cyrillic_key
 
+# (role, memo key) per word, in the roles' order
+_Plan = tuple[tuple[str, int], ...]
 
-def _plan(roles: dict[str, _Word]) -> tuple[tuple, int, bool]:
+
+def _plan(roles: dict[str, _Word]) -> tuple[_Plan, int, bool]:
     """(((role, memo key) per word, in the roles' order), hypothesis index, evidenced): the
     (sex, case) decision for words whose roles are known. A memo key is an int: role,
     hypothesis index and evidence in one."""
@@ -38,7 +44,7 @@ def _build(
     return _assemble(original, list(roles.values()), plan, hi, evidenced, letters, scripts)
 
 
-def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple:
+def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple[Any, ...]:
     """This word's part in a role under a hypothesis, memoised on the word:
     S, P: (text, key, initial); G: (text, key, initial, alternatives, sex the names imply)."""
     sex, case = _HYPOTHESES[hi]
@@ -51,7 +57,7 @@ def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple
             sexes = {given_sex(name) for name in (given, *alternatives)}
             if len(sexes) == 1 and None not in sexes:
                 implied = sexes.pop()
-        part: tuple = (
+        part: tuple[Any, ...] = (
             given,
             cyrillic_key(given) if given else None,
             given[0].replace("Ё", "Е") if given else None,
@@ -74,11 +80,11 @@ def _part(w: _Word, role: str, memo_key: int, hi: int, evidenced: bool) -> tuple
 def _assemble(
     original: str,
     words: list[_Word],
-    plan: tuple,
+    plan: _Plan,
     hi: int,
     evidenced: bool,
     letters: list[str],
-    initial_scripts: frozenset,
+    initial_scripts: frozenset[ScriptCode],
 ) -> ParsedName:
     """The one assembly of a ParsedName from the decided roles and hypothesis, out of the
     words' memos (initials fill the slots no word took)."""
@@ -97,11 +103,12 @@ def _assemble(
         gi = letters.pop(0)
     if pi is None and letters:
         pi = letters[0]
+    sex: str | None
     if evidenced:
         sex = _HYPOTHESES[hi][0]
     else:
         sex = implied if given else None
-    script = words[0].script if words else ""
+    script: ScriptCode = words[0].script if words else ""
     if len(words) > 1 or initial_scripts:
         scripts = {w.script for w in words} | initial_scripts
         scripts.discard("")
@@ -122,4 +129,4 @@ def _assemble(
         False,
     )
     parsed.__class__ = ParsedName
-    return parsed
+    return cast("ParsedName", parsed)

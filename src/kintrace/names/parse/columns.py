@@ -20,7 +20,7 @@ from kintrace.names.parse.tokens import (
     _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
-from kintrace.names.text import clean, detect_script
+from kintrace.names.text import Preference, clean, detect_script
 
 
 def _column_words(
@@ -35,7 +35,7 @@ def _column_words(
 
     def words(value: str | None) -> list[str]:
         # a rank before the name is no part of it ("рядовой Петров")
-        found = [w for w in value.split() if _classify(w, "cyrillic")[0] != "skip"] if value else []
+        found = [w for w in value.split() if _classify(w, "cyrl")[0] != "skip"] if value else []
         return (
             found
             if len(found) >= 2 and all(len(w) > 1 and not w.endswith(".") for w in found)
@@ -46,7 +46,7 @@ def _column_words(
     if sur and (given or patronymic):
         # Two Russian surnames ("Петров Водкин") are a double surname; anything else (a
         # particle, a split word) is one word
-        double = all(len(w) >= 4 and detect_script(w) == "cyrillic" for w in sur)
+        double = all(len(w) >= 4 and detect_script(w) == "cyrl" for w in sur)
         surname = ("-" if double else "").join(sur)
     giv = words(given)
     if len(giv) == 2:
@@ -105,7 +105,7 @@ def parse_name_parts(surname: str | None, given: str | None, patronymic: str | N
 
 
 @lru_cache(maxsize=262144)
-def _column_tokens(value: str, prefer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _column_tokens(value: str, prefer: Preference) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words and initials of one name column (as _split_tokens), cached: the given-name and
     patronymic columns repeat a few thousand values across a whole list."""
     words, initials = _split_tokens(_strip_notes(clean(value)), prefer)

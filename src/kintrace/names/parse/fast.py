@@ -14,8 +14,9 @@ Anything else (four or more words, оглы/кызы, no word) returns None: the
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
-from kintrace.names.parse.assembly import _assemble, _plan
+from kintrace.names.parse.assembly import _assemble, _Plan, _plan
 from kintrace.names.parse.order import _choose_order
 from kintrace.names.parse.result import ParsedName
 from kintrace.names.parse.tokens import (
@@ -29,7 +30,7 @@ from kintrace.names.parse.tokens import (
     _strip_notes,
 )
 from kintrace.names.parse.words import _analyse, _Word
-from kintrace.names.text import clean
+from kintrace.names.text import Preference, ScriptCode, clean
 
 _SKIP = ("skip",)
 _NUMBER = ("number",)
@@ -37,15 +38,16 @@ _FALLBACK = ("fallback",)
 _CACHE_LIMIT = 1 << 19
 # look-alike preference -> space-free chunk of cleaned text -> a _Word, _SKIP, _FALLBACK,
 # ("I", letters, scripts) for initials, or ("M", entries) for a chunk of several tokens.
-_CHUNKS: dict[str, dict[str, object]] = {"cyrillic": {}, "latin": {}}
-_SIGS: dict[tuple, int] = {}
+# The entries are checked by identity and by their first item, hence Any.
+_CHUNKS: dict[str, dict[str, Any]] = {"cyrl": {}, "latn": {}}
+_SIGS: dict[tuple[Any, ...], int] = {}
 _SIG_IDS = itertools.count(1)
 # (comma, has initials, sig…) -> (((role, memo key) per word), hypothesis index, evidenced);
 # a memo key is an int: role, hypothesis index and evidence in one.
-_DECISIONS: dict[tuple, tuple] = {}
+_DECISIONS: dict[tuple[Any, ...], tuple[_Plan, int, bool]] = {}
 
 
-def _token(raw: str, prefer: str) -> object:
+def _token(raw: str, prefer: Preference) -> object:
     kind, values = _classify(raw, prefer)
     if kind == "word":
         return _analyse(values[0])
@@ -56,7 +58,7 @@ def _token(raw: str, prefer: str) -> object:
     return _SKIP if kind == "skip" else _NUMBER if kind == "number" else _FALLBACK
 
 
-def _chunk(chunk: str, prefer: str) -> object:
+def _chunk(chunk: str, prefer: Preference) -> object:
     # _WORD_RE never matches across a space, so the tokens of the text are those of its chunks.
     entries = [_token(raw, prefer) for raw in _WORD_RE.findall(chunk)]
     entries = [e for e in entries if e is not _SKIP]
@@ -84,7 +86,9 @@ def _sig(w: _Word) -> int:
     return sig
 
 
-def _decide(words: list[_Word], key: tuple, comma: bool, has_initials: bool) -> tuple:
+def _decide(
+    words: list[_Word], key: tuple[Any, ...], comma: bool, has_initials: bool
+) -> tuple[_Plan, int, bool]:
     order = _choose_order(words, comma, has_initials)
     decision = _plan({role: w for w, role in zip(words, order, strict=False)})
     if len(_DECISIONS) >= _CACHE_LIMIT:
@@ -101,19 +105,20 @@ def _parse_fast(original: str) -> ParsedName | None:
         text, comma = _segments(text)
     else:
         comma = False
+    prefer: Preference
     if text.isascii():
-        prefer = "cyrillic" if _LAT_RE.search(text) is None else "latin"
+        prefer = "cyrl" if _LAT_RE.search(text) is None else "latn"
     elif _LAT_RE.search(text) is None:
-        prefer = "cyrillic"
+        prefer = "cyrl"
     else:
         prefer = _prefer(text)
     chunks = _CHUNKS[prefer]
     words: list[_Word] = []
     letters: list[str] = []
-    initial_scripts: frozenset = frozenset()
+    initial_scripts: frozenset[ScriptCode] = frozenset()
     has_initials = after_number = False
     for chunk in text.split(" "):
-        entry = chunks.get(chunk)
+        entry: Any = chunks.get(chunk)
         if entry is None:
             entry = _chunk(chunk, prefer)
         if type(entry) is _Word:
@@ -136,7 +141,7 @@ def _parse_fast(original: str) -> ParsedName | None:
     if n == 0 or n > 3:
         return None
     if n == 1:
-        key: tuple = (comma, has_initials, words[0].sig or _sig(words[0]))
+        key: tuple[Any, ...] = (comma, has_initials, words[0].sig or _sig(words[0]))
     else:
         key = (comma, has_initials, *[w.sig or _sig(w) for w in words])
     plan, hi, evidenced = _DECISIONS.get(key) or _decide(words, key, comma, has_initials)

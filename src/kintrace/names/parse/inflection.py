@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from kintrace.names.parse.words import _Word
 
 
 @lru_cache(maxsize=262144)
-def _inflect_nominative(p) -> str:
+def _inflect_nominative(p: Any) -> str:
+    """``p``: a pymorphy3 reading (the library has no type hints)."""
     inflected = p.inflect({"nomn", "sing"})
-    return inflected.word if inflected else p.normal_form
+    return str(inflected.word if inflected else p.normal_form)
 
 
 def _nominative(w: _Word, role: str, sex: str, case: str) -> str:

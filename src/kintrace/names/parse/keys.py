@@ -61,7 +61,7 @@ def name_key(token: str) -> str:
     if not token:
         return ""
     fixed = fix_lookalikes(token)
-    if detect_script(fixed) == "cyrillic":
+    if detect_script(fixed) == "cyrl":
         return cyrillic_key(fixed)
     keys = (cyrillic_key(to_cyrillic(part)) for part in fixed.lower().split("-"))
     return "-".join(k for k in keys if k)
@@ -81,7 +81,7 @@ def surname_key(surname: str) -> str:
     if not token:
         return ""
     fixed = fix_lookalikes(token)
-    if detect_script(fixed) != "cyrillic":
+    if detect_script(fixed) != "cyrl":
         fixed = "-".join(to_cyrillic(part) for part in fixed.lower().split("-"))
     return _surname_key(fixed)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from kintrace.names.text import ScriptCode, SexCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +22,8 @@ class ParsedName:
     patronymic: str | None
     given_initial: str | None
     patronymic_initial: str | None
-    sex: str | None
-    script: str
+    sex: SexCode | None
+    script: ScriptCode
     surname_key: str | None
     given_key: str | None
     patronymic_key: str | None
@@ -36,7 +39,7 @@ def _twin_class() -> type:
     slots = ParsedName.__slots__
     src = "def __init__(self, " + ", ".join(slots) + "):\n"
     src += "".join(f"    self.{name} = {name}\n" for name in slots)
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(src, namespace)  # noqa: S102 - fixed source built from our own field names
     return type("_ParsedNameTwin", (), {"__slots__": slots, "__init__": namespace["__init__"]})
 

@@ -48,7 +48,7 @@ _NOUN2_TAILS = frozenset(("ом", "ем", "ём"))
 
 # Endings of each declension type, with the cases they mark
 _OBL_F = ("gent", "datv", "ablt", "loct")
-_ADJ_M_ENDINGS = (  # a man's adjectival surname
+_ADJ_M_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (  # a man's adjectival surname
     ("ого", ("gent", "accs")),
     ("его", ("gent", "accs")),
     ("ому", ("datv",)),
@@ -58,7 +58,7 @@ _ADJ_M_ENDINGS = (  # a man's adjectival surname
     ("ом", ("loct",)),
     ("ем", ("loct",)),
 )
-_ADJ_F_ENDINGS = (  # a woman's adjectival surname
+_ADJ_F_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (  # a woman's adjectival surname
     ("ой", _OBL_F),
     ("ней", _OBL_F),
     ("жей", _OBL_F),
@@ -68,7 +68,8 @@ _ADJ_F_ENDINGS = (  # a woman's adjectival surname
     ("ую", ("accs",)),
     ("юю", ("accs",)),
 )
-_POSS_ENDINGS = (  # -ов/-ин: ending, sex, cases, what the nominative adds back
+# -ов/-ин: ending, sex, cases, what the nominative adds back
+_POSS_ENDINGS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("а", "m", ("gent", "accs"), ""),
     ("а", "f", ("nomn",), "а"),
     ("у", "m", ("datv",), ""),
@@ -77,7 +78,7 @@ _POSS_ENDINGS = (  # -ов/-ин: ending, sex, cases, what the nominative adds b
     ("е", "m", ("loct",), ""),
     ("ой", "f", _OBL_F, "а"),
 )
-_NOUN2_ENDINGS = (  # second declension, a man's
+_NOUN2_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (  # second declension, a man's
     ("а", ("gent", "accs")),
     ("я", ("gent", "accs")),
     ("у", ("datv",)),
@@ -151,11 +152,11 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
         parts = [surname_readings(p) for p in word.split("-") if p]
         if not parts:
             return {}
-        out = {}
+        joined: dict[tuple[str | None, str], tuple[float, str]] = {}
         for key in set.intersection(*(set(p) for p in parts)):
             score = min(p[key][0] for p in parts)
-            out[key] = (score, "-".join(p[key][1] for p in parts))
-        return out
+            joined[key] = (score, "-".join(p[key][1] for p in parts))
+        return joined
     out: dict[tuple[str | None, str], tuple[float, str]] = {}
 
     def add(sex: str | None, case: str, nominative: str, score: float, noun: bool = False) -> None:
@@ -291,9 +292,10 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
     # Лев), unless the dictionary finds the noun rarer than the word's adjective reading
     # (Белой is Белая's, not the name Бела's)
     for p in readings:
-        _names, case, gender, number = tag_facts(p.tag)
+        _names, reading_case, gender, number = tag_facts(p.tag)
         if (
-            case not in _OBLIQUE
+            reading_case is None
+            or reading_case not in _OBLIQUE
             or number == "plur"
             or p.score < adjective_score
             or "NOUN" not in grammemes(p.tag)
@@ -306,9 +308,9 @@ def surname_readings(word: str) -> dict[tuple[str | None, str], tuple[float, str
         # (Вороная); an inanimate one less so (Кошевой is Кошевая's, not the sledge's)
         score = _NOUN if from_dictionary(p) and "anim" in grammemes(p.tag) else _RULE
         if gender == "masc" and lemma[-1] not in "ая":
-            add("m", case, lemma, score, noun=True)
+            add("m", reading_case, lemma, score, noun=True)
         elif lemma[-1] in "ая":
-            add(None, case, lemma, score, noun=True)
+            add(None, reading_case, lemma, score, noun=True)
     return out
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from kintrace.names.given import is_given_form
 from kintrace.names.lookalikes import fix_lookalikes
 from kintrace.names.morph import is_known_name_word
-from kintrace.names.text import detect_script, fold
+from kintrace.names.text import Preference, ScriptCode, detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?|[^\W\d_]*\d[\w.]*")
@@ -61,7 +61,7 @@ def _initial_letter(token: str) -> str | None:
     t = fold(token.strip(".")).replace("'", "")
     if not t:
         return None
-    if detect_script(t) == "cyrillic":
+    if detect_script(t) == "cyrl":
         return t[0].replace("ё", "е").upper()
     special = {"y": "Е", "j": "Ю", "c": "К", "h": "Х", "x": "Х", "w": "В", "q": "К"}
     if len(t) == 1 and t in special:
@@ -71,7 +71,7 @@ def _initial_letter(token: str) -> str | None:
 
 
 @lru_cache(maxsize=262144)
-def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
+def _classify(raw: str, prefer: Preference) -> tuple[str, tuple[str, ...]]:
     """What one raw token of a name is: ("word", (text,)), ("initials", letters),
     ("turkic", (text,)) for оглы/кызы, ("number", ()), ("skip", ()) for noise words, or
     ("initial_or_noise", (letter,)) for an upper-case Г, Р, B: an initial ("МИХЕЕВ Г.В.")
@@ -97,14 +97,14 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
         len(bare) == 2
         and bare.isupper()
         and not raw.endswith(".")
-        and detect_script(bare) == "latin"
+        and detect_script(bare) == "latn"
     ):
         # the same in Latin capitals: "IVANOV II", "KUZNETSOV PI"; LI, YAN stay names
         cyr = to_cyrillic(low)
         if not is_known_name_word(cyr) and not is_given_form(cyr, exact=True):
             return "initials", ((bare,) if low in _LATIN_DIGRAPH_INITIALS else (bare[0], bare[1]))
-    if len(bare) == 2 and detect_script(fix_lookalikes(bare, "cyrillic")) == "cyrillic":
-        fixed = fix_lookalikes(bare, "cyrillic")
+    if len(bare) == 2 and detect_script(fix_lookalikes(bare, "cyrl")) == "cyrl":
+        fixed = fix_lookalikes(bare, "cyrl")
         if raw.endswith(".") and bare[0].isupper():
             # a two-letter abbreviation of a given name: "Кузнецов Ан.В." (Анатолий,
             # Андрей, Анна …) gives the initial А, not the name Анна
@@ -116,7 +116,7 @@ def _classify(raw: str, prefer: str) -> tuple[str, tuple[str, ...]]:
     return "word", (fix_lookalikes(bare, prefer),)
 
 
-def _split_tokens(segment: str, prefer: str) -> tuple[list[str], list[str]]:
+def _split_tokens(segment: str, prefer: Preference) -> tuple[list[str], list[str]]:
     """Words and initials of one comma segment, in order; noise words dropped."""
     words: list[str] = []
     initials: list[str] = []
@@ -166,16 +166,16 @@ _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 _LAT_RE = re.compile(r"[A-Za-z]")
 
 
-def _prefer(text: str) -> str:
+def _prefer(text: str) -> Preference:
     """The script most letters of the text are in (look-alikes follow it)."""
     has_lat = _LAT_RE.search(text) is not None
     if not has_lat:
-        return "cyrillic"
+        return "cyrl"
     if _CYR_RE.search(text) is None:
-        return "latin"
-    return "cyrillic" if len(_CYR_RE.findall(text)) >= len(_LAT_RE.findall(text)) else "latin"
+        return "latn"
+    return "cyrl" if len(_CYR_RE.findall(text)) >= len(_LAT_RE.findall(text)) else "latn"
 
 
 @lru_cache(maxsize=4096)
-def _initial_script(initial: str) -> str:
+def _initial_script(initial: str) -> ScriptCode:
     return detect_script(initial)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from kintrace.names.given import canonical_given, given_sex, is_given_form
 from kintrace.names.morph import (
@@ -18,7 +19,7 @@ from kintrace.names.morph import (
     tag_facts,
 )
 from kintrace.names.parse.surnames import given_readings, surname_readings
-from kintrace.names.text import detect_script, fold
+from kintrace.names.text import ScriptCode, detect_script, fold
 from kintrace.names.translit import to_cyrillic
 
 _PATR_STRONG_RE = re.compile(
@@ -30,26 +31,29 @@ _SURNAME_SUFFIX_RE = re.compile(
     r"чук|як|их|ых|ий|ой|ей|дзе|швили|ян|янц|ац|иди|ди|ман|ер|ич)$"
 )
 
+# (sex or None, case) -> (score, nominative lower-case)
+_Forms = dict[tuple[str | None, str], tuple[float, str]]
+
 
 @dataclass(slots=True)
 class _Word:
     text: str  # as written (look-alikes fixed)
     cyr: str  # lower-case Cyrillic reading
     latin: bool
-    script: str
+    script: ScriptCode
     caps: bool
     s_score: float
     g_score: float
     p_score: float
     # role -> {(gender or None, case): (score, nominative lower-case)}
-    forms: dict
+    forms: dict[str, _Forms]
     # role -> fit score of each (sex, case) hypothesis in _HYPOTHESES order (-1: no reading)
-    fit: dict
-    scores: dict  # role -> role score (the three above)
+    fit: dict[str, tuple[float, ...]]
+    scores: dict[str, float]  # role -> role score (the three above)
     # Filled by the fast path (see _parse_fast): an id of everything the order and the
     # (sex, case) choice read from this word, and this word's parts per role and hypothesis.
     sig: int = 0
-    memo: dict = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 _GENDERS = {"masc": "m", "femn": "f"}
@@ -74,7 +78,7 @@ _NO_FIT = (-1.0,) * len(_HYPOTHESES)
 _M_GENT, _M_ACCS = _HYPOTHESIS_INDEX[("m", "gent")], _HYPOTHESIS_INDEX[("m", "accs")]
 
 
-def _fit(forms: dict) -> tuple[float, ...]:
+def _fit(forms: _Forms) -> tuple[float, ...]:
     if not forms:
         return _NO_FIT
     fit = [-1.0] * len(_HYPOTHESES)
@@ -90,11 +94,11 @@ def _fit(forms: dict) -> tuple[float, ...]:
     return tuple(fit)
 
 
-def _dictionary_forms(cyr: str, latin: bool) -> tuple[dict, bool]:
+def _dictionary_forms(cyr: str, latin: bool) -> tuple[dict[str, _Forms], bool]:
     """({role: {(sex, case): (score, nominative or reading)}}, whether the dictionary
     declines the word as a given name itself: Ивана, Марии; not only as an indeclinable
     foreign name: Элле, Кристине)."""
-    forms: dict = {"S": {}, "G": {}, "P": {}}
+    forms: dict[str, _Forms] = {"S": {}, "G": {}, "P": {}}
     totals = {"S": 0.0, "G": 0.0, "P": 0.0}
     readings = []
     for p in parses(cyr):
@@ -127,7 +131,7 @@ def _dictionary_forms(cyr: str, latin: bool) -> tuple[dict, bool]:
                 declinable_name = declinable_name or from_dictionary(p)
             elif case != "nomn":
                 score *= 0.5  # "Элле" as an indeclinable name yields to Элла's dative
-        key = (_GENDERS.get(gender), case)
+        key = (_GENDERS.get(gender or ""), case)
         if key not in forms[role] or forms[role][key][0] < score:
             forms[role][key] = (score, nom)
     # Latin words are read as written, in the nominative. The declension rules cost time, and
@@ -177,7 +181,7 @@ def _analyse(text: str) -> _Word:
 @lru_cache(maxsize=262144)
 def _analyse_lower(text: str) -> _Word:
     script = detect_script(text)
-    latin = script != "cyrillic"
+    latin = script != "cyrl"
     if latin:
         cyr = to_cyrillic(text)
     else:  # Ukrainian letters as their Russian counterparts
@@ -259,10 +263,10 @@ def _surname_like_patronymic(cyr: str) -> bool:
     return not any(is_given_form(c) for c in candidates)
 
 
-def _declined_given(cyr: str) -> dict:
+def _declined_given(cyr: str) -> _Forms:
     """The readings of a word as a case form of a given name the table or the dictionary
     knows in the nominative (Кристине → Кристина, Асие → Асия, Марьяна → Марьян)."""
-    out = {}
+    out: _Forms = {}
     for key, (_score, nom) in given_readings(cyr).items():
         if nom != cyr and (
             is_given_form(nom, exact=True)
