@@ -249,20 +249,19 @@ class IntakeBot:
 
     # --- entry points ---------------------------------------------------------------------
 
-    def _chat(self, update: Update) -> tuple[int, Chat | None]:
-        chat_id = update.effective_chat.id
+    def _chat(self, update: Update, chat_id: int) -> Chat | None:
         chat = self.chats.get(chat_id)
         if chat is not None:
             chat.touched = time.monotonic()
             if update.effective_message is not None:
                 chat.messages.append(update.effective_message.message_id)
-        return chat_id, chat
+        return chat
 
-    async def _unknown(self, update: Update, context) -> None:
+    async def _unknown(self, bot, chat_id: int) -> None:
         """A message for a conversation this process does not hold (ended, or the bot was
         restarted): say so in both languages, keep nothing."""
         text = "\n\n".join(self._both(self._unknown_text))
-        await context.bot.send_message(update.effective_chat.id, text)
+        await bot.send_message(chat_id, text)
 
     @staticmethod
     def _unknown_text() -> str:
@@ -280,14 +279,16 @@ class IntakeBot:
         return out
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat.type != "private":
+        # CommandHandler passes only updates with a message (and so a chat).
+        where, message = update.effective_chat, update.effective_message
+        if where is None or message is None or where.type != "private":
             return
-        chat_id = update.effective_chat.id
+        chat_id = where.id
         if chat_id in self.chats:  # a new start ends the old conversation first
             await self.forget(context.bot, chat_id)
         chat = Chat()
         self.chats[chat_id] = chat
-        chat.messages.append(update.effective_message.message_id)
+        chat.messages.append(message.message_id)
         text = "\n\n".join(self._both(lambda: _("Choose your language.")))
         await self.say(
             context.bot,
@@ -298,14 +299,19 @@ class IntakeBot:
         )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        chat_id, chat = self._chat(update)
+        query, where = update.callback_query, update.effective_chat
+        # CallbackQueryHandler passes callback queries only; a query has no chat only when it
+        # comes from an inline message, which this bot (no inline mode) never sends.
+        if query is None or where is None:
+            return
+        chat_id = where.id
+        chat = self._chat(update, chat_id)
         try:
             await query.answer()
         except TelegramError:
             pass
         if chat is None:
-            await self._unknown(update, context)
+            await self._unknown(context.bot, chat_id)
             return
         data = query.data or ""
         with translation.override(chat.lang):
@@ -319,14 +325,17 @@ class IntakeBot:
     async def _private(self, update: Update, context, handle) -> None:
         """Run `handle(bot, chat_id, chat, message)` for a private chat's conversation, in its
         language; a chat without one is told so."""
-        if update.effective_chat.type != "private":
+        # MessageHandler passes only updates with a message (and so a chat).
+        where, message = update.effective_chat, update.effective_message
+        if where is None or message is None or where.type != "private":
             return
-        chat_id, chat = self._chat(update)
+        chat_id = where.id
+        chat = self._chat(update, chat_id)
         if chat is None:
-            await self._unknown(update, context)
+            await self._unknown(context.bot, chat_id)
             return
         with translation.override(chat.lang):
-            await handle(context.bot, chat_id, chat, update.effective_message)
+            await handle(context.bot, chat_id, chat, message)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._private(update, context, self.text)
@@ -337,10 +346,13 @@ class IntakeBot:
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A contact card or a location was sent although we never ask for one: delete it at
         once and say why."""
-        chat_id = update.effective_chat.id
+        where, message = update.effective_chat, update.effective_message
+        if where is None or message is None:  # MessageHandler passes only messages
+            return
+        chat_id = where.id
         chat = self.chats.get(chat_id)
         try:
-            await context.bot.delete_message(chat_id, update.effective_message.message_id)
+            await context.bot.delete_message(chat_id, message.message_id)
         except TelegramError:
             pass
         with translation.override(chat.lang if chat else "ru"):
@@ -689,8 +701,7 @@ class IntakeBot:
         chat.access = access
         await self.show_inbox(bot, chat_id, chat)
 
-    def _inbox_text(self, chat: Chat) -> tuple[str, bool]:
-        access = chat.access
+    def _inbox_text(self, access: ReporterAccess) -> tuple[str, bool]:
         access.report.refresh_from_db()  # staff may have answered or closed it meanwhile
         view = report_decrypt(access.report, access.key)
         state = reporter_state(access.report)
@@ -716,7 +727,13 @@ class IntakeBot:
 
     async def show_inbox(self, bot, chat_id: int, chat: Chat) -> None:
         chat.step = "inbox"
-        text, notify = await _db(chat, self._inbox_text, chat)
+        access = chat.access
+        if access is None:
+            # Only a conversation opened with its receipt comes here, but the sweeper may
+            # have ended it (forgotten, access cleared) while this handler waited on the
+            # network or the database: there is nothing left to show.
+            return
+        text, notify = await _db(chat, self._inbox_text, access)
         notify_button = (
             (_("Stop the notices"), "notify:off")
             if notify
@@ -829,16 +846,19 @@ async def serve(app: Application, stop: asyncio.Event, *, poll_timeout: int = 30
     """Run the bot by long polling until `stop` is set; then end every open conversation
     (deleted, with a notice) before stopping. `kintrace bot` and the tests both run this."""
     intake: IntakeBot = app.bot_data["intake"]
+    updater = app.updater
+    if updater is None:  # an Application built with .updater(None) cannot long-poll
+        raise ValueError("serve() needs an Application with an Updater")
     await app.initialize()
     await app.start()
-    await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0)
+    await updater.start_polling(timeout=poll_timeout, poll_interval=0.0)
     sweeper = asyncio.create_task(intake.sweep_forever(app.bot))
     log.info("the Telegram bot is running (long polling)")
     try:
         await stop.wait()
     finally:
         sweeper.cancel()
-        await app.updater.stop()
+        await updater.stop()
         await app.stop()
         await intake.close_all(app.bot, IntakeBot.stop_notice)
         await app.shutdown()

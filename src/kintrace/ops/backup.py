@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -199,7 +200,11 @@ def backup_write(*, out: Path, public_key: bytes) -> BackupResult:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as raw:
             writer = EncryptingWriter(raw, public_key)
-            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+            # A stream ("w|") only calls write() on its file object (and never closes one it
+            # was given); typeshed's _Fileobj asks for read/tell/seek too, for the seekable
+            # modes, so the writer is passed as the binary file it stands in for.
+            stream = cast(BinaryIO, writer)
+            with tarfile.open(fileobj=stream, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                 _add(tar, db_part, db_path, parts)
                 db_path.unlink()
                 for name in DATA_SECRETS:

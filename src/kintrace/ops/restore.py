@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, cast
 
 from .archive import (
     DATA_SECRETS,
@@ -69,20 +70,27 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
     try:
         with open(backup, "rb") as f:
             reader = DecryptingReader(f, private_key)
+            # A stream ("r|") only calls read() on its file object (and never closes one it
+            # was given); typeshed's _Fileobj asks for write/tell/seek too, for the seekable
+            # modes, so the reader is passed as the binary file it stands in for.
+            stream = cast(BinaryIO, reader)
             try:
-                tar = tarfile.open(fileobj=reader, mode="r|")
+                tar = tarfile.open(fileobj=stream, mode="r|")
             except tarfile.TarError:
                 raise BackupFileError("the backup file holds no archive") from None
             with tar:
                 for member in tar:
                     if member.name == MANIFEST and member.isfile():
-                        manifest = json.loads(tar.extractfile(member).read())
+                        body = tar.extractfile(member)
+                        assert body is not None  # extractfile gives None only for a non-file
+                        manifest = json.loads(body.read())
                         continue
                     dest = _dest(into, member.name)
                     if dest is None or not member.isfile() or member.name in seen:
                         raise RestoreError(f"the backup holds an unexpected part: {member.name!r}")
                     dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                     src = tar.extractfile(member)
+                    assert src is not None  # a regular file (checked above) always opens
                     sha, size = hashlib.sha256(), 0
                     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                     with os.fdopen(fd, "wb") as out:
@@ -114,9 +122,11 @@ def pg_is_empty(database_url: str) -> bool:
 
     try:
         with psycopg.connect(database_url, connect_timeout=10) as conn:
-            n = conn.execute(
+            row = conn.execute(
                 "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
-            ).fetchone()[0]
+            ).fetchone()
+            assert row is not None  # an aggregate without GROUP BY always gives one row
+            n = row[0]
     except psycopg.Error as e:
         raise RestoreError(f"cannot open the database: {str(e).strip().splitlines()[0]}") from None
     return n == 0
