@@ -10,8 +10,8 @@ import re
 
 from kintrace.extract.facts import Fact
 from kintrace.extract.models import ner_spans
-from kintrace.names import parse_name
 from kintrace.names.given import canonical_given
+from kintrace.names.parse import parse_name
 
 __all__ = ["ner_facts", "persons_en", "person_fact"]
 

@@ -3,6 +3,8 @@
 The paste page's POST only reads (it extracts and shows; nothing is stored, the text is not
 kept anywhere), so it answers with the page; the accept POSTs write and redirect."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -140,7 +142,7 @@ def source_text(request, pk: int):
     except Source.DoesNotExist:
         raise Http404 from None
     kept = selectors.source_text_or_none(source.pk)
-    context = {"source": source, "kept": kept}
+    context: dict[str, Any] = {"source": source, "kept": kept}
     if kept is not None:
         dismissed = _dismissed(request.GET.getlist("dismissed"))
         today = selectors.source_day(source)

@@ -121,7 +121,8 @@ def tile_grid() -> dict[str, tuple[int, int]]:
     """Region code → (column, row) of its tile (data/tile_grid.csv, made by
     scripts/make_tile_grid.py from the gazetteer's coordinates)."""
     path = files("kintrace.figures").joinpath("data/tile_grid.csv")
-    with path.open(encoding="utf-8", newline="") as f:
+    # Traversable.open passes text options to io.TextIOWrapper, but its stub omits newline=.
+    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         return {row["code"]: (int(row["column"]), int(row["row"])) for row in csv.DictReader(f)}
 
 

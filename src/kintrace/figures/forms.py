@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +22,20 @@ class FilterForm(forms.Form):
     def __init__(self, data, *, regions, colonies, waves, english: bool):
         super().__init__(data)
         everything = [("", _("all"))]
-        self.fields["region"].choices = everything + [
+        # self.fields holds the declared fields above, all of them ChoiceFields.
+        region = cast(forms.ChoiceField, self.fields["region"])
+        colony = cast(forms.ChoiceField, self.fields["colony"])
+        wave = cast(forms.ChoiceField, self.fields["wave"])
+        region.choices = everything + [
             (r.code, r.name_en if english else r.name_ru) for r in regions
         ]
-        self.fields["colony"].choices = everything + [(str(pk), label) for pk, label in colonies]
-        self.fields["wave"].choices = everything + [(w, w) for w in waves]
+        colony.choices = everything + [(str(pk), label) for pk, label in colonies]
+        wave.choices = everything + [(w, w) for w in waves]
 
     def clean(self):
         data = super().clean()
+        if data is None:  # Form.clean returns cleaned_data; a None keeps it as it is
+            return None
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start of the range is after its end."))

@@ -294,7 +294,8 @@ def _survival_rows(filters: Filters, as_of_month: int) -> list[tuple]:
     ev = Event._meta.db_table
     pe = Person._meta.db_table
     fa = Facility._meta.db_table
-    where, params = ["p.merged_into_id IS NULL", "l.role = %s"], [EventRole.SUBJECT.value]
+    where = ["p.merged_into_id IS NULL", "l.role = %s"]
+    params: list[str | int] = [EventRole.SUBJECT.value]
     if filters.region:
         where.append("f.region_id = %s")
         params.append(filters.region)

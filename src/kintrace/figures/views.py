@@ -2,6 +2,7 @@
 open to every staff role, the analyst included; never a name."""
 
 import io
+from datetime import datetime
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -52,7 +53,7 @@ def index(request):
             "tables": shown,
             "totals": selectors.totals(filters),
             "query": query,
-            "as_of": min(t.as_of for t in shown),
+            "as_of": min(t.as_of for t in shown if isinstance(t.as_of, datetime)),
             # Our own SVG of presentation attributes only (charts.tile_map): inline, so its
             # tiles are links; lxml escaped every text in it.
             "map_svg": mark_safe(_map(region_table, standalone=False).decode()),  # noqa: S308

@@ -242,9 +242,9 @@ class _Builder:
         for person, variants, parts in zip(self.person_rows, names, primaries, strict=True):
             self.primary[person.pk] = parts
             for i, (text, source) in enumerate(variants):
-                parts = dict(_cached_name_fields(text))
-                parts.pop("_sex")
-                rows.append(PersonName(person=person, is_primary=i == 0, source=source, **parts))
+                fields = dict(_cached_name_fields(text))
+                fields.pop("_sex")
+                rows.append(PersonName(person=person, is_primary=i == 0, source=source, **fields))
         PersonName.objects.bulk_create(rows, batch_size=1000)
 
     def _variants(self, surname, given, diminutive, patronymic) -> list[tuple[str, Source]]:
@@ -398,7 +398,9 @@ class _Builder:
         }
         share = {"killed": 0.55, "hospitalised": 0.5, "buried": 0.45, "pardoned": 0.5}
         colony_pull = {f.pk: rng.uniform(0.5, 1.5) for f in self.facility_rows}
-        lists, sources, entries = {}, {}, {}
+        lists: dict[str, PersonList] = {}
+        sources: dict[str, Source] = {}
+        entries: dict[str, list[ListEntry]] = {}
         for kind, (etype, title) in kinds.items():
             source = Source.objects.create(
                 kind=SourceKind.OFFICIAL_LIST
@@ -423,12 +425,14 @@ class _Builder:
             entries[etype] = []
         cites = []
         for person in self.person_rows:
-            visible = rng.uniform(0.3, 1.7) * colony_pull[person.last_facility_id]
+            facility = person.last_facility
+            if facility is None:  # every demo man is given a colony in persons()
+                continue
+            visible = rng.uniform(0.3, 1.7) * colony_pull[facility.pk]
             for event, event_sources in self.story.get(person.pk, []):
                 if event.type not in lists or rng.random() > min(0.95, share[event.type] * visible):
                     continue
                 surname, given, patronymic = self.primary[person.pk]
-                facility = person.last_facility
                 cells = [
                     f"{surname} {given} {patronymic}",
                     str(person.birth_year or ""),
@@ -487,6 +491,7 @@ class _Builder:
                     decided_at=timezone.now(),
                 )
                 for entry in rows
+                if entry.person_id is not None  # every demo entry is created with its person
             ]
         MatchCandidate.objects.bulk_create(candidates, batch_size=2000)
         Citation.objects.bulk_create(cites, batch_size=2000)

@@ -13,7 +13,8 @@ import random
 from kintrace.lists.models import JobStatus, ListEntry, ListKind, PersonList
 from kintrace.registry.models import Person, PersonStatus
 
-CHANCES = {
+# Keyed by status value: values_list gives the statuses as plain strings.
+CHANCES: dict[str, dict[str, float]] = {
     ListKind.CASUALTY: {PersonStatus.DEAD: 0.45, PersonStatus.MISSING: 0.15},
     ListKind.HOSPITAL: {
         PersonStatus.WOUNDED: 0.5,

@@ -75,6 +75,8 @@ class DescriptorsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data is None:  # Form.clean returns cleaned_data; a None keeps it as it is
+            return None
         for low, high in (("height_min", "height_max"), ("age_min", "age_max")):
             a, b = data.get(low), data.get(high)
             if a is not None and b is not None and a > b:

@@ -327,10 +327,10 @@ def compare(body: Descriptors, man: Descriptors) -> Result:
     # A name or call sign written on the grave or found with the body.
     grave = _names_keys(body.names)
     if grave and man.names:
-        his = _names_keys(man.names)
+        his_keys = _names_keys(man.names)
         best = 0.0
         for s, g in grave:
-            for hs, hg in his:
+            for hs, hg in his_keys:
                 if s == hs:
                     best = max(best, 6.0 if g and g == hg else 3.0 if not g or not hg else 1.0)
         if best:

@@ -184,6 +184,9 @@ class RemainsCandidate(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: the reasons in words, set by selectors.remains_candidates for the page.
+    explained: list[dict]
+
     class Meta:
         ordering = ["-score", "id"]
         constraints = [

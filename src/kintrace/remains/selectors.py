@@ -68,8 +68,8 @@ def explain(reasons: list[dict]) -> list[dict]:
     return [
         {
             **r,
-            "descriptor": DESCRIPTORS.get(r.get("code"), r.get("code")),
-            "verdict": OUTCOMES.get(r.get("outcome"), r.get("outcome")),
+            "descriptor": DESCRIPTORS.get(r.get("code") or "", r.get("code")),
+            "verdict": OUTCOMES.get(r.get("outcome") or "", r.get("outcome")),
         }
         for r in reasons
     ]
@@ -109,7 +109,7 @@ def remains_candidates(remains: Remains) -> dict[str, list[RemainsCandidate]]:
         .select_related("person", "decided_by", "confirmed_by")
         .prefetch_related("person__names")
     )
-    out = {"open": [], "excluded": []}
+    out: dict[str, list[RemainsCandidate]] = {"open": [], "excluded": []}
     for row in rows:
         row.explained = explain(row.reasons)
         out["excluded" if row.state == CandidateState.EXCLUDED else "open"].append(row)
