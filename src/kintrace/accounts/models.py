@@ -13,7 +13,7 @@ from django_otp.oath import TOTP
 
 from kintrace.security import crypto
 
-from .roles import NAME_ROLES, STAFF_VIEW_ROLES, Role
+from .roles import ESTIMATE_ROLES, NAME_ROLES, STAFF_VIEW_ROLES, Role
 
 __all__ = ["Role", "TOTPDevice", "User"]
 
@@ -34,6 +34,11 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django_otp 
     def sees_names(self) -> bool:
         """Analysts work with numbers only and never see a person's name."""
         return self.role in NAME_ROLES
+
+    @property
+    def sees_estimate(self) -> bool:
+        """Analysts, coordinators and administrators see the estimate page (accounts.roles)."""
+        return self.role in ESTIMATE_ROLES
 
     @property
     def sees_staff(self) -> bool:

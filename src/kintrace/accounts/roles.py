@@ -37,6 +37,9 @@ STAFF_MANAGE_ROLES: tuple[Role, ...] = (Role.ADMIN,)
 DELETE_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
 # Decide conflicting evidence about a man's fate (a death, then a sign of life).
 DECIDE_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
+# See the estimate of men nobody reported and the anonymised releases (counts, no names);
+# caseworkers work on persons and are not offered them.
+ESTIMATE_ROLES: tuple[Role, ...] = (Role.ANALYST, Role.COORDINATOR, Role.ADMIN)
 
 # Shown beside each role wherever a role is chosen (new account, role change).
 ROLE_DESCRIPTIONS = {

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import staff_required
-from kintrace.accounts.models import Role
+from kintrace.accounts.roles import ESTIMATE_ROLES
 
 from . import files, selectors, services
 from .models import Release, ReleaseStatus
 
-NUMBERS_ROLES = (Role.ANALYST, Role.COORDINATOR, Role.ADMIN)
-numbers_staff = staff_required(*NUMBERS_ROLES)
+numbers_staff = staff_required(*ESTIMATE_ROLES)
 approvers = staff_required(*services.APPROVERS)
 
 
