@@ -16,6 +16,7 @@ from kintrace.registry.models import EventType, Person
 from kintrace.registry.search import MAX_QUERY_CHARS
 from kintrace.registry.selectors import person_search
 from kintrace.security.unlock import org_private_key_for, unlocked_required
+from kintrace.web.middleware import SANDBOX_CSP
 from kintrace.web.params import id_or_none
 
 from .linking import Fact, report_create_person, report_facts, report_link
@@ -199,10 +200,6 @@ def mark_read(request, pk: int):
     if request.POST.get("next") == "case" and report.case_id:
         return redirect("cases:detail", pk=report.case_id)
     return redirect("intake:detail", pk=report.pk)
-
-
-# Served files are never run as a page: no scripts, no plugins, no requests, whatever they hold.
-SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'"
 
 
 @never_cache

@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
-from kintrace.intake.views_triage import SANDBOX_CSP
 from kintrace.registry.models import Person
 from kintrace.registry.selectors import person_get
 from kintrace.security.unlock import org_private_key_for, unlocked_required
+from kintrace.web.middleware import SANDBOX_CSP
 
 from . import selectors, services
 from .forms import (

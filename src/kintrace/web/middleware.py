@@ -1,3 +1,8 @@
+# Served files (attachments, photos) are never run as a page: no scripts, no plugins, no
+# requests, whatever they hold. Set on such responses by the views that serve them.
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'"
+
+
 class SecurityHeadersMiddleware:
     """Strict headers on every response: nothing is loaded from outside this server."""
 
