@@ -3,6 +3,7 @@ pyproject.toml names is pinned there, and the environment the tests run in holds
 pinned versions — so a dependency changed without renewing the lock (scripts/lock.sh) fails."""
 
 import re
+import sysconfig
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -48,7 +49,11 @@ def test_the_test_environment_holds_exactly_the_pinned_versions():
     pins = _pins()
     assert len(pins) > 50  # the whole resolved tree, not only the direct dependencies
     wrong = []
-    for dist in metadata.distributions():
+    # Only what is installed in the environment's site-packages: setuptools puts its own
+    # vendored copies (setuptools/_vendor, e.g. an older packaging) on sys.path once any test
+    # imports it, and those are not installed packages.
+    site_dirs = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    for dist in metadata.distributions(path=site_dirs):
         name = _canonical(dist.metadata["Name"])
         if name in pins and dist.version != pins[name]:
             wrong.append(f"{name} {dist.version} (lock {pins[name]})")
