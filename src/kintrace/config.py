@@ -12,8 +12,19 @@ Each reader takes the default as the text an operator would write, and raises `C
 
 import ipaddress
 import os
+from pathlib import Path
 
-__all__ = ["ConfigError", "envaddress", "envbool", "envchoice", "envint", "envorigins", "envstr"]
+__all__ = [
+    "ConfigError",
+    "data_dir",
+    "envaddress",
+    "envbool",
+    "envchoice",
+    "envint",
+    "envorigins",
+    "envstr",
+    "private_work_dir",
+]
 
 
 class ConfigError(ValueError):
@@ -23,6 +34,28 @@ class ConfigError(ValueError):
 def envstr(name: str, default: str = "") -> str:
     """The variable's text, or `default` when it is unset (an empty value counts as set)."""
     return os.getenv(name, default=default)
+
+
+def data_dir() -> Path:
+    """KINTRACE_DATA_DIR as an absolute path (default: `data` in the working directory).
+
+    settings.py makes it private (0700) when the web application or the CLI loads."""
+    return Path(envstr("KINTRACE_DATA_DIR", "data")).resolve()
+
+
+def private_work_dir(name: str) -> Path:
+    """`<data dir>/work/<name>`, created 0700 (and tightened if it was open): where the
+    engines write what they spill to disk — DuckDB's temporary files, Spark's checkpoints.
+    Names pass through them in clear, so they belong beside the database, on the disk the
+    deployment protects, not in /tmp or the working directory (DuckDB's own default for an
+    in-memory database is `.tmp` in the working directory). Raises OSError when it cannot be
+    created."""
+    d = data_dir() / "work" / name
+    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for p in (d.parent, d):
+        if p.stat().st_mode & 0o077:
+            p.chmod(0o700)
+    return d
 
 
 def envbool(name: str, default: str) -> bool:

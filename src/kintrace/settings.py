@@ -17,12 +17,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Every KINTRACE_ variable is read through kintrace.config and listed in docs/configuration.md.
-from kintrace.config import envaddress, envbool, envchoice, envint, envorigins, envstr
+from kintrace.config import (
+    data_dir,
+    envaddress,
+    envbool,
+    envchoice,
+    envint,
+    envorigins,
+    envstr,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MODE = envchoice("KINTRACE_MODE", "embedded", ("embedded", "production"))
 PRODUCTION = MODE == "production"
-DATA_DIR = Path(envstr("KINTRACE_DATA_DIR", "data")).resolve()
+DATA_DIR = data_dir()
 FILES_DIR = DATA_DIR / "files"
 
 

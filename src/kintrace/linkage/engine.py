@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kintrace.config import envint, envstr
+from kintrace.config import envint, envstr, private_work_dir
 from kintrace.linkage.blocking import report_pairs_per_rule
 from kintrace.linkage.model import (
     NAME_FREQUENCIES_PATH,
@@ -112,9 +112,10 @@ def spark_session() -> Any:  # a pyspark SparkSession
     )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    # Names pass through the checkpoints: by default beside the database, never /tmp; a
+    # cluster sets a path every executor reaches (docs/configuration.md)
     spark.sparkContext.setCheckpointDir(
-        # the default only: docs/configuration.md asks for a directory on an encrypted disk
-        envstr("KINTRACE_SPARK_CHECKPOINT_DIR", "/tmp/kintrace-spark-checkpoints")  # noqa: S108
+        envstr("KINTRACE_SPARK_CHECKPOINT_DIR") or str(private_work_dir("spark-checkpoints"))
     )
     return spark
 
@@ -125,6 +126,10 @@ def _db_api(backend: str) -> Any:  # a Splink DatabaseAPI
         from splink import DuckDBAPI
 
         con = duckdb.connect()
+        # What DuckDB spills holds names in clear: into the private data directory, not its
+        # default (`.tmp` in the working directory)
+        spill = str(private_work_dir("duckdb")).replace("'", "''")
+        con.execute(f"SET temp_directory = '{spill}'")
         threads = envint("KINTRACE_DUCKDB_THREADS", "0", minimum=0)
         if threads:
             con.execute(f"SET threads = {threads}")
