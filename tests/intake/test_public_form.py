@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kintrace.audit.models import AuditEntry
 from kintrace.intake.models import Report
+from kintrace.security.receipts import ReceiptUnreadable, receipt_normalise
 
 from .helpers import image_bytes, make_report
 
@@ -139,6 +140,28 @@ def test_the_receipt_works_typed_in_capitals_with_dashes_and_extra_spaces(client
     ):
         response = client.post(reverse("intake:inbox"), {"receipt": typed})
         assert response.status_code == 303, typed
+
+
+def test_the_receipt_works_typed_without_the_spaces_the_help_says_do_not_matter(client, org_keys):
+    receipt = receipt_of(submit(client))
+    words = receipt.split()
+    typed = "".join(words[:6]) + " " + "".join(words[6:])
+    try:
+        receipt_normalise(typed)
+    except ReceiptUnreadable as e:  # list words that join into others: asked for spaces
+        assert e.code == "spaces"
+        response = client.post(reverse("intake:inbox"), {"receipt": typed})
+        assert "Поставьте пробел между словами" in response.content.decode()
+        return
+    response = client.post(reverse("intake:inbox"), {"receipt": typed})
+    assert response.status_code == 303
+
+
+def test_a_receipt_with_a_word_too_many_says_how_many_words_were_read(client, org_keys):
+    receipt = receipt_of(submit(client))
+    response = client.post(reverse("intake:inbox"), {"receipt": receipt + " " + receipt.split()[0]})
+    html = response.content.decode()
+    assert "мы прочитали 12 слов" in html and "не повторено ли" in html
 
 
 def test_a_wrong_receipt_shows_the_same_form_with_a_message(client, org_keys):

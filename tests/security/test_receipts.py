@@ -1,10 +1,13 @@
 """Receipts a frightened person can copy and read back: words, typed any way."""
 
+import re
+
 import pytest
 
 from kintrace.security import crypto
 from kintrace.security.receipts import (
     ReceiptUnreadable,
+    _word_set,
     header_text,
     new_receipt,
     receipt_normalise,
@@ -111,3 +114,41 @@ def test_a_retired_word_is_never_given_but_still_read(monkeypatch, tmp_path):
         assert "воеводство" not in words()
     finally:
         receipts._word_set.cache_clear()
+
+
+def test_a_receipt_typed_without_spaces_reads_back_or_asks_for_spaces_never_as_another():
+    read = 0
+    for _ in range(300):
+        receipt = new_receipt()
+        try:
+            got = receipt_normalise(receipt.replace(" ", ""))
+        except ReceiptUnreadable as e:
+            assert e.code == "spaces"
+            continue
+        assert got == receipt
+        read += 1
+    assert read >= 285  # a reading is ambiguous only where list words join into others
+
+
+def test_words_run_together_in_places_are_cut_where_the_others_are_spaced():
+    receipt = new_receipt()
+    w = receipt.split()
+    typed = f"{w[0]}{w[1]} {' '.join(w[2:6])} {w[6].upper()}{w[7]}{w[8]} {w[9]}-{w[10]}"
+    assert receipt_normalise(typed) == receipt
+
+
+def test_a_run_that_cannot_be_cut_into_list_words_names_itself():
+    with pytest.raises(ReceiptUnreadable) as e:
+        receipt_normalise(" ".join(words()[:10]) + " " + words()[10] + "щщщ")
+    assert e.value.code == "word" and e.value.word.endswith("щщщ")
+
+
+def test_a_word_too_many_says_how_many_were_read():
+    with pytest.raises(ReceiptUnreadable) as e:
+        receipt_normalise(" ".join(words()[:12]))
+    assert (e.value.code, e.value.count) == ("length", 12)
+
+
+def test_the_comment_in_the_retired_words_file_gives_no_receipt_words():
+    # the file's header comment ("Receipt words removed ... One word a line.") was read as words
+    assert all(re.fullmatch("[а-я]+", w) for w in _word_set())

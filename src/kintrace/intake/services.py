@@ -12,6 +12,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
@@ -262,11 +263,29 @@ def receipt_unreadable_text(exc: ReceiptUnreadable) -> str:
         return _("“%(word)s” is not one of our receipt words. Please check how it is written.") % {
             "word": exc.word[:40]
         }
+    if exc.code == "length" and exc.count > 11:
+        return ngettext(
+            "A receipt has eleven words; we read %(count)d word. Please check that no word "
+            "was typed twice or added.",
+            "A receipt has eleven words; we read %(count)d words. Please check that no word "
+            "was typed twice or added.",
+            exc.count,
+        ) % {"count": exc.count}
+    if exc.code == "length" and exc.count:
+        return ngettext(
+            "A receipt has eleven words; we read %(count)d word. Please check that none is "
+            "missing.",
+            "A receipt has eleven words; we read %(count)d words. Please check that none is "
+            "missing.",
+            exc.count,
+        ) % {"count": exc.count}
     if exc.code == "length":
         return _(
             "A receipt has eleven words (older receipts: 40 digits). Please check that none "
             "is missing."
         )
+    if exc.code == "spaces":
+        return _("Please put a space between the words of your receipt.")
     return _("Please type your receipt.")
 
 

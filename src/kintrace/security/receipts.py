@@ -43,8 +43,10 @@ def words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _word_set() -> frozenset[str]:
-    retired = RETIRED_FILE.read_text(encoding="utf-8").split() if RETIRED_FILE.exists() else []
-    return frozenset(words()) | frozenset(w for w in retired if not w.startswith("#"))
+    # One word a line; lines starting with "#" are comments (their words are not receipt words)
+    lines = RETIRED_FILE.read_text(encoding="utf-8").splitlines() if RETIRED_FILE.exists() else []
+    retired = (line.strip() for line in lines if not line.lstrip().startswith("#"))
+    return frozenset(words()) | frozenset(w for w in retired if w)
 
 
 def entropy_bits() -> float:
@@ -58,13 +60,16 @@ def new_receipt() -> str:
 
 
 class ReceiptUnreadable(ValueError):
-    """What was typed cannot be a receipt. `code`: "empty", "length", "word" (with `word`,
-    the first one not in the list, so the page can say which word to check)."""
+    """What was typed cannot be a receipt. `code`: "empty"; "length" (with `count`, the
+    number of words read); "word" (with `word`, the first one not in the list, so the page
+    can say which word to check); "spaces" (words typed together can be read as list words
+    in more than one way: the page asks for spaces between them)."""
 
-    def __init__(self, code: str, word: str = "") -> None:
+    def __init__(self, code: str, word: str = "", count: int = 0) -> None:
         super().__init__(code)
         self.code = code
         self.word = word
+        self.count = count
 
 
 def _fold_word(word: str) -> str:
@@ -87,12 +92,75 @@ def receipt_normalise(text: str) -> str:
     cleaned = "".join(c if c.isalpha() else " " for c in text.casefold())
     typed = [_fold_word(w) for w in cleaned.split()]
     known = _word_set()
+    if all(word in known for word in typed):
+        if len(typed) != RECEIPT_WORDS:
+            raise ReceiptUnreadable("length", count=len(typed))
+        return " ".join(typed)
+    # Words typed without a space between them ("липавокзал"): a run of letters that is not
+    # a list word is read as list words written together, when exactly one reading gives
+    # eleven words in all.
+    readings: list[list[tuple[str, ...]]] = []
     for word in typed:
-        if word not in known:
+        if word in known:
+            readings.append([(word,)])
+            continue
+        split = _splits(word, known)
+        if not split:
             raise ReceiptUnreadable("word", word)
-    if len(typed) != RECEIPT_WORDS:
-        raise ReceiptUnreadable("length")
-    return " ".join(typed)
+        readings.append(split)
+    whole = _eleven(readings)
+    if whole is None:
+        shortest = sum(min(len(r) for r in options) for options in readings)
+        raise ReceiptUnreadable("length", count=shortest)
+    if whole == "ambiguous":
+        raise ReceiptUnreadable("spaces")
+    return " ".join(whole)
+
+
+_MAX_READINGS = 64
+
+
+def _splits(run: str, known: frozenset[str]) -> list[tuple[str, ...]]:
+    """Every way of cutting `run` into list words (at most _MAX_READINGS), shortest first."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(start: int, acc: tuple[str, ...]) -> None:
+        if len(found) >= _MAX_READINGS or len(acc) > RECEIPT_WORDS:
+            return
+        if start == len(run):
+            found.append(acc)
+            return
+        for end in range(start + 2, len(run) + 1):
+            if run[start:end] in known:
+                walk(end, (*acc, run[start:end]))
+
+    walk(0, ())
+    return sorted(found, key=len)
+
+
+def _eleven(readings: list[list[tuple[str, ...]]]) -> list[str] | str | None:
+    """The one choice of a reading per run that gives RECEIPT_WORDS words in all; None when
+    no choice does, "ambiguous" when more than one does."""
+    # words so far -> the one way to get there, or None where there are several
+    ways: dict[int, list[tuple[str, ...]] | None] = {0: []}
+    for options in readings:
+        nxt: dict[int, list[tuple[str, ...]] | None] = {}
+        for n, way in ways.items():
+            for r in options:
+                m = n + len(r)
+                if m > RECEIPT_WORDS:
+                    continue
+                if m in nxt or way is None:
+                    nxt[m] = None
+                else:
+                    nxt[m] = [*way, r]
+        ways = nxt
+    if RECEIPT_WORDS not in ways:
+        return None
+    way = ways[RECEIPT_WORDS]
+    if way is None:
+        return "ambiguous"
+    return [w for r in way for w in r]
 
 
 def receipt_normalise_or_none(text: str) -> str | None:
