@@ -304,3 +304,17 @@ def test_a_cyrillic_patronymic_initial_of_a_confusable_letter_differs(alice):
     results = selectors.person_search("Захаров Илья И.")
     assert pks(results) == [man.pk]
     assert "patronymic: differs" in results[0].search_reasons
+
+
+def test_an_initial_of_another_full_given_name_does_not_make_him_the_man_searched_for(alice):
+    # the list wrote "СИДОРОВ И.", his record knows him as Ильдар: "Сидоров Иван" is not him
+    ildar = services.person_create(name="Сидоров Ильдар Юрьевич", actor=alice)
+    services.person_name_add(person=ildar, text="СИДОРОВ И.Ю.", actor=alice)
+    ivan = services.person_create(name="Сидоров Иван Петрович", actor=alice)
+    initial_only = services.person_create(name="СИДОРОВ И.П.", actor=alice)
+    results = selectors.person_search("Сидоров Иван")
+    assert ildar.pk not in pks(results)
+    assert pks(results)[:1] == [ivan.pk] and initial_only.pk in pks(results)
+    # one letter off is still the same name written badly
+    assert ildar.pk in pks(selectors.person_search("Сидоров Ильдор"))
+    assert ildar.pk in pks(selectors.person_search("Сидоров И."))

@@ -320,6 +320,8 @@ class _Hit:
     last_facility_id: int | None = None
     extra: int = 0
     extra_reasons: list[str] = field(default_factory=list)
+    # His best name agrees with the query's full given name only by an initial ("ИВАНОВ И.")
+    by_initial: bool = False
 
 
 def _surname_reason(kind: str, dist: int) -> tuple[int, str]:
@@ -500,7 +502,30 @@ class _Collector:
                 )
             if score > hit.score:
                 hit.score, hit.name_id, hit.reasons = score, row["id"], reasons
+                hit.by_initial = bool(r.given_keys) and kind != "given" and not row["given_key"]
         return added
+
+    def drop_initials_of_other_names(self, readings: list[QueryKeys]) -> None:
+        """A man found only through an initial ("Сидоров И." for "Сидоров Иван") whose given
+        name is known in full elsewhere in his record, and is none of the query's (nor one
+        letter from one): the initial stands for that other name (Ильдар), not for the
+        query's; he is another man."""
+        ids = [pid for pid, h in self.hits.items() if h.by_initial]
+        if not ids:
+            return
+        wanted = {k for r in readings for k in r.given_keys}
+        full: dict[int, set[str]] = {}
+        for chunk in _chunks(ids):
+            rows = (
+                PersonName.objects.filter(person_id__in=chunk)
+                .exclude(given_key="")
+                .values_list("person_id", "given_key")
+            )
+            for pid, key in rows:
+                full.setdefault(pid, set()).add(key)
+        for pid, keys in full.items():
+            if not any(k in wanted or any(_near(k, [w]) for w in wanted) for k in keys):
+                del self.hits[pid]
 
 
 def _collect_names(
@@ -689,6 +714,7 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
     collector = _Collector(narrow)
     readings = name_readings(q.name_words)
     _collect_names(readings, collector, limit, prefixes=not is_long(q))
+    collector.drop_initials_of_other_names(readings)
     if not collector.hits and readings:
         # "Иванов Ивн": a given name too garbled to be anyone's; the surname alone still helps.
         # A real given name nobody of that surname bears ("Иванов Олег") stays a different man.
