@@ -417,3 +417,47 @@ def test_vague_text_that_says_no_date_is_an_error_with_a_code(text, code):
     with pytest.raises(DateError) as error:
         parse_date(text, **MAX)
     assert error.value.code == code
+
+
+# Two-digit years as Russian documents and letters write them ("85 г.р." in court and
+# hospital papers, "85-го", "в 85-м году") and English writes them ("'85"): a mark that says
+# "year" makes two digits a year; a bare number stays a number.
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("'85", 1985),
+        ("’85", 1985),
+        ("85 г.р.", 1985),
+        ("85г.р.", 1985),
+        ("85 г.", 1985),
+        ("85 года", 1985),
+        ("85 года рождения", 1985),
+        ("85-го", 1985),
+        ("85-го года", 1985),
+        ("в 85-м году", 1985),
+        ("род. 79 г.", 1979),
+        ("02 г.р.", 2002),
+    ],
+)
+def test_a_two_digit_year_with_a_year_mark_is_that_year(text, year):
+    date = parse_date(text)
+    assert (date.year, date.month, date.day) == (year, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("весной 85-го", (3, 5)), ("летом 85 года", (6, 8)), ("summer '85", (6, 8))],
+)
+def test_a_season_of_a_two_digit_year_is_that_season(text, months):
+    start, end = parse_date_range(text)
+    assert (start.year, start.month, end.month) == (1985, *months)
+
+
+def test_an_approximate_two_digit_year_stays_approximate():
+    assert parse_date("около 85 г.р.", approximate=True) == PartialDate(1985, approximate=True)
+
+
+@pytest.mark.parametrize("text", ["85", "около 85", "около 40", "15-го", "85 лет"])
+def test_two_digits_without_a_year_mark_are_no_year(text):
+    with pytest.raises(DateError):
+        parse_date(text, approximate=True)

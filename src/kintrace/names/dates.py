@@ -309,9 +309,38 @@ def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
         return _build(text, int(m[3]), _month(m[1], text), int(m[2]), min_year, max_year)
     if m := _WORD_Y.fullmatch(s):
         return _build(text, int(m[2]), _month(m[1], text), None, min_year, max_year)
+    if (year := _short_year(s, text, max_year)) is not None:
+        return _build(text, year, None, None, min_year, max_year)
     if s.isdigit():
         raise DateError(f"{text!r} is a number, not a date", code="number")
     raise DateError(f"{text!r} is not a date in any format we read", code="format")
+
+
+# A year written with two digits, as people write it when the century goes without saying:
+# "'85", "’85", "85 г.р.", "85 года", "85-го", "85-го года" (Russian ordinal "of '85"). A bare
+# "85" stays a number: only a mark that says "year" makes it one. "15-го" alone is the 15th
+# of some month, so the ordinal form counts as a year only above 31.
+_APOSTROPHE_YEAR = re.compile(r"['’‘`](\d{2})")
+_ORDINAL_YEAR = re.compile(r"(\d{2})\s?-?\s?(?:го|ый|й|м|ом)")
+
+
+def _short_year(s: str, text: str, max_year: int) -> int | None:
+    """The year of a marked two-digit year (see above), in the century that puts it at or
+    before `max_year`; None when `s` is no such year."""
+    if m := _APOSTROPHE_YEAR.fullmatch(s):
+        return _two_digit_year(int(m[1]), max_year)
+    if (m := _ORDINAL_YEAR.fullmatch(s)) and int(m[1]) > 31:
+        return _two_digit_year(int(m[1]), max_year)
+    if len(s) == 2 and s.isdigit() and _YEAR_MARK.search(" ".join(fold_text(text).split())):
+        # `_clean` took the year word off ("85 г.р." → "85", "около 85 г." → "85")
+        return _two_digit_year(int(s), max_year)
+    return None
+
+
+_YEAR_MARK = re.compile(
+    r"(?:^|[^\d])\d{2}\s?(?:г\.?\s?р|гг?(?:\.|\s|$)|год|гр(?:\.|\s|$)|р\.|-?го(?:\s|$))"
+    r"|(?:^|\s)['’‘`]\d{2}(?:\s|$)"
+)
 
 
 # --- approximate dates and vague periods -----------------------------------------------
@@ -349,7 +378,7 @@ _SEASONS = (
 )
 _SEASON = re.compile(
     r"^(весн\w*|лет\w*|осен\w*|зим\w*|spring|summer|autumn|fall|winter)"
-    r"(?:\s+of)?\s+(\d{4})$"
+    r"(?:\s+of)?\s+(\d{4}|['’‘`]?\d{2}(?:\s?-?\s?го)?)$"
 )
 
 
@@ -381,7 +410,9 @@ def _vague(
         (first, last) = next(
             months for stems, months in _SEASONS if any(m[1].startswith(stem) for stem in stems)
         )
-        year = int(m[2])
+        digits = "".join(c for c in m[2] if c.isdigit())
+        # "весной 85-го", "summer '85": after a season two digits can only be a year
+        year = int(digits) if len(digits) == 4 else _two_digit_year(int(digits), max_year)
         start = _build(text, year, first, None, min_year, max_year)
         return start, PartialDate(year, last)
     if part is None:
@@ -428,12 +459,16 @@ def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, P
         date = _parse(s, min_year, max_year)
         start = end = date
     except DateError as error:
-        if error.code not in ("format", "month_name"):
-            raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
-        vague = _vague(s, text, min_year, max_year)
-        if vague is None:
-            raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
-        start, end = vague
+        year = _short_year(s, text, max_year) if error.code == "number" else None
+        if year is not None:  # "около 85 г.р."
+            start = end = _build(text, year, None, None, min_year, max_year)
+        else:
+            if error.code not in ("format", "month_name"):
+                raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
+            vague = _vague(s, text, min_year, max_year)
+            if vague is None:
+                raise DateError(str(error).replace(repr(s), repr(text)), code=error.code) from None
+            start, end = vague
     if approximate:
         start, end = replace(start, approximate=True), replace(end, approximate=True)
     return start, end
