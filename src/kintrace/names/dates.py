@@ -309,8 +309,8 @@ def _parse(text: str, min_year: int, max_year: int) -> PartialDate:
         return _build(text, int(m[3]), _month(m[1], text), int(m[2]), min_year, max_year)
     if m := _WORD_Y.fullmatch(s):
         return _build(text, int(m[2]), _month(m[1], text), None, min_year, max_year)
-    if (year := _short_year(s, text, max_year)) is not None:
-        return _build(text, year, None, None, min_year, max_year)
+    if (short := _short_year(s, text, max_year)) is not None:
+        return _build(text, short, None, None, min_year, max_year)
     if s.isdigit():
         raise DateError(f"{text!r} is a number, not a date", code="number")
     raise DateError(f"{text!r} is not a date in any format we read", code="format")
