@@ -59,7 +59,7 @@ def test_the_survival_curve_is_kaplan_meier_with_the_living_censored(men):
 
 def test_a_wave_is_the_quarter_of_the_first_recruitment(men):
     assert wave_of(sort_key(2023, 5, 1)) == "2023-Q2"
-    assert wave_of(sort_key(2023, None, None)) == "2023-Q1"
+    assert wave_of(sort_key(2023, None, None)) == "2023"  # known only to the year: no quarter
     assert wave_bounds("2023-Q2") == (sort_key(2023, 4, None), sort_key(2023, 6, 99))
     with pytest.raises(ValueError):
         wave_bounds("2023-Q5")
@@ -92,3 +92,37 @@ def test_the_tile_grid_has_one_cell_for_each_of_the_89_regions():
     grid = tile_grid()
     assert set(grid) == {r.code for r in REGIONS} and len(grid) == 89
     assert len(set(grid.values())) == 89
+
+
+def test_a_man_recruited_in_a_year_only_is_in_that_year_s_wave_and_the_filter_finds_him(men):
+    # a fifth man whose recruitment is known only to the year: not "2024-Q1", which he may
+    # not be in, and choosing his wave shows him (it showed 0 men when he was put in Q1)
+    person = Person.objects.create(status="alive")
+    for etype, year, month in (("selected", 2024, None), ("deployed", 2024, 6)):
+        event = Event.objects.create(
+            type=etype,
+            start_year=year,
+            start_month=month,
+            start_precision="month" if month else "year",
+            start_sort=sort_key(year, month, None),
+        )
+        EventPerson.objects.create(event=event, person=person, role="subject")
+    cache.clear()
+    assert "2024" in selectors.wave_choices() and "2024-Q1" not in selectors.wave_choices()
+    waves = {w["wave"]: w for w in selectors.survival(Filters())["waves"]}
+    assert waves["2024"]["men"] == 1
+    assert selectors.totals(Filters(wave="2024"))["men"] == 1
+    assert wave_bounds("2024") == (sort_key(2024, None, None), sort_key(2024, None, 99))
+    for bad in ("24", "2024-Q", "2024-Qx", "zzz", "2024-Q0"):
+        with pytest.raises(ValueError):
+            wave_bounds(bad)
+
+
+def test_every_tile_of_the_map_has_letters_not_a_number():
+    from kintrace.figures.tables import tile_abbreviation
+    from kintrace.names.regions import REGIONS
+
+    abbrs = {r.code: tile_abbreviation(r.code, r.name_en) for r in REGIONS}
+    assert all(a.isalpha() and 2 <= len(a) <= 3 for a in abbrs.values()), abbrs
+    assert len(set(abbrs.values())) == len(abbrs)  # no two tiles read alike
+    assert (abbrs["RU-MOS"], abbrs["UA-23"], abbrs["UA-43"]) == ("MOS", "ZAP", "CRI")

@@ -115,7 +115,21 @@ def test_a_wave_filter_and_a_date_range_are_read_and_a_bad_range_is_one_clear_li
     assert bad.status_code == 200
     assert 'role="alert"' in bad.content.decode()
     unknown = analyst.get(reverse("numbers:index"), {"region": "XX-NOPE"})
-    assert unknown.status_code == 200 and 'role="alert"' in unknown.content.decode()
+    assert unknown.status_code == 200
+    assert "ни один не применён: числа ниже — по всем людям" in unknown.content.decode()
+    assert "ни один не применён" not in ok.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"region": "XX"}, {"wave": "zzz"}, {"start": "вчера"}])
+def test_a_download_with_filters_it_cannot_read_is_refused_not_everyone_s_numbers(
+    demo, analyst, query
+):
+    for view in ("numbers:chart_csv", "numbers:chart_svg"):
+        response = analyst.get(reverse(view, args=["colonies"]), query)
+        assert response.status_code == 400
+        assert response.content.decode() == (
+            "Эти фильтры не удалось прочитать; исправьте их на странице чисел."
+        )
 
 
 def test_an_unknown_chart_or_region_is_not_found(analyst):

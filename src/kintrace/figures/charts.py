@@ -95,7 +95,8 @@ def stacked_rows(title: str, statuses: list[str], rows: list[tuple[str, list[int
 
 
 def survival_curves(title: str, waves: list[dict], x_title: str, y_title: str) -> bytes:
-    """Kaplan–Meier step curves, one per wave. `waves`: [{"wave", "curve": [(month, share)]}]."""
+    """Kaplan–Meier step curves, one per wave. `waves`: [{"wave", "label" (optional, the
+    legend's name for it), "curve": [(month, share)]}]."""
     chart = pygal.XY(
         **_config(SERIES_COLOURS * 3, stroke_style={"width": 2}),
         title=title,
@@ -105,12 +106,21 @@ def survival_curves(title: str, waves: list[dict], x_title: str, y_title: str) -
         show_dots=False,
         interpolate=None,
     )
-    for w in waves:
+    longest = max((t for w in waves for t, _s in w["curve"]), default=0)
+    # a tick every 6 months (every 12 past four years), so the time since deployment reads
+    step = 6 if longest <= 48 else 12
+    chart.x_labels = list(range(0, int(longest) + step, step))
+    chart.x_labels_major = chart.x_labels
+    for i, w in enumerate(waves):
         points, last = [], 1.0
         for t, s in w["curve"]:
             points += [(t, last), (t, s)]
             last = s
-        chart.add(w["wave"], points)
+        # past the palette the colours come round again: the line is dashed, then dotted,
+        # so no two waves look alike
+        dash = ("", "8,4", "2,3")[min(i // len(SERIES_COLOURS), 2)]
+        style = {"width": 2, "dasharray": dash} if dash else {"width": 2}
+        chart.add(w.get("label", w["wave"]), points, stroke_style=style)
     return _render(chart)
 
 
@@ -134,7 +144,7 @@ def tile_map(tiles: list[dict], title: str, href: str, *, standalone: bool = Tru
     """The tile-grid map as SVG: one square per region, shaded by its number of men
     (five steps up to the largest), with its code and the men · dead · missing counts, each
     tile a link to `href` (with "{code}" for the region's code).
-    `tiles`: [{"code", "label", "men", "dead", "missing"}].
+    `tiles`: [{"code", "abbr" (the tile's letters), "label", "men", "dead", "missing"}].
 
     Only presentation attributes, no <style> and no script, so the page can carry it inline
     under its strict CSP (and its links work there); `standalone` adds the XML declaration
@@ -180,7 +190,7 @@ def tile_map(tiles: list[dict], title: str, href: str, *, standalone: bool = Tru
             y=str(y + 26),
             fill=ink,
             **{"font-size": "14", "font-weight": "bold"},
-        ).text = t["code"].split("-", 1)[1]
+        ).text = t.get("abbr") or t["code"].split("-", 1)[1]
         ET.SubElement(
             link, "text", x=str(x + TILE // 2), y=str(y + 46), fill=ink, **{"font-size": "10"}
         ).text = f"{t['men']}·{t['dead']}·{t['missing']}"

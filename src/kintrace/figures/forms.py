@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import Filters
+from .tables import wave_label
 
 
 class FilterForm(forms.Form):
@@ -30,7 +31,7 @@ class FilterForm(forms.Form):
             (r.code, r.name_en if english else r.name_ru) for r in regions
         ]
         colony.choices = everything + [(str(pk), label) for pk, label in colonies]
-        wave.choices = everything + [(w, w) for w in waves]
+        wave.choices = everything + [(w, wave_label(w)) for w in waves]
 
     def clean(self):
         data = super().clean()

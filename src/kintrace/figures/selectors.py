@@ -90,21 +90,32 @@ class Filters:
 
 
 def wave_bounds(wave: str) -> tuple[int, int]:
-    """ "2023-Q2" → the start_sort range [2023-04-00, 2023-06-99] of that quarter.
-    Raises ValueError for any other text."""
-    year_text, _, quarter_text = wave.partition("-Q")
-    year, quarter = int(year_text), int(quarter_text)
-    if not (1900 <= year <= 2100 and 1 <= quarter <= 4):
+    """ "2023-Q2" → the start_sort range [2023-04-00, 2023-06-99] of that quarter; "2023" (the
+    wave of dates known only to the year) → [2023-00-00, 2023-00-99]. Raises ValueError for
+    any other text."""
+    year_text, sep, quarter_text = wave.partition("-Q")
+    if not year_text.isdigit() or len(year_text) != 4 or (sep and not quarter_text.isdigit()):
+        raise ValueError(wave)
+    year = int(year_text)
+    if not 1900 <= year <= 2100:
+        raise ValueError(wave)
+    if not sep:
+        return sort_key(year, None, None), sort_key(year, None, 99)
+    quarter = int(quarter_text)
+    if not 1 <= quarter <= 4:
         raise ValueError(wave)
     first = (quarter - 1) * 3 + 1
     return sort_key(year, first, None), sort_key(year, first + 2, 99)
 
 
 def wave_of(start_sort: int) -> str:
-    """The wave ("2023-Q2") of a recruitment date given as its start_sort; a date known only
-    to the year counts in its first quarter."""
+    """The wave ("2023-Q2") of a recruitment date given as its start_sort. A date known only
+    to the year has no quarter: its wave is the year alone ("2023"), never a quarter it may not
+    be in."""
     year, month = start_sort // 10000, (start_sort // 100) % 100
-    return f"{year}-Q{(max(month, 1) - 1) // 3 + 1}"
+    if not month:
+        return str(year)
+    return f"{year}-Q{(month - 1) // 3 + 1}"
 
 
 def _version() -> str:
@@ -328,7 +339,7 @@ def _survival_rows(filters: Filters, as_of_month: int) -> list[tuple]:
     # The wave is the quarter of rec: group by the year and quarter in SQL.
     wave_sql = (
         "CASE WHEN rec IS NULL THEN 0 ELSE (rec / 10000) * 10 + "
-        "(CASE WHEN (rec / 100) %% 100 = 0 THEN 0 ELSE ((rec / 100) %% 100 - 1) / 3 END) + 1 END"
+        "(CASE WHEN (rec / 100) %% 100 = 0 THEN 0 ELSE ((rec / 100) %% 100 - 1) / 3 + 1 END) END"
     )
     end_months = f"CASE WHEN fin IS NULL THEN %s ELSE {_MONTHS.format(col='fin')} END"
     sql = (
@@ -349,7 +360,8 @@ def survival(filters: Filters) -> dict:
     A man is at risk from his first deployment; the event is his first "killed" or "missing";
     a man with neither is censored at the "as of" month (alive, wounded, captured, returned or
     unknown: we do not know he died). Months are whole calendar months between the dates
-    (a date known to the year counts as January). Returns {"as_of", "waves": [{"wave", "men",
+    (a date known to the year counts as January; its wave is the year alone). Returns
+    {"as_of", "waves": [{"wave", "men",
     "ended", "median" (months or None), "at_6", "at_12" (survival shares or None),
     "curve": [(month, survival)]}]}."""
 
@@ -374,7 +386,10 @@ def survival(filters: Filters) -> dict:
             median = kmf.median_survival_time_
             waves.append(
                 {
-                    "wave": f"{code // 10}-Q{code % 10}" if code else "—",
+                    # year * 10 + quarter; quarter 0: known only to the year
+                    "wave": (f"{code // 10}-Q{code % 10}" if code % 10 else str(code // 10))
+                    if code
+                    else "—",
                     "men": sum(d[2] for d in data),
                     "ended": sum(d[2] for d in data if d[1]),
                     "median": None if median == float("inf") else float(median),

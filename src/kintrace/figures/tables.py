@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,18 @@ from . import charts, selectors
 from .selectors import Filters
 
 CHARTS = ("monthly", "payments", "colonies", "regions", "survival", "map")
+
+
+def wave_label(wave: str) -> str:
+    """A wave as the page names it: "2023-Q2" as it is; "2023" (dates known only to the
+    year) says that its quarter is unknown."""
+    if wave.isdigit():
+        return _("%(year)s, quarter unknown") % {"year": wave}
+    return wave
+
+
+# Rows of a table shown on the page beside its chart.
+PAGE_ROWS = 25
 
 
 @dataclass
@@ -28,6 +41,14 @@ class Table:
     notes: list[str] = field(default_factory=list)
     as_of: object = None
     data: dict = field(default_factory=dict)
+    # Rows in time order (months): the page shows the latest, not the first
+    by_time: bool = False
+
+    @property
+    def shown_rows(self) -> list[list]:
+        """The rows the page shows beside the chart (the CSV has them all): the latest
+        PAGE_ROWS months of a series in time, else the first (largest) PAGE_ROWS."""
+        return self.rows[-PAGE_ROWS:] if self.by_time else self.rows[:PAGE_ROWS]
 
 
 def _month_table(name: str, title: str, data: dict) -> Table:
@@ -42,7 +63,9 @@ def _month_table(name: str, title: str, data: dict) -> Table:
             _("%(n)s events known only to the year are not in this chart.")
             % {"n": data["without_month"]}
         )
-    return Table(name, title, header, rows, notes=notes, as_of=data["as_of"], data=data)
+    return Table(
+        name, title, header, rows, notes=notes, as_of=data["as_of"], data=data, by_time=True
+    )
 
 
 def _status_header(first: str, data: dict) -> list[str]:
@@ -95,7 +118,7 @@ def table(name: str, filters: Filters) -> Table:
         data = selectors.survival(filters)
         rows = [
             [
-                w["wave"],
+                wave_label(w["wave"]),
                 w["men"],
                 w["ended"],
                 _fmt(w["median"]),
@@ -117,7 +140,7 @@ def table(name: str, filters: Filters) -> Table:
                 "Kaplan–Meier estimate: the share of deployed men not yet reported killed or "
                 "missing, by months since deployment. Men without such a report are counted "
                 "until today (censored). A wave is the quarter of a man's first recruitment "
-                "event."
+                "event; where only its year is known, the year."
             )
         ]
         return Table(
@@ -135,7 +158,9 @@ def table(name: str, filters: Filters) -> Table:
 def _fmt(value: float | None, *, share: bool = False) -> str:
     if value is None:
         return "—"
-    return f"{value:.2f}" if share else f"{value:g}"
+    if share:  # as the rest of the app writes shares: "76,0 %" (in the reader's language)
+        return f"{number_format(value * 100, decimal_pos=1)}\u00a0%"
+    return f"{value:g}"
 
 
 # The charts show the largest colonies and regions; the table and the CSV have them all.
@@ -157,7 +182,7 @@ def svg(t: Table) -> bytes:
     if t.name == "survival":
         return charts.survival_curves(
             t.title,
-            t.data["waves"],
+            [{**w, "label": wave_label(w["wave"])} for w in t.data["waves"]],
             _("Months since deployment"),
             _("Share not reported killed or missing"),
         )
@@ -173,6 +198,18 @@ def svg_cached(name: str, filters: Filters) -> bytes:
     )["svg"]
 
 
+def tile_abbreviation(code: str, name_en: str) -> str:
+    """The letters on a region's tile: the ISO 3166-2 subdivision code where it is
+    letters (RU-MOS → MOS); Ukraine's codes are numbers (UA-23), so there the first letters of
+    the region's name (Zaporizhzhia → ZAP; Autonomous Republic of Crimea → CRI)."""
+    suffix = code.split("-", 1)[1]
+    if not suffix.isdigit():
+        return suffix
+    words = [w for w in name_en.replace("-", " ").split() if w[:1].isupper()]
+    word = next((w for w in words if w not in ("Autonomous", "Republic", "Oblast")), words[0])
+    return word[:3].upper()
+
+
 def map_tiles(t: Table) -> list[dict]:
     """The region rows as map tiles: men, dead and missing per region code."""
     """Every region of the gazetteer, those without men at 0."""
@@ -186,6 +223,7 @@ def map_tiles(t: Table) -> list[dict]:
         tiles.append(
             {
                 "code": region.code,
+                "abbr": tile_abbreviation(region.code, region.name_en),
                 "label": region.name_en if english else region.name_ru,
                 "men": r["total"] if r else 0,
                 "dead": r["counts"][dead] if r else 0,

@@ -4,7 +4,7 @@ open to every staff role, the analyst included; never a name."""
 import io
 from datetime import datetime
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -33,9 +33,26 @@ def _form(request) -> FilterForm:
     )
 
 
+class _BadFilters(Exception):
+    pass
+
+
 def _filters(request) -> Filters:
-    """The GET filters; invalid ones are ignored here (the page shows the form's errors)."""
-    return _form(request).filters() if request.GET else Filters()
+    """The GET filters of a chart or CSV download; _BadFilters when they cannot be read (a
+    download of every man's numbers under a file name that says "filtered" would mislead)."""
+    if not request.GET:
+        return Filters()
+    form = _form(request)
+    if not form.is_valid():
+        raise _BadFilters
+    return form.filters()
+
+
+def _bad_filters() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("These filters cannot be read; open the numbers page to correct them."),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @staff_required(*ALL_ROLES)
@@ -50,6 +67,8 @@ def index(request):
         "numbers/index.html",
         {
             "form": form,
+            # the numbers below are everyone's: the page says so beside the form's errors
+            "filters_ignored": bool(request.GET) and not form.is_valid(),
             "tables": shown,
             "totals": selectors.totals(filters),
             "query": query,
@@ -81,7 +100,10 @@ def _table_or_404(name: str, filters: Filters) -> tables.Table:
 
 @staff_required(*ALL_ROLES)
 def chart_svg(request, name: str):
-    filters = _filters(request)
+    try:
+        filters = _filters(request)
+    except _BadFilters:
+        return _bad_filters()
     t = _table_or_404(name, filters)
     body = _map(t, standalone=True) if name == "map" else tables.svg_cached(name, filters)
     response = HttpResponse(body, content_type="image/svg+xml")
@@ -91,7 +113,11 @@ def chart_svg(request, name: str):
 
 @staff_required(*ALL_ROLES)
 def chart_csv(request, name: str):
-    t = _table_or_404(name, _filters(request))
+    try:
+        filters = _filters(request)
+    except _BadFilters:
+        return _bad_filters()
+    t = _table_or_404(name, filters)
     out = io.StringIO()
     write_csv(out, t.header, t.rows, input_columns=t.text_columns)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
