@@ -128,3 +128,25 @@ def test_two_brothers_in_the_registry_are_not_offered_as_one_man():
     # 0.86 before the family share
     assert float(brothers["match_probability"].iloc[0]) < 0.2
     assert float(same["match_probability"].iloc[0]) > 0.5
+
+
+def test_a_brother_born_the_same_day_is_read_as_a_twin_not_as_the_same_man():
+    # the shared full date (+14 bits for a stranger) is what twins share: without the twin
+    # term this pair read 0.91 (0.99 before the family share)
+    entry = {"id": "e1", "name": "КОВТУНОВ ПАВЕЛ КОНСТАНТИНОВИЧ", "birth_date": "20.06.1978"}
+    registry = {1: [{"name": "Ковтунов Валерий Константинович", "birth_date": "20.06.1978"}]}
+    pairs, _ = _score([entry], registry)
+    row = _row(pairs, "e1", 1)
+    assert row["match_probability"] < 0.1
+    date = float(row["mw_birth_date"]) + float(row["mw_tf_adj_birth_date"])
+    assert date < 14.0 - 3
+
+
+def test_the_same_man_born_that_day_keeps_the_whole_weight_of_his_date():
+    entry = {"id": "e1", "name": "КОВТУНОВ ВАЛЕРИЙ КОНСТАНТИНОВИЧ", "birth_date": "20.06.1978"}
+    registry = {1: [{"name": "Ковтунов Валерий Константинович", "birth_date": "20.06.1978"}]}
+    pairs, _ = _score([entry], registry)
+    row = _row(pairs, "e1", 1)
+    date = float(row["mw_birth_date"]) + float(row["mw_tf_adj_birth_date"])
+    assert date > 13.5
+    assert row["match_probability"] > 0.99

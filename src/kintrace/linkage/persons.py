@@ -28,7 +28,8 @@ The engine scores records; the registry holds a person under several name varian
 6. `family_share` / `family_evidence`: the share f of same-surname pairs with other given
    names whose patronymics agree beyond the patronymic's frequency (relatives: brothers) is
    read from the two sides' names; beside a conflicting given name an agreeing patronymic
-   then weighs log2(m / (f + (1 - f) u)) instead of log2(m / u).
+   then weighs log2(m / (f + (1 - f) u)) instead of log2(m / u); an agreeing full date
+   beside them is what twins share (TWIN_SHARE).
 
 `score_persons` (a list, a report) and `dedupe_persons` (the registry) run the engine twice:
 the blocking rules find candidate persons, then every variant of each candidate is scored
@@ -247,6 +248,9 @@ FAMILY_START = 0.05
 FAMILY_PRIOR_PAIRS = 50
 FAMILY_BOUNDS = (1e-4, 0.95)
 FAMILY_KEYS = ("surname_key", "given_key", "patronymic_key")
+# P(two brothers share a full birth date): twins. About 1-2 % of Russian births are multiple
+# births (Rosstat); no data here to read it from, so the upper end stands.
+TWIN_SHARE = 0.02
 
 
 def _full_names(frame: pd.DataFrame | None, unit: pd.Series | None) -> pd.DataFrame:
@@ -323,7 +327,12 @@ def family_evidence(pairs: pd.DataFrame, params: Parameters, family: float) -> p
     Where the given names agree the relatives' term drops out (brothers are not named
     alike, P(given agrees | brother) ~ 0), so full-name agreements keep their weight and
     this applies only where the given name conflicts. A patronymic's initial agreeing is
-    treated the same way (a brother's agrees too). The place stays under CONFLICT_CAP."""
+    treated the same way (a brother's agrees too). The place stays under CONFLICT_CAP.
+
+    A full birth date that agrees ("same day") is what twins share: the relatives' term then
+    carries P(same day | brother) = TWIN_SHARE + (1 - TWIN_SHARE) u_d, so patronymic and
+    date together weigh log2(m_p m_d / (f (TWIN_SHARE + (1 - TWIN_SHARE) u_d) + (1 - f)
+    u_p u_d)); any other date level is a stranger's to a brother too, and keeps its weight."""
     if not len(pairs):
         return pairs
     lv = levels(pairs, params)
@@ -337,7 +346,19 @@ def family_evidence(pairs: pd.DataFrame, params: Parameters, family: float) -> p
     m = np.array([effective[n][0] if n in effective else 1.0 for n in names])[level]
     u = m * np.exp2(-np.clip(w, -500, 500))
     target = np.log2(m / (family + (1 - family) * u))
-    return _adjust(pairs, "patronymic", np.where(family_like, np.minimum(target - w, 0.0), 0.0))
+    out = _adjust(pairs, "patronymic", np.where(family_like, np.minimum(target - w, 0.0), 0.0))
+    if "birth_date" not in lv or "same day" not in lv["birth_date"][0]:
+        return out
+    d_names, d_level, wd = lv["birth_date"]
+    twins = family_like & (d_level == d_names.index("same day"))
+    if not twins.any():
+        return out
+    md = params.effective_levels()["birth_date"]["same day"][0]
+    ud = md * np.exp2(-np.clip(wd, -500, 500))
+    rel = family * (TWIN_SHARE + (1 - TWIN_SHARE) * ud)
+    both = np.log2(m * md / (rel + (1 - family) * u * ud))
+    new_p = np.minimum(target, w)
+    return _adjust(out, "birth_date", np.where(twins, np.minimum(both - new_p - wd, 0.0), 0.0))
 
 
 # "The years agree and one side gives only a year": P(the years agree | one man). The model's
