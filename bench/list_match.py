@@ -283,7 +283,8 @@ def kintrace_pairs(
     return best, (
         f"expected share {prev.share:.1%} (estimated from {prev.entries} entries, "
         f"start {prev.start:.0%}); namesakes {prev.namesakes:.1%} of "
-        f"{prev.namesake_pairs} entries with full-name candidates"
+        f"{prev.namesake_pairs} entries with full-name candidates; family {prev.family:.1%} of "
+        f"{prev.family_pairs} same-surname pairs with other given names"
     )
 
 

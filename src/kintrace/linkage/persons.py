@@ -25,6 +25,11 @@ The engine scores records; the registry holds a person under several name varian
 5. `namesake_share` / `cap_names`: the share r of rare full-name agreements that are
    namesakes is read from the data (dates that could agree and do not); names alone then
    say at most "(1 - r) : r".
+6. `family_share` / `family_evidence`: the share f of same-surname pairs with other given
+   names whose patronymics agree beyond the patronymic's frequency (relatives: brothers) is
+   read from the two sides' names; beside a conflicting given name an agreeing patronymic
+   then weighs log2(m / (f + (1 - f) u)) instead of log2(m / u); an agreeing full date
+   beside them is what twins share (TWIN_SHARE).
 
 `score_persons` (a list, a report) and `dedupe_persons` (the registry) run the engine twice:
 the blocking rules find candidate persons, then every variant of each candidate is scored
@@ -237,6 +242,125 @@ def namesake_share(
     return float(min(max((share * n + k * NAMESAKE_START) / (n + k), 1e-4), 0.9)), n
 
 
+# The family share before the data says otherwise, and how many same-surname pairs with
+# different given names that guess counts for.
+FAMILY_START = 0.05
+FAMILY_PRIOR_PAIRS = 50
+FAMILY_BOUNDS = (1e-4, 0.95)
+FAMILY_KEYS = ("surname_key", "given_key", "patronymic_key")
+# P(two brothers share a full birth date): twins. About 1-2 % of Russian births are multiple
+# births (Rosstat); no data here to read it from, so the upper end stands.
+TWIN_SHARE = 0.02
+
+
+def _full_names(frame: pd.DataFrame | None, unit: pd.Series | None) -> pd.DataFrame:
+    """(unit, surname, given, patronymic) keys of the records naming all three in full, one
+    row per unit and name."""
+    if frame is None or not all(k in frame for k in FAMILY_KEYS):
+        return pd.DataFrame(columns=["unit", *FAMILY_KEYS])
+    keys = frame.loc[:, list(FAMILY_KEYS)].astype(object)
+    keys = keys.assign(unit=unit.to_numpy() if unit is not None else np.arange(len(keys)))
+    known = np.ones(len(keys), dtype=bool)
+    for k in FAMILY_KEYS:
+        col = keys[k]
+        known &= (col.notna() & (col.astype(str).str.len() > 1)).to_numpy()
+    return keys[known].drop_duplicates().reset_index(drop=True)
+
+
+def family_share(left: pd.DataFrame, right: pd.DataFrame) -> tuple[float, int]:
+    """(f, pairs it was read from): the share of pairs of *different men* sharing a surname
+    whose patronymics agree because they are relatives (brothers: one father), beyond what
+    the patronymic's frequency explains. Read from the record pairs of the two sides (one
+    row per unit and full name, `_full_names`) that share a surname and whose given names
+    differ (so, mostly, two men):
+
+        o = #(same surname, same patronymic, other given name) / n,
+        n = #(same surname, other given name),
+        e = mean over those n pairs of q(left patronymic)   (the population's share),
+        f_obs = max(o - e, 0) / (1 - e),
+
+    pulled towards FAMILY_START by FAMILY_PRIOR_PAIRS pseudo-pairs. Counted from group
+    sizes, not by joining, so a common surname costs nothing. Both sides may be one table
+    (the registry's duplicate search): a row never counts with itself (its given name is its
+    own)."""
+
+    if not len(left) or not len(right):
+        return FAMILY_START, 0
+
+    def count(by: list[str]) -> np.ndarray:
+        sizes = right.groupby(by, sort=False).size().rename("n")
+        return np.asarray(left[by].join(sizes, on=by)["n"].fillna(0).to_numpy(dtype=float))
+
+    s = count(["surname_key"])
+    sg = count(["surname_key", "given_key"])
+    sp = count(["surname_key", "patronymic_key"])
+    sgp = count(["surname_key", "given_key", "patronymic_key"])
+    other_given = s - sg
+    n = float(other_given.sum())
+    if n > 0:
+        table = population_tf()["patronymic_key"]
+        floor = KNOWN_MIN_SHARE["patronymic"]
+        q = np.array([max(table.get(k, 0.0), floor) for k in left["patronymic_key"]])
+        e = float((q * other_given).sum() / n)
+        o = float((sp - sgp).sum()) / n
+        observed = max(o - e, 0.0) / (1 - e)
+    else:
+        observed = FAMILY_START
+    k = FAMILY_PRIOR_PAIRS
+    f = (observed * n + k * FAMILY_START) / (n + k)
+    return float(min(max(f, FAMILY_BOUNDS[0]), FAMILY_BOUNDS[1])), int(n)
+
+
+def family_evidence(pairs: pd.DataFrame, params: Parameters, family: float) -> pd.DataFrame:
+    """Re-weigh an agreeing patronymic beside an agreeing surname and a conflicting given
+    name ("Бойцов Илья Вадимович" / "Бойцов Алексей Вадимович": brothers) as
+
+        log2(m_p / (f + (1 - f) * u_p)),   u_p = m_p * 2**-w_p,
+
+    w_p its weight (term frequency included), m_p its level's m, f = `family_share`.
+
+    Fellegi-Sunter's independence says P(patronymics agree | two men) = u_p, the
+    patronymic's frequency. Among two men who share a surname that is false: a share f of
+    them are relatives with one father, whose patronymics always agree. So, conditioning the
+    patronymic on the surname (the chain rule, the prior of the mixture read from the
+    frequencies above), P(patronymics agree | surnames agree, two men) = f + (1 - f) u_p.
+    Where the given names agree the relatives' term drops out (brothers are not named
+    alike, P(given agrees | brother) ~ 0), so full-name agreements keep their weight and
+    this applies only where the given name conflicts. A patronymic's initial agreeing is
+    treated the same way (a brother's agrees too). The place stays under CONFLICT_CAP.
+
+    A full birth date that agrees ("same day") is what twins share: the relatives' term then
+    carries P(same day | brother) = TWIN_SHARE + (1 - TWIN_SHARE) u_d, so patronymic and
+    date together weigh log2(m_p m_d / (f (TWIN_SHARE + (1 - TWIN_SHARE) u_d) + (1 - f)
+    u_p u_d)); any other date level is a stranger's to a brother too, and keeps its weight."""
+    if not len(pairs):
+        return pairs
+    lv = levels(pairs, params)
+    if not all(c in lv for c in ("surname", "given_name", "patronymic")):
+        return pairs
+    names, level, w = lv["patronymic"]
+    family_like = (lv["surname"][2] > 0) & (lv["given_name"][2] < 0) & (w > 0)
+    if not family_like.any():
+        return pairs
+    effective = params.effective_levels()["patronymic"]
+    m = np.array([effective[n][0] if n in effective else 1.0 for n in names])[level]
+    u = m * np.exp2(-np.clip(w, -500, 500))
+    target = np.log2(m / (family + (1 - family) * u))
+    out = _adjust(pairs, "patronymic", np.where(family_like, np.minimum(target - w, 0.0), 0.0))
+    if "birth_date" not in lv or "same day" not in lv["birth_date"][0]:
+        return out
+    d_names, d_level, wd = lv["birth_date"]
+    twins = family_like & (d_level == d_names.index("same day"))
+    if not twins.any():
+        return out
+    md = params.effective_levels()["birth_date"]["same day"][0]
+    ud = md * np.exp2(-np.clip(wd, -500, 500))
+    rel = family * (TWIN_SHARE + (1 - TWIN_SHARE) * ud)
+    both = np.log2(m * md / (rel + (1 - family) * u * ud))
+    new_p = np.minimum(target, w)
+    return _adjust(out, "birth_date", np.where(twins, np.minimum(both - new_p - wd, 0.0), 0.0))
+
+
 # "The years agree and one side gives only a year": P(the years agree | one man). The model's
 # slip levels ("one digit off", "one year apart") take most of the rest.
 YEAR_ONLY_M = 0.95
@@ -422,6 +546,8 @@ class Prevalence:
     estimated: bool  # False: `start` was used as given
     namesakes: float = NAMESAKE_START  # share of full-name agreements that are namesakes
     namesake_pairs: int = 0  # entries with comparable full-name candidates it was read from
+    family: float = FAMILY_START  # share of same-surname other men who are relatives
+    family_pairs: int = 0  # same-surname pairs with other given names it was read from
 
 
 def link_persons(
@@ -442,11 +568,19 @@ def link_persons(
     (another person fits the entry about as well) and the person-level explanation columns,
     strongest first (ties by entry, person). `collision`: P(two different men share a birth
     year) (`year_collision`); when given, an agreeing year beside a year-only date is
-    weighed by it (`year_only_evidence`)."""
+    weighed by it (`year_only_evidence`). With `keys_l/_r`, the family share is read from
+    them (`family_share`, the registry side one row per person and name) and an agreeing
+    patronymic beside a conflicting given name is weighed by it (`family_evidence`)."""
+    family, family_pairs = FAMILY_START, 0
     if keys_l is not None and keys_r is not None:
         pairs = known_names_differ(pairs, params, keys_l, keys_r)
+        family, family_pairs = family_share(
+            _full_names(keys_l, pd.Series(keys_l.index)),
+            _full_names(keys_r, pd.Series(keys_r.index).map(pd.Series(person_r))),
+        )
     folded = by_person(pairs, params, person_r)
     folded = cap_conflicts(folded, params) if len(folded) else folded
+    folded = family_evidence(folded, params, family) if len(folded) else folded
     if collision is not None:
         # on the person-level row: a conflict known from any variant counts
         folded = year_only_evidence(folded, params, collision)
@@ -473,7 +607,9 @@ def link_persons(
         .sort_values("match_probability", ascending=False, kind="stable")
         .reset_index(drop=True)
     )
-    return out, Prevalence(share, start_share, n_entries, estimate, namesakes, compared)
+    return out, Prevalence(
+        share, start_share, n_entries, estimate, namesakes, compared, family, family_pairs
+    )
 
 
 def _recomputed_bits(frame: pd.DataFrame, params: Parameters) -> np.ndarray:
@@ -688,6 +824,9 @@ def dedupe_persons(
     if not len(folded):
         return empty
     folded = cap_conflicts(folded, params)
+    keys = _keys(records)
+    family, _n = family_share(*[_full_names(keys, pd.Series(keys.index).map(person_of))] * 2)
+    folded = family_evidence(folded, params, family)
     bits = _recomputed_bits(folded, params)
     weight = bits + math.log2(person_prior / (1 - person_prior))
     prob = 1 / (1 + np.exp2(-np.clip(weight, -500, 500)))
