@@ -83,6 +83,9 @@ class RefusalReason(StrEnum):
     TOO_LITTLE_OVERLAP = "too_little_overlap"
     NOT_CONVERGED = "not_converged"
     UNSTABLE = "unstable"
+    # The model's whole interval lies below Chao's lower bound: both cannot be right, so the
+    # lists break an assumption (catchability too unequal for the model) — no estimate
+    BELOW_CHAO = "below_chao"
 
 
 @dataclass(frozen=True)
@@ -363,8 +366,10 @@ def estimate(
     `Estimate`, or a `Refusal` when: fewer than three lists remain (TOO_FEW_LISTS), fewer
     than `min_observed` men are observed (TOO_FEW_OBSERVED), fewer than `min_overlap` men are
     on two lists or more or some list shares fewer than `min_list_overlap` men with the
-    others (TOO_LITTLE_OVERLAP), no model converges (NOT_CONVERGED), or the total or the
-    interval's upper limit exceeds `max_ratio` times the men observed (UNSTABLE).
+    others (TOO_LITTLE_OVERLAP), no model converges (NOT_CONVERGED), the total or the
+    interval's upper limit exceeds `max_ratio` times the men observed (UNSTABLE), or the
+    interval's upper limit is below Chao's lower bound (BELOW_CHAO: the two disagree, so the
+    data break the assumptions of one of them; Chao's bound is kept on the refusal).
 
     `criterion` is "bic" or "aic". Raises ValueError for histories of unequal length, a
     history that is not zeros and ones, the all-zero history, a negative count or an unknown
@@ -412,6 +417,8 @@ def estimate(
     result = _with_interval(cells, y, k, best, chao, level, max_ratio, criterion)
     if result is None:
         return Refusal(RefusalReason.UNSTABLE, k, n, chao)
+    if chao is not None and result.upper < chao:
+        return Refusal(RefusalReason.BELOW_CHAO, k, n, chao)
     return replace(result, candidates=tuple(f.fit for f in fitted))
 
 
