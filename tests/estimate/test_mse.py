@@ -134,14 +134,15 @@ def test_simulation_refuses_probabilities_outside_zero_and_one():
         simulate(population=10, probabilities=(0.5, 1.0, 0.2), rng=np.random.default_rng(1))
 
 
-def test_a_model_interval_wholly_below_chao_s_lower_bound_is_refused_keeping_the_bound():
+def test_an_estimate_whose_interval_ends_below_chao_s_bound_says_they_disagree():
     # Every model's interval ends below 201 (the independence model: 152, 129–188); Chao's
-    # bound (n + (2/3)·f1²/2f2 = 116 + 103.8) says at least 220. Both cannot hold: the page
-    # once showed "125 (122–134)" beside a lower bound of 243.
+    # bound (n + (2/3)·f1²/2f2 = 116 + 103.8) says at least 220. The page once showed
+    # "125 (122–134)" beside a lower bound of 243 without a word.
     histories = {(0, 1, 0): 80, (0, 0, 1): 10, (1, 1, 0): 5, (1, 0, 1): 1, (0, 1, 1): 20}
-    model = fit(histories)
-    assert model is not None and model.upper < chao_lower_bound(histories, 3)
     result = estimate(histories)
-    assert isinstance(result, Refusal)
-    assert result.reason is RefusalReason.BELOW_CHAO
+    assert isinstance(result, Estimate)
     assert result.chao == pytest.approx(116 + (2 / 3) * 90**2 / (2 * 26))
+    assert result.upper < result.chao and result.disagrees_with_chao
+    agreeing = estimate({(1, 0, 0): 40, (0, 1, 0): 40, (0, 0, 1): 40, (1, 1, 0): 20,
+                         (1, 0, 1): 20, (0, 1, 1): 20, (1, 1, 1): 10})  # fmt: skip
+    assert isinstance(agreeing, Estimate) and not agreeing.disagrees_with_chao

@@ -15,3 +15,17 @@ def test_the_demo_lists_overlap_enough_for_an_estimate_of_the_whole_registry(db)
     whole = estimates_by("region")[0]
     assert isinstance(whole.result, Estimate), whole.result
     assert whole.result.total >= whole.observed
+
+
+def test_where_chao_s_bound_lies_above_the_model_s_range_the_page_says_neither_is_firm(
+    db, make_staff, login
+):
+    # The demo's lists depend on a man's status (the dead on the casualty and hospital lists):
+    # its 400 men give a model range ending below Chao's bound.
+    load_demo(persons=400)
+    demo_overlaps(rng=random.Random(2026), actor=None)
+    whole = estimates_by("region")[0]
+    assert isinstance(whole.result, Estimate) and whole.result.disagrees_with_chao
+    c = login(make_staff("analyst"))
+    page = c.get("/numbers/estimate/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="chao-disagrees"' in page and "neither number is firm" in page

@@ -83,9 +83,6 @@ class RefusalReason(StrEnum):
     TOO_LITTLE_OVERLAP = "too_little_overlap"
     NOT_CONVERGED = "not_converged"
     UNSTABLE = "unstable"
-    # The model's whole interval lies below Chao's lower bound: both cannot be right, so the
-    # lists break an assumption (catchability too unequal for the model) — no estimate
-    BELOW_CHAO = "below_chao"
 
 
 @dataclass(frozen=True)
@@ -119,6 +116,15 @@ class Estimate:
     criterion: str
     model: ModelFit
     candidates: tuple[ModelFit, ...] = field(default=(), repr=False)
+
+    @property
+    def disagrees_with_chao(self) -> bool:
+        """The whole interval lies below Chao's lower bound. They rest on different
+        assumptions — Chao's, that each man's chances of being on the lists are independent
+        (heterogeneity allowed); the model's, that its chosen list interactions describe the
+        dependence — so at least one fails here and neither number is firm. (A lower bound
+        above the truth happens under negative list dependence: Chao 1987, section 4.)"""
+        return self.upper < self.chao
 
     @property
     def unseen(self) -> float:
@@ -366,10 +372,9 @@ def estimate(
     `Estimate`, or a `Refusal` when: fewer than three lists remain (TOO_FEW_LISTS), fewer
     than `min_observed` men are observed (TOO_FEW_OBSERVED), fewer than `min_overlap` men are
     on two lists or more or some list shares fewer than `min_list_overlap` men with the
-    others (TOO_LITTLE_OVERLAP), no model converges (NOT_CONVERGED), the total or the
-    interval's upper limit exceeds `max_ratio` times the men observed (UNSTABLE), or the
-    interval's upper limit is below Chao's lower bound (BELOW_CHAO: the two disagree, so the
-    data break the assumptions of one of them; Chao's bound is kept on the refusal).
+    others (TOO_LITTLE_OVERLAP), no model converges (NOT_CONVERGED), or the total or the
+    interval's upper limit exceeds `max_ratio` times the men observed (UNSTABLE). An
+    Estimate whose interval ends below Chao's bound says so (`disagrees_with_chao`).
 
     `criterion` is "bic" or "aic". Raises ValueError for histories of unequal length, a
     history that is not zeros and ones, the all-zero history, a negative count or an unknown
@@ -417,8 +422,6 @@ def estimate(
     result = _with_interval(cells, y, k, best, chao, level, max_ratio, criterion)
     if result is None:
         return Refusal(RefusalReason.UNSTABLE, k, n, chao)
-    if chao is not None and result.upper < chao:
-        return Refusal(RefusalReason.BELOW_CHAO, k, n, chao)
     return replace(result, candidates=tuple(f.fit for f in fitted))
 
 

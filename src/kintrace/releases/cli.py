@@ -28,9 +28,12 @@ def estimate(args) -> int:
     from kintrace.releases.selectors import estimates_by
 
     print("group\tmen known\tlists\testimate\t95% interval\tChao lower bound")
+    disagree = []
     for row in estimates_by(args.by):
         r = row.result
         chao = f"{r.chao:.0f}" if r.chao is not None else "-"
+        if isinstance(r, Estimate) and r.disagrees_with_chao:
+            disagree.append(row.label)
         if isinstance(r, Estimate):
             print(
                 f"{row.label}\t{row.observed}\t{len(row.lists)}\t{r.total:.0f}\t"
@@ -41,6 +44,13 @@ def estimate(args) -> int:
                 f"{row.label}\t{row.observed}\t{len(row.lists)}\t"
                 f"refused: {row.reason_text}\t-\t{chao}"
             )
+    if disagree:
+        print(
+            "kintrace: Chao's lower bound lies above the model's whole interval for "
+            + ", ".join(disagree)
+            + ": they rest on different assumptions, so neither number is firm there",
+            file=sys.stderr,
+        )
     return 0
 
 

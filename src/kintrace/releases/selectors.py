@@ -19,10 +19,6 @@ REFUSAL_WORDS = {
     RefusalReason.TOO_LITTLE_OVERLAP: _("the lists share too few men"),
     RefusalReason.NOT_CONVERGED: _("no model fits these lists"),
     RefusalReason.UNSTABLE: _("the estimate has no credible upper limit"),
-    RefusalReason.BELOW_CHAO: _(
-        "the model's whole interval lies below Chao's lower bound, so the lists break its "
-        "assumptions here"
-    ),
 }
 
 LIST_WORDS = {

@@ -33,7 +33,13 @@ def estimate(request):
     by = request.GET.get("by", "region")
     if by not in ("region", "colony"):
         by = "region"
-    return render(request, "releases/estimate.html", {"by": by, "rows": selectors.estimates_by(by)})
+    rows = selectors.estimates_by(by)
+    disagreements = any(not r.refused and r.result.disagrees_with_chao for r in rows)
+    return render(
+        request,
+        "releases/estimate.html",
+        {"by": by, "rows": rows, "disagreements": disagreements},
+    )
 
 
 @numbers_staff
