@@ -118,12 +118,19 @@ def test_restore_takes_a_directory_or_a_postgresql_url_as_the_place(
     estate, tmp_path, scratch_pg, capsys, form
 ):
     from django.db import connection
+    from django.utils import translation
 
     backup, key = _backup_and_key(estate, tmp_path)
     into = tmp_path / "restored"
     url = "" if form == "--into DIR" else scratch_pg()
-    if connection.vendor == "postgresql" and not url:
-        pytest.skip("a pg_dump backup restores into PostgreSQL only (refusal tested below)")
+    if connection.vendor == "postgresql" and not url:  # a pg_dump backup, no SQLite in it
+        with translation.override("en"):
+            status = main(["restore", str(backup), "--into", str(into), "--key-file", str(key)])
+        assert status == 1 and not into.exists()
+        assert "a PostgreSQL backup restores into PostgreSQL: give --into URL" in (
+            capsys.readouterr().err
+        )
+        return
     where = {
         "--into DIR": ["--into", str(into)],
         "--into URL --data-dir DIR": ["--into", url, "--data-dir", str(into)],
