@@ -151,3 +151,66 @@ def test_after_losing_every_staff_password_the_recovery_key_gives_a_new_admin_th
     assert read.returncode == 0, read.stderr
     private = json.loads(read.stdout.strip().splitlines()[-1])
     assert private["reporter"]["name"] == REPORTER and private["reporter"]["contact"] == PHONE
+
+
+def _power_cut_at(report_pk: int) -> None:
+    """A trigger that fails the update of one report's sealed key: the rotation dies in the
+    middle of a batch, its transaction rolled back, as when the process is killed there."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute(
+                "CREATE TRIGGER power_cut BEFORE UPDATE OF key_for_org ON intake_report "
+                f"WHEN NEW.id = {report_pk} BEGIN SELECT RAISE(ABORT, 'power cut'); END"
+            )
+        else:
+            cur.execute(
+                "CREATE FUNCTION power_cut() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'power cut'; END $$"
+            )
+            cur.execute(
+                "CREATE TRIGGER power_cut BEFORE UPDATE OF key_for_org ON intake_report "
+                f"FOR EACH ROW WHEN (NEW.id = {report_pk}) EXECUTE FUNCTION power_cut()"
+            )
+
+
+def _power_back() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("DROP TRIGGER power_cut")
+        else:
+            cur.execute("DROP TRIGGER power_cut ON intake_report")
+            cur.execute("DROP FUNCTION power_cut()")
+
+
+def test_a_rotation_that_dies_in_the_middle_of_a_batch_resumes_from_the_last_whole_batch(
+    estate,
+):
+    from django.db import DatabaseError
+
+    _more_reports(5)
+    pks = list(Report.objects.order_by("pk").values_list("pk", flat=True))
+    sealed_before = {r.pk: bytes(r.key_for_org) for r in Report.objects.all()}
+    _power_cut_at(pks[5])  # batches of 2: [0, 1] and [2, 3] commit, [4, 5] dies at 5
+    with pytest.raises(DatabaseError, match="power cut"):
+        org_key_rotate(actor=None, org_private=estate.org_private, batch=2)
+    _power_back()
+    rotation = KeyRotation.objects.get()
+    assert rotation.finished_at is None and rotation.last_report_id == pks[3]
+    sealed = {r.pk: bytes(r.key_for_org) for r in Report.objects.all()}
+    assert [sealed[pk] != sealed_before[pk] for pk in pks] == [True] * 4 + [False] * 2
+    # No switch yet: the organisation key is the old one, and the batch that died left its
+    # reports sealed to it (the first was re-sealed, then rolled back).
+    assert keys.org_public_key() == crypto.public_from_private(estate.org_private)
+    for report in Report.objects.filter(pk__in=pks[4:]):
+        report_decrypt(report, staff_report_key(report=report, org_private=estate.org_private))
+    done = org_key_rotate(actor=None, org_private=estate.org_private, batch=2)
+    assert done.finished and done.resealed == 6
+    new_private = keys.org_private_key_from_recovery(done.recovery_key)
+    for report in Report.objects.all():
+        report_decrypt(report, staff_report_key(report=report, org_private=new_private))
+    phases = [e.after["phase"] for e in AuditEntry.objects.filter(action=Action.OPS_ORG_KEY_ROTATE)]
+    assert phases == ["start", "finish"]  # resumed, not started again

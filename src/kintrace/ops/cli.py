@@ -4,7 +4,8 @@
     kintrace backup keygen [--shares N --threshold K]   print the backup private key (or shares)
     kintrace backup --out FILE|DIR [--keep N]            write an encrypted backup
     kintrace backup --verify FILE --key-file F           restore into a scratch place, check, delete
-    kintrace restore FILE --into DIR [--database-url URL] --key-file F
+    kintrace restore FILE --into DIR --key-file F                  SQLite, into a new directory
+    kintrace restore FILE --into postgres://… --data-dir DIR --key-file F   PostgreSQL
 
 Exit status: 0 done; 1 the backup, restore or a check failed (one line on stderr says which);
 2 a usage error (a missing key, a non-empty target).
@@ -15,6 +16,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
+
+from .restore import gettext_noop
 
 PUBLIC_KEY_FILE = "backup_public_key"
 
@@ -51,14 +54,19 @@ def register(sub) -> None:
     r = sub.add_parser(
         "restore",
         help="restore a backup into an empty place and verify it",
-        description="Restore FILE into an empty data directory (and an empty PostgreSQL "
-        "database with --database-url), then check it. See docs/operations.md.",
+        description="Restore FILE into an empty place, then check it: --into DIR (a new "
+        "data directory, SQLite inside it) or --into URL (an empty PostgreSQL database, with "
+        "--data-dir DIR for the stored files and keys). See docs/operations.md.",
     )
     r.add_argument("file", metavar="FILE")
-    r.add_argument("--into", required=True, metavar="DIR", help="the new data directory "
-                   "(must not exist or be empty)")  # fmt: skip
-    r.add_argument("--database-url", metavar="URL", default="", help="an empty PostgreSQL "
-                   "database to restore into (default: SQLite inside DIR)")  # fmt: skip
+    r.add_argument("--into", required=True, metavar="DIR|URL", help="a new data directory "
+                   "(must not exist or be empty), or an empty PostgreSQL database "
+                   "(postgres://…)")  # fmt: skip
+    r.add_argument("--data-dir", metavar="DIR", default="", help="with --into URL: the new "
+                   "data directory for the stored files and keys (must not exist or be "
+                   "empty)")  # fmt: skip
+    r.add_argument("--database-url", metavar="URL", default="", help="the older spelling of "
+                   "--into URL: --into DIR --database-url URL")  # fmt: skip
     _key_args(r)
     r.set_defaults(func=restore_command)
     register_more(sub)
@@ -267,26 +275,101 @@ def _errors():
     return (BackupFileError, BackupKeyError, RestoreError, ValueError, OSError)
 
 
+def _gettext(message: str) -> str:
+    """`message` in the deployment's language. Restore runs before any data directory exists
+    (loading kintrace.settings would make one), so outside a configured Django it configures
+    one with the catalogue alone."""
+    from django.conf import settings
+
+    if not settings.configured:
+        import django
+
+        settings.configure(
+            USE_I18N=True,
+            LANGUAGE_CODE="ru",  # as kintrace.settings
+            LOCALE_PATHS=[Path(__file__).resolve().parent.parent / "locale"],
+            INSTALLED_APPS=[],
+        )
+        django.setup()
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
+def _message(e: Exception) -> str:
+    """An error's line, translated where it carries a template (RestoreError)."""
+    template = getattr(e, "template", None)
+    return _say(template, **getattr(e, "params", {})) if template else str(e)
+
+
+def _say(template: str, **params: object) -> str:
+    return _gettext(template) % params if params else _gettext(template)
+
+
+_URL_SCHEMES = ("postgres://", "postgresql://")
+
+
+def _restore_target(args) -> tuple[Path, str]:
+    """(data directory, database URL or "") from --into, --data-dir and --database-url;
+    ValueError with a translated line for a combination that names no place or two."""
+    into, url = args.into, args.database_url
+    if "://" in into:
+        if not into.startswith(_URL_SCHEMES):
+            raise ValueError(
+                _say(gettext_noop("--into takes a directory or a PostgreSQL URL (postgres://…)"))
+            )
+        if url:
+            raise ValueError(
+                _say(gettext_noop("give the database once: --into URL or --database-url URL"))
+            )
+        if not args.data_dir:
+            raise ValueError(
+                _say(
+                    gettext_noop(
+                        "--into URL needs --data-dir DIR, a new directory for files and keys"
+                    )
+                )
+            )
+        return Path(args.data_dir).resolve(), into
+    if args.data_dir:
+        raise ValueError(
+            _say(gettext_noop("--data-dir goes with --into URL; --into DIR is the data directory"))
+        )
+    if url and not url.startswith(_URL_SCHEMES):
+        raise ValueError(_say(gettext_noop("--database-url takes a PostgreSQL URL (postgres://…)")))
+    return Path(into).resolve(), url
+
+
 def restore_command(args) -> int:
+    restore = _gettext(gettext_noop("restore"))
     try:
         key, receipt, recovery = _secrets(args)
+        into, database_url = _restore_target(args)
     except ValueError as e:
-        _err(f"restore: {e}")
+        _err(f"{restore}: {e}")
         return 2
     if not key:
-        _err("restore: give the backup private key with --key-file FILE (or - for stdin)")
+        _err(
+            f"{restore}: "
+            + _say(
+                gettext_noop("give the backup private key with --key-file FILE (or - for stdin)")
+            )
+        )
         return 2
     from .restore import restore_and_check
 
     try:
         result = restore_and_check(
-            backup=Path(args.file), key_text=key, into=Path(args.into).resolve(),
-            database_url=args.database_url, receipt=receipt, recovery_key=recovery, record=True,
+            backup=Path(args.file), key_text=key, into=into, database_url=database_url,
+            receipt=receipt, recovery_key=recovery, record=True,
         )  # fmt: skip
     except _errors() as e:
-        _err(f"restore: {e}")
+        _err(f"{restore}: {_message(e)}")
         return 1
-    print(f"restored into {args.into}" + (" and the database" if args.database_url else ""))
+    if database_url:
+        print(_say(gettext_noop("restored into %(place)s and the database"), place=str(into)))
+    else:
+        print(_say(gettext_noop("restored into %(place)s"), place=str(into)))
     _print_result(result)
     return 0
 
@@ -366,7 +449,7 @@ def _verify(args) -> int:
             receipt=receipt, recovery_key=recovery, record=False,
         )  # fmt: skip
     except _errors() as e:
-        _err(f"backup --verify: {e}")
+        _err(f"backup --verify: {_message(e)}")
         backup_run_record(actor=None, kind="verify", file_name=Path(args.verify).name, size=0,
                           sha256="", audit_head="", ok=False, detail={"error": str(e)})  # fmt: skip
         return 1

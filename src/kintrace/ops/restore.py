@@ -33,8 +33,21 @@ SOURCE_SQLITE = ".restore-source.sqlite3"
 PG_DUMP = ".restore.pgdump"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages knows this name); the command line
+    translates it when it prints the error (no Django here)."""
+    return message
+
+
 class RestoreError(Exception):
-    """The restore was refused or failed (one line for the operator)."""
+    """The restore was refused or failed (one line for the operator). `template` is the
+    English message with %(name)s places, `params` fills them: str() is the English line,
+    the command line prints `gettext(template) % params`."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
 
 
 def _dest(into: Path, name: str) -> Path | None:
@@ -55,7 +68,10 @@ def _dest(into: Path, name: str) -> Path | None:
 
 def check_empty_dir(into: Path) -> None:
     if into.exists() and (not into.is_dir() or any(into.iterdir())):
-        raise RestoreError(f"{into} is not empty: a backup is restored into an empty place only")
+        raise RestoreError(
+            gettext_noop("%(place)s is not empty: a backup is restored into an empty place only"),
+            place=str(into),
+        )
 
 
 def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
@@ -87,7 +103,10 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
                         continue
                     dest = _dest(into, member.name)
                     if dest is None or not member.isfile() or member.name in seen:
-                        raise RestoreError(f"the backup holds an unexpected part: {member.name!r}")
+                        raise RestoreError(
+                            gettext_noop("the backup holds an unexpected part: %(name)s"),
+                            name=repr(member.name),
+                        )
                     dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                     src = tar.extractfile(member)
                     assert src is not None  # a regular file (checked above) always opens
@@ -101,11 +120,13 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
                     seen[member.name] = {"size": size, "sha256": sha.hexdigest()}
             reader.drain()
         if manifest is None:
-            raise RestoreError("the backup has no manifest")
+            raise RestoreError(gettext_noop("the backup has no manifest"))
         expected = manifest.get("parts", {})
         for name in sorted(set(expected) | set(seen)):
             if expected.get(name) != seen.get(name):
-                raise RestoreError(f"part {name} does not match the manifest")
+                raise RestoreError(
+                    gettext_noop("part %(name)s does not match the manifest"), name=name
+                )
     except BaseException:
         for child in into.iterdir():
             if child.is_dir():
@@ -128,7 +149,10 @@ def pg_is_empty(database_url: str) -> bool:
             assert row is not None  # an aggregate without GROUP BY always gives one row
             n = row[0]
     except psycopg.Error as e:
-        raise RestoreError(f"cannot open the database: {str(e).strip().splitlines()[0]}") from None
+        raise RestoreError(
+            gettext_noop("cannot open the database: %(why)s"),
+            why=str(e).strip().splitlines()[0],
+        ) from None
     return n == 0
 
 
@@ -137,7 +161,9 @@ def pg_restore(*, dump: Path, database_url: str) -> None:
     pg_restore reports any error."""
     program = shutil.which("pg_restore")
     if program is None:
-        raise RestoreError("pg_restore is not installed (Debian: apt install postgresql-client)")
+        raise RestoreError(
+            gettext_noop("pg_restore is not installed (Debian: apt install postgresql-client)")
+        )
     done = subprocess.run(  # noqa: S603 - pg_restore found on PATH
         [program, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
          "--dbname", database_url, str(dump)],
@@ -145,7 +171,7 @@ def pg_restore(*, dump: Path, database_url: str) -> None:
     )  # fmt: skip
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        raise RestoreError(f"pg_restore failed: {last}")
+        raise RestoreError(gettext_noop("pg_restore failed: %(why)s"), why=last)
 
 
 def restore_and_check(
@@ -158,13 +184,17 @@ def restore_and_check(
     private = private_key_parse(key_text)
     check_empty_dir(into)
     if database_url and not pg_is_empty(database_url):
-        raise RestoreError("the database is not empty: a backup is restored into an empty place")
+        raise RestoreError(
+            gettext_noop("the database is not empty: a backup is restored into an empty place only")
+        )
     manifest = unpack(backup=backup, private_key=private, into=into)
     load = ""
     if manifest["engine"] == "postgresql":
         if not database_url:
             shutil.rmtree(into)
-            raise RestoreError("a PostgreSQL backup restores into PostgreSQL: give --database-url")
+            raise RestoreError(
+                gettext_noop("a PostgreSQL backup restores into PostgreSQL: give --into URL")
+            )
         pg_restore(dump=into / PG_DUMP, database_url=database_url)
         (into / PG_DUMP).unlink()
     elif database_url:
@@ -193,7 +223,7 @@ def restore_and_check(
         Path(load).unlink(missing_ok=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["the check failed"])[-1]
-        raise RestoreError(last.removeprefix("kintrace: "))
+        raise RestoreError("%(why)s", why=last.removeprefix("kintrace: "))
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["manifest"] = manifest
     return result
