@@ -7,7 +7,8 @@ their words, picture and place, scars, teeth, belongings, a token number "К-<co
 a call sign) and, for most remains, the body of one of them with post-mortem descriptors as real
 forms carry them: many missing, estimates (age ranges ten years wide and off-centre, heights
 measured ± a few cm), mis-recorded (a token digit wrong, words misspelt, left/right swapped, a
-date a year off now and then), and tattoos and belongings described in other words. The rest
+date a year off now and then, a hair colour), and tattoos, belongings, scars and teeth described
+in other words. The rest
 of the remains are men the registry does not know.
 
 Prints: top-5 recall where at least two individualising descriptors are known (and overall),
@@ -85,8 +86,19 @@ BELONGINGS = {
     "фото дочери": ["фотография девочки", "фото ребёнка"],
     "чётки": ["чётки деревянные", "четки"],
 }
-SCARS = ["шрам на животе после аппендицита", "шрам на лбу", "ожог на левой руке", "шрам на колене"]
-TEETH = ["нет передних зубов", "золотая коронка сверху", "металлические коронки", "зубы целы"]
+# Scars and teeth as a family says them, and as a morgue form may write them.
+SCARS = {
+    "шрам на животе после аппендицита": ["послеоперационный рубец в правой подвздошной области"],
+    "шрам на лбу": ["рубец на лбу", "шрам лобной области"],
+    "ожог на левой руке": ["следы ожога на левом предплечье", "рубцы от ожога левой руки"],
+    "шрам на колене": ["рубец в области колена", "шрам на правом колене"],
+}
+TEETH = {
+    "нет передних зубов": ["отсутствуют передние резцы", "нет передних зубов"],
+    "золотая коронка сверху": ["коронка из жёлтого металла на верхней челюсти"],
+    "металлические коронки": ["коронки белого металла", "металлические коронки"],
+    "зубы целы": ["зубы без особенностей", "зубы целые"],
+}
 AMPUTATIONS = ["нет пальца на левой руке", "нет двух пальцев на правой руке"]
 HAIR = ["русые", "тёмные", "светлые", "седые", "лысый"]
 COLONIES = [f"{n:02d}" for n in range(1, 90)]
@@ -102,6 +114,16 @@ def typo(rng: random.Random, text: str) -> str:
     if kind < 0.7:
         return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     return text[:i] + rng.choice("аеоиктнр") + text[i + 1 :]
+
+
+def _worded(rng: random.Random, text: str, variants: dict[str, list[str]]) -> str:
+    """Half the time in a morgue's words rather than the family's (unless --same-words)."""
+    if not text or SAME_WORDS or rng.random() < 0.5:
+        return text
+    return rng.choice(variants[text])
+
+
+SAME_WORDS = False
 
 
 def make_man(rng: random.Random, key: int) -> tuple[Descriptors, dict]:
@@ -124,8 +146,8 @@ def make_man(rng: random.Random, key: int) -> tuple[Descriptors, dict]:
         "tattoos": tattoos,
         "belongings": belongings,
         "token": f"К-{rng.choice(COLONIES)}-{rng.randint(0, 99999):05d}",
-        "scars": rng.choice(SCARS) if rng.random() < 0.3 else "",
-        "teeth": rng.choice(TEETH) if rng.random() < 0.3 else "",
+        "scars": rng.choice(list(SCARS)) if rng.random() < 0.3 else "",
+        "teeth": rng.choice(list(TEETH)) if rng.random() < 0.3 else "",
         "amputations": rng.choice(AMPUTATIONS) if rng.random() < 0.03 else "",
         "hair": rng.choice(HAIR),
         "name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
@@ -192,16 +214,18 @@ def make_body(rng: random.Random, key: int, truth: dict) -> Descriptors:
     return Descriptors(
         key=key,
         sex="m" if known(0.9) else "",
+        # a range ten years wide, never below 18 (a form refuses one that ends before it starts)
         age_min=max(18, int(centre - 5)) if known(0.8) else None,
-        age_max=int(centre + 5) if known(1.0) else None,
+        age_max=max(23, int(centre + 5)) if known(1.0) else None,
         height_min=int(height - 3) if known(0.6) else None,
         height_max=int(height + 3),
         date_min=date_key(found_year, found_month),
         date_max=date_key_end(found_year, found_month),
-        hair=truth["hair"] if known(0.3) else "",
+        # a morgue's hair colour is not always the family's (dyed, greyed, decay): one in ten
+        hair=(truth["hair"] if known(0.9) else rng.choice(HAIR)) if known(0.3) else "",
         tattoos=tuple(tattoos),
-        scars=truth["scars"] if known(0.5) else "",
-        teeth=truth["teeth"] if known(0.5) else "",
+        scars=_worded(rng, truth["scars"], SCARS) if known(0.5) else "",
+        teeth=_worded(rng, truth["teeth"], TEETH) if known(0.5) else "",
         amputations=truth["amputations"] if known(0.9) else "",
         belongings=tuple(rng.choice(BELONGINGS[b]) for b in truth["belongings"] if known(0.5)),
         token=token,
@@ -226,7 +250,14 @@ def main() -> None:
         "--unknown", type=float, default=0.2, help="share of bodies of men not in the registry"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--same-words",
+        action="store_true",
+        help="scars and teeth in the family's words on the body too (as before 2026-11-29)",
+    )
     args = parser.parse_args()
+    global SAME_WORDS
+    SAME_WORDS = args.same_words
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     men, truths = [], []

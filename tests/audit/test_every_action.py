@@ -635,6 +635,22 @@ def test_a_match_run_and_every_review_decision_are_recorded(matched, alice, boss
     assert_entry(Action.LIST_ENTRY_NEW_PERSON, actor=alice, target=entry)
 
 
+@pytest.mark.audits(Action.REMAINS_IMPORT)
+def test_importing_a_burial_list_is_recorded_on_its_source(alice, source):
+    from kintrace.remains.services import remains_import
+
+    created = remains_import(
+        rows=[{"plot": "мог. 4", "token_text": "К-213456"}],
+        kind="grave",
+        source=source,
+        region=None,
+        filename="burials.csv",
+        actor=alice,
+    )
+    entry = assert_entry(Action.REMAINS_IMPORT, actor=alice, target=source)
+    assert entry.after["remains"] == [created[0].pk]
+
+
 @pytest.mark.audits(Action.LIST_IMPORT_CANCEL, Action.LIST_MATCH_CANCEL)
 def test_cancelling_an_import_and_a_match_run_are_recorded(imported, uploaded, alice, boss):
     from kintrace.lists import background

@@ -83,6 +83,7 @@ class Action(StrEnum):
     REMAINS_CANDIDATE_DECIDE = "remains.candidate_decide"
     REMAINS_CLOSE = "remains.close"
     REMAINS_CREATE = "remains.create"
+    REMAINS_IMPORT = "remains.import"
     REMAINS_MATCH = "remains.match"
     REMAINS_PHOTO_ADD = "remains.photo_add"
     REMAINS_PHOTO_VIEW = "remains.photo_view"

@@ -143,3 +143,19 @@ class DecideForm(forms.Form):
 
 class CloseForm(forms.Form):
     note = _area(_("Why is the record closed?"))
+
+
+class ImportForm(forms.Form):
+    """A burial or body-return list: the file, what its rows are, where it came from."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    kind = forms.ChoiceField(label=_("Each row is a"), choices=RemainsKind.choices)
+    source = SourceField(
+        label=_("Source"), help_text=_("Type part of its title and pick it from the list.")
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.order_by("name_ru"),
+        required=False,
+        empty_label=_("— not known —"),
+    )

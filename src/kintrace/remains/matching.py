@@ -18,8 +18,9 @@ The rules, after INTERPOL's DVI forms and NamUs (docs/remains.md):
   a man: that takes a reviewed decision with its basis (DNA, documents, …).
 """
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,10 +29,13 @@ from rapidfuzz import fuzz
 
 from kintrace.names.parse import parse_name
 
-AGE_SLACK = 5  # years: estimated ages at death are often ten years wide and still wrong
+AGE_SLACK = 8  # years: an estimate ten years wide is still off by more than 5 one time in 50
 HEIGHT_SLACK = 5  # cm: measured on a body vs remembered by the family
 # A blocking key shared by more men than this says nothing (e.g. "ВДВ"): not used to gather.
 COMMON_KEY = 2000
+# Below this many men, how often a value occurs among them says little: fixed points are used.
+MIN_MEN_FOR_RARITY = 200
+MAX_BITS = 20.0  # no single descriptor outweighs everything else without limit
 
 
 @dataclass(frozen=True)
@@ -206,21 +210,106 @@ def _stems(text: str, size: int = 5) -> frozenset[str]:
     return frozenset(w[:size] for w in norm(text).split() if len(w) >= 3)
 
 
-def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
-    """Points, outcome and detail for two tattoos."""
+# What the family's memory and a morgue form agree on when it is the same man (the m of
+# Fellegi–Sunter): a token copied from a body is nearly always right; a picture or a hair
+# colour is described in other words more often.
+_M = {"token": 0.95, "text": 0.85, "picture": 0.7, "place": 0.7, "words": 0.8, "hair": 0.6}
+
+
+class Rarity:
+    """How common each descriptor value is among the men — the u-probability of Fellegi–Sunter
+    estimated from the person side — so that agreeing on a rare value (a tattoo "Оля 2013",
+    a token number) counts for more than agreeing on a common one ("ВДВ", a cross on a chain).
+
+    Counts men, not mentions: a man with two roses counts once for "роз"."""
+
+    def __init__(self, men: Iterable[Descriptors]):
+        self.counts: Counter[str] = Counter()
+        self.n = 0
+        for man in men:
+            self.n += 1
+            self.counts.update(_features(man))
+
+    def bits(self, feature: str, kind: str) -> float | None:
+        """log2(m / u) for agreeing on `feature`; None when there are too few men to tell."""
+        if self.n < MIN_MEN_FOR_RARITY:
+            return None
+        u = (self.counts.get(feature, 0) + 0.5) / (self.n + 1)
+        return round(min(MAX_BITS, max(0.0, math.log2(_M[kind] / u))), 2)
+
+    def rarest(self, prefix: str, values: Iterable[str], kind: str) -> float | None:
+        """The bits of the rarest of `values` (shared stems of two descriptions)."""
+        bits = [self.bits(prefix + v, kind) for v in values]
+        known = [b for b in bits if b is not None]
+        return max(known) if known else None
+
+
+# Free-text descriptors: (code, the field, the feature prefix, the m kind, fixed points).
+_TEXT_DESCRIPTORS = (
+    ("amputation", "amputations", "a:", "words", 3.0),
+    ("scars", "scars", "s:", "words", 1.0),
+    ("teeth", "teeth", "d:", "words", 1.5),
+    ("clothing", "clothing", "c:", "words", 0.5),
+    ("hair", "hair", "h:", "hair", 0.5),
+)
+
+
+def _features(man: Descriptors) -> set[str]:
+    """The values whose frequency among the men Rarity counts."""
+    out = set()
+    digits = "".join(token_digits(man.token))
+    if len(digits) >= 3:
+        out.add(f"t:{digits}")
+    for tattoo in man.tattoos:
+        text = _text_key(tattoo.text)
+        if text:
+            out.add(f"tt:{text}")
+        out.update(f"ti:{s}" for s in _stems(tattoo.image, 3))
+        part = body_location(tattoo.location)[1]
+        if part:
+            out.add(f"tl:{part}")
+    for _code, name, prefix, _kind, _points in _TEXT_DESCRIPTORS:
+        out.update(prefix + s for s in _stems(getattr(man, name)))
+    for item in man.belongings:
+        out.update(f"b:{s}" for s in _stems(item))
+    return out
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _text_key(text: str) -> str:
+    """A tattoo's words with each number's last digit dropped: the texts that a fuzzy
+    comparison would take for his ("Даша 1984" and "Даша 1985" count together)."""
+    return _DIGITS.sub(lambda m: m.group()[:-1] + "*", norm(text))
+
+
+def _or(bits: float | None, fixed: float) -> float:
+    return fixed if bits is None else bits
+
+
+def _tattoo_points(
+    one: Tattoo, other: Tattoo, rarity: Rarity | None = None
+) -> tuple[float, str, str]:
+    """Points, outcome and detail for two tattoos (`other` is his): agreeing words, picture
+    and place each weigh by how rare his are among the men (fixed points without a Rarity)."""
     points, parts = 0.0, []
+    text_agrees = False
     a, b = norm(one.text), norm(other.text)
     if a and b:
         ratio = fuzz.token_set_ratio(a, b)
         parts.append(f"text {ratio:.0f}%")
         da, db = re.findall(r"\d+", a), re.findall(r"\d+", b)
+        full = _or(rarity.bits(f"tt:{_text_key(b)}", "text") if rarity else None, 4.0)
         if da and db and not any(x == y or _distance_one(x, y) for x in da for y in db):
             points -= 1.0  # "Оля 2013" is not "Оля 2018": the numbers are the point
             parts.append("numbers differ")
         elif ratio >= 85:
-            points += 4.0
+            points += full
+            text_agrees = True
         elif ratio >= 70:
-            points += 2.0
+            points += full / 2
+            text_agrees = True
         elif ratio < 50:
             points -= 1.0
     ia, ib = _stems(one.image, 3), _stems(other.image, 3)
@@ -228,17 +317,28 @@ def _tattoo_points(one: Tattoo, other: Tattoo) -> tuple[float, str, str]:
         common = ia & ib
         parts.append(f"picture {len(common)}/{min(len(ia), len(ib))}")
         if common:
-            points += 1.5 if len(common) >= min(len(ia), len(ib)) else 1.0
+            full = _or(rarity.rarest("ti:", common, "picture") if rarity else None, 1.5)
+            if text_agrees:  # the same tattoo: its picture corroborates, it adds little
+                full = min(full, 1.5)
+            points += full if len(common) >= min(len(ia), len(ib)) else full * 2 / 3
     la, lb = body_location(one.location), body_location(other.location)
     if la[1] and lb[1]:
         if la[1] == lb[1]:
             same_side = not la[0] or not lb[0] or la[0] == lb[0]
-            points += 1.0 if same_side else 0.3
+            full = _or(rarity.bits(f"tl:{lb[1]}", "place") if rarity else None, 1.0)
+            if text_agrees:
+                full = min(full, 1.0)
+            points += full if same_side else full * 0.3
             parts.append(f"place {la[1]}" + ("" if same_side else " (other side)"))
         else:
             points -= 1.0
             parts.append(f"place {la[1]}≠{lb[1]}")
-    outcome = "same" if points >= 4 else "close" if points > 0 else "differs"
+    points = round(points, 2)
+    outcome = (
+        "same"
+        if points >= 4 and (text_agrees or not a or not b)
+        else ("close" if points > 0 else "differs")
+    )
     return points, outcome, ", ".join(parts)
 
 
@@ -298,11 +398,12 @@ def _names_keys(names: Iterable[str]) -> list[tuple[str, str]]:
     return [k for k in (_name_key(t) for t in names if t.strip()) if k]
 
 
-def compare(body: Descriptors, man: Descriptors) -> Result:
+def compare(body: Descriptors, man: Descriptors, rarity: Rarity | None = None) -> Result:
     """One body against one man: exclusions first (every one kept), then the descriptors.
 
     Returns a Result whose `reasons` say, descriptor by descriptor, what agreed and what did
-    not; `score` is the sum of their points (0 means nothing known either way)."""
+    not; `score` is the sum of their points (0 means nothing known either way). With a
+    Rarity, an agreement weighs log2(m/u) bits: the rarer his value among the men, the more."""
     result = Result(key=man.key)
     excluded = _exclusions(body, man)
     if excluded:
@@ -315,14 +416,17 @@ def compare(body: Descriptors, man: Descriptors) -> Result:
     bt, mt = token_digits(body.token or body.marker), token_digits(man.token)
     bd, md = "".join(bt), "".join(mt)
     if len(bd) >= 3 and len(md) >= 3:
+        same = max(8.0, _or(rarity.bits(f"t:{md}", "token") if rarity else None, 8.0))
         if bd == md:
-            reasons.append(Reason("token", "same", 8.0, body.token or body.marker))
-        elif _distance_one(bd, md):
-            reasons.append(Reason("token", "close", 4.0, f"{bd} / {md}"))
+            reasons.append(Reason("token", "same", same, body.token or body.marker))
+        elif _distance_one(bd, md):  # a digit mis-written: far likelier for him than by chance
+            reasons.append(Reason("token", "close", round(same / 2, 2), f"{bd} / {md}"))
+        # Both numbers known and more than one digit apart: another man's token, even
+        # from the same colony (only the number after the colony's group tells men apart).
         elif len(bt) > 1 and len(mt) > 1 and bt[0] == mt[0]:
-            reasons.append(Reason("token", "partial", 1.0, f"colony {bt[0]}"))
+            reasons.append(Reason("token", "partial", -1.0, f"colony {bt[0]}"))
         else:
-            reasons.append(Reason("token", "differs", -2.0, f"{bd} / {md}"))
+            reasons.append(Reason("token", "differs", -3.0, f"{bd} / {md}"))
 
     # A name or call sign written on the grave or found with the body.
     grave = _names_keys(body.names)
@@ -347,37 +451,47 @@ def compare(body: Descriptors, man: Descriptors) -> Result:
     if body.tattoos and man.tattoos:
         for tattoo in body.tattoos:
             points, outcome, detail = max(
-                (_tattoo_points(tattoo, his) for his in man.tattoos), key=lambda t: t[0]
+                (_tattoo_points(tattoo, his, rarity) for his in man.tattoos), key=lambda t: t[0]
             )
             label = tattoo.text or tattoo.image or tattoo.location
             reasons.append(Reason("tattoo", outcome, points, f"{label}: {detail}"))
 
-    for code, mine, his, weight in (
-        ("amputation", body.amputations, man.amputations, 3.0),
-        ("scars", body.scars, man.scars, 1.0),
-        ("teeth", body.teeth, man.teeth, 1.5),
-        ("clothing", body.clothing, man.clothing, 0.5),
-        ("hair", body.hair, man.hair, 0.5),
-    ):
+    for code, name, prefix, kind, weight in _TEXT_DESCRIPTORS:
+        mine, his = getattr(body, name), getattr(man, name)
         ratio = _fuzzy(mine, his)
         if ratio < 0:
             continue
+        if ratio >= 55 and rarity is not None:  # the rarest word they share ("аппендицит")
+            weight = _or(rarity.rarest(prefix, _stems(mine) & _stems(his), kind), weight)
         if ratio >= 75:
             reasons.append(Reason(code, "same", weight, f"{ratio:.0f}%"))
         elif ratio >= 55:
-            reasons.append(Reason(code, "close", weight / 2, f"{ratio:.0f}%"))
+            reasons.append(Reason(code, "close", round(weight / 2, 2), f"{ratio:.0f}%"))
         else:
-            reasons.append(Reason(code, "differs", -weight / 2, f"{ratio:.0f}%"))
+            reasons.append(Reason(code, "differs", -min(weight, 3.0) / 2, f"{ratio:.0f}%"))
 
     if body.belongings and man.belongings:
-        found = []
+        # An item agrees when the two descriptions share a word stem ("кольцо жёлтого
+        # металла", "кольцо обручальное"), or read alike as a whole.
+        found, points = [], 0.0
         for item in body.belongings:
-            best = max(_fuzzy(item, his) for his in man.belongings)
-            if best >= 75:
+            mine = _stems(item)
+            best_bits: float | None = None
+            agrees = False
+            for his in man.belongings:
+                shared = mine & _stems(his)
+                if shared or _fuzzy(item, his) >= 75:
+                    agrees = True
+                    bits = rarity.rarest("b:", shared, "words") if rarity and shared else None
+                    if bits is not None and (best_bits is None or bits > best_bits):
+                        best_bits = bits
+            if agrees:
                 found.append(item)
+                points += _or(best_bits, 1.5)
         if found:
+            cap = 3.0 if rarity is None or rarity.n < MIN_MEN_FOR_RARITY else MAX_BITS
             reasons.append(
-                Reason("belongings", "same", min(3.0, 1.5 * len(found)), "; ".join(found))
+                Reason("belongings", "same", round(min(cap, points), 2), "; ".join(found))
             )
         else:
             reasons.append(Reason("belongings", "differs", 0.0, ""))
@@ -401,12 +515,31 @@ def compare(body: Descriptors, man: Descriptors) -> Result:
         )
         if 0 <= months <= 6:
             reasons.append(Reason("date", "close", 0.5, f"{months}"))
-    for code, known in (
-        ("age", body.age_min is not None and man.birth_year_min),
-        ("height", body.height_min is not None and man.height_min is not None),
+    # Age and height: within the estimate itself, or only within the margin the exclusions
+    # allow (his true age falls outside a body's ten-year estimate about one time in five).
+    year = body.date_min // 10000 if body.date_min else 0
+    if (
+        year
+        and body.age_min is not None
+        and body.age_max is not None
+        and man.birth_year_min
+        and man.birth_year_max
     ):
-        if known:
-            reasons.append(Reason(code, "same", 0.5, ""))
+        low, high = year - man.birth_year_max - 1, year - man.birth_year_min
+        inside = high >= body.age_min and low <= body.age_max
+        reasons.append(
+            Reason("age", "same", 0.5, "") if inside else Reason("age", "close", -1.0, "")
+        )
+    if (
+        body.height_min is not None
+        and body.height_max is not None
+        and man.height_min is not None
+        and man.height_max is not None
+    ):
+        inside = man.height_max >= body.height_min and man.height_min <= body.height_max
+        reasons.append(
+            Reason("height", "same", 0.5, "") if inside else Reason("height", "close", -2.0, "")
+        )
     result.score = round(sum(r.points for r in reasons), 2)
     return result
 
@@ -461,7 +594,16 @@ def _keys(d: Descriptors) -> set[str]:
                 keys.add(f"b:{word[:5]}")
     if d.amputations:
         keys.add("amputation")
+    for text in (d.scars, d.teeth, d.amputations):  # "аппендицит", "коронка"
+        keys.update(f"x:{s}" for s in _stems(text) if len(s) >= 4)
     return keys
+
+
+def _pairs(keys: Iterable[str]) -> set[str]:
+    """Two common keys together ("часы" and "крест"): rarer than either, so a body whose
+    every clue is common still meets its man. At most the first 8 of a man's common keys."""
+    common = sorted(keys)[:8]
+    return {f"2:{a}|{b}" for i, a in enumerate(common) for b in common[i + 1 :]}
 
 
 def _body_keys(d: Descriptors) -> set[str]:
@@ -477,30 +619,50 @@ class PersonIndex:
 
     def __init__(self, men: Sequence[Descriptors]):
         self.men = list(men)
+        self.rarity = Rarity(self.men)
         self._by_key: dict[str, list[int]] = defaultdict(list)
-        for i, man in enumerate(self.men):
-            for key in _keys(man):
+        keys_of = [_keys(man) for man in self.men]
+        for i, keys in enumerate(keys_of):
+            for key in keys:
                 self._by_key[key].append(i)
-        for key in [k for k, v in self._by_key.items() if len(v) > COMMON_KEY]:
+        # Keys too common to gather by are kept only in pairs.
+        self._common = {k for k, v in self._by_key.items() if len(v) > COMMON_KEY}
+        for key in self._common:
             del self._by_key[key]
+        pairs: dict[str, list[int]] = defaultdict(list)
+        for i, keys in enumerate(keys_of):
+            for key in _pairs(keys & self._common):
+                pairs[key].append(i)
+        self._by_key.update((k, v) for k, v in pairs.items() if len(v) <= COMMON_KEY)
 
     def candidates(self, body: Descriptors) -> list[Descriptors]:
         seen: set[int] = set()
-        for key in _body_keys(body):
+        keys = _body_keys(body)
+        for key in keys | _pairs(keys & self._common):
             seen.update(self._by_key.get(key, ()))
         return [self.men[i] for i in sorted(seen)]
 
 
 def match(
-    body: Descriptors, men: Sequence[Descriptors] | PersonIndex, *, top: int = 5
+    body: Descriptors,
+    men: Sequence[Descriptors] | PersonIndex,
+    *,
+    top: int = 5,
+    rarity: Rarity | None = None,
 ) -> tuple[list[Result], list[Result]]:
     """(the best `top` men with a positive score, best first; every excluded man with his
-    reasons). With a PersonIndex only the men sharing a blocking key are compared; with a
-    plain sequence, all of them."""
-    pool = men.candidates(body) if isinstance(men, PersonIndex) else men
+    reasons). With a PersonIndex only the men sharing a blocking key are compared, weighed by
+    the index's Rarity; with a plain sequence, all of them, weighed by `rarity` (or by a Rarity
+    of the sequence itself when none is given)."""
+    pool: Sequence[Descriptors]
+    if isinstance(men, PersonIndex):
+        pool, rarity = men.candidates(body), men.rarity
+    else:
+        pool = men
+        rarity = rarity if rarity is not None else Rarity(men)
     ranked, excluded = [], []
     for man in pool:
-        result = compare(body, man)
+        result = compare(body, man, rarity)
         if result.excluded:
             excluded.append(result)
         elif result.score > 1.0:

@@ -142,6 +142,33 @@ def remains_update(*, remains: Remains, actor, **fields) -> Remains:
     return remains
 
 
+def remains_import(
+    *, rows: list[dict[str, Any]], kind: str, source, region, filename: str, actor
+) -> list[Remains]:
+    """Record every row of a burial or body-return list (`imports.read_remains`) as remains
+    of `kind` from `source`, in one transaction: all of them or none. Each is audited as
+    remains.create, and the list as a whole as remains.import (file name, rows, the ids)."""
+    if not rows:
+        raise ValidationError(_("The list has no rows to import."), code="empty")
+    with transaction.atomic():
+        created = [
+            remains_create(actor=actor, kind=kind, source=source, region=region, **row)
+            for row in rows
+        ]
+        audit_record(
+            actor=actor,
+            action=Action.REMAINS_IMPORT,
+            target=source,
+            after={
+                "file": filename,
+                "kind": kind,
+                "rows": len(created),
+                "remains": [r.pk for r in created],
+            },
+        )
+    return created
+
+
 def remains_close(*, remains: Remains, actor, note: str) -> Remains:
     """Close remains that will not be matched (a duplicate record, not a person of interest);
     the note says why. Identified remains stay identified."""

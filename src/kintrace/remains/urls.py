@@ -6,6 +6,7 @@ app_name = "remains"
 urlpatterns = [
     path("", views.remains_index, name="list"),
     path("new/", views.remains_form, name="new"),
+    path("import/", views.remains_import, name="import"),
     path("<id:pk>/", views.remains_detail, name="detail"),
     path("<id:pk>/edit/", views.remains_form, name="edit"),
     path("<id:pk>/photos/", views.photo_add, name="photo_add"),

@@ -2,25 +2,30 @@
 men, the review, and the ante-mortem description on a man's page. Names and photos: never for
 analysts (NAME_ROLES)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import NAME_ROLES, staff_required
+from kintrace.lists.limits import Limits, ListFileError
+from kintrace.lists.parsing import read_list
 from kintrace.registry.models import Person
 from kintrace.registry.selectors import person_get
 from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.middleware import SANDBOX_CSP
 
-from . import selectors, services
+from . import imports, selectors, services
 from .forms import (
     AnteMortemForm,
     CloseForm,
     DecideForm,
+    ImportForm,
     PhotoForm,
     RemainsFullForm,
     tattoos_text,
@@ -91,6 +96,65 @@ def remains_form(request, pk: int | None = None):
     title = _("Edit remains R-%(id)s") % {"id": remains.pk} if remains else _("New remains")
     return render(
         request, "registry/form.html", {"form": form, "title": title, "cancel": "remains:list"}
+    )
+
+
+@staff_required(*NAME_ROLES)
+def remains_import(request):
+    """A burial or body-return list → remains records, all rows or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        f = d["file"]
+        if f.size > settings.KINTRACE_MAX_LIST_BYTES:
+            form.add_error(
+                "file",
+                _("The file is %(size)s MB; lists up to %(limit)s MB can be imported.")
+                % {
+                    "size": round(f.size / 2**20, 1),
+                    "limit": round(settings.KINTRACE_MAX_LIST_BYTES / 2**20, 1),
+                },
+            )
+        else:
+            try:
+                table = read_list(f.read(), f.name, Limits.from_settings())
+                columns = imports.guess_columns(table.header)
+                if not {"plot", "token_text", "name_on_grave", "notes"} & set(columns):
+                    raise ListFileError(
+                        _(
+                            "No column of this list reads as a grave number, a token, a name "
+                            "or notes (its columns: %(header)s)."
+                        )
+                        % {"header": ", ".join(table.header)[:300]}
+                    )
+                rows = imports.read_remains(table, columns, today=timezone.localdate())
+                created = services.remains_import(
+                    rows=rows,
+                    kind=d["kind"],
+                    source=d["source"],
+                    region=d["region"],
+                    filename=f.name,
+                    actor=request.user,
+                )
+            except (ListFileError, imports.Refused) as e:
+                form.add_error(None, str(e))
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                read = ", ".join(
+                    f"{table.header[i]} → {imports.FIELDS[field]}"
+                    for field, i in sorted(columns.items(), key=lambda kv: kv[1])
+                )
+                messages.success(
+                    request,
+                    _("%(n)s remains imported. Columns read: %(columns)s.")
+                    % {"n": len(created), "columns": read},
+                )
+                return redirect("remains:list")
+    return render(
+        request,
+        "remains/import.html",
+        {"form": form, "fields": imports.FIELDS.values()},
     )
 
 
