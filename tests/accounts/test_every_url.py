@@ -37,6 +37,7 @@ PUBLIC = {
     "intake:receipt_done": "the reporter's 'I wrote it down'",
     "intake:inbox": "relatives read answers with their receipt",
     "intake:inbox_add": "relatives add to their report with their receipt",
+    "intake:inbox_review": "relatives see and answer what staff chose to show them, by receipt",
     "intake:exit": "the quick exit",
     "intake:about_data": "what we keep, for relatives",
     "api:openapi-json": "the public intake API's schema",

@@ -549,6 +549,40 @@ def test_linking_answering_reading_and_closing_a_report_are_recorded(report, per
     assert_entry(Action.REPORT_CLOSE, actor=boss, target=report)
 
 
+@pytest.mark.audits(
+    Action.ANTEMORTEM_FROM_REPORT, Action.REMAINS_FAMILY_PREPARE, Action.REMAINS_FAMILY_ANSWER
+)
+def test_the_relatives_description_and_the_family_review_are_recorded(person, alice):
+    from kintrace.intake.models import Report
+    from kintrace.intake.services import ReporterAccess, staff_report_key
+    from kintrace.registry.services import source_create
+    from kintrace.remains.family.services import (
+        antemortem_from_report,
+        family_review_answer,
+        family_review_prepare,
+    )
+    from kintrace.remains.services import remains_create
+    from tests.intake.helpers import make_report
+
+    report, _receipt = make_report(description={"belongings": "крестик"})
+    Report.objects.filter(pk=report.pk).update(person=person)
+    report.refresh_from_db()
+    org = org_keys_for_tests()
+    antemortem_from_report(report=report, org_private=org, actor=alice)
+    assert_entry(Action.ANTEMORTEM_FROM_REPORT, actor=alice, target=person)
+    source = source_create(kind="official_list", title="Список", actor=None)
+    grave = remains_create(actor=None, kind="grave", source=source, belongings=["крестик"])
+    review = family_review_prepare(
+        remains=grave, report=report, keys=["belonging-0"], note="", org_private=org, actor=alice
+    )
+    assert_entry(Action.REMAINS_FAMILY_PREPARE, actor=alice, target=review)
+    key = staff_report_key(report=report, org_private=org)
+    family_review_answer(
+        access=ReporterAccess(report=report, key=key), review=review, answer="unsure", text=""
+    )
+    assert_entry(Action.REMAINS_FAMILY_ANSWER, actor=None, target=review)
+
+
 # --- lists --------------------------------------------------------------------------------
 
 LIST_CSV = (

@@ -9,18 +9,101 @@ from django.utils.translation import gettext_lazy as _
 
 from kintrace.web.fields import TextField
 
-from .validation import LIMITS, WHAT_HAPPENED, CleanReport, ReportInvalid, clean_report
+from .validation import (
+    DESCRIPTION_LIMITS,
+    LIMITS,
+    WHAT_HAPPENED,
+    CleanReport,
+    ReportInvalid,
+    clean_description,
+    clean_report,
+)
 
 
 def _text(label, path, help_text="", textarea=False, **attrs):
     widget = (
         forms.Textarea(attrs={"rows": 6, **attrs}) if textarea else forms.TextInput(attrs=attrs)
     )
-    widget.attrs["maxlength"] = LIMITS[path]
+    widget.attrs["maxlength"] = {**LIMITS, **DESCRIPTION_LIMITS}[path]
     return TextField(label=label, help_text=help_text, required=False, widget=widget, strip=False)
 
 
-class ReportForm(forms.Form):
+class DescriptionFields(forms.Form):
+    """ "Приметы": what the relative knows of his body and things, all optional. The same
+    fields in the report form and in the inbox; checked by `validation.clean_description`."""
+
+    # A text box, not a number: "175–180" and "около 180" are what people know.
+    description_height = _text(
+        _("Height"), "description.height", _("In centimetres: 178, 175–180 or около 180.")
+    )
+    description_build = _text(
+        _("Build"), "description.build", _("For example thin, stocky, heavy.")
+    )
+    description_hair = _text(
+        _("Hair"), "description.hair", _("Colour, length, bald, grey — as you last saw him.")
+    )
+    description_eyes = _text(_("Eyes"), "description.eyes")
+    description_tattoos = _text(
+        _("Tattoos"),
+        "description.tattoos",
+        _(
+            "One per line: where it is, and what is written or drawn. For example: "
+            "левое плечо — «Оля 2013», роза."
+        ),
+        textarea=True,
+        rows=3,
+    )
+    description_scars = _text(
+        _("Scars, birthmarks, old injuries"),
+        "description.scars",
+        _("Where and what, for example: шрам после аппендицита."),
+        textarea=True,
+        rows=2,
+    )
+    description_teeth = _text(
+        _("Teeth"),
+        "description.teeth",
+        _("Gold or metal crowns, missing teeth, dentures."),
+        textarea=True,
+        rows=2,
+    )
+    description_clothing = _text(
+        _("Clothing"),
+        "description.clothing",
+        _("What he wore or was given when he left, if you know."),
+        textarea=True,
+        rows=2,
+    )
+    description_belongings = _text(
+        _("Belongings"),
+        "description.belongings",
+        _("One per line: a cross, a ring, a watch, a phone, a letter or photo he carried."),
+        textarea=True,
+        rows=3,
+    )
+
+    def description_raw(self) -> dict:
+        return {
+            "description": {
+                name.partition("_")[2]: self.data.get(name, "")
+                for name in self.fields
+                if name.startswith("description_")
+            }
+        }
+
+    def description_open(self) -> bool:
+        """Show the section unfolded when it holds something or a problem."""
+        return any(
+            self[name].value() or self.errors.get(name)
+            for name in self.fields
+            if name.startswith("description_")
+        )
+
+    def description_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("description_")]
+
+
+class ReportForm(DescriptionFields):
     subject_name = _text(
         _("His full name"),
         "subject.name",
@@ -85,11 +168,11 @@ class ReportForm(forms.Form):
         autocomplete="off",
     )
 
-    SECTIONS = ("subject", "reporter", "details")
+    SECTIONS = ("subject", "reporter", "details", "description")
 
     def raw(self) -> dict:
         """The submitted values in the shape `clean_report` (and the API) use."""
-        data: dict[str, Any] = {"subject": {}, "reporter": {}, "details": {}}
+        data: dict[str, Any] = {"subject": {}, "reporter": {}, "details": {}, "description": {}}
         for name in self.fields:
             section, _sep, field = name.partition("_")
             if name == "message":
@@ -113,10 +196,21 @@ class ReportForm(forms.Form):
             return None
 
 
-class MessageForm(forms.Form):
+class MessageForm(DescriptionFields):
+    """The inbox's "add information": a message, files and the "Приметы" again."""
+
     message = TextField(
         label=_("Add information"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": LIMITS["message"]}),
     )
+
+    def clean_description(self) -> dict[str, str] | None:
+        """The "Приметы" through the shared validation; None (errors added) if refused."""
+        try:
+            return clean_description(self.description_raw())
+        except ReportInvalid as e:
+            for path, message in e.errors.items():
+                self.add_error(path.replace(".", "_", 1), message)
+            return None

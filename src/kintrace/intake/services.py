@@ -222,14 +222,34 @@ def reporter_access(*, report_id: int, key: bytes) -> ReporterAccess | None:
     return ReporterAccess(report=report, key=key)
 
 
-def reporter_add(*, access: ReporterAccess, text: str, files: Sequence[CheckedFile] = ()) -> None:
-    """The reporter adds information or files to their report (ReportBusy as for a report).
-    The report counts one more unread follow-up until a staff member marks it read."""
+def reporter_add(
+    *,
+    access: ReporterAccess,
+    text: str,
+    files: Sequence[CheckedFile] = (),
+    description: dict[str, str] | None = None,
+) -> None:
+    """The reporter adds information or files to their report (ReportBusy as for a report);
+    `description` (validated "Приметы", possibly empty) replaces the one in the report's
+    encrypted payload. The report counts one more unread follow-up until a staff member
+    marks it read."""
     report, key = access.report, access.key
     stored = _store_files(key, list(files))
 
     def write() -> None:
         with transaction.atomic():
+            if description is not None:
+                # Locked: two tabs saving at once must not lose each other's payload.
+                blob = (
+                    Report.objects.select_for_update()
+                    .values_list("payload", flat=True)
+                    .get(pk=report.pk)
+                )
+                private = _json_decrypt(key, blob)
+                private.pop("description", None)
+                if description:
+                    private["description"] = description
+                Report.objects.filter(pk=report.pk).update(payload=_json_encrypt(key, private))
             if text:
                 ReportMessage.objects.create(
                     report=report, sender=Sender.REPORTER, body=_json_encrypt(key, {"text": text})
@@ -244,7 +264,11 @@ def reporter_add(*, access: ReporterAccess, text: str, files: Sequence[CheckedFi
                 actor=None,
                 action="report.reporter_add",
                 target=report,
-                after={"message": bool(text), "attachments": len(stored)},
+                after={
+                    "message": bool(text),
+                    "attachments": len(stored),
+                    "description": description is not None,
+                },
             )
 
     try:

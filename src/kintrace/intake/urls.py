@@ -9,6 +9,7 @@ urlpatterns = [
     path("receipt/done/", views_public.receipt_done, name="receipt_done"),
     path("inbox/", views_public.inbox, name="inbox"),
     path("inbox/add/", views_public.inbox_add, name="inbox_add"),
+    path("inbox/review/<id:pk>/", views_public.inbox_review, name="inbox_review"),
     path("exit/", views_public.quick_exit, name="exit"),
     path("about-your-data/", views_public.about_data, name="about_data"),
     path("triage/", views_triage.queue, name="queue"),

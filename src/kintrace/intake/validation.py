@@ -6,6 +6,7 @@ form's extra fields under `details`); errors are keyed by dotted field paths
 to its input.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,22 @@ LIMITS = {
     "details.money_promised": 1000,
     "details.money_paid": 1000,
 }
+# "Приметы": what the relative knows of his body and things (ante-mortem, optional). Kept in
+# the encrypted part of the report; a caseworker may copy it into his description.
+DESCRIPTION_LIMITS = {
+    "description.height": 64,
+    "description.build": 200,
+    "description.hair": 200,
+    "description.eyes": 100,
+    "description.tattoos": 2000,
+    "description.scars": 2000,
+    "description.teeth": 1000,
+    "description.clothing": 2000,
+    "description.belongings": 2000,
+}
+DESCRIPTION_FIELDS = tuple(path.partition(".")[2] for path in DESCRIPTION_LIMITS)
+HEIGHT_CM = (100, 230)
+_APPROXIMATE = ("около", "примерно", "приблизительно", "~", "about", "approx")
 DATE_FIELDS = ("subject.birth_date", "details.recruited_when", "details.last_contact_when")
 
 
@@ -105,6 +122,44 @@ def date_is_valid(text: str) -> bool:
         return False
 
 
+def height_range(text: str) -> tuple[int, int] | None:
+    """A height as a relative writes it ("178", "175-180", "около 180 см") as a range in
+    centimetres; an approximate single number widens by 3 cm. None if no height is readable."""
+    numbers = [int(n) for n in re.findall(r"\d{3}", text or "")]
+    numbers = [n for n in numbers if HEIGHT_CM[0] <= n <= HEIGHT_CM[1]]
+    if not numbers or len(numbers) > 2:
+        return None
+    if len(numbers) == 2:
+        low, high = sorted(numbers)
+        return low, high
+    slack = 3 if any(word in text.lower() for word in _APPROXIMATE) else 0
+    return numbers[0] - slack, numbers[0] + slack
+
+
+def clean_description(raw: dict) -> dict[str, str]:
+    """Validate the optional "Приметы" section (`raw["description"]`); the non-empty values
+    by field name. Raises ReportInvalid keyed by "description.<field>"."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for path, limit in DESCRIPTION_LIMITS.items():
+        try:
+            value = _text(raw, path)
+        except ReportInvalid as e:
+            errors.update(e.errors)
+            continue
+        if len(value) > limit:
+            errors[path] = _("Please shorten this to %(limit)d characters.") % {"limit": limit}
+        elif value:
+            values[path.partition(".")[2]] = value
+    if values.get("height") and height_range(values["height"]) is None:
+        errors["description.height"] = _(
+            "Write his height in centimetres, like 178, 175–180 or около 180."
+        )
+    if errors:
+        raise ReportInvalid(errors)
+    return values
+
+
 def clean_report(raw: dict) -> CleanReport:
     """Validate a report; raise ReportInvalid with every problem found, keyed by field path."""
     if not isinstance(raw, dict):
@@ -132,6 +187,12 @@ def clean_report(raw: dict) -> CleanReport:
                 "We could not read this date. Write it like 14.03.1987, 03.1987, 1987, "
                 "около 1987, весной 2024 or 15 января."
             )
+
+    description: dict[str, str] = {}
+    try:
+        description = clean_description(raw)
+    except ReportInvalid as e:
+        errors.update(e.errors)
 
     details = raw.get("details") or {}
     events = details.get("what_happened", []) if isinstance(details, dict) else []
@@ -164,6 +225,7 @@ def clean_report(raw: dict) -> CleanReport:
             "last_contact_how": values["details.last_contact_how"],
             "money_promised": values["details.money_promised"],
             "money_paid": values["details.money_paid"],
+            **({"description": description} if description else {}),
         },
     )
 

@@ -15,7 +15,12 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -26,6 +31,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from kintrace.remains.family.selectors import (
+    family_review_get,
+    family_reviews_for,
+    review_decrypt,
+)
+from kintrace.remains.family.services import family_review_answer
+from kintrace.remains.models import FamilyAnswer, FamilyReview
 from kintrace.security.keys import OrgKeysMissing
 from kintrace.web.params import id_or_none
 
@@ -300,8 +312,14 @@ def _inbox_access(request, *, take_pending: bool = False):
     return access, pending
 
 
+def _described(view) -> dict:
+    """The "Приметы" the report holds, as the inbox form's initial values."""
+    return {f"description_{k}": v for k, v in view.private.get("description", {}).items()}
+
+
 def _inbox(request, access, *, status=200, form=None, **extra):
     view = report_decrypt(access.report, access.key)
+    form = form or MessageForm(initial=_described(view))
     return render(
         request,
         "intake/inbox.html",
@@ -309,7 +327,8 @@ def _inbox(request, access, *, status=200, form=None, **extra):
             request,
             view=view,
             state=reporter_state(access.report),
-            form=form or MessageForm(),
+            form=form,
+            reviews=family_reviews_for(report=access.report, key=access.key),
             **extra,
         ),
         status=status,
@@ -323,8 +342,17 @@ def inbox(request):
         access, pending = _inbox_access(request, take_pending=True)
         if access is None:
             return render(request, "intake/inbox_login.html", _ctx(request))
-        form = MessageForm(initial={"message": pending}) if pending else None
-        return _inbox(request, access, form=form, added=request.GET.get("added") == "1")
+        form = None
+        if pending:
+            view = report_decrypt(access.report, access.key)
+            form = MessageForm(initial={**_described(view), "message": pending})
+        return _inbox(
+            request,
+            access,
+            form=form,
+            added=request.GET.get("added") == "1",
+            answered=request.GET.get("answered") == "1",
+        )
     access, refused = _open(request)
     if refused:
         return refused
@@ -369,9 +397,14 @@ def inbox_add(request):
         text = clean_message(request.POST.get("message", ""))
     except ReportInvalid as e:
         problems.extend(e.errors.values())
+    description = form.clean_description()
+    if description is None:
+        problems.append(_("Please check the marked fields under “Distinguishing features”."))
+    elif description == report_decrypt(access.report, access.key).private.get("description", {}):
+        description = None  # the form came back as it was shown: nothing new to store
     kept, files, file_problems, draft = _files_with_draft(request, [])
     problems.extend(file_problems)
-    if not text and not files and not kept and not problems:
+    if not text and not files and not kept and description is None and not problems:
         problems.append(_("Write something or choose a file to add."))
     if problems:
         draft = _keep_for_correction(draft, files)
@@ -385,7 +418,7 @@ def inbox_add(request):
             kept_files=tokens.draft_list(draft=draft) if draft else [],
         )
     try:
-        reporter_add(access=access, text=text, files=kept + files)
+        reporter_add(access=access, text=text, files=kept + files, description=description)
     except ReportBusy as e:  # nothing stored: the form again, with what was typed and chosen
         draft = _keep_for_correction(draft, files)
         return _inbox(
@@ -400,6 +433,51 @@ def inbox_add(request):
     if draft:
         tokens.draft_discard(draft=draft)
     return _redirect(request, "intake:inbox", added="1")
+
+
+@require_http_methods(["GET", "POST"])
+@public_page
+def inbox_review(request, pk: int):
+    """A selection staff prepared for this report: a warning first (GET), the descriptions
+    only when the relative chooses to open them (`?open=1`), and their answer (POST)."""
+    access, _pending = _inbox_access(request)
+    if access is None:
+        return render(request, "intake/inbox_login.html", _ctx(request), status=403)
+    try:
+        review = family_review_get(pk)
+    except FamilyReview.DoesNotExist:
+        review = None
+    if review is None or review.report_id != access.report.pk:
+        # Another report's selection is as unknown as a missing one.
+        return render(request, "intake/inbox_login.html", _ctx(request), status=404)
+    error = ""
+    if request.method == "POST":
+        try:
+            family_review_answer(
+                access=access,
+                review=review,
+                answer=request.POST.get("answer", ""),
+                text=request.POST.get("text", "")[:20000],
+            )
+        except (ValidationError, ReportInvalid) as e:
+            error = " ".join(e.messages if isinstance(e, ValidationError) else e.errors.values())
+        else:
+            return _redirect(request, "intake:inbox", answered="1")
+    opened = request.method == "POST" or request.GET.get("open") == "1"
+    return render(
+        request,
+        "intake/inbox_review.html",
+        _ctx(
+            request,
+            item=review_decrypt(review, access.key),
+            opened=opened,
+            error=error,
+            answers=FamilyAnswer.choices,
+            chosen=request.POST.get("answer", ""),
+            text=request.POST.get("text", ""),
+        ),
+        status=400 if error else 200,
+    )
 
 
 @require_http_methods(["GET"])

@@ -15,6 +15,7 @@ from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
 from kintrace.registry.search import MAX_QUERY_CHARS
 from kintrace.registry.selectors import person_search
+from kintrace.remains.family.services import family_reviews_read
 from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.middleware import SANDBOX_CSP
 from kintrace.web.params import id_or_none
@@ -85,7 +86,9 @@ def _facts_from_post(post) -> list[Fact]:
 
 
 def _detail(request, report: Report, *, error: str = "", status: int = 200):
-    view = report_read(report=report, org_private=org_private_key_for(request), actor=request.user)
+    org_private = org_private_key_for(request)
+    view = report_read(report=report, org_private=org_private, actor=request.user)
+    family = family_reviews_read(report=report, org_private=org_private, actor=request.user)
     facts = report_facts(view.private)
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
@@ -111,6 +114,7 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
             "close_reasons": CloseReason.choices,
             "person_query": person_query,
             "found": found,
+            "family": family,
         },
         status=status,
     )

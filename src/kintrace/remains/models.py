@@ -184,8 +184,10 @@ class RemainsCandidate(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Not a column: the reasons in words, set by selectors.remains_candidates for the page.
+    # Not columns: the reasons in words (selectors.remains_candidates) and the reports of his
+    # family (the detail view), for the page.
     explained: list[dict]
+    report_ids: list[int]
 
     class Meta:
         ordering = ["-score", "id"]
@@ -195,3 +197,34 @@ class RemainsCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"person #{self.person_id} for R-{self.remains_id}"
+
+
+class FamilyAnswer(models.TextChoices):
+    RECOGNISE = "recognise", _("I recognise it")
+    UNSURE = "unsure", _("I am not sure")
+    NOT_RECOGNISE = "not", _("I do not recognise it")
+
+
+class FamilyReview(models.Model):
+    """A family-safe selection from remains (descriptions of belongings, clothing and marks —
+    text only, never a photo) shown to the relative of one report in their inbox, and their
+    answer. Both are encrypted under the report's data key, like everything the relative
+    sees and says; only the times are in clear (the staff pages list what awaits an answer)."""
+
+    remains = models.ForeignKey(Remains, on_delete=models.CASCADE, related_name="family_reviews")
+    report = models.ForeignKey("intake.Report", on_delete=models.CASCADE, related_name="+")
+    # {"items": [{"label", "text"}], "note": str}
+    selection = models.BinaryField()
+    # {"answer": FamilyAnswer, "text": str}; empty until the relative answers.
+    answer = models.BinaryField(blank=True, default=b"")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"family review #{self.pk} of R-{self.remains_id}"

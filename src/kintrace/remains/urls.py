@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .family import views as family_views
 
 app_name = "remains"
 urlpatterns = [
@@ -16,4 +17,10 @@ urlpatterns = [
     path("candidate/<id:pk>/decide/", views.decide, name="decide"),
     path("candidate/<id:pk>/confirm/", views.confirm, name="confirm"),
     path("person/<id:pk>/", views.antemortem, name="antemortem"),
+    path("<id:pk>/family/", family_views.family_prepare, name="family_prepare"),
+    path(
+        "report/<id:pk>/copy-description/",
+        family_views.antemortem_copy,
+        name="antemortem_copy",
+    ),
 ]

@@ -21,6 +21,7 @@ from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.middleware import SANDBOX_CSP
 
 from . import imports, selectors, services
+from .family.selectors import reports_of_persons, reviews_of_remains
 from .forms import (
     AnteMortemForm,
     CloseForm,
@@ -161,6 +162,11 @@ def remains_import(request):
 @staff_required(*NAME_ROLES)
 def remains_detail(request, pk: int):
     remains = _remains(pk)
+    candidates = selectors.remains_candidates(remains)
+    # Beside each man, the reports of his family: "show this to them".
+    reports = reports_of_persons(c.person_id for c in candidates["open"])
+    for c in candidates["open"]:
+        c.report_ids = reports.get(c.person_id, [])
     return render(
         request,
         "remains/remains_detail.html",
@@ -168,7 +174,8 @@ def remains_detail(request, pk: int):
             "remains": remains,
             "photos": selectors.remains_photos(remains),
             "clear": request.GET.get("photos") == "clear",
-            "candidates": selectors.remains_candidates(remains),
+            "candidates": candidates,
+            "family_reviews": reviews_of_remains(remains),
             "photo_form": PhotoForm(),
             "decide_form": DecideForm(),
             "close_form": CloseForm(),
