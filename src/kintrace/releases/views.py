@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kintrace.accounts.access import staff_required
 from kintrace.accounts.roles import ESTIMATE_ROLES
+from kintrace.estimate.mse import Estimate
 
 from . import files, selectors, services
 from .models import Release, ReleaseStatus
@@ -34,7 +35,9 @@ def estimate(request):
     if by not in ("region", "colony"):
         by = "region"
     rows = selectors.estimates_by(by)
-    disagreements = any(not r.refused and r.result.disagrees_with_chao for r in rows)
+    disagreements = any(
+        isinstance(r.result, Estimate) and r.result.disagrees_with_chao for r in rows
+    )
     return render(
         request,
         "releases/estimate.html",
