@@ -17,6 +17,7 @@ from typing import Any
 from kintrace.extract.facts import Fact
 from kintrace.extract.lang import sentence_around
 from kintrace.extract.numbers import parse_number_words
+from kintrace.extract.vague import vague_dates
 
 __all__ = ["dates"]
 
@@ -54,6 +55,18 @@ _RELATIVE = re.compile(
 )
 
 
+# Words before a bare month name that make it a date ("in May", "since May", "last May")
+_MONTH_CUE = re.compile(
+    r"(?i)(?<![\w])(?:in|since|by|until|till|from|during|through|to|of|before|after|early|late|"
+    r"mid|last|this|next|and|or|between)[\s-]+$"
+)
+_ABBREVIATED = re.compile(
+    r"(?i)(?<![\w])(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|янв|фев|февр|апр|авг|сент?|"
+    r"окт|нояб?|дек)\.$"
+)
+_MODIFIER = re.compile(r"(?i)(?<![\w])(last|this|next)\s+$")
+
+
 def _month_of(m: re.Match[str]) -> int | None:
     for i in range(12):
         if m.group(f"r{i}") or m.group(f"e{i}"):
@@ -78,6 +91,7 @@ def _value(year: int | None, month: int | None = None, day: int | None = None,
 def _absolute(text: str, offset: int, today: date) -> list[Fact]:
     out = []
     for m in _ABSOLUTE.finditer(text):
+        start = m.start()
         try:
             if m["num"]:
                 year = int(m["ny"]) + (2000 if len(m["ny"]) == 2 else 0)
@@ -94,18 +108,35 @@ def _absolute(text: str, offset: int, today: date) -> list[Fact]:
                 day_text = m["d"] or m["d2"]
                 day = int(day_text) if day_text else None
                 if m["e4"] and not (day or m["y"]) and not m["part"]:
-                    continue  # "may" the verb
+                    # "may" the verb; "in May", "since May", "last May" the month
+                    if not (m[0].startswith("May") and _MONTH_CUE.search(text, 0, m.start())):
+                        continue
                 if m["e7"] or m["e2"] or m["e9"]:  # "Aug", "Mar", "Oct" need a day or year
                     if not (day or m["y"]) and len(m[0]) < 5:
                         continue
                 year = int(m["y"]) if m["y"] else _latest(month, day, today)
+                modifier = _MODIFIER.search(text, 0, m.start())
+                if modifier and not m["y"]:
+                    # "last July" is before this month, "this July" is this year's
+                    word = modifier[1].lower()
+                    if word.startswith(("last", "прошл")) and month == today.month:
+                        year -= 1
+                    elif word.startswith(("this", "эт")):
+                        year = today.year
+                    elif word.startswith("next"):
+                        year = today.year + (month <= today.month)
+                    start = modifier.start()
                 if day:
                     date(year, month, day)
                 value = _value(year, month, day, approximate=bool(m["part"]))
         except ValueError:
             continue
         confidence = 0.9 if value["day"] or m["y"] or m["ny"] or m["iy"] else 0.7
-        out.append(Fact("dates", offset + m.start(), offset + m.end(), m[0], value, confidence))
+        end = m.end()
+        if m[0].endswith(".") and not _ABBREVIATED.search(m[0]):
+            end -= 1  # the sentence's full stop after "in May.", not an abbreviation's dot
+        out.append(Fact("dates", offset + start, offset + end, text[start:end], value,
+                        confidence))  # fmt: skip
     return out
 
 
@@ -229,7 +260,12 @@ def dates(text: str, offset: int, lang: str, today: date) -> list[Fact]:
     natasha's DatesExtractor (a yargy grammar) reads only the Russian sentences where a
     month's name is left that the rules above did not take: over every sentence it cost
     half the time of a whole extraction (docs/benchmarks.md)."""
-    found = _absolute(text, offset, today) + _relative(text, offset, lang, today)
+    vague = vague_dates(text, offset, today)
+    found = vague + [
+        f
+        for f in _absolute(text, offset, today) + _relative(text, offset, lang, today)
+        if not any(v.start <= f.start and f.end <= v.end for v in vague)
+    ]
     if lang != "ru":
         return found
     done: set[tuple[int, int]] = set()
