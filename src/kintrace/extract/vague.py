@@ -154,8 +154,9 @@ def _part_of_year(text: str, offset: int, today: date) -> list[Fact]:
         else:
             year = _year_from(m["rrel"] or m["erel"], today)
         first_month, last_month = _PARTS[part]
+        half = part in ("h1", "h2")
         value = _range_value(date(year, first_month, 1), _last_day(year, last_month),
-                             "half" if part in ("h1", "h2") else "year", part not in ("h1", "h2"))  # fmt: skip
+                             "half" if half else "year", not half)  # fmt: skip
         out.append(Fact("dates", offset + m.start(), offset + m.end(), m[0], value, 0.75))
     return out
 
@@ -205,7 +206,7 @@ def _seasons(text: str, offset: int, today: date) -> list[Fact]:
                 continue
             if not explicit and _OF.match(text, m.end()):
                 continue  # "the fall of the city", "the spring of hope"
-        elif not (explicit or m["rrel"] or mod or m["rpart"]) and not word.endswith(("ой", "ом", "ью")):
+        elif not (explicit or m["rrel"] or mod or m["rpart"] or word.endswith(("ой", "ом", "ью"))):
             continue  # "всю зиму", "лето было жарким": the instrumental is the date's form
         if explicit:
             year = int(explicit)
@@ -238,6 +239,9 @@ def _relative(text: str, offset: int, today: date) -> list[Fact]:
             last = today.replace(day=1) - timedelta(days=1)
             first, precision = last.replace(day=1), "month"
         value = _range_value(first, last, precision, True)
+        if precision == "week":  # the day a week before, of, or after the text's date
+            anchor = today + timedelta(days=7 * ((first > today) - (last < today)))
+            value.update(year=anchor.year, month=anchor.month, day=anchor.day)
         out.append(Fact("dates", offset + m.start(), offset + m.end(), m[0], value, 0.65))
     return out
 
@@ -250,8 +254,8 @@ def _ranges(text: str, offset: int, today: date) -> list[Fact]:
     out = []
     for m in _MONTH_RANGE.finditer(text):
         a, b = m["a"] or m["a2"], m["b"] or m["b2"]
-        if a.lower() == "may" and not a.startswith("M") or b.lower() == "may" and not b.startswith("M"):
-            continue
+        if any(w.lower() == "may" and not w.startswith("M") for w in (a, b)):
+            continue  # "may" the verb
         first_month, last_month = _month_number(a), _month_number(b)
         last_year = int(m["y"]) if m["y"] else _latest_year(last_month, today)
         first_year = last_year - 1 if first_month > last_month else last_year
