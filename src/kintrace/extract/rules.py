@@ -342,6 +342,7 @@ def organisations(text: str, offset: int) -> list[Fact]:
 
 # --- facilities, regions, places ---------------------------------------------------------
 
+
 def facilities(text: str, offset: int) -> list[Fact]:
     """Facility mentions with a number ("ИК-17", "в 5-й колонии", "IK17"); the region is
     the one the same sentence names (or its administrative centre), else null."""
