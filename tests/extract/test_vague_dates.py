@@ -106,3 +106,17 @@ def test_the_command_line_object_keeps_the_contract_fields_for_a_range():
 )  # fmt: skip
 def test_the_sentences_full_stop_does_not_hide_a_date(text, written):
     assert the_date(text).text == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Майор Иванов сказал, что всё в порядке.", "Мартыненко подписал контракт.",
+     "Марта Ивановна узнала о смерти сына.", "Маятников отказался от комментариев.",
+     "Июньский призыв закончился.", "Mayor Sobyanin said nothing."],
+)  # fmt: skip
+def test_words_that_begin_like_a_month_are_no_dates(text):
+    assert extract(text, today=TODAY).of("dates") == []
+
+
+def test_an_abbreviated_month_and_year_keep_their_dots():
+    assert the_date("10 янв. 2024 г. он позвонил").text == "10 янв. 2024 г."

@@ -17,16 +17,14 @@ from typing import Any
 from kintrace.extract.facts import Fact
 from kintrace.extract.lang import sentence_around
 from kintrace.extract.numbers import parse_number_words
-from kintrace.extract.vague import vague_dates
+from kintrace.extract.vague import RU_MONTH_FORMS, vague_dates
 
 __all__ = ["dates"]
 
-_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август",
-              "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
 _EN_MONTHS = ("jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?",
               "july?", "aug(?:ust)?", "sep(?:t|tember)?", "oct(?:ober)?", "nov(?:ember)?",
               "dec(?:ember)?")  # fmt: skip
-_RU_MONTH = "|".join(f"(?P<r{i}>{m}[а-я]*)" for i, m in enumerate(_RU_MONTHS))
+_RU_MONTH = "|".join(f"(?P<r{i}>{m})" for i, m in enumerate(RU_MONTH_FORMS))
 _EN_MONTH = "|".join(f"(?P<e{i}>{m})" for i, m in enumerate(_EN_MONTHS))
 _MONTH = rf"(?:{_RU_MONTH}|{_EN_MONTH})\.?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|года?|году|г\b))?"
@@ -60,9 +58,10 @@ _MONTH_CUE = re.compile(
     r"(?i)(?<![\w])(?:in|since|by|until|till|from|during|through|to|of|before|after|early|late|"
     r"mid|last|this|next|and|or|between)[\s-]+$"
 )
+_RU_MONTH_CUE = re.compile(r"(?i)(?<![\w])(?:в|с|до|к|по|от|на|и|или|конц[ае]|начал[ае])\s+$")
 _ABBREVIATED = re.compile(
     r"(?i)(?<![\w])(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|янв|фев|февр|апр|авг|сент?|"
-    r"окт|нояб?|дек)\.$"
+    r"окт|нояб?|дек|г)\.$"
 )
 _MODIFIER = re.compile(r"(?i)(?<![\w])(last|this|next)\s+$")
 
@@ -107,6 +106,14 @@ def _absolute(text: str, offset: int, today: date) -> list[Fact]:
                 assert month is not None
                 day_text = m["d"] or m["d2"]
                 day = int(day_text) if day_text else None
+                if (
+                    _month_of(m)
+                    and m[0][:1].isupper()
+                    and m[0][:1] in "ЯФМАИСОНД"
+                    and not (day or m["y"] or m["part"])
+                    and not _RU_MONTH_CUE.search(text, 0, m.start())
+                ):
+                    continue  # "Марта Ивановна", "Мая": months are written in lower case
                 if m["e4"] and not (day or m["y"]) and not m["part"]:
                     # "may" the verb; "in May", "since May", "last May" the month
                     if not (m[0].startswith("May") and _MONTH_CUE.search(text, 0, m.start())):
@@ -251,7 +258,7 @@ def _natasha(text: str, offset: int, today: date) -> list[Fact]:
     return out
 
 
-_RU_MONTH_WORD = re.compile(rf"(?i)(?<![\w])(?:{'|'.join(_RU_MONTHS)})[а-я]*")
+_RU_MONTH_WORD = re.compile(rf"(?i)(?<![\w])(?:{'|'.join(RU_MONTH_FORMS)})")
 
 
 def dates(text: str, offset: int, lang: str, today: date) -> list[Fact]:

@@ -19,7 +19,20 @@ from typing import Any
 
 from kintrace.extract.facts import Fact
 
-__all__ = ["vague_dates"]
+__all__ = ["RU_MONTH_FORMS", "vague_dates"]
+
+_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август",
+              "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
+# A month's own forms only, so that "Майор", "Мартыненко", "Июньский" are no months
+_RU_ENDINGS = ("(?:ь|я|е|ю|ём|ем)", "(?:ь|я|е|ю|ём|ем)", "(?:а|е|у|ом)?", "(?:ь|я|е|ю|ем)",
+               "(?:м)?", "(?:ь|я|е|ю|ем)", "(?:ь|я|е|ю|ем)", "(?:а|е|у|ом)?", "(?:ь|я|е|ю|ём|ем)",
+               "(?:ь|я|е|ю|ём|ем)", "(?:ь|я|е|ю|ём|ем)", "(?:ь|я|е|ю|ём|ем)")  # fmt: skip
+_RU_ABBREVIATIONS = ("янв", "февр?", "мар", "апр", "ма[йя]", "июн", "июл", "авг", "сент?", "окт",
+                     "нояб?", "дек")  # fmt: skip
+RU_MONTH_FORMS = tuple(
+    f"(?:{m}{e}(?![а-яё])|{a}(?=\\.))"
+    for m, e, a in zip(_RU_MONTHS, _RU_ENDINGS, _RU_ABBREVIATIONS, strict=True)
+)
 
 _YEAR = r"(?:19|20)\d\d"
 _YEAR_WORD = r"(?:\s*(?:-?го\b|г\.|года?\b|году\b|г\b))?"
@@ -88,7 +101,7 @@ _RU_MONTH_WORDS = ("январ", "феврал", "март", "апрел", "ма
 _EN_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
                    "september", "october", "november", "december")  # fmt: skip
 _MONTH_WORD = (
-    r"(?:(?:январ|феврал|март|апрел|ма[йяюе]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
+    rf"(?:{'|'.join(RU_MONTH_FORMS)}"
     r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
 )
