@@ -4,8 +4,9 @@
     python bench/extract.py --errors dev     # the misses and false hits of the dev third
     python bench/extract.py --jsonl OUT      # the set as JSONL with spans (text, lang, date, facts)
 
-The set: 150 short texts (and 36 added later, gold_x14_*.txt, reported apart) (75 Russian, 75 English; relatives' messages with typos, Telegram
-posts, news paragraphs), written for this benchmark, in `gold_*.txt` (format below). Every
+The set: 150 short texts (75 Russian, 75 English; relatives' messages with typos, Telegram
+posts, news paragraphs), written for this benchmark, in `gold_*.txt` (format below), and 36
+added later (`gold_x14_*.txt`, sorted after them, also reported apart). Every
 third text (index % 3 == 2 in file order) is held out: the rules were never tuned on it, and
 its errors are never printed. A gold fact is `kind: text as written [= value]`; its span is
 the first occurrence of the text not yet taken by a fact of that kind. A prediction is right
