@@ -95,3 +95,17 @@ def test_a_promise_of_pay_or_of_a_pardon_is_a_promise_and_a_promise_of_nothing_n
 )  # fmt: skip
 def test_each_event_takes_the_date_of_its_own_clause(text, expected):
     assert events(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("В мае его завербовали, а через месяц он погиб.",
+         [("recruited", "2023-05"), ("killed", None)]),
+        ("He was recruited in May; a month later he was killed.",
+         [("recruited", "2023-05"), ("killed", None)]),
+        ("Сын погиб (10 июля 2023 года) под Бахмутом.", [("killed", "2023-07-10")]),
+    ],
+)  # fmt: skip
+def test_a_date_in_another_clause_is_not_the_events_date(text, expected):
+    assert events(text) == expected

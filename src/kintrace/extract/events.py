@@ -97,7 +97,7 @@ _PROMISE = re.compile(
 )
 # Boundaries between clauses: a date or a negation on the other side belongs to another verb
 _CLAUSE = re.compile(
-    r"[;:()—–]|,\s+(?:а|но|и|однако|хотя|когда|после|пока|тогда\s+как|but|and|while|whereas|"
+    r"[;:]|,\s+(?:а|но|и|однако|хотя|когда|после|пока|тогда\s+как|but|and|while|whereas|"
     r"although|after|when|before|until)\b|\s(?:а|но|but|while|whereas)\s"
 )
 _NEGATED = re.compile(r"(?i)(?:(?<![\w])(?:не|ни|not|never|no|нельзя)|n't)(?:\s+[\w-]+){0,2}\s+$")
@@ -182,9 +182,17 @@ def _distance(sentence: str, a: int, b: int, start: int, end: int) -> int:
     return max(0, hi - lo) + 1000 * len(_CLAUSE.findall(sentence, lo, hi))
 
 
+def _nearest(group: list[Fact], sentence: str, a: int, start: int, end: int) -> Fact | None:
+    """The fact of `group` nearest the trigger in the trigger's own clause, else None: "В мае
+    его завербовали, а через месяц он погиб" gives the death no date rather than May's."""
+    scored = [(_distance(sentence, f.start - a, f.end - a, start, end), f) for f in group]
+    inside = [(d, f) for d, f in scored if d < 1000]
+    return min(inside, key=lambda x: x[0])[1] if inside else None
+
+
 def events(text: str, facts: list[Fact]) -> list[Fact]:
     """Events of the whole `text` from the facts already found in it: the sentence's
-    persons, and the date and place nearest the trigger (in the same clause first)."""
+    persons, and the date and place nearest the trigger in its own clause."""
     out = []
     facts = sorted(facts, key=lambda f: f.start)
     starts = [f.start for f in facts]
@@ -210,14 +218,7 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
             if not _factual(kind, sentence, m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            near = [
-                min(
-                    group,
-                    key=lambda f: _distance(sentence, f.start - a, f.end - a, m.start(), m.end()),
-                    default=None,
-                )  # fmt: skip
-                for group in (dates, places)
-            ]
+            near = [_nearest(group, sentence, a, m.start(), m.end()) for group in (dates, places)]
             date = _date_iso(near[0].value) if near[0] else None
             place = near[1].text if near[1] else None
             value = {"type": kind, "persons": persons, "date": date, "place": place}
