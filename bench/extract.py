@@ -5,7 +5,8 @@
     python bench/extract.py --jsonl OUT      # the set as JSONL with spans (text, lang, date, facts)
 
 The set: 150 short texts (75 Russian, 75 English; relatives' messages with typos, Telegram
-posts, news paragraphs), written for this benchmark, in `gold_*.txt` (format below). Every
+posts, news paragraphs), written for this benchmark, in `gold_*.txt` (format below), and 36
+added later (`gold_x14_*.txt`, sorted after them, also reported apart). Every
 third text (index % 3 == 2 in file order) is held out: the rules were never tuned on it, and
 its errors are never printed. A gold fact is `kind: text as written [= value]`; its span is
 the first occurrence of the text not yet taken by a fact of that kind. A prediction is right
@@ -30,6 +31,7 @@ from kintrace.extract import Extraction, Fact, extract
 from kintrace.extract.models import ner_spans
 
 HERE = Path(__file__).parent / "extract_eval"
+FIRST = 150  # the first set; the files named gold_x*.txt sort after it and were added later
 KIND = {"per": "persons", "date": "dates", "fac": "facilities", "reg": "regions",
         "place": "places", "money": "money", "count": "counts", "phone": "phones",
         "org": "organisations", "event": "events", "callsign": "call_signs",
@@ -198,6 +200,12 @@ def main() -> int:
         if errors:
             print("\n".join(errors))
     table("kintrace.extract, all", score(items, [list(p.facts) for p in predicted], kinds))
+    # texts added after the first 150 (gold_x14_*.txt: vague dates, promises and negations,
+    # punctuation around facilities), written and annotated before the rules they test
+    table(
+        f"kintrace.extract, the {len(items) - FIRST} texts added later",
+        score(items[FIRST:], [list(p.facts) for p in predicted[FIRST:]], kinds),
+    )
     base = baseline(items)
     # the baseline's LOC is compared with regions and places together
     merged = [[Fact("places" if g.kind == "regions" else g.kind, g.start, g.end, "", {})
@@ -225,15 +233,19 @@ def main() -> int:
         articles = [
             "\n\n".join(it.text for it in items[i : i + per]) for i in range(0, len(items), per)
         ]
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         rounds = max(1, 60 // len(articles))
         for _ in range(rounds):
             for a in articles:
                 extract(a, today=date(2024, 3, 1))
-        elapsed = time.perf_counter() - t
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
         chars = sum(map(len, articles)) / len(articles)
-        print(f"\nspeed: {rounds * len(articles) / elapsed:.1f} articles/s in one process, "
-              f"articles of {chars:.0f} characters ({per} texts), after loading")  # fmt: skip
+        n = rounds * len(articles)
+        # CPU seconds as well as wall seconds: on a shared machine the wall clock measures
+        # the neighbours; articles per CPU second is the rate per core
+        print(f"\nspeed: {n / elapsed:.1f} articles/s in one process (wall), "
+              f"{n / cpu:.1f} per CPU second, articles of {chars:.0f} characters "
+              f"({per} texts), after loading")  # fmt: skip
     return 0
 
 

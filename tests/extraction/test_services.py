@@ -89,3 +89,62 @@ def test_a_source_from_an_article_keeps_its_text(alice):
     )
     assert SourceText.objects.get(source=source).text == "В ИК-17 приезжали вербовщики."
     assert_entry(Action.EXTRACTION_ARTICLE_ADD, actor=alice, target=source)
+
+
+@pytest.fixture
+def regions_loaded():
+    from kintrace.registry.services import regions_ensure_loaded
+
+    regions_ensure_loaded()
+
+
+@pytest.mark.audits(Action.EXTRACTION_FACILITY_ACCEPT)
+def test_an_accepted_facility_becomes_the_persons_last_known_facility(
+    alice, person, regions_loaded
+):
+    from kintrace.registry.models import Region
+
+    mordovia = Region.objects.get(code="RU-MO")
+    facility = services.facility_accept(
+        type="ИК", number=17, region=mordovia, person=person, actor=alice
+    )
+    person.refresh_from_db()
+    assert person.last_facility_id == facility.pk
+    assert (facility.type, facility.number, facility.region_id) == ("ИК", "17", "RU-MO")
+    assert_entry(Action.EXTRACTION_FACILITY_ACCEPT, actor=alice, target=person)
+    assert_entry(Action.PERSON_UPDATE, actor=alice, target=person)
+    again = services.facility_accept(
+        type="ИК", number=17, region=mordovia, person=person, actor=alice
+    )
+    assert again.pk == facility.pk  # the registry's facility, not a second one
+
+
+def test_a_facility_accepted_on_a_case_goes_to_the_cases_person(alice, person, regions_loaded):
+    case, _created = case_open(person=person, actor=alice)
+    facility = services.facility_accept(type="ИК", number=6, case=case, actor=alice)
+    person.refresh_from_db()
+    assert person.last_facility_id == facility.pk
+
+
+def test_an_ambiguous_facility_is_refused_and_nothing_is_written(alice, person, regions_loaded):
+    from django.core.exceptions import ValidationError
+
+    from kintrace.registry.models import Region
+    from kintrace.registry.services import facility_create
+
+    for code in ("RU-MO", "RU-OMS"):
+        facility_create(type="ИК", number="6", region=Region.objects.get(code=code), actor=alice)
+    with pytest.raises(ValidationError):
+        services.facility_accept(type="ИК", number=6, person=person, actor=alice)
+    person.refresh_from_db()
+    assert person.last_facility_id is None
+
+
+def test_a_facility_needs_a_person_or_a_case_not_both(alice, person):
+    from django.core.exceptions import ValidationError
+
+    case, _created = case_open(person=person, actor=alice)
+    with pytest.raises(ValidationError):
+        services.facility_accept(type="ИК", number=6, actor=alice)
+    with pytest.raises(ValidationError):
+        services.facility_accept(type="ИК", number=6, person=person, case=case, actor=alice)

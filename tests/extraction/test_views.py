@@ -144,3 +144,67 @@ def test_a_reports_messages_are_shown_with_facts_to_unlocked_staff_and_refused_t
     assert read is not None and read.actor_id == user.pk  # decrypting is an audited read
     assert analyst.get(url).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+FACILITY_TEXT = "Сына перевели в ИК-17 в Мордовии."
+
+
+def test_a_facility_fact_has_an_accept_form_that_links_it_to_the_chosen_person(caseworker, analyst):
+    from kintrace.registry.services import regions_ensure_loaded
+
+    regions_ensure_loaded()
+    user, client = caseworker
+    page = client.post(reverse("extraction:paste"), {"text": FACILITY_TEXT, "lang": "auto"})
+    html = page.content.decode()
+    assert 'class="fact fact-facilities"' in html
+    assert 'action="/extraction/accept/facility/"' in html
+    assert 'value="RU-MO" selected' in html  # the region the sentence names is preselected
+    person = person_create(name="Петров Иван", actor=user)
+    form = {"type": "ИК", "number": "17", "region": "RU-MO", "person": person.pk}
+    assert analyst.post(reverse("extraction:accept_facility"), form).status_code == 403
+    person.refresh_from_db()
+    assert person.last_facility_id is None
+    response = client.post(reverse("extraction:accept_facility"), form)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:person", kwargs={"pk": person.pk})
+    person.refresh_from_db()
+    assert str(person.last_facility.number) == "17" and person.last_facility.region_id == "RU-MO"
+
+
+def test_accepting_a_facility_for_neither_a_person_nor_a_case_writes_nothing(caseworker):
+    _user, client = caseworker
+    entries = AuditEntry.objects.count()
+    response = client.post(reverse("extraction:accept_facility"), {"type": "ИК", "number": "17"})
+    assert response.status_code == 400
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_name_searched_on_the_page_offers_the_persons_found_instead_of_a_number(caseworker):
+    user, client = caseworker
+    petrov = person_create(name="Петров Иван Сергеевич", actor=user)
+    person_create(name="Сидоров Олег", actor=user)
+    page = client.post(
+        reverse("extraction:paste"), {"text": TEXT, "lang": "auto", "who": "Петров Иван"}
+    ).content.decode()
+    assert f'<option value="{petrov.pk}">Петров Иван Сергеевич — №{petrov.pk}</option>' in page
+    assert "Сидоров" not in page
+    nobody = client.post(
+        reverse("extraction:paste"), {"text": TEXT, "lang": "auto", "who": "Кузнецова Анна"}
+    ).content.decode()
+    assert 'id="people-found"' in nobody
+    assert f'<option value="{petrov.pk}">' not in nobody
+
+
+def test_a_sources_page_searches_a_name_by_a_plain_get_form(caseworker, analyst):
+    user, client = caseworker
+    source = article_source_create(
+        kind="media_article", title="Заметка", reliability="C", credibility=3,
+        text=TEXT, actor=user,
+    )  # fmt: skip
+    petrov = person_create(name="Петров Иван Сергеевич", actor=user)
+    url = reverse("extraction:source_text", kwargs={"pk": source.pk})
+    page = client.get(url, {"who": "Петров"}).content.decode()
+    assert 'id="find-person"' in page and 'method="get"' in page
+    assert f'<option value="{petrov.pk}">' in page
+    assert "who=%D0%9F" in page  # a dismissal keeps the search
+    assert analyst.get(url, {"who": "Петров"}).status_code == 403

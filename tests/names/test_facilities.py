@@ -227,3 +227,31 @@ def test_find_facilities_gives_each_mention_with_its_span_and_no_region():
     ]
     assert found == [("ИК-17", "ИК", 17, None), ("5-й колонии", "ИК", 5, None),
                      ("IK17", "ИК", 17, None)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "number"),
+    [
+        ("Его перевели в ИК-17.", "ИК-17", 17),  # the sentence's full stop
+        ("Его перевели в ИК-17. Потом в СИЗО", "ИК-17", 17),
+        ("сидел в ИК-17...", "ИК-17", 17),
+        ("сидел в «ИК-17», потом", "ИК-17", 17),
+        ("held in “IK-17,” then", "IK-17", 17),
+        ('held in "IK-17," then', "IK-17", 17),
+        ("(ИК-3)", "ИК-3", 3),
+        ("в ИК-17;\n", "ИК-17", 17),
+        ("He served in penal colony No. 17.", "penal colony No. 17", 17),
+        ("в исправительной колонии №17.", "исправительной колонии №17", 17),
+        ("в ИК № 2!", "ИК № 2", 2),
+        ("ФКУ ИК-6 УФСИН России по Омской области", "ИК-6", 6),
+        ("Penal Colony 17?", "Penal Colony 17", 17),
+    ],
+)
+def test_punctuation_and_quotes_around_a_facility_do_not_hide_its_number(text, written, number):
+    (start, end, ref), *_ = find_facilities(text)
+    assert (text[start:end], ref.number) == (written, number)
+
+
+@pytest.mark.parametrize("text", ["ИК-17.07.2023", "ИК-17.5", "ИК-17:30"])
+def test_a_number_that_goes_on_as_a_date_or_time_is_not_the_facility_number(text):
+    assert parse_facility(text).number is None

@@ -38,6 +38,7 @@ class Action(StrEnum):
     EVENT_UPDATE = "event.update"
     EXTRACTION_ARTICLE_ADD = "extraction.article_add"
     EXTRACTION_EVENT_ACCEPT = "extraction.event_accepted"
+    EXTRACTION_FACILITY_ACCEPT = "extraction.facility_accepted"
     EXTRACTION_PERSON_NAME_ACCEPT = "extraction.person_name_accepted"
     EXTRACTION_PHONE_ACCEPT = "extraction.phone_accepted"
     FACILITY_CREATE = "facility.create"

@@ -17,15 +17,14 @@ from typing import Any
 from kintrace.extract.facts import Fact
 from kintrace.extract.lang import sentence_around
 from kintrace.extract.numbers import parse_number_words
+from kintrace.extract.vague import RU_MONTH_FORMS, vague_dates
 
 __all__ = ["dates"]
 
-_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август",
-              "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
 _EN_MONTHS = ("jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?",
               "july?", "aug(?:ust)?", "sep(?:t|tember)?", "oct(?:ober)?", "nov(?:ember)?",
               "dec(?:ember)?")  # fmt: skip
-_RU_MONTH = "|".join(f"(?P<r{i}>{m}[а-я]*)" for i, m in enumerate(_RU_MONTHS))
+_RU_MONTH = "|".join(f"(?P<r{i}>{m})" for i, m in enumerate(RU_MONTH_FORMS))
 _EN_MONTH = "|".join(f"(?P<e{i}>{m})" for i, m in enumerate(_EN_MONTHS))
 _MONTH = rf"(?:{_RU_MONTH}|{_EN_MONTH})\.?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?:\s*(?:г\.|года?|году|г\b))?"
@@ -36,7 +35,7 @@ _PART = (
 )
 _ABSOLUTE = re.compile(
     rf"(?i)(?<![\w.])(?:"
-    rf"(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>(?:19|20)?\d\d))(?![\d.])"
+    rf"(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>(?:19|20)?\d\d))(?!\d|\.\d)"
     rf"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))"
     rf"|(?:{_PART}[\s-]+)?(?:{_DAY}\s+)?(?:of\s+)?{_MONTH}"
     rf"(?:\s+{_DAY.replace('<d>', '<d2>')}(?!\d))?(?:,?\s+{_YEAR})?"
@@ -52,6 +51,19 @@ _RELATIVE = re.compile(
     r"лет|года?|days?|weeks?|months?|years?)(?:\s+(?P<ago>назад|ago|спустя|later))?"
     r"|(?P<unit1>неделю|месяц|год)\s+(?P<ago1>назад))(?![\w])"
 )
+
+
+# Words before a bare month name that make it a date ("in May", "since May", "last May")
+_MONTH_CUE = re.compile(
+    r"(?i)(?<![\w])(?:in|since|by|until|till|from|during|through|to|of|before|after|early|late|"
+    r"mid|last|this|next|and|or|between)[\s-]+$"
+)
+_RU_MONTH_CUE = re.compile(r"(?i)(?<![\w])(?:в|с|до|к|по|от|на|и|или|конц[ае]|начал[ае])\s+$")
+_ABBREVIATED = re.compile(
+    r"(?i)(?<![\w])(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|янв|фев|февр|апр|авг|сент?|"
+    r"окт|нояб?|дек|г)\.$"
+)
+_MODIFIER = re.compile(r"(?i)(?<![\w])(last|this|next)\s+$")
 
 
 def _month_of(m: re.Match[str]) -> int | None:
@@ -78,6 +90,7 @@ def _value(year: int | None, month: int | None = None, day: int | None = None,
 def _absolute(text: str, offset: int, today: date) -> list[Fact]:
     out = []
     for m in _ABSOLUTE.finditer(text):
+        start = m.start()
         try:
             if m["num"]:
                 year = int(m["ny"]) + (2000 if len(m["ny"]) == 2 else 0)
@@ -93,19 +106,44 @@ def _absolute(text: str, offset: int, today: date) -> list[Fact]:
                 assert month is not None
                 day_text = m["d"] or m["d2"]
                 day = int(day_text) if day_text else None
+                if (
+                    _month_of(m)
+                    and m[0][:1].isupper()
+                    and m[0][:1] in "ЯФМАИСОНД"
+                    and not (day or m["y"] or m["part"])
+                    and not _RU_MONTH_CUE.search(text, 0, m.start())
+                ):
+                    continue  # "Марта Ивановна", "Мая": months are written in lower case
                 if m["e4"] and not (day or m["y"]) and not m["part"]:
-                    continue  # "may" the verb
+                    # "may" the verb; "in May", "since May", "last May" the month
+                    if not (m[0].startswith("May") and _MONTH_CUE.search(text, 0, m.start())):
+                        continue
                 if m["e7"] or m["e2"] or m["e9"]:  # "Aug", "Mar", "Oct" need a day or year
                     if not (day or m["y"]) and len(m[0]) < 5:
                         continue
                 year = int(m["y"]) if m["y"] else _latest(month, day, today)
+                modifier = _MODIFIER.search(text, 0, m.start())
+                if modifier and not m["y"]:
+                    # "last July" is before this month, "this July" is this year's
+                    word = modifier[1].lower()
+                    if word.startswith(("last", "прошл")) and month == today.month:
+                        year -= 1
+                    elif word.startswith(("this", "эт")):
+                        year = today.year
+                    elif word.startswith("next"):
+                        year = today.year + (month <= today.month)
+                    start = modifier.start()
                 if day:
                     date(year, month, day)
                 value = _value(year, month, day, approximate=bool(m["part"]))
         except ValueError:
             continue
         confidence = 0.9 if value["day"] or m["y"] or m["ny"] or m["iy"] else 0.7
-        out.append(Fact("dates", offset + m.start(), offset + m.end(), m[0], value, confidence))
+        end = m.end()
+        if m[0].endswith(".") and not _ABBREVIATED.search(m[0]):
+            end -= 1  # the sentence's full stop after "in May.", not an abbreviation's dot
+        out.append(Fact("dates", offset + start, offset + end, text[start:end], value,
+                        confidence))  # fmt: skip
     return out
 
 
@@ -220,7 +258,7 @@ def _natasha(text: str, offset: int, today: date) -> list[Fact]:
     return out
 
 
-_RU_MONTH_WORD = re.compile(rf"(?i)(?<![\w])(?:{'|'.join(_RU_MONTHS)})[а-я]*")
+_RU_MONTH_WORD = re.compile(rf"(?i)(?<![\w])(?:{'|'.join(RU_MONTH_FORMS)})")
 
 
 def dates(text: str, offset: int, lang: str, today: date) -> list[Fact]:
@@ -229,7 +267,12 @@ def dates(text: str, offset: int, lang: str, today: date) -> list[Fact]:
     natasha's DatesExtractor (a yargy grammar) reads only the Russian sentences where a
     month's name is left that the rules above did not take: over every sentence it cost
     half the time of a whole extraction (docs/benchmarks.md)."""
-    found = _absolute(text, offset, today) + _relative(text, offset, lang, today)
+    vague = vague_dates(text, offset, today)
+    found = vague + [
+        f
+        for f in _absolute(text, offset, today) + _relative(text, offset, lang, today)
+        if not any(v.start <= f.start and f.end <= v.end for v in vague)
+    ]
     if lang != "ru":
         return found
     done: set[tuple[int, int]] = set()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from typing import Any
 
 from kintrace.extract.facts import Fact
 from kintrace.extract.lang import sentences
+from kintrace.names.morph import morph
 
 __all__ = ["EVENT_TYPES", "events"]
 
@@ -89,7 +91,50 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
 )
 EVENT_TYPES = tuple(t for t, _ in _TRIGGERS)
 _COMPILED = [(t, re.compile(rf"(?i)(?<![\w])(?:{p})(?![\w])")) for t, p in _TRIGGERS]
-_PROMISE = re.compile(r"(?i)обеща|promis")
+_PROMISE = re.compile(
+    r"(?i)обеща|посул|предлага|предложи|гарантир|взамен|в\s+обмен|получат|получить|могут|может|"
+    r"promis|offer|in\s+exchange|in\s+return|eligible|would|could|will|\bcan\b|chance\s+of"
+)
+# Boundaries between clauses: a date or a negation on the other side belongs to another verb
+_CLAUSE = re.compile(
+    r"[;:]|,\s+(?:а|но|и|однако|хотя|когда|после|пока|тогда\s+как|but|and|while|whereas|"
+    r"although|after|when|before|until)\b|\s(?:а|но|but|while|whereas)\s"
+)
+_NEGATED = re.compile(r"(?i)(?:(?<![\w])(?:не|ни|not|never|no|нельзя)|n't)(?:\s+[\w-]+){0,2}\s+$")
+# Words in the clause before a trigger that make it a condition, a wish, a possibility or
+# a future: "если погибнет", "could be killed", "will be pardoned", "чтобы не ранили"
+_IRREAL = re.compile(
+    r"(?i)(?<![\w])(?:если|в\s+случае|чтобы|бы|может|могут|могли|мог|будет|будут|станет|"
+    r"обеща[а-я]*|пообеща[а-я]*|предлага[а-я]*|предложи[а-я]*|гарантир[а-я]*|посул[а-я]*|"
+    r"хот[ея][а-я]*|собира[а-я]*|планиру[а-я]*|грозит|ли|рискует|"
+    r"if|unless|in\s+case|would|will|could|might|should|can|shall|to(?:\s+be)?(?=\s+\S+\s*$)|"
+    r"promis\w*|offer\w*|guarantee\w*|in\s+exchange\s+for|in\s+return\s+for|eligible|"
+    r"threat\w*|hop\w*|seek\w*|whether|risk\w*|faces?)(?![\w])"
+)
+_MAY = re.compile(r"(?<![\w])(?:may|might)(?![\w])")  # lower case: "May" is the month
+_QUESTION_START = re.compile(
+    r"(?i)^\s*(?:was|were|is|are|did|does|do|has|have|had|will|could|can|would)\b"
+)
+_PAY = re.compile(
+    r"(?i)деньг|денег|зарплат|выплат|рубл|руб\.|тысяч|млн|миллион|компенсац|оплат|\bpay|salary|"
+    r"money|compensation|rubles|roubles|\$|€|₽|euros?|dollars|thousand|million"
+)
+_OFFER = re.compile(
+    r"(?i)помилов|свобод|судимост|освобожд|амнист|pardon|freedom|release|amnesty|criminal\s+record"
+)
+# Types a negation, condition or future does not cancel: they are themselves about what
+# did not happen or was only said
+_NOT_FACTUAL_OK = ("payment_missing", "payment_promised", "offered")
+
+
+@lru_cache(maxsize=4096)
+def _irreal_form(word: str) -> bool:
+    """A Russian verb form that states no past fact: future ("погибнет", "помилуют"),
+    infinitive ("помиловать"), imperative, conditional."""
+    if not re.fullmatch(r"[а-яё]+", word.lower()):
+        return False
+    tag = morph().parse(word.lower())[0].tag
+    return tag.POS in ("VERB", "INFN") and ("futr" in tag or "INFN" in tag or "impr" in tag)
 
 
 def _date_iso(value: dict[str, Any]) -> str | None:
@@ -101,9 +146,53 @@ def _date_iso(value: dict[str, Any]) -> str | None:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
+def _clause_start(sentence: str, at: int) -> int:
+    start = 0
+    for m in _CLAUSE.finditer(sentence, 0, at):
+        start = m.end()
+    return start
+
+
+def _factual(kind: str, sentence: str, start: int, end: int) -> bool:
+    """False when the sentence does not state the event as a fact: negated ("не был
+    помилован", "was not killed"), a condition, a promise or a future ("если погибнет",
+    "will be pardoned", "could be wounded"), or asked ("Погиб ли он?", "Was he paid?")."""
+    if kind in _NOT_FACTUAL_OK:
+        return True
+    clause = sentence[_clause_start(sentence, start) : start]
+    if _NEGATED.search(clause) or _IRREAL.search(clause) or _MAY.search(clause):
+        return False
+    if re.match(r"(?i)ли\b", sentence[end:].lstrip()):
+        return False  # "Погиб ли он"
+    trigger = sentence[start:end].split()[0]
+    if _irreal_form(trigger):
+        return False
+    tail = sentence[end:].rstrip()
+    if tail.endswith("?") and (not re.search(r"[,;:]", tail) or _QUESTION_START.match(sentence)):
+        return False
+    return not (kind == "pardoned" and _PROMISE.search(sentence))
+
+
+def _distance(sentence: str, a: int, b: int, start: int, end: int) -> int:
+    """How far a fact at [a, b) lies from a trigger at [start, end): characters between, and
+    far more for each clause boundary between them."""
+    lo, hi = (b, start) if b <= start else (end, a)
+    if lo >= hi:
+        return 0
+    return max(0, hi - lo) + 1000 * len(_CLAUSE.findall(sentence, lo, hi))
+
+
+def _nearest(group: list[Fact], sentence: str, a: int, start: int, end: int) -> Fact | None:
+    """The fact of `group` nearest the trigger in the trigger's own clause, else None: "В мае
+    его завербовали, а через месяц он погиб" gives the death no date rather than May's."""
+    scored = [(_distance(sentence, f.start - a, f.end - a, start, end), f) for f in group]
+    inside = [(d, f) for d, f in scored if d < 1000]
+    return min(inside, key=lambda x: x[0])[1] if inside else None
+
+
 def events(text: str, facts: list[Fact]) -> list[Fact]:
-    """Events of the whole `text` from the facts already found in it (persons, dates,
-    places are taken from the same sentence)."""
+    """Events of the whole `text` from the facts already found in it: the sentence's
+    persons, and the date and place nearest the trigger in its own clause."""
     out = []
     facts = sorted(facts, key=lambda f: f.start)
     starts = [f.start for f in facts]
@@ -112,10 +201,8 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
         lo, hi = bisect_left(starts, a), bisect_left(starts, b)
         inside = [f for f in facts[lo:hi] if f.end <= b]
         persons = [f.text for f in inside if f.kind == "persons"]
-        date = next((_date_iso(f.value) for f in inside if f.kind == "dates"), None)
-        place = next(
-            (f.text for f in inside if f.kind in ("facilities", "places", "regions")), None
-        )
+        dates = [f for f in inside if f.kind == "dates"]
+        places = [f for f in inside if f.kind in ("facilities", "places", "regions")]
         taken: list[tuple[int, int]] = []
         for kind, pattern in _COMPILED:
             m = pattern.search(sentence)
@@ -123,9 +210,17 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
                 m = pattern.search(sentence, m.end())
             if not m:
                 continue
-            if kind == "pardoned" and _PROMISE.search(sentence):
-                continue  # a pardon promised is not a pardon
+            if kind == "payment_promised" and (
+                not (_PAY.search(sentence) or _OFFER.search(sentence))
+                or re.search(r"(?i)\bthe\s+$", sentence[: m.start()])
+            ):
+                continue  # "обещал позвонить"; "the promised compensation" (no promise stated)
+            if not _factual(kind, sentence, m.start(), m.end()):
+                continue
             taken.append((m.start(), m.end()))
+            near = [_nearest(group, sentence, a, m.start(), m.end()) for group in (dates, places)]
+            date = _date_iso(near[0].value) if near[0] else None
+            place = near[1].text if near[1] else None
             value = {"type": kind, "persons": persons, "date": date, "place": place}
             out.append(Fact("events", a + m.start(), a + m.end(), m[0], value, 0.7))
     return out

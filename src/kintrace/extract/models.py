@@ -53,12 +53,12 @@ def ner_spans(text: str) -> list[tuple[int, int, str]]:
     The model's small matrix products run on one BLAS thread: with the default thread pool
     a call costs ten times more on a busy machine (0.13 s against 0.015 s a paragraph,
     docs/benchmarks.md), and a web worker or a batch has its own parallelism."""
-    from natasha import Doc
     from threadpoolctl import threadpool_limits
 
-    m = models()
-    doc = Doc(text)
-    doc.segment(m.segmenter)
+    if not text.strip():
+        return []
+    # The tagger itself, not natasha's Doc: Doc.segment splits the text into sentences and
+    # tokens that tagging does not use (the tagger tokenizes again), a fifth of the cost.
     with threadpool_limits(limits=1, user_api="blas"):
-        doc.tag_ner(m.ner)
-    return [(s.start, s.stop, s.type) for s in doc.spans]
+        markup = models().ner(text)
+    return [(s.start, s.stop, s.type) for s in markup.spans]

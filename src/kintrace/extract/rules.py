@@ -342,16 +342,12 @@ def organisations(text: str, offset: int) -> list[Fact]:
 
 # --- facilities, regions, places ---------------------------------------------------------
 
-_END_DOT = re.compile(r"\.(?=\s|$)")
-
 
 def facilities(text: str, offset: int) -> list[Fact]:
     """Facility mentions with a number ("ИК-17", "в 5-й колонии", "IK17"); the region is
     the one the same sentence names (or its administrative centre), else null."""
     out = []
-    # names.facilities refuses "17." (it could be a date "17.07"): a dot that ends a sentence
-    # is no date, so it is hidden (same length, the spans stay right)
-    for start, end, ref in find_facilities(_END_DOT.sub(" ", text)):
+    for start, end, ref in find_facilities(text):
         if ref.number is None:
             continue
         a, b = sentence_around(text, start)

@@ -12,9 +12,18 @@ from kintrace.registry.models import EventType
 
 from .models import SourceText
 
+
+def people_found(query: str, limit: int = 10) -> list:
+    """Persons a name typed on the page may mean (the registry's search), best first; the
+    accept forms offer them instead of asking for a number."""
+    from kintrace.registry.search import person_search
+
+    return list(person_search(query, limit=limit)) if query.strip() else []
+
+
 # extract's event names that the registry spells otherwise (registry.EventType)
 EVENT_TYPE = {"recruited": EventType.SELECTED.value, "contacted": EventType.CONTACT.value}
-ACCEPTABLE = ("persons", "events", "phones")
+ACCEPTABLE = ("persons", "events", "phones", "facilities")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,8 @@ def _initial(text: str, fact: Fact) -> dict:
             "quote": _sentence(text, fact),
             "place_text": v.get("place") or "",
         }
+    if fact.kind == "facilities":
+        return {"type": v.get("type"), "number": v.get("number"), "region": v.get("region")}
     if fact.kind == "phones":
         return {"phone": v.get("e164") or fact.text, "context": _sentence(text, fact)}
     return {}

@@ -3,21 +3,31 @@ audited (`extraction.*` actions) beside the registry's or the case's own entry."
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.cases.models import Case, CaseNote
 from kintrace.cases.services import case_note_add
 from kintrace.names.dates import PartialDate
-from kintrace.registry.models import Event, Person, PersonName, Source
-from kintrace.registry.services import event_create, person_name_add, source_create
+from kintrace.names.facilities import FacilityRef
+from kintrace.registry.models import Event, Facility, Person, PersonName, Region, Source
+from kintrace.registry.services import (
+    event_create,
+    facility_get_or_create_from_ref,
+    person_name_add,
+    person_update,
+    source_create,
+)
 
 from .models import SourceText
 
 __all__ = [
     "article_source_create",
     "event_accept",
+    "facility_accept",
     "person_name_accept",
     "phone_accept",
 ]
@@ -68,6 +78,39 @@ def event_accept(
             after={"person": person.pk, "source": source.pk},
         )
     return event
+
+
+def facility_accept(
+    *,
+    type: str,
+    number: int,
+    actor,
+    region: Region | None = None,
+    person: Person | None = None,
+    case: Case | None = None,
+) -> Facility:
+    """Link an extracted facility ("ИК-17", region as the text or the caseworker gives it) to
+    a person, or to the person a case is about, as his last known facility: the registry's
+    facility of that type, number and region, created when the registry has none.
+
+    Raises ValidationError with nothing written: the facility is ambiguous (ИК-6 without a
+    region, several in the registry: `FacilityAmbiguous`, its candidates to choose from), the
+    person is merged away, neither or both of person and case are given."""
+    if (person is None) == (case is None):
+        raise ValidationError(_("Choose a person or a case, one of them."), code="target")
+    target = person if person is not None else case.person  # type: ignore[union-attr]
+    ref = FacilityRef(type, number, None, None)
+    with transaction.atomic():
+        facility, created = facility_get_or_create_from_ref(ref=ref, region=region, actor=actor)
+        person_update(person=target, last_facility=facility, actor=actor)
+        audit_record(
+            actor=actor,
+            action=Action.EXTRACTION_FACILITY_ACCEPT,
+            target=target,
+            after={"facility": facility.pk, "created": created,
+                   "case": case.pk if case is not None else None},
+        )  # fmt: skip
+    return facility
 
 
 def phone_accept(*, case: Case, phone: str, context: str, actor) -> CaseNote:

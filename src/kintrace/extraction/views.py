@@ -25,27 +25,56 @@ from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.params import id_or_none
 
 from . import selectors, services
-from .forms import ArticleForm, EventAcceptForm, NameAcceptForm, PasteForm, PhoneAcceptForm
+from .forms import (
+    ArticleForm,
+    EventAcceptForm,
+    FacilityAcceptForm,
+    NameAcceptForm,
+    PasteForm,
+    PhoneAcceptForm,
+)
 
 
 def _dismissed(values) -> frozenset[int]:
     return frozenset(n for n in (id_or_none(v) for v in values) if n is not None)
 
 
-def _facts_context(text, *, lang, today, dismissed, source=None) -> dict:
-    """The highlighted text and, per acceptable fact, its accept form."""
+def _query(dismissed, who: str) -> str:
+    """The GET query that keeps a page's dismissals and name search."""
+    pairs = [("dismissed", str(n)) for n in sorted(dismissed)]
+    return urlencode(pairs + ([("who", who)] if who else []))
+
+
+def _facts_context(text, *, lang, today, dismissed, source=None, who="") -> dict:
+    """The highlighted text and, per acceptable fact, its accept form; with `who` (a name
+    typed on the page) the forms offer the persons the registry's search finds for it."""
     _found, pieces, shown = selectors.text_facts(text, lang=lang, today=today, dismissed=dismissed)
-    form_of = {"persons": NameAcceptForm, "events": EventAcceptForm, "phones": PhoneAcceptForm}
+    people = selectors.people_found(who)
+    form_of = {
+        "persons": NameAcceptForm,
+        "events": EventAcceptForm,
+        "phones": PhoneAcceptForm,
+        "facilities": FacilityAcceptForm,
+    }
     items = []
     for s in shown:
         form_class = form_of.get(s.fact.kind)
         form = (
-            form_class(initial=s.initial, fixed_source=source, auto_id=f"f{s.number}_%s")
+            form_class(
+                initial=s.initial, fixed_source=source, people=people, auto_id=f"f{s.number}_%s"
+            )
             if form_class
             else None
         )
         items.append((s, form))
-    return {"pieces": pieces, "items": items, "dismissed": sorted(dismissed), "source": source}
+    return {
+        "pieces": pieces,
+        "items": items,
+        "dismissed": sorted(dismissed),
+        "source": source,
+        "who": who,
+        "people": people,
+    }
 
 
 @staff_required(*NAME_ROLES)
@@ -55,7 +84,9 @@ def paste(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         dismissed = _dismissed(request.POST.getlist("dismissed"))
-        context |= _facts_context(d["text"], lang=d["lang"], today=d["date"], dismissed=dismissed)
+        context |= _facts_context(
+            d["text"], lang=d["lang"], today=d["date"], dismissed=dismissed, who=d["who"]
+        )
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     return render(request, "extraction/paste.html", context, status=status)
 
@@ -121,6 +152,26 @@ def accept_phone(request):
     return _accept(request, PhoneAcceptForm(request.POST), _("Keep the phone on a case"), write)
 
 
+@require_POST
+@staff_required(*NAME_ROLES)
+def accept_facility(request):
+    def write(d):
+        services.facility_accept(
+            type=d["type"],
+            number=d["number"],
+            region=d["region"],
+            person=d["person"],
+            case=d["case"],
+            actor=request.user,
+        )
+        person = d["person"] or d["case"].person
+        return _("Facility linked."), reverse("registry:person", kwargs={"pk": person.pk})
+
+    return _accept(
+        request, FacilityAcceptForm(request.POST), _("Link the facility to a person"), write
+    )
+
+
 @staff_required(*NAME_ROLES)
 def article_create(request):
     form = ArticleForm(request.POST or None)
@@ -146,10 +197,11 @@ def source_text(request, pk: int):
     if kept is not None:
         dismissed = _dismissed(request.GET.getlist("dismissed"))
         today = selectors.source_day(source)
+        who = request.GET.get("who", "")[:200]
         context |= _facts_context(
-            kept.text, lang=kept.lang, today=today, dismissed=dismissed, source=source
+            kept.text, lang=kept.lang, today=today, dismissed=dismissed, source=source, who=who
         )
-        context["dismiss_query"] = urlencode([("dismissed", n) for n in sorted(dismissed)])
+        context["dismiss_query"] = _query(dismissed, who)
     return render(request, "extraction/source_text.html", context)
 
 
@@ -170,6 +222,7 @@ def report_text(request, pk: int):
     dismissed = _dismissed(request.GET.getlist("dismissed"))
     context = {"report": report, "has_text": bool(text.strip())}
     if text.strip():
-        context |= _facts_context(text, lang="auto", today=None, dismissed=dismissed)
-        context["dismiss_query"] = urlencode([("dismissed", n) for n in sorted(dismissed)])
+        who = request.GET.get("who", "")[:200]
+        context |= _facts_context(text, lang="auto", today=None, dismissed=dismissed, who=who)
+        context["dismiss_query"] = _query(dismissed, who)
     return render(request, "extraction/report_text.html", context)

@@ -110,7 +110,8 @@ _REGIME_WORDS = r"(?:общ|строг|особ|усилен)[а-я]*\s+режи
 _NUMBER = (
     rf"(?:\s+{_REGIME_WORDS})?"  # "колония строгого режима № 17"
     r"\s*(?:-|№|n|no\.?|nr\.?|#|номер)?\s*(?:№\s*)?"
-    r"(?P<n{i}>\d{{1,3}})(?![\d.:/])"
+    # not a date or time ("ИК-17.07", "17:30"); a dot that ends the sentence ("ИК-17.") is fine
+    r"(?P<n{i}>\d{{1,3}})(?![\d:/]|\.\d)"
 )
 # The first letters of every pattern above: a cheap test that spares the alternation at
 # most positions of the text (five times faster on a typical official reply).
