@@ -109,3 +109,28 @@ def test_each_event_takes_the_date_of_its_own_clause(text, expected):
 )  # fmt: skip
 def test_a_date_in_another_clause_is_not_the_events_date(text, expected):
     assert events(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English puts a verb's time after it; "and" joins the next verb's own phrase
+        (
+            "Sokolov was recruited by the Wagner Group in September 2022 and killed near "
+            "Bakhmut in January 2023.",
+            [("recruited", "2022-09"), ("killed", "2023-01")],
+        ),
+        (
+            "He was recruited in October 2023, deployed in December 2023 and killed in "
+            "February 2024.",
+            [("recruited", "2023-10"), ("deployed", "2023-12"), ("killed", "2024-02")],
+        ),
+        # Russian puts it on either side; between two verbs it is the nearer one's
+        (
+            "В октябре 2023 года его завербовали, в декабре 2023 года отправили на фронт.",
+            [("recruited", "2023-10"), ("deployed", "2023-12")],
+        ),
+    ],
+)
+def test_a_date_between_two_events_belongs_to_one_of_them_not_both(text, expected):
+    assert events(text) == expected

@@ -173,21 +173,46 @@ def _factual(kind: str, sentence: str, start: int, end: int) -> bool:
     return not (kind == "pardoned" and _PROMISE.search(sentence))
 
 
-def _distance(sentence: str, a: int, b: int, start: int, end: int) -> int:
-    """How far a fact at [a, b) lies from a trigger at [start, end): characters between, and
-    far more for each clause boundary between them."""
+def _distance(sentence: str, a: int, b: int, start: int, end: int) -> tuple[int, int, int]:
+    """How far a fact at [a, b) lies from a trigger at [start, end): (clause boundaries,
+    other commas, characters) between them — a comma alone ("его завербовали, в декабре
+    отправили") separates less than a clause boundary but more than any distance."""
     lo, hi = (b, start) if b <= start else (end, a)
     if lo >= hi:
-        return 0
-    return max(0, hi - lo) + 1000 * len(_CLAUSE.findall(sentence, lo, hi))
+        return (0, 0, 0)
+    clauses = len(_CLAUSE.findall(sentence, lo, hi))
+    commas = max(0, sentence.count(",", lo, hi) - clauses)
+    return (clauses, commas, hi - lo)
 
 
-def _nearest(group: list[Fact], sentence: str, a: int, start: int, end: int) -> Fact | None:
-    """The fact of `group` nearest the trigger in the trigger's own clause, else None: "В мае
-    его завербовали, а через месяц он погиб" gives the death no date rather than May's."""
-    scored = [(_distance(sentence, f.start - a, f.end - a, start, end), f) for f in group]
-    inside = [(d, f) for d, f in scored if d < 1000]
+def _nearest(
+    group: list[Fact],
+    sentence: str,
+    a: int,
+    start: int,
+    end: int,
+    window: tuple[int, int] = (0, 1 << 30),
+    after_first: bool = False,
+) -> Fact | None:
+    """The fact of `group` nearest the trigger in the trigger's own clause and between the
+    neighbouring triggers (`window`, sentence offsets), else None: "В мае его завербовали, а
+    через месяц он погиб" gives the death no date rather than May's. With `after_first`
+    (English, where a verb's time and place follow it: "recruited in September 2022 and
+    killed near Bakhmut in January 2023") a fact after the trigger wins over one before."""
+    scored = [
+        (_distance(sentence, f.start - a, f.end - a, start, end), f)
+        for f in group
+        if window[0] <= f.start - a and f.end - a <= window[1]
+    ]
+    inside = [(d, f) for d, f in scored if d[0] == 0]
+    if after_first and any(f.start - a >= end for _d, f in inside):
+        inside = [(d, f) for d, f in inside if f.start - a >= end]
     return min(inside, key=lambda x: x[0])[1] if inside else None
+
+
+def _mostly_latin(sentence: str) -> bool:
+    latin = sum(c.isascii() and c.isalpha() for c in sentence)
+    return latin > sum(c.isalpha() and not c.isascii() for c in sentence)
 
 
 def events(text: str, facts: list[Fact]) -> list[Fact]:
@@ -204,6 +229,7 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
         dates = [f for f in inside if f.kind == "dates"]
         places = [f for f in inside if f.kind in ("facilities", "places", "regions")]
         taken: list[tuple[int, int]] = []
+        found: list[tuple[str, re.Match[str]]] = []
         for kind, pattern in _COMPILED:
             m = pattern.search(sentence)
             while m and any(x < m.end() and m.start() < y for x, y in taken):
@@ -218,9 +244,22 @@ def events(text: str, facts: list[Fact]) -> list[Fact]:
             if not _factual(kind, sentence, m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            near = [_nearest(group, sentence, a, m.start(), m.end()) for group in (dates, places)]
+            found.append((kind, m))
+        # Each event's date and place lie between its neighbouring events' triggers: the
+        # date after "recruited" and before "killed" is not the killing's
+        spans = sorted((m.start(), m.end()) for _k, m in found)
+        english = _mostly_latin(sentence)
+        for kind, m in found:
+            before = [e for _s, e in spans if e <= m.start()]
+            after = [st for st, _e in spans if st >= m.end()]
+            window = (max(before, default=0), min(after, default=len(sentence)))
+            near = [
+                _nearest(group, sentence, a, m.start(), m.end(), window, english)
+                for group in (dates, places)
+            ]
             date = _date_iso(near[0].value) if near[0] else None
             place = near[1].text if near[1] else None
             value = {"type": kind, "persons": persons, "date": date, "place": place}
             out.append(Fact("events", a + m.start(), a + m.end(), m[0], value, 0.7))
+    out.sort(key=lambda f: f.start)
     return out
