@@ -8,6 +8,7 @@ Modules import their heavy dependencies inside `func`, so `kintrace --help` stay
 
 import argparse
 import importlib
+import os
 import sys
 
 from kintrace.config import ConfigError
@@ -56,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kintrace: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`kintrace extract FILE | head`): stop quietly, as Unix tools
+        # do. Standard output is pointed at /dev/null so the flush at exit cannot fail again
+        # (the recipe in Python's documentation of SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
