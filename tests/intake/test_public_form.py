@@ -216,3 +216,12 @@ def test_make_report_helper_round_trips(org_keys):
 def test_the_receipt_page_offers_no_language_switch_that_would_lose_the_receipt(client, org_keys):
     assert "hreflang" in client.get(reverse("intake:report")).content.decode()
     assert "hreflang" not in submit(client).content.decode()
+
+
+def test_the_english_form_gives_date_examples_in_english_and_the_russian_in_russian(client):
+    html_en = submit(client, subject_birth_date="14.13.1987", lang="en").content.decode()
+    assert "We could not read this date" in html_en and "about 1987, spring 2024" in html_en
+    for russian in ("около", "весной", "января"):
+        assert russian not in html_en
+    html_ru = submit(client, subject_birth_date="14.13.1987").content.decode()
+    assert "около 1987, весной 2024 или 15 января" in html_ru

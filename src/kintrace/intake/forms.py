@@ -34,7 +34,7 @@ class DescriptionFields(forms.Form):
 
     # A text box, not a number: "175–180" and "около 180" are what people know.
     description_height = _text(
-        _("Height"), "description.height", _("In centimetres: 178, 175–180 or около 180.")
+        _("Height"), "description.height", _("In centimetres: 178, 175–180 or about 180.")
     )
     description_build = _text(
         _("Build"), "description.build", _("For example thin, stocky, heavy.")
@@ -56,7 +56,7 @@ class DescriptionFields(forms.Form):
     description_scars = _text(
         _("Scars, birthmarks, old injuries"),
         "description.scars",
-        _("Where and what, for example: шрам после аппендицита."),
+        _("Where and what, for example: a scar from an appendix operation."),
         textarea=True,
         rows=2,
     )
@@ -114,7 +114,7 @@ class ReportForm(DescriptionFields):
     subject_birth_date = _text(
         _("Date of birth"),
         "subject.birth_date",
-        _("For example 14.03.1987, 03.1987, 1987 or около 1987."),
+        _("For example 14.03.1987, 03.1987, 1987 or about 1987."),
     )
     subject_facility = _text(
         _("Colony or prison"), "subject.facility", _("For example ИК-2 or ЛИУ-10.")
@@ -123,7 +123,7 @@ class ReportForm(DescriptionFields):
     details_recruited_when = _text(
         _("When was he recruited?"),
         "details.recruited_when",
-        _("A date, a month or “весной 2024”, as you know it."),
+        _("A date, a month or “spring 2024”, as you know it."),
     )
     details_last_contact_when = _text(
         _("When did he last get in touch?"), "details.last_contact_when"

@@ -153,7 +153,7 @@ def clean_description(raw: dict) -> dict[str, str]:
             values[path.partition(".")[2]] = value
     if values.get("height") and height_range(values["height"]) is None:
         errors["description.height"] = _(
-            "Write his height in centimetres, like 178, 175–180 or около 180."
+            "Write his height in centimetres, like 178, 175–180 or about 180."
         )
     if errors:
         raise ReportInvalid(errors)
@@ -185,7 +185,7 @@ def clean_report(raw: dict) -> CleanReport:
         if values.get(path) and path not in errors and not date_is_valid(values[path]):
             errors[path] = _(
                 "We could not read this date. Write it like 14.03.1987, 03.1987, 1987, "
-                "около 1987, весной 2024 or 15 января."
+                "about 1987, spring 2024 or 15 January."
             )
 
     description: dict[str, str] = {}

@@ -29,7 +29,7 @@ from .models import (
     date_display,
 )
 
-DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987, 14 марта 1987 or около 1987.")
+DATE_HELP = _("As you know it: 1987, 03.1987, 14.03.1987, 14 March 1987 or about 1987.")
 
 
 # DateError codes for dates that are readable but cannot exist, and how to say so.
@@ -46,11 +46,11 @@ class PartialDateField(TextField):
     default_error_messages = {
         "invalid": _(
             "“%(value)s” is not a date we can read. Write it like 1987, 03.1987, "
-            "14.03.1987 or 14 марта 1987."
+            "14.03.1987 or 14 March 1987."
         ),
         "impossible": _("“%(value)s” cannot be a real date: %(problem)s."),
         "range": _(
-            "“%(value)s” is a period of several years: write one year (with “около” "
+            "“%(value)s” is a period of several years: write one year (with “about” "
             "if you are not sure), or the start and the end of the period."
         ),
     }
