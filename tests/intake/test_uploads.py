@@ -53,9 +53,20 @@ def test_the_type_is_judged_by_content_not_by_name():
     assert check_upload("scan.bin", files.clean_pdf()).content_type == "application/pdf"
 
 
-def test_a_truncated_image_is_refused_politely():
-    with pytest.raises(UploadRefused):
-        check_upload("broken.jpg", image_bytes()[:60])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+@pytest.mark.parametrize("keep", [12, 60, 0.5])
+def test_a_picture_cut_short_is_called_damaged_not_the_wrong_type(fmt, keep):
+    whole = image_bytes(fmt=fmt, size=(120, 90))
+    cut = whole[: int(len(whole) * keep) if isinstance(keep, float) else keep]
+    with pytest.raises(UploadRefused) as e, translation.override("en"):
+        check_upload("broken", cut)
+    assert "damaged or cut short" in str(e.value)
+
+
+def test_a_file_of_another_kind_is_told_which_kinds_we_take():
+    with pytest.raises(UploadRefused) as e, translation.override("en"):
+        check_upload("notes.docx", b"PK\x03\x04" + b"\x00" * 200)
+    assert "JPEG, PNG, WebP, GIF" in str(e.value)
 
 
 def test_the_sha256_of_the_original_is_recorded_on_arrival(client, org_keys):

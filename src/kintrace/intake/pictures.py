@@ -77,8 +77,18 @@ def picture_type(data: bytes) -> str:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PictureRefused("too_large") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
-        raise PictureRefused("type") from None
+        # The file says it is a picture we take but does not decode: cut short or damaged,
+        # which the sender can mend by sending it again; anything else is another type
+        raise PictureRefused("damaged" if has_picture_signature(data) else "type") from None
     return IMAGE_TYPES[fmt]
+
+
+def has_picture_signature(data: bytes) -> bool:
+    """Whether `data` begins as a JPEG, PNG, GIF or WebP file does (the formats' magic
+    numbers: JPEG SOI FF D8 FF, PNG's 8-byte signature, "GIF87a"/"GIF89a", RIFF…WEBP)."""
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    )
 
 
 def _to_srgb(img: Image.Image) -> Image.Image:

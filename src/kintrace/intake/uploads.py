@@ -102,6 +102,11 @@ def picture_message(reason: str) -> str:
         )
     if reason == "too_large":
         return _("This picture is too large. Please send a smaller one.")
+    if reason in ("damaged", "unreadable"):
+        return _(
+            "This picture seems damaged or cut short (perhaps it did not finish downloading). "
+            "Please send it again, or send a screenshot of it."
+        )
     if reason == "frames":
         return _("This animation has more than %(n)d frames. Please send a still picture.") % {
             "n": MAX_FRAMES
