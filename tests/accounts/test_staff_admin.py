@@ -107,6 +107,15 @@ def test_staff_pages_show_the_last_login_and_the_lockout(unlocked_staff, vera):
     assert page.context["member"].lockouts == 1 and page.context["member"].has_totp
 
 
+def test_the_system_account_of_the_command_line_is_not_listed_as_staff(unlocked_staff, vera):
+    from kintrace.accounts.services import system_user
+
+    c, _admin = unlocked_staff("admin")
+    system = system_user()
+    listed = {m.username for m in c.get(reverse("accounts:staff")).context["staff"]}
+    assert "vera" in listed and system.username not in listed
+
+
 def test_last_login_is_a_completed_login_not_a_right_password_alone(vera):
     before = vera.last_login
     assert before is not None

@@ -20,6 +20,11 @@ __all__ = ["Role", "TOTPDevice", "User"]
 log = logging.getLogger(__name__)
 
 
+# The inactive account command-line actions are recorded under (services.system_user): not a
+# member of staff, so the staff pages leave it out
+SYSTEM_USERNAME = "system"
+
+
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django_otp has no stubs
     """A staff member. Reporters never have accounts."""
 

@@ -2,12 +2,13 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from kintrace.security.models import UserKey
 
-from .models import TOTPDevice, User
+from .models import SYSTEM_USERNAME, TOTPDevice, User
 
 
 def _locked_attempts():
@@ -20,16 +21,23 @@ def _locked_attempts():
 
 
 def staff_list() -> QuerySet[User]:
-    """All staff accounts, active first, each with `has_key` (holds the organisation key),
+    """All staff accounts (not the inactive system account the command line records its
+    actions under), active first, each with `has_key` (holds the organisation key),
     `has_totp` (an enrolled authenticator app) and `locked` (locked out in some browser)."""
     granted = UserKey.objects.filter(user=OuterRef("pk"), sealed_org_key__isnull=False)
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     locked = _locked_attempts().filter(username=OuterRef("username"))
-    return User.objects.annotate(
-        has_key=Exists(granted),
-        has_totp=Exists(enrolled),
-        locked=Exists(locked),
-    ).order_by("-is_active", "username")
+    # UNUSABLE_PASSWORD_PREFIX: the system account can never log in
+    unusable = {"password__startswith": UNUSABLE_PASSWORD_PREFIX}
+    return (
+        User.objects.exclude(username=SYSTEM_USERNAME, is_active=False, **unusable)
+        .annotate(
+            has_key=Exists(granted),
+            has_totp=Exists(enrolled),
+            locked=Exists(locked),
+        )
+        .order_by("-is_active", "username")
+    )
 
 
 def staff_member(pk: int) -> User | None:

@@ -11,7 +11,7 @@ from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.security import crypto, keys
 
-from .models import Role, TOTPDevice, User
+from .models import SYSTEM_USERNAME, Role, TOTPDevice, User
 
 # No 0/o, 1/l/i: the one-time password is read off a screen and typed on a phone.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -275,9 +275,6 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
             actor=user, action=Action.ACCOUNTS_TOTP_ENROL, target=user, after={"device": device.pk}
         )
     return device
-
-
-SYSTEM_USERNAME = "system"
 
 
 def system_user() -> User:
