@@ -269,3 +269,16 @@ def test_a_report_with_a_yearless_date_links_without_guessing_a_year(org_keys):
     )
     event = Event.objects.get(type="contact")
     assert event.start_year is None and "15 января" in event.description
+
+
+def test_the_recruitment_date_dates_the_step_the_relative_ticked():
+    offered = report_facts({"what_happened": ["offered"], "recruited_when": "весна 2023"})
+    assert [(f.type, f.date) for f in offered] == [("offered", "весна 2023")]
+    both = report_facts({"what_happened": ["offered", "applied"], "recruited_when": "05.2023"})
+    assert [(f.type, f.date) for f in both] == [("offered", ""), ("applied", "05.2023")]
+
+
+def test_a_recruitment_date_without_a_ticked_step_says_the_step_was_not_given():
+    [fact] = report_facts({"recruited_when": "2023"})
+    assert (fact.type, fact.date) == ("applied", "2023")
+    assert "not which step" in fact.description

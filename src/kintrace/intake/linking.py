@@ -38,18 +38,30 @@ class Fact:
     description: str = ""
 
 
+# "When was he recruited?" dates the recruitment stage the relative ticked, the signing first
+_RECRUITMENT_STAGES = ("applied", "offered", "transferred", "quarantined")
+
+
 def report_facts(private: dict) -> list[Fact]:
     """The events a report proposes: each "what happened" choice, dated where the reporter
-    gave a date (recruitment → applied, last contact → contact)."""
-    dated = {
-        "applied": private.get("recruited_when", ""),
-        "contact": private.get("last_contact_when", ""),
-    }
+    gave a date. The recruitment date goes to the recruitment stage the relative ticked
+    (signed, else offered, taken out, quarantine); when none is ticked it is proposed as
+    "applied" and says that the relative named no stage — the caseworker decides. The last
+    contact dates "contact"."""
     codes = list(private.get("what_happened", []))
+    recruited = private.get("recruited_when", "")
+    stage = next((c for c in _RECRUITMENT_STAGES if c in codes), "")
+    dated = {stage or "applied": recruited, "contact": private.get("last_contact_when", "")}
     for code, date in dated.items():
         if date and code not in codes:
             codes.append(code)
-    return [_dated_fact(code, dated.get(code, "")) for code in codes]
+    facts = [_dated_fact(code, dated.get(code, "")) for code in codes]
+    if recruited and not stage:
+        for fact in facts:
+            if fact.type == "applied":
+                note = _("the relative gave this as the date he was recruited, not which step")
+                fact.description = f"{fact.description}; {note}" if fact.description else note
+    return facts
 
 
 def _dated_fact(code: str, date: str) -> Fact:
