@@ -106,3 +106,14 @@ def test_an_outsider_cannot_upload_at_all(client, login, make_staff):
     r = client.post(reverse("lists:upload"), {"kind": "casualty", "title": "x"})
     assert r.status_code in (302, 403)
     assert not PersonList.objects.exists()
+
+
+def test_a_sentence_in_the_name_column_of_a_list_with_a_header_is_a_bad_row():
+    import datetime as dt
+
+    from kintrace.lists.rows import RowError, map_row
+
+    sentence = "14 марта под Работино погиб 37-летний уроженец Соликамска Алексей Мухаметшин"
+    with pytest.raises(RowError, match="not a name|не имя"):
+        map_row([sentence], {"name": 0}, today=dt.date(2025, 1, 1))
+    assert map_row(["José María García de la Fuente"], {"name": 0}, today=dt.date(2025, 1, 1))
