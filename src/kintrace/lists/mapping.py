@@ -105,7 +105,43 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "court",
         "ward",
     ),
+    # Columns a person would take for one of the fields above but which are not it: where a
+    # man was born or lived, where he was called up. They win their column over "место",
+    # "дата", "рождения" (their words are longer) and are then left out of the mapping
+    # (UNMAPPED), so a birthplace never becomes the place of the event nor a birth date.
+    "birthplace": (
+        "место рождения",
+        "уроженец",
+        "уроженка",
+        "родился в",
+        "родилась в",
+        "родом из",
+        "place of birth",
+        "birth place",
+        "birthplace",
+        "born in",
+        "м р",
+        "мр",
+    ),
+    "other_place": (
+        "место жительства",
+        "место проживания",
+        "место регистрации",
+        "место призыва",
+        "призван",
+        "военкомат",
+        "адрес",
+        "проживал",
+        "place of residence",
+        "residence",
+        "address",
+        "enlisted",
+        "conscripted",
+        "draft office",
+    ),
 }
+# Header classes recognised (a column title, never data) but mapped to no field.
+UNMAPPED = frozenset(HEADER_WORDS) - frozenset(FIELDS)
 
 _PUNCT = re.compile(r"[^\w]+")
 _DATE = re.compile(r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4}|\d{5})\b")
@@ -171,7 +207,11 @@ def guess_mapping(header: list[str], rows: list[list[str]]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     used: set[int] = set()
     for _s, col, f in sorted(scored, key=lambda t: (-t[0], t[1])):
-        if f not in mapping and col not in used:
+        if col in used:
+            continue
+        if f in UNMAPPED:  # no field: the column is left out, and not guessed from content
+            used.add(col)
+        elif f not in mapping:
             mapping[f] = col
             used.add(col)
     # Columns whose header said nothing: look at what they hold.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kintrace.names.text import strip_bidi
 
-from .limits import Counter, Limits, ListFileError, ListTooLarge
+from .limits import Counter, Limits, ListFileError, ListTooLarge, quote
 from .mapping import _DATE, _NAME, HEADER_WORDS, looks_like_header
 from .mapping import _header_score as _title_score
 from .xlsx import CFB_SIGNATURE, read_rows
@@ -455,6 +455,9 @@ HEADER_SEARCH_ROWS = 60
 # A cell this long, or of this many words, is a sentence (a title), not a column title
 TITLE_CHARS, TITLE_WORDS = 40, 5
 LEGACY_HEADER = -1  # see _choose_header
+# A cell of this many words is running text (a news paragraph cut at its commas), not the
+# value of a column: no name, date, facility or place runs so long.
+PROSE_WORDS = 8
 
 
 def _is_title(cell: str) -> bool:
@@ -591,6 +594,8 @@ def _finish(
         raise ListFileError(_("The file has no rows."))
     at, _span = _choose_header(numbered, header_row, has_header)
     notes = []
+    if at < 0 and header_row != LEGACY_HEADER:
+        _refuse_prose(numbered[:HEADER_SEARCH_ROWS])
     if at < 0:
         width = max(len(r) for _, r in numbered)
         header = [_("Column %(n)s") % {"n": i + 1} for i in range(width)]
@@ -639,6 +644,25 @@ def _finish(
         notes=notes,
         header_row=header_line,
     )
+
+
+def _refuse_prose(numbered: list[tuple[int, list[str]]]) -> None:
+    """A list without a header is a table only when its rows hold values: refuse one whose
+    row holds a cell of PROSE_WORDS words or more (an article, a letter pasted as a file),
+    naming the line, before a fragment of a sentence is stored as a man's name or date. A
+    list with a header may keep long notes in a column the header names."""
+    for line, cells in numbered:
+        for cell in cells:
+            if len(cell.split()) >= PROSE_WORDS:
+                raise ListFileError(
+                    _(
+                        "Line %(line)s is running text, not a row of a list: «%(text)s». "
+                        "Nothing was imported. A list is a table: one person per line, the "
+                        "columns separated by commas, semicolons or tabs, best under a header "
+                        "row that names them."
+                    )
+                    % {"line": line, "text": quote(cell, 50)}
+                )
 
 
 def _unclosed(line: int) -> ListFileError:

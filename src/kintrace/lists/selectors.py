@@ -179,6 +179,11 @@ def last_match(person_list: PersonList) -> MatchRun | None:
     return MatchRun.objects.filter(person_list=person_list).order_by("-id").first()
 
 
+def match_finished(person_list: PersonList) -> bool:
+    """True once a match run of the list has finished (its entries were searched for)."""
+    return MatchRun.objects.filter(person_list=person_list, status=JobStatus.DONE).exists()
+
+
 def dedupe_last() -> MatchRun | None:
     """The newest registry duplicate search (call jobs_reap_stale first: a search whose
     process died then reads as failed, not as running forever)."""

@@ -130,6 +130,9 @@ def detail(request, pk: int):
     ctx = {
         "pl": person_list,
         "running": person_list.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        # the header's spreadsheet line as found or chosen (0: none); lists stored before the
+        # header search had theirs on line 1
+        "header_line": person_list.source_info.get("header_row", 1),
     }
     if person_list.status in (JobStatus.DRAFT, JobStatus.FAILED):
         initial = {k: str(v) for k, v in person_list.mapping.items()}
@@ -142,6 +145,7 @@ def detail(request, pk: int):
         ctx["counts"] = selectors.list_counts(person_list)
         ctx["match_running"] = selectors.running_match(person_list)
         ctx["last_match"] = selectors.last_match(person_list)
+        ctx["matched"] = selectors.match_finished(person_list)
     ctx["refresh"] = ctx["running"] or bool(ctx.get("match_running"))
     return render(request, "lists/detail.html", ctx)
 
@@ -347,7 +351,14 @@ def unmatched(request, pk: int):
     return render(
         request,
         "lists/unmatched.html",
-        {"pl": person_list, "entries": entries[:200], "total": entries.count()},
+        {
+            "pl": person_list,
+            "entries": entries[:200],
+            "total": entries.count(),
+            # before a match run finished, "without a match" would say the registry was
+            # searched and held nobody
+            "matched": selectors.match_finished(person_list),
+        },
     )
 
 
