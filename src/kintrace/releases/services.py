@@ -10,6 +10,7 @@ and now (`release_build`). A build whose process died is marked failed by
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,7 +78,9 @@ def _old_table(ledger: dict, name: str) -> dict[tuple[str, str], tuple[int, bool
     return out
 
 
-def _table(name: str, counts, rows_meta, earlier: list[dict], k: int, block_field: str):
+def _protect(name: str, counts, rows_meta, earlier: list[dict], k: int, block_field: str):
+    """(Protected table, its rows' metadata, row → block) of one table, suppressed on its own
+    and against the ledger."""
     old_tables = [_old_table(ledger, name) for ledger in earlier]
     meta = dict(rows_meta)
     # A row an earlier release showed stays (at 0 if nobody is left in it): a row that
@@ -90,7 +93,13 @@ def _table(name: str, counts, rows_meta, earlier: list[dict], k: int, block_fiel
     forced = sdc.ledger_forced(ext, old_tables, k=k)
     blocks = {r: meta[r].get(block_field, UNKNOWN) for r in rows}
     prot = sdc.protect(counts, rows, OUTCOMES, k=k, forced=forced, blocks=blocks)
+    return prot, meta, blocks
+
+
+def _table(prot: sdc.Protected, meta: dict) -> tuple[dict, dict]:
+    """The published table and its ledger entry."""
     shown = prot.published()
+    rows = prot.rows
     table = {
         "columns": list(OUTCOMES),
         "rows": [
@@ -106,9 +115,28 @@ def _table(name: str, counts, rows_meta, earlier: list[dict], k: int, block_fiel
         "total": shown[(sdc.TOTAL, sdc.TOTAL)],
         "suppressed": len(prot.suppressed),
     }
-    ledger = {f"{r}{SEP}{c}": [v, (r, c) in prot.suppressed] for (r, c), v in prot.values.items()}
+    ledger: dict[str, Any] = {
+        f"{r}{SEP}{c}": [v, (r, c) in prot.suppressed] for (r, c), v in prot.values.items()
+    }
     ledger["__rows__"] = meta
     return table, ledger
+
+
+def _protect_both(earlier: list[dict], k: int) -> dict[str, tuple[dict, dict]]:
+    """Both tables, each suppressed on its own, then jointly: they count the same men, so a
+    region's month rows and its colony rows sum to the same counts per outcome, and an
+    attacker holding both solves them together (sdc.protect_jointly)."""
+    protected, metas, blocks = {}, {}, {}
+    for name, read in (("region_month", region_month_counts), ("colony", colony_counts)):
+        counts, meta = read()
+        protected[name], metas[name], blocks[name] = _protect(
+            name, counts, meta, earlier, k, "region"
+        )
+    links = sdc.block_links(
+        "region_month", blocks["region_month"], "colony", blocks["colony"], OUTCOMES
+    )
+    joint = sdc.protect_jointly(protected, links, k=k, blocks=blocks)
+    return {name: _table(joint[name], metas[name]) for name in joint}
 
 
 def _compose(k: int) -> tuple[dict, dict, int, object]:
@@ -117,10 +145,8 @@ def _compose(k: int) -> tuple[dict, dict, int, object]:
     approved = list(Release.objects.filter(status=ReleaseStatus.APPROVED).order_by("id"))
     earlier = [r.ledger for r in approved]
     as_of = timezone.now()
-    counts, meta = region_month_counts()
-    region_month, ledger_rm = _table("region_month", counts, meta, earlier, k, "region")
-    counts, meta = colony_counts()
-    colony, ledger_c = _table("colony", counts, meta, earlier, k, "region")
+    both = _protect_both(earlier, k)
+    (region_month, ledger_rm), (colony, ledger_c) = both["region_month"], both["colony"]
     micro = microdata(
         k,
         ledger={"region_month": ledger_rm, "colony": ledger_c},
