@@ -37,15 +37,19 @@ def test_an_analyst_may_not_build_or_approve(overlapping, make_staff, login):
     assert c.get(reverse("releases:detail", args=[release.pk])).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_coordinator_builds_and_approves_then_the_analyst_downloads(
     overlapping, make_staff, login, client
 ):
     from django.test import Client
 
+    from .test_background import _wait_for
+
     coord = login(make_staff("coordinator"), Client())
     response = coord.post(reverse("releases:build"))
     assert response.status_code == 302
     pk = int(response["Location"].rstrip("/").split("/")[-1])
+    assert _wait_for(pk).status == "draft"
     assert coord.post(reverse("releases:approve", args=[pk])).status_code == 302
     analyst = login(make_staff("analyst"))
     for fmt, start in (("region_month", b"region,month"), ("colony", b"colony,region")):

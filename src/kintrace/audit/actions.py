@@ -75,6 +75,7 @@ class Action(StrEnum):
     REGION_LOAD = "region.load"
     RELEASE_APPROVE = "release.approve"
     RELEASE_BUILD = "release.build"
+    RELEASE_BUILD_FAILED = "release.build_failed"
     RELEASE_DISCARD = "release.discard"
     REGISTRY_DEDUPE = "registry.dedupe"
     REGISTRY_DEDUPE_START = "registry.dedupe_start"

@@ -1,11 +1,13 @@
-"""Long jobs (imports and match runs of big lists): in a thread of the web process, or in the
-command line's own process — and honest about being alive.
+"""Long jobs (imports and match runs of big lists, release builds): in a thread of the web
+process, or in the command line's own process — and honest about being alive.
 
-A job's row (PersonList for an import, MatchRun for a match) names the process running it
+A job's row (PersonList for an import, MatchRun for a match, releases.Release for a release
+build: every model with the JobFields columns) names the process running it
 (host, boot id, pid and the process's start time) and carries a heartbeat that a small thread
 refreshes while the job runs. `job_alive` reads those back: a job whose process is gone (a
 kill -9, a crash, a reboot) or whose heartbeat is older than KINTRACE_JOB_STALE_SECONDS is
-stale, and kintrace.lists.services.jobs marks it failed. The thread gets its own database
+stale, and kintrace.lists.services.jobs (kintrace.releases.services for releases) marks it
+failed. The thread gets its own database
 connection and closes it when done; progress and the outcome are written to the job's row,
 which the page polls by refreshing itself.
 """
@@ -25,12 +27,12 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from kintrace.lists.models import MatchRun, PersonList
+from kintrace.lists.models import JobFields
 
 log = logging.getLogger(__name__)
 
-# The rows of long jobs (both have the JobFields columns and a status)
-Job = PersonList | MatchRun
+# The rows of long jobs (PersonList, MatchRun, Release: the JobFields columns and a status)
+Job = JobFields
 
 # The heartbeat thread writes this often; a job is stale when its heartbeat is older than
 # KINTRACE_JOB_STALE_SECONDS (settings; 120 by default), several beats missed.
@@ -117,8 +119,8 @@ class Running:
     """A job's life in this process: registered as local, its row's heartbeat refreshed by a
     thread, and a way to ask whether to stop (`check`)."""
 
-    def __init__(self, model: type[Job], pk: int):
-        self.model, self.pk = model, pk
+    def __init__(self, model: type[Job], pk: int, *, status: str = "running"):
+        self.model, self.pk, self.status = model, pk, status
         self.key = _key(model, pk)
         self._stop = threading.Event()
         self._cancelled = threading.Event()
@@ -134,7 +136,9 @@ class Running:
             raise JobCancelled
 
     def _mine(self):
-        return self.model.objects.filter(pk=self.pk, status="running", cancel_requested=False)
+        # Every job model has a status column; JobFields (abstract) does not declare it.
+        mine = {"pk": self.pk, "status": self.status, "cancel_requested": False}
+        return self.model._default_manager.filter(**mine)
 
     def check(self) -> None:
         if self._cancelled.is_set():

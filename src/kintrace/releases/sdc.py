@@ -23,11 +23,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-__all__ = ["TOTAL", "Protected", "extend", "intervals", "ledger_forced", "protect"]
+__all__ = [
+    "TOTAL",
+    "Protected",
+    "extend",
+    "intervals",
+    "joint_intervals",
+    "ledger_forced",
+    "protect",
+    "protect_jointly",
+]
 
 TOTAL = "*"
 Cell = tuple[str, str]
@@ -85,29 +95,46 @@ def intervals(
 ) -> dict[Cell, tuple[float, float]]:
     """What an attacker learns: for each suppressed cell (or each of `cells`), the least and
     the greatest count consistent with every published number, the table's additivity and
-    counts ≥ 0 (linear programming, HiGHS). An upper bound of inf: unbounded.
-
-    The suppressed cells fall apart into groups that share no line; each group is solved on
-    its own, which keeps the programs small."""
+    counts ≥ 0 (linear programming, HiGHS). An upper bound of inf: unbounded."""
     hidden = [c for c, v in published.items() if v is None]
-    wanted = set(cells if cells is not None else hidden) & set(hidden)
-    if not wanted:
-        return {}
+    return _solve(hidden, _relations(rows, cols, published), cells)
+
+
+def _relations(
+    rows: tuple[str, ...], cols: tuple[str, ...], published: Mapping[Cell, int | None], tag=None
+) -> list[tuple[list[tuple[Any, float]], float]]:
+    """The table's additive lines as equations over its hidden cells: ([(cell, coefficient)],
+    right-hand side); cells are (tag, cell) when a tag is given (a table among several)."""
+
+    def key(c: Cell):
+        return c if tag is None else (tag, c)
+
     relations = []
     for parts, total in _lines(rows, cols):
-        unknown = [(p, 1.0) for p in parts if published[p] is None]
+        unknown = [(key(p), 1.0) for p in parts if published[p] is None]
         known = sum(v for p in parts if (v := published[p]) is not None)
         t = published[total]
         if t is None:
-            unknown.append((total, -1.0))
+            unknown.append((key(total), -1.0))
             rhs = -float(known)
         else:
             rhs = float(t - known)
         if unknown:
             relations.append((unknown, rhs))
+    return relations
+
+
+def _solve(hidden: list, relations: list, cells: Iterable | None) -> dict:
+    """Least and greatest value of each wanted hidden unknown under `relations` and ≥ 0.
+
+    The unknowns fall apart into groups that share no equation; each group is solved on its
+    own, which keeps the programs small."""
+    wanted = set(cells if cells is not None else hidden) & set(hidden)
+    if not wanted:
+        return {}
     parent = {c: c for c in hidden}
 
-    def find(c: Cell) -> Cell:
+    def find(c):
         while parent[c] != c:
             parent[c] = parent[parent[c]]
             c = parent[c]
@@ -117,8 +144,8 @@ def intervals(
         first = find(unknown[0][0])
         for cell, _coef in unknown[1:]:
             parent[find(cell)] = first
-    out: dict[Cell, tuple[float, float]] = {}
-    groups: dict[Cell, list[Cell]] = {}
+    out: dict = {}
+    groups: dict = {}
     for c in hidden:
         groups.setdefault(find(c), []).append(c)
     for members in groups.values():
@@ -146,6 +173,99 @@ def intervals(
             high = -float(hi.fun) if hi.status == 0 else float("inf")
             out[cell] = (low, high)
     return out
+
+
+# A table among several: (rows, columns, published cells)
+Table = tuple[tuple[str, ...], tuple[str, ...], Mapping[Cell, "int | None"]]
+# Two sets of cells (table name, cell) whose sums are equal: the same men counted twice
+Link = tuple[list[tuple[str, Cell]], list[tuple[str, Cell]]]
+
+
+def joint_intervals(
+    tables: Mapping[str, Table],
+    links: Iterable[Link],
+    cells: Iterable[tuple[str, Cell]] | None = None,
+) -> dict[tuple[str, Cell], tuple[float, float]]:
+    """`intervals` for an attacker who holds several tables of the same men: each table's
+    own lines, and every link (the sum of some cells of one table equals the sum of some
+    cells of another: e.g. a region's months and its colonies, per outcome). Keys are
+    (table name, cell)."""
+    hidden = [
+        (name, c) for name, (_r, _c, pub) in tables.items() for c, v in pub.items() if v is None
+    ]
+    relations = []
+    for name, (rows, cols, pub) in tables.items():
+        relations += _relations(rows, cols, pub, tag=name)
+    for left, right in links:
+        unknown: dict[tuple[str, Cell], float] = {}
+        rhs = 0.0
+        for sign, side in ((1.0, left), (-1.0, right)):
+            for name, cell in side:
+                v = tables[name][2][cell]
+                if v is None:
+                    unknown[(name, cell)] = unknown.get((name, cell), 0.0) + sign
+                else:
+                    rhs -= sign * v
+        if unknown:
+            relations.append((list(unknown.items()), rhs))
+        # a link with no hidden cell tells nothing new
+    return _solve(hidden, relations, cells)
+
+
+def block_links(
+    a: str, a_blocks: Mapping[str, str], b: str, b_blocks: Mapping[str, str], cols: Iterable[str]
+) -> list[Link]:
+    """The links between two tables of the same men whose rows both fall into blocks (e.g.
+    regions: a region's month rows and its colony rows): for each block present in both and
+    each column (the row total included), the sums of the block's cells are equal."""
+    out: list[Link] = []
+    for block in sorted(set(a_blocks.values()) & set(b_blocks.values())):
+        a_rows = [r for r, x in a_blocks.items() if x == block]
+        b_rows = [r for r, x in b_blocks.items() if x == block]
+        for c in (*cols, TOTAL):
+            out.append(([(a, (r, c)) for r in a_rows], [(b, (r, c)) for r in b_rows]))
+    return out
+
+
+def protect_jointly(
+    tables: Mapping[str, Protected],
+    links: Iterable[Link],
+    *,
+    k: int,
+    blocks: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, Protected]:
+    """Suppress more in tables already protected one by one (`protect`) until no count below
+    k — or forced — in any of them can be narrowed to an interval shorter than k by an
+    attacker holding all of them and their links (`joint_intervals`). Each weak cell gets
+    another rectangle in its own table (`_complement`, within its block first); a cell with
+    none left hides its whole table."""
+    links = list(links)
+    blocks = blocks or {}
+    hidden = {name: set(p.suppressed) for name, p in tables.items()}
+    pending = {(name, c) for name, p in tables.items() for c in p.primary}
+    while pending:
+        published = {
+            name: (
+                p.rows,
+                p.cols,
+                {c: (None if c in hidden[name] else v) for c, v in p.values.items()},
+            )
+            for name, p in tables.items()
+        }
+        bounds = joint_intervals(published, links, pending)
+        weak = [key for key, (lo, hi) in bounds.items() if hi - lo < k]
+        pending = set(weak)
+        for name, cell in weak:
+            p = tables[name]
+            b = blocks.get(name, {})
+            extra = _complement(cell, p.rows, p.cols, p.values, hidden[name], k, b)
+            if extra is None and b:
+                extra = _complement(cell, p.rows, p.cols, p.values, hidden[name], k, {})
+            hidden[name] |= extra if extra is not None else set(p.values)
+    return {
+        name: Protected(p.rows, p.cols, p.values, frozenset(hidden[name]), p.primary)
+        for name, p in tables.items()
+    }
 
 
 def protect(

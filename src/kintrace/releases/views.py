@@ -47,6 +47,7 @@ def estimate(request):
 
 @numbers_staff
 def release_list(request):
+    services.releases_reap_stale()  # a build whose process died shows as failed
     return render(
         request,
         "releases/list.html",
@@ -60,8 +61,16 @@ def release_list(request):
 @require_POST
 @approvers
 def release_build(request):
-    release = services.release_build(actor=request.user)
-    messages.success(request, _("A draft release was built; check it and approve it."))
+    """Record a release as being built and build it in the background; its page says when
+    it is ready."""
+    try:
+        release = services.release_build_start(actor=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("releases:list")
+    messages.success(
+        request, _("The release is being built; its page shows when it is ready to check.")
+    )
     return redirect("releases:detail", pk=release.pk)
 
 
@@ -70,12 +79,15 @@ def release_detail(request, pk: int):
     release = _release(pk)
     if release.status != ReleaseStatus.APPROVED and request.user.role not in services.APPROVERS:
         raise Http404
+    if release.status == ReleaseStatus.BUILDING and services.releases_reap_stale():
+        release = _release(pk)
     return render(
         request,
         "releases/detail.html",
         {
             "release": release,
-            "tables": release.content["tables"],
+            "tables": release.content.get("tables", {}),
+            "building": release.status == ReleaseStatus.BUILDING,
             "may_approve": request.user.role in services.APPROVERS,
         },
     )

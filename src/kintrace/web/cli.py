@@ -32,6 +32,9 @@ def serve(args) -> int:
     from kintrace.lists.services import jobs_housekeeping
 
     jobs_housekeeping()  # jobs the last server left running are failed; drafts abandoned go
+    from kintrace.releases.services import releases_reap_stale
+
+    releases_reap_stale()  # so are release builds it left
     limit_mib = largest_request_bytes() / 2**20
     print(
         f"kintrace: serving on http://{args.host}:{args.port}/ (requests up to "
