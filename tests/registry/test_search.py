@@ -2,6 +2,7 @@
 number, a birth year, a facility; it says why each person matches and puts the best first."""
 
 import pytest
+from django.urls import reverse
 
 from kintrace.names.dates import parse_date
 from kintrace.registry import selectors, services
@@ -111,6 +112,19 @@ def test_a_birth_year_alone_lists_those_born_that_year(registry):
     results = selectors.person_search("1985")
     assert set(pks(results)) == {registry["ivanov"].pk, registry["petrov"].pk}
     assert all("birth year 1985" in p.search_reasons for p in results)
+
+
+def test_a_name_nobody_bears_beside_a_year_lists_that_year_and_says_the_name_is_not_found(
+    registry, alice, login
+):
+    results = selectors.person_search("Ковалёв Сергей 1985")
+    assert results.name_not_found
+    assert set(pks(results)) == {registry["ivanov"].pk, registry["petrov"].pk}
+    assert not selectors.person_search("1985").name_not_found  # nothing named: nothing missed
+    page = (
+        login(alice).get(reverse("registry:search"), {"q": "Ковалёв Сергей 1985"}).content.decode()
+    )
+    assert 'id="name-not-found"' in page and "В реестре нет никого с таким именем" in page
 
 
 def test_a_birth_year_beside_a_name_puts_the_man_born_then_first(registry):

@@ -83,6 +83,9 @@ class SearchResult(list):
     """The persons found, best first (a list), with what the query was read as."""
 
     query: ParsedQuery | None = None
+    # The query named someone and nobody bears that name: the persons are those born in the
+    # year or held at the facility it gave, and the page must say they are not that man
+    name_not_found: bool = False
 
 
 # --- reading the query -------------------------------------------------------------------
@@ -732,6 +735,7 @@ def person_search(query: str, *, limit: int = 50) -> SearchResult:
     # Nothing in the query names anyone: list those born then and/or held there; a facility
     # typed but unknown to the registry holds nobody.
     if not collector.hits and (q.years or q.facilities) and (facilities or not q.facilities):
+        result.name_not_found = bool(q.name_words)
         _collect_by_facts(q, facilities, collector, limit)
     hits = collector.hits
     if not hits:
