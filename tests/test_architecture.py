@@ -118,6 +118,24 @@ def test_selectors_import_no_services():
     assert found == []
 
 
+def test_selectors_write_nothing():
+    """A selector that writes (or audits, or locks rows for a write) is a service: name it so
+    and put it with the services (`case_notes_read` audits a read of reporter data)."""
+    writes = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create"}
+    writes |= {"update_or_create", "save", "audit_record", "audit_decrypt", "select_for_update"}
+    found = []
+    for p in _modules():
+        if not _layer(p, "selectors"):
+            continue
+        for node in ast.walk(_tree(p)):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                if name in writes:
+                    found.append(f"{_rel(p)}:{node.lineno} {name}")
+    assert found == []
+
+
 def test_no_service_or_selector_takes_the_request():
     found = []
     for p in _modules():
