@@ -751,7 +751,9 @@ def twins(alice):
     Action.REGISTRY_DUPLICATE_REJECT,
     Action.REGISTRY_DUPLICATE_MERGE,
     Action.PERSON_MERGE,
+    Action.PERSON_FOLD,
     Action.PERSON_MERGE_UNDO,
+    Action.PERSON_UNFOLD,
 )
 def test_the_duplicate_search_its_decisions_a_merge_and_its_undo_are_recorded(twins, alice, boss):
     from kintrace.lists.models import DuplicateCandidate, Merge
@@ -768,9 +770,13 @@ def test_the_duplicate_search_its_decisions_a_merge_and_its_undo_are_recorded(tw
     merge = duplicate_decide(candidate=pairs[0], decision="merge", actor=boss)
     assert isinstance(merge, Merge)
     assert_entry(Action.PERSON_MERGE, actor=boss, target=merge)
+    fold = assert_entry(Action.PERSON_FOLD, actor=boss, target=merge.merged)
+    assert fold.after["merged_into"] == merge.survivor_id
     assert_entry(Action.REGISTRY_DUPLICATE_MERGE, actor=boss, target=pairs[0])
     merge_undo(merge=merge, actor=alice)
     assert_entry(Action.PERSON_MERGE_UNDO, actor=alice, target=merge)
+    unfold = assert_entry(Action.PERSON_UNFOLD, actor=alice, target=merge.merged)
+    assert unfold.after == {"merged_into": None}
 
 
 @pytest.mark.django_db(transaction=True)

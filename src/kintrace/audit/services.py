@@ -34,7 +34,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def audit_record(
     *,
     actor,
-    action: Action | str,
+    action: Action,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str = "",
@@ -43,9 +43,10 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the hash chain. Must run inside the caller's transaction.
 
-    Raises ValueError when `action` is not a member of `kintrace.audit.actions.Action`.
+    `action` is typed `Action` so mypy refuses a bare string; at run time a string that is no
+    member's value still raises ValueError (tests and scripts are not type-checked).
     """
-    action = Action(action).value
+    name = Action(action).value
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
@@ -65,7 +66,7 @@ def audit_record(
             at=at,
             actor_id=actor_id,
             actor_label=actor_label,
-            action=action,
+            action=name,
             target_type=target_type,
             target_id=str(target_id),
             before=before,
@@ -77,7 +78,7 @@ def audit_record(
             at=at,
             actor_id=actor_id,
             actor_label=actor_label,
-            action=action,
+            action=name,
             target_type=target_type,
             target_id=str(target_id),
             before=before,

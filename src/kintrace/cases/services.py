@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.intake.services import MessageView, report_conversation_read
 from kintrace.registry.models import Person
@@ -44,7 +45,7 @@ def case_open(*, person: Person, actor) -> tuple[Case, bool]:
             return case, False
         case = Case.objects.create(person=person, created_by=actor)
         audit_record(
-            actor=actor, action="case.open", target=case, after=snapshot(case, CASE_FIELDS)
+            actor=actor, action=Action.CASE_OPEN, target=case, after=snapshot(case, CASE_FIELDS)
         )
     return case, True
 
@@ -86,7 +87,7 @@ def case_set_status(
         )
         audit_record(
             actor=actor,
-            action="case.set_status",
+            action=Action.CASE_SET_STATUS,
             target=case,
             before=before,
             after=snapshot(case, CASE_FIELDS),
@@ -107,7 +108,7 @@ def case_assign(*, case: Case, assignee, actor) -> Case:
         case.save(update_fields=["assignee", "updated_at"])
         audit_record(
             actor=actor,
-            action="case.assign",
+            action=Action.CASE_ASSIGN,
             target=case,
             before=before,
             after=snapshot(case, CASE_FIELDS),
@@ -125,7 +126,7 @@ def case_note_add(*, case: Case, text: str, actor) -> CaseNote:
             case=case, author=actor, body=seal(org_public_key(), text.encode())
         )
         case.save(update_fields=["updated_at"])
-        audit_record(actor=actor, action="case.note_add", target=case, after={"note": note.pk})
+        audit_record(actor=actor, action=Action.CASE_NOTE_ADD, target=case, after={"note": note.pk})
     return note
 
 

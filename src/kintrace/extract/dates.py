@@ -16,6 +16,7 @@ from typing import Any
 
 from kintrace.extract.facts import Fact
 from kintrace.extract.lang import sentence_around
+from kintrace.extract.models import models
 from kintrace.extract.numbers import parse_number_words
 from kintrace.extract.vague import RU_MONTH_FORMS, vague_dates
 
@@ -239,8 +240,6 @@ def _relative(text: str, offset: int, lang: str, today: date) -> list[Fact]:
 
 
 def _natasha(text: str, offset: int, today: date) -> list[Fact]:
-    from kintrace.extract.models import models
-
     out = []
     for m in models().dates(text):
         fact = m.fact

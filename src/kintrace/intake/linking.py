@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.cases.services import case_open
 from kintrace.names.dates import (
@@ -135,7 +136,7 @@ def report_link(*, report: Report, person: Person, actor, facts: Sequence[Fact] 
         report.save()
         audit_record(
             actor=actor,
-            action="report.link",
+            action=Action.REPORT_LINK,
             target=report,
             before=before,
             after={

@@ -171,7 +171,7 @@ def report_submit(
             _attach(report, data_key, stored, Sender.REPORTER)
             audit_record(
                 actor=None,
-                action="report.submit",
+                action=Action.REPORT_SUBMIT,
                 target=report,
                 after={"channel": channel, "attachments": len(stored)},
             )
@@ -262,7 +262,7 @@ def reporter_add(
             Report.objects.filter(pk=report.pk, unread_since__isnull=True).update(unread_since=now)
             audit_record(
                 actor=None,
-                action="report.reporter_add",
+                action=Action.REPORT_REPORTER_ADD,
                 target=report,
                 after={
                     "message": bool(text),
@@ -455,7 +455,7 @@ def report_answer(*, report: Report, text: str, org_private: bytes, actor) -> Re
         )
         audit_record(
             actor=actor,
-            action="report.answer",
+            action=Action.REPORT_ANSWER,
             target=report,
             before={"unread": before},
             after={"message": message.pk, "unread": 0},
@@ -517,7 +517,7 @@ def report_mark_read(*, report: Report, actor) -> Report:
         report.save(update_fields=["unread_count", "unread_since"])
         audit_record(
             actor=actor,
-            action="report.mark_read",
+            action=Action.REPORT_MARK_READ,
             target=report,
             before={"unread": before},
             after={"unread": 0},
@@ -547,7 +547,7 @@ def report_close(*, report: Report, reason: str, shared: bool, actor) -> Report:
         )
         audit_record(
             actor=actor,
-            action="report.close",
+            action=Action.REPORT_CLOSE,
             target=report,
             before=before,
             after={"status": report.status, "reason": reason, "shared": report.close_reason_shared},

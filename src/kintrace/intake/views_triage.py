@@ -14,7 +14,7 @@ from kintrace.accounts.roles import NAME_ROLES
 from kintrace.cases.models import CloseReason
 from kintrace.registry.models import EventType, Person
 from kintrace.registry.search import MAX_QUERY_CHARS
-from kintrace.registry.selectors import person_search
+from kintrace.registry.selectors import person_get, person_search
 from kintrace.remains.family.services import family_reviews_read
 from kintrace.security.unlock import org_private_key_for, unlocked_required
 from kintrace.web.middleware import SANDBOX_CSP
@@ -147,13 +147,15 @@ def link(request, pk: int):
                 chosen = id_or_none(choice)
                 if chosen is None:
                     raise Person.DoesNotExist
-                person = Person.objects.get(pk=chosen, merged_into__isnull=True)
+                person = person_get(chosen)
+                if person.merged_into_id:
+                    raise Person.DoesNotExist
             except Person.DoesNotExist:
                 raise ValidationError(_("Choose a person or create a new one.")) from None
             report_link(report=report, person=person, facts=facts, actor=request.user)
     except ValidationError as e:
         return _detail(request, report, error=" ".join(e.messages), status=400)
-    report.refresh_from_db()
+    report = report_get(report.pk)
     messages.success(request, _("The report is linked and the case is open."))
     return redirect("cases:detail", pk=report.case_id)
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.lists.models import (
     Decision,
@@ -88,7 +89,7 @@ def load_demo(*, seed: int = 2026, persons: int = 2000, facilities: int = 40) ->
         )
         audit_record(
             actor=None,
-            action="demo.load",
+            action=Action.DEMO_LOAD,
             target_type="registry.demodataset",
             after={
                 "seed": seed,

@@ -1,8 +1,9 @@
 """Every read of reporter data leaves an audit entry."""
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 
-READ_ACTION = "reporter_data.read"
+READ_ACTION = Action.REPORTER_DATA_READ
 
 
 def audit_decrypt(actor, target, purpose: str):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.accounts import roles
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 
 from . import crypto
@@ -87,7 +88,7 @@ def org_keys_create(*, actor) -> tuple[bytes, str]:
         )
         audit_record(
             actor=actor,
-            action="security.org_keys_create",
+            action=Action.SECURITY_ORG_KEYS_CREATE,
             target_type="security.orgkey",
             target_id="1",
             after={"public_key": public.hex()},
@@ -135,7 +136,7 @@ def _grant(*, user_key: UserKey, org_private: bytes, actor) -> None:
     user_key.save(update_fields=["sealed_org_key", "granted_by", "granted_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="security.key_grant",
+        action=Action.SECURITY_KEY_GRANT,
         target=user_key.user,
         after={"username": user_key.user.get_username()},
     )
@@ -170,7 +171,7 @@ def revoke_key(*, actor, user) -> None:
         if updated:
             audit_record(
                 actor=actor,
-                action="security.key_revoke",
+                action=Action.SECURITY_KEY_REVOKE,
                 target=user,
                 after={"username": user.get_username()},
             )
@@ -221,7 +222,7 @@ def user_key_replace(*, actor, user, password: str) -> None:
         user_key.save()
         audit_record(
             actor=actor,
-            action="security.user_key_replace",
+            action=Action.SECURITY_USER_KEY_REPLACE,
             target=user,
             after={"username": user.get_username(), "had_grant": had_grant},
         )
@@ -243,7 +244,7 @@ def _reset_user_key(*, user_key: UserKey, password: str) -> None:
     user_key.save()
     audit_record(
         actor=user_key.user,
-        action="security.user_key_reset",
+        action=Action.SECURITY_USER_KEY_RESET,
         target=user_key.user,
         after={"username": user_key.user.get_username()},
     )

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.names.dates import parse_date_or_none
 from kintrace.names.text import strip_bidi
@@ -162,7 +163,7 @@ def list_upload(
         _stored_path(person_list).write_bytes(data)
         audit_record(
             actor=actor,
-            action="list.upload",
+            action=Action.LIST_UPLOAD,
             target=person_list,
             after=snapshot(
                 person_list, ["kind", "title", "filename", "sha256", "size", "encoding"]
@@ -206,7 +207,7 @@ def list_set_header_row(*, person_list: PersonList, header_row: int, actor) -> T
         person_list.save(update_fields=["source_info", "header", "mapping", "progress_total"])
         audit_record(
             actor=actor,
-            action="list.header_row",
+            action=Action.LIST_HEADER_ROW,
             target=person_list,
             before=before,
             after={"header_row": header_row},
@@ -257,7 +258,7 @@ def list_import_start(
                 raise ImportRefused(_("This list is already being imported."))
             audit_record(
                 actor=actor,
-                action="list.import_start",
+                action=Action.LIST_IMPORT_START,
                 target=person_list,
                 after={"mapping": mapping},
             )
@@ -418,7 +419,7 @@ def _publish(person_list: PersonList, total: int, actor) -> None:
         locked.save()
         audit_record(
             actor=actor,
-            action="list.import",
+            action=Action.LIST_IMPORT,
             target=locked,
             after={
                 "entries": total,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 
 from .. import background
@@ -74,7 +75,11 @@ def jobs_reap_stale(*, sha256: str | None = None, person_list: PersonList | None
                 .update(status=JobStatus.FAILED, phase="", error=STALE_ERROR, finished_at=now)
             )
             if marked:
-                action = "list.import_stale" if isinstance(job, PersonList) else "list.match_stale"
+                action = (
+                    Action.LIST_IMPORT_STALE
+                    if isinstance(job, PersonList)
+                    else Action.LIST_MATCH_STALE
+                )
                 audit_record(
                     actor=None,
                     action=action,
@@ -111,7 +116,7 @@ def list_discard(*, person_list: PersonList, actor, reason: str = "cancelled") -
             return
         audit_record(
             actor=actor,
-            action="list.discard",
+            action=Action.LIST_DISCARD,
             target_type="lists.personlist",
             target_id=str(pk),
             before={
@@ -174,7 +179,7 @@ def list_import_cancel(*, person_list: PersonList, actor) -> str:
             cancel_requested=True
         )
         if asked:
-            audit_record(actor=actor, action="list.import_cancel", target=person_list)
+            audit_record(actor=actor, action=Action.LIST_IMPORT_CANCEL, target=person_list)
             return "stopping"
     person_list.refresh_from_db()
     if person_list.status == JobStatus.DONE:
@@ -193,4 +198,4 @@ def match_run_cancel(*, run: MatchRun, actor) -> None:
     with transaction.atomic():
         if not MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(cancel_requested=True):
             raise JobRefused(_("This match run is not running."))
-        audit_record(actor=actor, action="list.match_cancel", target=run)
+        audit_record(actor=actor, action=Action.LIST_MATCH_CANCEL, target=run)

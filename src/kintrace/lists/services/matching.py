@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.linkage.api import explain_rows
 from kintrace.linkage.model import Parameters
@@ -279,7 +280,7 @@ def _match(run: MatchRun, job, person_list: PersonList, actor, threshold: float,
         _finish_run(run, t0=t0, count=len(candidates), left=len(entries), right=len(right))
         audit_record(
             actor=actor,
-            action="list.match",
+            action=Action.LIST_MATCH,
             target=person_list,
             after={
                 "run": run.pk,
@@ -309,7 +310,7 @@ def _dedupe_prepare(actor, threshold: float) -> MatchRun:
             run = _new_run(threshold=threshold, created_by=actor if actor and actor.pk else None)
             audit_record(
                 actor=actor,
-                action="registry.dedupe_start",
+                action=Action.REGISTRY_DEDUPE_START,
                 target=run,
                 after={"threshold": threshold},
             )
@@ -390,7 +391,7 @@ def _dedupe(run: MatchRun, job, actor, threshold: float, progress) -> None:
         _finish_run(run, t0=t0, count=len(candidates), left=persons, right=persons)
         audit_record(
             actor=actor,
-            action="registry.dedupe",
+            action=Action.REGISTRY_DEDUPE,
             target=run,
             after={"threshold": threshold, "candidates": len(candidates), "records": len(records)},
         )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.cases.models import Case, CaseStatus
 from kintrace.cases.services import case_note_add, case_set_status
@@ -142,7 +143,7 @@ def candidate_confirm(*, candidate: MatchCandidate, actor):
         _case_update(person=person, entry=entry, actor=actor)
         audit_record(
             actor=actor,
-            action="list.match_confirm",
+            action=Action.LIST_MATCH_CONFIRM,
             target=c,
             after={
                 "entry": entry.pk,
@@ -166,7 +167,7 @@ def candidate_reject(*, candidate: MatchCandidate, actor) -> MatchCandidate:
         _decide(c, Decision.REJECTED, actor)
         audit_record(
             actor=actor,
-            action="list.match_reject",
+            action=Action.LIST_MATCH_REJECT,
             target=c,
             after={"entry": c.entry_id, "person": c.person_id},
         )
@@ -180,7 +181,7 @@ def candidate_skip(*, candidate: MatchCandidate, actor) -> MatchCandidate:
         _decide(c, Decision.SKIPPED, actor)
         audit_record(
             actor=actor,
-            action="list.match_skip",
+            action=Action.LIST_MATCH_SKIP,
             target=c,
             after={"entry": c.entry_id, "person": c.person_id},
         )
@@ -226,7 +227,7 @@ def entry_create_person(*, entry: ListEntry, actor):
         _supersede_others(entry)
         audit_record(
             actor=actor,
-            action="list.entry_new_person",
+            action=Action.LIST_ENTRY_NEW_PERSON,
             target=entry,
             after={"person": person.pk, "event": event.pk},
         )

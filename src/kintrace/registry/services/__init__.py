@@ -1,5 +1,5 @@
 """Every write to the registry, by section (regions, facilities, sources, persons, events,
-status). Keyword-only, each takes the acting user and writes its audit entry (before/after
+status, merging). Keyword-only, each takes the acting user and writes its audit entry (before/after
 snapshots) in the same transaction as the change. The names are re-exported here:
 ``from kintrace.registry.services import X`` is the way to import them."""
 
@@ -22,6 +22,7 @@ from .facilities import (
     facility_resolve,
     facility_update,
 )
+from .merging import MergeError, person_fold, person_links, person_unfold
 from .persons import (
     KEY_FIELDS,
     PERSON_FIELDS,
@@ -42,6 +43,7 @@ __all__ = [
     "FACILITY_FIELDS",
     "FacilityAmbiguous",
     "KEY_FIELDS",
+    "MergeError",
     "PERSON_FIELDS",
     "PersonMerged",
     "SOURCE_FIELDS",
@@ -60,9 +62,12 @@ __all__ = [
     "name_fields",
     "person_check_writable",
     "person_create",
+    "person_fold",
+    "person_links",
     "person_name_add",
     "person_names_rekey",
     "person_status_refresh",
+    "person_unfold",
     "person_update",
     "persons_mark_distinct",
     "regions_ensure_loaded",

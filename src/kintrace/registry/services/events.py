@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.names.dates import PartialDate
 
@@ -103,7 +104,9 @@ def event_create(
         for item in citations:
             source, quote = item if isinstance(item, tuple) else (item, "")
             Citation.objects.create(event=event, source=source, quote=quote)
-        audit_record(actor=actor, action="event.create", target=event, after=_event_snapshot(event))
+        audit_record(
+            actor=actor, action=Action.EVENT_CREATE, target=event, after=_event_snapshot(event)
+        )
         for person in _subjects(event):
             person_status_refresh(person=person, actor=actor)
     return event
@@ -112,7 +115,7 @@ def event_create(
 EVENT_FIELDS = {"type", "facility", "region", "place_text", "description"}
 
 
-def _event_changed(event: Event, *, actor, action: str, before) -> None:
+def _event_changed(event: Event, *, actor, action: Action, before) -> None:
     """Audit a change to an event and derive its subjects' status again."""
     audit_record(
         actor=actor, action=action, target=event, before=before, after=_event_snapshot(event)
@@ -151,7 +154,7 @@ def event_update(
         event.start_sort = sort_key(event.start_year, event.start_month, event.start_day)
         _check_range(event)
         event.save()
-        _event_changed(event, actor=actor, action="event.update", before=before)
+        _event_changed(event, actor=actor, action=Action.EVENT_UPDATE, before=before)
     return event
 
 
@@ -194,7 +197,7 @@ def event_delete(*, event: Event, actor, reason: str = "") -> EventDeletion:
         event.delete()
         audit_record(
             actor=actor,
-            action="event.delete",
+            action=Action.EVENT_DELETE,
             target_type="registry.event",
             target_id=str(pk),
             before=before,
@@ -235,7 +238,7 @@ def event_restore(*, deletion: EventDeletion, actor) -> Event:
         deletion.restored_at = timezone.now()
         deletion.restored_by = actor if actor and actor.pk else None
         deletion.save(update_fields=["restored_at", "restored_by"])
-        _event_changed(event, actor=actor, action="event.restore", before=None)
+        _event_changed(event, actor=actor, action=Action.EVENT_RESTORE, before=None)
     return event
 
 
@@ -261,7 +264,7 @@ def event_person_add(
         )
         audit_record(
             actor=actor,
-            action="event.person_add",
+            action=Action.EVENT_PERSON_ADD,
             target=event,
             before=before,
             after=_event_snapshot(event),
@@ -275,7 +278,7 @@ def event_citation_add(*, event: Event, source: Source, actor, quote: str = "") 
     with transaction.atomic():
         before = _event_snapshot(event)
         citation = Citation.objects.create(event=event, source=source, quote=quote)
-        _event_changed(event, actor=actor, action="event.citation_add", before=before)
+        _event_changed(event, actor=actor, action=Action.EVENT_CITATION_ADD, before=before)
     return citation
 
 
@@ -285,4 +288,4 @@ def citation_remove(*, citation: Citation, actor) -> None:
         event = citation.event
         before = _event_snapshot(event)
         citation.delete()
-        _event_changed(event, actor=actor, action="event.citation_remove", before=before)
+        _event_changed(event, actor=actor, action=Action.EVENT_CITATION_REMOVE, before=before)

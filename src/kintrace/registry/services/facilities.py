@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.names.facilities import parse_facility
 
@@ -70,7 +71,7 @@ def facility_create(
             other_names=list(other_names),
         )
         audit_record(
-            actor=actor, action="facility.create", target=facility, after=snapshot(facility)
+            actor=actor, action=Action.FACILITY_CREATE, target=facility, after=snapshot(facility)
         )
     return facility
 
@@ -113,7 +114,7 @@ def facility_update(
         facility.save()
         audit_record(
             actor=actor,
-            action="facility.update",
+            action=Action.FACILITY_UPDATE,
             target=facility,
             before=before,
             after=snapshot(facility),
@@ -209,7 +210,7 @@ def facility_resolve(
             person.save(update_fields=["last_facility", "last_facility_text", "updated_at"])
             audit_record(
                 actor=actor,
-                action="person.facility_resolve",
+                action=Action.PERSON_FACILITY_RESOLVE,
                 target=person,
                 before=before,
                 after=_person_snapshot(person),
@@ -222,7 +223,7 @@ def facility_resolve(
         event.save(update_fields=["facility", "facility_text", "updated_at"])
         audit_record(
             actor=actor,
-            action="event.facility_resolve",
+            action=Action.EVENT_FACILITY_RESOLVE,
             target=event,
             before=before,
             after=_event_snapshot(event),

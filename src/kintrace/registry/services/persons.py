@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.names.dates import PartialDate
 
@@ -70,7 +71,7 @@ def person_create(
         person.save()
         PersonName.objects.create(person=person, source=name_source, is_primary=True, **parts)
         audit_record(
-            actor=actor, action="person.create", target=person, after=_person_snapshot(person)
+            actor=actor, action=Action.PERSON_CREATE, target=person, after=_person_snapshot(person)
         )
         for other in distinct_from:
             persons_mark_distinct(a=person, b=other, actor=actor)
@@ -91,7 +92,7 @@ def persons_mark_distinct(*, a: Person, b: Person, actor) -> PersonDistinct | No
         )
         if created:
             audit_record(
-                actor=actor, action="person.distinct", target=row, after={"a": low, "b": high}
+                actor=actor, action=Action.PERSON_DISTINCT, target=row, after={"a": low, "b": high}
             )
     return row
 
@@ -129,7 +130,7 @@ def person_update(
         person.save()
         audit_record(
             actor=actor,
-            action="person.update",
+            action=Action.PERSON_UPDATE,
             target=person,
             before=before,
             after=_person_snapshot(person),
@@ -156,7 +157,7 @@ def person_name_add(
         )
         audit_record(
             actor=actor,
-            action="person.name_add",
+            action=Action.PERSON_NAME_ADD,
             target=person,
             before=before,
             after=_person_snapshot(person),
@@ -203,7 +204,7 @@ def person_names_rekey(*, actor, batch_size: int = 2000) -> int:
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action="person.names_rekey",
+                action=Action.PERSON_NAMES_REKEY,
                 target_type="registry.personname",
                 after={"changed": changed},
             )

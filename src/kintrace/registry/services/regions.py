@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.names.regions import REGIONS
 
@@ -41,7 +42,7 @@ def regions_ensure_loaded() -> int:
         Region.objects.bulk_update(update, fields)
         audit_record(
             actor=None,
-            action="region.load",
+            action=Action.REGION_LOAD,
             target_type="registry.region",
             after={"created": [r.code for r in create], "updated": [r.code for r in update]},
         )

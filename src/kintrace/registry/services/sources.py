@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 from kintrace.names.dates import PartialDate
 
@@ -39,7 +40,9 @@ def source_create(
             created_by=actor if actor and actor.pk else None,
             **_date_fields("date", date),
         )
-        audit_record(actor=actor, action="source.create", target=source, after=snapshot(source))
+        audit_record(
+            actor=actor, action=Action.SOURCE_CREATE, target=source, after=snapshot(source)
+        )
     return source
 
 
@@ -76,7 +79,7 @@ def source_update(
         source.save()
         audit_record(
             actor=actor,
-            action="source.update",
+            action=Action.SOURCE_UPDATE,
             target=source,
             before=before,
             after=snapshot(source),

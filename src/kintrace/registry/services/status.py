@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record, snapshot
 
 from ..models import (
@@ -33,14 +34,14 @@ def _conflicts_sync(person: Person, candidates: list[Candidate], actor) -> None:
         )
         audit_record(
             actor=actor,
-            action="person.conflict_open",
+            action=Action.PERSON_CONFLICT_OPEN,
             target=row,
             after={"person": person.pk, "death_event": pair[0], "life_event": pair[1]},
         )
     for pair, row in rows.items():
         if pair not in found and row.state == ConflictState.OPEN:
             audit_record(
-                actor=actor, action="person.conflict_gone", target=row, before=snapshot(row)
+                actor=actor, action=Action.PERSON_CONFLICT_GONE, target=row, before=snapshot(row)
             )
             row.delete()
 
@@ -64,7 +65,7 @@ def conflict_resolve(
         conflict.save()
         audit_record(
             actor=actor,
-            action="person.conflict_resolve",
+            action=Action.PERSON_CONFLICT_RESOLVE,
             target=conflict,
             before=before,
             after=snapshot(conflict),
@@ -101,7 +102,7 @@ def person_status_refresh(*, person: Person, actor=None) -> Person:
         person.save(update_fields=["status", "status_reason", "status_event", "updated_at"])
         audit_record(
             actor=actor,
-            action="person.status",
+            action=Action.PERSON_STATUS,
             target=person,
             before=before,
             after=snapshot(person, ["status", "status_reason", "status_event"]),
