@@ -9,6 +9,7 @@ from datetime import date
 from kintrace.extract import Extraction, Fact, extract
 from kintrace.extract.lang import sentences
 from kintrace.registry.models import EventType
+from kintrace.registry.search import person_search
 
 from .models import SourceText
 
@@ -16,8 +17,6 @@ from .models import SourceText
 def people_found(query: str, limit: int = 10) -> list:
     """Persons a name typed on the page may mean (the registry's search), best first; the
     accept forms offer them instead of asking for a number."""
-    from kintrace.registry.search import person_search
-
     return list(person_search(query, limit=limit)) if query.strip() else []
 
 
