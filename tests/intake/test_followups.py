@@ -282,3 +282,40 @@ def test_a_recruitment_date_without_a_ticked_step_says_the_step_was_not_given():
     [fact] = report_facts({"recruited_when": "2023"})
     assert (fact.type, fact.date) == ("applied", "2023")
     assert "not which step" in fact.description
+
+
+def test_a_relative_date_and_an_age_are_accepted_and_read_from_the_day_the_report_came(org_keys):
+    from datetime import date
+
+    from kintrace.registry.models import Event, Person
+
+    raw = {
+        "subject": {"name": "Петров Пётр Петрович", "birth_date": "около 40 лет"},
+        "details": {"last_contact_when": "2 недели назад", "recruited_when": "летом прошлого года"},
+    }
+    report, _receipt = make_report(**raw)  # the form's validation accepts all three
+    written = date(2026, 11, 29)
+    facts = report_facts(
+        {"last_contact_when": "2 недели назад", "recruited_when": "летом прошлого года"},
+        written=written,
+    )
+    assert {(f.type, f.date) for f in facts} == {
+        ("applied", "лето 2025"),
+        ("contact", "около 15.11.2026"),
+    }
+    contact = next(f for f in facts if f.type == "contact")
+    assert contact.description == "“2 недели назад”, written 29.11.2026"
+    person = report_create_person(report=report, actor=None, facts=facts)
+    came = report.created_at.year
+    assert (person.birth_year, Person.objects.get(pk=person.pk).birth_approximate) == (
+        came - 40,
+        True,
+    )
+    event = Event.objects.get(type="contact")
+    assert (event.start_year, event.start_month, event.start_day) == (2026, 11, 15)
+
+
+def test_a_date_nobody_can_read_is_still_refused_by_the_form():
+    with pytest.raises(Exception) as e:
+        clean_report({"subject": {"name": "Петров", "birth_date": "14.13.1987"}, "message": "x"})
+    assert "subject.birth_date" in e.value.errors

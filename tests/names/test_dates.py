@@ -11,6 +11,7 @@ from kintrace.names.dates import (
     parse_date,
     parse_date_or_none,
     parse_date_range,
+    relative_date,
 )
 
 MAX = {"max_year": 2026}  # fixed, so two-digit years pivot the same whichever year tests run
@@ -461,3 +462,50 @@ def test_an_approximate_two_digit_year_stays_approximate():
 def test_two_digits_without_a_year_mark_are_no_year(text):
     with pytest.raises(DateError):
         parse_date(text, approximate=True)
+
+
+# Dates written relative to the day of writing, as relatives write them in a form (the
+# expressions of Russian and English letters, not a generator's): read from a fixed "today".
+WRITTEN = dt.date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "absolute"),
+    [
+        ("вчера", "28.11.2026"),
+        ("Позавчера", "27.11.2026"),
+        ("yesterday", "28.11.2026"),
+        ("2 недели назад", "около 15.11.2026"),
+        ("пару недель назад", "около 15.11.2026"),
+        ("неделю назад", "около 22.11.2026"),
+        ("на прошлой неделе", "около 22.11.2026"),
+        ("3 days ago", "около 26.11.2026"),
+        ("месяц назад", "около 10.2026"),
+        ("три месяца назад", "около 08.2026"),
+        ("полгода назад", "около 05.2026"),
+        ("a month ago", "около 10.2026"),
+        ("в прошлом месяце", "10.2026"),
+        ("в прошлом году", "2025"),
+        ("два года назад", "около 2024"),
+        ("летом прошлого года", "лето 2025"),
+        ("прошлым летом", "лето 2026"),
+        ("прошлой весной", "весна 2026"),
+        ("last summer", "лето 2026"),
+    ],
+)
+def test_a_date_written_relative_to_its_day_is_the_date_it_names(text, absolute):
+    assert relative_date(text, WRITTEN) == absolute
+    parse_date_range(absolute, approximate=True)  # and the registry reads what it gives
+
+
+@pytest.mark.parametrize(
+    ("text", "year"), [("около 40 лет", 1986), ("40 лет", 1986), ("about 35", 1991), ("40", 1986)]
+)
+def test_an_age_is_a_birth_year_only_where_a_birth_date_is_asked(text, year):
+    assert relative_date(text, WRITTEN, age=True) == f"около {year}"
+    assert relative_date(text, WRITTEN) is None
+
+
+@pytest.mark.parametrize("text", ["1985", "весна", "15 января", "лет", "5 лет", "когда-то"])
+def test_what_is_not_relative_is_left_to_the_other_readers(text):
+    assert relative_date(text, WRITTEN, age=True) is None

@@ -3,6 +3,7 @@ his case, and record what the report says as events sourced to the report."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from kintrace.names.dates import (
     parse_date_or_none,
     parse_date_range,
     parse_day_month,
+    relative_date,
 )
 from kintrace.registry.models import EventType, Person, Region, SourceKind
 from kintrace.registry.services import (
@@ -43,12 +45,13 @@ class Fact:
 _RECRUITMENT_STAGES = ("applied", "offered", "transferred", "quarantined")
 
 
-def report_facts(private: dict) -> list[Fact]:
+def report_facts(private: dict, written: date_type | None = None) -> list[Fact]:
     """The events a report proposes: each "what happened" choice, dated where the reporter
-    gave a date. The recruitment date goes to the recruitment stage the relative ticked
-    (signed, else offered, taken out, quarantine); when none is ticked it is proposed as
-    "applied" and says that the relative named no stage — the caseworker decides. The last
-    contact dates "contact"."""
+    gave a date (one written relative to the day the report was `written`, "2 недели назад",
+    is proposed as the date it names). The recruitment date goes to the recruitment stage the
+    relative ticked (signed, else offered, taken out, quarantine); when none is ticked it is
+    proposed as "applied" and says that the relative named no stage — the caseworker decides.
+    The last contact dates "contact"."""
     codes = list(private.get("what_happened", []))
     recruited = private.get("recruited_when", "")
     stage = next((c for c in _RECRUITMENT_STAGES if c in codes), "")
@@ -56,7 +59,7 @@ def report_facts(private: dict) -> list[Fact]:
     for code, date in dated.items():
         if date and code not in codes:
             codes.append(code)
-    facts = [_dated_fact(code, dated.get(code, "")) for code in codes]
+    facts = [_dated_fact(code, dated.get(code, ""), written) for code in codes]
     if recruited and not stage:
         for fact in facts:
             if fact.type == "applied":
@@ -65,10 +68,21 @@ def report_facts(private: dict) -> list[Fact]:
     return facts
 
 
-def _dated_fact(code: str, date: str) -> Fact:
+def _dated_fact(code: str, date: str, written: date_type | None = None) -> Fact:
     """A day and month without a year ("15 января") is no registry date: the event is
     proposed undated, with the day as the relative wrote it in its description, and the
-    caseworker adds the year if they learn it. Never a guessed year."""
+    caseworker adds the year if they learn it. Never a guessed year. A date relative to the
+    day the report was `written` ("2 недели назад") is proposed as the date it names, with
+    the words as written in the description."""
+    if date and written is not None:
+        absolute = relative_date(date, written)
+        if absolute is not None:
+            return Fact(
+                type=code,
+                date=absolute,
+                description=_("“%(text)s”, written %(day)s")
+                % {"text": date, "day": written.strftime("%d.%m.%Y")},
+            )
     try:
         yearless = parse_day_month(date) is not None if date else False
     except ValueError:
@@ -176,7 +190,11 @@ def report_create_person(*, report: Report, actor, facts: Sequence[Fact] = ()) -
         try:
             birth = parse_date_or_none(report.subject_birth_date, approximate=True)
         except ValueError:
-            birth = None
+            # "около 40 лет": an age on the day the report came is an approximate birth year
+            age = relative_date(
+                report.subject_birth_date, timezone.localdate(report.created_at), age=True
+            )
+            birth = parse_date_or_none(age, approximate=True) if age else None
         person = person_create(
             name=report.subject_name,
             birth=birth,

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kintrace.names.dates import parse_date_range, parse_day_month
+from kintrace.names.dates import parse_date_range, parse_day_month, relative_date
 from kintrace.names.regions import normalise_region
 from kintrace.names.text import strip_bidi
 
@@ -108,14 +109,18 @@ def _text(raw: dict, path: str) -> str:
     return strip_bidi(value.replace("\x00", "").replace("\r\n", "\n")).strip()
 
 
-def date_is_valid(text: str) -> bool:
+def date_is_valid(text: str, *, birth: bool = False) -> bool:
     """A date as a relative may write it: exact, partial, approximate ("около 1985"), a
-    period ("весна 2024", "1980-е") or a day and month without the year ("15 января") —
-    kept as typed; the registry reads it as what it is and never guesses a year."""
+    period ("весна 2024", "1980-е"), a day and month without the year ("15 января"), relative
+    to today ("вчера", "2 недели назад", "летом прошлого года") or, for a birth date, an age
+    ("около 40 лет") — kept as typed; the registry reads it as what it is (relative ones from
+    the day the report came: `names.dates.relative_date`) and never guesses a year."""
     try:
         return parse_date_range(text, approximate=True) is not None
     except ValueError:
         pass
+    if relative_date(text, timezone.localdate(), age=birth) is not None:
+        return True
     try:
         return parse_day_month(text) is not None
     except ValueError:
@@ -182,7 +187,8 @@ def clean_report(raw: dict) -> CleanReport:
     if not any(ch.isalnum() for ch in name) and "subject.name" not in errors:
         errors["subject.name"] = _("Please write his name, even if only in part.")
     for path in DATE_FIELDS:
-        if values.get(path) and path not in errors and not date_is_valid(values[path]):
+        birth = path == "subject.birth_date"
+        if values.get(path) and path not in errors and not date_is_valid(values[path], birth=birth):
             errors[path] = _(
                 "We could not read this date. Write it like 14.03.1987, 03.1987, 1987, "
                 "about 1987, spring 2024 or 15 January."

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -89,7 +90,7 @@ def _detail(request, report: Report, *, error: str = "", status: int = 200):
     org_private = org_private_key_for(request)
     view = report_read(report=report, org_private=org_private, actor=request.user)
     family = family_reviews_read(report=report, org_private=org_private, actor=request.user)
-    facts = report_facts(view.private)
+    facts = report_facts(view.private, written=timezone.localdate(report.created_at))
     facts.append(Fact(type=""))  # one empty row for a fact the caseworker adds
     suggestions = suggest_persons(report) if report.status == Report.Status.NEW else []
     # Anyone the registry search finds may be linked, not only the engine's proposals: a miss

@@ -644,3 +644,96 @@ def parse_day_month(text: str) -> tuple[int, int] | None:
     if not 1 <= day <= (29 if month == 2 else _DAYS_IN_MONTH[month]):
         raise DateError(f"day {day} does not exist in month {month}", code="day_range")
     return day, month
+
+
+# --- dates relative to the day they were written -----------------------------------------
+# What a relative writes in a form: "вчера", "2 недели назад", "в прошлом месяце", "летом
+# прошлого года", "last week"; and for a birth date an age, "около 40 лет", "40 years old".
+# `relative_date` turns them into the absolute text `parse_date_range` reads, given the day
+# the text was written, so the form can accept them and the registry can date them; the text
+# as written is kept beside (nothing is guessed finer than the words say: "2 недели назад" is
+# an approximate day, "месяц назад" an approximate month, "год назад" an approximate year).
+
+_NUMBER_WORDS = {
+    "один": 1, "одну": 1, "одна": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3,
+    "трёх": 3, "трех": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8,
+    "девять": 9, "десять": 10, "пару": 2, "полгода": 6,
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2,
+}  # fmt: skip
+_N = r"(\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
+_AGO = re.compile(
+    rf"^(?:{_N}\s+)?(дн[еяь]й|дня|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет"
+    r"|days?|weeks?|months?|years?)\s+(?:назад|тому\s+назад|ago)$"
+)
+_SEASON_OF = {"весн": (3, 5), "spring": (3, 5), "лет": (6, 8), "summer": (6, 8),
+              "осен": (9, 11), "autumn": (9, 11), "fall": (9, 11)}  # fmt: skip
+_AGE = re.compile(
+    r"^(?:(около|примерно|приблизительно|где-?\s?то|~|about|around|approx\.?|approximately)\s*)?"
+    r"(\d{1,2})\s*(?:лет|года|год|years?(?:\s+old)?|y\.?\s?o\.?)?$"
+)
+
+
+def _season_key(word: str) -> tuple[int, int] | None:
+    if word in ("лет", "лета"):  # "40 лет": years, not summer
+        return None
+    return next((m for stem, m in _SEASON_OF.items() if word.startswith(stem)), None)
+
+
+def relative_date(text: str, today: dt.date, *, age: bool = False) -> str | None:
+    """The absolute date text (as `parse_date_range` reads it: "28.11.2026", "около
+    14.11.2026", "около 10.2026", "лето 2025", "около 1986") of a date written relative to
+    `today`; None when `text` is no such expression. With `age=True` a bare age ("около 40
+    лет", "40", "40 years old") is read as a birth year, approximate. Pure; no errors raised."""
+    s = " ".join(fold_text(text or "").split()).strip(" .,;")
+    s = re.sub(r"^(?:в|во|на|in|on)\s+", "", s)
+    if age and (m := _AGE.match(s)):
+        years = int(m[2])
+        return f"около {today.year - years}" if 14 <= years <= 90 else None
+    s = re.sub(r"^полгода\b", "6 месяцев", s)
+    simple = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
+    if s in simple:
+        return (today - dt.timedelta(days=simple[s])).strftime("%d.%m.%Y")
+    if m := _AGO.match(s):
+        n = _NUMBER_WORDS.get(m[1] or "", None) if m[1] and not m[1].isdigit() else None
+        count = int(m[1]) if m[1] and m[1].isdigit() else (n or 1)
+        unit = m[2]
+        if unit.startswith(("дн", "ден", "day")):
+            return "около " + (today - dt.timedelta(days=count)).strftime("%d.%m.%Y")
+        if unit.startswith(("недел", "week")):
+            return "около " + (today - dt.timedelta(weeks=count)).strftime("%d.%m.%Y")
+        if unit.startswith(("месяц", "month")):
+            months = today.year * 12 + today.month - 1 - count
+            return f"около {months % 12 + 1:02d}.{months // 12}"
+        return f"около {today.year - count}"
+    last_week = ("прошлой неделе", "last week", "прошлую неделю")
+    if s in last_week:
+        return "около " + (today - dt.timedelta(days=7)).strftime("%d.%m.%Y")
+    if s in ("этой неделе", "this week"):
+        return "около " + today.strftime("%d.%m.%Y")
+    months_back = {"прошлом месяце": 1, "last month": 1, "этом месяце": 0, "this month": 0}
+    if s in months_back:
+        months = today.year * 12 + today.month - 1 - months_back[s]
+        return f"{months % 12 + 1:02d}.{months // 12}"
+    years_back = {"прошлом году": 1, "last year": 1, "позапрошлом году": 2, "этом году": 0,
+                  "this year": 0, "прошлого года": 1}  # fmt: skip
+    if s in years_back:
+        return str(today.year - years_back[s])
+    # "летом прошлого года", "прошлым летом", "last summer", "this spring", "этой весной"
+    words = s.split()
+    if len(words) in (2, 3):
+        season = next((_season_key(w) for w in words if _season_key(w)), None)
+        rest = " ".join(w for w in words if not _season_key(w))
+        if season is not None and rest:
+            if rest in ("прошлого года", "of last year"):
+                year = today.year - 1
+            elif rest in ("этого года", "this year", "this", "этой", "этим", "этим летом"):
+                year = today.year
+            elif rest in ("прошлым", "прошлой", "прошлой осенью", "last", "прошлая", "прошлое"):
+                # the last such season that has ended, or is going on
+                year = today.year if today.month > season[0] else today.year - 1
+            else:
+                return None
+            name = {3: "весна", 6: "лето", 9: "осень"}[season[0]]
+            return f"{name} {year}"
+    return None
