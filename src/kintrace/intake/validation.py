@@ -141,12 +141,12 @@ def height_range(text: str) -> tuple[int, int] | None:
     return numbers[0] - slack, numbers[0] + slack
 
 
-def clean_description(raw: dict) -> dict[str, str]:
-    """Validate the optional "Приметы" section (`raw["description"]`); the non-empty values
-    by field name. Raises ReportInvalid keyed by "description.<field>"."""
+def _texts(raw: dict, limits: dict[str, int]) -> tuple[dict[str, str], dict[str, str]]:
+    """(values, errors) of the text fields `limits` names (path → most characters): each
+    value cleaned by `_text`; a field too long or of the wrong type is an error, not a value."""
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
-    for path, limit in DESCRIPTION_LIMITS.items():
+    for path, limit in limits.items():
         try:
             value = _text(raw, path)
         except ReportInvalid as e:
@@ -154,8 +154,16 @@ def clean_description(raw: dict) -> dict[str, str]:
             continue
         if len(value) > limit:
             errors[path] = _("Please shorten this to %(limit)d characters.") % {"limit": limit}
-        elif value:
-            values[path.partition(".")[2]] = value
+            continue
+        values[path] = value
+    return values, errors
+
+
+def clean_description(raw: dict) -> dict[str, str]:
+    """Validate the optional "Приметы" section (`raw["description"]`); the non-empty values
+    by field name. Raises ReportInvalid keyed by "description.<field>"."""
+    texts, errors = _texts(raw, DESCRIPTION_LIMITS)
+    values = {path.partition(".")[2]: v for path, v in texts.items() if v}
     if values.get("height") and height_range(values["height"]) is None:
         errors["description.height"] = _(
             "Write his height in centimetres, like 178, 175–180 or about 180."
@@ -169,17 +177,7 @@ def clean_report(raw: dict) -> CleanReport:
     """Validate a report; raise ReportInvalid with every problem found, keyed by field path."""
     if not isinstance(raw, dict):
         raise ReportInvalid({"": _("The report must be an object.")})
-    errors: dict[str, str] = {}
-    values: dict[str, str] = {}
-    for path, limit in LIMITS.items():
-        try:
-            value = _text(raw, path)
-        except ReportInvalid as e:
-            errors.update(e.errors)
-            continue
-        if len(value) > limit:
-            errors[path] = _("Please shorten this to %(limit)d characters.") % {"limit": limit}
-        values[path] = value
+    values, errors = _texts(raw, LIMITS)
 
     # A name is something a person can read: at least one letter or digit, not only
     # invisible characters (zero-width spaces, a BOM, control characters).
