@@ -56,7 +56,11 @@ def _is_public(request) -> bool:
     if _is_public_path(request):
         return True
     user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
+    if user is None:
+        # Refused before the authentication middleware ran (a NUL in the URL): who asks is
+        # unknown, so a staff address gets the plain staff look, never the relatives' links
+        return False
+    return not user.is_authenticated
 
 
 def _is_api(request) -> bool:
