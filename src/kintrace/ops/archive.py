@@ -21,6 +21,8 @@ import struct
 
 from kintrace.security import crypto
 
+from .messages import OpsError, gettext_noop
+
 MAGIC = b"KTBACKUP\x00\x01"
 # What the tar stream holds (docs/operations.md): the manifest's format number, its parts.
 FORMAT = 1
@@ -36,7 +38,7 @@ _BLOB_OVERHEAD = 1 + crypto.NONCE_BYTES + 16  # version byte, nonce, Poly1305 ta
 _MAX_HEADER = 256
 
 
-class BackupFileError(Exception):
+class BackupFileError(OpsError):
     """The file is not a kintrace backup, was altered or cut short, or the key does not open
     it. The message is one line for the operator."""
 
@@ -86,7 +88,7 @@ class EncryptingWriter:
 def _read_exact(f, n: int) -> bytes:
     data = f.read(n)
     if len(data) != n:
-        raise BackupFileError("the backup file is cut short")
+        raise BackupFileError(gettext_noop("the backup file is cut short"))
     return data
 
 
@@ -99,18 +101,20 @@ class DecryptingReader:
     def __init__(self, f, private_key: bytes):
         self._f = f
         if f.read(len(MAGIC)) != MAGIC:
-            raise BackupFileError("not a kintrace backup file (or a newer format)")
+            raise BackupFileError(gettext_noop("not a kintrace backup file (or a newer format)"))
         (length,) = struct.unpack(">I", _read_exact(f, 4))
         if length > _MAX_HEADER:
-            raise BackupFileError("the backup file's header is damaged")
+            raise BackupFileError(gettext_noop("the backup file's header is damaged"))
         try:
             material = crypto.unseal(private_key, _read_exact(f, length))
         except crypto.CryptoError:
             raise BackupFileError(
-                "the key does not open this backup (wrong key, or the header was altered)"
+                gettext_noop(
+                    "the key does not open this backup (wrong key, or the header was altered)"
+                )
             ) from None
         if len(material) != 32 + PREFIX_BYTES:
-            raise BackupFileError("the backup file's header is damaged")
+            raise BackupFileError(gettext_noop("the backup file's header is damaged"))
         self._key, self._prefix = material[:32], material[32:]
         self._index = 0
         self._buf = b""
@@ -120,24 +124,30 @@ class DecryptingReader:
     def _next_chunk(self) -> None:
         head = self._f.read(4)
         if len(head) < 4:
-            raise BackupFileError("the backup file is cut short (no final chunk)")
+            raise BackupFileError(gettext_noop("the backup file is cut short (no final chunk)"))
         (length,) = struct.unpack(">I", head)
         if length > CHUNK_BYTES + _BLOB_OVERHEAD or length < _BLOB_OVERHEAD:
-            raise BackupFileError(f"chunk {self._index} of the backup file is damaged")
+            raise BackupFileError(
+                gettext_noop("chunk %(n)d of the backup file is damaged"), n=self._index
+            )
         blob = _read_exact(self._f, length)
         nonce = blob[1 : 1 + crypto.NONCE_BYTES]
         final = nonce == _nonce(self._prefix, self._index, True)
         if not final and nonce != _nonce(self._prefix, self._index, False):
-            raise BackupFileError(f"chunk {self._index} of the backup file is out of place")
+            raise BackupFileError(
+                gettext_noop("chunk %(n)d of the backup file is out of place"), n=self._index
+            )
         try:
             self._buf = crypto.decrypt(self._key, blob)
         except crypto.CryptoError:
-            raise BackupFileError(f"chunk {self._index} of the backup file was altered") from None
+            raise BackupFileError(
+                gettext_noop("chunk %(n)d of the backup file was altered"), n=self._index
+            ) from None
         self._pos = 0
         self._index += 1
         if final:
             if self._f.read(1):
-                raise BackupFileError("the backup file has bytes after its end")
+                raise BackupFileError(gettext_noop("the backup file has bytes after its end"))
             self._done = True
 
     def read(self, n: int = -1) -> bytes:

@@ -40,9 +40,10 @@ from .archive import (
     SUFFIX,
     EncryptingWriter,
 )
+from .messages import OpsError, gettext_noop
 
 
-class BackupError(Exception):
+class BackupError(OpsError):
     """The backup could not be written (one line for the operator); nothing is left behind."""
 
 
@@ -113,7 +114,9 @@ def _pg_env() -> tuple[list[str], dict]:
 def _snapshot_postgresql(tmp: Path) -> tuple[Path, dict]:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise BackupError("pg_dump is not installed (Debian: apt install postgresql-client)")
+        raise BackupError(
+            gettext_noop("pg_dump is not installed (Debian: apt install postgresql-client)")
+        )
     dest = tmp / "kintrace.pgdump"
     args, env = _pg_env()
     with transaction.atomic(), connection.cursor() as cur:
@@ -136,7 +139,7 @@ def _snapshot_postgresql(tmp: Path) -> tuple[Path, dict]:
         )  # fmt: skip
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["failed"])[-1]
-            raise BackupError(f"pg_dump failed: {last}")
+            raise BackupError(gettext_noop("pg_dump failed: %(why)s"), why=last)
     return dest, {"counts": counts, "migrations": migrations, "audit_head": head}
 
 
@@ -161,7 +164,7 @@ def _add(tar: tarfile.TarFile, name: str, path: Path, parts: dict) -> None:
         h = _Hashing(f)
         tar.addfile(info, h)
     if h.size != info.size:  # the file changed size under us: refuse rather than lie
-        raise BackupError(f"{name} changed while it was read")
+        raise BackupError(gettext_noop("%(name)s changed while it was read"), name=name)
     parts[name] = {"size": h.size, "sha256": h.sha.hexdigest()}
 
 
@@ -183,7 +186,7 @@ def backup_write(*, out: Path, public_key: bytes) -> BackupResult:
     manifest. Raises BackupError; on any failure nothing is left behind."""
     out = Path(out)
     if out.exists():
-        raise BackupError(f"{out} exists already")
+        raise BackupError(gettext_noop("%(path)s exists already"), path=str(out))
     data_dir = Path(settings.DATA_DIR)
     tmp = Path(tempfile.mkdtemp(prefix=".backup-", dir=data_dir))
     partial = out.with_name(out.name + ".partial")
@@ -195,7 +198,9 @@ def backup_write(*, out: Path, public_key: bytes) -> BackupResult:
             db_path, meta = _snapshot_postgresql(tmp)
             db_part, engine = PG_PART, "postgresql"
         else:
-            raise BackupError(f"cannot back up a {connection.vendor} database")
+            raise BackupError(
+                gettext_noop("cannot back up a %(engine)s database"), engine=connection.vendor
+            )
         parts: dict = {}
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as raw:

@@ -15,12 +15,15 @@ import shamir_mnemonic
 
 from kintrace.security import crypto
 
+from .messages import OpsError, gettext_noop
+
 PUBLIC_PREFIX = "kintrace-backup-public:"
 # keygen prints "share 2/3: word word ..."; the label may be typed back in.
+_NOT_PUBLIC = gettext_noop("not a kintrace backup public key")
 _SHARE_LABEL = re.compile(r"^\s*share\s+\d+/\d+:\s*", re.IGNORECASE)
 
 
-class BackupKeyError(ValueError):
+class BackupKeyError(OpsError, ValueError):
     """Text that is not a backup key, a share set that does not recover one, or a public-key
     file that does not parse. The message is one line for the operator."""
 
@@ -38,13 +41,13 @@ def public_key_parse(text: str) -> bytes:
     """The 32-byte public key from `public_key_text` output; BackupKeyError otherwise."""
     text = text.strip()
     if not text.startswith(PUBLIC_PREFIX):
-        raise BackupKeyError("not a kintrace backup public key")
+        raise BackupKeyError(_NOT_PUBLIC)
     try:
         key = bytes.fromhex(text[len(PUBLIC_PREFIX) :])
     except ValueError:
-        raise BackupKeyError("not a kintrace backup public key") from None
+        raise BackupKeyError(_NOT_PUBLIC) from None
     if len(key) != 32:
-        raise BackupKeyError("not a kintrace backup public key")
+        raise BackupKeyError(_NOT_PUBLIC)
     return key
 
 
@@ -60,7 +63,9 @@ def private_key_split(private: bytes, *, threshold: int, shares: int) -> list[st
     be the key), threshold > shares, or more than 16 shares."""
     if not 1 <= threshold <= shares <= 16 or (threshold == 1 and shares > 1):
         raise BackupKeyError(
-            "use 2 <= threshold <= shares <= 16 (or 1 of 1): SLIP-39 allows no other split"
+            gettext_noop(
+                "use 2 <= threshold <= shares <= 16 (or 1 of 1): SLIP-39 allows no other split"
+            )
         )
     groups = shamir_mnemonic.generate_mnemonics(1, [(threshold, shares)], private)
     return groups[0]
@@ -76,13 +81,19 @@ def private_key_parse(text: str) -> bytes:
         try:
             key = shamir_mnemonic.combine_mnemonics(lines)
         except shamir_mnemonic.MnemonicError as e:
-            raise BackupKeyError(f"the shares do not recover the key: {e}") from None
+            # The library's detail ("Invalid mnemonic checksum.") has no translation: it
+            # follows the translated sentence in English (docs/operations.md).
+            raise BackupKeyError(
+                gettext_noop("the shares do not recover the key: %(detail)s"), detail=str(e)
+            ) from None
         if len(key) != 32:
-            raise BackupKeyError("the shares recover something that is not a backup key")
+            raise BackupKeyError(
+                gettext_noop("the shares recover something that is not a backup key")
+            )
         return key
     try:
         return crypto.recovery_key_parse(" ".join(lines))
     except crypto.CryptoError:
         raise BackupKeyError(
-            "not a backup private key (13 groups of four letters) nor SLIP-39 shares"
+            gettext_noop("not a backup private key (13 groups of four letters) nor SLIP-39 shares")
         ) from None

@@ -25,9 +25,12 @@ from kintrace.intake.models import Report
 from kintrace.intake.services import report_decrypt, report_open, staff_report_key
 from kintrace.security import crypto
 from kintrace.security.keys import org_private_key_from_recovery
+from kintrace.security.receipts import ReceiptUnreadable
+
+from .messages import OpsError, gettext_noop
 
 
-class CheckFailed(Exception):
+class CheckFailed(OpsError):
     """A check of the restored place failed (message: which, and why)."""
 
 
@@ -55,8 +58,15 @@ def check_counts(manifest: dict, *, ignore: tuple[str, ...] = ()) -> None:
     found = _table_counts(expected)
     for t, n in sorted(expected.items()):
         if found[t] != n:
-            got = "no such table" if found[t] < 0 else f"{found[t]} rows"
-            raise CheckFailed(f"counts: table {t} has {got}, the manifest says {n}")
+            if found[t] < 0:
+                raise CheckFailed(
+                    gettext_noop("counts: table %(table)s is missing, the manifest says %(n)d"),
+                    table=t, n=n,
+                )  # fmt: skip
+            raise CheckFailed(
+                gettext_noop("counts: table %(table)s has %(got)d rows, the manifest says %(n)d"),
+                table=t, got=found[t], n=n,
+            )  # fmt: skip
 
 
 def check_migrations(manifest: dict) -> None:
@@ -64,19 +74,27 @@ def check_migrations(manifest: dict) -> None:
     applied = set(MigrationRecorder(connection).applied_migrations())
     missing = [f"{a}.{n}" for a, n in manifest["migrations"] if (a, n) not in applied]
     if missing:
-        raise CheckFailed(f"migrations: not applied after migrate: {', '.join(missing[:5])}")
+        raise CheckFailed(
+            gettext_noop("migrations: not applied after migrate: %(names)s"),
+            names=", ".join(missing[:5]),
+        )
 
 
 def check_audit(manifest: dict) -> None:
     report = audit_verify(expect=head_parse(manifest["audit_head"]))
     if not report.ok:
-        raise CheckFailed(f"audit: {report.problem}")
+        raise CheckFailed(gettext_noop("audit: %(problem)s"), problem=report.problem)
 
 
 def check_receipt(receipt: str) -> None:
-    access = report_open(receipt=receipt)
+    try:
+        access = report_open(receipt=receipt)
+    except ReceiptUnreadable:
+        raise CheckFailed(
+            gettext_noop("receipt: what was given is not a receipt (check the receipt file)")
+        ) from None
     if access is None:
-        raise CheckFailed("receipt: the receipt opens no report")
+        raise CheckFailed(gettext_noop("receipt: the receipt opens no report"))
     report_decrypt(access.report, access.key)
 
 
@@ -85,13 +103,17 @@ def check_recovery_key(recovery_key: str) -> int:
     try:
         private = org_private_key_from_recovery(recovery_key)
     except crypto.CryptoError:
-        raise CheckFailed("recovery key: it does not open the organisation key") from None
+        raise CheckFailed(
+            gettext_noop("recovery key: it does not open the organisation key")
+        ) from None
     n = 0
     for report in Report.objects.order_by("pk").iterator(chunk_size=500):
         try:
             report_decrypt(report, staff_report_key(report=report, org_private=private))
         except crypto.CryptoError:
-            raise CheckFailed(f"recovery key: report {report.pk} does not decrypt") from None
+            raise CheckFailed(
+                gettext_noop("recovery key: report %(id)d does not decrypt"), id=report.pk
+            ) from None
         n += 1
     return n
 

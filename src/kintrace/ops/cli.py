@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .restore import gettext_noop
+from .messages import gettext_noop
 
 PUBLIC_KEY_FILE = "backup_public_key"
 
@@ -90,13 +90,15 @@ def _read_secret(path: str | None, *, stdin_used: list) -> str:
         return ""
     if path == "-":
         if stdin_used:
-            raise ValueError("only one of the key files can be read from standard input")
+            raise ValueError(
+                _say(gettext_noop("only one of the key files can be read from standard input"))
+            )
         stdin_used.append(True)
         return sys.stdin.read()
     try:
         return Path(path).read_text()
     except OSError as e:
-        raise ValueError(f"cannot read {path}: {e.strerror}") from None
+        raise ValueError(_os_message(e, path)) from None
 
 
 def _secrets(args) -> tuple[str, str, str]:
@@ -116,7 +118,13 @@ def backup_command(args) -> int:
     if args.action == "keygen":
         return _keygen(args)
     if bool(args.out) == bool(args.verify):
-        _err("backup: give --out FILE|DIR to write a backup, or --verify FILE to check one")
+        _err(
+            _say(gettext_noop("backup"))
+            + ": "
+            + _say(
+                gettext_noop("give --out FILE|DIR to write a backup, or --verify FILE to check one")
+            )
+        )
         return 2
     if args.verify:
         return _verify(args)
@@ -137,10 +145,12 @@ def _keygen(args) -> int:
         public_key_text,
     )
 
+    keygen = _say(gettext_noop("backup keygen"))
     path = Path(settings.DATA_DIR) / PUBLIC_KEY_FILE
     if path.exists() and not args.force:
-        _err(f"backup keygen: {path} exists; --force replaces it (older backups then need the "
-             "old private key)")  # fmt: skip
+        _err(f"{keygen}: " + _say(gettext_noop(
+            "%(path)s exists; --force replaces it (older backups then need the old private key)"
+        ), path=str(path)))  # fmt: skip
         return 2
     public, private = backup_keypair()
     try:
@@ -150,7 +160,7 @@ def _keygen(args) -> int:
             else None
         )
     except BackupKeyError as e:
-        _err(f"backup keygen: {e}")
+        _err(f"{keygen}: {_message(e)}")
         return 2
     tmp = path.with_name(path.name + ".new")
     tmp.write_text(public_key_text(public) + "\n")
@@ -178,30 +188,38 @@ def _backup(args) -> int:
     from .backupkey import BackupKeyError, public_key_parse
     from .services import backup_run_record
 
+    backup = _say(gettext_noop("backup"))
     key_path = Path(args.public_key or Path(settings.DATA_DIR) / PUBLIC_KEY_FILE)
     try:
         public = public_key_parse(key_path.read_text())
     except FileNotFoundError:
-        _err(f"backup: no public key at {key_path}; run `kintrace backup keygen` first")
+        _err(f"{backup}: " + _say(gettext_noop(
+            "no public key at %(path)s; run `kintrace backup keygen` first"
+        ), path=str(key_path)))  # fmt: skip
         return 2
-    except BackupKeyError as e:
-        _err(f"backup: {key_path}: {e}")
+    except (BackupKeyError, OSError, UnicodeDecodeError) as e:
+        why = (
+            _say(gettext_noop("not a kintrace backup public key"))
+            if isinstance(e, UnicodeDecodeError)
+            else _message(e)
+        )
+        _err(f"{backup}: {key_path}: {why}")
         return 2
     out = Path(args.out)
     if out.is_dir():
         directory, out = out, out / backup_name()
     elif args.keep is not None:
-        _err("backup: --keep needs --out DIR")
+        _err(f"{backup}: " + _say(gettext_noop("--keep needs --out DIR")))
         return 2
     else:
         directory = None
     if args.keep is not None and args.keep < 1:
-        _err("backup: --keep must be at least 1")
+        _err(f"{backup}: " + _say(gettext_noop("--keep must be at least 1")))
         return 2
     try:
         result = backup_write(out=out, public_key=public)
     except (BackupError, OSError) as e:
-        _err(f"backup: {e}")
+        _err(f"{backup}: {_message(e)}")
         return 1
     m = result.manifest
     backup_run_record(
@@ -244,6 +262,8 @@ def _check_restored() -> int:
             counts_checked=bool(request["load_sqlite"]),
         )
     except CheckFailed as e:
+        # The restoring command translates it into its own language: the template goes back.
+        print(json.dumps({"failed": e.template, "params": e.params}))
         _err(f"check failed: {e}")
         return 1
     if request["record"]:
@@ -272,7 +292,7 @@ def _errors():
     from .backupkey import BackupKeyError
     from .restore import RestoreError
 
-    return (BackupFileError, BackupKeyError, RestoreError, ValueError, OSError)
+    return (BackupFileError, BackupKeyError, RestoreError, ValueError, OSError, EOFError)
 
 
 def _gettext(message: str) -> str:
@@ -296,10 +316,30 @@ def _gettext(message: str) -> str:
     return gettext(message)
 
 
-def _message(e: Exception) -> str:
-    """An error's line, translated where it carries a template (RestoreError)."""
+def _message(e: BaseException) -> str:
+    """An error's line, translated: the ops errors carry a template (messages.OpsError); an
+    OSError names its file; a tar archive that ends early (EOFError) is a backup cut short.
+    Other errors (a ValueError already translated where it was raised) print as they are."""
     template = getattr(e, "template", None)
-    return _say(template, **getattr(e, "params", {})) if template else str(e)
+    if template:
+        params = getattr(e, "params", {})
+        return _say(template, **{
+            k: _message(v) if isinstance(v, BaseException) else v for k, v in params.items()
+        })  # fmt: skip
+    if isinstance(e, OSError):
+        return _os_message(e, e.filename)
+    if isinstance(e, EOFError):
+        return _say(gettext_noop("the backup file is cut short"))
+    return str(e)
+
+
+def _os_message(e: OSError, path: object) -> str:
+    """'cannot use PATH: why' where the system's reason (strerror) follows in its own words:
+    the C library's text, English unless the system's locale says otherwise."""
+    why = e.strerror or type(e).__name__
+    if path is None:
+        return _say(gettext_noop("a file operation failed: %(why)s"), why=why)
+    return _say(gettext_noop("cannot use %(path)s: %(why)s"), path=str(path), why=why)
 
 
 def _say(template: str, **params: object) -> str:
@@ -387,7 +427,9 @@ def _scratch_database(settings_dict: dict, suffix: str) -> tuple[str, str]:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as e:
         first = str(e).strip().splitlines()[0]
-        raise ValueError(f"cannot create a scratch database: {first}") from None
+        raise ValueError(
+            _say(gettext_noop("cannot create a scratch database: %(why)s"), why=first)
+        ) from None
     user = quote(settings_dict.get("USER") or "", safe="")
     password = settings_dict.get("PASSWORD") or ""
     auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
@@ -418,13 +460,16 @@ def _drop_database(settings_dict: dict, name: str) -> None:
 
 
 def _verify(args) -> int:
+    verify = _say(gettext_noop("backup --verify"))
     try:
         key, receipt, recovery = _secrets(args)
     except ValueError as e:
-        _err(f"backup --verify: {e}")
+        _err(f"{verify}: {e}")
         return 2
     if not key:
-        _err("backup --verify: give the backup private key with --key-file FILE (or -)")
+        _err(f"{verify}: " + _say(
+            gettext_noop("give the backup private key with --key-file FILE (or - for stdin)")
+        ))  # fmt: skip
         return 2
     from kintrace.cli import setup_django
 
@@ -449,7 +494,7 @@ def _verify(args) -> int:
             receipt=receipt, recovery_key=recovery, record=False,
         )  # fmt: skip
     except _errors() as e:
-        _err(f"backup --verify: {_message(e)}")
+        _err(f"{verify}: {_message(e)}")
         backup_run_record(actor=None, kind="verify", file_name=Path(args.verify).name, size=0,
                           sha256="", audit_head="", ok=False, detail={"error": str(e)})  # fmt: skip
         return 1
@@ -494,30 +539,33 @@ def register_more(sub) -> None:
 
 
 def rotate_command(args) -> int:
+    rotate = _say(gettext_noop("keys rotate"))
     try:
         recovery = _read_secret(args.recovery_key_file, stdin_used=[]).strip()
     except ValueError as e:
-        _err(f"keys rotate: {e}")
+        _err(f"{rotate}: {e}")
         return 2
     from kintrace.cli import setup_django
 
     setup_django()
     from kintrace.security import crypto
-    from kintrace.security.keys import OrgKeysMissing, org_keys_exist, org_private_key_from_recovery
+    from kintrace.security.keys import org_keys_exist, org_private_key_from_recovery
 
     from .rotation import RotationError, org_key_rotate
 
     if not org_keys_exist():
-        _err(f"keys rotate: {OrgKeysMissing.__doc__}")
+        _err(f"{rotate}: " + _say(gettext_noop(
+            "the organisation keys have not been created yet (`kintrace createstaff` creates them)"
+        )))  # fmt: skip
         return 2
     try:
         private = org_private_key_from_recovery(recovery)
         result = org_key_rotate(actor=None, org_private=private)
     except crypto.CryptoError:
-        _err("keys rotate: that is not the organisation's recovery key")
+        _err(f"{rotate}: " + _say(gettext_noop("that is not the organisation's recovery key")))
         return 2
     except RotationError as e:
-        _err(f"keys rotate: {e}")
+        _err(f"{rotate}: {_message(e)}")
         return 1
     print(f"organisation key rotated: {result.resealed} sealed keys and notes re-sealed")
     print("Every staff session must log in again. The old recovery key opens nothing now.")

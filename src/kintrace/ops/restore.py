@@ -28,26 +28,14 @@ from .archive import (
     DecryptingReader,
 )
 from .backupkey import private_key_parse
+from .messages import OpsError, gettext_noop
 
 SOURCE_SQLITE = ".restore-source.sqlite3"
 PG_DUMP = ".restore.pgdump"
 
 
-def gettext_noop(message: str) -> str:
-    """Marks a message for the catalogue (makemessages knows this name); the command line
-    translates it when it prints the error (no Django here)."""
-    return message
-
-
-class RestoreError(Exception):
-    """The restore was refused or failed (one line for the operator). `template` is the
-    English message with %(name)s places, `params` fills them: str() is the English line,
-    the command line prints `gettext(template) % params`."""
-
-    def __init__(self, template: str, **params: object) -> None:
-        self.template = template
-        self.params = params
-        super().__init__(template % params if params else template)
+class RestoreError(OpsError):
+    """The restore was refused or failed (one line for the operator)."""
 
 
 def _dest(into: Path, name: str) -> Path | None:
@@ -93,7 +81,7 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
             try:
                 tar = tarfile.open(fileobj=stream, mode="r|")
             except tarfile.TarError:
-                raise BackupFileError("the backup file holds no archive") from None
+                raise BackupFileError(gettext_noop("the backup file holds no archive")) from None
             with tar:
                 for member in tar:
                     if member.name == MANIFEST and member.isfile():
@@ -222,8 +210,25 @@ def restore_and_check(
     if load:
         Path(load).unlink(missing_ok=True)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["the check failed"])[-1]
-        raise RestoreError("%(why)s", why=last.removeprefix("kintrace: "))
+        raise _check_error(done.stdout, done.stderr)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["manifest"] = manifest
     return result
+
+
+def _check_error(stdout: str, stderr: str) -> RestoreError:
+    """The failed check's error: the child prints {"failed": template, "params": …} for a
+    check that failed (translated here, by the command line), otherwise its last line."""
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            said = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(said, dict) and isinstance(said.get("failed"), str):
+            why = OpsError(said["failed"], **said.get("params", {}))
+            return RestoreError(gettext_noop("check failed: %(why)s"), why=why)
+        break
+    lines = stderr.strip().splitlines()
+    if not lines:
+        return RestoreError(gettext_noop("the check failed"))
+    return RestoreError("%(why)s", why=lines[-1].removeprefix("kintrace: "))

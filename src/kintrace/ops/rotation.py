@@ -26,12 +26,13 @@ from kintrace.intake.models import Report
 from kintrace.security import crypto
 from kintrace.security.models import OrgKey, UserKey
 
+from .messages import OpsError, gettext_noop
 from .models import KeyRotation
 
 _CONTEXT = b"kintrace organisation key rotation v1"
 
 
-class RotationError(Exception):
+class RotationError(OpsError):
     """The rotation cannot go on (one line): the key given is not the organisation key."""
 
 
@@ -83,7 +84,7 @@ def org_key_rotate(
     Audited: ops.org_key_rotate at the start ("start") and at the switch ("finish")."""
     current = OrgKey.objects.get(pk=1)
     if crypto.public_from_private(org_private) != _b(current.public_key):
-        raise RotationError("the key given is not the organisation key")
+        raise RotationError(gettext_noop("the key given is not the organisation key"))
     rotation = KeyRotation.objects.filter(finished_at__isnull=True).first()
     if rotation is None:
         new_public, new_private = crypto.keypair()
@@ -106,7 +107,9 @@ def org_key_rotate(
                 _wrapping_key(org_private), _b(rotation.new_private_wrapped)
             )
         except crypto.CryptoError:
-            raise RotationError("the rotation under way was started with another key") from None
+            raise RotationError(
+                gettext_noop("the rotation under way was started with another key")
+            ) from None
     new_public = _b(rotation.new_public)
     done = 0
     for model, field, mark in ((Report, "key_for_org", "last_report_id"),
