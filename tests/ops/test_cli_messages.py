@@ -192,3 +192,29 @@ def _unknown_receipt() -> str:
     from kintrace.security.receipts import new_receipt
 
     return new_receipt()
+
+
+def test_what_backup_verify_and_doctor_print_is_russian_too(estate, tmp_path, settings, capsys):
+    key = tmp_path / "backup.key"
+    key.write_text(private_key_text(estate.backup_private))
+    from kintrace.ops.backupkey import public_key_text
+
+    (settings.DATA_DIR / "backup_public_key").write_text(public_key_text(estate.backup_public))
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    with translation.override("ru"):
+        assert main(["doctor"]) == 1
+        out = capsys.readouterr().out
+        assert "fail: ни одной резервной копии ещё не записано" in out
+        assert main(["backup", "--out", str(backups)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"резервная копия записана: {backups}/kintrace-")
+        written = next(backups.glob("*.ktbackup"))
+        assert main(["backup", "--verify", str(written), "--key-file", str(key)]) == 0
+        out = capsys.readouterr().out
+        assert f"резервная копия {written} восстанавливается и проходит проверки\n" in out
+        assert "  ok: цепочка журнала аудита сходится, вершина " in out
+        assert "  не проверено: квитанция (не указана)\n" in out
+        main(["doctor"])
+        out = capsys.readouterr().out
+        assert "  ok: последняя резервная копия: 0 часов назад\n" in out

@@ -36,8 +36,20 @@ class CheckFailed(OpsError):
 
 @dataclass
 class CheckReport:
+    """done, skipped: the English lines (recorded in BackupRun.detail); said: the same as
+    {"done": [[template, params], …], "skipped": […]} for the command line to translate."""
+
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    said: dict = field(default_factory=lambda: {"done": [], "skipped": []})
+
+    def did(self, template: str, **params: object) -> None:
+        self.done.append(template % params if params else template)
+        self.said["done"].append([template, params])
+
+    def skip(self, template: str) -> None:
+        self.skipped.append(template)
+        self.said["skipped"].append([template, {}])
 
 
 def _table_counts(tables) -> dict[str, int]:
@@ -127,21 +139,21 @@ def restored_check(
     out = CheckReport()
     if not counts_checked:
         check_counts(manifest)
-    out.done.append(f"counts of {len(manifest['counts'])} tables")
+    out.did(gettext_noop("counts of %(n)d tables"), n=len(manifest["counts"]))
     check_migrations(manifest)
-    out.done.append("migrations apply")
+    out.did(gettext_noop("migrations apply"))
     check_audit(manifest)
-    out.done.append(f"audit chain verifies, head {manifest['audit_head']}")
+    out.did(gettext_noop("audit chain verifies, head %(head)s"), head=manifest["audit_head"])
     if receipt:
         check_receipt(receipt)
-        out.done.append("a receipt opens its report")
+        out.did(gettext_noop("a receipt opens its report"))
     else:
-        out.skipped.append("receipt (none given)")
+        out.skip(gettext_noop("receipt (none given)"))
     if recovery_key:
         n = check_recovery_key(recovery_key)
-        out.done.append(f"{n} reports decrypt with the recovery key")
+        out.did(gettext_noop("%(n)d reports decrypt with the recovery key"), n=n)
     else:
-        out.skipped.append("recovery key (none given)")
+        out.skip(gettext_noop("recovery key (none given)"))
     return out
 
 

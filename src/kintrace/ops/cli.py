@@ -166,11 +166,16 @@ def _keygen(args) -> int:
     tmp.write_text(public_key_text(public) + "\n")
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-    print(f"public key written to {path}")
-    print("The private key is shown now and never again. kintrace does not keep it.")
+    print(_say(gettext_noop("public key written to %(path)s"), path=str(path)))
+    print(_say(gettext_noop(
+        "The private key is shown now and never again. kintrace does not keep it."
+    )))  # fmt: skip
     if shares:
-        print(f"Any {args.threshold} of these {args.shares} shares restore a backup; give each "
-              "to a different trustee, on paper.")  # fmt: skip
+        print(_say(gettext_noop(
+            "Shares needed to restore a backup: %(threshold)d of %(shares)d. Give each to a "
+            "different trustee, on paper."
+        ), threshold=args.threshold, shares=args.shares))  # fmt: skip
+        # "share i/n:" and "backup private key:" stay as they are: restore reads them back.
         for i, share in enumerate(shares, 1):
             print(f"share {i}/{args.shares}: {share}")
     else:
@@ -231,11 +236,13 @@ def _backup(args) -> int:
         audit_head=m["audit_head"],
         detail={"engine": m["engine"], "parts": len(m["parts"]), "counts": m["counts"]},
     )
-    print(f"backup written: {result.path} ({result.size} bytes, sha256 {result.sha256})")
-    print(f"audit head {m['audit_head']}; {len(m['parts'])} parts")
+    print(_say(gettext_noop("backup written: %(path)s (%(size)d bytes, sha256 %(sha)s)"),
+               path=str(result.path), size=result.size, sha=result.sha256))  # fmt: skip
+    print(_say(gettext_noop("audit head %(head)s; parts: %(n)d"), head=m["audit_head"],
+               n=len(m["parts"])))  # fmt: skip
     if directory is not None and args.keep:
         for p in backups_prune(directory, keep=args.keep):
-            print(f"deleted old backup {p.name}")
+            print(_say(gettext_noop("deleted old backup %(name)s"), name=p.name))
     return 0
 
 
@@ -276,15 +283,21 @@ def _check_restored() -> int:
             audit_head=manifest["audit_head"],
             detail={"done": report.done, "skipped": report.skipped},
         )
-    print(json.dumps({"done": report.done, "skipped": report.skipped}))
+    print(json.dumps({"done": report.done, "skipped": report.skipped, "said": report.said}))
     return 0
 
 
 def _print_result(result: dict) -> None:
-    for line in result["done"]:
-        print(f"  ok: {line}")
-    for line in result["skipped"]:
-        print(f"  not checked: {line}")
+    """The checks done and skipped, translated (the child sends their templates in "said")."""
+    said = result.get("said") or {
+        "done": [[line, {}] for line in result["done"]],
+        "skipped": [[line, {}] for line in result["skipped"]],
+    }
+    for template, params in said["done"]:
+        print(f"  ok: {_say(template, **params)}")
+    not_checked = _say(gettext_noop("not checked"))
+    for template, params in said["skipped"]:
+        print(f"  {not_checked}: {_say(template, **params)}")
 
 
 def _errors():
@@ -511,7 +524,7 @@ def _verify(args) -> int:
         audit_head=result["manifest"]["audit_head"],
         detail={"done": result["done"], "skipped": result["skipped"]},
     )
-    print(f"backup {args.verify} restores and checks")
+    print(_say(gettext_noop("backup %(path)s restores and checks"), path=args.verify))
     _print_result(result)
     return 0
 
@@ -567,10 +580,15 @@ def rotate_command(args) -> int:
     except RotationError as e:
         _err(f"{rotate}: {_message(e)}")
         return 1
-    print(f"organisation key rotated: {result.resealed} sealed keys and notes re-sealed")
-    print("Every staff session must log in again. The old recovery key opens nothing now.")
+    print(_say(gettext_noop("organisation key rotated: sealed keys and notes re-sealed: %(n)d"),
+               n=result.resealed))  # fmt: skip
+    print(_say(gettext_noop(
+        "Every staff session must log in again. The old recovery key opens nothing now."
+    )))  # fmt: skip
     print("=" * 72)
-    print("NEW recovery key (print it, keep it offline; it is shown only now):")
+    print(_say(gettext_noop(
+        "NEW recovery key (print it, keep it offline; it is shown only now):"
+    )))  # fmt: skip
     print(f"recovery key: {result.recovery_key}")
     print("=" * 72)
     return 0

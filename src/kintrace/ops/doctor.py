@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kintrace.security.keys import org_keys_exist
 
@@ -33,35 +35,51 @@ def _data_dir() -> list[Finding]:
     out = []
     mode = stat.S_IMODE(d.stat().st_mode)
     if mode & 0o077:
-        out.append(Finding("fail", f"data directory {d} is mode {mode:o}; make it 0700"))
+        out.append(
+            Finding(
+                "fail",
+                _("data directory %(path)s is mode %(mode)s; make it 0700")
+                % {"path": d, "mode": f"{mode:o}"},
+            )
+        )
     else:
-        out.append(Finding("ok", f"data directory {d} is the owner's alone ({mode:o})"))
+        out.append(
+            Finding(
+                "ok",
+                _("data directory %(path)s is the owner's alone (%(mode)s)")
+                % {"path": d, "mode": f"{mode:o}"},
+            )
+        )
     for name in SECRET_FILES:
         p = d / name
         if not p.exists():
             level = "warn" if name in ("receipt_salt", "totp_key") else "fail"
             if name == "secret_key" and settings.PRODUCTION:
                 continue  # production takes it from KINTRACE_SECRET_KEY (settings refuse else)
-            out.append(Finding(level, f"{name} is missing from the data directory"))
+            out.append(
+                Finding(level, _("%(name)s is missing from the data directory") % {"name": name})
+            )
         elif stat.S_IMODE(p.stat().st_mode) & 0o077:
-            out.append(Finding("fail", f"{name} is readable by others; chmod 600 it"))
+            out.append(
+                Finding("fail", _("%(name)s is readable by others; chmod 600 it") % {"name": name})
+            )
     if not (d / "backup_public_key").exists():
-        out.append(Finding("warn", "no backup public key: run `kintrace backup keygen`"))
+        out.append(Finding("warn", _("no backup public key: run `kintrace backup keygen`")))
     return out
 
 
 def _settings() -> list[Finding]:
     out = []
     if not settings.PRODUCTION:
-        out.append(Finding("warn", "KINTRACE_MODE is not production"))
+        out.append(Finding("warn", _("KINTRACE_MODE is not production")))
     else:
-        out.append(Finding("ok", "production mode"))
+        out.append(Finding("ok", _("production mode")))
         if not settings.TRUSTED_PROXY:
-            out.append(Finding("warn", "KINTRACE_TRUSTED_PROXY is unset: HTTPS is not detected"))
+            out.append(Finding("warn", _("KINTRACE_TRUSTED_PROXY is unset: HTTPS is not detected")))
     if settings.DEBUG:
-        out.append(Finding("fail", "KINTRACE_DEBUG is on"))
+        out.append(Finding("fail", _("KINTRACE_DEBUG is on")))
     if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
-        out.append(Finding("ok", "SQLite database (fine for one small group; see PostgreSQL)"))
+        out.append(Finding("ok", _("SQLite database (fine for one small group; see PostgreSQL)")))
     return out
 
 
@@ -71,16 +89,24 @@ def _database() -> list[Finding]:
         executor = MigrationExecutor(conn)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as e:
-        return [Finding("fail", f"the database cannot be read: {type(e).__name__}")]
+        return [
+            Finding("fail", _("the database cannot be read: %(why)s") % {"why": type(e).__name__})
+        ]
     out = [
-        Finding("fail", f"{len(pending)} migrations not applied: run `kintrace serve` or migrate")
+        Finding(
+            "fail",
+            _("migrations not applied: %(n)d; run `kintrace serve` or migrate")
+            % {"n": len(pending)},
+        )
         if pending
-        else Finding("ok", "database reachable, migrations applied")
+        else Finding("ok", _("database reachable, migrations applied"))
     ]
     if org_keys_exist():
-        out.append(Finding("ok", "organisation keys exist"))
+        out.append(Finding("ok", _("organisation keys exist")))
     else:
-        out.append(Finding("warn", "no organisation keys yet: `kintrace createstaff` makes them"))
+        out.append(
+            Finding("warn", _("no organisation keys yet: `kintrace createstaff` makes them"))
+        )
     return out
 
 
@@ -89,24 +115,35 @@ def _backups(max_age: datetime.timedelta) -> list[Finding]:
     out = []
     last = last_backup()
     if last is None:
-        out.append(Finding("fail", "no backup was ever written"))
+        out.append(Finding("fail", _("no backup was ever written")))
     elif now - last.at > max_age:
-        out.append(Finding("fail", f"the last backup is {_age(now - last.at)} old"))
+        out.append(
+            Finding("fail", _("the last backup is %(age)s old") % {"age": _age(now - last.at)})
+        )
     else:
-        out.append(Finding("ok", f"last backup {_age(now - last.at)} ago"))
+        out.append(Finding("ok", _("last backup %(age)s ago") % {"age": _age(now - last.at)}))
     verified = last_verified_restore()
     if verified is None:
-        out.append(Finding("warn", "no backup was ever restored and verified"))
+        out.append(Finding("warn", _("no backup was ever restored and verified")))
     elif now - verified.at > VERIFY_MAX_AGE:
-        out.append(Finding("warn", f"the last verified restore is {_age(now - verified.at)} old"))
+        out.append(
+            Finding(
+                "warn",
+                _("the last verified restore is %(age)s old") % {"age": _age(now - verified.at)},
+            )
+        )
     else:
-        out.append(Finding("ok", f"last verified restore {_age(now - verified.at)} ago"))
+        out.append(
+            Finding("ok", _("last verified restore %(age)s ago") % {"age": _age(now - verified.at)})
+        )
     return out
 
 
 def _age(delta: datetime.timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24} days" if hours >= 48 else f"{hours} hours"
+    if hours >= 48:
+        return ngettext("%(n)d day", "%(n)d days", hours // 24) % {"n": hours // 24}
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
 
 
 def doctor_findings() -> list[Finding]:
