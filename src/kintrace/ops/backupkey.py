@@ -20,7 +20,8 @@ from .messages import OpsError, gettext_noop
 PUBLIC_PREFIX = "kintrace-backup-public:"
 # keygen prints "share 2/3: word word ..."; the label may be typed back in.
 _NOT_PUBLIC = gettext_noop("not a kintrace backup public key")
-_SHARE_LABEL = re.compile(r"^\s*share\s+\d+/\d+:\s*", re.IGNORECASE)
+# keygen's labels, which an operator may copy with the key: "share 2/3:", "backup private key:"
+_SHARE_LABEL = re.compile(r"^\s*(?:share\s+\d+/\d+|backup\s+private\s+key)\s*:\s*", re.IGNORECASE)
 
 
 class BackupKeyError(OpsError, ValueError):

@@ -308,12 +308,22 @@ def _errors():
     return (BackupFileError, BackupKeyError, RestoreError, ValueError, OSError, EOFError)
 
 
+# Set by `restore` alone: it runs before any data directory exists (loading kintrace.settings
+# would make one), so its messages come from a Django configured with the catalogue only.
+# Every other command loads the whole of kintrace first: a catalogue-only Django set up by a
+# message would leave it without its apps (`backup --verify` then failed on AuditHead).
+_CATALOGUE_ONLY = False
+
+
 def _gettext(message: str) -> str:
-    """`message` in the deployment's language. Restore runs before any data directory exists
-    (loading kintrace.settings would make one), so outside a configured Django it configures
-    one with the catalogue alone."""
+    """`message` in the deployment's language: kintrace's settings are loaded first, unless
+    `restore` asked for the catalogue alone (see _CATALOGUE_ONLY)."""
     from django.conf import settings
 
+    if not settings.configured and not _CATALOGUE_ONLY:
+        from kintrace.cli import setup_django
+
+        setup_django()
     if not settings.configured:
         import django
 
@@ -394,6 +404,8 @@ def _restore_target(args) -> tuple[Path, str]:
 
 
 def restore_command(args) -> int:
+    global _CATALOGUE_ONLY
+    _CATALOGUE_ONLY = True
     restore = _gettext(gettext_noop("restore"))
     try:
         key, receipt, recovery = _secrets(args)

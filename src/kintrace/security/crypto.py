@@ -18,6 +18,7 @@ import base64
 import binascii
 import hmac
 import os
+import re
 from pathlib import Path
 
 import nacl.exceptions
@@ -226,6 +227,9 @@ def recovery_key_format(key: bytes) -> str:
 
 
 def recovery_key_parse(text: str) -> bytes:
+    """The 32-byte key of a recovery key as printed ("ABCD-EFGH-…"), also with the label the
+    commands print before it ("recovery key: ABCD-…"). Raises CryptoError."""
+    text = re.sub(r"^\s*recovery\s+key\s*:\s*", "", text, flags=re.IGNORECASE)
     cleaned = "".join(c for c in text.upper() if c.isalnum())
     cleaned += "=" * (-len(cleaned) % 8)
     try:
