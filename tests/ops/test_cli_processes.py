@@ -106,3 +106,32 @@ def test_restore_takes_the_key_files_as_the_commands_printed_them(live, tmp_path
     no_traceback(done)
     assert done.returncode == 0, done.stderr
     assert (into / "kintrace.sqlite3").exists() or any(into.iterdir())
+
+
+def test_doctor_in_production_without_a_secret_key_says_fail_in_a_line(tmp_path):
+    env_data = tmp_path / "data"
+    done = subprocess.run(
+        [sys.executable, "-m", "kintrace.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(ROOT / "src"),
+            "KINTRACE_DATA_DIR": str(env_data),
+            "KINTRACE_MODE": "production",
+        },
+        timeout=120,
+    )
+    no_traceback(done)
+    assert done.returncode == 1 and done.stdout.startswith("fail: ")
+
+
+def test_a_restore_that_fails_leaves_no_directory_it_made(live, tmp_path):
+    _data, backup = live
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("backup private key: " + "ABCD-" * 12 + "ABCD\n")
+    into = tmp_path / "new-place"
+    done = kintrace(tmp_path / "unused", "restore", str(backup), "--into", str(into),
+                    "--key-file", str(wrong))  # fmt: skip
+    no_traceback(done)
+    assert done.returncode != 0 and not into.exists()

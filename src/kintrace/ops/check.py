@@ -151,7 +151,10 @@ def restored_check(
         out.skip(gettext_noop("receipt (none given)"))
     if recovery_key:
         n = check_recovery_key(recovery_key)
-        out.did(gettext_noop("%(n)d reports decrypt with the recovery key"), n=n)
+        if n:
+            out.did(gettext_noop("%(n)d reports decrypt with the recovery key"), n=n)
+        else:  # it opened the organisation key; there was no report to try it on
+            out.did(gettext_noop("the recovery key opens the organisation key (no report yet)"))
     else:
         out.skip(gettext_noop("recovery key (none given)"))
     return out

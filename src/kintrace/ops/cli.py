@@ -607,9 +607,17 @@ def rotate_command(args) -> int:
 
 
 def doctor_command(args) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     from kintrace.cli import setup_django
 
-    setup_django()
+    try:
+        setup_django()
+    except ImproperlyConfigured as e:
+        # The settings refuse this deployment (production without KINTRACE_SECRET_KEY…):
+        # that is doctor's first finding, not a traceback. Django's own text, in English.
+        print(f"fail: {e}")
+        return 1
     from .doctor import doctor_findings
 
     findings = doctor_findings()

@@ -67,6 +67,7 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
     part's SHA-256 and size against the manifest; returns the manifest. On any failure what
     was written is removed again and RestoreError or BackupFileError is raised."""
     check_empty_dir(into)
+    made = not into.exists()  # a directory made here goes again if the restore fails
     into.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(into, 0o700)
     seen: dict[str, dict] = {}
@@ -121,6 +122,8 @@ def unpack(*, backup: Path, private_key: bytes, into: Path) -> dict:
                 shutil.rmtree(child)
             else:
                 child.unlink()
+        if made:
+            into.rmdir()
         raise
     return manifest
 
