@@ -32,11 +32,20 @@ def register(sub) -> None:
 
 
 def createstaff(args) -> int:
+    from kintrace.cli import setup_django
+
+    setup_django()
+    # The lines an operator reads are in the deployment's language; the labels scripts read
+    # back ("username:", "password:", "key:", "recovery key:") stay as they are.
+    from django.utils.translation import gettext as _
+
     from kintrace.accounts.roles import ALL_ROLES
 
     if args.role not in ALL_ROLES:
         print(
-            f"kintrace createstaff: unknown role {args.role!r}; use one of: {', '.join(ALL_ROLES)}",
+            "kintrace createstaff: "
+            + _("unknown role %(role)s; use one of: %(roles)s")
+            % {"role": repr(args.role), "roles": ", ".join(ALL_ROLES)},
             file=sys.stderr,
         )
         return 2
@@ -44,9 +53,6 @@ def createstaff(args) -> int:
     if recovery == "-":
         recovery = sys.stdin.readline().strip()
 
-    from kintrace.cli import setup_django
-
-    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -55,8 +61,9 @@ def createstaff(args) -> int:
 
     if args.if_missing and User.objects.filter(username__iexact=args.username).exists():
         print(
-            f"kintrace createstaff: {args.username} already exists; its password is the one "
-            "chosen at its first login",
+            "kintrace createstaff: "
+            + _("%(name)s already exists; its password is the one chosen at its first login")
+            % {"name": args.username},
             file=sys.stderr,
         )
         return 0
@@ -74,15 +81,17 @@ def createstaff(args) -> int:
     print(f"key: {created.key}")
     if created.key == "pending":
         print(
-            "The organisation key is pending: an administrator or coordinator grants it on "
-            "the staff page (/accounts/staff/).",
+            _(
+                "The organisation key is pending: an administrator or coordinator grants it "
+                "on the staff page (/accounts/staff/)."
+            ),
             file=sys.stderr,
         )
     if created.recovery_key:
         print()
         print("=" * 72)
-        print("ORGANISATION RECOVERY KEY - shown once, never stored. Print it and keep it")
-        print("offline. Without it, reporter data is lost if every staff password is lost.")
+        print(_("ORGANISATION RECOVERY KEY - shown once, never stored. Print it and keep it"))
+        print(_("offline. Without it, reporter data is lost if every staff password is lost."))
         print(f"recovery key: {created.recovery_key}")
         print("=" * 72)
     return 0
