@@ -158,7 +158,15 @@ def test_a_backup_with_one_flipped_byte_is_refused_and_leaves_nothing(estate, tm
             backup=bad, key_text=private_key_text(estate.backup_private), into=into,
             database_url="", receipt="", recovery_key="", record=False,
         )  # fmt: skip
-    assert list(into.iterdir()) == []
+    assert not into.exists()  # the directory the restore made goes too
+    made_by_the_operator = tmp_path / "empty"
+    made_by_the_operator.mkdir()
+    with pytest.raises(BackupFileError, match="altered"):
+        restore_and_check(
+            backup=bad, key_text=private_key_text(estate.backup_private),
+            into=made_by_the_operator, database_url="", receipt="", recovery_key="", record=False,
+        )  # fmt: skip
+    assert made_by_the_operator.is_dir() and list(made_by_the_operator.iterdir()) == []
 
 
 def test_a_sqlite_backup_restores_into_postgresql(estate, tmp_path, scratch_pg):
