@@ -8,6 +8,7 @@ from datetime import date as date_type
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kintrace.audit.actions import Action
@@ -81,7 +82,7 @@ def _dated_fact(code: str, date: str, written: date_type | None = None) -> Fact:
                 type=code,
                 date=absolute,
                 description=_("“%(text)s”, written %(day)s")
-                % {"text": date, "day": written.strftime("%d.%m.%Y")},
+                % {"text": date, "day": date_format(written, "DATE_FORMAT")},
             )
     try:
         yearless = parse_day_month(date) is not None if date else False
