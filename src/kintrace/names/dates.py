@@ -666,18 +666,42 @@ _AGO = re.compile(
     rf"^(?:{_N}\s+)?(дн[еяь]й|дня|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет"
     r"|days?|weeks?|months?|years?)\s+(?:назад|тому\s+назад|ago)$"
 )
-_SEASON_OF = {"весн": (3, 5), "spring": (3, 5), "лет": (6, 8), "summer": (6, 8),
-              "осен": (9, 11), "autumn": (9, 11), "fall": (9, 11)}  # fmt: skip
 _AGE = re.compile(
     r"^(?:(около|примерно|приблизительно|где-?\s?то|~|about|around|approx\.?|approximately)\s*)?"
     r"(\d{1,2})\s*(?:лет|года|год|years?(?:\s+old)?|y\.?\s?o\.?)?$"
 )
+_DAYS_BACK = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
+_WEEK = {"прошлой неделе": 7, "прошлую неделю": 7, "last week": 7, "этой неделе": 0,
+         "this week": 0}  # fmt: skip
+_MONTHS_BACK = {"прошлом месяце": 1, "last month": 1, "этом месяце": 0, "this month": 0}
+_YEARS_BACK = {"прошлом году": 1, "last year": 1, "позапрошлом году": 2, "этом году": 0,
+               "this year": 0, "прошлого года": 1}  # fmt: skip
+# The words beside a season: of which year ("летом прошлого года"), or the last one that has
+# begun ("прошлым летом", "last summer"), or this year's ("этой весной", "this spring").
+_SEASON_YEAR = {"прошлого года": "previous", "of last year": "previous",
+                "этого года": "this", "this year": "this", "this": "this", "этой": "this",
+                "этим": "this", "прошлым": "last", "прошлой": "last", "last": "last"}  # fmt: skip
+_SEASON_NAMES = {3: "весна", 6: "лето", 9: "осень"}  # what _SEASON reads back
 
 
-def _season_key(word: str) -> tuple[int, int] | None:
-    if word in ("лет", "лета"):  # "40 лет": years, not summer
+def _season_months(word: str) -> tuple[int, int] | None:
+    """The months of a season named by `word` (from _SEASONS; winter, which straddles two
+    years, is not a relative season); None for another word ("лет" in "40 лет" is years)."""
+    if word in ("лет", "лета"):
         return None
-    return next((m for stem, m in _SEASON_OF.items() if word.startswith(stem)), None)
+    for stems, months in _SEASONS[:3]:
+        if any(word.startswith(stem) for stem in stems):
+            return months
+    return None
+
+
+def _months_back(today: dt.date, count: int) -> str:
+    months = today.year * 12 + today.month - 1 - count
+    return f"{months % 12 + 1:02d}.{months // 12}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
 def relative_date(text: str, today: dt.date, *, age: bool = False) -> str | None:
@@ -686,54 +710,40 @@ def relative_date(text: str, today: dt.date, *, age: bool = False) -> str | None
     `today`; None when `text` is no such expression. With `age=True` a bare age ("около 40
     лет", "40", "40 years old") is read as a birth year, approximate. Pure; no errors raised."""
     s = " ".join(fold_text(text or "").split()).strip(" .,;")
-    s = re.sub(r"^(?:в|во|на|in|on)\s+", "", s)
     if age and (m := _AGE.match(s)):
         years = int(m[2])
         return f"около {today.year - years}" if 14 <= years <= 90 else None
+    s = re.sub(r"^(?:в|во|на|in|on)\s+", "", s)
     s = re.sub(r"^полгода\b", "6 месяцев", s)
-    simple = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
-    if s in simple:
-        return (today - dt.timedelta(days=simple[s])).strftime("%d.%m.%Y")
+    if s in _DAYS_BACK:
+        return _day(today - dt.timedelta(days=_DAYS_BACK[s]))
+    if s in _WEEK:
+        return "около " + _day(today - dt.timedelta(days=_WEEK[s]))
+    if s in _MONTHS_BACK:
+        return _months_back(today, _MONTHS_BACK[s])
+    if s in _YEARS_BACK:
+        return str(today.year - _YEARS_BACK[s])
     if m := _AGO.match(s):
-        n = _NUMBER_WORDS.get(m[1] or "", None) if m[1] and not m[1].isdigit() else None
-        count = int(m[1]) if m[1] and m[1].isdigit() else (n or 1)
+        count = int(m[1]) if m[1] and m[1].isdigit() else _NUMBER_WORDS.get(m[1] or "", 1)
         unit = m[2]
         if unit.startswith(("дн", "ден", "day")):
-            return "около " + (today - dt.timedelta(days=count)).strftime("%d.%m.%Y")
+            return "около " + _day(today - dt.timedelta(days=count))
         if unit.startswith(("недел", "week")):
-            return "около " + (today - dt.timedelta(weeks=count)).strftime("%d.%m.%Y")
+            return "около " + _day(today - dt.timedelta(weeks=count))
         if unit.startswith(("месяц", "month")):
-            months = today.year * 12 + today.month - 1 - count
-            return f"около {months % 12 + 1:02d}.{months // 12}"
+            return "около " + _months_back(today, count)
         return f"около {today.year - count}"
-    last_week = ("прошлой неделе", "last week", "прошлую неделю")
-    if s in last_week:
-        return "около " + (today - dt.timedelta(days=7)).strftime("%d.%m.%Y")
-    if s in ("этой неделе", "this week"):
-        return "около " + today.strftime("%d.%m.%Y")
-    months_back = {"прошлом месяце": 1, "last month": 1, "этом месяце": 0, "this month": 0}
-    if s in months_back:
-        months = today.year * 12 + today.month - 1 - months_back[s]
-        return f"{months % 12 + 1:02d}.{months // 12}"
-    years_back = {"прошлом году": 1, "last year": 1, "позапрошлом году": 2, "этом году": 0,
-                  "this year": 0, "прошлого года": 1}  # fmt: skip
-    if s in years_back:
-        return str(today.year - years_back[s])
-    # "летом прошлого года", "прошлым летом", "last summer", "this spring", "этой весной"
     words = s.split()
-    if len(words) in (2, 3):
-        season = next((_season_key(w) for w in words if _season_key(w)), None)
-        rest = " ".join(w for w in words if not _season_key(w))
-        if season is not None and rest:
-            if rest in ("прошлого года", "of last year"):
-                year = today.year - 1
-            elif rest in ("этого года", "this year", "this", "этой", "этим", "этим летом"):
-                year = today.year
-            elif rest in ("прошлым", "прошлой", "прошлой осенью", "last", "прошлая", "прошлое"):
-                # the last such season that has ended, or is going on
-                year = today.year if today.month > season[0] else today.year - 1
-            else:
-                return None
-            name = {3: "весна", 6: "лето", 9: "осень"}[season[0]]
-            return f"{name} {year}"
-    return None
+    seasons = [months for w in words if (months := _season_months(w))]
+    rest = " ".join(w for w in words if not _season_months(w))
+    if len(seasons) != 1 or rest not in _SEASON_YEAR:
+        return None
+    first = seasons[0][0]
+    which = _SEASON_YEAR[rest]
+    if which == "previous":
+        year = today.year - 1
+    elif which == "this":
+        year = today.year
+    else:  # the last such season that has begun before this month
+        year = today.year if today.month > first else today.year - 1
+    return f"{_SEASON_NAMES[first]} {year}"
