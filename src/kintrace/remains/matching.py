@@ -347,16 +347,16 @@ def _fuzzy(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a, b) if a and b else -1.0
 
 
-def _his_ages(body: Descriptors, man: Descriptors) -> tuple[int, int] | None:
+def _his_ages(body: Descriptors, man: Descriptors) -> tuple[int, int, int, int] | None:
     """(youngest, oldest) he can have been in the year the body was found (the birthday may
-    not have come yet); None when the body's date and age estimate or his birth years are
-    not known."""
+    not have come yet), then the body's estimate (age_min, age_max); None when the body's date
+    and age estimate or his birth years are not known."""
     year = body.date_min // 10000 if body.date_min else 0
     if not (year and body.age_min is not None and body.age_max is not None):
         return None
     if not (man.birth_year_min and man.birth_year_max):
         return None
-    return year - man.birth_year_max - 1, year - man.birth_year_min
+    return year - man.birth_year_max - 1, year - man.birth_year_min, body.age_min, body.age_max
 
 
 def _exclusions(body: Descriptors, man: Descriptors) -> list[Reason]:
@@ -364,12 +364,10 @@ def _exclusions(body: Descriptors, man: Descriptors) -> list[Reason]:
     if body.sex and man.sex and body.sex != man.sex:
         out.append(Reason("sex", "excluded", detail=f"{body.sex}≠{man.sex}"))
     ages = _his_ages(body, man)
-    if ages is not None and body.age_min is not None and body.age_max is not None:
-        low, high = ages
-        if high < body.age_min - AGE_SLACK or low > body.age_max + AGE_SLACK:
-            out.append(
-                Reason("age", "excluded", detail=f"{body.age_min}–{body.age_max} / {low}–{high}")
-            )
+    if ages is not None:
+        low, high, age_min, age_max = ages
+        if high < age_min - AGE_SLACK or low > age_max + AGE_SLACK:
+            out.append(Reason("age", "excluded", detail=f"{age_min}–{age_max} / {low}–{high}"))
     if (
         body.height_min is not None
         and body.height_max is not None
@@ -523,9 +521,9 @@ def compare(body: Descriptors, man: Descriptors, rarity: Rarity | None = None) -
     # Age and height: within the estimate itself, or only within the margin the exclusions
     # allow (his true age falls outside a body's ten-year estimate about one time in five).
     ages = _his_ages(body, man)
-    if ages is not None and body.age_min is not None and body.age_max is not None:
-        low, high = ages
-        inside = high >= body.age_min and low <= body.age_max
+    if ages is not None:
+        low, high, age_min, age_max = ages
+        inside = high >= age_min and low <= age_max
         reasons.append(
             Reason("age", "same", 0.5, "") if inside else Reason("age", "close", -1.0, "")
         )
