@@ -171,6 +171,21 @@ def test_a_facility_fact_has_an_accept_form_that_links_it_to_the_chosen_person(c
     assert str(person.last_facility.number) == "17" and person.last_facility.region_id == "RU-MO"
 
 
+def test_a_facility_fact_is_accepted_for_a_case_given_by_its_number_alone(caseworker):
+    from kintrace.cases.services import case_open
+    from kintrace.registry.services import regions_ensure_loaded
+
+    regions_ensure_loaded()
+    user, client = caseworker
+    person = person_create(name="Петров Иван", actor=user)
+    case, _created = case_open(person=person, actor=user)
+    form = {"type": "ИК", "number": "17", "region": "RU-MO", "case": case.pk}  # no person
+    response = client.post(reverse("extraction:accept_facility"), form)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert str(person.last_facility.number) == "17"
+
+
 def test_accepting_a_facility_for_neither_a_person_nor_a_case_writes_nothing(caseworker):
     _user, client = caseworker
     entries = AuditEntry.objects.count()

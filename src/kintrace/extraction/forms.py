@@ -62,6 +62,8 @@ class _PersonNumberField(forms.IntegerField):
 
     def clean(self, value):
         pk = super().clean(value)
+        if pk is None:  # left empty where the field is optional (a facility for a case)
+            return None
         person = Person.objects.filter(pk=pk).first()
         if person is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
