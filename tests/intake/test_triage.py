@@ -286,3 +286,17 @@ def test_a_vague_fact_date_becomes_a_period_and_an_approximate_birth_stays_appro
     )
     wounded = Event.objects.get(type="wounded")
     assert (wounded.start_month, wounded.start_approximate, wounded.end_year) == (3, True, None)
+
+
+def test_triage_proposes_a_relative_date_as_the_day_it_names_from_the_day_the_report_came(
+    unlocked_staff, org_keys
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report, _receipt = make_report(details={"last_contact_when": "вчера"})
+    client, _user = unlocked_staff("caseworker")
+    html = client.get(reverse("intake:detail", args=[report.pk])).content.decode()
+    came = timezone.localdate(report.created_at) - timedelta(days=1)
+    assert f'value="{came:%d.%m.%Y}"' in html  # the date field holds the day "вчера" names

@@ -509,3 +509,28 @@ def test_an_age_is_a_birth_year_only_where_a_birth_date_is_asked(text, year):
 @pytest.mark.parametrize("text", ["1985", "весна", "15 января", "лет", "5 лет", "когда-то"])
 def test_what_is_not_relative_is_left_to_the_other_readers(text):
     assert relative_date(text, WRITTEN, age=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "absolute"),
+    [
+        ("прошлым летом", dt.date(2026, 7, 15), "лето 2025"),  # this summer has not ended
+        ("last summer", dt.date(2026, 6, 1), "лето 2025"),
+        ("прошлым летом", dt.date(2026, 9, 2), "лето 2026"),
+        ("прошлой весной", dt.date(2026, 5, 20), "весна 2025"),
+    ],
+)
+def test_last_season_is_the_last_one_that_has_ended(text, today, absolute):
+    assert relative_date(text, today) == absolute
+
+
+@pytest.mark.parametrize("text", ["лет назад", "дней назад", "years ago", "0 дней назад"])
+def test_a_count_that_is_missing_or_zero_is_no_date(text):
+    assert relative_date(text, WRITTEN) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "year"), [("в 25-м году", 2025), ("25-го года", 2025), ("31-го года", 1931)]
+)
+def test_an_ordinal_year_of_31_or_less_is_a_year_beside_the_word_year(text, year):
+    assert parse_date(text, **MAX).year == year

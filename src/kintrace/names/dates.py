@@ -329,7 +329,9 @@ def _short_year(s: str, text: str, max_year: int) -> int | None:
     before `max_year`; None when `s` is no such year."""
     if m := _APOSTROPHE_YEAR.fullmatch(s):
         return _two_digit_year(int(m[1]), max_year)
-    if (m := _ORDINAL_YEAR.fullmatch(s)) and int(m[1]) > 31:
+    if (m := _ORDINAL_YEAR.fullmatch(s)) and (
+        int(m[1]) > 31 or _YEAR_WORD.search(" ".join(fold_text(text).split()))
+    ):  # "85-го"; "25-го года", "в 25-м году" (a day is never "года")
         return _two_digit_year(int(m[1]), max_year)
     if len(s) == 2 and s.isdigit() and _YEAR_MARK.search(" ".join(fold_text(text).split())):
         # `_clean` took the year word off ("85 г.р." → "85", "около 85 г." → "85")
@@ -337,6 +339,7 @@ def _short_year(s: str, text: str, max_year: int) -> int | None:
     return None
 
 
+_YEAR_WORD = re.compile(r"\d{2}\s?-?\s?(?:го|м|ом|ый|й)\s+(?:г\.|год)")
 _YEAR_MARK = re.compile(
     r"(?:^|[^\d])\d{2}\s?(?:г\.?\s?р|гг?(?:\.|\s|$)|год|гр(?:\.|\s|$)|р\.|-?го(?:\s|$))"
     r"|(?:^|\s)['’‘`]\d{2}(?:\s|$)"
@@ -459,7 +462,7 @@ def _parse_span(text: str, min_year: int, max_year: int) -> tuple[PartialDate, P
         date = _parse(s, min_year, max_year)
         start = end = date
     except DateError as error:
-        year = _short_year(s, text, max_year) if error.code == "number" else None
+        year = _short_year(s, text, max_year) if error.code in ("number", "format") else None
         if year is not None:  # "около 85 г.р."
             start = end = _build(text, year, None, None, min_year, max_year)
         else:
@@ -670,6 +673,8 @@ _AGE = re.compile(
     r"^(?:(около|примерно|приблизительно|где-?\s?то|~|about|around|approx\.?|approximately)\s*)?"
     r"(\d{1,2})\s*(?:лет|года|год|years?(?:\s+old)?|y\.?\s?o\.?)?$"
 )
+# A unit that says "one" without a number: "неделю назад", "a month ago" is "month ago"
+_ONE_UNIT = frozenset({"день", "неделю", "месяц", "год", "day", "week", "month", "year"})
 _DAYS_BACK = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
 _WEEK = {"прошлой неделе": 7, "прошлую неделю": 7, "last week": 7, "этой неделе": 0,
          "this week": 0}  # fmt: skip
@@ -724,8 +729,12 @@ def relative_date(text: str, today: dt.date, *, age: bool = False) -> str | None
     if s in _YEARS_BACK:
         return str(today.year - _YEARS_BACK[s])
     if m := _AGO.match(s):
-        count = int(m[1]) if m[1] and m[1].isdigit() else _NUMBER_WORDS.get(m[1] or "", 1)
         unit = m[2]
+        if m[1] is None and unit not in _ONE_UNIT:
+            return None  # "лет назад", "days ago": how many is not said
+        count = int(m[1]) if m[1] and m[1].isdigit() else _NUMBER_WORDS.get(m[1] or "", 1)
+        if count == 0:
+            return None
         if unit.startswith(("дн", "ден", "day")):
             return "около " + _day(today - dt.timedelta(days=count))
         if unit.startswith(("недел", "week")):
@@ -738,12 +747,12 @@ def relative_date(text: str, today: dt.date, *, age: bool = False) -> str | None
     rest = " ".join(w for w in words if not _season_months(w))
     if len(seasons) != 1 or rest not in _SEASON_YEAR:
         return None
-    first = seasons[0][0]
+    first, last = seasons[0]
     which = _SEASON_YEAR[rest]
     if which == "previous":
         year = today.year - 1
     elif which == "this":
         year = today.year
-    else:  # the last such season that has begun before this month
-        year = today.year if today.month > first else today.year - 1
+    else:  # "прошлым летом" in July is last year's summer: the last one that has ended
+        year = today.year if today.month > last else today.year - 1
     return f"{_SEASON_NAMES[first]} {year}"
