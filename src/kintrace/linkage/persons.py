@@ -300,7 +300,7 @@ def family_share(left: pd.DataFrame, right: pd.DataFrame) -> tuple[float, int]:
     if n > 0:
         table = population_tf()["patronymic_key"]
         floor = KNOWN_MIN_SHARE["patronymic"]
-        q = np.array([max(table.get(k, 0.0), floor) for k in left["patronymic_key"]])
+        q = left["patronymic_key"].map(table).fillna(0.0).clip(lower=floor).to_numpy(float)
         e = float((q * other_given).sum() / n)
         o = float((sp - sgp).sum()) / n
         observed = max(o - e, 0.0) / (1 - e)
@@ -819,12 +819,12 @@ def dedupe_persons(
     )
     if not len(pairs):
         return empty
-    pairs = known_names_differ(pairs, params, _keys(records), _keys(records))
+    keys = _keys(records)  # both sides of a dedupe are the same records
+    pairs = known_names_differ(pairs, params, keys, keys)
     folded = by_person(pairs, params, person_of, person_of)
     if not len(folded):
         return empty
     folded = cap_conflicts(folded, params)
-    keys = _keys(records)
     family, _n = family_share(*[_full_names(keys, pd.Series(keys.index).map(person_of))] * 2)
     folded = family_evidence(folded, params, family)
     bits = _recomputed_bits(folded, params)
