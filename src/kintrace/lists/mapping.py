@@ -7,6 +7,7 @@ change it before anything is imported.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
@@ -157,13 +158,13 @@ def _norm(header: str) -> str:
     return " ".join(_PUNCT.sub(" ", header.lower().replace("ё", "е")).split())
 
 
-def _header_score(header: str, fieldname: str) -> int:
-    """0 when no header word matches; higher for an earlier (more specific) word and an exact
-    whole-header match."""
+def header_score(header: str, words: Sequence[str]) -> int:
+    """How well a column's header matches a field's header `words` (most specific first): 0
+    when none matches; higher for an earlier word and an exact whole-header match. The remains
+    list import scores its own fields with it."""
     h = _norm(header)
     if not h:
         return 0
-    words = HEADER_WORDS[fieldname]
     padded = f" {h} "
     for rank, w in enumerate(words):
         if h == w:
@@ -171,6 +172,10 @@ def _header_score(header: str, fieldname: str) -> int:
         if f" {w} " in padded or (len(w) > 4 and w in h):
             return 100 - rank
     return 0
+
+
+def _header_score(header: str, fieldname: str) -> int:
+    return header_score(header, HEADER_WORDS[fieldname])
 
 
 def looks_like_header(cells: list[str]) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kintrace.lists.limits import quote
-from kintrace.lists.mapping import _norm
+from kintrace.lists.mapping import _norm, header_score
 from kintrace.lists.parsing import Table
 from kintrace.lists.rows import RowError, excel_serial
 from kintrace.names.dates import DateError, PartialDate, parse_date_or_none
@@ -75,23 +75,14 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _score(header: str, field: str) -> int:
-    h = _norm(header)
-    if not h:
-        return 0
-    padded = f" {h} "
-    for rank, word in enumerate(HEADER_WORDS[field]):
-        if h == word:
-            return 200 - rank
-        if f" {word} " in padded or (len(word) > 4 and word in h):
-            return 100 - rank
-    return 0
-
-
 def guess_columns(header: list[str]) -> dict[str, int]:
     """field → column index from the header words, each field and each column at most once."""
     scored = sorted(
-        ((_score(h, f), f, i) for i, h in enumerate(header) for f in HEADER_WORDS),
+        (
+            (header_score(h, HEADER_WORDS[f]), f, i)
+            for i, h in enumerate(header)
+            for f in HEADER_WORDS
+        ),
         key=lambda t: -t[0],
     )
     out: dict[str, int] = {}
