@@ -185,6 +185,14 @@ def report_submit(
     return report, receipt
 
 
+def report_mark_unread(report_id: int) -> None:
+    """One more unread message from the relative on the report: counted, dated and the
+    report moved up the queue. Call it inside the write's transaction."""
+    now = timezone.now()
+    Report.objects.filter(pk=report_id).update(updated_at=now, unread_count=F("unread_count") + 1)
+    Report.objects.filter(pk=report_id, unread_since__isnull=True).update(unread_since=now)
+
+
 def report_open(*, receipt: str) -> ReporterAccess | None:
     """The report this receipt opens, or None. Raises ReceiptThrottled while guessing is
     being slowed down, and ReceiptUnreadable (before any lookup, without filling the bucket:
@@ -255,11 +263,7 @@ def reporter_add(
                     report=report, sender=Sender.REPORTER, body=_json_encrypt(key, {"text": text})
                 )
             _attach(report, key, stored, Sender.REPORTER)
-            now = timezone.now()
-            Report.objects.filter(pk=report.pk).update(
-                updated_at=now, unread_count=F("unread_count") + 1
-            )
-            Report.objects.filter(pk=report.pk, unread_since__isnull=True).update(unread_since=now)
+            report_mark_unread(report.pk)
             audit_record(
                 actor=None,
                 action=Action.REPORT_REPORTER_ADD,

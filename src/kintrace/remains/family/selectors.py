@@ -84,7 +84,8 @@ def review_decrypt(review: FamilyReview, key: bytes) -> ReviewView:
 
 def family_reviews_for(*, report: Report, key: bytes) -> list[ReviewView]:
     """The selections shown in this report's inbox, opened with the relative's key."""
-    return [review_decrypt(r, key) for r in FamilyReview.objects.filter(report=report)]
+    reviews = FamilyReview.objects.filter(report=report).select_related("remains")
+    return [review_decrypt(r, key) for r in reviews]
 
 
 def family_review_get(pk: int) -> FamilyReview:

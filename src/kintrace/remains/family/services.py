@@ -9,14 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kintrace.audit.actions import Action
 from kintrace.audit.services import audit_record
 from kintrace.intake.models import Report
-from kintrace.intake.services import ReporterAccess, staff_report_key
+from kintrace.intake.services import ReporterAccess, report_mark_unread, staff_report_key
 from kintrace.intake.validation import clean_message, height_range
 from kintrace.security.audit import audit_decrypt
 from kintrace.security.crypto import decrypt, encrypt
@@ -24,7 +23,7 @@ from kintrace.security.crypto import decrypt, encrypt
 from ..forms import lines, tattoos_parse
 from ..models import AnteMortem, FamilyAnswer, FamilyReview, Remains
 from ..services import antemortem_save
-from .selectors import ReviewView, family_items, review_decrypt
+from .selectors import ReviewView, family_items, family_reviews_for
 
 NOTE_LIMIT = 2000
 # "левое плечо — «Оля 2013», роза": where, then what is written (in quotes) and drawn.
@@ -151,13 +150,7 @@ def family_review_answer(
         review.answer = _json(access.key, {"answer": answer, "text": text})
         review.answered_at = timezone.now()
         review.save(update_fields=["answer", "answered_at"])
-        now = timezone.now()
-        Report.objects.filter(pk=review.report_id).update(
-            updated_at=now, unread_count=F("unread_count") + 1
-        )
-        Report.objects.filter(pk=review.report_id, unread_since__isnull=True).update(
-            unread_since=now
-        )
+        report_mark_unread(review.report_id)
         audit_record(
             actor=None,
             action=Action.REMAINS_FAMILY_ANSWER,
@@ -171,10 +164,8 @@ def family_review_answer(
 def family_reviews_read(*, report: Report, org_private: bytes, actor) -> list[ReviewView]:
     """The selections shown to this report's relative with their answers, for staff;
     audited (purpose "family review") when there is any."""
-    reviews = list(FamilyReview.objects.filter(report=report).select_related("remains"))
-    if not reviews:
-        return []
     key = staff_report_key(report=report, org_private=org_private)
-    views = [review_decrypt(r, key) for r in reviews]
-    audit_decrypt(actor, report, "family review")
+    views = family_reviews_for(report=report, key=key)
+    if views:
+        audit_decrypt(actor, report, "family review")
     return views
