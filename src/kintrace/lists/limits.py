@@ -184,3 +184,14 @@ class Counter:
         self.cells += filled
         if self.cells > self.limits.max_cells:
             raise self.limits.too_many_cells(line)
+
+
+# A cell of this many words is running text (a news paragraph cut at its commas, a sentence in
+# the name column), not the value of a column: no name, date, facility or place runs so long
+# ("Гусейнов Рамиль Ильхам оглы", "José María García de la Fuente" are four and six words).
+RUNNING_TEXT_WORDS = 8
+
+
+def is_running_text(cell: str) -> bool:
+    """Whether a cell is running text rather than a value (RUNNING_TEXT_WORDS or more)."""
+    return len(cell.split()) >= RUNNING_TEXT_WORDS

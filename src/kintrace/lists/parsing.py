@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kintrace.names.text import strip_bidi
 
-from .limits import Counter, Limits, ListFileError, ListTooLarge, quote
+from .limits import Counter, Limits, ListFileError, ListTooLarge, is_running_text, quote
 from .mapping import _DATE, _NAME, HEADER_WORDS, looks_like_header
 from .mapping import _header_score as _title_score
 from .xlsx import CFB_SIGNATURE, read_rows
@@ -455,9 +455,6 @@ HEADER_SEARCH_ROWS = 60
 # A cell this long, or of this many words, is a sentence (a title), not a column title
 TITLE_CHARS, TITLE_WORDS = 40, 5
 LEGACY_HEADER = -1  # see _choose_header
-# A cell of this many words is running text (a news paragraph cut at its commas), not the
-# value of a column: no name, date, facility or place runs so long.
-PROSE_WORDS = 8
 
 
 def _is_title(cell: str) -> bool:
@@ -648,12 +645,12 @@ def _finish(
 
 def _refuse_prose(numbered: list[tuple[int, list[str]]]) -> None:
     """A list without a header is a table only when its rows hold values: refuse one whose
-    row holds a cell of PROSE_WORDS words or more (an article, a letter pasted as a file),
+    row holds running text (`limits.is_running_text`) (an article, a letter pasted as a file),
     naming the line, before a fragment of a sentence is stored as a man's name or date. A
     list with a header may keep long notes in a column the header names."""
     for line, cells in numbered:
         for cell in cells:
-            if len(cell.split()) >= PROSE_WORDS:
+            if is_running_text(cell):
                 raise ListFileError(
                     _(
                         "Line %(line)s is running text, not a row of a list: «%(text)s». "

@@ -15,11 +15,8 @@ from kintrace.names.dates import DateError, excel_serial_date, parse_date_or_non
 from kintrace.names.parse.placeholders import is_placeholder
 from kintrace.web.date_errors import date_reason
 
-from .limits import quote
+from .limits import is_running_text, quote
 
-# A name of this many words is a sentence in the name column (no name runs so long; "Гусейнов
-# Рамиль Ильхам оглы", "José María García de la Fuente" are four and six)
-NAME_WORDS = 8
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
 
 
@@ -75,7 +72,7 @@ def map_row(row: list[str], mapping: dict[str, int], *, today: dt.date) -> dict:
         raise RowError(_("no name"))
     if len(name) > 300:
         raise RowError(_("the name is longer than 300 characters"))
-    if len(name.split()) >= NAME_WORDS:
+    if is_running_text(name):
         raise RowError(
             _("«%(name)s» is running text, not a name (%(n)s words)")
             % {"name": quote(name), "n": len(name.split())}
