@@ -127,11 +127,11 @@ def _absolute(text: str, offset: int, today: date) -> list[Fact]:
                 if modifier and not m["y"]:
                     # "last July" is before this month, "this July" is this year's
                     word = modifier[1].lower()
-                    if word.startswith(("last", "прошл")) and month == today.month:
+                    if word == "last" and month == today.month:
                         year -= 1
-                    elif word.startswith(("this", "эт")):
+                    elif word == "this":
                         year = today.year
-                    elif word.startswith("next"):
+                    elif word == "next":
                         year = today.year + (month <= today.month)
                     start = modifier.start()
                 if day:

@@ -96,8 +96,6 @@ _RELATIVE = re.compile(
     r")(?![\w])"
 )
 
-_RU_MONTH_WORDS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август",
-                   "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
 _EN_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
                    "september", "october", "november", "december")  # fmt: skip
 _MONTH_WORD = (
@@ -121,7 +119,7 @@ _YEAR_RANGE = re.compile(
 
 def _month_number(word: str) -> int:
     w = word.lower().rstrip(".")
-    for i, stem in enumerate(_RU_MONTH_WORDS):
+    for i, stem in enumerate(_RU_MONTHS):
         if re.match(stem, w):
             return i + 1
     for i, name in enumerate(_EN_MONTH_WORDS):
