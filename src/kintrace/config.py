@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "LANGUAGE_CODE",
+    "LOCALE_DIR",
     "ConfigError",
     "data_dir",
     "envaddress",
@@ -34,6 +36,12 @@ class ConfigError(ValueError):
 def envstr(name: str, default: str = "") -> str:
     """The variable's text, or `default` when it is unset (an empty value counts as set)."""
     return os.getenv(name, default=default)
+
+
+# The language and catalogues of the deployment: settings.py reads them, and so does the one
+# command that translates without loading the settings (`kintrace restore`, ops/cli.py).
+LANGUAGE_CODE = "ru"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 def data_dir() -> Path:

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Every KINTRACE_ variable is read through kintrace.config and listed in docs/configuration.md.
+from kintrace import config
 from kintrace.config import (
     data_dir,
     envaddress,
@@ -266,9 +267,9 @@ AXES_LOCKOUT_CALLABLE = "kintrace.accounts.lockout.lockout_response"
 # would mean storing it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-LANGUAGE_CODE = "ru"
+LANGUAGE_CODE = config.LANGUAGE_CODE
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [config.LOCALE_DIR]
 USE_I18N = True
 # Dates look the same in every language (kintrace/formats/<lang>/formats.py: 14.03.1987).
 FORMAT_MODULE_PATH = ["kintrace.formats"]

@@ -17,6 +17,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from kintrace import config
+
 from .messages import gettext_noop
 
 PUBLIC_KEY_FILE = "backup_public_key"
@@ -329,8 +331,8 @@ def _gettext(message: str) -> str:
 
         settings.configure(
             USE_I18N=True,
-            LANGUAGE_CODE="ru",  # as kintrace.settings
-            LOCALE_PATHS=[Path(__file__).resolve().parent.parent / "locale"],
+            LANGUAGE_CODE=config.LANGUAGE_CODE,
+            LOCALE_PATHS=[config.LOCALE_DIR],
             INSTALLED_APPS=[],
         )
         django.setup()
