@@ -38,7 +38,17 @@ def private_of(report, org) -> dict:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("178", (178, 178)), ("175–180 см", (175, 180)), ("около 180", (177, 183)), ("", None)],
+    [
+        ("178", (178, 178)),
+        ("175–180 см", (175, 180)),
+        ("около 180", (177, 183)),
+        ("", None),
+        ("1,78 м", (178, 178)),  # in metres, as Russian documents write it
+        ("примерно 1.80", (177, 183)),
+        ("рост 180, вес 100", (180, 180)),  # the weight is no height
+        ("180 см, 95 кг", (180, 180)),
+        ("2019", None),  # a year holds no height
+    ],
 )
 def test_a_height_is_read_as_a_relative_writes_it(text, expected):
     assert height_range(text) == expected

@@ -130,7 +130,11 @@ def date_is_valid(text: str, *, birth: bool = False) -> bool:
 def height_range(text: str) -> tuple[int, int] | None:
     """A height as a relative writes it ("178", "175-180", "около 180 см") as a range in
     centimetres; an approximate single number widens by 3 cm. None if no height is readable."""
-    numbers = [int(n) for n in re.findall(r"\d{3}", text or "")]
+    # In metres as well as centimetres: "1,78 м", "1.80" are 178 and 180
+    text = re.sub(r"(?<![\d.,])([12])[.,](\d{2})(?!\d)", lambda m: m[1] + m[2], text or "")
+    # A weight beside it is no height: "рост 180, вес 100"
+    text = re.sub(r"(?i)(?:вес|weight|kg|кг)\D{0,3}\d+|\d+\s*(?:кг|kg)", " ", text)
+    numbers = [int(n) for n in re.findall(r"(?<!\d)\d{3}(?!\d)", text)]
     numbers = [n for n in numbers if HEIGHT_CM[0] <= n <= HEIGHT_CM[1]]
     if not numbers or len(numbers) > 2:
         return None
